@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Container and git tests spawn processes; two workers match the 2-core CI machine.
+    pool: 'forks',
+    maxWorkers: 2,
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
+  },
+});
