@@ -1,0 +1,50 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { folderHash } from '../../workflows/folder-hash.js';
+import { consoleProgress } from '../../workflows/progress.js';
+
+export default class DatasetHash extends BaseCommand {
+  static override summary =
+    "Print the MedPerf folder hash of folders (a dataset's generatedUid or inputDataHash).";
+  static override description =
+    `sha256 of every file under the folders, digests sorted, sha256 of their concatenation:
+the same function \`gitperf dataset prepare\` uses. Pass the prepared data and labels folders to check a
+registered generatedUid, or the raw data and labels folders to check an inputDataHash.`;
+  static override examples = [
+    '<%= config.bin %> dataset hash ~/.gitperf/datasets/wdbc-a/data ~/.gitperf/datasets/wdbc-a/labels',
+  ];
+  static override strict = false;
+  static override args = { paths: Args.string({ description: 'folders to hash', required: true }) };
+
+  async run(): Promise<unknown> {
+    const { argv } = await this.parse(DatasetHash);
+    const paths = argv as string[];
+    const json = this.jsonEnabled();
+    const progress = consoleProgress();
+    let started = false;
+    const h = await folderHash(paths, {
+      onProgress: json
+        ? undefined
+        : (p) => {
+            if (p.bytesTotal < 64 * 1024 * 1024) return;
+            if (!started) progress.step('hashing');
+            started = true;
+            progress.update(p.bytesDone / p.bytesTotal, `${p.filesDone}/${p.filesTotal} files`);
+          },
+    });
+    for (const i of h.ignored) {
+      this.report({
+        code: 'hash.path-ignored',
+        severity: 'warning',
+        message:
+          i.reason === 'missing'
+            ? `${i.path} does not exist; it adds nothing to the hash (as in MedPerf)`
+            : `${i.path} is not a folder; MedPerf's folder hash ignores it, pass its folder instead`,
+        file: i.path,
+      });
+    }
+    if (started) progress.done('hashing', true, `${h.files} files`);
+    if (!json) this.log(h.hash);
+    return { hash: h.hash, hex: h.hex, files: h.files, bytes: h.bytes, ignored: h.ignored };
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * MedPerf's folder hash (`get_folders_hash` in medperf/utils.py), used for a dataset's `inputDataHash`
+ * (raw data + labels) and `generatedUid` (prepared data + labels):
+ *   1. walk every given path like `os.walk(path)` (followlinks=False): every file at any depth, hidden ones
+ *      included; symlinked files are read, symlinked directories are not descended; a missing path, or a
+ *      path that is a plain file, contributes nothing (os.walk yields nothing for them);
+ *   2. sha256 of each file's bytes as lower-case hex (a folder given twice contributes twice);
+ *   3. sort the digests and take the sha256 of their concatenation.
+ * The result is independent of file names and order, so it can be recomputed anywhere from the same bytes.
+ *
+ * Big folders are hashed by worker threads (one per core), since sha256 is CPU-bound and the machine's
+ * OpenSSL reaches ~1.5 GB/s per core with SHA extensions.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fail } from '../diagnostics/diagnostic.js';
+
+/** sha256 of the empty string: the hash of folders that hold no file. */
+export const EMPTY_FOLDER_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export interface HashedFile {
+  path: string;
+  size: number;
+}
+
+export interface FolderListing {
+  files: HashedFile[];
+  totalBytes: number;
+  /** Given paths that contribute nothing (missing, or not a directory), so a command can warn. */
+  ignored: { path: string; reason: 'missing' | 'not-a-directory' }[];
+}
+
+export interface HashProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface FolderHashOptions {
+  /** Worker threads to hash with; 1 hashes in this thread. Default: one per core (at most 4) for big folders. */
+  workers?: number;
+  onProgress?: (p: HashProgress) => void;
+}
+
+export interface FolderHash {
+  /** Lower-case hex, no prefix (MedPerf's form). */
+  hex: string;
+  /** `sha256:<hex>`, the form gitperf entities record. */
+  hash: string;
+  files: number;
+  bytes: number;
+  ignored: FolderListing['ignored'];
+}
+
+/** Below this many bytes, starting workers costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/** Work handed to a worker at a time: large enough to amortise messages, small enough to balance. */
+const BATCH_BYTES = 16 * 1024 * 1024;
+const BATCH_FILES = 256;
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/** List the files `os.walk` would visit under each path, in a stable order. */
+export async function listFolderFiles(paths: readonly string[]): Promise<FolderListing> {
+  const files: HashedFile[] = [];
+  const ignored: FolderListing['ignored'] = [];
+  for (const root of paths) {
+    // The top path itself is followed even when it is a symlink, as os.walk's scandir(top) does.
+    const st = await stat(root).catch(() => undefined);
+    if (!st) {
+      ignored.push({ path: root, reason: 'missing' });
+      continue;
+    }
+    if (!st.isDirectory()) {
+      ignored.push({ path: root, reason: 'not-a-directory' });
+      continue;
+    }
+    await walk(root, files);
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let totalBytes = 0;
+  for (const f of files) totalBytes += f.size;
+  return { files, totalBytes, ignored };
+}
+
+async function walk(dir: string, out: HashedFile[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) =>
+    fail('hash.unreadable', `cannot read folder ${dir} (${e.code ?? e.message}); check its permissions`, {
+      file: dir,
+    }),
+  );
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      await walk(p, out);
+    } else if (e.isFile()) {
+      const s = await lstat(p);
+      out.push({ path: p, size: s.size });
+    } else if (e.isSymbolicLink()) {
+      // os.walk: a link to a directory is listed as a directory but not descended; anything else is a file.
+      const target = await stat(p).catch(() => undefined);
+      if (target?.isDirectory()) continue;
+      if (!target)
+        fail('hash.unreadable', `${p} is a broken symbolic link; remove it or restore its target`, {
+          file: p,
+        });
+      if (!target.isFile())
+        fail('hash.unreadable', `${p} links to something that is not a regular file; remove it`, { file: p });
+      out.push({ path: p, size: target.size });
+    } else {
+      fail(
+        'hash.unreadable',
+        `${p} is not a regular file (fifo, socket or device); remove it from the folder`,
+        {
+          file: p,
+        },
+      );
+    }
+  }
+}
+
+/** sha256 of one file's bytes, lower-case hex. Synchronous: it is the unit of work a worker does. */
+export function sha256FileSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): string {
+  const h = createHash('sha256');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return fail('hash.unreadable', `cannot read ${path} (${(e as NodeJS.ErrnoException).code})`, {
+      file: path,
+    });
+  }
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(n === buf.length ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** Combine per-file digests MedPerf's way: sort, concatenate, sha256. */
+export function combineDigests(digests: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const d of [...digests].sort()) h.update(d, 'utf8');
+  return h.digest('hex');
+}
+
+/** The MedPerf folder hash of `paths` (see the file comment for the exact rule). */
+export async function folderHash(
+  paths: readonly string[],
+  opts: FolderHashOptions = {},
+): Promise<FolderHash> {
+  const listing = await listFolderFiles(paths);
+  const digests = await hashFiles(listing.files, opts);
+  const hex = combineDigests(digests);
+  return {
+    hex,
+    hash: `sha256:${hex}`,
+    files: listing.files.length,
+    bytes: listing.totalBytes,
+    ignored: listing.ignored,
+  };
+}
+
+/** Per-file sha256 digests (hex) of `files`, in the order given. */
+export async function hashFiles(
+  files: readonly HashedFile[],
+  opts: FolderHashOptions = {},
+): Promise<string[]> {
+  let total = 0;
+  for (const f of files) total += f.size;
+  const workers =
+    opts.workers ??
+    (total >= PARALLEL_MIN_BYTES && files.length > 1 ? Math.min(availableParallelism(), 4) : 1);
+  if (workers <= 1 || files.length < 2) return hashInThread(files, total, opts.onProgress);
+  return hashInWorkers(files, total, Math.min(workers, files.length), opts.onProgress);
+}
+
+async function hashInThread(
+  files: readonly HashedFile[],
+  total: number,
+  onProgress?: (p: HashProgress) => void,
+): Promise<string[]> {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  const out: string[] = [];
+  let bytesDone = 0;
+  let lastTick = Date.now();
+  for (const f of files) {
+    out.push(sha256FileSync(f.path, buf));
+    bytesDone += f.size;
+    if (onProgress && Date.now() - lastTick > 100) {
+      lastTick = Date.now();
+      onProgress({ filesDone: out.length, filesTotal: files.length, bytesDone, bytesTotal: total });
+      // Let the event loop paint progress between files.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  onProgress?.({ filesDone: files.length, filesTotal: files.length, bytesDone: total, bytesTotal: total });
+  return out;
+}
+
+// The worker is plain CommonJS evaluated from a string, so it runs the same from cli/dist and from
+// TypeScript sources under vitest/tsx (a separate .js file would not exist in the latter).
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { openSync, readSync, closeSync } = require('node:fs');
+const buf = Buffer.allocUnsafe(${READ_CHUNK});
+parentPort.on('message', (msg) => {
+  const digests = [];
+  for (const path of msg.paths) {
+    let fd;
+    try { fd = openSync(path, 'r'); } catch (e) { parentPort.postMessage({ id: msg.id, error: path + ' (' + e.code + ')' }); return; }
+    try {
+      const h = createHash('sha256');
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        h.update(n === buf.length ? buf : buf.subarray(0, n));
+      }
+      digests.push(h.digest('hex'));
+    } catch (e) {
+      parentPort.postMessage({ id: msg.id, error: path + ' (' + (e.code || e.message) + ')' }); return;
+    } finally { closeSync(fd); }
+  }
+  parentPort.postMessage({ id: msg.id, digests });
+});
+`;
+
+interface Batch {
+  id: number;
+  start: number;
+  files: readonly HashedFile[];
+  bytes: number;
+}
+
+function makeBatches(files: readonly HashedFile[]): Batch[] {
+  const batches: Batch[] = [];
+  let start = 0;
+  while (start < files.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < files.length && (end === start || (bytes < BATCH_BYTES && end - start < BATCH_FILES))) {
+      bytes += files[end].size;
+      end++;
+    }
+    batches.push({ id: batches.length, start, files: files.slice(start, end), bytes });
+    start = end;
+  }
+  return batches;
+}
+
+async function hashInWorkers(
+  files: readonly HashedFile[],
+  total: number,
+  count: number,
+  onProgress?: (p: HashProgress) => void,
+): Promise<string[]> {
+  const out = new Array<string>(files.length);
+  const batches = makeBatches(files);
+  let next = 0;
+  let filesDone = 0;
+  let bytesDone = 0;
+  const pool = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const give = () => {
+              const b = batches[next++];
+              if (!b) return resolve();
+              w.postMessage({ id: b.id, paths: b.files.map((f) => f.path) });
+            };
+            w.on('message', (m: { id: number; digests?: string[]; error?: string }) => {
+              if (m.error) {
+                reject(new Error(m.error));
+                return;
+              }
+              const b = batches[m.id];
+              m.digests?.forEach((d, i) => {
+                out[b.start + i] = d;
+              });
+              filesDone += b.files.length;
+              bytesDone += b.bytes;
+              onProgress?.({ filesDone, filesTotal: files.length, bytesDone, bytesTotal: total });
+              give();
+            });
+            w.on('error', reject);
+            give();
+          }),
+      ),
+    );
+  } catch (e) {
+    const msg = (e as Error).message;
+    return fail('hash.unreadable', `cannot read ${msg}; check the file's permissions`);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return out;
+}
