@@ -1,0 +1,472 @@
+import { error, fail, GitperfError } from '../../diagnostics/diagnostic.js';
+import type {
+  CommitStatus,
+  Forge,
+  MergeInput,
+  OpenSubmissionInput,
+  Review,
+  ReviewEvent,
+  ReviewState,
+  Submission,
+  SubmissionState,
+} from '../forge.js';
+import { githubMessage, httpStatus, toGitperfError } from './github-errors.js';
+import { createOctokit, type GitperfOctokit, type OctokitClientOptions } from './octokit-client.js';
+
+export interface GitHubForgeOptions {
+  owner: string;
+  repo: string;
+  token: string;
+  /** `https://api.github.com` (default) or a GitHub Enterprise Server's `https://HOST/api/v3`. */
+  baseUrl?: string;
+  /** Replaces the global fetch (Octokit's `request.fetch`): tests answer without a network. */
+  fetch?: typeof fetch;
+  /** Retry and pacing knobs; see OctokitClientOptions. Defaults follow GitHub's guidance. */
+  tuning?: Pick<OctokitClientOptions, 'retries' | 'retryAfterBaseMs' | 'paceWrites' | 'warn'>;
+}
+
+/** GitHub's limit on a pull request body. */
+export const MAX_BODY_CHARS = 65_536;
+/** GitHub's limit on a commit status description. */
+const MAX_STATUS_DESCRIPTION = 140;
+/** How many suffixed branch names (`-2`, `-3`, ...) a derived branch name may try before giving up. */
+const BRANCH_ATTEMPTS = 9;
+
+/** The fields of a pull request this module reads; both `pulls.get` and `pulls.list` items carry them. */
+interface PullLike {
+  number: number;
+  title: string;
+  body?: string | null;
+  user?: { login: string } | null;
+  state: string;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  base: { ref: string; sha: string };
+  head: { ref: string; sha: string };
+  html_url: string;
+  created_at: string;
+  requested_reviewers?: Array<{ login: string }> | null;
+}
+
+interface ReviewLike {
+  user?: { login: string } | null;
+  state: string;
+  commit_id?: string | null;
+  submitted_at?: string;
+  body?: string;
+}
+
+const EVENT_STATE: Record<ReviewEvent, ReviewState> = {
+  APPROVE: 'APPROVED',
+  REQUEST_CHANGES: 'CHANGES_REQUESTED',
+  COMMENT: 'COMMENTED',
+};
+
+function toSubmission(pr: PullLike): Submission {
+  const state: SubmissionState = pr.merged_at ? 'merged' : pr.state === 'closed' ? 'closed' : 'open';
+  return {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? '',
+    author: pr.user?.login ?? 'ghost',
+    state,
+    base: pr.base.ref,
+    baseSha: pr.base.sha,
+    head: pr.head.ref,
+    headSha: pr.head.sha,
+    url: pr.html_url,
+    createdAt: pr.created_at,
+    ...(state === 'merged' && pr.merge_commit_sha ? { mergedSha: pr.merge_commit_sha } : {}),
+    requestedReviewers: (pr.requested_reviewers ?? []).map((u) => u.login),
+  };
+}
+
+/** Pending (draft) reviews have no verdict yet and are visible only to their author: they are skipped. */
+function toReview(r: ReviewLike): Review | undefined {
+  const state = r.state as ReviewState;
+  if (!['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED'].includes(state)) return undefined;
+  return {
+    reviewer: r.user?.login ?? 'ghost',
+    state,
+    commitSha: r.commit_id ?? '',
+    submittedAt: r.submitted_at ?? '',
+    ...(r.body ? { body: r.body } : {}),
+  };
+}
+
+/** A branch name git and GitHub accept, derived from the submission's title. */
+export function branchNameFor(title: string): string {
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `gitperf/${slug || 'submission'}`;
+}
+
+function checkPath(path: string): void {
+  const bad =
+    path === '' ||
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..' || seg === '.git');
+  if (bad) {
+    fail(
+      'github.path-invalid',
+      `"${path}" is not a repository-relative file path: use forward slashes, no leading "/", no "." or ".." parts.`,
+    );
+  }
+}
+
+/**
+ * The `github` forge: a submission is a branch with one commit and a pull request on github.com or
+ * GitHub Enterprise Server. Identity is the token's owner: GitHub authors PRs and reviews as that user,
+ * so a different `author`/`reviewer` is refused rather than silently misattributed.
+ */
+export class GitHubForge implements Forge {
+  readonly kind = 'github' as const;
+  readonly owner: string;
+  readonly repo: string;
+  private readonly octokit: GitperfOctokit;
+  private login?: Promise<string>;
+  private defaultBranchName?: Promise<string>;
+
+  constructor(options: GitHubForgeOptions) {
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.octokit = createOctokit({
+      token: options.token,
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      ...options.tuning,
+    });
+  }
+
+  private get slug(): string {
+    return `${this.owner}/${this.repo}`;
+  }
+
+  /** Runs one API call; any failure becomes a GitperfError naming `what`. */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toGitperfError(e, what, this.slug);
+    }
+  }
+
+  /** The login the token belongs to (`GET /user`), asked once. Commands use it as the acting identity. */
+  currentUser(): Promise<string> {
+    this.login ??= this.call('identify the token owner', async () => {
+      const { data } = await this.octokit.users.getAuthenticated();
+      return data.login;
+    });
+    return this.login;
+  }
+
+  private async checkIdentity(claimed: string, role: string): Promise<void> {
+    if (!claimed) return;
+    const actual = await this.currentUser();
+    if (actual.toLowerCase() !== claimed.toLowerCase()) {
+      fail(
+        'github.identity-mismatch',
+        `The GitHub token belongs to ${actual}, but the ${role} is ${claimed}: GitHub acts as the token's owner, so use ${claimed}'s token (GITHUB_TOKEN) or a profile for ${actual}.`,
+      );
+    }
+  }
+
+  private defaultBranch(): Promise<string> {
+    this.defaultBranchName ??= this.call('read the repository', async () => {
+      const { data } = await this.octokit.repos.get({ owner: this.owner, repo: this.repo });
+      return data.default_branch;
+    });
+    return this.defaultBranchName;
+  }
+
+  /**
+   * Writes the files as one commit on a new branch with the git data API, then opens the pull request.
+   * Why the data API and not the contents API: the contents API makes one commit (and one sequential
+   * request) per file and needs each deleted file's blob sha; here any number of files, deletions
+   * included (`sha: null` tree entries), is one atomic commit in five requests. Text content goes
+   * inline in the tree, so no blob requests count against GitHub's content-creation limit.
+   * The commit's parent is the base as read; if the base moves meanwhile, GitHub computes the pull
+   * request against the moved base, so nothing needs redoing.
+   */
+  async openSubmission(input: OpenSubmissionInput): Promise<Submission> {
+    if (input.files.length === 0) fail('github.nothing-to-submit', 'A submission needs at least one file.');
+    for (const f of input.files) checkPath(f.path);
+    if (input.body.length > MAX_BODY_CHARS) {
+      fail(
+        'github.body-too-long',
+        `The pull request body has ${input.body.length} characters; GitHub accepts at most ${MAX_BODY_CHARS}. Shorten the submission's description.`,
+      );
+    }
+    await this.checkIdentity(input.author, 'submission author');
+    const base = input.base ?? (await this.defaultBranch());
+    const { owner, repo } = this;
+
+    const baseSha = await this.call(`read branch ${base}`, async () => {
+      try {
+        const { data } = await this.octokit.git.getRef({ owner, repo, ref: `heads/${base}` });
+        return data.object.sha;
+      } catch (e) {
+        if (httpStatus(e) === 404) {
+          fail(
+            'github.base-not-found',
+            `Branch ${base} does not exist in ${this.slug}; name an existing base branch.`,
+          );
+        }
+        throw e;
+      }
+    });
+    const baseTree = await this.call(`read commit ${baseSha}`, async () => {
+      const { data } = await this.octokit.git.getCommit({ owner, repo, commit_sha: baseSha });
+      return data.tree.sha;
+    });
+    const tree = await this.call('write the submission tree', async () => {
+      const { data } = await this.octokit.git.createTree({
+        owner,
+        repo,
+        base_tree: baseTree,
+        tree: input.files.map((f) =>
+          f.content === null
+            ? { path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+            : { path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content },
+        ),
+      });
+      return data.sha;
+    });
+    if (tree === baseTree) {
+      fail('github.nothing-to-submit', `The files already match ${base}: there is nothing to submit.`);
+    }
+    const commit = await this.call('write the submission commit', async () => {
+      const { data } = await this.octokit.git.createCommit({
+        owner,
+        repo,
+        message: input.title,
+        tree,
+        parents: [baseSha],
+      });
+      return data.sha;
+    });
+    const branch = await this.createBranch(input.branch, input.title, commit);
+    try {
+      const { data } = await this.octokit.pulls.create({
+        owner,
+        repo,
+        title: input.title,
+        body: input.body,
+        head: branch,
+        base,
+      });
+      return toSubmission(data);
+    } catch (e) {
+      // Leave no orphan branch behind a pull request that was never opened.
+      await this.octokit.git.deleteRef({ owner, repo, ref: `heads/${branch}` }).catch(() => undefined);
+      throw toGitperfError(e, `open a pull request from ${branch} into ${base}`, this.slug);
+    }
+  }
+
+  /**
+   * Creates `refs/heads/<branch>` at `sha`. An explicit branch that already exists is an error (it may
+   * be someone's work); a derived name gets a numeric suffix instead.
+   */
+  private async createBranch(explicit: string | undefined, title: string, sha: string): Promise<string> {
+    const stem = explicit ?? branchNameFor(title);
+    const attempts = explicit ? 1 : BRANCH_ATTEMPTS;
+    for (let i = 1; i <= attempts; i++) {
+      const branch = i === 1 ? stem : `${stem}-${i}`;
+      try {
+        await this.octokit.git.createRef({
+          owner: this.owner,
+          repo: this.repo,
+          ref: `refs/heads/${branch}`,
+          sha,
+        });
+        return branch;
+      } catch (e) {
+        const exists = httpStatus(e) === 422 && /already exists/i.test(githubMessage(e));
+        if (!exists) throw toGitperfError(e, `create branch ${branch}`, this.slug);
+        if (explicit) {
+          fail(
+            'github.branch-exists',
+            `Branch ${branch} already exists in ${this.slug}; choose another branch name or delete the old branch.`,
+          );
+        }
+      }
+    }
+    return fail(
+      'github.branch-exists',
+      `Branches ${stem} to ${stem}-${attempts} all exist in ${this.slug}; delete merged submission branches or give a branch name.`,
+    );
+  }
+
+  async listSubmissions(filter: { state?: SubmissionState | 'all' } = {}): Promise<Submission[]> {
+    const want = filter.state ?? 'open';
+    const apiState = want === 'open' ? 'open' : want === 'all' ? 'all' : 'closed';
+    const pulls = await this.call('list pull requests', () =>
+      this.octokit.paginate(this.octokit.pulls.list, {
+        owner: this.owner,
+        repo: this.repo,
+        state: apiState,
+        per_page: 100,
+      }),
+    );
+    return pulls.map(toSubmission).filter((s) => want === 'all' || s.state === want);
+  }
+
+  async getSubmission(number: number): Promise<Submission> {
+    return this.call(`read pull request #${number}`, async () => {
+      const { data } = await this.octokit.pulls.get({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+      });
+      return toSubmission(data);
+    });
+  }
+
+  /** Every submitted review, oldest first, across all pages. */
+  async listReviews(number: number): Promise<Review[]> {
+    const reviews = await this.call(`list reviews of pull request #${number}`, () =>
+      this.octokit.paginate(this.octokit.pulls.listReviews, {
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        per_page: 100,
+      }),
+    );
+    return reviews.map(toReview).filter((r): r is Review => r !== undefined);
+  }
+
+  /**
+   * Reviews the current head as the token's owner. GitHub requires a body for "request changes" and
+   * "comment"; a short default is supplied when none is given.
+   */
+  async review(number: number, reviewer: string, event: ReviewEvent, body?: string): Promise<Review> {
+    await this.checkIdentity(reviewer, 'reviewer');
+    const text =
+      body?.trim() ||
+      (event === 'APPROVE' ? undefined : event === 'REQUEST_CHANGES' ? 'Changes requested.' : 'Comment.');
+    try {
+      const { data } = await this.octokit.pulls.createReview({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        event,
+        ...(text ? { body: text } : {}),
+      });
+      return (
+        toReview(data) ?? {
+          reviewer: data.user?.login ?? reviewer,
+          state: EVENT_STATE[event],
+          commitSha: data.commit_id ?? '',
+          submittedAt: data.submitted_at ?? '',
+        }
+      );
+    } catch (e) {
+      const msg = githubMessage(e);
+      if (httpStatus(e) === 422 && /own pull request/i.test(msg)) {
+        throw new GitperfError(
+          error(
+            'github.self-review',
+            `GitHub does not let the author of pull request #${number} approve or request changes on it (${msg}); another reviewer must.`,
+          ),
+        );
+      }
+      throw toGitperfError(e, `review pull request #${number}`, this.slug);
+    }
+  }
+
+  /**
+   * Asks the named people to review. The pull request's author is left out (GitHub refuses to request
+   * an author's review), as are duplicates; nothing is sent when nobody is left.
+   */
+  async requestReviewers(number: number, logins: string[]): Promise<void> {
+    const pr = await this.getSubmission(number);
+    const author = pr.author.toLowerCase();
+    const seen = new Set<string>();
+    const reviewers = logins.filter((l) => {
+      const k = l.toLowerCase();
+      if (!k || k === author || seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    if (reviewers.length === 0) return;
+    await this.call(`request reviews from ${reviewers.join(', ')} on pull request #${number}`, () =>
+      this.octokit.pulls.requestReviewers({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        reviewers,
+      }),
+    );
+  }
+
+  async setStatus(sha: string, status: CommitStatus): Promise<void> {
+    const description =
+      status.description.length > MAX_STATUS_DESCRIPTION
+        ? `${status.description.slice(0, MAX_STATUS_DESCRIPTION - 1)}…`
+        : status.description;
+    await this.call(`set status ${status.context} on ${sha}`, () =>
+      this.octokit.repos.createCommitStatus({
+        owner: this.owner,
+        repo: this.repo,
+        sha,
+        state: status.state,
+        context: status.context,
+        description,
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      }),
+    );
+  }
+
+  /**
+   * A merge commit whose message ends with the trailers. GitHub merges only if the head is still
+   * `expectedHeadSha`, so a push after the policy check cannot slip in unreviewed.
+   */
+  async merge(number: number, input: MergeInput): Promise<{ sha: string }> {
+    try {
+      const { data } = await this.octokit.pulls.merge({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        sha: input.expectedHeadSha,
+        merge_method: 'merge',
+        commit_title: input.title,
+        commit_message: input.trailers.join('\n'),
+      });
+      if (!data.merged) {
+        fail('github.not-mergeable', `GitHub did not merge pull request #${number}: ${data.message}.`);
+      }
+      return { sha: data.sha };
+    } catch (e) {
+      const status = httpStatus(e);
+      const msg = githubMessage(e);
+      if (status === 409) {
+        throw new GitperfError(
+          error(
+            'github.head-moved',
+            `The head of pull request #${number} moved past ${input.expectedHeadSha.slice(0, 12)} (${msg}): the pull request's head moved; review again and merge the new head.`,
+          ),
+        );
+      }
+      if (status === 405) {
+        throw new GitperfError(
+          error(
+            'github.not-mergeable',
+            `GitHub refuses to merge pull request #${number} (${msg}): resolve conflicts with the base branch, or satisfy the branch protection's required checks and reviews, then merge again.`,
+          ),
+        );
+      }
+      throw toGitperfError(e, `merge pull request #${number}`, this.slug);
+    }
+  }
+
+  async close(number: number): Promise<void> {
+    await this.call(`close pull request #${number}`, () =>
+      this.octokit.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, state: 'closed' }),
+    );
+  }
+}
