@@ -1,0 +1,211 @@
+/**
+ * A thin layer over git plumbing for the local forge. Every write goes through `updateRefs`, an
+ * atomic `git update-ref --stdin` transaction whose old values make it a compare-and-swap: when
+ * another writer got there first the whole transaction is refused and nothing changes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { fail } from '../../diagnostics/diagnostic.js';
+
+export const ZERO_SHA = '0000000000000000000000000000000000000000';
+
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+/** `create` requires the ref to be absent, `update` requires `old`, `verify` only checks. */
+export type RefUpdate =
+  | { op: 'create'; ref: string; sha: string }
+  | { op: 'update'; ref: string; sha: string; old: string }
+  | { op: 'verify'; ref: string; old: string };
+
+export class LostRace extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'LostRace';
+  }
+}
+
+export interface TreeChange {
+  path: string;
+  /** Blob content; null deletes the path. */
+  content: string | null;
+}
+
+export class Git {
+  constructor(readonly gitDir: string) {}
+
+  /** Resolves a repository path (bare or working tree) to its absolute git dir; fails clearly if not one. */
+  static async open(path: string): Promise<Git> {
+    const r = await execa('git', ['-C', path, 'rev-parse', '--absolute-git-dir'], { reject: false });
+    if (r.exitCode !== 0)
+      fail(
+        'forge.registry-missing',
+        `${path} is not a git repository; check the profile's \`registry\` path or create one with \`gitperf init --local\``,
+      );
+    return new Git(String(r.stdout).trim());
+  }
+
+  async run(
+    args: string[],
+    opts: { input?: string; env?: Record<string, string>; okCodes?: number[] } = {},
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+    const r = await execa('git', ['--git-dir', this.gitDir, ...args], {
+      input: opts.input,
+      env: { GIT_TERMINAL_PROMPT: '0', ...opts.env },
+      reject: false,
+      stripFinalNewline: false,
+    });
+    const exitCode = r.exitCode ?? -1;
+    const ok = opts.okCodes ?? [0];
+    if (!ok.includes(exitCode)) {
+      throw new Error(`git ${args.join(' ')} failed (${exitCode}): ${String(r.stderr).trim()}`);
+    }
+    return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode };
+  }
+
+  /** The commit a ref points at, or undefined when the ref does not exist. */
+  async resolve(ref: string): Promise<string | undefined> {
+    const r = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okCodes: [0, 1] });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** `refs/heads/main` for a repository whose HEAD is main. */
+  async headRef(): Promise<string> {
+    const r = await this.run(['symbolic-ref', 'HEAD'], { okCodes: [0, 1, 128] });
+    return r.exitCode === 0 ? r.stdout.trim() : 'refs/heads/main';
+  }
+
+  /** Every ref under a prefix with the object it points at. */
+  async listRefs(prefix: string): Promise<Array<{ ref: string; sha: string }>> {
+    const r = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => {
+        const i = l.indexOf(' ');
+        return { sha: l.slice(0, i), ref: l.slice(i + 1) };
+      });
+  }
+
+  async writeBlob(content: string): Promise<string> {
+    return (await this.run(['hash-object', '-w', '--stdin'], { input: content })).stdout.trim();
+  }
+
+  /** Reads several `<rev>:<path>` blobs in one process; a missing one is undefined. */
+  async readBlobs(specs: string[]): Promise<Array<string | undefined>> {
+    if (specs.length === 0) return [];
+    const r = await execa('git', ['--git-dir', this.gitDir, 'cat-file', '--batch'], {
+      input: `${specs.join('\n')}\n`,
+      encoding: 'buffer',
+      reject: false,
+    });
+    if (r.exitCode !== 0) throw new Error(`git cat-file --batch failed: ${String(r.stderr)}`);
+    const buf = Buffer.from(r.stdout as Uint8Array);
+    const out: Array<string | undefined> = [];
+    let pos = 0;
+    for (let i = 0; i < specs.length; i++) {
+      const nl = buf.indexOf(0x0a, pos);
+      const header = buf.subarray(pos, nl).toString('utf8');
+      pos = nl + 1;
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+        out.push(undefined);
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      out.push(buf.subarray(pos, pos + size).toString('utf8'));
+      pos += size + 1; // content is followed by a newline
+    }
+    return out;
+  }
+
+  async readBlob(spec: string): Promise<string | undefined> {
+    return (await this.readBlobs([spec]))[0];
+  }
+
+  /** A tree holding exactly these top-level blobs. */
+  async mktree(entries: Array<{ name: string; blob: string }>): Promise<string> {
+    const input = entries.map((e) => `100644 blob ${e.blob}\t${e.name}`).join('\n');
+    return (await this.run(['mktree'], { input: `${input}\n` })).stdout.trim();
+  }
+
+  /** The tree of `base` with `changes` applied (nested paths, deletions), built in a throwaway index. */
+  async applyToTree(base: string | undefined, changes: TreeChange[]): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'gitperf-index-'));
+    const env = { GIT_INDEX_FILE: join(dir, 'index') };
+    try {
+      if (base) await this.run(['read-tree', base], { env });
+      else await this.run(['read-tree', '--empty'], { env });
+      const lines: string[] = [];
+      for (const c of changes) {
+        if (c.content === null) lines.push(`0 ${ZERO_SHA}\t${c.path}`);
+        else lines.push(`100644 ${await this.writeBlob(c.content)}\t${c.path}`);
+      }
+      if (lines.length > 0)
+        await this.run(['update-index', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+      return (await this.run(['write-tree'], { env })).stdout.trim();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: Identity,
+    committer: Identity = author,
+  ): Promise<string> {
+    const args = ['commit-tree', tree];
+    for (const p of parents) args.push('-p', p);
+    const r = await this.run(args, {
+      input: message,
+      env: {
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_COMMITTER_NAME: committer.name,
+        GIT_COMMITTER_EMAIL: committer.email,
+      },
+    });
+    return r.stdout.trim();
+  }
+
+  /** The tree of merging `theirs` into `ours`, or undefined when they conflict. */
+  async mergeTree(ours: string, theirs: string): Promise<string | undefined> {
+    const r = await this.run(['merge-tree', '--write-tree', '--no-messages', ours, theirs], {
+      okCodes: [0, 1],
+    });
+    if (r.exitCode === 1) return undefined;
+    return r.stdout.split('\n')[0].trim();
+  }
+
+  /**
+   * Applies all updates atomically or none. Throws LostRace when an old value no longer matches (or a
+   * ref to create exists, or another writer holds its lock); the caller re-reads and retries.
+   */
+  async updateRefs(updates: RefUpdate[]): Promise<void> {
+    const lines = ['start'];
+    for (const u of updates) {
+      if (u.op === 'create') lines.push(`create ${u.ref} ${u.sha}`);
+      else if (u.op === 'update') lines.push(`update ${u.ref} ${u.sha} ${u.old}`);
+      else lines.push(`verify ${u.ref} ${u.old}`);
+    }
+    lines.push('prepare', 'commit');
+    const r = await this.run(['update-ref', '--stdin'], {
+      input: `${lines.join('\n')}\n`,
+      okCodes: [0, 1, 128],
+    });
+    if (r.exitCode === 0) return;
+    const msg = r.stderr.trim();
+    if (
+      /already exists|but expected|cannot lock ref|unable to create .*lock|unable to resolve reference/i.test(
+        msg,
+      )
+    )
+      throw new LostRace(msg);
+    throw new Error(`git update-ref failed: ${msg}`);
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Profiles: named ways to reach a registry. `$GITPERF_HOME/config.yaml` (default `~/.gitperf`) holds
+ * them and names the current one. A local profile points at a registry repository on disk and says
+ * who the user is; a GitHub profile names the repository, and the token comes from the environment
+ * (never from the file, so the file can be shared or committed without leaking secrets).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { fail } from '../diagnostics/diagnostic.js';
+
+export interface LocalProfile {
+  forge: 'local';
+  /** Path of the registry repository the local forge serves (usually a bare repository). */
+  registry: string;
+  /** The login this profile acts as. */
+  user: string;
+}
+
+export interface GithubProfile {
+  forge: 'github';
+  /** `OWNER/NAME` of the registry repository. */
+  repo: string;
+  /** API base URL for GitHub Enterprise, e.g. `https://ghe.example.com/api/v3`. */
+  baseUrl?: string;
+  /** Optional: the login this profile acts as (otherwise the token's owner, asked from the API). */
+  user?: string;
+}
+
+export type Profile = LocalProfile | GithubProfile;
+
+export interface GitperfConfig {
+  current?: string;
+  profiles: Record<string, Profile>;
+}
+
+export interface NamedProfile {
+  name: string;
+  profile: Profile;
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** `$GITPERF_HOME`, or `~/.gitperf`. */
+export function gitperfHome(env: NodeJS.ProcessEnv = process.env): string {
+  const h = env.GITPERF_HOME;
+  return h && h.length > 0 ? resolve(h) : join(homedir(), '.gitperf');
+}
+
+export function configPath(home: string = gitperfHome()): string {
+  return join(home, 'config.yaml');
+}
+
+/** The GitHub token from `GITHUB_TOKEN`, else `GH_TOKEN`; undefined when neither is set. */
+export function githubToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.GITHUB_TOKEN || env.GH_TOKEN || undefined;
+}
+
+/** Checks one profile's shape; returns a message naming the problem, or undefined. */
+export function checkProfile(p: unknown): string | undefined {
+  if (!p || typeof p !== 'object') return 'a profile must be a mapping';
+  const o = p as Record<string, unknown>;
+  if (o.forge === 'local') {
+    if (typeof o.registry !== 'string' || o.registry === '') return 'a local profile needs `registry: PATH`';
+    if (typeof o.user !== 'string' || !LOGIN_RE.test(o.user))
+      return 'a local profile needs `user: LOGIN` (letters, digits and dashes)';
+    return undefined;
+  }
+  if (o.forge === 'github') {
+    if (typeof o.repo !== 'string' || !REPO_RE.test(o.repo))
+      return 'a github profile needs `repo: OWNER/NAME`';
+    if (o.baseUrl !== undefined && (typeof o.baseUrl !== 'string' || !/^https?:\/\//.test(o.baseUrl)))
+      return '`baseUrl` must be an http(s) URL';
+    if (o.user !== undefined && (typeof o.user !== 'string' || !LOGIN_RE.test(o.user)))
+      return '`user` must be a login';
+    return undefined;
+  }
+  return '`forge` must be `local` or `github`';
+}
+
+/** Reads the config; a missing file is an empty config. Malformed files fail with the file named. */
+export async function loadConfig(home: string = gitperfHome()): Promise<GitperfConfig> {
+  const file = configPath(home);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    throw e;
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    fail('profile.config-invalid', `${(e as Error).message.split('\n')[0]}; fix or delete the file`, {
+      file,
+    });
+  }
+  if (doc === null || doc === undefined) return { profiles: {} };
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    fail('profile.config-invalid', 'the config must be a mapping with `profiles:`', { file });
+  const o = doc as Record<string, unknown>;
+  const profiles: Record<string, Profile> = {};
+  const raw = o.profiles ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    fail('profile.config-invalid', '`profiles` must be a mapping of name to profile', { file });
+  for (const [name, p] of Object.entries(raw as Record<string, unknown>)) {
+    const problem = checkProfile(p);
+    if (problem) fail('profile.invalid', `profile "${name}": ${problem}`, { file });
+    profiles[name] = p as Profile;
+  }
+  const current = typeof o.current === 'string' ? o.current : undefined;
+  return { current, profiles };
+}
+
+/** Writes the config atomically (temp file in the same folder, then rename). */
+export async function saveConfig(config: GitperfConfig, home: string = gitperfHome()): Promise<void> {
+  const file = configPath(home);
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const doc: Record<string, unknown> = {};
+  if (config.current) doc.current = config.current;
+  doc.profiles = config.profiles;
+  await writeFile(tmp, stringify(doc), { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+/**
+ * Adds (or replaces, with `replace`) a profile. A local profile's registry path is stored absolute so
+ * the profile works from any directory. The first profile created becomes current; `use` forces it.
+ */
+export async function createProfile(
+  name: string,
+  profile: Profile,
+  opts: { home?: string; use?: boolean; replace?: boolean } = {},
+): Promise<GitperfConfig> {
+  if (!NAME_RE.test(name))
+    fail(
+      'profile.name-invalid',
+      `"${name}" is not a valid profile name; use letters, digits, ".", "_" or "-"`,
+    );
+  const problem = checkProfile(profile);
+  if (problem) fail('profile.invalid', `profile "${name}": ${problem}`);
+  const home = opts.home ?? gitperfHome();
+  const config = await loadConfig(home);
+  if (config.profiles[name] && !opts.replace)
+    fail('profile.exists', `profile "${name}" already exists; pass --force to replace it`);
+  const stored: Profile =
+    profile.forge === 'local'
+      ? { ...profile, registry: isAbsolute(profile.registry) ? profile.registry : resolve(profile.registry) }
+      : profile;
+  config.profiles[name] = stored;
+  if (opts.use || !config.current || !config.profiles[config.current]) config.current = name;
+  await saveConfig(config, home);
+  return config;
+}
+
+/** Makes `name` the current profile. */
+export async function useProfile(name: string, home: string = gitperfHome()): Promise<GitperfConfig> {
+  const config = await loadConfig(home);
+  if (!config.profiles[name]) fail('profile.unknown', unknownMessage(name, config));
+  config.current = name;
+  await saveConfig(config, home);
+  return config;
+}
+
+function unknownMessage(name: string, config: GitperfConfig): string {
+  const names = Object.keys(config.profiles);
+  return names.length === 0
+    ? `no profile "${name}": there are no profiles yet; create one with \`gitperf profile create\` or \`gitperf init --local\``
+    : `no profile "${name}"; known profiles: ${names.join(', ')}`;
+}
+
+/**
+ * The active profile: the one named (by `--profile`), else `$GITPERF_PROFILE`, else the config's
+ * current one. Fails with a message saying how to create one when there is none.
+ */
+export async function resolveProfile(
+  name?: string,
+  opts: { home?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<NamedProfile> {
+  const env = opts.env ?? process.env;
+  const home = opts.home ?? gitperfHome(env);
+  const config = await loadConfig(home);
+  const wanted = name || env.GITPERF_PROFILE || config.current;
+  if (!wanted)
+    fail(
+      'profile.none',
+      `no profile is set up in ${configPath(home)}; create one with \`gitperf profile create\` or \`gitperf init DIR --local\``,
+    );
+  const profile = config.profiles[wanted];
+  if (!profile) fail('profile.unknown', unknownMessage(wanted, config));
+  return { name: wanted, profile };
+}
