@@ -5,10 +5,13 @@
  * (never from the file, so the file can be shared or committed without leaking secrets).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { gitperfHome } from '../cube/home.js';
 import { fail } from '../diagnostics/diagnostic.js';
+
+// One definition of the state folder for the whole CLI (cubes, datasets and profiles share it).
+export { gitperfHome };
 
 export interface LocalProfile {
   forge: 'local';
@@ -43,12 +46,6 @@ export interface NamedProfile {
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-
-/** `$GITPERF_HOME`, or `~/.gitperf`. */
-export function gitperfHome(env: NodeJS.ProcessEnv = process.env): string {
-  const h = env.GITPERF_HOME;
-  return h && h.length > 0 ? resolve(h) : join(homedir(), '.gitperf');
-}
 
 export function configPath(home: string = gitperfHome()): string {
   return join(home, 'config.yaml');
@@ -194,4 +191,11 @@ export async function resolveProfile(
   const profile = config.profiles[wanted];
   if (!profile) fail('profile.unknown', unknownMessage(wanted, config));
   return { name: wanted, profile };
+}
+
+/** One line for people: `local  /path as ana` or `github owner/name`. */
+export function describeProfile(p: Profile): string {
+  return p.forge === 'local'
+    ? `local  ${p.registry} as ${p.user}`
+    : `github ${p.repo}${p.baseUrl ? ` at ${p.baseUrl}` : ''}${p.user ? ` as ${p.user}` : ''}`;
 }

@@ -1,0 +1,20 @@
+import { BaseCommand } from '../../cli/base-command.js';
+import { describeProfile, loadConfig } from '../../profile/profile.js';
+
+export default class ProfileList extends BaseCommand {
+  static override summary = 'List profiles; the current one is marked with *.';
+
+  async run(): Promise<unknown> {
+    await this.parse(ProfileList);
+    const config = await loadConfig();
+    const names = Object.keys(config.profiles).sort();
+    if (names.length === 0)
+      this.log('no profiles yet: `gitperf profile create` or `gitperf init DIR --local`');
+    for (const n of names)
+      this.log(`${n === config.current ? '*' : ' '} ${n.padEnd(16)} ${describeProfile(config.profiles[n])}`);
+    return {
+      current: config.current ?? null,
+      profiles: names.map((name) => ({ name, current: name === config.current, ...config.profiles[name] })),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitperfError } from '../../cli/src/diagnostics/diagnostic.js';
+import { createForge } from '../../cli/src/forge/index.js';
+import {
+  configPath,
+  createProfile,
+  githubToken,
+  loadConfig,
+  resolveProfile,
+  useProfile,
+} from '../../cli/src/profile/profile.js';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof GitperfError) return e.diagnostic.code;
+    throw e;
+  }
+  throw new Error('expected a GitperfError');
+}
+
+describe('profiles', () => {
+  let home: string;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'gitperf-home-'));
+  });
+  afterEach(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('creates profiles, makes the first current, switches, and resolves flag > env > current', async () => {
+    await createProfile('ana', { forge: 'local', registry: 'rel/reg.git', user: 'ana' }, { home });
+    await createProfile('gh', { forge: 'github', repo: 'medperf/registry' }, { home });
+    let config = await loadConfig(home);
+    expect(config.current).toBe('ana');
+    // Relative registry paths are stored absolute so the profile works from anywhere.
+    expect(config.profiles.ana).toEqual({
+      forge: 'local',
+      registry: join(process.cwd(), 'rel/reg.git'),
+      user: 'ana',
+    });
+    config = await useProfile('gh', home);
+    expect(config.current).toBe('gh');
+    expect((await resolveProfile(undefined, { home, env: {} })).name).toBe('gh');
+    expect((await resolveProfile(undefined, { home, env: { GITPERF_PROFILE: 'ana' } })).name).toBe('ana');
+    expect((await resolveProfile('ana', { home, env: { GITPERF_PROFILE: 'gh' } })).name).toBe('ana');
+    // Writes are atomic: no temp files are left behind.
+    expect(await readdir(home)).toEqual(['config.yaml']);
+  });
+
+  it('refuses duplicates unless replacing, bad shapes, and unknown names', async () => {
+    await createProfile('ana', { forge: 'local', registry: '/r', user: 'ana' }, { home });
+    expect(
+      await codeOf(createProfile('ana', { forge: 'local', registry: '/r', user: 'ana' }, { home })),
+    ).toBe('profile.exists');
+    await createProfile('ana', { forge: 'local', registry: '/r2', user: 'ana' }, { home, replace: true });
+    expect((await loadConfig(home)).profiles.ana).toMatchObject({ registry: '/r2' });
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately malformed input
+    expect(await codeOf(createProfile('x', { forge: 'github', repo: 'no-slash' } as any, { home }))).toBe(
+      'profile.invalid',
+    );
+    expect(
+      await codeOf(createProfile('bad name', { forge: 'local', registry: '/r', user: 'a' }, { home })),
+    ).toBe('profile.name-invalid');
+    expect(await codeOf(useProfile('nope', home))).toBe('profile.unknown');
+    expect(await codeOf(resolveProfile('nope', { home, env: {} }))).toBe('profile.unknown');
+  });
+
+  it('says how to create a profile when there is none, and names a malformed config file', async () => {
+    expect(await codeOf(resolveProfile(undefined, { home, env: {} }))).toBe('profile.none');
+    await writeFile(configPath(home), 'profiles:\n  a: {forge: ftp}\n');
+    expect(await codeOf(loadConfig(home))).toBe('profile.invalid');
+    await writeFile(configPath(home), 'profiles: [\n');
+    expect(await codeOf(loadConfig(home))).toBe('profile.config-invalid');
+  });
+
+  it('never stores a token; reads GITHUB_TOKEN before GH_TOKEN', async () => {
+    await createProfile(
+      'gh',
+      { forge: 'github', repo: 'o/r', baseUrl: 'https://ghe.example/api/v3' },
+      { home },
+    );
+    expect(await readFile(configPath(home), 'utf8')).not.toMatch(/token/i);
+    expect(githubToken({ GH_TOKEN: 'b' })).toBe('b');
+    expect(githubToken({ GITHUB_TOKEN: 'a', GH_TOKEN: 'b' })).toBe('a');
+    expect(githubToken({})).toBeUndefined();
+  });
+
+  it('builds the forge a profile names', async () => {
+    const { execa } = await import('execa');
+    const bare = join(home, 'reg.git');
+    await execa('git', ['init', '--quiet', '--bare', bare]);
+    const local = await createForge({ forge: 'local', registry: bare, user: 'ana' });
+    expect(local.forge.kind).toBe('local');
+    expect(local.user).toBe('ana');
+    const gh = await createForge({ forge: 'github', repo: 'o/r', user: 'ana' }, { GITHUB_TOKEN: 't' });
+    expect(gh.forge.kind).toBe('github');
+    expect(await codeOf(createForge({ forge: 'github', repo: 'o/r', user: 'ana' }, {}))).toBe(
+      'github.token-missing',
+    );
+  });
+});
