@@ -2,7 +2,7 @@
 // the task name, then --name=path arguments.
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { parse } from 'yaml';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -11,6 +11,15 @@ export const cubesDir = join(examplesDir, 'cubes');
 export const cubeFolders = ['prep', 'logreg', 'metrics', 'centroid', 'stump'] as const;
 export const models = ['logreg', 'centroid', 'stump'] as const;
 export type Model = (typeof models)[number];
+
+/**
+ * The interpreter behind `python3`, resolved once: version-manager shims (pyenv) cost a shell and a second
+ * process per call, which dominates these short cube runs.
+ */
+export const python = String(
+  execaSync('python3', ['-c', 'import sys; print(sys.executable)'], { env: { PYTHONDONTWRITEBYTECODE: '1' } })
+    .stdout,
+).trim();
 
 export interface PyResult {
   exitCode: number;
@@ -21,7 +30,7 @@ export interface PyResult {
 /** Runs examples/cubes/<cube>/project/mlcube.py <task> --k=v ... from the cube folder (like the local runner). */
 export async function runCube(cube: string, task: string, args: Record<string, string>): Promise<PyResult> {
   const argv = Object.entries(args).map(([k, v]) => `--${k}=${v}`);
-  const r = await execa('python3', ['project/mlcube.py', task, ...argv], {
+  const r = await execa(python, ['project/mlcube.py', task, ...argv], {
     cwd: join(cubesDir, cube),
     reject: false,
     timeout: 30_000,

@@ -124,7 +124,7 @@ describe('example cubes at the three hospital sites', () => {
     const done = await Promise.all(
       sites.map((s) => runFlow(siteInput(s).data, siteInput(s).labels, join(work, `site-${s}`), weights)),
     );
-    sites.forEach((s, i) => flows.set(s, done[i]));
+    for (const [i, s] of sites.entries()) flows.set(s, done[i]);
   });
 
   it('prepares every site, missing values only at site C', () => {

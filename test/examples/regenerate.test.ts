@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cubeFolders, cubesDir, examplesDir, readTree } from './cube-helpers.js';
+import { cubeFolders, cubesDir, examplesDir, python, readTree } from './cube-helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gitperf-examples-regen-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ describe('examples/tools/regenerate.py', () => {
   beforeAll(async () => {
     mkdirSync(join(work, 'data'));
     copyFileSync(join(examplesDir, 'data', 'breast_cancer.csv'), join(work, 'data', 'breast_cancer.csv'));
-    await execa('python3', [join(examplesDir, 'tools', 'regenerate.py'), '--examples', work], {
+    await execa(python, [join(examplesDir, 'tools', 'regenerate.py'), '--examples', work], {
       env: { PYTHONDONTWRITEBYTECODE: '1' },
     });
     fresh = readTree(work);
