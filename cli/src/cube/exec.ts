@@ -1,0 +1,142 @@
+/**
+ * Runs one process in its own process group with its combined output streamed to a log file, a timeout that
+ * kills the whole group, and a result value (never a throw).
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ExecSpec {
+  argv: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the process group after this many milliseconds. */
+  timeoutMs?: number;
+  logPath: string;
+  /** Lines written at the top of the log (each prefixed with `# `). */
+  header?: string[];
+  /** Called on timeout before the group is signalled (e.g. remove the container). */
+  onTimeout?: () => Promise<void>;
+  /** Receives output as it arrives (progress display). */
+  onOutput?: (chunk: string) => void;
+  /** Grace between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** Set when the process could not be started (e.g. executable not found). */
+  spawnError?: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
+  await mkdir(path.dirname(spec.logPath), { recursive: true });
+  const log = createWriteStream(spec.logPath, { flags: 'w' });
+  for (const h of spec.header ?? []) log.write(`# ${h}\n`);
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const [cmd, ...args] = spec.argv;
+  const child = spawn(cmd, args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true, // own process group: a timeout can kill everything the cube started
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let timedOut = false;
+  let spawnError: string | undefined;
+  const killGroup = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  // If gitperf itself exits, do not leave the cube running.
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
+  const forward = (b: Buffer) => {
+    log.write(b);
+    spec.onOutput?.(b.toString('utf8'));
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+
+  let timer: NodeJS.Timeout | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  if (spec.timeoutMs !== undefined && spec.timeoutMs > 0) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      log.write(`\n# gitperf: timeout after ${spec.timeoutMs} ms; stopping the process group\n`);
+      void (async () => {
+        try {
+          await spec.onTimeout?.();
+        } catch {
+          // best effort; the group kill below still happens
+        }
+        killGroup('SIGTERM');
+        killTimer = setTimeout(() => killGroup('SIGKILL'), spec.killGraceMs ?? 3000);
+      })();
+    }, spec.timeoutMs);
+  }
+
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve) => {
+      child.once('error', (e) => {
+        spawnError = e.message;
+        resolve({ code: null, signal: null });
+      });
+      child.once('close', (c, s) => resolve({ code: c, signal: s }));
+    },
+  );
+  if (timer) clearTimeout(timer);
+  if (killTimer) clearTimeout(killTimer);
+  // Children that ignored the group signal or outlived the leader are not kept around.
+  if (timedOut) killGroup('SIGKILL');
+  process.removeListener('exit', onExit);
+  const finished = Date.now();
+  if (spawnError) log.write(`# gitperf: could not start ${cmd}: ${spawnError}\n`);
+  log.write(
+    `# gitperf: exit code ${code ?? 'none'}${signal ? ` (signal ${signal})` : ''}${timedOut ? ' (timed out)' : ''}\n`,
+  );
+  await new Promise<void>((r) => log.end(r));
+  return {
+    exitCode: code,
+    signal,
+    timedOut,
+    spawnError,
+    startedAt,
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - started,
+  };
+}
+
+/** Absolute path of an executable on PATH, or undefined. */
+export async function which(name: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
+  const { access, constants } = await import('node:fs/promises');
+  if (name.includes('/')) {
+    try {
+      await access(name, constants.X_OK);
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    try {
+      await access(p, constants.X_OK);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}

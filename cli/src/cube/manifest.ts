@@ -1,0 +1,663 @@
+/**
+ * Reads `mlcube.yaml` the way MLCube does (mlcube/config.py, runners' default sections): parameter shortcuts,
+ * types, `${...}` references, the docker / singularity runner sections with their allowed keys, plus the gitperf
+ * extension `local: {command: ...}`. Problems come back as diagnostics with the manifest's file and line.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { interpolate, type Json } from './interpolate.js';
+import { failed, type Outcome, ok } from './types.js';
+
+export type ParamType = 'file' | 'directory' | 'unknown';
+
+export interface ParamSpec {
+  name: string;
+  /** Declared type, or `directory` from a trailing slash, or `unknown` (resolved from the host at run time). */
+  type: ParamType;
+  /** Host path as written (after `${}`), relative paths being relative to the workspace. */
+  default: string;
+  opts?: 'ro' | 'rw';
+  /** 1-based line of the parameter in the manifest. */
+  line?: number;
+}
+
+export interface TaskSpec {
+  name: string;
+  /** `entrypoint:` of the task, replacing the image's entrypoint (MLCube semantics). */
+  entrypoint?: string;
+  inputs: ParamSpec[];
+  outputs: ParamSpec[];
+  line?: number;
+}
+
+export interface DockerSection {
+  image: string;
+  /** The manifest's executable (`docker`, `podman`, `sudo docker`); gitperf's runner choice wins over it. */
+  docker: string;
+  cpuArgs: string;
+  gpuArgs: string;
+  envArgs: Record<string, string>;
+  buildArgs: Record<string, string>;
+  buildContext: string;
+  buildFile: string;
+  buildStrategy: 'pull' | 'auto' | 'always';
+  /** `--network`, `--security-opt`, `--gpus`, `--memory`, `--cpuset-cpus`, `--mount_opts` when set. */
+  flags: Record<string, string>;
+}
+
+export interface SingularitySection {
+  /** SIF file name inside imageDir. */
+  image: string;
+  /** Absolute folder for SIF files (default `<workspace>/.image`). */
+  imageDir: string;
+  singularity: string;
+  buildArgs: string;
+  /** Recipe file, or `docker://IMAGE` when derived from the docker section. */
+  buildFile: string;
+  runArgs: string;
+  flags: Record<string, string | boolean>;
+  /** True when the manifest has no `singularity:` section and it was derived from `docker:`. */
+  derived: boolean;
+}
+
+export interface Manifest {
+  /** Absolute path of mlcube.yaml. */
+  file: string;
+  /** Folder of mlcube.yaml (MLCube's runtime.root). */
+  root: string;
+  /** `<root>/workspace` (MLCube's runtime.workspace). */
+  workspace: string;
+  name?: string;
+  description?: string;
+  acceleratorCount: number;
+  docker?: DockerSection;
+  singularity?: SingularitySection;
+  /** gitperf extension: the host command of the local runner, as an argument array. */
+  local?: { command: string[] };
+  /** Tasks in manifest order. */
+  tasks: TaskSpec[];
+}
+
+const DOCKER_KEYS = new Set([
+  'image',
+  'docker',
+  'cpu_args',
+  'gpu_args',
+  'env_args',
+  'build_args',
+  'build_context',
+  'build_file',
+  'build_strategy',
+  '--network',
+  '--security-opt',
+  '--gpus',
+  '--memory',
+  '--cpuset-cpus',
+  '--mount_opts',
+]);
+const SINGULARITY_KEYS = new Set([
+  'image',
+  'image_dir',
+  'singularity',
+  'build_args',
+  'build_file',
+  'run_args',
+  '--network',
+  '--security',
+  '--vm-ram',
+  '--vm-cpu',
+  '--nv',
+  '--mount_opts',
+]);
+const TASK_KEYS = new Set(['entrypoint', 'parameters']);
+const PARAM_KEYS = new Set(['type', 'default', 'opts']);
+
+/** Splits a command string the way a POSIX shell splits words (quotes and backslashes, no expansion). */
+export function splitWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let has = false;
+  let q: '"' | "'" | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (q === "'") {
+      if (c === "'") q = null;
+      else cur += c;
+    } else if (q === '"') {
+      if (c === '"') q = null;
+      else if (c === '\\' && i + 1 < s.length && '"\\$`'.includes(s[i + 1])) cur += s[++i];
+      else cur += c;
+    } else if (c === "'" || c === '"') {
+      q = c;
+      has = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      has = true;
+    } else if (/\s/.test(c)) {
+      if (has || cur) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+    }
+  }
+  if (has || cur) out.push(cur);
+  return out;
+}
+
+/** Loads `<cubeDir>/mlcube.yaml` (or the given file). */
+export async function loadManifest(cubeDirOrFile: string): Promise<Outcome<Manifest>> {
+  const file =
+    cubeDirOrFile.endsWith('.yaml') || cubeDirOrFile.endsWith('.yml')
+      ? path.resolve(cubeDirOrFile)
+      : path.resolve(cubeDirOrFile, 'mlcube.yaml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return failed([
+      error(
+        'manifest.unreadable',
+        code === 'ENOENT'
+          ? `no MLCube manifest at ${file}; a cube folder must contain mlcube.yaml`
+          : `cannot read the MLCube manifest ${file} (${code ?? String(e)})`,
+        { file },
+      ),
+    ]);
+  }
+  return parseManifest(text, file);
+}
+
+/**
+ * Parses manifest text. `file` is its absolute path: the folder gives runtime.root and the workspace.
+ * `workspace` overrides the default `<root>/workspace` (MLCube's `--workspace`).
+ */
+export function parseManifest(
+  text: string,
+  file: string,
+  opts: { workspace?: string; env?: NodeJS.ProcessEnv } = {},
+): Outcome<Manifest> {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const diags: Diagnostic[] = [];
+  const at = (offset: number | undefined) =>
+    offset === undefined ? { file } : { file, line: lc.linePos(offset).line, column: lc.linePos(offset).col };
+  for (const e of doc.errors) {
+    diags.push(
+      error(
+        'manifest.yaml-syntax',
+        `mlcube.yaml is not valid YAML: ${e.message.split('\n')[0]}`,
+        at(e.pos[0]),
+      ),
+    );
+  }
+  if (diags.length > 0) return failed(diags);
+  const lineOf = (p: (string | number)[]) => at(nodeOffset(doc, p));
+
+  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return failed([
+      error('manifest.not-a-mapping', 'mlcube.yaml must be a YAML mapping (name, docker, tasks, ...)', {
+        file,
+      }),
+    ]);
+  }
+  const root = path.dirname(file);
+  const workspace = opts.workspace ? path.resolve(opts.workspace) : path.join(root, 'workspace');
+  const merged = { ...(raw as { [k: string]: Json }) };
+  // MLCube injects these before resolving references.
+  merged.runtime = { root, workspace };
+  merged.workspace = workspace;
+  const { value: cfg, errors } = interpolate(merged, opts.env);
+  for (const e of errors) diags.push(error('manifest.reference', `${e.message}`, lineOf(e.path)));
+
+  const str = (v: Json | undefined, p: (string | number)[], what: string): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    diags.push(error('manifest.type', `${what} must be a string`, lineOf(p)));
+    return undefined;
+  };
+  const dict = (v: Json | undefined, p: (string | number)[], what: string): Record<string, string> => {
+    if (v === undefined || v === null || v === '') return {};
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      const o: Record<string, string> = {};
+      for (const [k, x] of Object.entries(v))
+        o[k] = x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x);
+      return o;
+    }
+    if (typeof v === 'string') {
+      // MLCube passes a string through verbatim; split `K=V K2=V2` so it stays an argument array.
+      const o: Record<string, string> = {};
+      for (const w of splitWords(v.replace(/(^|\s)-e\s+/g, ' ').replace(/--env\s+/g, ' '))) {
+        const i = w.indexOf('=');
+        if (i > 0) o[w.slice(0, i)] = w.slice(i + 1);
+      }
+      return o;
+    }
+    diags.push(error('manifest.type', `${what} must be a mapping of names to values`, lineOf(p)));
+    return {};
+  };
+
+  // platform
+  let acceleratorCount = 0;
+  const platform = cfg.platform;
+  if (platform !== undefined && platform !== null) {
+    if (typeof platform !== 'object' || Array.isArray(platform)) {
+      diags.push(error('manifest.type', 'platform must be a mapping', lineOf(['platform'])));
+    } else if (platform.accelerator_count !== undefined && platform.accelerator_count !== null) {
+      const n = Number(platform.accelerator_count);
+      if (!Number.isInteger(n) || n < 0) {
+        diags.push(
+          error(
+            'manifest.type',
+            'platform.accelerator_count must be a whole number',
+            lineOf(['platform', 'accelerator_count']),
+          ),
+        );
+      } else acceleratorCount = n;
+    }
+  }
+
+  // docker
+  let docker: DockerSection | undefined;
+  if (cfg.docker !== undefined && cfg.docker !== null) {
+    const d = cfg.docker;
+    if (typeof d !== 'object' || Array.isArray(d)) {
+      diags.push(
+        error('manifest.type', 'docker must be a mapping (image, build_context, ...)', lineOf(['docker'])),
+      );
+    } else {
+      for (const k of Object.keys(d)) {
+        if (!DOCKER_KEYS.has(k)) {
+          diags.push(
+            error(
+              'manifest.unknown-key',
+              `docker.${k} is not a docker runner setting (allowed: ${[...DOCKER_KEYS].join(', ')})`,
+              lineOf(['docker', k]),
+            ),
+          );
+        }
+      }
+      const image = str(d.image, ['docker', 'image'], 'docker.image');
+      if (!image)
+        diags.push(
+          error(
+            'manifest.docker-image',
+            'docker.image is required (the image reference)',
+            lineOf(['docker']),
+          ),
+        );
+      const strategy = str(d.build_strategy, ['docker', 'build_strategy'], 'docker.build_strategy') ?? 'pull';
+      if (!['pull', 'auto', 'always'].includes(strategy)) {
+        diags.push(
+          error(
+            'manifest.value',
+            'docker.build_strategy must be pull, auto or always',
+            lineOf(['docker', 'build_strategy']),
+          ),
+        );
+      }
+      const flags: Record<string, string> = {};
+      for (const k of Object.keys(d)) {
+        if (k.startsWith('--')) {
+          const v = str(d[k], ['docker', k], `docker.${k}`);
+          if (v !== undefined && v !== '') flags[k] = v;
+        }
+      }
+      docker = {
+        image: image ?? '',
+        docker: str(d.docker, ['docker', 'docker'], 'docker.docker') ?? 'docker',
+        cpuArgs: str(d.cpu_args, ['docker', 'cpu_args'], 'docker.cpu_args') ?? '',
+        gpuArgs: str(d.gpu_args, ['docker', 'gpu_args'], 'docker.gpu_args') ?? '',
+        envArgs: dict(d.env_args, ['docker', 'env_args'], 'docker.env_args'),
+        buildArgs: dict(d.build_args, ['docker', 'build_args'], 'docker.build_args'),
+        buildContext: str(d.build_context, ['docker', 'build_context'], 'docker.build_context') ?? '.',
+        buildFile: str(d.build_file, ['docker', 'build_file'], 'docker.build_file') ?? 'Dockerfile',
+        buildStrategy: strategy as DockerSection['buildStrategy'],
+        flags,
+      };
+    }
+  }
+
+  // singularity (derived from docker when absent, as MLCube does)
+  let singularity: SingularitySection | undefined;
+  const s = cfg.singularity;
+  if (s !== undefined && s !== null) {
+    if (typeof s !== 'object' || Array.isArray(s)) {
+      diags.push(
+        error(
+          'manifest.type',
+          'singularity must be a mapping (image, image_dir, ...)',
+          lineOf(['singularity']),
+        ),
+      );
+    } else {
+      for (const k of Object.keys(s)) {
+        if (!SINGULARITY_KEYS.has(k)) {
+          diags.push(
+            error(
+              'manifest.unknown-key',
+              `singularity.${k} is not a singularity runner setting (allowed: ${[...SINGULARITY_KEYS].join(', ')})`,
+              lineOf(['singularity', k]),
+            ),
+          );
+        }
+      }
+      const image = str(s.image, ['singularity', 'image'], 'singularity.image');
+      if (!image) {
+        diags.push(
+          error(
+            'manifest.singularity-image',
+            'singularity.image is required (the SIF file name)',
+            lineOf(['singularity']),
+          ),
+        );
+      }
+      const flags: Record<string, string | boolean> = {};
+      for (const k of Object.keys(s)) {
+        if (k.startsWith('--')) {
+          const v = s[k];
+          if (typeof v === 'boolean') flags[k] = v;
+          else if (v !== null && v !== '') flags[k] = String(v);
+        }
+      }
+      const imageDir =
+        str(s.image_dir, ['singularity', 'image_dir'], 'singularity.image_dir') ??
+        path.join(workspace, '.image');
+      singularity = {
+        image: image ?? '',
+        imageDir: path.resolve(root, imageDir),
+        singularity:
+          str(s.singularity, ['singularity', 'singularity'], 'singularity.singularity') ?? 'singularity',
+        buildArgs: str(s.build_args, ['singularity', 'build_args'], 'singularity.build_args') ?? '--fakeroot',
+        buildFile:
+          str(s.build_file, ['singularity', 'build_file'], 'singularity.build_file') ?? 'Singularity.recipe',
+        runArgs: str(s.run_args, ['singularity', 'run_args'], 'singularity.run_args') ?? '',
+        flags,
+        derived: false,
+      };
+    }
+  } else if (docker?.image) {
+    singularity = {
+      image: `${docker.image.replace(/[^A-Za-z0-9]/g, '')}.sif`,
+      imageDir: path.join(workspace, '.image'),
+      singularity: 'singularity',
+      buildArgs: '--fakeroot',
+      buildFile: `docker://${docker.image}`,
+      runArgs: '',
+      flags: {},
+      derived: true,
+    };
+  }
+
+  // local (gitperf extension)
+  let local: Manifest['local'];
+  const l = cfg.local;
+  if (l !== undefined && l !== null) {
+    if (typeof l !== 'object' || Array.isArray(l)) {
+      diags.push(error('manifest.type', 'local must be a mapping with a command', lineOf(['local'])));
+    } else {
+      for (const k of Object.keys(l)) {
+        if (k !== 'command') {
+          diags.push(
+            error(
+              'manifest.unknown-key',
+              `local.${k} is not a local runner setting (allowed: command)`,
+              lineOf(['local', k]),
+            ),
+          );
+        }
+      }
+      const c = l.command;
+      let command: string[] = [];
+      if (typeof c === 'string') command = splitWords(c);
+      else if (Array.isArray(c) && c.every((x) => typeof x === 'string')) command = c as string[];
+      else {
+        diags.push(
+          error(
+            'manifest.local-command',
+            'local.command must be a command string or a list of strings',
+            lineOf(['local', 'command']),
+          ),
+        );
+      }
+      if (command.length > 0) local = { command };
+      else if (typeof c === 'string' || Array.isArray(c)) {
+        diags.push(error('manifest.local-command', 'local.command is empty', lineOf(['local', 'command'])));
+      }
+    }
+  }
+
+  // tasks
+  const tasks: TaskSpec[] = [];
+  const t = cfg.tasks;
+  if (
+    t === undefined ||
+    t === null ||
+    typeof t !== 'object' ||
+    Array.isArray(t) ||
+    Object.keys(t).length === 0
+  ) {
+    diags.push(
+      error(
+        'manifest.tasks',
+        'tasks must be a mapping with at least one task (e.g. prepare, infer, evaluate)',
+        lineOf(['tasks']),
+      ),
+    );
+  } else {
+    for (const [name, tv] of Object.entries(t)) {
+      const tp = ['tasks', name];
+      const task: TaskSpec = { name, inputs: [], outputs: [], line: lineOf(tp).line };
+      if (tv !== null && (typeof tv !== 'object' || Array.isArray(tv))) {
+        diags.push(error('manifest.type', `task ${name} must be a mapping with parameters`, lineOf(tp)));
+        continue;
+      }
+      const tobj = tv ?? {};
+      for (const k of Object.keys(tobj)) {
+        if (!TASK_KEYS.has(k)) {
+          diags.push(
+            error(
+              'manifest.unknown-key',
+              `tasks.${name}.${k} is not a task setting (allowed: entrypoint, parameters)`,
+              lineOf([...tp, k]),
+            ),
+          );
+        }
+      }
+      task.entrypoint = str(tobj.entrypoint, [...tp, 'entrypoint'], `tasks.${name}.entrypoint`);
+      const params = tobj.parameters;
+      if (params !== undefined && params !== null) {
+        if (typeof params !== 'object' || Array.isArray(params)) {
+          diags.push(
+            error(
+              'manifest.type',
+              `tasks.${name}.parameters must be a mapping of inputs and outputs`,
+              lineOf([...tp, 'parameters']),
+            ),
+          );
+        } else {
+          for (const k of Object.keys(params)) {
+            if (k !== 'inputs' && k !== 'outputs') {
+              diags.push(
+                error(
+                  'manifest.unknown-key',
+                  `tasks.${name}.parameters.${k} must be inputs or outputs`,
+                  lineOf([...tp, 'parameters', k]),
+                ),
+              );
+            }
+          }
+          for (const io of ['inputs', 'outputs'] as const) {
+            const group = params[io];
+            const gp = [...tp, 'parameters', io];
+            if (group === undefined || group === null) continue;
+            if (typeof group !== 'object' || Array.isArray(group)) {
+              diags.push(
+                error(
+                  'manifest.type',
+                  `tasks.${name}.parameters.${io} must be a mapping of parameter names`,
+                  lineOf(gp),
+                ),
+              );
+              continue;
+            }
+            for (const [pname, pv] of Object.entries(group)) {
+              const p = normaliseParam(
+                pname,
+                pv,
+                [...gp, pname],
+                `tasks.${name}.parameters.${io}.${pname}`,
+                diags,
+                lineOf,
+              );
+              if (!p) continue;
+              if (io === 'outputs' && p.type === 'unknown') {
+                diags.push(
+                  warning(
+                    'manifest.output-type-unknown',
+                    `output ${pname} of task ${name} has no type and no trailing slash; give it type: file or type: directory, or pass a path ending in /`,
+                    lineOf([...gp, pname]),
+                  ),
+                );
+              }
+              if (io === 'outputs' && p.opts === 'ro') {
+                diags.push(
+                  warning(
+                    'manifest.output-ro',
+                    `output ${pname} of task ${name} asks for opts: ro; outputs are mounted read-write`,
+                    lineOf([...gp, pname]),
+                  ),
+                );
+              }
+              task[io].push(p);
+            }
+          }
+          const seen = new Set<string>();
+          for (const p of [...task.inputs, ...task.outputs]) {
+            if (seen.has(p.name)) {
+              diags.push(
+                error(
+                  'manifest.duplicate-parameter',
+                  `task ${name} declares ${p.name} as both an input and an output`,
+                  { file, line: p.line },
+                ),
+              );
+            }
+            seen.add(p.name);
+          }
+        }
+      }
+      tasks.push(task);
+    }
+  }
+
+  if (!docker && !singularity && !local) {
+    diags.push(
+      error(
+        'manifest.no-runner',
+        'mlcube.yaml needs a docker: section (image), a singularity: section or a local: command',
+        { file },
+      ),
+    );
+  }
+
+  if (diags.some((d) => d.severity === 'error')) return failed(diags);
+  const name = typeof cfg.name === 'string' ? cfg.name : undefined;
+  const description = typeof cfg.description === 'string' ? cfg.description : undefined;
+  return ok(
+    { file, root, workspace, name, description, acceleratorCount, docker, singularity, local, tasks },
+    diags,
+  );
+}
+
+function normaliseParam(
+  name: string,
+  v: Json,
+  p: (string | number)[],
+  what: string,
+  diags: Diagnostic[],
+  lineOf: (p: (string | number)[]) => { file: string; line?: number; column?: number },
+): ParamSpec | undefined {
+  const line = lineOf(p).line;
+  let def: Record<string, Json>;
+  if (v === null) def = {};
+  else if (typeof v === 'string') def = { default: v };
+  else if (typeof v === 'object' && !Array.isArray(v)) def = v;
+  else {
+    diags.push(
+      error('manifest.type', `${what} must be a path or a mapping {type, default, opts}`, lineOf(p)),
+    );
+    return undefined;
+  }
+  for (const k of Object.keys(def)) {
+    if (!PARAM_KEYS.has(k)) {
+      diags.push(
+        error(
+          'manifest.unknown-key',
+          `${what}.${k} is not a parameter setting (allowed: type, default, opts)`,
+          lineOf([...p, k]),
+        ),
+      );
+    }
+  }
+  const type = def.type ?? 'unknown';
+  if (type !== 'file' && type !== 'directory' && type !== 'unknown') {
+    diags.push(
+      error('manifest.value', `${what}.type must be file, directory or unknown`, lineOf([...p, 'type'])),
+    );
+    return undefined;
+  }
+  const dflt = def.default ?? name;
+  if (typeof dflt !== 'string' || dflt === '') {
+    diags.push(error('manifest.type', `${what}.default must be a non-empty path`, lineOf([...p, 'default'])));
+    return undefined;
+  }
+  const opts = def.opts;
+  if (opts !== undefined && opts !== null && opts !== 'ro' && opts !== 'rw') {
+    diags.push(error('manifest.value', `${what}.opts must be ro or rw`, lineOf([...p, 'opts'])));
+    return undefined;
+  }
+  return {
+    name,
+    type: withSlashRule(type, dflt),
+    default: dflt,
+    ...(opts ? { opts } : {}),
+    line,
+  };
+}
+
+/** MLCube: an untyped parameter whose path ends in a separator is a directory. */
+export function withSlashRule(type: ParamType, p: string): ParamType {
+  return type === 'unknown' && (p.endsWith('/') || p.endsWith('\\')) ? 'directory' : type;
+}
+
+/** Offset of the node at `p`, or of the nearest existing ancestor; keys are preferred for map entries. */
+function nodeOffset(doc: Document, p: (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let best: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
+  for (const k of p) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(k),
+      );
+      if (!pair) return best;
+      const keyRange = (pair.key as { range?: [number] }).range;
+      if (keyRange) best = keyRange[0];
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === 'number') {
+      node = node.items[k];
+      const r = (node as { range?: [number] } | null)?.range;
+      if (r) best = r[0];
+    } else return best;
+  }
+  return best;
+}
+
+export function findTask(m: Manifest, name: string): TaskSpec | undefined {
+  return m.tasks.find((t) => t.name === name);
+}

@@ -1,0 +1,214 @@
+/**
+ * Turns a registered MLCube (its spec: manifest, parameters, additional files, image or image tarball) into a
+ * cube folder MLCube would recognise, every resource verified on the way:
+ *   <dest>/mlcube.yaml, <dest>/workspace/parameters.yaml, <dest>/workspace/additional_files/...,
+ *   <dest>/.gitperf-cube.json (the registered hashes and the image to run; checked again before each run).
+ * The folder is built next to `dest` and renamed into place, so a failure never leaves a half-built cube.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { sha256File } from './hash.js';
+import { type Engine, loadImageTarball, pinnedImage } from './images.js';
+import { loadManifest, type Manifest } from './manifest.js';
+import { type FetchOptions, fetchResource, verifyFile } from './resources.js';
+import { extractTarball } from './tarball.js';
+import { type CubeHashes, failed, type MlcubeSpec, type Outcome, ok, type RunnerKind } from './types.js';
+
+export const CUBE_RECORD = '.gitperf-cube.json';
+
+/** What materialise leaves in the cube folder for later runs. */
+export interface CubeRecord {
+  ref?: string;
+  hashes: CubeHashes;
+  /** Image to run with docker/podman (`ref@digest` or a loaded image id). */
+  image?: string;
+  /** Verified image tarball, for singularity/apptainer builds (`docker-archive://`). */
+  imageArchive?: string;
+}
+
+export interface MaterialiseOptions extends FetchOptions {
+  /** The cube folder to (re)build. It is replaced. */
+  dest: string;
+  /** `owner/name`, for messages and the record. */
+  ref?: string;
+  /** The runner the cube will run with: docker/podman load an image tarball; others do not need it. */
+  runner?: RunnerKind;
+  /** Environment for `docker load` / `podman load` (e.g. DOCKER_HOST). */
+  engineEnv?: NodeJS.ProcessEnv;
+  /** Cap on the extracted additional files (default 8 GiB). */
+  maxExtractBytes?: number;
+}
+
+export interface MaterialisedCube {
+  dir: string;
+  manifest: Manifest;
+  hashes: CubeHashes;
+  image?: string;
+  imageArchive?: string;
+}
+
+export async function materialiseCube(
+  spec: MlcubeSpec,
+  opts: MaterialiseOptions,
+): Promise<Outcome<MaterialisedCube>> {
+  const who = opts.ref ?? 'the MLCube';
+  const diags: Diagnostic[] = [];
+  if (spec.image && spec.imageTarball) {
+    return failed([
+      error('cube.image-ambiguous', `${who} gives both image and imageTarball; exactly one is allowed`),
+    ]);
+  }
+  const fetchOpts = (label: string): FetchOptions => ({ ...opts, label: `${label} of ${who}` });
+
+  const manifest = await fetchResource(spec.manifest, fetchOpts('manifest'));
+  if (!manifest.ok) return manifest;
+  const params = spec.parameters
+    ? await fetchResource(spec.parameters, fetchOpts('parameters file'))
+    : undefined;
+  if (params && !params.ok) return failed(params.diagnostics);
+  const extra = spec.additionalFiles
+    ? await fetchResource(spec.additionalFiles, fetchOpts('additional files'))
+    : undefined;
+  if (extra && !extra.ok) return failed(extra.diagnostics);
+  const engine: Engine | undefined =
+    opts.runner === 'docker' || opts.runner === 'podman' ? opts.runner : undefined;
+  const wantsTarball =
+    spec.imageTarball && (engine || opts.runner === 'singularity' || opts.runner === 'apptainer');
+  const tarball =
+    wantsTarball && spec.imageTarball
+      ? await fetchResource(spec.imageTarball, fetchOpts('image tarball'))
+      : undefined;
+  if (tarball && !tarball.ok) return failed(tarball.diagnostics);
+  for (const r of [manifest, params, extra, tarball]) if (r) diags.push(...r.diagnostics);
+
+  const dest = path.resolve(opts.dest);
+  await mkdir(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
+  try {
+    await mkdir(path.join(tmp, 'workspace'), { recursive: true });
+    await copyFile(manifest.value.path, path.join(tmp, 'mlcube.yaml'));
+    if (params?.ok) await copyFile(params.value.path, path.join(tmp, 'workspace', 'parameters.yaml'));
+    if (extra?.ok) {
+      const x = await extractTarball(extra.value.path, path.join(tmp, 'workspace', 'additional_files'), {
+        label: `additional files of ${who}`,
+        maxBytes: opts.maxExtractBytes,
+      });
+      if (!x.ok) return failed([...diags, ...x.diagnostics]);
+    }
+    // The copies must still be what was verified (the cache could change between hash and copy).
+    for (const [f, r, l] of [
+      [path.join(tmp, 'mlcube.yaml'), spec.manifest, 'manifest'],
+      ...(spec.parameters
+        ? [[path.join(tmp, 'workspace', 'parameters.yaml'), spec.parameters, 'parameters file']]
+        : []),
+    ] as [string, { sha256: string }, string][]) {
+      const bad = await verifyFile(f, r.sha256, `${l} of ${who}`);
+      if (bad) return failed([...diags, bad]);
+    }
+    const loaded = await loadManifest(tmp);
+    if (!loaded.ok) {
+      return failed([
+        ...diags,
+        error(
+          'cube.bad-manifest',
+          `the registered manifest of ${who} (${spec.manifest.url}) is not a valid mlcube.yaml:`,
+        ),
+        ...loaded.diagnostics.map((d) => ({ ...d, file: spec.manifest.url })),
+      ]);
+    }
+
+    const hashes: CubeHashes = { manifest: spec.manifest.sha256 };
+    if (spec.parameters) hashes.parameters = spec.parameters.sha256;
+    if (spec.additionalFiles) hashes.additionalFiles = spec.additionalFiles.sha256;
+    if (spec.image?.digest) hashes.image = spec.image.digest;
+    if (spec.imageTarball) hashes.imageTarball = spec.imageTarball.sha256;
+
+    let image: string | undefined;
+    let imageArchive: string | undefined;
+    if (spec.image) image = pinnedImage(spec.image);
+    else if (tarball?.ok) {
+      if (engine) {
+        const l = await loadImageTarball(engine, tarball.value.path, opts.engineEnv ?? process.env);
+        if (!l.ok) return failed([...diags, ...l.diagnostics]);
+        image = l.value.id;
+      } else imageArchive = tarball.value.path;
+    } else if (!spec.image && !spec.imageTarball) {
+      diags.push(warning('cube.no-image', `${who} registers no image; only the local runner can run it`));
+    }
+    if (spec.image && !spec.image.digest) {
+      diags.push(
+        warning(
+          'cube.image-unpinned',
+          `${who} gives the image ${spec.image.reference} without a digest; the tag may move`,
+        ),
+      );
+    }
+
+    const record: CubeRecord = { ...(opts.ref ? { ref: opts.ref } : {}), hashes, image, imageArchive };
+    await writeFile(path.join(tmp, CUBE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+    await rm(dest, { recursive: true, force: true });
+    await rename(tmp, dest);
+    const final = await loadManifest(dest);
+    if (!final.ok) return failed([...diags, ...final.diagnostics]);
+    return ok({ dir: dest, manifest: final.value, hashes, image, imageArchive }, diags);
+  } catch (e) {
+    return failed([
+      ...diags,
+      error(
+        'cube.materialise-failed',
+        `cannot build the cube folder ${dest} for ${who}: ${(e as Error).message}`,
+      ),
+    ]);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The record materialise left in a cube folder, if any. */
+export async function readCubeRecord(cubeDir: string): Promise<CubeRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(cubeDir, CUBE_RECORD), 'utf8')) as CubeRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Re-checks a materialised cube folder against its record (manifest and parameters file hashes) so a cube
+ * edited after materialisation is refused before it runs. Folders without a record pass (development cubes).
+ */
+export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
+  const rec = await readCubeRecord(cubeDir);
+  if (!rec) return [];
+  const who = rec.ref ?? cubeDir;
+  const out: Diagnostic[] = [];
+  const m = await verifyFile(path.join(cubeDir, 'mlcube.yaml'), rec.hashes.manifest, `manifest of ${who}`);
+  if (m) out.push(m);
+  if (rec.hashes.parameters) {
+    const p = await verifyFile(
+      path.join(cubeDir, 'workspace', 'parameters.yaml'),
+      rec.hashes.parameters,
+      `parameters file of ${who}`,
+    );
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Hashes of a cube folder as it is on disk (for a development cube given as DIR): the manifest and the
+ * parameters file; the record's registered hashes when the folder was materialised.
+ */
+export async function cubeFolderHashes(cubeDir: string): Promise<CubeHashes> {
+  const rec = await readCubeRecord(cubeDir);
+  if (rec) return rec.hashes;
+  const hashes: CubeHashes = { manifest: await sha256File(path.join(cubeDir, 'mlcube.yaml')) };
+  try {
+    hashes.parameters = await sha256File(path.join(cubeDir, 'workspace', 'parameters.yaml'));
+  } catch {
+    // no parameters file
+  }
+  return hashes;
+}

@@ -1,0 +1,211 @@
+/**
+ * MLCube's mount and argument rules (mlcube.md §4, MedPerf era B):
+ * inputs first, then outputs, each in manifest key order; one `/mlcube_ioN` per distinct host directory in
+ * first-seen order; a file parameter mounts its parent and is passed as `--name=/mlcube_ioN/<file>`; inputs are
+ * read-only and outputs read-write, a directory shared by an input and an output keeping the input's `ro`.
+ */
+import { mkdir, open, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { findTask, type Manifest, type ParamSpec, withSlashRule } from './manifest.js';
+import { failed, type Outcome, ok } from './types.js';
+
+export interface PlannedParam {
+  name: string;
+  io: 'input' | 'output';
+  type: 'file' | 'directory';
+  /** Absolute host path of the file or directory. */
+  hostPath: string;
+  /** Path the cube sees inside a container, e.g. `/mlcube_io2/parameters.yaml`. */
+  containerPath: string;
+  /** Index into MountPlan.mounts. */
+  mount: number;
+}
+
+export interface Mount {
+  /** Absolute host directory (no realpath, as MLCube). */
+  hostDir: string;
+  /** `/mlcube_ioN`. */
+  containerDir: string;
+  mode: 'ro' | 'rw';
+}
+
+export interface MountPlan {
+  task: string;
+  params: PlannedParam[];
+  mounts: Mount[];
+  /** `--name=/mlcube_ioN[/file]` in parameter order (container runners). */
+  containerArgs: string[];
+  /** `--name=<host path>` in parameter order (local runner). */
+  hostArgs: string[];
+}
+
+export interface PlanOptions {
+  /** name → host path, replacing the manifest default (MLCube's `name=value`); relative paths join the workspace. */
+  params?: Record<string, string>;
+  /** Create missing output folders (and empty output files), as MedPerf does before a run. Default true. */
+  createOutputs?: boolean;
+  /** Ignore params the task does not declare instead of refusing (a typo otherwise silently uses the default). */
+  ignoreUnknownParams?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `~` and `$VAR` / `${VAR}` expansion, then relative paths joined to the workspace. */
+export function resolveHostPath(p: string, workspace: string, env: NodeJS.ProcessEnv = process.env): string {
+  let s = p;
+  if (s === '~' || s.startsWith('~/')) s = path.join(os.homedir(), s.slice(1));
+  s = s.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (m, a?: string, b?: string) => {
+      const v = env[(a ?? b) as string];
+      return v === undefined ? m : v;
+    },
+  );
+  return path.resolve(workspace, s);
+}
+
+async function kind(p: string): Promise<'file' | 'directory' | 'other' | 'missing'> {
+  try {
+    const s = await stat(p);
+    return s.isDirectory() ? 'directory' : s.isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+export async function planMounts(
+  m: Manifest,
+  taskName: string,
+  opts: PlanOptions = {},
+): Promise<Outcome<MountPlan>> {
+  const diags: Diagnostic[] = [];
+  const task = findTask(m, taskName);
+  if (!task) {
+    return failed([
+      error(
+        'cube.unknown-task',
+        `task ${taskName} is not in ${m.file} (tasks: ${m.tasks.map((t) => t.name).join(', ') || 'none'})`,
+        { file: m.file },
+      ),
+    ]);
+  }
+  const overrides = opts.params ?? {};
+  const declared = new Set([...task.inputs, ...task.outputs].map((p) => p.name));
+  for (const k of Object.keys(overrides)) {
+    if (!declared.has(k) && !opts.ignoreUnknownParams) {
+      diags.push(
+        error(
+          'cube.unknown-parameter',
+          `task ${taskName} has no parameter ${k} (it has: ${[...declared].join(', ') || 'none'})`,
+          { file: m.file, line: task.line },
+        ),
+      );
+    }
+  }
+  const createOutputs = opts.createOutputs ?? true;
+  const plan: MountPlan = { task: taskName, params: [], mounts: [], containerArgs: [], hostArgs: [] };
+  const byDir = new Map<string, number>();
+
+  const place = async (p: ParamSpec, io: 'input' | 'output') => {
+    const at = { file: m.file, line: p.line };
+    const raw = overrides[p.name] ?? p.default;
+    // An override re-applies the trailing-slash rule to an untyped parameter.
+    let type = p.name in overrides ? withSlashRule(p.type, raw) : p.type;
+    const hostPath = resolveHostPath(raw, m.workspace, opts.env);
+    const onDisk = await kind(hostPath);
+    if (io === 'input') {
+      if (onDisk === 'missing') {
+        diags.push(
+          error('cube.input-missing', `input ${p.name} of task ${taskName}: ${hostPath} does not exist`, at),
+        );
+        return;
+      }
+      if (onDisk === 'other') {
+        diags.push(
+          error('cube.input-type', `input ${p.name}: ${hostPath} is neither a file nor a directory`, at),
+        );
+        return;
+      }
+      if (type === 'unknown') type = onDisk;
+      else if (type !== onDisk) {
+        diags.push(
+          error('cube.input-type', `input ${p.name} must be a ${type}, but ${hostPath} is a ${onDisk}`, at),
+        );
+        return;
+      }
+    } else {
+      if (type === 'unknown') {
+        diags.push(
+          error(
+            'cube.output-type-unknown',
+            `output ${p.name} of task ${taskName} has an unknown type; declare type: file or directory in mlcube.yaml, or pass a path ending in /`,
+            at,
+          ),
+        );
+        return;
+      }
+      if (onDisk !== 'missing' && onDisk !== type) {
+        diags.push(
+          error('cube.output-type', `output ${p.name} must be a ${type}, but ${hostPath} is a ${onDisk}`, at),
+        );
+        return;
+      }
+    }
+    const t = type as 'file' | 'directory';
+    const dir = t === 'directory' ? hostPath : path.dirname(hostPath);
+    let idx = byDir.get(dir);
+    if (idx === undefined) {
+      idx = plan.mounts.length;
+      byDir.set(dir, idx);
+      plan.mounts.push({
+        hostDir: dir,
+        containerDir: `/mlcube_io${idx}`,
+        mode: io === 'input' ? 'ro' : 'rw',
+      });
+    } else if (io === 'output' && plan.mounts[idx].mode === 'ro') {
+      diags.push(
+        warning(
+          'cube.output-readonly',
+          `output ${p.name} is in ${dir}, which an input already mounts read-only; the cube cannot write it`,
+          at,
+        ),
+      );
+    }
+    const containerPath =
+      t === 'directory' ? `/mlcube_io${idx}` : `/mlcube_io${idx}/${path.basename(hostPath)}`;
+    plan.params.push({ name: p.name, io, type: t, hostPath, containerPath, mount: idx });
+    plan.containerArgs.push(`--${p.name}=${containerPath}`);
+    plan.hostArgs.push(`--${p.name}=${hostPath}`);
+  };
+
+  for (const p of task.inputs) await place(p, 'input');
+  for (const p of task.outputs) await place(p, 'output');
+  if (diags.some((d) => d.severity === 'error')) return failed(diags);
+
+  if (createOutputs) {
+    for (const p of plan.params) {
+      if (p.io !== 'output') continue;
+      try {
+        if (p.type === 'directory') await mkdir(p.hostPath, { recursive: true });
+        else {
+          await mkdir(path.dirname(p.hostPath), { recursive: true });
+          // MedPerf era B creates a missing output file empty, so the mount target exists.
+          await (await open(p.hostPath, 'a')).close();
+        }
+      } catch (e) {
+        return failed([
+          ...diags,
+          error(
+            'cube.output-create',
+            `cannot create output ${p.name} at ${p.hostPath}: ${(e as Error).message}`,
+            {
+              file: m.file,
+            },
+          ),
+        ]);
+      }
+    }
+  }
+  return ok(plan, diags);
+}

@@ -1,0 +1,219 @@
+/**
+ * Fetches registry resources (a path relative to the registry root, `file://` or `https://`) into a
+ * content-addressed cache under $GITPERF_HOME and verifies their sha256 before every use: a cached copy is
+ * re-hashed each time it is handed out, and a mismatch refuses, naming the resource.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { error, warning } from '../diagnostics/diagnostic.js';
+import { SHA256_RE, sha256File } from './hash.js';
+import { gitperfHome } from './home.js';
+import { DEFAULT_MAX_EXTRACT_BYTES, type ExtractResult, extractTarball } from './tarball.js';
+import { failed, type Outcome, ok, type Resource } from './types.js';
+
+export interface FetchOptions {
+  /** Folder relative URLs are resolved against (the registry repository root). */
+  baseDir?: string;
+  /** $GITPERF_HOME (the cache lives in `<home>/cache/sha256/`). */
+  home?: string;
+  /** What the resource is, for messages: `manifest of ana/bc-prep`. */
+  label?: string;
+  /** Extra certificate authority for https (PEM), e.g. a test server's self-signed certificate. */
+  ca?: string | Buffer;
+  /** Refuse downloads larger than this many bytes (default 32 GiB). */
+  maxBytes?: number;
+}
+
+export interface FetchedResource {
+  /** Verified local copy (in the cache). */
+  path: string;
+  sha256: string;
+  /** Where it came from (absolute path or URL). */
+  source: string;
+  /** True when an already cached copy was re-verified and used. */
+  cached: boolean;
+}
+
+const DEFAULT_MAX_DOWNLOAD = 32 * 1024 ** 3;
+
+type Source = { kind: 'file'; path: string } | { kind: 'http'; url: URL };
+
+function classify(url: string, baseDir: string | undefined): Source | string {
+  if (/^https?:\/\//i.test(url)) {
+    try {
+      return { kind: 'http', url: new URL(url) };
+    } catch {
+      return `${url} is not a valid URL`;
+    }
+  }
+  if (/^file:\/\//i.test(url)) {
+    try {
+      return { kind: 'file', path: fileURLToPath(url) };
+    } catch {
+      return `${url} is not a valid file:// URL`;
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url))
+    return `${url}: only relative paths, file:// and https:// are supported`;
+  if (path.isAbsolute(url)) return { kind: 'file', path: url };
+  if (!baseDir) return `${url} is relative, but no registry folder was given to resolve it against`;
+  return { kind: 'file', path: path.resolve(baseDir, url) };
+}
+
+function describe(label: string | undefined, url: string): string {
+  return label ? `${label} (${url})` : url;
+}
+
+/** Copies or downloads `src` into `tmp`, hashing on the way; returns the hash. */
+async function copyHashing(src: Source, tmp: string, opts: FetchOptions, redirects = 0): Promise<string> {
+  const h = createHash('sha256');
+  const max = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD;
+  let n = 0;
+  const tap = async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      n += chunk.length;
+      if (n > max) throw new Error(`larger than the ${max}-byte limit`);
+      h.update(chunk);
+      yield chunk;
+    }
+  };
+  if (src.kind === 'file') {
+    await pipeline(createReadStream(src.path), tap, createWriteStream(tmp));
+    return `sha256:${h.digest('hex')}`;
+  }
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const mod = src.url.protocol === 'https:' ? https : http;
+    const req = mod.get(src.url, { ca: opts.ca, timeout: 60_000 }, resolve);
+    req.on('timeout', () => req.destroy(new Error('no data for 60 s')));
+    req.on('error', reject);
+  });
+  const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400 && res.headers.location) {
+    res.resume();
+    if (redirects >= 5) throw new Error('too many redirects');
+    const next = new URL(res.headers.location, src.url);
+    if (src.url.protocol === 'https:' && next.protocol !== 'https:')
+      throw new Error(`redirect from https to ${next.protocol}`);
+    return copyHashing({ kind: 'http', url: next }, tmp, opts, redirects + 1);
+  }
+  if (status !== 200) {
+    res.resume();
+    throw new Error(`HTTP ${status}`);
+  }
+  await pipeline(res, tap, createWriteStream(tmp));
+  return `sha256:${h.digest('hex')}`;
+}
+
+/**
+ * Returns a verified local copy of `res`. Cached copies are re-hashed on every call; a corrupt cache entry is
+ * dropped and fetched again; a source that does not match its registered hash is refused.
+ */
+export async function fetchResource(
+  res: Resource,
+  opts: FetchOptions = {},
+): Promise<Outcome<FetchedResource>> {
+  const what = describe(opts.label, res.url);
+  if (typeof res.sha256 !== 'string' || !SHA256_RE.test(res.sha256)) {
+    return failed([
+      error(
+        'resource.bad-hash',
+        `${what}: sha256 must be sha256:<64 lower-case hex>, got ${String(res.sha256)}`,
+      ),
+    ]);
+  }
+  const src = classify(res.url, opts.baseDir);
+  if (typeof src === 'string')
+    return failed([error('resource.bad-url', `${opts.label ? `${opts.label}: ` : ''}${src}`)]);
+  const cacheDir = path.join(opts.home ?? gitperfHome(), 'cache', 'sha256');
+  const cached = path.join(cacheDir, res.sha256.slice('sha256:'.length));
+  const warnings = [];
+  try {
+    await stat(cached);
+    const got = await sha256File(cached);
+    if (got === res.sha256) {
+      return ok({
+        path: cached,
+        sha256: got,
+        source: src.kind === 'file' ? src.path : src.url.href,
+        cached: true,
+      });
+    }
+    warnings.push(
+      warning(
+        'resource.cache-corrupt',
+        `cached copy of ${what} at ${cached} was altered (${got}); fetching it again`,
+      ),
+    );
+    await rm(cached, { force: true });
+  } catch {
+    // not cached yet
+  }
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = path.join(cacheDir, `.tmp-${randomBytes(8).toString('hex')}`);
+  const source = src.kind === 'file' ? src.path : src.url.href;
+  let got: string;
+  try {
+    got = await copyHashing(src, tmp, opts);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT')
+      return failed([...warnings, error('resource.missing', `${what}: ${source} does not exist`)]);
+    return failed([
+      ...warnings,
+      error('resource.fetch-failed', `${what}: cannot fetch ${source}: ${err.message}`),
+    ]);
+  }
+  if (got !== res.sha256) {
+    await rm(tmp, { force: true });
+    return failed([
+      ...warnings,
+      error(
+        'resource.hash-mismatch',
+        `${what} does not match its registered hash: expected ${res.sha256}, got ${got}. Refusing to use it; the file was changed after registration (or the registry entry is wrong).`,
+      ),
+    ]);
+  }
+  await rename(tmp, cached);
+  return ok({ path: cached, sha256: got, source, cached: false }, warnings);
+}
+
+/** Fetches and verifies a tarball resource, then extracts it safely into `dest` (replacing it). */
+export async function fetchTarball(
+  res: Resource,
+  dest: string,
+  opts: FetchOptions & { maxExtractBytes?: number } = {},
+): Promise<Outcome<ExtractResult & { sha256: string }>> {
+  const f = await fetchResource(res, opts);
+  if (!f.ok) return f;
+  const x = await extractTarball(f.value.path, dest, {
+    label: opts.label,
+    maxBytes: opts.maxExtractBytes ?? DEFAULT_MAX_EXTRACT_BYTES,
+  });
+  if (!x.ok) return failed([...f.diagnostics, ...x.diagnostics]);
+  return ok({ ...x.value, sha256: f.value.sha256 }, f.diagnostics);
+}
+
+/** Hashes a file in place and compares; returns a hash-mismatch diagnostic or undefined. */
+export async function verifyFile(file: string, expected: string, label?: string) {
+  let got: string;
+  try {
+    got = await sha256File(file);
+  } catch (e) {
+    return error(
+      'resource.missing',
+      `${label ?? file}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+  if (got === expected) return undefined;
+  return error(
+    'resource.hash-mismatch',
+    `${label ?? file} (${file}) does not match its registered hash: expected ${expected}, got ${got}. Refusing to use it.`,
+  );
+}

@@ -1,0 +1,261 @@
+/**
+ * Runs one task of a cube folder on a runner: load the manifest, re-verify a materialised cube, plan mounts,
+ * build the argument array, execute with a timeout and a log file. A run that starts always yields a RunResult
+ * (exit code, timedOut, log path, durations); only problems before the start are diagnostics.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
+import { execLogged, which } from './exec.js';
+import { gitperfHome } from './home.js';
+import { loadManifest, type Manifest } from './manifest.js';
+import { readCubeRecord, verifyCubeFolder } from './materialise.js';
+import { type MountPlan, planMounts } from './mounts.js';
+import { failed, type Outcome, ok, type RunnerKind } from './types.js';
+
+export interface RunTaskOptions {
+  /** Cube folder (holds mlcube.yaml and workspace/). */
+  cubeDir: string;
+  task: string;
+  runner: RunnerKind;
+  /** Parameter name → host path, replacing manifest defaults. Relative paths join the cube's workspace. */
+  params?: Record<string, string>;
+  /** Kill the run after this many seconds (whole process group / container). None by default. */
+  timeoutSeconds?: number;
+  /** Log file; default `$GITPERF_HOME/logs/<time>-<cube>-<task>-<hex>.log`. */
+  logFile?: string;
+  /** $GITPERF_HOME (logs, container /tmp folders). */
+  home?: string;
+  /** Image override; default the materialised record's image, else docker.image of the manifest. */
+  image?: string;
+  /** MEDPERF_LOGLEVEL for the cube (default `info`). */
+  loglevel?: string;
+  /** Extra environment variables for the cube. */
+  env?: Record<string, string>;
+  /** Environment of the engine process itself (docker/podman/singularity), e.g. DOCKER_HOST. Default process.env. */
+  engineEnv?: NodeJS.ProcessEnv;
+  /** GPUs: `all`, `N`, `device=a,b`. Default none. */
+  gpus?: string;
+  /** Local runner sandbox: `auto` uses bwrap when installed; `none` runs unsandboxed (with the warning). */
+  sandbox?: 'auto' | 'none';
+  /** `uid:gid` for containers; default the calling user. */
+  user?: string;
+  /** Ignore params the task does not declare (default: refuse them). */
+  ignoreUnknownParams?: boolean;
+  /** Live output (progress display). */
+  onOutput?: (chunk: string) => void;
+}
+
+export interface RunPlan {
+  runner: RunnerKind;
+  task: string;
+  cubeDir: string;
+  manifest: Manifest;
+  mounts: MountPlan;
+  command: BuiltCommand;
+  containerName?: string;
+  /** Every warning (sandbox missing, read-only output, unpinned image...). */
+  warnings: Diagnostic[];
+}
+
+export interface RunResult {
+  runner: RunnerKind;
+  task: string;
+  /** The exact argument array that was executed. */
+  argv: string[];
+  /** Process exit code (null when killed by a signal or not started). */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** exitCode === 0 and not timed out. */
+  succeeded: boolean;
+  logPath: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  warnings: Diagnostic[];
+}
+
+const CONTAINER_RUNNERS = new Set<RunnerKind>(['docker', 'podman', 'singularity', 'apptainer']);
+
+function uidGid(): string {
+  const u = process.getuid?.() ?? 0;
+  const g = process.getgid?.() ?? 0;
+  return `${u}:${g}`;
+}
+
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'cube'
+  );
+}
+
+/**
+ * Everything up to the command line, without side effects beyond creating missing output folders
+ * (skipped with `createOutputs: false`, as `--dry-run` does).
+ */
+export async function planRun(
+  opts: RunTaskOptions,
+  planOpts: { createOutputs?: boolean } = {},
+): Promise<Outcome<RunPlan>> {
+  const cubeDir = path.resolve(opts.cubeDir);
+  const tampered = await verifyCubeFolder(cubeDir);
+  if (tampered.length > 0) return failed(tampered);
+  const loaded = await loadManifest(cubeDir);
+  if (!loaded.ok) return loaded;
+  const m = loaded.value;
+  const warnings: Diagnostic[] = [...loaded.diagnostics];
+  const mounts = await planMounts(m, opts.task, {
+    params: opts.params,
+    createOutputs: planOpts.createOutputs ?? true,
+    ignoreUnknownParams: opts.ignoreUnknownParams,
+  });
+  if (!mounts.ok) return failed([...warnings, ...mounts.diagnostics]);
+  warnings.push(...mounts.diagnostics);
+
+  const record = await readCubeRecord(cubeDir);
+  const containerName = `gitperf-${slug(opts.task)}-${randomBytes(8).toString('hex')}`;
+  let bwrap: string | null = null;
+  if (opts.runner === 'local' && (opts.sandbox ?? 'auto') === 'auto') bwrap = (await which('bwrap')) ?? null;
+  if (opts.runner === 'local' && !bwrap) warnings.push(localSandboxWarning());
+  const home = opts.home ?? gitperfHome();
+  const built = buildCommand(m, mounts.value, {
+    runner: opts.runner,
+    image: opts.image ?? record?.image,
+    imageArchive: record?.imageArchive,
+    containerName,
+    user: opts.user ?? uidGid(),
+    loglevel: opts.loglevel ?? 'info',
+    env: opts.env,
+    tmpDir:
+      opts.runner === 'docker' || opts.runner === 'podman'
+        ? path.join(home, 'tmp', containerName)
+        : undefined,
+    gpus: opts.gpus,
+    bwrap,
+  });
+  if (!built.ok) return failed([...warnings, ...built.diagnostics]);
+  return ok(
+    {
+      runner: opts.runner,
+      task: opts.task,
+      cubeDir,
+      manifest: m,
+      mounts: mounts.value,
+      command: built.value,
+      containerName: CONTAINER_RUNNERS.has(opts.runner) ? containerName : undefined,
+      warnings,
+    },
+    warnings,
+  );
+}
+
+/** Runs a task. ok:false only when it could not start; a failing or timed-out task is ok:true with its RunResult. */
+export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>> {
+  const planned = await planRun(opts);
+  if (!planned.ok) return planned;
+  const plan = planned.value;
+  const cmd = plan.command;
+  const exe = cmd.argv[0];
+  if (!(await which(exe))) {
+    return failed([
+      ...plan.warnings,
+      error(
+        'runner.unavailable',
+        `${exe} is not installed (needed by the ${opts.runner} runner)${opts.runner === 'local' ? '' : '; try --runner local or install it'}`,
+      ),
+    ]);
+  }
+  const home = opts.home ?? gitperfHome();
+  const engineEnv = opts.engineEnv ?? process.env;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const logPath = path.resolve(
+    opts.logFile ??
+      path.join(
+        home,
+        'logs',
+        `${stamp}-${slug(plan.manifest.name ?? path.basename(plan.cubeDir))}-${slug(opts.task)}-${randomBytes(4).toString('hex')}.log`,
+      ),
+  );
+  const tmpIdx = cmd.argv.findIndex((a, i) => cmd.argv[i - 1] === '--volume' && a.endsWith(':/tmp:rw'));
+  const tmpDir = tmpIdx >= 0 ? cmd.argv[tmpIdx].slice(0, -':/tmp:rw'.length) : undefined;
+  if (tmpDir) await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+
+  for (const p of cmd.prepare ?? []) {
+    const exists = await stat(p.path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    await mkdir(path.dirname(p.path), { recursive: true });
+    const r = await execLogged({
+      argv: p.argv,
+      cwd: cmd.cwd,
+      env: engineEnv,
+      logPath: `${logPath}.prepare`,
+      header: [p.argv.join(' ')],
+    });
+    if (r.exitCode !== 0) {
+      return failed([
+        ...plan.warnings,
+        error(
+          'runner.prepare-failed',
+          `could not build the image (${p.argv.join(' ')}); see ${logPath}.prepare`,
+        ),
+      ]);
+    }
+  }
+
+  const cleanup = async () => {
+    for (const c of cmd.cleanup ?? []) {
+      await execLogged({ argv: c, env: engineEnv, logPath: `${logPath}.cleanup` }).catch(() => undefined);
+    }
+  };
+  const env = opts.runner === 'local' ? { ...process.env, ...(cmd.env ?? {}) } : engineEnv;
+  const header = [
+    `gitperf ${opts.runner} run of ${plan.manifest.name ?? plan.cubeDir} task ${opts.task}`,
+    `argv: ${JSON.stringify(cmd.argv)}`,
+  ];
+  for (const w of plan.warnings) header.push(`${w.severity} ${w.code}: ${w.message}`);
+  const r = await execLogged({
+    argv: cmd.argv,
+    cwd: cmd.cwd,
+    env,
+    timeoutMs: opts.timeoutSeconds !== undefined ? Math.round(opts.timeoutSeconds * 1000) : undefined,
+    logPath,
+    header,
+    onTimeout: cleanup,
+    onOutput: opts.onOutput,
+  });
+  if (cmd.removeAfter || r.timedOut) await cleanup();
+  await rm(`${logPath}.cleanup`, { force: true });
+  if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+  if (r.spawnError) {
+    return failed([
+      ...plan.warnings,
+      error('runner.start-failed', `could not start ${exe}: ${r.spawnError}`),
+    ]);
+  }
+  return ok(
+    {
+      runner: opts.runner,
+      task: opts.task,
+      argv: cmd.argv,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      succeeded: r.exitCode === 0 && !r.timedOut,
+      logPath,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      durationMs: r.durationMs,
+      warnings: plan.warnings,
+    },
+    plan.warnings,
+  );
+}

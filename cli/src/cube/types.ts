@@ -1,0 +1,46 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/**
+ * A value or the diagnostics explaining why there is none. Warnings may ride along with a value.
+ * The cube engine never throws for bad input, tampered resources or failed runs.
+ */
+export type Outcome<T> =
+  | { ok: true; value: T; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export function ok<T>(value: T, diagnostics: Diagnostic[] = []): Outcome<T> {
+  return { ok: true, value, diagnostics };
+}
+
+export function failed<T>(diagnostics: Diagnostic[]): Outcome<T> {
+  return { ok: false, diagnostics };
+}
+
+export type RunnerKind = 'docker' | 'podman' | 'singularity' | 'apptainer' | 'local';
+export const RUNNER_KINDS: readonly RunnerKind[] = ['docker', 'podman', 'singularity', 'apptainer', 'local'];
+
+/** A registry resource: `url` is relative to the registry root, `file://…` or `https://…`. */
+export interface Resource {
+  url: string;
+  sha256: string;
+}
+
+/** `spec` of a registered MLCube (see notes/entities.md). Exactly one of image / imageTarball. */
+export interface MlcubeSpec {
+  manifest: Resource;
+  parameters?: Resource;
+  additionalFiles?: Resource;
+  image?: { reference: string; digest?: string };
+  imageTarball?: Resource;
+  state?: 'development' | 'operation';
+  valid?: boolean;
+}
+
+/** The hashes a compatibility test / result records for one cube (`cubes[].hashes`). */
+export interface CubeHashes {
+  manifest: string;
+  parameters?: string;
+  additionalFiles?: string;
+  image?: string;
+  imageTarball?: string;
+}
