@@ -1,0 +1,292 @@
+/**
+ * Benchmark execution (MedPerf's `benchmark run` / `result create`, medperf.md §7): for each model, infer on
+ * the prepared dataset then evaluate with the benchmark's metrics cube, and write one Result entity per model
+ * under `$GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml`, the path it
+ * will have in the registry. Nothing is uploaded.
+ *
+ * Without `ignoreModelErrors` the first failing model stops the run (later models are reported skipped); with
+ * it, a model whose infer fails is still evaluated on what it wrote and its result is marked partial.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { type Diagnostic, error, fail, GitperfError } from '../diagnostics/diagnostic.js';
+import type { CubeUsage, Result } from '../registry/types.generated.js';
+import { writeYamlAtomic } from './atomic.js';
+import { buildResult, checkEntity } from './entities.js';
+import { type CubeExecution, type ReadyCube, usage } from './execution.js';
+import { folderHash } from './folder-hash.js';
+import { inferAndEvaluate } from './infer-evaluate.js';
+import { layout as defaultLayout, type Layout } from './layout.js';
+import { loadPreparedDataset } from './prepare-dataset.js';
+import { type Progress, silentProgress } from './progress.js';
+
+export interface BenchmarkCubes {
+  /** Benchmark name (the registry folder). */
+  name: string;
+  /** `owner/name` of the benchmark's cubes. */
+  preparator: string;
+  referenceModel: string;
+  metrics: string;
+}
+
+export interface BenchmarkRunInput {
+  benchmark: BenchmarkCubes;
+  /** Local prepared dataset name (`$GITPERF_HOME/datasets/<name>`). */
+  dataset: string;
+  /** Models to run, `owner/name` or cube folders; in order. */
+  models: string[];
+  ignoreModelErrors?: boolean;
+  /** Re-run models that already have a result for this benchmark and dataset. */
+  noCache?: boolean;
+  /** The metrics cube as a folder instead of the benchmark's ref (development). */
+  metricsSource?: string;
+  timeouts?: { infer?: number; evaluate?: number };
+}
+
+export interface ModelRun {
+  model: string;
+  /** ok / partial: a result was written; cached: an existing result was kept; failed; skipped (after a failure). */
+  status: 'ok' | 'partial' | 'cached' | 'failed' | 'skipped';
+  resultFile?: string;
+  result?: Result;
+  predictionsDir?: string;
+  diagnostics: Diagnostic[];
+  cubeSeconds: number;
+  seconds: number;
+}
+
+export interface BenchmarkRun {
+  benchmark: string;
+  dataset: { name: string; ref: string; generatedUid: string };
+  runs: ModelRun[];
+  /** Wall time of the whole run and the part of it spent inside cube processes. */
+  seconds: number;
+  cubeSeconds: number;
+  /** True when a model failed (with or without ignoreModelErrors). */
+  hadFailures: boolean;
+}
+
+export interface BenchmarkRunContext {
+  exec: CubeExecution;
+  layout?: Layout;
+  progress?: Progress;
+}
+
+export async function runBenchmark(
+  input: BenchmarkRunInput,
+  ctx: BenchmarkRunContext,
+): Promise<BenchmarkRun> {
+  const t0 = performance.now();
+  const lay = ctx.layout ?? defaultLayout();
+  const progress = ctx.progress ?? silentProgress;
+  const ignore = input.ignoreModelErrors ?? false;
+  if (input.models.length === 0) fail('benchmark.no-models', 'no model to run; name one with --model');
+
+  const ds = await loadPreparedDataset(input.dataset, lay);
+  const dsRef = `${ds.entity.metadata.owner}/${ds.entity.metadata.name}`;
+  // The prepared bytes must still be the ones the dataset was registered with.
+  const uid = await folderHash([ds.dataPath, ds.labelsPath]);
+  if (uid.hash !== ds.entity.spec.generatedUid)
+    fail(
+      'dataset.modified',
+      `the prepared data of ${input.dataset} changed since preparation (generatedUid ${ds.entity.spec.generatedUid}, now ${uid.hash}); prepare it again with --force`,
+      { file: ds.dir },
+    );
+
+  const metrics = await ctx.exec.cube(input.metricsSource ?? input.benchmark.metrics, 'metrics');
+  const prepUsage = ds.preparation.preparator;
+  if (ds.entity.spec.preparator !== input.benchmark.preparator) {
+    // A dataset prepared from a cube folder still qualifies when it is the benchmark's preparator byte for byte.
+    const benchPrep = await ctx.exec.cube(input.benchmark.preparator, 'preparator');
+    if (JSON.stringify(benchPrep.hashes) !== JSON.stringify(prepUsage.hashes))
+      fail(
+        'benchmark.dataset-preparator-mismatch',
+        `dataset ${input.dataset} was prepared with ${ds.entity.spec.preparator}, but benchmark ${input.benchmark.name} uses ${input.benchmark.preparator}; prepare the data with the benchmark's preparator`,
+      );
+  }
+
+  const runs: ModelRun[] = [];
+  let stopped = false;
+  for (const source of input.models) {
+    if (stopped) {
+      runs.push({ model: source, status: 'skipped', diagnostics: [], cubeSeconds: 0, seconds: 0 });
+      continue;
+    }
+    const run = await runOneModel(source, {
+      input,
+      lay,
+      progress,
+      exec: ctx.exec,
+      metrics,
+      prepUsage,
+      dataset: {
+        name: input.dataset,
+        ref: dsRef,
+        generatedUid: uid.hash,
+        dataPath: ds.dataPath,
+        labelsPath: ds.labelsPath,
+      },
+      ignore,
+    });
+    runs.push(run);
+    if (run.status === 'failed' && !ignore) stopped = true;
+  }
+  const cubeSeconds = runs.reduce((s, r) => s + r.cubeSeconds, 0);
+  return {
+    benchmark: input.benchmark.name,
+    dataset: { name: input.dataset, ref: dsRef, generatedUid: uid.hash },
+    runs,
+    seconds: (performance.now() - t0) / 1000,
+    cubeSeconds,
+    hadFailures: runs.some((r) => r.status === 'failed' || r.status === 'partial'),
+  };
+}
+
+interface OneModelContext {
+  input: BenchmarkRunInput;
+  lay: Layout;
+  progress: Progress;
+  exec: CubeExecution;
+  metrics: ReadyCube;
+  prepUsage: CubeUsage;
+  dataset: { name: string; ref: string; generatedUid: string; dataPath: string; labelsPath: string };
+  ignore: boolean;
+}
+
+async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun> {
+  const t0 = performance.now();
+  const startedAt = new Date();
+  const [dataOwner] = c.dataset.ref.split('/');
+  let model: ReadyCube;
+  try {
+    model = await c.exec.cube(source, 'model');
+  } catch (e) {
+    // A model whose resources fail verification is a model error like any other.
+    if (!(e instanceof GitperfError)) throw e;
+    return {
+      model: source,
+      status: 'failed',
+      diagnostics: [e.diagnostic],
+      cubeSeconds: 0,
+      seconds: elapsed(t0),
+    };
+  }
+  const resultFile = c.lay.result(c.input.benchmark.name, dataOwner, c.dataset.name, model.ref);
+  if (!c.input.noCache) {
+    const cached = await readCachedResult(resultFile, model, c.metrics, c.dataset.generatedUid);
+    if (cached) {
+      c.progress.note(
+        `${model.ref}: keeping the existing result ${resultFile} (pass --no-cache to run again)`,
+      );
+      return {
+        model: model.ref,
+        status: 'cached',
+        resultFile,
+        result: cached,
+        diagnostics: [],
+        cubeSeconds: 0,
+        seconds: elapsed(t0),
+      };
+    }
+  }
+  const predictionsDir = c.lay.predictions(model.ref, c.dataset.name);
+  const out = await inferAndEvaluate(
+    {
+      model,
+      metrics: c.metrics,
+      dataPath: c.dataset.dataPath,
+      labelsPath: c.dataset.labelsPath,
+      predictionsDir,
+      tmpDir: c.lay.tmp,
+      trashDir: c.lay.trash,
+      ignoreModelErrors: c.ignore,
+      timeouts: c.input.timeouts,
+      logSuffix: c.dataset.name,
+    },
+    c.exec,
+    c.progress,
+  );
+  if (out.status === 'failed' || !out.metrics)
+    return {
+      model: model.ref,
+      status: 'failed',
+      predictionsDir,
+      diagnostics: out.diagnostics,
+      cubeSeconds: out.cubeSeconds,
+      seconds: elapsed(t0),
+    };
+  const result = buildResult({
+    benchmark: c.input.benchmark.name,
+    model: model.ref,
+    dataset: { ref: c.dataset.ref, generatedUid: c.dataset.generatedUid },
+    metrics: out.metrics,
+    partial: out.status === 'partial',
+    runner: c.exec.runner,
+    startedAt,
+    finishedAt: new Date(),
+    cubes: [c.prepUsage, usage('model', model), usage('metrics', c.metrics)],
+  });
+  checkEntity('Result', result);
+  await writeYamlAtomic(resultFile, result);
+  return {
+    model: model.ref,
+    status: out.status,
+    resultFile,
+    result,
+    predictionsDir,
+    diagnostics: out.diagnostics,
+    cubeSeconds: out.cubeSeconds,
+    seconds: elapsed(t0),
+  };
+}
+
+/** An existing result is reused only when it was produced by the same cubes on the same prepared data. */
+async function readCachedResult(
+  file: string,
+  model: ReadyCube,
+  metrics: ReadyCube,
+  generatedUid: string,
+): Promise<Result | undefined> {
+  if (!(await stat(file).catch(() => undefined))) return undefined;
+  try {
+    const r = parse(await readFile(file, 'utf8')) as Result;
+    const same = (role: string, cube: ReadyCube) =>
+      r.spec.execution.cubes.some(
+        (u) =>
+          u.role === role && u.ref === cube.ref && JSON.stringify(u.hashes) === JSON.stringify(cube.hashes),
+      );
+    return r.spec.execution.dataset.generatedUid === generatedUid &&
+      same('model', model) &&
+      same('metrics', metrics)
+      ? r
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function elapsed(t0: number): number {
+  return (performance.now() - t0) / 1000;
+}
+
+/** The diagnostics a finished run should show: one per failed model, a warning per partial one. */
+export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const r of run.runs) {
+    if (r.status === 'failed') out.push(...r.diagnostics);
+    if (r.status === 'partial')
+      out.push({
+        ...error('result.partial', `${r.model}: infer failed; the result is marked partial`),
+        severity: 'warning',
+      });
+    if (r.status === 'skipped')
+      out.push({
+        ...error(
+          'model.skipped',
+          `${r.model} did not run because an earlier model failed (see --ignore-model-errors)`,
+        ),
+        severity: 'warning',
+      });
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * CubeExecution on top of the cube engine (cli/src/cube): cubes given as folders run as they are (hashes of
+ * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
+ * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import {
+  cubeFolderHashes,
+  fetchTarball,
+  findTask,
+  loadManifest,
+  type Manifest,
+  type MlcubeSpec,
+  materialiseCube,
+  runTask,
+  verifyCubeFolder,
+} from '../cube/index.js';
+import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
+import type { CubeRole } from '../registry/types.generated.js';
+import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
+import { layout as defaultLayout, type Layout } from './layout.js';
+import { mlcubeSpec, openRegistry, type RegistryView } from './registry-access.js';
+
+const OWNED_REF = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export interface CubeAccessOptions {
+  runner: RunnerKind;
+  layout?: Layout;
+  /** Registry folder (or repository) for `owner/name` cubes and relative resource URLs. */
+  registryDir?: string;
+  /** An already opened registry (wins over registryDir). */
+  registry?: RegistryView;
+  /** Refs to record for cubes given as folders (folder → `owner/name`); default `local/<folder name>`. */
+  folderRefs?: Record<string, string>;
+  /** Environment of docker/podman (e.g. DOCKER_HOST, CONTAINERS_CONF). */
+  engineEnv?: NodeJS.ProcessEnv;
+  /** Local runner sandbox (default `auto`: bwrap when installed). */
+  sandbox?: 'auto' | 'none';
+  /** Warnings from the engine (sandbox missing, unpinned image ...), reported once each. */
+  onWarning?: (d: Diagnostic) => void;
+}
+
+function throwAll(diags: Diagnostic[], fallback: string): never {
+  const first = diags.find((d) => d.severity === 'error') ?? {
+    code: 'cube.failed',
+    message: fallback,
+    severity: 'error' as const,
+  };
+  const rest = diags.filter((d) => d !== first && d.severity === 'error').map((d) => d.message);
+  throw new GitperfError({ ...first, message: [first.message, ...rest].join('; ') });
+}
+
+function slug(s: string): string {
+  const x = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return x || 'cube';
+}
+
+function readyCube(ref: string, dir: string, m: Manifest, hashes: ReadyCube['hashes']): ReadyCube {
+  return {
+    ref,
+    dir,
+    hashes,
+    tasks: m.tasks.map((t) => t.name),
+    declares(task, param) {
+      const t = findTask(m, task);
+      return Boolean(t && [...t.inputs, ...t.outputs].some((p) => p.name === param));
+    },
+  };
+}
+
+export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
+  const lay = opts.layout ?? defaultLayout();
+  const seen = new Set<string>();
+  const warn = (ds: Diagnostic[]) => {
+    for (const d of ds) {
+      if (d.severity === 'error') continue;
+      const k = `${d.code}:${d.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      opts.onWarning?.(d);
+    }
+  };
+  const registry = async () => opts.registry ?? openRegistry(opts.registryDir);
+  // One procedure asks for the same cube more than once (e.g. the preparator check): verify once per call site.
+  const resolved = new Map<string, Promise<ReadyCube>>();
+
+  async function fromFolder(dir: string): Promise<ReadyCube> {
+    const tampered = await verifyCubeFolder(dir);
+    if (tampered.length > 0) throwAll(tampered, `the cube folder ${dir} does not match its record`);
+    const m = await loadManifest(dir);
+    if (!m.ok) throwAll(m.diagnostics, `cannot read the manifest in ${dir}`);
+    warn(m.diagnostics);
+    const ref =
+      opts.folderRefs?.[dir] ??
+      opts.folderRefs?.[resolve(dir)] ??
+      `local/${slug(m.value.name ?? basename(dir))}`;
+    return readyCube(ref, dir, m.value, await cubeFolderHashes(dir));
+  }
+
+  async function fromRegistry(ref: string): Promise<ReadyCube> {
+    const reg = await registry();
+    const spec = mlcubeSpec(reg, ref);
+    const [owner, name] = ref.split('/');
+    const m = await materialiseCube(spec as MlcubeSpec, {
+      dest: join(lay.home, 'cubes', owner, name),
+      ref,
+      runner: opts.runner,
+      baseDir: reg.repoRoot,
+      home: lay.home,
+      engineEnv: opts.engineEnv,
+    });
+    if (!m.ok) throwAll(m.diagnostics, `cannot prepare the MLCube ${ref}`);
+    warn(m.diagnostics);
+    return readyCube(ref, m.value.dir, m.value.manifest, m.value.hashes);
+  }
+
+  return {
+    runner: opts.runner,
+    cube(source: string, _role: CubeRole): Promise<ReadyCube> {
+      let p = resolved.get(source);
+      if (!p) {
+        p = (async () => {
+          const dir = resolve(source);
+          if (await stat(join(dir, 'mlcube.yaml')).catch(() => undefined)) return fromFolder(dir);
+          if (OWNED_REF.test(source)) return fromRegistry(source);
+          return throwAll(
+            [],
+            `${source} is neither a cube folder (with mlcube.yaml) nor an MLCube reference owner/name`,
+          );
+        })();
+        resolved.set(source, p);
+        p.catch(() => resolved.delete(source));
+      }
+      return p;
+    },
+
+    async run(cube, task, params, o: RunTaskOptions = {}): Promise<TaskOutcome> {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const r = await runTask({
+        cubeDir: cube.dir,
+        task,
+        runner: opts.runner,
+        params,
+        timeoutSeconds: o.timeoutSeconds,
+        home: lay.home,
+        logFile: o.logName ? join(lay.logs, `${stamp}-${o.logName}.log`) : undefined,
+        engineEnv: opts.engineEnv,
+        sandbox: opts.sandbox,
+      });
+      if (!r.ok)
+        return { ok: false, exitCode: null, timedOut: false, seconds: 0, diagnostics: r.diagnostics };
+      warn(r.value.warnings);
+      return {
+        ok: r.value.succeeded,
+        exitCode: r.value.exitCode,
+        timedOut: r.value.timedOut,
+        logFile: r.value.logPath,
+        seconds: r.value.durationMs / 1000,
+        diagnostics: [],
+      };
+    },
+
+    async demo(resource) {
+      const reg = await registry().catch(() => undefined);
+      const hex = resource.sha256.replace(/^sha256:/, '');
+      const dest = lay.demo(hex);
+      // Extracted again on every use from the re-verified tarball: the extracted copy could have been edited.
+      const x = await fetchTarball(resource, dest, {
+        baseDir: reg?.repoRoot,
+        home: lay.home,
+        label: 'demo dataset',
+      });
+      if (!x.ok) throwAll(x.diagnostics, `cannot fetch the demo dataset ${resource.url}`);
+      warn(x.diagnostics);
+      return dest;
+    },
+  };
+}

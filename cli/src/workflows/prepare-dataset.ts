@@ -1,0 +1,302 @@
+/**
+ * Dataset preparation, MedPerf's way (medperf.md §7): hash the raw data and labels (inputDataHash), run the
+ * preparator's `prepare`, `sanity_check` and `statistics` tasks, hash the prepared data and labels
+ * (generatedUid), and record the Dataset entity (metadata only) next to the prepared data.
+ *
+ * Everything is built in a staging folder and moved into `$GITPERF_HOME/datasets/<name>/` with one rename,
+ * with the `.ready` marker written last inside it: an interrupted preparation leaves only a staging folder,
+ * which the next run removes, and never a half-written dataset that looks ready.
+ */
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { fail } from '../diagnostics/diagnostic.js';
+import type { CubeUsage, Dataset } from '../registry/types.generated.js';
+import { replaceDir, stagingDir, writeYamlAtomic } from './atomic.js';
+import { buildDataset, checkEntity } from './entities.js';
+import { type CubeExecution, type ReadyCube, usage } from './execution.js';
+import { folderHash } from './folder-hash.js';
+import { layout as defaultLayout, type Layout } from './layout.js';
+import { type Progress, silentProgress } from './progress.js';
+import { readStatistics } from './task-outputs.js';
+
+export const READY_MARKER = '.ready';
+export const DATASET_FILE = 'dataset.yaml';
+export const PREPARATION_FILE = 'preparation.yaml';
+
+export interface PrepareDatasetInput {
+  /** Preparator cube: `owner/name` from the registry, or a cube folder. */
+  preparator: string;
+  /** Raw data and labels folders. */
+  data: string;
+  labels: string;
+  /** Dataset name (the registry's metadata.name; also the local folder name). */
+  name: string;
+  /** The data owner's login (metadata.owner). */
+  owner: string;
+  /** The institution holding the data (spec.location). */
+  location?: string;
+  description?: string;
+  /** Prepare again even when a ready dataset from the same inputs exists. */
+  force?: boolean;
+  timeouts?: { prepare?: number; sanity_check?: number; statistics?: number };
+}
+
+/** gitperf's local record of how a dataset was prepared (not a registry entity). */
+export interface PreparationRecord {
+  name: string;
+  preparator: CubeUsage;
+  rawDataPath: string;
+  rawLabelsPath: string;
+  inputDataHash: string;
+  generatedUid: string;
+  runner: string;
+  preparedAt: string;
+}
+
+export interface PreparedDataset {
+  name: string;
+  /** `$GITPERF_HOME/datasets/<name>`. */
+  dir: string;
+  dataPath: string;
+  labelsPath: string;
+  entity: Dataset;
+  preparation: PreparationRecord;
+  /** True when an existing ready dataset from the same inputs and preparator was reused. */
+  reused: boolean;
+}
+
+export interface PrepareContext {
+  exec: CubeExecution;
+  layout?: Layout;
+  progress?: Progress;
+}
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+async function isDir(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+export async function prepareDataset(
+  input: PrepareDatasetInput,
+  ctx: PrepareContext,
+): Promise<PreparedDataset> {
+  const lay = ctx.layout ?? defaultLayout();
+  const progress = ctx.progress ?? silentProgress;
+  if (!NAME_RE.test(input.name))
+    fail(
+      'dataset.name-invalid',
+      `"${input.name}" is not a valid dataset name (lower-case letters, digits, -)`,
+    );
+  if (!NAME_RE.test(input.owner)) fail('dataset.owner-invalid', `"${input.owner}" is not a valid login`);
+  for (const [what, p] of [
+    ['data', input.data],
+    ['labels', input.labels],
+  ] as const) {
+    if (!(await isDir(p)))
+      fail('dataset.input-missing', `the raw ${what} folder ${p} does not exist or is not a folder`);
+  }
+
+  progress.step('hashing raw data and labels');
+  const inputHash = await folderHash([input.data, input.labels], {
+    onProgress: (p) => progress.update(p.bytesTotal ? p.bytesDone / p.bytesTotal : 1),
+  });
+  progress.done('hashing raw data and labels', true, inputHash.hash.slice(0, 19));
+
+  const prep = await ctx.exec.cube(input.preparator, 'preparator');
+  for (const t of ['prepare', 'sanity_check', 'statistics'])
+    if (!prep.tasks.includes(t))
+      fail(
+        'dataset.preparator-invalid',
+        `the preparator ${prep.ref} has no \`${t}\` task; is it a data preparator?`,
+      );
+
+  const finalDir = lay.dataset(input.name);
+  const existing = await readReady(finalDir);
+  if (existing && !input.force) {
+    const same =
+      existing.preparation.inputDataHash === inputHash.hash &&
+      JSON.stringify(existing.preparation.preparator.hashes) === JSON.stringify(prep.hashes);
+    if (same) {
+      progress.note(
+        `dataset ${input.name} is already prepared from the same data and preparator; reusing it`,
+      );
+      return { ...existing, reused: true };
+    }
+    fail(
+      'dataset.exists',
+      `a prepared dataset named ${input.name} already exists in ${finalDir}, from other data or another preparator; choose another --name or pass --force to replace it`,
+    );
+  }
+
+  // Left-overs of interrupted preparations of this name are never reused.
+  const stagingParent = join(lay.datasets, '.staging');
+  for (const e of await readdir(stagingParent).catch(() => [] as string[]))
+    if (e.startsWith(`${input.name}-`)) await rm(join(stagingParent, e), { recursive: true, force: true });
+  const work = await stagingDir(stagingParent, input.name);
+  try {
+    const prepared = await runPreparation(prep, input, work, ctx.exec, progress);
+    const generated = await folderHash([prepared.dataPath, prepared.labelsPath]);
+    const preparation: PreparationRecord = {
+      name: input.name,
+      preparator: usage('preparator', prep),
+      rawDataPath: input.data,
+      rawLabelsPath: input.labels,
+      inputDataHash: inputHash.hash,
+      generatedUid: generated.hash,
+      runner: ctx.exec.runner,
+      preparedAt: new Date().toISOString(),
+    };
+    const entity = buildDataset({
+      name: input.name,
+      owner: input.owner,
+      description: input.description,
+      preparator: prep.ref,
+      inputDataHash: inputHash.hash,
+      generatedUid: generated.hash,
+      location: input.location ?? input.owner,
+      statistics: prepared.statistics,
+    });
+    checkEntity('Dataset', entity);
+    await writeYamlAtomic(join(work, DATASET_FILE), entity);
+    await writeYamlAtomic(join(work, PREPARATION_FILE), preparation);
+    // The marker goes last: only a complete folder carries it, and only a complete folder is renamed in.
+    await writeFile(join(work, READY_MARKER), `${generated.hash}\n`);
+    await replaceDir(work, finalDir, lay.trash);
+    return {
+      name: input.name,
+      dir: finalDir,
+      dataPath: join(finalDir, 'data'),
+      labelsPath: join(finalDir, 'labels'),
+      entity,
+      preparation,
+      reused: false,
+    };
+  } catch (e) {
+    await rm(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export interface PreparedFolders {
+  dataPath: string;
+  labelsPath: string;
+  statistics: Record<string, unknown>;
+}
+
+/**
+ * prepare → sanity_check → statistics into `work` (data/, labels/, metadata/ and report.yaml when the
+ * manifest declares them, statistics.yaml). Shared by dataset preparation and the compatibility test.
+ */
+export async function runPreparation(
+  prep: ReadyCube,
+  raw: { data: string; labels: string; timeouts?: PrepareDatasetInput['timeouts'] },
+  work: string,
+  exec: CubeExecution,
+  progress: Progress,
+): Promise<PreparedFolders> {
+  const dataPath = join(work, 'data');
+  const labelsPath = join(work, 'labels');
+  const params: Record<string, string> = {
+    data_path: raw.data,
+    labels_path: raw.labels,
+    output_path: dataPath,
+    output_labels_path: labelsPath,
+  };
+  // MedPerf passes these only when the manifest declares them (mlcube.md §7).
+  if (prep.declares('prepare', 'metadata_path')) params.metadata_path = join(work, 'metadata');
+  if (prep.declares('prepare', 'report_file')) params.report_file = join(work, 'report.yaml');
+
+  await step(prep, 'prepare', params, raw.timeouts?.prepare, exec, progress, 'dataset.prepare-failed');
+  const preparedInputs: Record<string, string> = { data_path: dataPath, labels_path: labelsPath };
+  if (prep.declares('prepare', 'metadata_path')) preparedInputs.metadata_path = join(work, 'metadata');
+  await step(
+    prep,
+    'sanity_check',
+    onlyDeclared(prep, 'sanity_check', preparedInputs),
+    raw.timeouts?.sanity_check,
+    exec,
+    progress,
+    'dataset.sanity-check-failed',
+  );
+  const statisticsFile = join(work, 'statistics.yaml');
+  await step(
+    prep,
+    'statistics',
+    { ...onlyDeclared(prep, 'statistics', preparedInputs), output_path: statisticsFile },
+    raw.timeouts?.statistics,
+    exec,
+    progress,
+    'dataset.statistics-failed',
+  );
+  const statistics = await readStatistics(statisticsFile);
+  return { dataPath, labelsPath, statistics };
+}
+
+/** Keep `metadata_path` only for tasks that declare it (the engine refuses undeclared parameters). */
+function onlyDeclared(cube: ReadyCube, task: string, params: Record<string, string>): Record<string, string> {
+  if (!('metadata_path' in params) || cube.declares(task, 'metadata_path')) return params;
+  const { metadata_path: _dropped, ...rest } = params;
+  return rest;
+}
+
+async function step(
+  cube: ReadyCube,
+  task: string,
+  params: Record<string, string>,
+  timeoutSeconds: number | undefined,
+  exec: CubeExecution,
+  progress: Progress,
+  code: string,
+): Promise<void> {
+  const label = `${task} (${cube.ref})`;
+  progress.step(label);
+  const r = await exec.run(cube, task, params, {
+    timeoutSeconds,
+    logName: `${task}-${cube.ref.replace('/', '.')}`,
+  });
+  progress.done(label, r.ok, r.ok ? `${r.seconds.toFixed(1)} s` : undefined);
+  if (!r.ok) {
+    const why = r.timedOut ? `timed out after ${timeoutSeconds} s` : `exited with code ${r.exitCode}`;
+    const detail = r.diagnostics.find((d) => d.severity === 'error')?.message;
+    fail(
+      code,
+      `the ${task} task of ${cube.ref} ${why}${detail ? `: ${detail}` : ''}${r.logFile ? `; see ${r.logFile}` : ''}`,
+      r.logFile ? { file: r.logFile } : {},
+    );
+  }
+}
+
+/** The ready dataset in `dir`, or undefined when there is none (or it is incomplete). */
+export async function readReady(dir: string): Promise<Omit<PreparedDataset, 'reused'> | undefined> {
+  if (!(await stat(join(dir, READY_MARKER)).catch(() => undefined))) return undefined;
+  try {
+    const entity = parse(await readFile(join(dir, DATASET_FILE), 'utf8')) as Dataset;
+    const preparation = parse(await readFile(join(dir, PREPARATION_FILE), 'utf8')) as PreparationRecord;
+    return {
+      name: entity.metadata.name,
+      dir,
+      dataPath: join(dir, 'data'),
+      labelsPath: join(dir, 'labels'),
+      entity,
+      preparation,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A ready local dataset by name, or a diagnostic saying how to prepare it. */
+export async function loadPreparedDataset(
+  name: string,
+  lay: Layout = defaultLayout(),
+): Promise<Omit<PreparedDataset, 'reused'>> {
+  const found = await readReady(lay.dataset(name));
+  if (!found)
+    fail(
+      'dataset.not-prepared',
+      `no prepared dataset named ${name} in ${lay.datasets}; run \`gitperf dataset prepare --name ${name} ...\` first`,
+    );
+  return found;
+}

@@ -1,0 +1,106 @@
+/**
+ * The registry facts the procedures need, read with the registry's own loader: a benchmark's cubes and demo
+ * dataset, its associated models, and registered MLCube specs. A registry is given as its folder
+ * (`.../registry`, holding registry.yaml) or as the repository holding that folder; resource URLs are
+ * relative to the repository root, the registry folder's parent.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fail } from '../diagnostics/diagnostic.js';
+import { FsFileSource } from '../registry/file-source.js';
+import { loadRegistry } from '../registry/loader.js';
+import { RegistryIndex } from '../registry/registry-index.js';
+import type { Benchmark, MLCube } from '../registry/types.generated.js';
+import type { BenchmarkCubes } from './benchmark-run.js';
+
+export interface RegistryView {
+  /** The registry folder (holds registry.yaml). */
+  dir: string;
+  /** The repository root, base of relative resource URLs. */
+  repoRoot: string;
+  index: RegistryIndex;
+}
+
+const exists = async (p: string) => Boolean(await stat(p).catch(() => undefined));
+
+/** Find the registry folder from `dir` (the folder itself, or a repository with a `registry/` folder). */
+export async function findRegistryDir(dir: string = process.cwd()): Promise<string | undefined> {
+  const d = resolve(dir);
+  if (await exists(join(d, 'registry.yaml'))) return d;
+  if (await exists(join(d, 'registry', 'registry.yaml'))) return join(d, 'registry');
+  return undefined;
+}
+
+const cache = new Map<string, Promise<RegistryView>>();
+
+export async function openRegistry(dir?: string): Promise<RegistryView> {
+  const found = await findRegistryDir(dir);
+  if (!found)
+    fail(
+      'registry.not-found',
+      `no registry at ${resolve(dir ?? '.')} (a folder with registry.yaml, or a repository with registry/registry.yaml); pass --registry DIR`,
+    );
+  let p = cache.get(found);
+  if (!p) {
+    p = (async () => {
+      const loaded = await loadRegistry(new FsFileSource(found, found));
+      return { dir: found, repoRoot: dirname(found), index: new RegistryIndex(loaded.entities) };
+    })();
+    cache.set(found, p);
+  }
+  return p;
+}
+
+export interface BenchmarkInfo extends BenchmarkCubes {
+  entity: Benchmark;
+  demoDataset: Benchmark['spec']['demoDataset'];
+  /** Reference model first, then associated models by priority (highest first), then by ref. */
+  models: string[];
+  registry: RegistryView;
+}
+
+/**
+ * A benchmark by name from a registry, or by folder (`.../registry/benchmarks/<name>`, whose registry is two
+ * levels up).
+ */
+export async function loadBenchmark(nameOrDir: string, registryDir?: string): Promise<BenchmarkInfo> {
+  let name = nameOrDir;
+  let regDir = registryDir;
+  if (await exists(join(nameOrDir, 'benchmark.yaml'))) {
+    name = basename(resolve(nameOrDir));
+    regDir = dirname(dirname(resolve(nameOrDir)));
+  }
+  const reg = await openRegistry(regDir);
+  const b = reg.index.get('Benchmark', name);
+  if (!b)
+    fail(
+      'benchmark.not-found',
+      `no valid benchmark ${name} in ${reg.dir}; check registry/benchmarks/${name}/benchmark.yaml with \`gitperf validate\``,
+    );
+  const spec = b.entity.spec;
+  const associated = reg.index
+    .modelAssociations(name)
+    .map((a) => ({ ref: a.entity.spec.model, priority: a.entity.spec.priority ?? 0 }))
+    .filter((a) => a.ref !== spec.referenceModel)
+    .sort((x, y) => y.priority - x.priority || (x.ref < y.ref ? -1 : 1));
+  return {
+    name,
+    preparator: spec.preparator,
+    referenceModel: spec.referenceModel,
+    metrics: spec.metrics,
+    entity: b.entity,
+    demoDataset: spec.demoDataset,
+    models: [spec.referenceModel, ...associated.map((a) => a.ref)],
+    registry: reg,
+  };
+}
+
+export function mlcubeSpec(reg: RegistryView, ref: string): MLCube['spec'] {
+  const c = reg.index.get('MLCube', ref);
+  if (!c)
+    fail(
+      'cube.not-found',
+      `no valid MLCube ${ref} in ${reg.dir} (registry/mlcubes/${ref}.yaml), and no cube folder at that path`,
+    );
+  return c.entity.spec;
+}
