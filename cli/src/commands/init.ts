@@ -1,0 +1,53 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { initRegistry } from '../init/scaffold.js';
+
+export default class Init extends BaseCommand {
+  static override summary =
+    'Create a new registry repository: settings, first admin, schemas, workflow templates.';
+  static override description =
+    `Writes registry/registry.yaml, registry/users/<admin>.yaml, schemas/ and .github/workflows/
+(placeholders until the workflows are released) into DIR and commits them on main. With --local it also
+creates the bare repository the local forge serves (DIR.git by default) and a profile acting as the admin.`;
+  static override examples = [
+    '<%= config.bin %> init consortium --admin ada --local',
+    '<%= config.bin %> init my-registry --admin ada --name my-consortium --bot my-bot',
+  ];
+  static override args = { dir: Args.string({ description: 'folder to create', required: true }) };
+  static override flags = {
+    admin: Flags.string({ description: 'login of the first admin', required: true }),
+    name: Flags.string({ description: 'registry name (default: the folder name)' }),
+    bot: Flags.string({ description: 'bot login allowed to open result PRs (repeatable)', multiple: true }),
+    local: Flags.boolean({
+      description: 'also create the bare repository the local forge serves, and a profile',
+    }),
+    bare: Flags.string({ description: 'with --local: path of the bare repository (default DIR.git)' }),
+    'profile-name': Flags.string({
+      description: 'with --local: name of the profile to create (default: the registry name)',
+    }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(Init);
+    const r = await initRegistry({
+      dir: args.dir,
+      admin: flags.admin,
+      name: flags.name,
+      bots: flags.bot,
+      local: flags.local ? { bare: flags.bare, profile: flags['profile-name'] } : undefined,
+    });
+    this.log(
+      `created registry ${r.name} in ${r.dir} (${r.files.length} files, commit ${r.commit.slice(0, 12)})`,
+    );
+    if (r.bare) {
+      this.log(`local forge repository: ${r.bare}; profile ${r.profile} acts as ${r.admin} (now current)`);
+      this.log(
+        'next: add users with `gitperf profile create NAME --forge local --registry ' +
+          `${r.bare} --user LOGIN\``,
+      );
+    } else {
+      this.log('next: push it to GitHub and `gitperf profile create NAME --forge github --repo OWNER/NAME`');
+    }
+    return r;
+  }
+}

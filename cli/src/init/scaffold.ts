@@ -1,0 +1,205 @@
+/**
+ * `gitperf init`: a new registry repository with its settings, first admin, schemas and workflow
+ * templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
+ * new folder becomes a clone of it that also fetches submissions) and a profile acting as the admin.
+ */
+import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { fail } from '../diagnostics/diagnostic.js';
+import { identityOf } from '../forge/local/local-forge.js';
+import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
+import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LOGIN_RE = /^[a-z0-9](?:[a-z0-9-]{0,38})$/;
+
+/** The package's own schemas/ folder: three levels up from cli/src/init or cli/dist/init. */
+export const PACKAGE_SCHEMAS = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+
+export interface InitOptions {
+  /** Folder to create (must not exist, or be empty). */
+  dir: string;
+  /** Login of the first admin (lower case). */
+  admin: string;
+  /** Registry name (metadata.name); default: the folder name. */
+  name?: string;
+  /** Bot logins allowed to open result pull requests; default `gitperf-bot`. */
+  bots?: string[];
+  /** Also create the bare repository the local forge serves, and a profile for the admin. */
+  local?: {
+    /** Bare repository path; default `<dir>.git` next to the folder. */
+    bare?: string;
+    /** Profile name; default the registry name. */
+    profile?: string;
+    /** `$GITPERF_HOME` to write the profile into; default the environment's. */
+    home?: string;
+  };
+}
+
+export interface InitResult {
+  dir: string;
+  name: string;
+  admin: string;
+  /** Files written, repository-relative, sorted. */
+  files: string[];
+  /** The initial commit on main. */
+  commit: string;
+  bare?: string;
+  profile?: string;
+}
+
+function yamlDoc(doc: unknown): string {
+  return stringify(doc, { lineWidth: 0 });
+}
+
+function defaultName(dir: string): string {
+  const n = basename(dir)
+    .toLowerCase()
+    .replace(/\.git$/, '')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return n || 'registry';
+}
+
+async function isAbsentOrEmpty(path: string): Promise<boolean> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() && (await readdir(path)).length === 0;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw e;
+  }
+}
+
+async function writeAtomic(file: string, content: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+/** The files of a new registry, repository-relative, before CODEOWNERS. */
+export async function registryFiles(
+  name: string,
+  admin: string,
+  bots: string[],
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  files.set(
+    'registry/registry.yaml',
+    yamlDoc({
+      apiVersion: 'gitperf/v1',
+      kind: 'Registry',
+      metadata: { name, description: `The ${name} gitperf registry.` },
+      spec: { bots, defaultBranch: 'main' },
+    }),
+  );
+  files.set(
+    `registry/users/${admin}.yaml`,
+    yamlDoc({
+      apiVersion: 'gitperf/v1',
+      kind: 'User',
+      metadata: { name: admin },
+      spec: { roles: ['admin'] },
+    }),
+  );
+  for (const t of WORKFLOW_TEMPLATES) files.set(t.path, t.content);
+  files.set(
+    'README.md',
+    `# ${name}
+
+A gitperf registry: benchmarks, MLCubes, dataset metadata and results as schema-validated YAML under
+\`registry/\`. A pull request is a submission, an approving review by the right people is an approval,
+and a merge records it. \`gitperf validate registry\` checks the files; \`gitperf submission list\`
+shows what is waiting for review.
+`,
+  );
+  return files;
+}
+
+export async function initRegistry(opts: InitOptions): Promise<InitResult> {
+  const dir = resolve(opts.dir);
+  const admin = opts.admin;
+  const name = opts.name ?? defaultName(dir);
+  const bots = opts.bots ?? ['gitperf-bot'];
+  if (!LOGIN_RE.test(admin))
+    fail('init.admin-invalid', `"${admin}" is not a login: use lower-case letters, digits and dashes`, {}, 2);
+  if (!NAME_RE.test(name))
+    fail(
+      'init.name-invalid',
+      `"${name}" is not a registry name: use lower-case letters, digits and dashes (--name)`,
+      {},
+      2,
+    );
+  for (const b of bots) if (!LOGIN_RE.test(b)) fail('init.bot-invalid', `"${b}" is not a bot login`, {}, 2);
+  if (!(await isAbsentOrEmpty(dir)))
+    fail('init.dir-not-empty', `${dir} already exists and is not empty; choose a new folder`, {}, 2);
+  const bare = opts.local ? resolve(opts.local.bare ?? `${dir.replace(/\/+$/, '')}.git`) : undefined;
+  const profileName = opts.local ? (opts.local.profile ?? name) : undefined;
+  const home = opts.local?.home ?? gitperfHome();
+  // Check everything before writing anything, so a refused init leaves no half-made registry.
+  if (bare && !(await isAbsentOrEmpty(bare)))
+    fail('init.bare-exists', `${bare} already exists; pass --bare with a new path`, {}, 2);
+  if (profileName && (await loadConfig(home)).profiles[profileName])
+    fail(
+      'profile.exists',
+      `profile "${profileName}" already exists; pass --profile-name with another name`,
+      {},
+      2,
+    );
+
+  const files = await registryFiles(name, admin, bots);
+  await mkdir(dir, { recursive: true });
+  for (const [path, content] of files) await writeAtomic(join(dir, path), content);
+  const schemaFiles = (await readdir(PACKAGE_SCHEMAS)).filter((f) => f.endsWith('.json')).sort();
+  if (schemaFiles.length === 0)
+    fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
+  await mkdir(join(dir, 'schemas'), { recursive: true });
+  for (const f of schemaFiles) await copyFile(join(PACKAGE_SCHEMAS, f), join(dir, 'schemas', f));
+  // TODO(codeowners): write .github/CODEOWNERS from cli/src/policy/codeowners once its generator lands.
+
+  const who = identityOf(admin);
+  const env = {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email,
+  };
+  const git = (args: string[]) => execa('git', ['-C', dir, ...args], { env });
+  await git(['init', '--quiet', '-b', 'main']);
+  await git(['add', '--all']);
+  await git([
+    'commit',
+    '--quiet',
+    '--no-verify',
+    '-m',
+    `Initialize the ${name} registry\n\nAdmin: ${admin}\n`,
+  ]);
+  const commit = String((await git(['rev-parse', 'HEAD'])).stdout).trim();
+
+  let profile: string | undefined;
+  if (bare && profileName) {
+    await execa('git', ['init', '--quiet', '--bare', '-b', 'main', bare]);
+    await git(['remote', 'add', 'origin', bare]);
+    // The clone also fetches the local forge's pull requests, so `git fetch` shows submissions.
+    await git(['config', '--add', 'remote.origin.fetch', '+refs/gitperf/*:refs/gitperf/*']);
+    await git(['push', '--quiet', '-u', 'origin', 'main']);
+    await createProfile(profileName, { forge: 'local', registry: bare, user: admin }, { home, use: true });
+    profile = profileName;
+  }
+  const written = [...files.keys(), ...schemaFiles.map((f) => `schemas/${f}`)].sort();
+  return {
+    dir,
+    name,
+    admin,
+    files: written,
+    commit,
+    ...(bare ? { bare } : {}),
+    ...(profile ? { profile } : {}),
+  };
+}
