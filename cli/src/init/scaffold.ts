@@ -1,6 +1,6 @@
 /**
- * `gitperf init`: a new registry repository with its settings, first admin, schemas and workflow
- * templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
+ * `gitperf init`: a new registry repository with its settings, first admin, schemas, generated
+ * CODEOWNERS and workflow templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
  * new folder becomes a clone of it that also fetches submissions) and a profile acting as the admin.
  */
 import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
+import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
 
@@ -83,7 +84,7 @@ async function writeAtomic(file: string, content: string): Promise<void> {
   await rename(tmp, file);
 }
 
-/** The files of a new registry, repository-relative, before CODEOWNERS. */
+/** The files of a new registry, repository-relative, except CODEOWNERS (generated from them) and schemas/. */
 export async function registryFiles(
   name: string,
   admin: string,
@@ -161,7 +162,10 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
   await mkdir(join(dir, 'schemas'), { recursive: true });
   for (const f of schemaFiles) await copyFile(join(PACKAGE_SCHEMAS, f), join(dir, 'schemas', f));
-  // TODO(codeowners): write .github/CODEOWNERS from cli/src/policy/codeowners once its generator lands.
+  // CODEOWNERS comes from the policy engine's generator, so reviewers are requested the way the policy decides.
+  const codeowners = generateCodeowners(codeownersInputFrom(new FolderView(dir)));
+  await writeAtomic(join(dir, CODEOWNERS_PATH), codeowners);
+  files.set(CODEOWNERS_PATH, codeowners);
 
   const who = identityOf(admin);
   const env = {
