@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # The CI settings (runc, rlimits) unless the caller chose a containers.conf.
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/scripts/containers.conf}
 "$root/scripts/build-python-base.sh"
+exec 9>"${TMPDIR:-/tmp}/gitperf-example-images.lock"
+flock 9
 cubes=("$@")
 [ ${#cubes[@]} -gt 0 ] || cubes=(prep logreg metrics centroid stump)
 for c in "${cubes[@]}"; do

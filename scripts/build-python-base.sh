@@ -7,6 +7,9 @@ set -euo pipefail
 IMAGE=localhost/gitperf/python-base:bookworm
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 force=0
+# Concurrent callers (parallel test workers) wait for one build instead of racing.
+exec 9>"${TMPDIR:-/tmp}/gitperf-python-base.lock"
+flock 9
 [ "${1:-}" = "--force" ] && force=1
 if [ "$force" -eq 0 ] && podman image exists "$IMAGE"; then
   echo "$IMAGE already exists (use --force to rebuild)"
