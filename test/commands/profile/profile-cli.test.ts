@@ -31,6 +31,11 @@ describe('gitperf profile and init (whole processes)', () => {
       profile: 'demo-consortium',
     });
 
+    // The new registry is valid as gitperf validate sees it.
+    const valid = await runCli(['validate', join(tmp, 'reg', 'registry'), '--json'], { env });
+    expect(valid.exitCode).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, errors: [], entities: { Registry: 1, User: 1 } });
+
     const created = await runCli(
       ['profile', 'create', 'ana', '--forge', 'local', '--registry', join(tmp, 'reg.git'), '--user', 'ana'],
       { env },
