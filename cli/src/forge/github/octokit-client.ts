@@ -45,6 +45,8 @@ export function createOctokit(o: OctokitClientOptions): GitperfOctokit {
     auth: o.token,
     baseUrl: o.baseUrl?.replace(/\/+$/, ''),
     userAgent: 'gitperf',
+    // Failed requests become diagnostics; Octokit's own request log would print them a second time.
+    log: { debug: () => {}, info: () => {}, warn, error: () => {} },
     request: o.fetch ? { fetch: o.fetch } : {},
     retry: { retries: o.retries ?? 3, retryAfterBaseValue: base },
     throttle: {
