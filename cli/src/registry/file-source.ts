@@ -1,0 +1,110 @@
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One entry under the registry folder. Directories are not listed; their contents are. */
+export interface FileEntry {
+  /** Path relative to the registry folder, `/`-separated, no leading `./`. */
+  path: string;
+  /** Symbolic links (to files or folders) are listed, never followed, and refused by the loader. */
+  type: 'file' | 'symlink' | 'other';
+}
+
+/**
+ * Where registry files come from. The registry module knows nothing about git: the filesystem
+ * implementation is below, and the policy engine supplies one backed by the blobs of a commit.
+ */
+export interface FileSource {
+  /** Prefix shown before every path in diagnostics (`registry` gives `registry/users/ada.yaml`); '' for none. */
+  readonly displayRoot: string;
+  /** Every file-like entry below the registry folder, recursively. */
+  list(): Promise<FileEntry[]>;
+  /**
+   * The bytes of a listed regular file, at most `limit + 1` of them, so an oversized file is
+   * refused without being read whole. Rejects when the file does not exist.
+   */
+  read(path: string, limit: number): Promise<Uint8Array>;
+}
+
+/** The path shown to people for a file of `source`. */
+export function displayPath(source: Pick<FileSource, 'displayRoot'>, path: string): string {
+  if (!source.displayRoot || source.displayRoot === '.') return path;
+  return `${source.displayRoot.replace(/\/+$/, '')}/${path}`;
+}
+
+/** A registry folder on disk. */
+export class FsFileSource implements FileSource {
+  readonly displayRoot: string;
+  private readonly dir: string;
+
+  /** `dir` is where the files are; `displayRoot` how to show it (default: `dir` as given). */
+  constructor(dir: string, displayRoot: string = dir) {
+    this.dir = dir;
+    this.displayRoot = displayRoot;
+  }
+
+  async list(): Promise<FileEntry[]> {
+    const out: FileEntry[] = [];
+    // Synchronous readdir: ten thousand small directory reads are faster without the thread-pool hop.
+    const walk = (rel: string) => {
+      const entries = readdirSync(rel ? join(this.dir, rel) : this.dir, { withFileTypes: true });
+      for (const e of entries) {
+        const path = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(path);
+        else if (e.isSymbolicLink()) out.push({ path, type: 'symlink' });
+        else if (e.isFile()) out.push({ path, type: 'file' });
+        else out.push({ path, type: 'other' });
+      }
+    };
+    walk('');
+    return out;
+  }
+
+  async read(path: string, limit: number): Promise<Uint8Array> {
+    return readFileLimited(join(this.dir, path), limit);
+  }
+}
+
+/** Reads at most `limit + 1` bytes of a file. */
+export function readFileLimited(file: string, limit: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const want = Math.min(size, limit + 1);
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === want ? buf : buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Files held in memory (tests, or content assembled by other modules). Values are file contents;
+ * `{ symlink: target }` stands for a symbolic link.
+ */
+export class MemoryFileSource implements FileSource {
+  readonly displayRoot: string;
+  private readonly files: Map<string, Uint8Array | { symlink: string }>;
+
+  constructor(files: Record<string, string | Uint8Array | { symlink: string }>, displayRoot = 'registry') {
+    this.displayRoot = displayRoot;
+    this.files = new Map(
+      Object.entries(files).map(([p, v]) => [p, typeof v === 'string' ? new TextEncoder().encode(v) : v]),
+    );
+  }
+
+  async list(): Promise<FileEntry[]> {
+    return [...this.files].map(([path, v]) => ({ path, type: v instanceof Uint8Array ? 'file' : 'symlink' }));
+  }
+
+  async read(path: string, limit: number): Promise<Uint8Array> {
+    const v = this.files.get(path);
+    if (!(v instanceof Uint8Array)) throw new Error(`${path}: no such file`);
+    return v.subarray(0, limit + 1);
+  }
+}

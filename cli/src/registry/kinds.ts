@@ -1,0 +1,88 @@
+import type {
+  Benchmark,
+  Dataset,
+  DatasetAssociation,
+  MLCube,
+  ModelAssociation,
+  Registry,
+  Result,
+  Runner,
+  User,
+} from './types.generated.js';
+
+/** Every entity kind, in the order reports list them. */
+export const KINDS = [
+  'Registry',
+  'User',
+  'MLCube',
+  'Dataset',
+  'Benchmark',
+  'ModelAssociation',
+  'DatasetAssociation',
+  'Result',
+  'Runner',
+] as const;
+
+export type Kind = (typeof KINDS)[number];
+
+export interface EntityByKind {
+  Registry: Registry;
+  User: User;
+  MLCube: MLCube;
+  Dataset: Dataset;
+  Benchmark: Benchmark;
+  ModelAssociation: ModelAssociation;
+  DatasetAssociation: DatasetAssociation;
+  Result: Result;
+  Runner: Runner;
+}
+
+/** The typed content of one registry file. */
+export type Entity<K extends Kind = Kind> = EntityByKind[K];
+
+export function isKind(s: unknown): s is Kind {
+  return typeof s === 'string' && (KINDS as readonly string[]).includes(s);
+}
+
+/** Zero count per kind, for reports. */
+export function emptyCounts(): Record<Kind, number> {
+  return Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
+}
+
+export const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/*
+ * Refs: the key of an entity within its kind. They are derived from the file path alone, so an
+ * index of refs can be built from a file listing without parsing anything.
+ *   Registry            "registry"
+ *   User                "<login>"
+ *   MLCube/Dataset/Runner "<owner>/<name>"
+ *   Benchmark           "<name>"
+ *   ModelAssociation    "<benchmark>:<model-owner>/<cube>"
+ *   DatasetAssociation  "<benchmark>:<data-owner>/<dataset>"
+ *   Result              "<benchmark>:<data-owner>/<dataset>:<model-owner>/<cube>"
+ */
+export const REGISTRY_REF = 'registry';
+
+export function ownedRef(owner: string, name: string): string {
+  return `${owner}/${name}`;
+}
+
+export function modelAssociationRef(benchmark: string, model: string): string {
+  return `${benchmark}:${model}`;
+}
+
+export function datasetAssociationRef(benchmark: string, dataset: string): string {
+  return `${benchmark}:${dataset}`;
+}
+
+export function resultRef(benchmark: string, dataset: string, model: string): string {
+  return `${benchmark}:${dataset}:${model}`;
+}
+
+/** Splits `owner/name`; undefined when the string is not of that form. */
+export function splitOwnedRef(ref: string): { owner: string; name: string } | undefined {
+  const i = ref.indexOf('/');
+  if (i <= 0 || i !== ref.lastIndexOf('/') || i === ref.length - 1) return undefined;
+  return { owner: ref.slice(0, i), name: ref.slice(i + 1) };
+}

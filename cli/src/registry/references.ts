@@ -1,0 +1,203 @@
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import {
+  datasetAssociationRef,
+  type EntityByKind,
+  type Kind,
+  modelAssociationRef,
+  splitOwnedRef,
+} from './kinds.js';
+import type { LoadedEntity } from './loader.js';
+import type { PropertyPath } from './positions.js';
+import type { CompatibilityTest, CubeUsage } from './types.generated.js';
+
+/** What the reference layer may ask about the rest of the registry. */
+export interface RefFacts {
+  /** Whether a file for `kind`/`ref` exists (path-level; its content may not have been parsed). */
+  has(kind: Kind, ref: string): boolean;
+  /** The loaded content of `kind`/`ref`, when it was loaded and passed its schema. */
+  get<K extends Kind>(kind: K, ref: string): LoadedEntity<K> | undefined;
+}
+
+const OWNED: Kind[] = ['MLCube', 'Dataset', 'Runner'];
+const ARTICLE: Record<string, string> = { MLCube: 'an MLCube', Dataset: 'a Dataset', Runner: 'a Runner' };
+
+/**
+ * The reference layer for one entity: every ref it holds resolves to an entity of the right kind,
+ * owners and committee members are registered users, results have their associations, runners
+ * serve their owner's datasets.
+ */
+export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (path: PropertyPath) => ({ file: e.file, ...e.position(path, 'value') });
+
+  const user = (login: string | undefined, path: PropertyPath, what: string) => {
+    if (login === undefined || facts.has('User', login)) return;
+    out.push(
+      error(
+        'ref.unknown-user',
+        `${what} "${login}" is not a registered user; add registry/users/${login}.yaml first`,
+        at(path),
+      ),
+    );
+  };
+  const owned = (kind: Kind, ref: string, path: PropertyPath, what: string): boolean => {
+    if (facts.has(kind, ref)) return true;
+    const other = OWNED.find((k) => k !== kind && facts.has(k, ref));
+    if (other) {
+      out.push(
+        error('ref.wrong-kind', `${what} "${ref}" is ${ARTICLE[other]}, not ${ARTICLE[kind]}`, at(path)),
+      );
+    } else {
+      out.push(
+        error(
+          'ref.unresolved',
+          `${what} "${ref}" does not exist: no ${ARTICLE[kind]} ${ref} in the registry`,
+          at(path),
+        ),
+      );
+    }
+    return false;
+  };
+  const benchmark = (name: string, path: PropertyPath): boolean => {
+    if (facts.has('Benchmark', name)) return true;
+    out.push(error('ref.unresolved', `benchmark "${name}" does not exist`, at(path)));
+    return false;
+  };
+  const cubes = (list: CubeUsage[], base: PropertyPath) => {
+    for (const [i, c] of list.entries()) owned('MLCube', c.ref, [...base, i, 'ref'], 'cube');
+  };
+  const compat = (t: CompatibilityTest) => cubes(t.cubes, ['spec', 'compatibilityTest', 'cubes']);
+
+  switch (e.kind) {
+    case 'Registry':
+    case 'User':
+      break;
+    case 'MLCube':
+      user((e.entity as EntityByKind['MLCube']).metadata.owner, ['metadata', 'owner'], 'owner');
+      break;
+    case 'Dataset': {
+      const d = e.entity as EntityByKind['Dataset'];
+      user(d.metadata.owner, ['metadata', 'owner'], 'owner');
+      owned('MLCube', d.spec.preparator, ['spec', 'preparator'], 'preparator');
+      break;
+    }
+    case 'Runner': {
+      const r = e.entity as EntityByKind['Runner'];
+      user(r.metadata.owner, ['metadata', 'owner'], 'owner');
+      r.spec.datasets.forEach((ref, i) => {
+        const path = ['spec', 'datasets', i];
+        if (!owned('Dataset', ref, path, 'dataset')) return;
+        const owner = splitOwnedRef(ref)?.owner;
+        if (owner !== r.metadata.owner) {
+          out.push(
+            error(
+              'ref.runner-foreign-dataset',
+              `runner of "${r.metadata.owner}" cannot serve dataset "${ref}" of "${owner}"; a runner serves only its owner's datasets`,
+              at(path),
+            ),
+          );
+        }
+      });
+      break;
+    }
+    case 'Benchmark': {
+      const b = e.entity as EntityByKind['Benchmark'];
+      user(b.metadata.owner, ['metadata', 'owner'], 'owner');
+      for (const [i, login] of b.spec.committee.entries())
+        user(login, ['spec', 'committee', i], 'committee member');
+      owned('MLCube', b.spec.preparator, ['spec', 'preparator'], 'preparator');
+      owned('MLCube', b.spec.referenceModel, ['spec', 'referenceModel'], 'referenceModel');
+      owned('MLCube', b.spec.metrics, ['spec', 'metrics'], 'metrics');
+      for (const which of ['modelAutoApproval', 'datasetAutoApproval'] as const) {
+        for (const [i, login] of (b.spec.policy[which].allowlist ?? []).entries()) {
+          user(login, ['spec', 'policy', which, 'allowlist', i], 'allowlist entry');
+        }
+      }
+      compat(b.spec.compatibilityTest);
+      break;
+    }
+    case 'ModelAssociation': {
+      const a = e.entity as EntityByKind['ModelAssociation'];
+      user(a.metadata.owner, ['metadata', 'owner'], 'owner');
+      benchmark(a.spec.benchmark, ['spec', 'benchmark']);
+      owned('MLCube', a.spec.model, ['spec', 'model'], 'model');
+      compat(a.spec.compatibilityTest);
+      break;
+    }
+    case 'DatasetAssociation': {
+      const a = e.entity as EntityByKind['DatasetAssociation'];
+      user(a.metadata.owner, ['metadata', 'owner'], 'owner');
+      const hasB = benchmark(a.spec.benchmark, ['spec', 'benchmark']);
+      const hasD = owned('Dataset', a.spec.dataset, ['spec', 'dataset'], 'dataset');
+      const b = hasB ? facts.get('Benchmark', a.spec.benchmark) : undefined;
+      const d = hasD ? facts.get('Dataset', a.spec.dataset) : undefined;
+      if (b && d && d.entity.spec.preparator !== b.entity.spec.preparator) {
+        out.push(
+          error(
+            'ref.preparator-mismatch',
+            `dataset "${a.spec.dataset}" was prepared with "${d.entity.spec.preparator}", but benchmark "${a.spec.benchmark}" uses preparator "${b.entity.spec.preparator}"`,
+            at(['spec', 'dataset']),
+          ),
+        );
+      }
+      compat(a.spec.compatibilityTest);
+      break;
+    }
+    case 'Result': {
+      const r = e.entity as EntityByKind['Result'];
+      user(r.metadata.owner, ['metadata', 'owner'], 'owner (data owner)');
+      const hasB = benchmark(r.spec.benchmark, ['spec', 'benchmark']);
+      const hasM = owned('MLCube', r.spec.model, ['spec', 'model'], 'model');
+      const hasD = owned('Dataset', r.spec.dataset, ['spec', 'dataset'], 'dataset');
+      if (
+        hasB &&
+        hasD &&
+        !facts.has('DatasetAssociation', datasetAssociationRef(r.spec.benchmark, r.spec.dataset))
+      ) {
+        out.push(
+          error(
+            'ref.not-associated',
+            `dataset "${r.spec.dataset}" is not associated with benchmark "${r.spec.benchmark}"; its association must be merged before results`,
+            at(['spec', 'dataset']),
+          ),
+        );
+      }
+      if (
+        hasB &&
+        hasM &&
+        !facts.has('ModelAssociation', modelAssociationRef(r.spec.benchmark, r.spec.model))
+      ) {
+        const b = facts.get('Benchmark', r.spec.benchmark);
+        // The reference model takes part without an association; an unloadable benchmark is reported on its own.
+        if (b && b.entity.spec.referenceModel !== r.spec.model) {
+          out.push(
+            error(
+              'ref.not-associated',
+              `model "${r.spec.model}" is neither associated with benchmark "${r.spec.benchmark}" nor its reference model; its association must be merged before results`,
+              at(['spec', 'model']),
+            ),
+          );
+        }
+      }
+      const runnerRef = r.spec.execution.runnerRef;
+      if (runnerRef && owned('Runner', runnerRef, ['spec', 'execution', 'runnerRef'], 'runner')) {
+        const runner = facts.get('Runner', runnerRef);
+        if (runner && !runner.entity.spec.datasets.includes(r.spec.dataset)) {
+          out.push(
+            error(
+              'ref.runner-not-serving',
+              `runner "${runnerRef}" does not serve dataset "${r.spec.dataset}"`,
+              at(['spec', 'execution', 'runnerRef']),
+            ),
+          );
+        }
+      }
+      cubes(r.spec.execution.cubes, ['spec', 'execution', 'cubes']);
+      for (const [i, login] of (r.spec.encrypted?.recipients ?? []).entries()) {
+        user(login, ['spec', 'encrypted', 'recipients', i], 'recipient');
+      }
+      break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import type { Kind } from './kinds.js';
+import type { PositionMap, PositionTarget, PropertyPath } from './positions.js';
+import * as validators from './validators.generated.js';
+
+/** The subset of an ajv error (verbose mode) that messages use. */
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+  propertyName?: string;
+  parentSchema?: { description?: string; properties?: Record<string, unknown> };
+  data?: unknown;
+}
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+// Precompiled at generation time (scripts/generate-types.mjs): no schema compilation at start-up.
+const BY_KIND = validators as unknown as Record<Kind, Validator>;
+
+/** `['spec', 'cubes', 0, 'ref']` -> `spec.cubes[0].ref` */
+export function formatPath(path: PropertyPath): string {
+  let s = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') s += `[${seg}]`;
+    else s += s ? `.${seg}` : seg;
+  }
+  return s || '(top level)';
+}
+
+function parsePointer(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`;
+  return String(v);
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Checks `data` against the schema of `kind`. Each error points at the offending key (unknown or
+ * missing properties) or value (everything else).
+ */
+export function validateSchema(
+  kind: Kind,
+  data: unknown,
+  file: string,
+  positions: PositionMap,
+): Diagnostic[] {
+  const validate = BY_KIND[kind];
+  if (validate(data)) return [];
+  const out: Diagnostic[] = [];
+  const errors = validate.errors ?? [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // Branch failures of an "exactly one of" are summarised by the oneOf error itself.
+    if (e.schemaPath.includes('/oneOf/')) continue;
+    // propertyNames reports once per bad name with the inner pattern error; keep the outer one.
+    if (e.propertyName !== undefined && e.keyword !== 'propertyNames') continue;
+    const base = parsePointer(e.instancePath);
+    let path: PropertyPath = base;
+    let target: PositionTarget = 'value';
+    let code = `schema.${kebab(e.keyword)}`;
+    const where = formatPath(base);
+    let message: string;
+    switch (e.keyword) {
+      case 'required':
+        target = 'key';
+        message = base.length
+          ? `${where} is missing the required property "${e.params.missingProperty}"`
+          : `missing the required top-level property "${e.params.missingProperty}"`;
+        break;
+      case 'additionalProperties': {
+        const name = String(e.params.additionalProperty);
+        path = [...base, name];
+        target = 'key';
+        code = 'schema.additional-property';
+        const allowed = Object.keys(e.parentSchema?.properties ?? {});
+        message = `unknown property "${name}" in ${where}; check the spelling${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`;
+        break;
+      }
+      case 'propertyNames': {
+        const name = String(e.params.propertyName);
+        path = [...base, name];
+        target = 'key';
+        code = 'schema.property-name';
+        message = `"${name}" is not an allowed key in ${where}`;
+        break;
+      }
+      case 'oneOf': {
+        const branches = ((e.parentSchema as { oneOf?: { required?: string[] }[] })?.oneOf ?? [])
+          .map((b) => b.required?.join(' + '))
+          .filter(Boolean);
+        target = base.length ? 'key' : 'value';
+        message = branches.length
+          ? `${where} must have exactly one of: ${branches.join(', ')}`
+          : `${where} must match exactly one alternative`;
+        break;
+      }
+      case 'enum':
+        message = `${where} must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')} (found ${describe(e.data)})`;
+        break;
+      case 'const':
+        message = `${where} must be ${JSON.stringify(e.params.allowedValue)} (found ${describe(e.data)})`;
+        break;
+      case 'type':
+        message = `${where} must be ${e.params.type === 'object' ? 'a mapping' : e.params.type === 'array' ? 'a list' : `a ${e.params.type}`} (found ${describe(e.data)})`;
+        break;
+      case 'pattern':
+        message = `${where} is not valid (found ${describe(e.data)}): expected ${lowerFirst(e.parentSchema?.description ?? `a value matching ${e.params.pattern}`)}`;
+        break;
+      default:
+        message = `${where} ${e.message ?? 'is not valid'}`;
+    }
+    const pos = positions.position(path, target);
+    const key = `${code}|${pos.line}|${pos.column}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(error(code, message, { file, ...pos }));
+  }
+  return out;
+}
+
+function lowerFirst(s: string): string {
+  const t = s.replace(/\.$/, '');
+  return /^[A-Z][a-z]/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+}

@@ -1,0 +1,193 @@
+import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { PositionMap, type PositionMap as PositionMapT, YAML_OPTIONS } from './positions.js';
+
+/** Files larger than this are refused before parsing. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+/** Registry entities are shallow; deeper nesting is refused (it only serves to exhaust the stack). */
+export const MAX_DEPTH = 32;
+
+/** One registry file read and parsed, before any schema check. */
+export interface ParsedFile {
+  /** Plain data (null-prototype safe: a `__proto__` key is an own property), undefined when refused. */
+  data?: Record<string, unknown>;
+  /** Problems found; when any is an error, `data` is undefined. */
+  diagnostics: Diagnostic[];
+  /** The decoded text (empty when the bytes were refused). */
+  text: string;
+  positions: PositionMapT;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes and parses one registry file, refusing hostile input: oversized files, non-UTF-8 bytes,
+ * YAML syntax errors, several documents, duplicate keys, anchors, aliases, merge keys, explicit
+ * tags, non-scalar keys and deep nesting. Never throws on bad input.
+ */
+export function parseYamlFile(bytes: Uint8Array, file: string, keepDocument = true): ParsedFile {
+  const diagnostics: Diagnostic[] = [];
+  if (bytes.length > MAX_FILE_BYTES) {
+    diagnostics.push(
+      error(
+        'file.too-large',
+        `file is larger than ${MAX_FILE_BYTES} bytes (1 MiB); registry files are small`,
+        {
+          file,
+        },
+      ),
+    );
+    return { diagnostics, text: '', positions: new PositionMap('') };
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const pos = new PositionMap(new TextDecoder().decode(bytes.subarray(0, offset))).offsetToPosition(offset);
+    diagnostics.push(
+      error('file.not-utf8', `byte ${offset} is not valid UTF-8; save the file as UTF-8`, { file, ...pos }),
+    );
+    return { diagnostics, text: '', positions: new PositionMap('') };
+  }
+
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, YAML_OPTIONS);
+  } catch (e) {
+    // The parser recurses on nesting; a stack overflow on absurd input is a refusal, not a crash.
+    diagnostics.push(
+      error('yaml.syntax', `YAML could not be parsed: ${(e as Error).message}`, { file, line: 1, column: 1 }),
+    );
+    return { diagnostics, text, positions: new PositionMap(text) };
+  }
+  const positions = new PositionMap(text, keepDocument ? doc : undefined);
+  for (const e of doc.errors) {
+    const code =
+      e.code === 'DUPLICATE_KEY'
+        ? 'yaml.duplicate-key'
+        : e.code === 'MULTIPLE_DOCS'
+          ? 'yaml.multi-document'
+          : 'yaml.syntax';
+    const message =
+      code === 'yaml.duplicate-key'
+        ? 'duplicate key; each key may appear once in a mapping'
+        : code === 'yaml.multi-document'
+          ? 'a registry file holds exactly one YAML document; remove the extra `---` document'
+          : `YAML syntax error: ${e.message.split('\n')[0]}`;
+    diagnostics.push(error(code, message, { file, ...positions.offsetToPosition(e.pos[0]) }));
+  }
+  if (diagnostics.length) return { diagnostics, text, positions };
+
+  if (!isMap(doc.contents)) {
+    diagnostics.push(
+      error(
+        'yaml.not-a-mapping',
+        'a registry file must be one YAML mapping (apiVersion, kind, metadata, spec)',
+        {
+          file,
+          ...(doc.contents?.range
+            ? positions.offsetToPosition(doc.contents.range[0])
+            : { line: 1, column: 1 }),
+        },
+      ),
+    );
+    return { diagnostics, text, positions };
+  }
+  let data: unknown;
+  try {
+    data = toPlain(doc.contents, 0, (code, message, node) =>
+      diagnostics.push(error(code, message, { file, ...positions.offsetToPosition(node?.range?.[0] ?? 0) })),
+    );
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    diagnostics.push(error('yaml.too-deep', 'nesting is too deep', { file, line: 1, column: 1 }));
+  }
+  if (diagnostics.length) return { diagnostics, text, positions };
+  return { data: data as Record<string, unknown>, diagnostics, text, positions };
+}
+
+type Report = (code: string, message: string, node: Node | null | undefined) => void;
+
+/** Converts a YAML node to plain data, reporting every construct registry files must not use. */
+function toPlain(node: unknown, depth: number, report: Report): unknown {
+  if (node === null || node === undefined) return null;
+  const n = node as Node;
+  if (isAlias(n)) {
+    report('yaml.alias', `alias *${n.source} is not allowed in registry files; write the value out`, n);
+    return null;
+  }
+  if (n.anchor) report('yaml.anchor', `anchor &${n.anchor} is not allowed in registry files; remove it`, n);
+  if (n.tag) report('yaml.tag', `explicit tag ${n.tag} is not allowed in registry files; remove it`, n);
+  if (depth > MAX_DEPTH) {
+    report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, n);
+    throw new RangeError('too deep');
+  }
+  if (isScalar(n)) return n.value;
+  if (isSeq(n)) return n.items.map((item) => toPlain(item, depth + 1, report));
+  if (isMap(n)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of n.items) {
+      const key = pair.key as Node | null;
+      if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
+        report('yaml.complex-key', 'mapping keys must be plain strings', key ?? (pair.value as Node));
+        continue;
+      }
+      if (key.anchor)
+        report('yaml.anchor', `anchor &${key.anchor} is not allowed in registry files; remove it`, key);
+      if (key.tag)
+        report('yaml.tag', `explicit tag ${key.tag} is not allowed in registry files; remove it`, key);
+      const k = String(key.value);
+      if (k === '<<') {
+        report(
+          'yaml.merge-key',
+          'merge keys (<<) are not allowed in registry files; write the keys out',
+          key,
+        );
+        continue;
+      }
+      const v = toPlain(pair.value, depth + 1, report);
+      // A `__proto__` key must stay an ordinary own property, never the object's prototype.
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
+  }
+  report('yaml.syntax', 'unsupported YAML node', n);
+  return null;
+}
+
+/** Offset of the first byte that breaks UTF-8 (the decoder only says that one does). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + n >= b.length) return i;
+    let cp = c & (0x3f >> n);
+    for (let j = 1; j <= n; j++) {
+      const cc = b[i + j];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
