@@ -59,6 +59,7 @@ tasks:
     });
   });
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: MLCube's ${...} references are literal text here
   it('resolves ${...} references: dotted paths, runtime.workspace, workspace, oc.env', () => {
     const r = parse(
       `
@@ -107,9 +108,11 @@ tasks:
       'manifest.value',
       6,
     ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: MLCube's ${...} references are literal text here
     ['unknown reference', 'docker: {image: "a:${nope.x}"}\ntasks: {t: {}}\n', 'manifest.reference', 1],
     [
       'reference cycle',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: MLCube's ${...} references are literal text here
       'a: "${b}"\nb: "${a}"\ndocker: {image: x}\ntasks: {t: {}}\n',
       'manifest.reference',
       1,
