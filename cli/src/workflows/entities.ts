@@ -100,7 +100,18 @@ type ValidatorFn = ((v: unknown) => boolean) & {
 /** Refuse to write an entity the registry would reject (a bug here, or a cube reporting bad values). */
 export function checkEntity(kind: 'Dataset' | 'Result', value: unknown): void {
   const validate = (validators as unknown as Record<string, ValidatorFn>)[kind];
-  if (!validate || validate(value)) return;
+  // NaN is an allowed metric value (`.nan`), but JSON Schema's minimum/maximum reject it: check a copy with 0.
+  if (!validate || validate(withoutNaN(value))) return;
   const why = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
   fail('entity.invalid', `the ${kind} gitperf built does not match the ${kind} schema: ${why}`);
+}
+
+function withoutNaN(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isNaN(v) ? 0 : v;
+  if (Array.isArray(v)) return v.map(withoutNaN);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, withoutNaN(x)]),
+    );
+  return v;
 }

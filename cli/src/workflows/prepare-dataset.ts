@@ -98,12 +98,7 @@ export async function prepareDataset(
       fail('dataset.input-missing', `the raw ${what} folder ${p} does not exist or is not a folder`);
   }
 
-  progress.step('hashing raw data and labels');
-  const inputHash = await folderHash([input.data, input.labels], {
-    onProgress: (p) => progress.update(p.bytesTotal ? p.bytesDone / p.bytesTotal : 1),
-  });
-  progress.done('hashing raw data and labels', true, inputHash.hash.slice(0, 19));
-
+  // The preparator is resolved and verified first: a refused cube should not wait for a long hash.
   const prep = await ctx.exec.cube(input.preparator, 'preparator');
   for (const t of ['prepare', 'sanity_check', 'statistics'])
     if (!prep.tasks.includes(t))
@@ -111,6 +106,12 @@ export async function prepareDataset(
         'dataset.preparator-invalid',
         `the preparator ${prep.ref} has no \`${t}\` task; is it a data preparator?`,
       );
+
+  progress.step('hashing raw data and labels');
+  const inputHash = await folderHash([input.data, input.labels], {
+    onProgress: (p) => progress.update(p.bytesTotal ? p.bytesDone / p.bytesTotal : 1),
+  });
+  progress.done('hashing raw data and labels', true, inputHash.hash.slice(0, 19));
 
   const finalDir = lay.dataset(input.name);
   const existing = await readReady(finalDir);

@@ -1,0 +1,101 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { error } from '../../diagnostics/diagnostic.js';
+import { toJson } from '../../diagnostics/render.js';
+import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
+import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { loadBenchmark } from '../../workflows/registry-access.js';
+
+export default class BenchmarkRun extends BaseCommand {
+  static override summary =
+    "Run a benchmark's models on a prepared dataset and write one Result entity per model.";
+  static override description =
+    `For each model (default: the reference model and every associated model, by priority): infer on the
+prepared dataset into $GITPERF_HOME/predictions/<model>/<dataset>/, then evaluate with the benchmark's
+metrics cube. Each Result entity (metrics, partial, the hashes of every cube and of the data) is written to
+$GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml, ready to submit; nothing
+is uploaded. A model that fails stops the run, unless --ignore-model-errors: then it is evaluated on what it
+produced, its result is marked partial, and the other models still run. Existing results from the same
+cubes and data are kept unless --no-cache.`;
+  static override examples = [
+    '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-a',
+    '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-c --model kim/bc-stump --ignore-model-errors --json',
+  ];
+  static override flags = {
+    benchmark: Flags.string({
+      required: true,
+      description: 'benchmark NAME (from --registry) or its folder',
+    }),
+    dataset: Flags.string({
+      required: true,
+      description: 'name of a dataset prepared with `gitperf dataset prepare`',
+    }),
+    model: Flags.string({
+      multiple: true,
+      description: 'model to run (owner/name or cube folder); repeatable',
+    }),
+    'ignore-model-errors': Flags.boolean({
+      description: 'a failing model yields a partial result instead of stopping the run',
+    }),
+    'no-cache': Flags.boolean({
+      description: 'run models again even if they have a result for this dataset',
+    }),
+    ...executionFlags,
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(BenchmarkRun);
+    const bench = await loadBenchmark(flags.benchmark, flags.registry);
+    const ctx = await commandExecution(
+      { runner: flags.runner, registry: bench.registry.dir },
+      this.jsonEnabled(),
+      (d) => this.report(d),
+    );
+    const run = await runBenchmark(
+      {
+        benchmark: bench,
+        dataset: flags.dataset,
+        models: flags.model ?? bench.models,
+        ignoreModelErrors: flags['ignore-model-errors'],
+        noCache: flags['no-cache'],
+        timeouts: allTimeouts(flags.timeout),
+      },
+      ctx,
+    );
+    const primary = bench.entity.spec.policy.primaryMetric;
+    for (const r of run.runs) {
+      const m = r.result?.spec.metrics?.[primary];
+      this.log(
+        `${r.status.padEnd(7)} ${r.model}${m !== undefined ? `  ${primary}=${m}` : ''}${r.resultFile ? `  ${r.resultFile}` : ''}`,
+      );
+    }
+    const diags = runDiagnostics(run);
+    for (const d of diags) this.report(d);
+    const out = {
+      benchmark: run.benchmark,
+      dataset: run.dataset,
+      seconds: run.seconds,
+      cubeSeconds: run.cubeSeconds,
+      runs: run.runs.map((r) => ({
+        model: r.model,
+        status: r.status,
+        resultFile: r.resultFile ?? null,
+        result: r.result ?? null,
+        predictions: r.predictionsDir ?? null,
+        diagnostics: r.diagnostics,
+      })),
+    };
+    const failedRuns = run.runs.filter((r) => r.status === 'failed');
+    if (failedRuns.length > 0) {
+      // Results of the models that did run are written and listed; the exit code says the run is incomplete.
+      const d = error(
+        'benchmark.model-failed',
+        `${failedRuns.length} model(s) failed: ${failedRuns.map((r) => r.model).join(', ')}`,
+      );
+      this.report(d);
+      process.exitCode = 1;
+      return { ...out, error: toJson(d) };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,110 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { fail } from '../../diagnostics/diagnostic.js';
+import { toYaml } from '../../workflows/atomic.js';
+import {
+  type CompatibilityTestInput,
+  runCompatibilityTest,
+  type TestData,
+} from '../../workflows/compatibility-test.js';
+import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { loadBenchmark } from '../../workflows/registry-access.js';
+
+export default class TestRun extends BaseCommand {
+  static override summary =
+    "Run a compatibility test: prepare, infer and evaluate on a benchmark's demo data or yours.";
+  static override description =
+    `The cubes come from --benchmark (NAME in the registry, or its folder) and may be replaced one by one
+(--preparator, --model, --metrics; owner/name or a cube folder). The data is the benchmark's demo tarball
+(default, or --demo-url with --demo-hash), raw --data and --labels, or a --dataset prepared earlier. Every
+resource is verified before anything runs. Prints the compatibility-test record the association entities
+carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for identical inputs unless --no-cache).`;
+  static override examples = [
+    '<%= config.bin %> test run --benchmark bc-diagnosis --model lee/bc-centroid',
+    '<%= config.bin %> test run --benchmark registry/benchmarks/bc-diagnosis --model ./my-cube --runner local --json',
+    '<%= config.bin %> test run --benchmark bc-diagnosis --data site/data --labels site/labels',
+  ];
+  static override flags = {
+    benchmark: Flags.string({ description: 'benchmark NAME (from --registry) or its folder' }),
+    preparator: Flags.string({
+      description: 'data preparator (owner/name or folder); default the benchmark’s',
+    }),
+    model: Flags.string({ description: 'model to test (owner/name or folder); default the reference model' }),
+    metrics: Flags.string({ description: 'metrics cube (owner/name or folder); default the benchmark’s' }),
+    demo: Flags.boolean({ description: "use the benchmark's demo dataset (the default data source)" }),
+    'demo-url': Flags.string({
+      description: 'a demo tarball instead of the benchmark’s (needs --demo-hash)',
+    }),
+    'demo-hash': Flags.string({ description: 'sha256:<hex> of --demo-url' }),
+    data: Flags.string({ description: 'raw data folder (with --labels)' }),
+    labels: Flags.string({ description: 'raw labels folder (with --data)' }),
+    dataset: Flags.string({ description: 'a dataset prepared with `gitperf dataset prepare` (by name)' }),
+    'no-cache': Flags.boolean({ description: 'run again even if a report for the same inputs exists' }),
+    ...executionFlags,
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(TestRun);
+    const sources = [
+      flags.demo || flags['demo-url'] ? 'demo' : undefined,
+      flags.data || flags.labels ? 'raw' : undefined,
+      flags.dataset ? 'prepared' : undefined,
+    ].filter(Boolean);
+    if (sources.length > 1)
+      fail(
+        'test.flags',
+        'choose one data source: --demo / --demo-url, --data with --labels, or --dataset',
+        {},
+        2,
+      );
+    if ((flags.data && !flags.labels) || (flags.labels && !flags.data))
+      fail('test.flags', '--data and --labels go together', {}, 2);
+    if (flags['demo-url'] && !flags['demo-hash'])
+      fail('test.flags', '--demo-url needs --demo-hash sha256:<hex> (a demo is always verified)', {}, 2);
+
+    const bench = flags.benchmark ? await loadBenchmark(flags.benchmark, flags.registry) : undefined;
+    const preparator = flags.preparator ?? bench?.preparator;
+    const model = flags.model ?? bench?.referenceModel;
+    const metrics = flags.metrics ?? bench?.metrics;
+    if (!model || !metrics)
+      fail(
+        'test.flags',
+        'name a --benchmark, or give --model and --metrics (and --preparator) explicitly',
+        {},
+        2,
+      );
+
+    let data: TestData;
+    if (flags.dataset) data = { kind: 'prepared', dataset: flags.dataset };
+    else if (flags.data && flags.labels) data = { kind: 'raw', data: flags.data, labels: flags.labels };
+    else if (flags['demo-url'])
+      data = { kind: 'demo', url: flags['demo-url'], sha256: flags['demo-hash'] as string };
+    else if (bench) data = { kind: 'demo', ...bench.demoDataset };
+    else
+      return fail(
+        'test.flags',
+        'without --benchmark, give a data source: --demo-url, --data/--labels or --dataset',
+        {},
+        2,
+      );
+
+    const ctx = await commandExecution(
+      { runner: flags.runner, registry: bench?.registry.dir ?? flags.registry },
+      this.jsonEnabled(),
+      (d) => this.report(d),
+    );
+    const input: CompatibilityTestInput = {
+      preparator,
+      model,
+      metrics,
+      data,
+      noCache: flags['no-cache'],
+      timeouts: allTimeouts(flags.timeout),
+    };
+    const r = await runCompatibilityTest(input, ctx);
+    for (const d of r.diagnostics) this.report(d);
+    this.log(`compatibility test ${r.cached ? '(cached) ' : ''}passed; report: ${r.reportFile}`);
+    this.log(toYaml({ compatibilityTest: r.record }).trimEnd());
+    return { report: r.record, reportFile: r.reportFile, cached: r.cached, diagnostics: r.diagnostics };
+  }
+}
