@@ -18,6 +18,7 @@ import {
   sha256Bytes,
   sha256File,
 } from '../../cli/src/cube/index.js';
+import { type Entry, makeTar } from './helpers/tar.js';
 
 let T: string;
 let home: string;
