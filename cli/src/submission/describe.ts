@@ -1,0 +1,70 @@
+/** Words for people about what a submission changes: titles and the pull request body. */
+import type { SubmissionFile } from '../forge/forge.js';
+import { classifyPath, type Decision, formatWho } from '../policy/index.js';
+
+export type FileAction = 'added' | 'modified' | 'deleted';
+
+/** `MLCube ana/bc-prep`, `association of model lee/bc-centroid with bc-diagnosis`, … from the path alone. */
+export function describePath(path: string): string {
+  const p = classifyPath(path);
+  const owned = p.owner && p.name ? `${p.owner}/${p.name}` : path;
+  switch (p.kind) {
+    case 'Registry':
+      return 'the registry settings';
+    case 'User':
+      return `user ${p.owner}`;
+    case 'MLCube':
+      return `MLCube ${owned}`;
+    case 'Dataset':
+      return `dataset ${owned}`;
+    case 'Runner':
+      return `runner ${owned}`;
+    case 'Benchmark':
+      return `benchmark ${p.benchmark}`;
+    case 'ModelAssociation':
+      return `association of model ${p.model} with ${p.benchmark}`;
+    case 'DatasetAssociation':
+      return `association of dataset ${p.dataset} with ${p.benchmark}`;
+    case 'Result':
+      return `result of ${p.model} on ${p.dataset} (${p.benchmark})`;
+    default:
+      return path;
+  }
+}
+
+const VERB: Record<FileAction, string> = { added: 'Add', modified: 'Update', deleted: 'Remove' };
+
+export function titleFor(changes: ReadonlyArray<{ path: string; action: FileAction }>): string {
+  if (changes.length === 0) return 'Empty submission';
+  const first = `${VERB[changes[0].action]} ${describePath(changes[0].path)}`;
+  return changes.length === 1 ? first : `${first} and ${changes.length - 1} more file(s)`;
+}
+
+/** The pull request body: who submits, what, and which approvals it needs (from the policy's forecast). */
+export function bodyFor(
+  author: string,
+  changes: ReadonlyArray<{ path: string; action: FileAction }>,
+  forecast: Decision,
+  note?: string,
+): string {
+  const out = [`Submitted by @${author} with gitperf.`, ''];
+  if (note) out.push(note, '');
+  out.push('### What this submits', '');
+  for (const c of changes) out.push(`- ${c.action} \`${c.path}\`: ${describePath(c.path)}`);
+  out.push('', '### Approvals it needs', '');
+  if (forecast.violations.length > 0) {
+    out.push('It breaks registry rules and cannot merge as it is:', '');
+    for (const v of forecast.violations)
+      out.push(`- \`${v.code}\` ${v.file ?? ''}${v.line ? `:${v.line}` : ''}: ${v.message}`);
+    out.push('');
+  }
+  if (forecast.required.length === 0) out.push('None: it merges once the checks pass.');
+  for (const r of forecast.required)
+    out.push(`- ${formatWho(r.who)} (\`${r.code}\`, \`${r.file}\`): ${r.why}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function actionOf(f: SubmissionFile, baseHas: boolean): FileAction {
+  if (f.content === null) return 'deleted';
+  return baseHas ? 'modified' : 'added';
+}

@@ -1,0 +1,22 @@
+/** Submissions: open from entity files, list and show with the policy's decision, review, merge, close. */
+export { closeSubmission } from './close.js';
+export {
+  githubContext,
+  localContext,
+  type PolicyRefs,
+  type SubmissionContext,
+  submissionContext,
+} from './context.js';
+export { bodyFor, describePath, titleFor } from './describe.js';
+export {
+  type EvaluatedSubmission,
+  evaluateSubmission,
+  type ListFilter,
+  listEvaluated,
+  nextStep,
+  waitingFor,
+} from './evaluate.js';
+export { approvedByTrailers, type MergeOutcome, mergeSubmission } from './merge.js';
+export { forecast, type OpenEntitiesInput, type OpenedSubmission, openEntitySubmission } from './open.js';
+export { OverlayView } from './overlay-view.js';
+export { type ReviewOutcome, reviewSubmission } from './review.js';

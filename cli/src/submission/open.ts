@@ -1,0 +1,100 @@
+/**
+ * Opening a submission from entity files: forecast the policy's decision on base + files, refuse
+ * early when it would break the rules, open the pull request with a body saying what it submits and
+ * what approvals it needs, and request those reviewers.
+ */
+import { fail } from '../diagnostics/diagnostic.js';
+import type { SubmissionFile } from '../forge/forge.js';
+import { type Decision, decide } from '../policy/index.js';
+import type { SubmissionContext } from './context.js';
+import { actionOf, bodyFor, type FileAction, titleFor } from './describe.js';
+import { type EvaluatedSubmission, evaluateSubmission } from './evaluate.js';
+import { gitBlobId, OverlayView } from './overlay-view.js';
+
+export interface OpenEntitiesInput {
+  /** Repository-relative paths (e.g. `registry/mlcubes/ana/bc-prep.yaml`) with content; null deletes. */
+  files: SubmissionFile[];
+  /** Default: the acting user. */
+  author?: string;
+  /** Default: derived from the files, e.g. `Add MLCube ana/bc-prep`. */
+  title?: string;
+  /** A paragraph added to the body (e.g. the compatibility-test summary). */
+  note?: string;
+  /** Open even when the forecast says the policy will fail (for demonstrations and tests). */
+  allowViolations?: boolean;
+  /** Ask the approvers the policy names for a review (default true). */
+  requestReviewers?: boolean;
+}
+
+export interface OpenedSubmission extends EvaluatedSubmission {
+  decision: NonNullable<EvaluatedSubmission['decision']>;
+  /** Reviewers requested, or why requesting failed (GitHub refuses non-collaborators). */
+  reviewersRequested: string[];
+  reviewerWarning?: string;
+}
+
+/** The policy's decision on base + files, before anything is opened. */
+export async function forecast(
+  ctx: SubmissionContext,
+  files: SubmissionFile[],
+  author: string,
+): Promise<{ decision: Decision; changes: Array<{ path: string; action: FileAction }>; baseSha: string }> {
+  const base = await ctx.baseState();
+  const changes: Array<{ path: string; action: FileAction }> = [];
+  for (const f of files) {
+    const has = base.view.has(f.path);
+    if (f.content === null && !has) continue; // deleting what is not there changes nothing
+    if (f.content !== null && has && base.view.fingerprint(f.path) === gitBlobId(f.content)) continue;
+    changes.push({ path: f.path, action: actionOf(f, has) });
+  }
+  const head = new OverlayView(base.view, files);
+  const decision = decide({ base: base.view, head, changes, author, reviews: [], headSha: 'forecast' });
+  return { decision, changes, baseSha: base.sha };
+}
+
+export async function openEntitySubmission(
+  ctx: SubmissionContext,
+  input: OpenEntitiesInput,
+): Promise<OpenedSubmission> {
+  const author = input.author ?? ctx.user;
+  const { decision, changes } = await forecast(ctx, input.files, author);
+  if (changes.length === 0)
+    fail(
+      'submission.no-change',
+      'the registry already holds exactly these files; there is nothing to submit',
+    );
+  if (decision.status === 'fail' && !input.allowViolations) {
+    const first = decision.violations
+      .slice(0, 5)
+      .map((v) => `${v.file ?? ''}${v.line ? `:${v.line}` : ''} ${v.code}: ${v.message}`)
+      .join('; ');
+    fail(
+      'submission.policy-fail',
+      `this submission would break the registry rules, so it was not opened: ${first}`,
+      {
+        file: decision.violations[0]?.file,
+        line: decision.violations[0]?.line,
+      },
+    );
+  }
+  const changed = new Set(changes.map((c) => c.path));
+  const submission = await ctx.forge.openSubmission({
+    title: input.title ?? titleFor(changes),
+    body: bodyFor(author, changes, decision, input.note),
+    author,
+    files: input.files.filter((f) => changed.has(f.path)),
+  });
+  const who = [...new Set(decision.required.flatMap((r) => r.who))].filter((w) => w !== author.toLowerCase());
+  let reviewerWarning: string | undefined;
+  let reviewersRequested: string[] = [];
+  if (who.length > 0 && input.requestReviewers !== false) {
+    try {
+      await ctx.forge.requestReviewers(submission.number, who);
+      reviewersRequested = who;
+    } catch (e) {
+      reviewerWarning = `could not request reviews from ${who.join(', ')}: ${(e as Error).message}`;
+    }
+  }
+  const evaluated = await evaluateSubmission(ctx, submission.number);
+  return { ...evaluated, reviewersRequested, ...(reviewerWarning ? { reviewerWarning } : {}) };
+}
