@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { cubeFolders, cubesDir, examplesDir, python, readTree } from './cube-helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'gitperf-examples-regen-'));
@@ -62,6 +63,24 @@ describe('cube self-containment', () => {
     for (const c of cubeFolders) {
       expect(readFileSync(join(cubesDir, c, 'project', 'simple_yaml.py')).equals(canonical), c).toBe(true);
     }
+  });
+
+  it('reads every committed YAML file of the cubes exactly as a full YAML parser does', async () => {
+    const files = cubeFolders.flatMap((c) => [
+      join(cubesDir, c, 'mlcube.yaml'),
+      join(cubesDir, c, 'workspace', 'parameters.yaml'),
+    ]);
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(join(examplesDir, 'tools'))})`,
+      'import simple_yaml',
+      'print(json.dumps([simple_yaml.load(p) for p in sys.argv[1:]]))',
+    ].join('\n');
+    const r = await execa(python, ['-c', script, ...files], { env: { PYTHONDONTWRITEBYTECODE: '1' } });
+    const ours = JSON.parse(String(r.stdout));
+    files.forEach((f, i) => {
+      expect(ours[i], f).toEqual(parse(readFileSync(f, 'utf8')));
+    });
   });
 
   it('keeps the committed source data unchanged (scikit-learn copy of WDBC)', async () => {
