@@ -136,6 +136,23 @@ describe('example cubes at the three hospital sites', () => {
     }
   });
 
+  it('has empty cells only where examples/README.md says: worst concave points of HC-0007, HC-0042, HC-0088', () => {
+    const empty: string[] = [];
+    for (const s of sites) {
+      const lines = readFileSync(join(siteInput(s).data, 'records.csv'), 'utf8')
+        .trim()
+        .split(/\r?\n/);
+      const header = lines[0].split(',');
+      for (const line of lines.slice(1)) {
+        const cells = line.split(',');
+        cells.forEach((c, k) => {
+          if (c === '') empty.push(`${cells[0]} ${header[k]}`);
+        });
+      }
+    }
+    expect(empty).toEqual(['HC-0007', 'HC-0042', 'HC-0088'].map((id) => `${id} worst concave points`));
+  });
+
   it('prepares site B (other column order, CRLF) into the same format as site A', () => {
     const header = (s: string) =>
       readFileSync(join(work, `site-${s}`, 'dataset', 'data', 'data.csv'), 'utf8').split('\n')[0];
