@@ -1,0 +1,66 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Review } from '../forge/forge.js';
+import type { ChangeAction } from './git-tree.js';
+import type { EntityKind } from './paths.js';
+import type { RegistryView } from './view.js';
+
+export type { Review } from '../forge/forge.js';
+export type { ChangeAction } from './git-tree.js';
+
+/** One changed file of a pull request. */
+export interface Change {
+  path: string;
+  /** From the path (the layout); `Other` for files the registry layout does not name (code, workflows, …). */
+  kind: EntityKind | 'Other';
+  action: ChangeAction;
+  /** Dotted field paths that differ (modified entities only; `[]` otherwise). */
+  fields: string[];
+}
+
+/** An approval still missing (or, in `approved`, given): one of `who` must approve the head commit. */
+export interface Requirement {
+  /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner */
+  code: string;
+  /** Lower-case logins; any one of them approving satisfies it. Never contains the author. */
+  who: string[];
+  /** A sentence saying why and who can fix it. */
+  why: string;
+  file: string;
+}
+
+export interface GivenApproval extends Requirement {
+  /** Who approved (the current head). */
+  by: string[];
+}
+
+export type PolicyStatus = 'pass' | 'pending' | 'fail';
+
+export interface Decision {
+  status: PolicyStatus;
+  author: string;
+  headSha: string;
+  changes: Change[];
+  /** Approvals still missing. Empty when status is pass. */
+  required: Requirement[];
+  /** Approvals already given on the head commit (for `Approved-by:` trailers). */
+  approved: GivenApproval[];
+  /** Rule violations: any one fails the pull request. */
+  violations: Diagnostic[];
+  /** Reviewers whose approval was given on an older commit and no longer counts. */
+  staleApprovals: string[];
+}
+
+export interface PolicyInput {
+  /** The merged state the rules consult (the base branch's tip). */
+  base: RegistryView;
+  /** The pull request's head state. */
+  head: RegistryView;
+  /** State the pull request's diff starts from (the merge base); defaults to `base`. */
+  before?: RegistryView;
+  /** The changed files (from git); computed by comparing `before` and `head` when absent. */
+  changes?: Array<{ path: string; action: ChangeAction }>;
+  author: string;
+  reviews: readonly Review[];
+  /** The head commit sha; only approvals given on it count. */
+  headSha: string;
+}
