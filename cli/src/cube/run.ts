@@ -72,13 +72,15 @@ export interface RunResult {
   /** exitCode === 0 and not timed out. */
   succeeded: boolean;
   logPath: string;
+  /** Container name of docker/podman runs, for inspection or cleanup. */
+  containerName?: string;
   startedAt: string;
   finishedAt: string;
   durationMs: number;
   warnings: Diagnostic[];
 }
 
-const CONTAINER_RUNNERS = new Set<RunnerKind>(['docker', 'podman', 'singularity', 'apptainer']);
+const CONTAINER_RUNNERS = new Set<RunnerKind>(['docker', 'podman']);
 
 function uidGid(): string {
   const u = process.getuid?.() ?? 0;
@@ -251,6 +253,7 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       timedOut: r.timedOut,
       succeeded: r.exitCode === 0 && !r.timedOut,
       logPath,
+      containerName: plan.containerName,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
       durationMs: r.durationMs,
