@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GitperfError } from '../../../cli/src/diagnostics/diagnostic.js';
 import { GitHubForge } from '../../../cli/src/forge/github/github-forge.js';
+import { openGitHubForge } from '../../../cli/src/forge/github/index.js';
 import { type ContractHarness, createContractFetch, operationIdOf } from '../../helpers/openapi-github.js';
 import { GitHubModel } from './github-model.js';
 
@@ -204,7 +205,8 @@ describe('submissions, reviews and merges', () => {
     const sub = await openOne(alice);
     const template = model.pull(sub.number);
     if (!template) throw new Error('no pull');
-    for (let n = 2; n <= 130; n++) model.pulls.push({ ...template, number: n, requested: [], head: `b${n}` });
+    for (let n = 2; n <= 130; n++)
+      model.pulls.push({ ...template, number: n, requested: [], teams: [], head: `b${n}` });
     const all = await alice.listSubmissions({ state: 'all' });
     expect(all).toHaveLength(130);
     expect(new Set(all.map((s) => s.number)).size).toBe(130);
@@ -256,6 +258,31 @@ describe('submissions, reviews and merges', () => {
     expect(other.diagnostic.message).toContain('belongs to bob');
   });
 
+  it('pins a review to the commit the reviewer saw', async () => {
+    const { model, as } = setup();
+    const sub = await openOne(as('alice'));
+    const pushed = model.push(sub.head, { [MLCUBE]: 'kind: MLCube\n# newer\n' }, 'alice');
+    const pinned = await as('bob').review(sub.number, 'bob', 'APPROVE', undefined, {
+      commitSha: sub.headSha,
+    });
+    expect(pinned.commitSha).toBe(sub.headSha);
+    const unpinned = await as('carol').review(sub.number, 'carol', 'APPROVE');
+    expect(unpinned.commitSha).toBe(pushed);
+  });
+
+  it('skips the identity check for app tokens that cannot read GET /user', async () => {
+    const { model, as } = setup();
+    model.failNext('users/get-authenticated', {
+      status: 403,
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com',
+      },
+    });
+    const sub = await openOne(as('alice'), 'Bot submission', { author: 'gitperf-bot' });
+    expect(sub.author).toBe('alice');
+  });
+
   it('pages through reviews', async () => {
     const { model, as } = setup();
     const sub = await openOne(as('alice'));
@@ -287,6 +314,8 @@ describe('submissions, reviews and merges', () => {
     const before = harness.calls.length;
     await alice.requestReviewers(sub.number, ['alice']);
     expect(harness.calls.slice(before).map((c) => c.operationId)).toEqual(['pulls/get']);
+    await alice.requestReviewers(sub.number, ['@medperf/admins', 'medperf/admins']);
+    expect(model.pull(sub.number)?.teams).toEqual(['admins']);
     const e = await failure(alice.requestReviewers(sub.number, ['mallory']));
     expect(e.diagnostic.code).toBe('github.validation-failed');
     expect(e.diagnostic.message).toContain('collaborator');
@@ -369,6 +398,21 @@ describe('submissions, reviews and merges', () => {
       alice.merge(sub.number, { expectedHeadSha: sub.headSha, title: 't', trailers: [] }),
     );
     expect(e.diagnostic.code).toBe('github.not-mergeable');
+  });
+
+  it('opens from a profile and the environment', async () => {
+    const { harness, model } = setup();
+    const tuning = { retryAfterBaseMs: 1, paceWrites: false };
+    const forge = openGitHubForge(
+      { repo: 'medperf/registry' },
+      { GH_TOKEN: 'token-bob' },
+      { fetch: harness.fetch, tuning },
+    );
+    expect([forge.kind, forge.owner, forge.repo]).toEqual(['github', 'medperf', 'registry']);
+    await openOne(forge, 'From a profile', { author: 'bob' });
+    expect(model.pull(1)?.author).toBe('bob');
+    expect(() => openGitHubForge({ repo: 'medperf/registry' }, {})).toThrow(/GITHUB_TOKEN/);
+    expect(() => openGitHubForge({ repo: 'registry' }, { GITHUB_TOKEN: 'x' })).toThrow(/OWNER\/NAME/);
   });
 
   it('works against a GitHub Enterprise Server base URL', async () => {

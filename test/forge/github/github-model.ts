@@ -32,6 +32,7 @@ interface Pull {
   mergedAt?: string;
   createdAt: string;
   requested: string[];
+  teams: string[];
 }
 
 interface StoredReview {
@@ -75,6 +76,8 @@ export class GitHubModel {
   /** token -> login; a request with another token gets 401. */
   readonly tokens = new Map<string, string>();
   readonly collaborators = new Set<string>();
+  /** Team slugs of the owner organisation that may be asked for reviews. */
+  readonly teams = new Set<string>(['admins']);
   readonly refs = new Map<string, string>();
   readonly trees = new Map<string, Map<string, string>>();
   readonly blobs = new Map<string, string>();
@@ -206,6 +209,18 @@ export class GitHubModel {
       merged_at: p.mergedAt ?? null,
       merge_commit_sha: p.mergedSha ?? null,
       requested_reviewers: p.requested.map((l) => this.user(l)),
+      ...(p.teams.length
+        ? {
+            requested_teams: p.teams.map((t) =>
+              deepMerge(sampleComponent('team'), {
+                slug: t,
+                name: t,
+                url: `${API}/orgs/${this.owner}/teams/${t}`,
+                html_url: `${HTML}/orgs/${this.owner}/teams/${t}`,
+              }),
+            ),
+          }
+        : {}),
       head: { ref: p.head, sha: head, label: `${this.owner}:${p.head}`, user: this.user(this.owner) },
       base: { ref: p.base, sha: base, label: `${this.owner}:${p.base}`, user: this.user(this.owner) },
       ...(full ? { merged: p.mergedSha !== undefined, mergeable: p.state === 'open' ? true : null } : {}),
@@ -400,6 +415,7 @@ export class GitHubModel {
           state: 'open',
           createdAt: this.now(),
           requested: [],
+          teams: [],
         };
         this.pulls.push(p);
         return { status: 201, body: this.pullJson(req.sample(201), p) };
@@ -488,7 +504,12 @@ export class GitHubModel {
             `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${this.owner}/${this.repo} repository.`,
           );
         }
+        const teams = (b.team_reviewers as string[] | undefined) ?? [];
+        if (teams.some((t) => !this.teams.has(t))) {
+          return error(422, 'Could not resolve to a node with the global id of the team.');
+        }
         for (const l of wanted) if (!p.requested.includes(l)) p.requested.push(l);
+        for (const t of teams) if (!p.teams.includes(t)) p.teams.push(t);
         return { status: 201, body: this.pullJson(req.sample(201), p) };
       }
       case 'repos/create-commit-status': {

@@ -165,9 +165,19 @@ export class GitHubForge implements Forge {
     return this.login;
   }
 
+  /**
+   * GitHub App installation tokens (a workflow's GITHUB_TOKEN among them) may not read `GET /user`
+   * (403); then the acting identity is the app's bot and there is nothing to compare.
+   */
   private async checkIdentity(claimed: string, role: string): Promise<void> {
     if (!claimed) return;
-    const actual = await this.currentUser();
+    let actual: string;
+    try {
+      actual = await this.currentUser();
+    } catch (e) {
+      if (e instanceof GitperfError && e.diagnostic.code === 'github.forbidden') return;
+      throw e;
+    }
     if (actual.toLowerCase() !== claimed.toLowerCase()) {
       fail(
         'github.identity-mismatch',
@@ -341,10 +351,18 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * Reviews the current head as the token's owner. GitHub requires a body for "request changes" and
-   * "comment"; a short default is supplied when none is given.
+   * Reviews as the token's owner. GitHub requires a body for "request changes" and "comment"; a short
+   * default is supplied when none is given. `options.commitSha` (an addition to the Forge interface)
+   * pins the review to the commit the reviewer actually looked at; without it GitHub uses the head at
+   * the time of the request, which may be a newer push.
    */
-  async review(number: number, reviewer: string, event: ReviewEvent, body?: string): Promise<Review> {
+  async review(
+    number: number,
+    reviewer: string,
+    event: ReviewEvent,
+    body?: string,
+    options: { commitSha?: string } = {},
+  ): Promise<Review> {
     await this.checkIdentity(reviewer, 'reviewer');
     const text =
       body?.trim() ||
@@ -356,6 +374,7 @@ export class GitHubForge implements Forge {
         pull_number: number,
         event,
         ...(text ? { body: text } : {}),
+        ...(options.commitSha ? { commit_id: options.commitSha } : {}),
       });
       return (
         toReview(data) ?? {
@@ -380,26 +399,33 @@ export class GitHubForge implements Forge {
   }
 
   /**
-   * Asks the named people to review. The pull request's author is left out (GitHub refuses to request
-   * an author's review), as are duplicates; nothing is sent when nobody is left.
+   * Asks the named people to review; `@org/team` (or `org/team`) names a team. The pull request's
+   * author is left out (GitHub refuses to request an author's review), as are duplicates; nothing is
+   * sent when nobody is left.
    */
   async requestReviewers(number: number, logins: string[]): Promise<void> {
     const pr = await this.getSubmission(number);
     const author = pr.author.toLowerCase();
     const seen = new Set<string>();
-    const reviewers = logins.filter((l) => {
-      const k = l.toLowerCase();
-      if (!k || k === author || seen.has(k)) return false;
+    const reviewers: string[] = [];
+    const teams: string[] = [];
+    for (const raw of logins) {
+      const name = raw.trim().replace(/^@/, '');
+      const k = name.toLowerCase();
+      if (!k || k === author || seen.has(k)) continue;
       seen.add(k);
-      return true;
-    });
-    if (reviewers.length === 0) return;
-    await this.call(`request reviews from ${reviewers.join(', ')} on pull request #${number}`, () =>
+      if (name.includes('/')) teams.push(name.slice(name.indexOf('/') + 1));
+      else reviewers.push(name);
+    }
+    if (reviewers.length === 0 && teams.length === 0) return;
+    const who = [...reviewers, ...teams.map((t) => `team ${t}`)].join(', ');
+    await this.call(`request reviews from ${who} on pull request #${number}`, () =>
       this.octokit.pulls.requestReviewers({
         owner: this.owner,
         repo: this.repo,
         pull_number: number,
-        reviewers,
+        ...(reviewers.length ? { reviewers } : {}),
+        ...(teams.length ? { team_reviewers: teams } : {}),
       }),
     );
   }
