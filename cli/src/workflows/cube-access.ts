@@ -3,8 +3,9 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readdir, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   cubeFolderHashes,
   fetchTarball,
@@ -16,7 +17,7 @@ import {
   runTask,
   verifyCubeFolder,
 } from '../cube/index.js';
-import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
@@ -117,6 +118,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     });
     if (!m.ok) throwAll(m.diagnostics, `cannot prepare the MLCube ${ref}`);
     warn(m.diagnostics);
+    if (opts.runner === 'local') await linkLocalCode(ref, spec.manifest.url, reg.repoRoot, m.value.dir, warn);
     return readyCube(ref, m.value.dir, m.value.manifest, m.value.hashes);
   }
 
@@ -181,4 +183,38 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       return dest;
     },
   };
+}
+
+/**
+ * A registered cube's code lives in its image; the registry does not hold it. The local runner (development,
+ * demos, tests) runs the code from the folder the registered manifest comes from: everything there except
+ * mlcube.yaml and workspace/ (which stay the verified copies) is linked into the materialised folder.
+ */
+async function linkLocalCode(
+  ref: string,
+  manifestUrl: string,
+  repoRoot: string,
+  dest: string,
+  warn: (ds: Diagnostic[]) => void,
+): Promise<void> {
+  let src: string;
+  if (/^file:\/\//i.test(manifestUrl)) src = dirname(fileURLToPath(manifestUrl));
+  else if (/^https?:\/\//i.test(manifestUrl))
+    return throwAll(
+      [],
+      `the local runner needs the code of ${ref}, but its manifest is remote (${manifestUrl}); use a container runner, or give the cube's folder instead of its reference`,
+    );
+  else src = dirname(isAbsolute(manifestUrl) ? manifestUrl : join(repoRoot, manifestUrl));
+  for (const e of await readdir(src).catch(() => [] as string[])) {
+    if (e === 'mlcube.yaml' || e === 'workspace' || e.startsWith('.')) continue;
+    await symlink(join(src, e), join(dest, e)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+  warn([
+    warning(
+      'cube.local-code',
+      `local runner: the code of ${ref} runs from ${src}; the registry verifies its manifest, parameters and additional files, not this code (a container runner runs the registered image)`,
+    ),
+  ]);
 }

@@ -1,0 +1,150 @@
+/**
+ * A real registry for the procedure tests, built in a temp folder: the five demo cubes of examples/ registered
+ * with file:// URLs and their true sha256, the bc-diagnosis benchmark with the real demo tarball, and the two
+ * model associations. Nothing is faked: every resource is fetched and verified by the cube engine.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
+import { repoRoot } from '../helpers/cli.js';
+
+export const examples = join(repoRoot, 'examples');
+export const cubeFolder = (c: string) => join(examples, 'cubes', c);
+export const site = (s: 'a' | 'b' | 'c') => ({
+  data: join(examples, 'data', 'sites', s, 'data'),
+  labels: join(examples, 'data', 'sites', s, 'labels'),
+});
+export const demoTarball = join(examples, 'data', 'demo', 'demo.tar.gz');
+
+export async function sha256Of(file: string): Promise<string> {
+  return `sha256:${createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex')}`;
+}
+
+async function resource(file: string) {
+  return { url: pathToFileURL(file).href, sha256: await sha256Of(file) };
+}
+
+const CUBES: [owner: string, name: string, folder: string][] = [
+  ['ana', 'bc-prep', 'prep'],
+  ['ana', 'bc-logreg', 'logreg'],
+  ['ana', 'bc-metrics', 'metrics'],
+  ['lee', 'bc-centroid', 'centroid'],
+  ['kim', 'bc-stump', 'stump'],
+];
+
+const ZERO = `sha256:${'0'.repeat(64)}`;
+
+function testRecord() {
+  return {
+    ranAt: '2026-11-20T10:00:00Z',
+    runner: 'local',
+    gitperfVersion: '0.1.0',
+    dataset: { source: 'demo', generatedUid: ZERO },
+    cubes: [{ role: 'model', ref: 'ana/bc-logreg', hashes: { manifest: ZERO } }],
+    metrics: { auc: 0.9 },
+  };
+}
+
+async function put(dir: string, rel: string, doc: unknown) {
+  const f = join(dir, rel);
+  await mkdir(join(f, '..'), { recursive: true });
+  await writeFile(f, stringify(doc));
+}
+
+export interface TestRegistry {
+  /** Repository root (holds registry/). */
+  root: string;
+  registryDir: string;
+  home: string;
+  demoSha256: string;
+  cleanup(): Promise<void>;
+}
+
+/** A temp repository with registry/ as described above, and a fresh GITPERF_HOME beside it. */
+export async function makeTestRegistry(
+  opts: { demoGeneratedUid?: string; demoSha256?: string } = {},
+): Promise<TestRegistry> {
+  const root = await mkdtemp(join(tmpdir(), 'gitperf-wf-'));
+  const reg = join(root, 'registry');
+  await put(reg, 'registry.yaml', {
+    apiVersion: 'gitperf/v1',
+    kind: 'Registry',
+    metadata: { name: 'test-consortium' },
+    spec: { bots: ['gitperf-bot'] },
+  });
+  for (const [owner, name, folder] of CUBES) {
+    const dir = cubeFolder(folder);
+    const spec: Record<string, unknown> = {
+      manifest: await resource(join(dir, 'mlcube.yaml')),
+      parameters: await resource(join(dir, 'workspace', 'parameters.yaml')),
+      image: { reference: `localhost/gitperf/bc-${folder}:0.1` },
+      state: 'operation',
+      valid: true,
+    };
+    if (folder === 'logreg') spec.additionalFiles = await resource(join(dir, 'additional_files.tar.gz'));
+    await put(reg, `mlcubes/${owner}/${name}.yaml`, {
+      apiVersion: 'gitperf/v1',
+      kind: 'MLCube',
+      metadata: { name, owner },
+      spec,
+    });
+  }
+  const demoSha256 = opts.demoSha256 ?? (await sha256Of(demoTarball));
+  await put(reg, 'benchmarks/bc-diagnosis/benchmark.yaml', {
+    apiVersion: 'gitperf/v1',
+    kind: 'Benchmark',
+    metadata: { name: 'bc-diagnosis', owner: 'ana' },
+    spec: {
+      committee: ['ana', 'raj'],
+      preparator: 'ana/bc-prep',
+      referenceModel: 'ana/bc-logreg',
+      metrics: 'ana/bc-metrics',
+      demoDataset: {
+        url: pathToFileURL(demoTarball).href,
+        sha256: demoSha256,
+        generatedUid: opts.demoGeneratedUid ?? ZERO,
+      },
+      compatibilityTest: testRecord(),
+      policy: {
+        modelAutoApproval: { mode: 'never' },
+        datasetAutoApproval: { mode: 'never' },
+        sharing: 'per-model',
+        primaryMetric: 'auc',
+        higherIsBetter: true,
+      },
+      state: 'operation',
+    },
+  });
+  for (const [owner, name, priority] of [
+    ['kim', 'bc-stump', 0],
+    ['lee', 'bc-centroid', 1],
+  ] as const) {
+    await put(reg, `benchmarks/bc-diagnosis/models/${owner}.${name}.yaml`, {
+      apiVersion: 'gitperf/v1',
+      kind: 'ModelAssociation',
+      metadata: { name: `${owner}.${name}`, owner },
+      spec: {
+        benchmark: 'bc-diagnosis',
+        model: `${owner}/${name}`,
+        priority,
+        compatibilityTest: {
+          ...testRecord(),
+          cubes: [{ role: 'model', ref: `${owner}/${name}`, hashes: { manifest: ZERO } }],
+        },
+      },
+    });
+  }
+  const home = join(root, 'home');
+  return {
+    root,
+    registryDir: reg,
+    home,
+    demoSha256,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+}
