@@ -5,6 +5,7 @@
 import { Flags } from '@oclif/core';
 import { createForge, type ForgeSession } from '../forge/index.js';
 import { type NamedProfile, resolveProfile } from '../profile/profile.js';
+import { type SubmissionContext, submissionContext } from '../submission/context.js';
 
 export const profileFlags = {
   profile: Flags.string({
@@ -25,4 +26,12 @@ export async function activeForge(flags: {
 }): Promise<ForgeSession & { profile: NamedProfile }> {
   const profile = await activeProfile(flags);
   return { ...(await createForge(profile.profile)), profile };
+}
+
+/** The submission context (forge, acting user, where the policy reads submissions) of the active profile. */
+export async function activeSubmissions(flags: {
+  profile?: string;
+}): Promise<SubmissionContext & { profile: NamedProfile }> {
+  const session = await activeForge(flags);
+  return { ...submissionContext(session), profile: session.profile };
 }

@@ -1,0 +1,67 @@
+/** Submissions for people (terminal text) and for `--json`. */
+import { renderDecisionText } from '../policy/index.js';
+import { type EvaluatedSubmission, nextStep } from './evaluate.js';
+import type { ReviewOutcome } from './review.js';
+
+export function toJsonSubmission(e: EvaluatedSubmission, me: string) {
+  const d = e.decision;
+  return {
+    ...e.submission,
+    reviews: e.reviews,
+    policy: d
+      ? {
+          status: d.status,
+          required: d.required,
+          approved: d.approved,
+          violations: d.violations,
+          staleApprovals: d.staleApprovals,
+          changes: d.changes,
+        }
+      : null,
+    waitingFor: d ? [...new Set(d.required.flatMap((r) => r.who))] : [],
+    next: nextStep(e, me),
+  };
+}
+
+export function listLine(e: EvaluatedSubmission, me: string): string {
+  const s = e.submission;
+  const status = e.decision ? e.decision.status : s.state;
+  return `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}\n       ${nextStep(e, me)}`;
+}
+
+export function showText(e: EvaluatedSubmission, me: string): string {
+  const s = e.submission;
+  const out = [
+    `#${s.number} ${s.title}`,
+    `  state: ${s.state}   author: ${s.author}   ${s.head} -> ${s.base}   head ${s.headSha.slice(0, 12)}`,
+    `  url: ${s.url}`,
+  ];
+  if (s.mergedSha) out.push(`  merged as ${s.mergedSha.slice(0, 12)}`);
+  if (s.requestedReviewers.length > 0) out.push(`  reviewers requested: ${s.requestedReviewers.join(', ')}`);
+  for (const r of e.reviews) {
+    const current = r.commitSha === s.headSha ? '' : ' (on an older commit)';
+    out.push(`  review: ${r.reviewer} ${r.state}${current}${r.body ? `: ${r.body}` : ''}`);
+  }
+  if (e.decision) out.push(renderDecisionText(e.decision).replace(/^/gm, '  '));
+  out.push(`  next: ${nextStep(e, me)}`);
+  return out.join('\n');
+}
+
+const DONE: Record<string, string> = {
+  APPROVED: 'approved',
+  CHANGES_REQUESTED: 'requested changes on',
+  COMMENTED: 'commented on',
+  DISMISSED: 'dismissed a review on',
+};
+
+export function renderReviewOutcome(o: ReviewOutcome, me: string): string {
+  const s = o.submission;
+  const out = [`${o.review.reviewer} ${DONE[o.review.state]} submission #${s.number}: ${s.title}`];
+  if (o.note) out.push(`  note: ${o.note}`);
+  out.push(`  policy: ${o.decision.status}`, `  next: ${nextStep(o, me)}`);
+  return out.join('\n');
+}
+
+export function reviewOutcomeJson(o: ReviewOutcome, me: string) {
+  return { review: o.review, note: o.note ?? null, submission: toJsonSubmission(o, me) };
+}

@@ -1,0 +1,79 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli.js';
+import { userYaml } from './fixture.js';
+
+describe('submission, review and merge commands (whole processes, local forge)', () => {
+  let tmp: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'gitperf-sub-cli-'));
+    env = { GITPERF_HOME: join(tmp, 'home') };
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('admin adds a user; a user submission waits for the admin, is refused until approved, then merges', async () => {
+    const dir = join(tmp, 'reg');
+    const bare = `${dir}.git`;
+    expect(
+      (await runCli(['init', dir, '--admin', 'ada', '--local', '--profile-name', 'ada'], { env })).exitCode,
+    ).toBe(0);
+    const cli = (args: string[]) => runCli(args, { env, cwd: dir });
+
+    // The only admin's own change needs nobody else: it merges straight away.
+    await writeFile(join(dir, 'registry/users/lee.yaml'), userYaml('lee'));
+    const opened = await cli(['submission', 'open', 'registry/users/lee.yaml', '--json']);
+    expect(opened.exitCode).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({ number: 1, title: 'Add user lee', policy: 'pass' });
+    const m1 = await cli(['merge', '1']);
+    expect(m1.stdout).toMatch(/merged submission #1: Add user lee/);
+
+    expect(
+      (await cli(['profile', 'create', 'lee', '--forge', 'local', '--registry', bare, '--user', 'lee']))
+        .exitCode,
+    ).toBe(0);
+    await writeFile(join(dir, 'registry/users/kim.yaml'), userYaml('kim'));
+    const o2 = await cli(['submission', 'open', 'registry/users/kim.yaml', '--profile', 'lee']);
+    expect(o2.exitCode).toBe(0);
+    expect(o2.stdout).toMatch(/opened submission #2: Add user kim/);
+    expect(o2.stdout).toMatch(/next: waiting for approval by @ada/);
+
+    const waiting = JSON.parse((await cli(['submission', 'list', '--waiting-for-me', '--json'])).stdout);
+    expect(waiting.submissions.map((s: { number: number }) => s.number)).toEqual([2]);
+    expect(waiting.submissions[0]).toMatchObject({
+      author: 'lee',
+      waitingFor: ['ada'],
+      policy: { status: 'pending' },
+    });
+
+    const self = await cli(['review', 'approve', '2', '--profile', 'lee']);
+    expect(self.stdout).toMatch(/your own approval does not count/);
+    const refused = await cli(['merge', '2', '--profile', 'lee']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/policy\.pending submission #2 is waiting for approvals/);
+
+    const approve = await cli(['review', 'approve', '2', '-m', 'welcome kim']);
+    expect(approve.stdout).toMatch(/ada approved submission #2/);
+    expect(approve.stdout).toMatch(/next: ready: `gitperf merge 2`/);
+    const merged = JSON.parse((await cli(['merge', '2', '--json'])).stdout);
+    expect(merged.trailers).toEqual(['Approved-by: ada']);
+    const trailer = await execa('git', [
+      '--git-dir',
+      bare,
+      'log',
+      '-1',
+      '--format=%(trailers:key=Approved-by,valueonly)',
+      'main',
+    ]);
+    expect(String(trailer.stdout).trim()).toBe('ada');
+
+    const shown = JSON.parse((await cli(['submission', 'show', '2', '--json'])).stdout);
+    expect(shown).toMatchObject({ number: 2, state: 'merged', next: 'merged', policy: null });
+    expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada']);
+  }, 240_000); // about a dozen CLI processes: generous for a loaded 2-core CI machine
+});
