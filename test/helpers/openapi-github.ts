@@ -5,7 +5,7 @@
  *
  * - a request whose method and path match no operation fails;
  * - path and query parameters are checked against the operation's parameters (unknown ones fail);
- * - the JSON body is checked against the requestBody schema, and unknown top-level fields fail
+ * - the JSON body is checked against the requestBody schema, and undeclared fields fail at any depth
  *   (GitHub ignores them, but sending one means the code believes in a field that does not exist);
  * - the scenario handler's answer must validate against the response schema for its status; a status
  *   the operation does not list is allowed only for GitHub's generic failures (401, 403, 404, 422,
@@ -309,6 +309,24 @@ export interface ContractHarness {
   violations: string[];
 }
 
+/**
+ * Fields the schema at `pointer` does not declare, at any depth (`tree/0/contnet`). Objects whose schema
+ * allows extra properties, or combines schemas (allOf/oneOf/anyOf), are not inspected.
+ */
+function unknownFields(pointer: string, value: unknown, at: string): string[] {
+  const { node, pointer: p } = deref(githubSpec().doc, pointer);
+  if (!node || node.allOf || node.oneOf || node.anyOf) return [];
+  if (Array.isArray(value) && node.items) {
+    return value.flatMap((v, i) => unknownFields(`${p}/items`, v, `${at}${i}/`));
+  }
+  if (!isPlain(value) || !node.properties || node.additionalProperties !== undefined) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k in node.properties
+      ? unknownFields(`${p}/properties/${escapePointer(k)}`, v, `${at}${k}/`)
+      : [`${at}${k}`],
+  );
+}
+
 function coerce(schema: Node, raw: string): string | number | boolean {
   const type = schema?.type;
   if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
@@ -418,14 +436,7 @@ export function createContractFetch(
       } else if (body !== undefined) {
         const bodyPointer = `${rb.pointer}/content/${escapePointer(jsonType)}/schema`;
         for (const e of validateAt(bodyPointer, body)) problems.push(`body: ${e}`);
-        const top = deref(s.doc, bodyPointer).node;
-        const closed =
-          top?.properties && top.additionalProperties === undefined && !top.allOf && !top.oneOf && !top.anyOf;
-        if (closed && isPlain(body)) {
-          for (const k of Object.keys(body)) {
-            if (!(k in top.properties)) problems.push(`body: unknown field "${k}"`);
-          }
-        }
+        for (const f of unknownFields(bodyPointer, body, '')) problems.push(`body: unknown field "${f}"`);
       }
     } else if (rb?.node.required) {
       problems.push('the operation requires a body, but none was sent');

@@ -88,11 +88,14 @@ describe('requests', () => {
     );
     expect(await status(loose.pulls.createReview({ ...repo, pull_number: 1, evnt: 'APPROVE' }))).toBe(400);
     expect(await status(loose.git.createRef({ ...repo, ref: 'refs/heads/x' }))).toBe(400);
-    expect(harness.violations).toHaveLength(4);
+    const entry = { path: 'a.yaml', mode: '100644', type: 'blob', contnet: 'x' };
+    expect(await status(loose.git.createTree({ ...repo, tree: [entry] }))).toBe(400);
+    expect(harness.violations).toHaveLength(5);
     expect(harness.violations[0]).toMatch(/body: \/sha must be string/);
     expect(harness.violations[1]).toMatch(/merge_method must be equal to one of the allowed values/);
     expect(harness.violations[2]).toContain('unknown field "evnt"');
     expect(harness.violations[3]).toMatch(/must have required property 'sha'/);
+    expect(harness.violations[4]).toContain('unknown field "tree/0/contnet"');
     expect(seen).toEqual([]);
   });
 

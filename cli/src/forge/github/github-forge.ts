@@ -482,7 +482,7 @@ export class GitHubForge implements Forge {
         throw new GitperfError(
           error(
             'github.not-mergeable',
-            `GitHub refuses to merge pull request #${number} (${msg}): resolve conflicts with the base branch, or satisfy the branch protection's required checks and reviews, then merge again.`,
+            `GitHub refuses to merge pull request #${number} (${msg}): resolve conflicts with the base branch, satisfy the branch protection's required checks and reviews, and allow merge commits in the repository settings (the Approved-by trailers live in the merge commit), then merge again.`,
           ),
         );
       }
