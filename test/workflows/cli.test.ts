@@ -1,0 +1,112 @@
+// The procedure commands as whole processes (cli/dist, built by `npm test`), on the real demo cubes with the
+// local runner and a real registry in a temp folder.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { folderHash } from '../../cli/src/workflows/folder-hash.js';
+import { runCli } from '../helpers/cli.js';
+import { makeTestRegistry, site, type TestRegistry } from './fixtures.js';
+
+let reg: TestRegistry;
+let env: Record<string, string>;
+beforeAll(async () => {
+  reg = await makeTestRegistry();
+  env = { GITPERF_HOME: reg.home };
+});
+afterAll(async () => {
+  await reg.cleanup();
+});
+
+describe('gitperf dataset hash', () => {
+  it('prints the MedPerf folder hash, and warns about paths that add nothing', async () => {
+    const a = site('a');
+    const want = await folderHash([a.data, a.labels]);
+    const text = await runCli(['dataset', 'hash', a.data, a.labels, join(reg.root, 'nope')], { env });
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout.trim()).toBe(want.hash);
+    expect(text.stderr).toContain('hash.path-ignored');
+    const json = await runCli(['dataset', 'hash', a.data, a.labels, '--json'], { env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ hash: want.hash, files: 2 });
+  });
+});
+
+describe('gitperf dataset prepare / benchmark run / test run', () => {
+  it('prepares site C, then runs the benchmark: the stump stops the run unless --ignore-model-errors', async () => {
+    const c = site('c');
+    const prep = await runCli(
+      ['dataset', 'prepare', '--preparator', 'ana/bc-prep', '--data', c.data, '--labels', c.labels].concat([
+        '--name',
+        'wdbc-c',
+        '--owner',
+        'hospital-c',
+        '--registry',
+        reg.root,
+        '--runner',
+        'local',
+        '--json',
+      ]),
+      { env },
+    );
+    expect(prep.exitCode, prep.stderr).toBe(0);
+    const prepared = JSON.parse(prep.stdout);
+    expect(prepared.dataset.spec.preparator).toBe('ana/bc-prep');
+    expect(prepared.dir).toBe(join(reg.home, 'datasets', 'wdbc-c'));
+
+    const base = ['benchmark', 'run', '--benchmark', 'bc-diagnosis', '--dataset', 'wdbc-c'].concat([
+      '--registry',
+      reg.registryDir,
+      '--runner',
+      'local',
+    ]);
+    const strict = await runCli([...base, '--json'], { env });
+    expect(strict.exitCode).toBe(1);
+    const s = JSON.parse(strict.stdout);
+    expect(s.error.code).toBe('benchmark.model-failed');
+    expect(s.runs.map((r: { model: string; status: string }) => `${r.model}:${r.status}`)).toEqual([
+      'ana/bc-logreg:ok',
+      'lee/bc-centroid:ok',
+      'kim/bc-stump:failed',
+    ]);
+
+    const lenient = await runCli([...base, '--ignore-model-errors'], { env });
+    expect(lenient.exitCode, lenient.stderr).toBe(0);
+    expect(lenient.stdout).toMatch(/^cached\s+ana\/bc-logreg {2}auc=/m);
+    expect(lenient.stdout).toMatch(/^partial\s+kim\/bc-stump {2}auc=NaN/m);
+    expect(lenient.stderr).toContain('result.partial');
+    const stumpFile = join(reg.home, 'results/bc-diagnosis/hospital-c/wdbc-c/kim.bc-stump.yaml');
+    expect(
+      parse(await import('node:fs/promises').then((f) => f.readFile(stumpFile, 'utf8'))).spec.partial,
+    ).toBe(true);
+  });
+
+  it('runs the compatibility test of a model on the demo data of a benchmark given as a folder', async () => {
+    const r = await runCli(
+      [
+        'test',
+        'run',
+        '--benchmark',
+        join(reg.registryDir, 'benchmarks/bc-diagnosis'),
+        '--model',
+        'lee/bc-centroid',
+      ].concat(['--runner', 'local']),
+      { env },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const record = parse(r.stdout.slice(r.stdout.indexOf('compatibilityTest:'))).compatibilityTest;
+    expect(record.dataset.source).toBe('demo');
+    expect(record.cubes.map((c: { ref: string }) => c.ref)).toEqual([
+      'ana/bc-prep',
+      'lee/bc-centroid',
+      'ana/bc-metrics',
+    ]);
+    expect(record.metrics.auc).toBeGreaterThan(0.9);
+  });
+
+  it('rejects contradictory data sources as a usage error', async () => {
+    const r = await runCli(['test', 'run', '--benchmark', 'bc-diagnosis', '--data', 'x', '--dataset', 'y'], {
+      env,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('test.flags');
+  });
+});
