@@ -283,6 +283,14 @@ describe('submissions, reviews and merges', () => {
     expect(sub.author).toBe('alice');
   });
 
+  it('does not remember a failed identity lookup', async () => {
+    const { model, as } = setup();
+    const alice = as('alice');
+    model.failNext('users/get-authenticated', { status: 502, body: { message: 'Bad Gateway' } }, 4);
+    expect((await failure(alice.currentUser())).diagnostic.code).toBe('github.unavailable');
+    expect(await alice.currentUser()).toBe('alice');
+  });
+
   it('pages through reviews', async () => {
     const { model, as } = setup();
     const sub = await openOne(as('alice'));

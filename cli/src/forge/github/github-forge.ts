@@ -161,6 +161,9 @@ export class GitHubForge implements Forge {
     this.login ??= this.call('identify the token owner', async () => {
       const { data } = await this.octokit.users.getAuthenticated();
       return data.login;
+    }).catch((e) => {
+      this.login = undefined; // a failure is not remembered: the next call asks again
+      throw e;
     });
     return this.login;
   }
@@ -190,6 +193,9 @@ export class GitHubForge implements Forge {
     this.defaultBranchName ??= this.call('read the repository', async () => {
       const { data } = await this.octokit.repos.get({ owner: this.owner, repo: this.repo });
       return data.default_branch;
+    }).catch((e) => {
+      this.defaultBranchName = undefined;
+      throw e;
     });
     return this.defaultBranchName;
   }
@@ -198,7 +204,7 @@ export class GitHubForge implements Forge {
    * Writes the files as one commit on a new branch with the git data API, then opens the pull request.
    * Why the data API and not the contents API: the contents API makes one commit (and one sequential
    * request) per file and needs each deleted file's blob sha; here any number of files, deletions
-   * included (`sha: null` tree entries), is one atomic commit in five requests. Text content goes
+   * included (`sha: null` tree entries), is one atomic commit in six requests (ref, commit, tree, commit, ref, pull request). Text content goes
    * inline in the tree, so no blob requests count against GitHub's content-creation limit.
    * The commit's parent is the base as read; if the base moves meanwhile, GitHub computes the pull
    * request against the moved base, so nothing needs redoing.
