@@ -14,9 +14,46 @@ import type { CompatibilityTest, CubeUsage } from './types.generated.js';
 export interface RefFacts {
   /** Whether a file for `kind`/`ref` exists (path-level; its content may not have been parsed). */
   has(kind: Kind, ref: string): boolean;
-  /** The loaded content of `kind`/`ref`, when it was loaded and passed its schema. */
-  get<K extends Kind>(kind: K, ref: string): LoadedEntity<K> | undefined;
+  /** Content of other files that some checks consult; undefined when not loaded (check skipped). */
+  support: SupportFacts;
 }
+
+/** The few fields of other entities that cross-file checks read. Small enough to ship to workers. */
+export interface SupportData {
+  benchmarks: Record<string, { preparator: string; referenceModel: string }>;
+  datasetPreparators: Record<string, string>;
+  runnerDatasets: Record<string, string[]>;
+}
+
+export class SupportFacts {
+  readonly data: SupportData;
+  constructor(data?: SupportData) {
+    this.data = data ?? { benchmarks: {}, datasetPreparators: {}, runnerDatasets: {} };
+  }
+  /** Records what an entity contributes (Benchmark, Dataset and Runner contribute something). */
+  add(e: Pick<LoadedEntity, 'kind' | 'ref' | 'entity'>): void {
+    if (e.kind === 'Benchmark') {
+      const b = e.entity as EntityByKind['Benchmark'];
+      this.data.benchmarks[e.ref] = { preparator: b.spec.preparator, referenceModel: b.spec.referenceModel };
+    } else if (e.kind === 'Dataset') {
+      this.data.datasetPreparators[e.ref] = (e.entity as EntityByKind['Dataset']).spec.preparator;
+    } else if (e.kind === 'Runner') {
+      this.data.runnerDatasets[e.ref] = (e.entity as EntityByKind['Runner']).spec.datasets;
+    }
+  }
+  benchmark(name: string): { preparator: string; referenceModel: string } | undefined {
+    return Object.hasOwn(this.data.benchmarks, name) ? this.data.benchmarks[name] : undefined;
+  }
+  datasetPreparator(ref: string): string | undefined {
+    return Object.hasOwn(this.data.datasetPreparators, ref) ? this.data.datasetPreparators[ref] : undefined;
+  }
+  runnerDatasets(ref: string): string[] | undefined {
+    return Object.hasOwn(this.data.runnerDatasets, ref) ? this.data.runnerDatasets[ref] : undefined;
+  }
+}
+
+/** Kinds whose content other files' checks consult (loaded first when checking in parallel). */
+export const SUPPORT_KINDS: readonly Kind[] = ['Benchmark', 'Dataset', 'Runner'];
 
 const OWNED: Kind[] = ['MLCube', 'Dataset', 'Runner'];
 const ARTICLE: Record<string, string> = { MLCube: 'an MLCube', Dataset: 'a Dataset', Runner: 'a Runner' };
@@ -129,13 +166,13 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
       user(a.metadata.owner, ['metadata', 'owner'], 'owner');
       const hasB = benchmark(a.spec.benchmark, ['spec', 'benchmark']);
       const hasD = owned('Dataset', a.spec.dataset, ['spec', 'dataset'], 'dataset');
-      const b = hasB ? facts.get('Benchmark', a.spec.benchmark) : undefined;
-      const d = hasD ? facts.get('Dataset', a.spec.dataset) : undefined;
-      if (b && d && d.entity.spec.preparator !== b.entity.spec.preparator) {
+      const b = hasB ? facts.support.benchmark(a.spec.benchmark) : undefined;
+      const prep = hasD ? facts.support.datasetPreparator(a.spec.dataset) : undefined;
+      if (b && prep !== undefined && prep !== b.preparator) {
         out.push(
           error(
             'ref.preparator-mismatch',
-            `dataset "${a.spec.dataset}" was prepared with "${d.entity.spec.preparator}", but benchmark "${a.spec.benchmark}" uses preparator "${b.entity.spec.preparator}"`,
+            `dataset "${a.spec.dataset}" was prepared with "${prep}", but benchmark "${a.spec.benchmark}" uses preparator "${b.preparator}"`,
             at(['spec', 'dataset']),
           ),
         );
@@ -167,9 +204,9 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
         hasM &&
         !facts.has('ModelAssociation', modelAssociationRef(r.spec.benchmark, r.spec.model))
       ) {
-        const b = facts.get('Benchmark', r.spec.benchmark);
+        const b = facts.support.benchmark(r.spec.benchmark);
         // The reference model takes part without an association; an unloadable benchmark is reported on its own.
-        if (b && b.entity.spec.referenceModel !== r.spec.model) {
+        if (b && b.referenceModel !== r.spec.model) {
           out.push(
             error(
               'ref.not-associated',
@@ -181,8 +218,8 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
       }
       const runnerRef = r.spec.execution.runnerRef;
       if (runnerRef && owned('Runner', runnerRef, ['spec', 'execution', 'runnerRef'], 'runner')) {
-        const runner = facts.get('Runner', runnerRef);
-        if (runner && !runner.entity.spec.datasets.includes(r.spec.dataset)) {
+        const served = facts.support.runnerDatasets(runnerRef);
+        if (served && !served.includes(r.spec.dataset)) {
           out.push(
             error(
               'ref.runner-not-serving',

@@ -46,7 +46,7 @@ export type Version = string;
  */
 export type CubeRole = 'preparator' | 'model' | 'metrics';
 /**
- * A metric value; `.nan` is allowed for metrics that could not be computed, infinities are not.
+ * A metric value; `.nan` is allowed for metrics that could not be computed; infinities (`.inf`) are refused.
  */
 export type MetricValue = number;
 /**

@@ -1,10 +1,12 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { checkInWorkers, workerCount } from './check-pool.js';
+import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
 import { emptyCounts, type Kind, REGISTRY_REF } from './kinds.js';
 import { classifyPath } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { type ListedFile, type LoadedEntity, listRegistry, loadFile } from './loader.js';
-import { checkReferences, type RefFacts } from './references.js';
+import { checkReferences, SUPPORT_KINDS, SupportFacts } from './references.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 export interface ValidateOptions {
@@ -31,126 +33,166 @@ export async function validateRegistry(
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
   const files = await listRegistry(source);
-  const facts = new Facts(files);
-  const diagnostics: Diagnostic[] = [];
+  const paths = PathFacts.fromListing(files);
   const entities = emptyCounts();
   for (const f of files) if (f.info && f.entry.type === 'file') entities[f.info.kind]++;
-
   const changed = opts.changed ? new Set([...opts.changed].map(normalize)) : undefined;
-  const byPath = new Map(files.map((f) => [f.entry.path, f]));
-  const toCheck = changed ? files.filter((f) => changed.has(f.entry.path)) : files;
 
-  // Layers 1 and 2 (schema via loading, then layout) on the files under review.
-  const checked: LoadedEntity[] = [];
-  for (const f of toCheck) {
-    const r = await loadFile(source, f);
-    diagnostics.push(...r.diagnostics);
-    if (r.entity) {
-      facts.add(r.entity);
-      checked.push(r.entity);
-      diagnostics.push(...checkLayout(r.entity));
-    }
-  }
-  diagnostics.push(...facts.duplicates(source, changed));
-  if (!facts.has('Registry', REGISTRY_REF) && (!changed || changed.has('registry.yaml'))) {
+  const diagnostics = changed
+    ? await validateChange(source, files, paths, changed)
+    : await validateAll(source, files, paths);
+
+  diagnostics.push(...(await duplicates(source, files, changed)));
+  if (!paths.has('Registry', REGISTRY_REF) && (!changed || changed.has('registry.yaml'))) {
     diagnostics.push(
       error('layout.registry-missing', 'the registry has no registry.yaml; add one (kind Registry)', {
         file: displayPath(source, 'registry.yaml'),
       }),
     );
   }
-
-  // Layer 3. In a change, also re-check unchanged files whose references the change may break.
-  const refChecked = [...checked];
-  if (changed) {
-    const deleted = [...changed].filter((p) => !byPath.has(p));
-    const affected = await affectedFiles(source, files, deleted, checked);
-    for (const f of affected) {
-      if (changed.has(f.entry.path) || facts.loaded(f.entry.path)) continue;
-      const r = await loadFile(source, f);
-      // Unchanged files are not re-reported for their own schema problems, only for broken refs.
-      if (r.entity) {
-        facts.add(r.entity);
-        refChecked.push(r.entity);
-      }
-    }
-    // Content the checks consult: the benchmark of an association or result, the dataset of a
-    // dataset association, the runner of a result.
-    for (const e of refChecked) {
-      for (const [kind, ref] of supportFor(e)) {
-        if (facts.get(kind, ref) || !facts.has(kind, ref)) continue;
-        const f = facts.listed(kind, ref);
-        if (!f) continue;
-        const r = await loadFile(source, f);
-        if (r.entity) facts.add(r.entity);
-      }
-    }
-  }
-  for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
-
   const sorted = sortDiagnostics(diagnostics);
   return { valid: !sorted.some((d) => d.severity === 'error'), entities, diagnostics: sorted };
+}
+
+/** Every file. Support kinds first, so the others' checks can read the few fields they need. */
+async function validateAll(source: FileSource, files: ListedFile[], paths: PathFacts): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  // Symlinks, unknown paths and the like are refused without reading.
+  const parseable: ListedFile[] = [];
+  for (const f of files) {
+    if (f.info && f.entry.type === 'file') parseable.push(f);
+    else diagnostics.push(...(await loadFile(source, f)).diagnostics);
+  }
+  const n = workerCount(parseable.length);
+  if (n > 0) {
+    diagnostics.push(
+      ...(await checkInWorkers(source, parseable, paths, n, (_f, d) => d && diagnostics.push(d))),
+    );
+    return diagnostics;
+  }
+  const support = new SupportFacts();
+  const facts = refFacts(paths, support);
+  const isSupport = (f: ListedFile) => f.info !== undefined && SUPPORT_KINDS.includes(f.info.kind);
+  for (const f of [...parseable.filter(isSupport), ...parseable.filter((x) => !isSupport(x))]) {
+    const info = f.info;
+    if (!info) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = await source.read(f.entry.path, MAX_FILE_BYTES);
+    } catch (e) {
+      diagnostics.push(unreadable(source, f, e));
+      continue;
+    }
+    const r = checkFile(f.entry.path, displayPath(source, f.entry.path), info, bytes, facts);
+    diagnostics.push(...r.diagnostics);
+    if (r.entity) support.add(r.entity);
+  }
+  return diagnostics;
+}
+
+/** Changed files, and the unchanged files whose references the change may break. */
+async function validateChange(
+  source: FileSource,
+  files: ListedFile[],
+  paths: PathFacts,
+  changed: Set<string>,
+): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const byPath = new Map(files.map((f) => [f.entry.path, f]));
+  const loaded = new Map<string, LoadedEntity>();
+  const support = new SupportFacts();
+  const load = async (f: ListedFile, report: boolean) => {
+    const r = await loadFile(source, f);
+    if (report) diagnostics.push(...r.diagnostics);
+    if (r.entity) {
+      loaded.set(f.entry.path, r.entity);
+      support.add(r.entity);
+    }
+    return r.entity;
+  };
+
+  const checked: LoadedEntity[] = [];
+  for (const p of changed) {
+    const f = byPath.get(p);
+    if (!f) continue;
+    const e = await load(f, true);
+    if (e) {
+      checked.push(e);
+      diagnostics.push(...checkLayout(e));
+    }
+  }
+  const refChecked = [...checked];
+  const deleted = [...changed].filter((p) => !byPath.has(p));
+  for (const f of await affectedFiles(source, files, deleted, checked)) {
+    if (changed.has(f.entry.path) || loaded.has(f.entry.path)) continue;
+    // Unchanged files are not re-reported for their own schema problems, only for broken refs.
+    const e = await load(f, false);
+    if (e) refChecked.push(e);
+  }
+  // The few fields the checks read from other files: benchmark, dataset, runner.
+  for (const e of refChecked) {
+    for (const [kind, ref] of supportFor(e)) {
+      const path = paths.has(kind, ref) ? entityPathOf(files, kind, ref) : undefined;
+      const f = path ? byPath.get(path) : undefined;
+      if (f && !loaded.has(f.entry.path)) await load(f, false);
+    }
+  }
+  const facts = refFacts(paths, support);
+  for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
+  return diagnostics;
+}
+
+function entityPathOf(files: ListedFile[], kind: Kind, ref: string): string | undefined {
+  // Lower-case canonical path first; an upper-case duplicate is reported elsewhere.
+  let found: string | undefined;
+  for (const f of files) {
+    if (f.info?.kind === kind && f.info.ref === ref) {
+      if (!f.info.upperCase) return f.entry.path;
+      found ??= f.entry.path;
+    }
+  }
+  return found;
 }
 
 function normalize(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-/** Path-level existence plus whatever content has been loaded. */
-class Facts implements RefFacts {
-  private readonly exists = new Map<Kind, Map<string, ListedFile>>();
-  private readonly dupes: ListedFile[][] = [];
-  private readonly content = new Map<string, LoadedEntity>();
-  private readonly byFilePath = new Set<string>();
+function unreadable(source: FileSource, f: ListedFile, e: unknown): Diagnostic {
+  return error('file.unreadable', `cannot read the file: ${(e as Error).message}`, {
+    file: displayPath(source, f.entry.path),
+  });
+}
 
-  constructor(files: ListedFile[]) {
-    for (const f of files) {
-      if (!f.info || f.entry.type !== 'file') continue;
-      let m = this.exists.get(f.info.kind);
-      if (!m) {
-        m = new Map();
-        this.exists.set(f.info.kind, m);
-      }
-      const prev = m.get(f.info.ref);
-      if (prev) this.dupes.push([prev, f]);
-      else m.set(f.info.ref, f);
+/** Names that differ only in case: their paths classify to the same ref. */
+async function duplicates(
+  source: FileSource,
+  files: ListedFile[],
+  changed?: Set<string>,
+): Promise<Diagnostic[]> {
+  const seen = new Map<string, ListedFile>();
+  const out: Diagnostic[] = [];
+  // Canonical (lower-case) paths claim the name first, so the upper-case copy is the one reported.
+  const ordered = [...files].sort((a, b) => Number(a.info?.upperCase ?? 0) - Number(b.info?.upperCase ?? 0));
+  for (const f of ordered) {
+    if (!f.info || f.entry.type !== 'file') continue;
+    const key = `${f.info.kind}\0${f.info.ref}`;
+    const prev = seen.get(key);
+    if (!prev) {
+      seen.set(key, f);
+      continue;
     }
+    if (changed && !changed.has(f.entry.path) && !changed.has(prev.entry.path)) continue;
+    const e = (await loadFile(source, f)).entity;
+    out.push(
+      error(
+        'layout.duplicate-name',
+        `${f.info.kind} "${f.info.ref}" is defined twice (names are unique per kind, ignoring case): ${prev.entry.path} and ${f.entry.path}`,
+        { file: displayPath(source, f.entry.path), ...(e ? e.position(['metadata', 'name']) : {}) },
+      ),
+    );
   }
-
-  has(kind: Kind, ref: string): boolean {
-    return this.exists.get(kind)?.has(ref) ?? false;
-  }
-  listed(kind: Kind, ref: string): ListedFile | undefined {
-    return this.exists.get(kind)?.get(ref);
-  }
-  get<K extends Kind>(kind: K, ref: string): LoadedEntity<K> | undefined {
-    return this.content.get(`${kind}\0${ref}`) as LoadedEntity<K> | undefined;
-  }
-  loaded(path: string): boolean {
-    return this.byFilePath.has(path);
-  }
-  add(e: LoadedEntity): void {
-    this.byFilePath.add(e.path);
-    // With duplicate files the one at the canonical (lower-case) path wins.
-    if (!this.content.has(`${e.kind}\0${e.ref}`) || !e.info.upperCase)
-      this.content.set(`${e.kind}\0${e.ref}`, e);
-  }
-  /** Names that differ only in case (their paths classify to the same ref). */
-  duplicates(source: FileSource, changed: Set<string> | undefined): Diagnostic[] {
-    const out: Diagnostic[] = [];
-    for (const [a, b] of this.dupes) {
-      if (changed && !changed.has(a.entry.path) && !changed.has(b.entry.path)) continue;
-      const e = [...this.content.values()].find((x) => x.path === b.entry.path);
-      out.push(
-        error(
-          'layout.duplicate-name',
-          `${b.info?.kind} "${b.info?.ref}" is defined twice (names are unique per kind, ignoring case): ${a.entry.path} and ${b.entry.path}`,
-          { file: displayPath(source, b.entry.path), ...(e ? e.position(['metadata', 'name']) : {}) },
-        ),
-      );
-    }
-    return out;
-  }
+  return out;
 }
 
 function supportFor(e: LoadedEntity): [Kind, string][] {
@@ -195,36 +237,27 @@ async function affectedFiles(
   for (const p of deleted) {
     const info = classifyPath(p);
     if (!info) continue;
-    const ref = info.ref;
     for (const f of entities) {
       const i = f.info;
       if (!i) continue;
-      switch (info.kind) {
-        case 'User':
-          if (i.owner === ref || (i.kind === 'Result' && i.owner === ref)) out.add(f);
-          break;
-        case 'MLCube':
-          if (i.model === ref) out.add(f);
-          break;
-        case 'Dataset':
-          if (i.dataset === ref) out.add(f);
-          break;
-        case 'Benchmark':
-          if (i.benchmark === ref && i.kind !== 'Benchmark') out.add(f);
-          break;
-        case 'ModelAssociation':
-          if (i.kind === 'Result' && i.benchmark === info.benchmark && i.model === info.model) out.add(f);
-          break;
-        case 'DatasetAssociation':
-          if (i.kind === 'Result' && i.benchmark === info.benchmark && i.dataset === info.dataset) out.add(f);
-          break;
-        default:
-          break;
-      }
+      const hit =
+        (info.kind === 'User' && i.owner === info.ref) ||
+        (info.kind === 'MLCube' && i.model === info.ref) ||
+        (info.kind === 'Dataset' && i.dataset === info.ref) ||
+        (info.kind === 'Benchmark' && i.kind !== 'Benchmark' && i.benchmark === info.ref) ||
+        (info.kind === 'ModelAssociation' &&
+          i.kind === 'Result' &&
+          i.benchmark === info.benchmark &&
+          i.model === info.model) ||
+        (info.kind === 'DatasetAssociation' &&
+          i.kind === 'Result' &&
+          i.benchmark === info.benchmark &&
+          i.dataset === info.dataset);
+      if (hit) out.add(f);
     }
     for (const k of CONTENT_REFERRERS[info.kind] ?? []) {
       const list = searchText.get(k) ?? [];
-      list.push(ref);
+      list.push(info.ref);
       searchText.set(k, list);
     }
   }

@@ -123,7 +123,16 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
     report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, n);
     throw new RangeError('too deep');
   }
-  if (isScalar(n)) return n.value;
+  if (isScalar(n)) {
+    if (typeof n.value === 'number' && !Number.isFinite(n.value) && !Number.isNaN(n.value)) {
+      report(
+        'schema.infinite-number',
+        'infinite numbers (.inf) are not allowed; write a finite number or .nan',
+        n,
+      );
+    }
+    return n.value;
+  }
   if (isSeq(n)) return n.items.map((item) => toPlain(item, depth + 1, report));
   if (isMap(n)) {
     const out: Record<string, unknown> = {};

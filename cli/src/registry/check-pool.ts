@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { WorkerRequest, WorkerResponse } from './check-worker.js';
+import type { PathFacts } from './file-check.js';
+import { displayPath, type FileSource } from './file-source.js';
+import type { ListedFile } from './loader.js';
+import { SUPPORT_KINDS, type SupportData } from './references.js';
+import { MAX_FILE_BYTES } from './yaml-file.js';
+
+const WORKER_URL = new URL('./check-worker.js', import.meta.url);
+/** Below this many files, worker start-up (~50 ms each) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 1500;
+const BATCH = 250;
+
+/**
+ * How many worker threads to use for `fileCount` files: GITPERF_WORKERS overrides (0 = none);
+ * none when the compiled worker is not there (running from TypeScript sources under a test runner).
+ */
+export function workerCount(fileCount: number): number {
+  const env = process.env.GITPERF_WORKERS;
+  if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
+  if (env !== undefined && env !== '') return Math.max(0, Math.min(16, Number.parseInt(env, 10) || 0));
+  if (fileCount < MIN_FILES_FOR_WORKERS) return 0;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * Checks files (all three layers) in worker threads. Benchmark, Dataset and Runner files go first,
+ * since other files' checks read a few of their fields; then the rest, with those fields known.
+ * Bad input in a file never fails the whole run: it comes back as diagnostics.
+ */
+export async function checkInWorkers(
+  source: FileSource,
+  files: ListedFile[],
+  facts: PathFacts,
+  n: number,
+  onRead?: (f: ListedFile, error: Diagnostic | undefined) => void,
+): Promise<Diagnostic[]> {
+  const workers = Array.from({ length: n }, () => new Worker(WORKER_URL));
+  const inflight = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
+  const load = workers.map(() => 0);
+  let failed: Error | undefined;
+  for (const [i, w] of workers.entries()) {
+    w.on('message', (r: WorkerResponse) => {
+      load[i]--;
+      inflight.get(r.id)?.resolve(r);
+      inflight.delete(r.id);
+    });
+    w.on('error', (e) => {
+      failed = e;
+      for (const p of inflight.values()) p.reject(e);
+      inflight.clear();
+    });
+    w.postMessage({ type: 'init', refs: facts.toJSON() } satisfies WorkerRequest);
+  }
+  const diagnostics: Diagnostic[] = [];
+  let nextId = 0;
+  let wake: (() => void) | undefined;
+
+  const runPhase = async (phase: ListedFile[]): Promise<SupportData[]> => {
+    const pending: Promise<WorkerResponse>[] = [];
+    for (let start = 0; start < phase.length; start += BATCH) {
+      const batch = phase.slice(start, start + BATCH);
+      const paths: string[] = [];
+      const shown: string[] = [];
+      const chunks: Uint8Array[] = [];
+      for (const f of batch) {
+        try {
+          chunks.push(await source.read(f.entry.path, MAX_FILE_BYTES));
+          paths.push(f.entry.path);
+          shown.push(displayPath(source, f.entry.path));
+        } catch (e) {
+          onRead?.(f, {
+            code: 'file.unreadable',
+            message: `cannot read the file: ${(e as Error).message}`,
+            severity: 'error',
+            file: displayPath(source, f.entry.path),
+          });
+        }
+      }
+      const offsets = [0];
+      for (const c of chunks) offsets.push(offsets[offsets.length - 1] + c.length);
+      const buffer = new Uint8Array(offsets[offsets.length - 1]);
+      for (const [i, c] of chunks.entries()) buffer.set(c, offsets[i]);
+      // Keep at most two batches queued per worker so reading overlaps parsing without piling up.
+      let w = load.indexOf(Math.min(...load));
+      while (load[w] >= 2) {
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        w = load.indexOf(Math.min(...load));
+      }
+      if (failed) throw failed;
+      const id = nextId++;
+      load[w]++;
+      pending.push(
+        new Promise<WorkerResponse>((resolve, reject) => {
+          inflight.set(id, {
+            resolve: (r) => {
+              resolve(r);
+              wake?.();
+            },
+            reject,
+          });
+        }),
+      );
+      workers[w].postMessage(
+        { type: 'job', id, paths, files: shown, buffer: buffer.buffer, offsets } satisfies WorkerRequest,
+        [buffer.buffer],
+      );
+    }
+    const results = await Promise.all(pending);
+    for (const r of results) diagnostics.push(...r.diagnostics);
+    return results.map((r) => r.support);
+  };
+
+  try {
+    const parseable = files.filter((f) => f.info && f.entry.type === 'file');
+    const first = parseable.filter((f) => f.info && SUPPORT_KINDS.includes(f.info.kind));
+    const rest = parseable.filter((f) => f.info && !SUPPORT_KINDS.includes(f.info.kind));
+    const parts = await runPhase(first);
+    const support: SupportData = { benchmarks: {}, datasetPreparators: {}, runnerDatasets: {} };
+    for (const p of parts) {
+      Object.assign(support.benchmarks, p.benchmarks);
+      Object.assign(support.datasetPreparators, p.datasetPreparators);
+      Object.assign(support.runnerDatasets, p.runnerDatasets);
+    }
+    for (const w of workers) w.postMessage({ type: 'support', data: support } satisfies WorkerRequest);
+    await runPhase(rest);
+    return diagnostics;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

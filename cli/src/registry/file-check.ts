@@ -1,0 +1,53 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { KINDS, type Kind } from './kinds.js';
+import type { PathInfo } from './layout.js';
+import { checkLayout } from './layout-rules.js';
+import { fromBytes, type ListedFile, type LoadedEntity } from './loader.js';
+import { checkReferences, type RefFacts, SupportFacts } from './references.js';
+
+/** Which refs exist per kind, from a file listing alone (no parsing), and which refs are duplicated. */
+export class PathFacts {
+  private readonly exists = new Map<Kind, Set<string>>();
+
+  constructor(refs: Partial<Record<Kind, string[]>>) {
+    for (const k of KINDS) this.exists.set(k, new Set(refs[k] ?? []));
+  }
+
+  static fromListing(files: ListedFile[]): PathFacts {
+    const refs: Partial<Record<Kind, string[]>> = {};
+    for (const f of files) {
+      if (!f.info || f.entry.type !== 'file') continue;
+      (refs[f.info.kind] ??= []).push(f.info.ref);
+    }
+    return new PathFacts(refs);
+  }
+
+  /** Refs per kind, to rebuild the same facts elsewhere (a worker thread). */
+  toJSON(): Partial<Record<Kind, string[]>> {
+    return Object.fromEntries([...this.exists].map(([k, s]) => [k, [...s]]));
+  }
+
+  has(kind: Kind, ref: string): boolean {
+    return this.exists.get(kind)?.has(ref) ?? false;
+  }
+}
+
+export function refFacts(paths: PathFacts, support: SupportFacts = new SupportFacts()): RefFacts {
+  return { has: (k, r) => paths.has(k, r), support };
+}
+
+/** All three layers for one file: input and schema (via fromBytes), layout, references. */
+export function checkFile(
+  path: string,
+  file: string,
+  info: PathInfo,
+  bytes: Uint8Array,
+  facts: RefFacts,
+): { entity?: LoadedEntity; diagnostics: Diagnostic[] } {
+  const r = fromBytes(path, file, info, bytes);
+  if (!r.entity) return r;
+  return {
+    entity: r.entity,
+    diagnostics: [...r.diagnostics, ...checkLayout(r.entity), ...checkReferences(r.entity, facts)],
+  };
+}
