@@ -17,7 +17,9 @@ export class PathFacts {
     const refs: Partial<Record<Kind, string[]>> = {};
     for (const f of files) {
       if (!f.info || f.entry.type !== 'file') continue;
-      (refs[f.info.kind] ??= []).push(f.info.ref);
+      const list = refs[f.info.kind] ?? [];
+      list.push(f.info.ref);
+      refs[f.info.kind] = list;
     }
     return new PathFacts(refs);
   }
