@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { planRun, RUNNER_KINDS, type RunnerKind, runTask, shellQuote } from '../../cube/index.js';
+import { type Diagnostic, fail, GitperfError } from '../../diagnostics/diagnostic.js';
+import { chooseRunner } from '../../workflows/flags.js';
+
+export default class CubeRun extends BaseCommand {
+  static override summary = 'Run one task of an MLCube folder (the debugging entry of the cube engine).';
+  static override description =
+    `Reads DIR/mlcube.yaml as MLCube does, mounts each parameter (inputs read-only, outputs
+read-write, one /mlcube_ioN per folder), and runs TASK on the chosen runner with no network. NAME=PATH arguments
+replace a parameter's default path; relative PATHs are relative to the current folder (defaults stay relative to
+DIR/workspace). --dry-run prints the exact command line without running anything. The combined output goes to
+a log file under $GITPERF_HOME/logs/.`;
+  static override examples = [
+    '<%= config.bin %> cube run --cube examples/cubes/metrics --task evaluate --runner local predictions=preds/ labels=data/labels output_path=out/results.yaml',
+    '<%= config.bin %> cube run --cube examples/cubes/prep --task prepare --runner podman --dry-run data_path=raw/ labels_path=labels/',
+  ];
+  static override strict = false;
+  static override flags = {
+    cube: Flags.string({ required: true, description: 'cube folder (holds mlcube.yaml and workspace/)' }),
+    task: Flags.string({ required: true, description: 'task to run (e.g. prepare, infer, evaluate)' }),
+    runner: Flags.string({
+      options: [...RUNNER_KINDS],
+      description:
+        'docker, podman, singularity, apptainer, or local (bwrap sandbox). Default: $GITPERF_RUNNER, else podman or docker when installed, else local',
+    }),
+    'dry-run': Flags.boolean({ description: 'print the exact command line and stop' }),
+    timeout: Flags.integer({
+      min: 1,
+      description: 'kill the task (and everything it started) after this many seconds',
+    }),
+    image: Flags.string({
+      description: 'container image to run instead of the one the manifest or registry names',
+    }),
+    log: Flags.string({
+      description: 'log file (default $GITPERF_HOME/logs/<time>-<cube>-<task>-<hex>.log)',
+    }),
+    loglevel: Flags.string({ default: 'info', description: 'MEDPERF_LOGLEVEL given to the cube' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags, argv } = await this.parse(CubeRun);
+    const params: Record<string, string> = {};
+    for (const a of argv as string[]) {
+      const i = a.indexOf('=');
+      if (i <= 0) fail('cube.bad-argument', `expected NAME=PATH, got "${a}"`, {}, 2);
+      params[a.slice(0, i)] = path.resolve(a.slice(i + 1)) + (/[\\/]$/.test(a) ? '/' : '');
+    }
+    const runner = (await chooseRunner(flags.runner)) as RunnerKind;
+    const opts = {
+      cubeDir: flags.cube,
+      task: flags.task,
+      runner,
+      params,
+      timeoutSeconds: flags.timeout,
+      image: flags.image,
+      logFile: flags.log,
+      loglevel: flags.loglevel,
+    };
+    const json = this.jsonEnabled();
+    const rejectWith = (ds: Diagnostic[]): never => {
+      const errors = ds.filter((d) => d.severity === 'error');
+      for (const d of ds) if (d.severity !== 'error') this.report(d);
+      for (const d of errors.slice(0, -1)) this.report(d);
+      throw new GitperfError(errors[errors.length - 1] ?? ds[0]);
+    };
+
+    if (flags['dry-run']) {
+      const plan = await planRun(opts, { createOutputs: false });
+      if (!plan.ok) return rejectWith(plan.diagnostics);
+      for (const w of plan.value.warnings) this.report(w);
+      const c = plan.value.command;
+      if (!json) {
+        for (const p of c.prepare ?? []) this.log(`# if ${p.path} is missing: ${shellQuote(p.argv)}`);
+        if (c.cwd && runner === 'local') this.log(`# in ${c.cwd}`);
+        this.log(shellQuote(c.argv));
+      }
+      return {
+        runner,
+        task: flags.task,
+        argv: c.argv,
+        command: shellQuote(c.argv),
+        cwd: c.cwd ?? null,
+        prepare: c.prepare ?? [],
+        mounts: plan.value.mounts.mounts,
+        params: plan.value.mounts.params,
+        warnings: plan.value.warnings,
+      };
+    }
+
+    const r = await runTask({
+      ...opts,
+      // Live output for people; --json keeps stdout for the result.
+      onOutput: json ? undefined : (s) => process.stderr.write(s),
+    });
+    if (!r.ok) return rejectWith(r.diagnostics);
+    for (const w of r.value.warnings) this.report(w);
+    const v = r.value;
+    const secs = (v.durationMs / 1000).toFixed(1);
+    if (!v.succeeded) {
+      process.exitCode = 1;
+      this.report({
+        code: v.timedOut ? 'cube.timeout' : 'cube.task-failed',
+        message: v.timedOut
+          ? `task ${v.task} timed out after ${flags.timeout} s and was stopped; log: ${v.logPath}`
+          : `task ${v.task} failed with exit code ${v.exitCode ?? `none (signal ${v.signal})`} after ${secs} s; log: ${v.logPath}`,
+        severity: 'error',
+      });
+    } else if (!json) {
+      this.log(`task ${v.task} succeeded on ${v.runner} in ${secs} s; log: ${v.logPath}`);
+    }
+    return v;
+  }
+}
