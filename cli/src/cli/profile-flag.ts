@@ -35,3 +35,11 @@ export async function activeSubmissions(flags: {
   const session = await activeForge(flags);
   return { ...submissionContext(session), profile: session.profile };
 }
+
+/** `--dir` for read-only commands: read a registry folder instead of the active profile's registry. */
+export const registryDirFlags = {
+  dir: Flags.string({
+    description: 'registry folder to read (default: the local profile registry, else ./registry)',
+    helpValue: 'DIR',
+  }),
+};

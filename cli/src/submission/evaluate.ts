@@ -20,7 +20,8 @@ export async function evaluateSubmission(
     ctx.forge.listReviews(submission.number),
     ctx.policyRefs(submission),
   ]);
-  const decision = evaluatePolicy({ ...refs, author: submission.author, reviews });
+  // await: the policy engine may read git asynchronously.
+  const decision = await evaluatePolicy({ ...refs, author: submission.author, reviews });
   return { submission, reviews, decision };
 }
 

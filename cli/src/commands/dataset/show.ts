@@ -1,0 +1,20 @@
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { entityDetail } from '../../submission/listings.js';
+import { loadRegistryState } from '../../submission/registry-state.js';
+
+export default class DatasetShow extends BaseCommand {
+  static override summary = 'Show a registered dataset (OWNER/NAME) as stored in the registry.';
+  static override args = { ref: Args.string({ description: 'OWNER/NAME', required: true }) };
+  static override flags = { ...profileFlags, ...registryDirFlags };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(DatasetShow);
+    const st = await loadRegistryState(flags);
+    const e = entityDetail(st.index, 'Dataset', args.ref);
+    this.log(`# ${e.file} (${st.source})`);
+    this.log(e.text.trimEnd());
+    return { ref: e.ref, file: e.file, ...e.entity };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The registry as the active profile sees it, for the read-only listings: `--dir` (a folder), else a
+ * local profile's registry at its default branch (the merged state, read from git without a
+ * checkout), else `./registry` in the current checkout.
+ */
+import { statSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import { Git } from '../forge/local/git.js';
+import { GitFileSource } from '../policy/git-file-source.js';
+import { GitView, resolveCommit } from '../policy/index.js';
+import { resolveProfile } from '../profile/profile.js';
+import { type FileSource, FsFileSource } from '../registry/file-source.js';
+import { loadRegistry } from '../registry/loader.js';
+import { RegistryIndex } from '../registry/registry-index.js';
+
+export interface RegistryState {
+  index: RegistryIndex;
+  /** Where it was read from, for people: a folder, or `repo@branch (sha)`. */
+  source: string;
+  /** Files that did not load (schema errors and the like); listings skip them. */
+  problems: Diagnostic[];
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function registrySource(opts: {
+  dir?: string;
+  profile?: string;
+}): Promise<{ source: FileSource; where: string }> {
+  if (opts.dir) {
+    if (!isDir(opts.dir))
+      fail('registry.dir-missing', `${opts.dir} is not a folder; pass the registry folder with --dir`, {}, 2);
+    return { source: new FsFileSource(opts.dir), where: opts.dir };
+  }
+  let local: { registry: string } | undefined;
+  try {
+    const p = await resolveProfile(opts.profile);
+    if (p.profile.forge === 'local') local = p.profile;
+  } catch (e) {
+    // No profile at all is fine when the current folder is a checkout; a named but unknown one is not.
+    if (opts.profile || !isDir('registry')) throw e;
+  }
+  if (local) {
+    const git = await Git.open(local.registry);
+    const ref = await git.headRef();
+    const sha = resolveCommit(git.gitDir, ref);
+    return {
+      source: new GitFileSource(new GitView(git.gitDir, sha)),
+      where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
+    };
+  }
+  if (!isDir('registry'))
+    fail(
+      'registry.dir-missing',
+      'no registry here: pass --dir, run inside a checkout, or use a local profile',
+      {},
+      2,
+    );
+  return { source: new FsFileSource('registry'), where: 'registry' };
+}
+
+export async function loadRegistryState(opts: { dir?: string; profile?: string }): Promise<RegistryState> {
+  const { source, where } = await registrySource(opts);
+  const r = await loadRegistry(source);
+  return { index: new RegistryIndex(r.entities), source: where, problems: r.diagnostics };
+}

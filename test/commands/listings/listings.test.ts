@@ -1,0 +1,137 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProfile } from '../../../cli/src/profile/profile.js';
+import { FsFileSource } from '../../../cli/src/registry/file-source.js';
+import { loadRegistry } from '../../../cli/src/registry/loader.js';
+import { RegistryIndex } from '../../../cli/src/registry/registry-index.js';
+import {
+  benchmarkDetail,
+  benchmarkRows,
+  datasetRows,
+  mlcubeRows,
+  type ResultTable,
+  renderResultTable,
+  resultTable,
+} from '../../../cli/src/submission/listings.js';
+import { loadRegistryState } from '../../../cli/src/submission/registry-state.js';
+import { makeBareRegistry } from '../../forge/local/helpers.js';
+import { repoRoot, runCli } from '../../helpers/cli.js';
+
+const exampleDir = join(repoRoot, 'registry');
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  return out.sort();
+}
+
+describe('read-only listings', () => {
+  let reg: Awaited<ReturnType<typeof makeBareRegistry>>;
+  let home: string;
+  let folderIndex: RegistryIndex;
+  beforeAll(async () => {
+    // The example registry, committed to a local forge repository: listings must read the same from both.
+    const files: Record<string, string> = {};
+    for (const f of await filesUnder(exampleDir))
+      files[`registry/${f}`] = await readFile(join(exampleDir, f), 'utf8');
+    reg = await makeBareRegistry(files);
+    home = join(reg.dir, 'home');
+    await createProfile('ana', { forge: 'local', registry: reg.bare, user: 'ana' }, { home });
+    folderIndex = new RegistryIndex((await loadRegistry(new FsFileSource(exampleDir))).entities);
+  });
+  afterAll(async () => {
+    await reg.cleanup();
+  });
+
+  it('a local profile reads the merged state from git, the same as the checked-out folder', async () => {
+    const prev = process.env.GITPERF_HOME;
+    process.env.GITPERF_HOME = home;
+    try {
+      const st = await loadRegistryState({});
+      expect(st.source).toMatch(/registry\.git@main \([0-9a-f]{12}\)$/);
+      expect(st.problems).toEqual([]);
+      expect(benchmarkRows(st.index)).toEqual(benchmarkRows(folderIndex));
+      expect(mlcubeRows(st.index)).toEqual(mlcubeRows(folderIndex));
+      expect(datasetRows(st.index)).toEqual(datasetRows(folderIndex));
+    } finally {
+      if (prev === undefined) delete process.env.GITPERF_HOME;
+      else process.env.GITPERF_HOME = prev;
+    }
+  });
+
+  it('every benchmark lists its associations and every result file is one row', async () => {
+    const benches = benchmarkRows(folderIndex);
+    expect(benches.length).toBeGreaterThan(0);
+    for (const b of benches) {
+      const resultFiles = (await filesUnder(join(exampleDir, 'benchmarks', b.name))).filter((f) =>
+        f.startsWith('results/'),
+      );
+      const t = resultTable(folderIndex, b.name);
+      expect(t.rows).toHaveLength(resultFiles.length);
+      for (const r of t.rows) {
+        const [mOwner, mName] = r.model.split('/');
+        expect(resultFiles).toContain(`results/${r.dataset}/${mOwner}.${mName}.yaml`);
+      }
+      const d = benchmarkDetail(folderIndex, b.name);
+      const modelFiles = (await filesUnder(join(exampleDir, 'benchmarks', b.name, 'models'))).map((f) =>
+        f.replace('.', '/').replace(/\.yaml$/, ''),
+      );
+      expect(d.models.map((m) => m.model).sort()).toEqual(modelFiles.sort());
+    }
+  });
+
+  it('renders the per-model per-dataset table with NaN, partial, encrypted and missing cells', () => {
+    const t: ResultTable = {
+      benchmark: 'b',
+      primaryMetric: 'auc',
+      higherIsBetter: true,
+      models: ['kim/stump', 'lee/centroid'],
+      datasets: ['h-a/a', 'h-b/b'],
+      rows: [
+        {
+          model: 'kim/stump',
+          dataset: 'h-a/a',
+          partial: true,
+          metrics: { auc: Number.NaN },
+          encrypted: false,
+          finishedAt: '',
+        },
+        {
+          model: 'lee/centroid',
+          dataset: 'h-a/a',
+          partial: false,
+          metrics: { auc: 0.91234 },
+          encrypted: false,
+          finishedAt: '',
+        },
+        {
+          model: 'lee/centroid',
+          dataset: 'h-b/b',
+          partial: false,
+          metrics: null,
+          encrypted: true,
+          finishedAt: '',
+        },
+      ],
+    };
+    expect(renderResultTable(t).split('\n')).toEqual([
+      'model \\ dataset (auc, higher is better)  h-a/a          h-b/b',
+      'kim/stump                                NaN (partial)  -',
+      'lee/centroid                             0.9123         encrypted',
+    ]);
+  });
+
+  it('commands print JSON and fail cleanly on unknown names', async () => {
+    const env = { GITPERF_HOME: home };
+    const list = await runCli(['benchmark', 'list', '--json'], { env });
+    expect(list.exitCode).toBe(0);
+    expect(JSON.parse(list.stdout).benchmarks).toEqual(
+      JSON.parse(JSON.stringify(benchmarkRows(folderIndex))),
+    );
+    const unknown = await runCli(['result', 'list', '--benchmark', 'nope', '--dir', exampleDir], { env });
+    expect(unknown.exitCode).toBe(1);
+    expect(unknown.stderr).toMatch(/registry\.unknown no benchmark "nope"/);
+  }, 120_000);
+});
