@@ -4,12 +4,11 @@
  */
 import type { Profile } from '../profile/profile.js';
 import type { Forge } from './forge.js';
-import { GitHubForge } from './github/github-forge.js';
-import { parseRepoSlug, readGitHubToken } from './github/github-token.js';
+import { openGitHubForge } from './github/index.js';
 import { LocalForge } from './local/local-forge.js';
 
 export type { Forge } from './forge.js';
-export { GitHubForge } from './github/github-forge.js';
+export { GitHubForge } from './github/index.js';
 export { LocalForge } from './local/local-forge.js';
 
 export interface ForgeSession {
@@ -18,15 +17,11 @@ export interface ForgeSession {
   user: string;
 }
 
-export async function createForge(
-  profile: Profile,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<ForgeSession> {
+export async function createForge(profile: Profile, env: NodeJS.ProcessEnv = process.env): Promise<ForgeSession> {
   if (profile.forge === 'local') {
     const forge = await LocalForge.open({ registry: profile.registry, user: profile.user });
     return { forge, user: profile.user };
   }
-  const { owner, repo } = parseRepoSlug(profile.repo);
-  const forge = new GitHubForge({ owner, repo, token: readGitHubToken(env), baseUrl: profile.baseUrl });
+  const forge = openGitHubForge(profile, env);
   return { forge, user: profile.user ?? (await forge.currentUser()) };
 }
