@@ -1,8 +1,12 @@
 /**
  * The policy over a git repository: resolve the refs, read both states lazily from git objects (no
- * checkout), diff the pull request the way GitHub does (from the merge base), and decide.
+ * checkout), diff the pull request the way GitHub does (from the merge base), validate the changed
+ * files with the registry's validator (schema, layout, references), and decide.
  */
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Review } from '../forge/forge.js';
+import { validateRegistry } from '../registry/validate.js';
+import { GitFileSource } from './git-file-source.js';
 import { changedPaths, mergeBase, resolveCommit } from './git-tree.js';
 import { decide } from './rules.js';
 import type { Decision } from './types.js';
@@ -17,6 +21,8 @@ export interface EvaluatePolicyInput {
   headRef: string;
   author: string;
   reviews: readonly Review[];
+  /** Run the registry validator on the changed files (default true); its errors are violations. */
+  validate?: boolean;
 }
 
 export interface EvaluatedDecision extends Decision {
@@ -24,12 +30,12 @@ export interface EvaluatedDecision extends Decision {
   mergeBaseSha: string;
 }
 
-export function evaluatePolicy(input: EvaluatePolicyInput): EvaluatedDecision {
+export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<EvaluatedDecision> {
   const baseSha = resolveCommit(input.repoDir, input.baseRef);
   const headSha = resolveCommit(input.repoDir, input.headRef);
   const mb = mergeBase(input.repoDir, baseSha, headSha);
   const base = new GitView(input.repoDir, baseSha);
-  const head = new GitView(input.repoDir, headSha);
+  const head = headSha === baseSha ? base : new GitView(input.repoDir, headSha);
   const before = mb === baseSha ? base : new GitView(input.repoDir, mb);
   const changes = changedPaths(input.repoDir, mb, headSha);
   const decision = decide({
@@ -41,5 +47,20 @@ export function evaluatePolicy(input: EvaluatePolicyInput): EvaluatedDecision {
     reviews: input.reviews,
     headSha,
   });
+
+  const registryChanges = changes.filter((c) => c.path.startsWith('registry/'));
+  if (input.validate !== false && registryChanges.length > 0) {
+    const report = await validateRegistry(new GitFileSource(head), {
+      changed: registryChanges.map((c) => c.path.slice('registry/'.length)),
+    });
+    const errors = report.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      // The validator's YAML findings supersede the policy's own parse errors for the same file.
+      const validated = new Set(errors.map((d) => d.file));
+      const own = decision.violations.filter((v) => !(v.code.startsWith('yaml.') && validated.has(v.file)));
+      decision.violations = sortDiagnostics([...own, ...errors]);
+      decision.status = 'fail';
+    }
+  }
   return { ...decision, baseSha, mergeBaseSha: mb };
 }

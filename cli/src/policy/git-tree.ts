@@ -9,8 +9,10 @@ import { error, GitperfError } from '../diagnostics/diagnostic.js';
 export interface TreeEntry {
   /** Repository-relative path with forward slashes. */
   path: string;
-  /** Blob object id. */
+  /** Object id (a blob, or a commit for a submodule). */
   oid: string;
+  /** `100644`, `100755`, `120000` (symlink), `160000` (submodule). */
+  mode: string;
 }
 
 export type ChangeAction = 'added' | 'modified' | 'deleted';
@@ -85,15 +87,14 @@ export function listTree(repoDir: string, commit: string, prefix = ''): TreeEntr
     // "<mode> SP <type> SP <oid> TAB <path>"
     const tab = rec.indexOf('\t');
     const meta = rec.slice(0, tab).split(' ');
-    if (meta[1] !== 'blob') continue; // submodules (commit) are not registry content
-    entries.push({ path: rec.slice(tab + 1), oid: meta[2] });
+    entries.push({ path: rec.slice(tab + 1), oid: meta[2], mode: meta[0] });
   }
   return entries;
 }
 
 /** Contents of many blobs through one `git cat-file --batch`; keyed by oid. */
-export function readBlobs(repoDir: string, oids: readonly string[]): Map<string, string> {
-  const result = new Map<string, string>();
+export function readBlobs(repoDir: string, oids: readonly string[]): Map<string, Buffer> {
+  const result = new Map<string, Buffer>();
   const unique = [...new Set(oids)];
   if (unique.length === 0) return result;
   const out = git(repoDir, ['cat-file', '--batch'], `${unique.join('\n')}\n`);
@@ -106,7 +107,7 @@ export function readBlobs(repoDir: string, oids: readonly string[]): Map<string,
     const [oid, type, sizeStr] = header.split(' ');
     if (type === 'missing' || sizeStr === undefined) continue;
     const size = Number(sizeStr);
-    result.set(oid, out.subarray(pos, pos + size).toString('utf8'));
+    result.set(oid, out.subarray(pos, pos + size));
     pos += size + 1; // content is followed by a newline
   }
   return result;

@@ -7,7 +7,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
-import { listTree, readBlobs } from './git-tree.js';
+import { listTree, readBlobs, type TreeEntry } from './git-tree.js';
 
 export interface PolicyEntity {
   path: string;
@@ -116,14 +116,27 @@ export class MemoryView implements RegistryView {
 /** A state read from a git commit: one `ls-tree`, then blobs fetched in batches as the rules ask for them. */
 export class GitView implements RegistryView {
   private readonly oids = new Map<string, string>();
+  readonly entries: TreeEntry[];
   private readonly sorted: string[];
   private readonly cache = new Map<string, PolicyEntity>();
+  private readonly bytes = new Map<string, Buffer>();
   constructor(
     readonly repoDir: string,
     readonly commit: string,
   ) {
-    for (const e of listTree(repoDir, commit)) this.oids.set(e.path, e.oid);
+    this.entries = listTree(repoDir, commit);
+    // Only regular files are content; symlinks and submodules are listed for the validator to refuse.
+    for (const e of this.entries) if (e.mode.startsWith('100')) this.oids.set(e.path, e.oid);
     this.sorted = [...this.oids.keys()].sort();
+  }
+  /** The raw bytes of a regular file (read once, shared with `get`). */
+  read(path: string): Buffer | undefined {
+    const oid = this.oids.get(path);
+    if (!oid) return undefined;
+    if (!this.bytes.has(oid)) {
+      for (const [o, b] of readBlobs(this.repoDir, [oid])) this.bytes.set(o, b);
+    }
+    return this.bytes.get(oid);
   }
   has(path: string): boolean {
     return this.oids.has(path);
@@ -142,11 +155,10 @@ export class GitView implements RegistryView {
       if (oid && !this.cache.has(p)) want.push([p, oid]);
     }
     if (want.length === 0) return;
-    const blobs = readBlobs(
-      this.repoDir,
-      want.map(([, oid]) => oid),
-    );
-    for (const [p, oid] of want) this.cache.set(p, parseEntity(p, blobs.get(oid) ?? ''));
+    const missing = want.map(([, oid]) => oid).filter((oid) => !this.bytes.has(oid));
+    for (const [o, b] of readBlobs(this.repoDir, missing)) this.bytes.set(o, b);
+    for (const [p, oid] of want)
+      this.cache.set(p, parseEntity(p, this.bytes.get(oid)?.toString('utf8') ?? ''));
   }
   get(path: string): PolicyEntity | undefined {
     if (!this.oids.has(path)) return undefined;

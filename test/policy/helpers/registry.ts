@@ -8,12 +8,13 @@ export type Entity = Record<string, unknown>;
 export type Files = Map<string, Entity | string>;
 
 const HASH = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const usage = (role: string, ref: string) => ({ role, ref, hashes: { manifest: HASH(7) } });
 const compat = () => ({
   ranAt: '2026-11-01T10:00:00Z',
   runner: 'podman',
   gitperfVersion: '0.1.0',
   dataset: { source: 'demo', generatedUid: HASH(9) },
-  cubes: [],
+  cubes: [usage('preparator', 'ana/bc-prep')],
   metrics: { auc: 0.9 },
 });
 
@@ -117,7 +118,7 @@ export const result = (b: string, ds: string, model: string): Entity => ({
       startedAt: '2026-11-02T10:00:00Z',
       finishedAt: '2026-11-02T10:05:00Z',
       gitperfVersion: '0.1.0',
-      cubes: [],
+      cubes: [usage('model', model)],
       dataset: { generatedUid: HASH(3) },
     },
   },

@@ -155,7 +155,7 @@ export function toReviews(specs: ScenarioSpec['reviews'], built: BuiltScenario):
 export async function runScenario(spec: ScenarioSpec): Promise<EvaluatedDecision> {
   const built = await buildRepo(spec);
   try {
-    return evaluatePolicy({
+    return await evaluatePolicy({
       repoDir: built.dir,
       baseRef: built.baseSha,
       headRef: built.headSha,

@@ -1,0 +1,51 @@
+/** Writing and checking `.github/CODEOWNERS` in a checkout. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FolderView } from '../view.js';
+import { codeownersInputFrom } from './from-registry.js';
+import { CODEOWNERS_PATH, generateCodeowners } from './generate.js';
+
+export interface CodeownersStatus {
+  path: string;
+  expected: string;
+  /** null when the file does not exist. */
+  actual: string | null;
+  upToDate: boolean;
+  bytes: number;
+}
+
+export function codeownersStatus(root: string): CodeownersStatus {
+  const expected = generateCodeowners(codeownersInputFrom(new FolderView(root)));
+  const path = join(root, CODEOWNERS_PATH);
+  let actual: string | null = null;
+  try {
+    actual = readFileSync(path, 'utf8');
+  } catch {}
+  return { path, expected, actual, upToDate: actual === expected, bytes: Buffer.byteLength(expected) };
+}
+
+/** Writes atomically: a temp file in the same folder, then rename. */
+export function writeCodeowners(root: string): CodeownersStatus {
+  const s = codeownersStatus(root);
+  if (!s.upToDate) {
+    mkdirSync(dirname(s.path), { recursive: true });
+    const tmp = `${s.path}.tmp-${process.pid}`;
+    writeFileSync(tmp, s.expected);
+    renameSync(tmp, s.path);
+  }
+  return s;
+}
+
+/** A short line diff for people: what the committed file lacks (+) and has in excess (-). */
+export function describeDiff(actual: string | null, expected: string, max = 40): string[] {
+  if (actual === null) return [`+ (${CODEOWNERS_PATH} does not exist)`];
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  const inA = new Set(a);
+  const inE = new Set(e);
+  const out: string[] = [];
+  for (const l of a) if (!inE.has(l)) out.push(`- ${l}`);
+  for (const l of e) if (!inA.has(l)) out.push(`+ ${l}`);
+  if (out.length === 0) out.push('  (same lines in a different order)');
+  return out.length > max ? [...out.slice(0, max), `  … ${out.length - max} more`] : out;
+}

@@ -1,0 +1,35 @@
+/**
+ * The registry module's FileSource over a git commit, so the foundation's loader and validator read
+ * exactly what the policy reads: the blobs of the head commit, without a checkout.
+ */
+import type { FileEntry, FileSource } from '../registry/file-source.js';
+import type { GitView } from './view.js';
+
+export class GitFileSource implements FileSource {
+  readonly displayRoot: string;
+  private readonly prefix: string;
+  constructor(
+    private readonly view: GitView,
+    /** The registry folder inside the repository. */
+    registryDir = 'registry',
+  ) {
+    this.displayRoot = registryDir;
+    this.prefix = `${registryDir}/`;
+  }
+
+  async list(): Promise<FileEntry[]> {
+    const out: FileEntry[] = [];
+    for (const e of this.view.entries) {
+      if (!e.path.startsWith(this.prefix)) continue;
+      const type = e.mode === '120000' ? 'symlink' : e.mode.startsWith('100') ? 'file' : 'other';
+      out.push({ path: e.path.slice(this.prefix.length), type });
+    }
+    return out;
+  }
+
+  async read(path: string, limit: number): Promise<Uint8Array> {
+    const b = this.view.read(this.prefix + path);
+    if (!b) throw new Error(`${this.prefix}${path}: no such file at commit ${this.view.commit}`);
+    return b.subarray(0, limit + 1);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Reviews from the command line (`LOGIN:STATE[@SHA]`) and from a JSON file: either the forge's
+ * `Review` objects or GitHub's REST shape (`gh api repos/O/R/pulls/N/reviews`), so CI can pass the
+ * API's answer straight through.
+ */
+import { readFileSync } from 'node:fs';
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import type { Review, ReviewState } from '../forge/forge.js';
+
+const STATES: Record<string, ReviewState> = {
+  approved: 'APPROVED',
+  approve: 'APPROVED',
+  changes_requested: 'CHANGES_REQUESTED',
+  'changes-requested': 'CHANGES_REQUESTED',
+  request_changes: 'CHANGES_REQUESTED',
+  commented: 'COMMENTED',
+  comment: 'COMMENTED',
+  dismissed: 'DISMISSED',
+};
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
+
+/** `ana:APPROVED`, `ana:approved@1a2b3c4`; reviews without a sha are taken to be on the head commit. */
+export function parseReviewFlag(s: string, headSha: string, index: number): Parsed<Review> {
+  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]{7,64}))?$/);
+  const state = m ? STATES[m[2].toLowerCase()] : undefined;
+  if (!m || !state) {
+    return {
+      ok: false,
+      diagnostic: error(
+        'policy.bad-review',
+        `--review "${s}" is not LOGIN:STATE[@SHA] with STATE one of APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED`,
+      ),
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      reviewer: m[1].toLowerCase(),
+      state,
+      commitSha: (m[3] ?? headSha).toLowerCase(),
+      // Flags are in the order given; later ones are later reviews.
+      submittedAt: new Date(Date.UTC(2000, 0, 1) + index * 1000).toISOString(),
+    },
+  };
+}
+
+export function readReviewsFile(file: string): Parsed<Review[]> {
+  const bad = (why: string): Parsed<Review[]> => ({
+    ok: false,
+    diagnostic: error('policy.bad-reviews-file', `${file}: ${why}`, { file }),
+  });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return bad(`cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!Array.isArray(raw)) return bad('must be a JSON array of reviews');
+  const out: Review[] = [];
+  for (const [i, r] of raw.entries()) {
+    const o = (r ?? {}) as Record<string, unknown>;
+    const reviewer = (o.reviewer ?? (o.user as Record<string, unknown> | undefined)?.login) as unknown;
+    const state = typeof o.state === 'string' ? STATES[o.state.toLowerCase()] : undefined;
+    const commitSha = o.commitSha ?? o.commit_id;
+    const submittedAt = o.submittedAt ?? o.submitted_at ?? '';
+    // GitHub lists PENDING (draft) reviews to their author only; they are not verdicts.
+    if (o.state === 'PENDING') continue;
+    if (typeof reviewer !== 'string' || !state || typeof commitSha !== 'string') {
+      return bad(`review #${i + 1} needs reviewer (or user.login), state and commitSha (or commit_id)`);
+    }
+    out.push({ reviewer: reviewer.toLowerCase(), state, commitSha, submittedAt: String(submittedAt) });
+  }
+  return { ok: true, value: out };
+}
