@@ -1,11 +1,15 @@
 // The procedure commands as whole processes (cli/dist, built by `npm test`), on the real demo cubes with the
 // local runner and a real registry in a temp folder.
+import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { folderHash } from '../../cli/src/workflows/folder-hash.js';
-import { runCli } from '../helpers/cli.js';
-import { makeTestRegistry, site, type TestRegistry } from './fixtures.js';
+import { cliBin, runCli } from '../helpers/cli.js';
+import { cubeFolder, makeTestRegistry, site, type TestRegistry } from './fixtures.js';
+
+const exists = async (p: string) => Boolean(await stat(p).catch(() => undefined));
 
 let reg: TestRegistry;
 let env: Record<string, string>;
@@ -108,5 +112,82 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('test.flags');
+  });
+});
+
+describe('an interrupted gitperf dataset prepare', () => {
+  it('leaves no dataset marked ready when killed mid-way, and the next run prepares cleanly', async () => {
+    // The demo preparator, slowed down in its statistics task so the process can be killed while it runs.
+    const slow = join(reg.root, 'slow-prep');
+    await cp(cubeFolder('prep'), slow, { recursive: true });
+    await writeFile(
+      join(slow, 'project', 'slow.py'),
+      [
+        'import runpy, sys, time',
+        "if len(sys.argv) > 1 and sys.argv[1] == 'statistics':",
+        '    time.sleep(5)',
+        "sys.argv[0] = 'project/mlcube.py'",
+        "runpy.run_path('project/mlcube.py', run_name='__main__')",
+        '',
+      ].join('\n'),
+    );
+    const manifest = join(slow, 'mlcube.yaml');
+    await writeFile(
+      manifest,
+      (await readFile(manifest, 'utf8')).replace('project/mlcube.py', 'project/slow.py'),
+    );
+    const b = site('b');
+    const args = ['dataset', 'prepare', '--preparator', slow, '--data', b.data, '--labels', b.labels].concat([
+      '--name',
+      'wdbc-k',
+      '--owner',
+      'hospital-b',
+      '--runner',
+      'local',
+    ]);
+    // A home of its own, so the only logs and staging folders are this run's.
+    const home = join(reg.root, 'home-kill');
+    const env = { GITPERF_HOME: home };
+    const proc = execa('node', [cliBin, ...args], { env: { ...env, NO_COLOR: '1' }, reject: false });
+    const logs = join(home, 'logs');
+    // Wait until the statistics task has started (its log exists), i.e. prepare and sanity_check are done.
+    for (let i = 0; i < 600; i++) {
+      const started = (await readdir(logs).catch(() => [] as string[])).some((f) =>
+        f.includes('statistics-'),
+      );
+      if (started) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    proc.kill('SIGKILL');
+    const killed = await proc;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await exists(join(home, 'datasets', 'wdbc-k'))).toBe(false);
+    // What was left is a staging folder, without the marker.
+    const staging = join(home, 'datasets', '.staging');
+    const left = await readdir(staging);
+    expect(left.filter((f) => f.startsWith('wdbc-k-'))).toHaveLength(1);
+    expect(await exists(join(staging, left[0], 'data'))).toBe(true);
+    expect(await exists(join(staging, left[0], '.ready'))).toBe(false);
+    // A benchmark cannot use it.
+    const run = await runCli(
+      ['benchmark', 'run', '--benchmark', 'bc-diagnosis', '--dataset', 'wdbc-k'].concat([
+        '--registry',
+        reg.registryDir,
+        '--runner',
+        'local',
+      ]),
+      { env },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('dataset.not-prepared');
+
+    // Started over (with the preparator at full speed): a clean dataset, the left-over staging folder gone.
+    const again = await runCli([...args.map((a) => (a === slow ? cubeFolder('prep') : a)), '--json'], {
+      env,
+    });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).reused).toBe(false);
+    expect(await exists(join(home, 'datasets', 'wdbc-k', '.ready'))).toBe(true);
+    expect((await readdir(staging)).filter((f) => f.startsWith('wdbc-k-'))).toEqual([]);
   });
 });
