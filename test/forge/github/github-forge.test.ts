@@ -395,6 +395,69 @@ describe('submissions, reviews and merges', () => {
     expect(conflict.diagnostic.message).toContain('resolve conflicts');
   });
 
+  it('pushes to an open submission, fast-forward only, so older approvals no longer match the head', async () => {
+    const { model, as } = setup();
+    const alice = as('alice');
+    const sub = await openOne(alice);
+    await as('bob').review(sub.number, 'bob', 'APPROVE');
+    const updated = await alice.pushToSubmission(sub.number, [
+      { path: MLCUBE, content: 'kind: MLCube\n# v2\n' },
+      { path: 'registry/registry.yaml', content: null },
+    ]);
+    expect(updated.headSha).not.toBe(sub.headSha);
+    expect(model.commit(updated.headSha)?.parents).toEqual([sub.headSha]);
+    expect(model.readFile(sub.head, MLCUBE)).toBe('kind: MLCube\n# v2\n');
+    const [approval] = await alice.listReviews(sub.number);
+    expect(approval.commitSha).toBe(sub.headSha);
+    expect((await alice.listChangedFiles(sub.number)).map((f) => [f.path, f.status])).toEqual([
+      [MLCUBE, 'added'],
+      ['registry/registry.yaml', 'removed'],
+    ]);
+
+    // A push from elsewhere lands between our read of the head and our ref update.
+    model.failNext('git/update-ref', {
+      status: 422,
+      body: { message: 'Update is not a fast forward', documentation_url: 'https://docs.github.com' },
+    });
+    const raced = await failure(alice.pushToSubmission(sub.number, [{ path: MLCUBE, content: 'v3\n' }]));
+    expect(raced.diagnostic.code).toBe('github.head-moved');
+    const same = await failure(
+      alice.pushToSubmission(sub.number, [{ path: MLCUBE, content: 'kind: MLCube\n# v2\n' }]),
+    );
+    expect(same.diagnostic.code).toBe('github.nothing-to-submit');
+    await alice.close(sub.number);
+    const closed = await failure(alice.pushToSubmission(sub.number, [{ path: MLCUBE, content: 'v4\n' }]));
+    expect(closed.diagnostic.code).toBe('github.not-open');
+  });
+
+  it('lists the latest status per context', async () => {
+    const { as } = setup();
+    const alice = as('alice');
+    const sub = await openOne(alice);
+    expect(await alice.listStatuses(sub.headSha)).toEqual([]);
+    await alice.setStatus(sub.headSha, {
+      state: 'pending',
+      context: 'gitperf/policy',
+      description: 'waiting',
+    });
+    await alice.setStatus(sub.headSha, { state: 'success', context: 'gitperf/policy', description: 'pass' });
+    await alice.setStatus(sub.headSha, {
+      state: 'failure',
+      context: 'gitperf/validate',
+      description: 'schema',
+      targetUrl: 'https://ci.example.org/2',
+    });
+    expect(await alice.listStatuses(sub.headSha)).toEqual([
+      { state: 'success', context: 'gitperf/policy', description: 'pass' },
+      {
+        state: 'failure',
+        context: 'gitperf/validate',
+        description: 'schema',
+        targetUrl: 'https://ci.example.org/2',
+      },
+    ]);
+  });
+
   it('closes without merging', async () => {
     const { model, as } = setup();
     const alice = as('alice');

@@ -135,6 +135,20 @@ export class GitHubModel {
     return sha;
   }
 
+  /** Whether `ancestor` is reachable from `sha` through parents. */
+  isAncestor(ancestor: string, sha: string): boolean {
+    const todo = [sha];
+    const seen = new Set<string>();
+    while (todo.length > 0) {
+      const c = todo.pop() as string;
+      if (c === ancestor) return true;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      todo.push(...(this.commits.get(c)?.parents ?? []));
+    }
+    return false;
+  }
+
   /** The file map at a commit: path -> blob sha. */
   filesAt(commitSha: string): Map<string, string> {
     const c = this.commits.get(commitSha);
@@ -221,7 +235,13 @@ export class GitHubModel {
             ),
           }
         : {}),
-      head: { ref: p.head, sha: head, label: `${this.owner}:${p.head}`, user: this.user(this.owner) },
+      head: {
+        ref: p.head,
+        sha: head,
+        label: `${this.owner}:${p.head}`,
+        user: this.user(this.owner),
+        repo: this.repoJson(),
+      },
       base: { ref: p.base, sha: base, label: `${this.owner}:${p.base}`, user: this.user(this.owner) },
       ...(full ? { merged: p.mergedSha !== undefined, mergeable: p.state === 'open' ? true : null } : {}),
     });
@@ -389,6 +409,74 @@ export class GitHubModel {
         this.refs.set(ref, String(b.sha));
         return { status: 201, body: this.refJson(req, 201, ref, String(b.sha)) };
       }
+      case 'git/update-ref': {
+        const ref = String(req.params.ref);
+        const old = this.refs.get(ref);
+        const sha = String(b.sha);
+        if (!old) return error(422, 'Reference does not exist');
+        if (!this.commits.has(sha)) return error(422, 'Object does not exist');
+        if (!b.force && !this.isAncestor(old, sha)) return error(422, 'Update is not a fast forward');
+        this.refs.set(ref, sha);
+        return { status: 200, body: this.refJson(req, 200, ref, sha) };
+      }
+      case 'repos/get-combined-status-for-ref': {
+        const sha = this.refs.get(`heads/${req.params.ref}`) ?? String(req.params.ref);
+        if (!this.commits.has(sha)) return error(404, 'Not Found');
+        const latest = new Map<
+          string,
+          { state: string; context: string; description: string; target_url?: string }
+        >();
+        for (const st of this.statuses.get(sha) ?? []) latest.set(st.context, st);
+        const list = [...latest.values()];
+        const state = list.some((x) => x.state === 'failure' || x.state === 'error')
+          ? 'failure'
+          : list.length > 0 && list.every((x) => x.state === 'success')
+            ? 'success'
+            : 'pending';
+        return {
+          status: 200,
+          body: deepMerge(req.sample(200), {
+            state,
+            sha,
+            total_count: list.length,
+            statuses: list.map((x, i) =>
+              deepMerge(sampleComponent('simple-commit-status'), {
+                id: i + 1,
+                state: x.state,
+                context: x.context,
+                description: x.description,
+                target_url: x.target_url ?? null,
+              }),
+            ),
+          }),
+        };
+      }
+      case 'pulls/list-files': {
+        const p = this.pull(pullNumber);
+        if (!p) return error(404, 'Not Found');
+        const before = this.filesAt(p.forkPoint);
+        const after = this.filesAt(this.headOf(p));
+        const items: unknown[] = [];
+        for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+          const a = before.get(path);
+          const z = after.get(path);
+          if (a === z) continue;
+          items.push(
+            deepMerge(req.sampleItem(200), {
+              filename: path,
+              status: a === undefined ? 'added' : z === undefined ? 'removed' : 'modified',
+              sha: z ?? a,
+              additions: 1,
+              deletions: 0,
+              changes: 1,
+              blob_url: `${HTML}/${this.owner}/${this.repo}/blob/${z ?? a}/${path}`,
+              raw_url: `${HTML}/${this.owner}/${this.repo}/raw/${z ?? a}/${path}`,
+              contents_url: `${API}/repos/${this.owner}/${this.repo}/contents/${path}`,
+            }),
+          );
+        }
+        return this.page(req, items);
+      }
       case 'git/delete-ref': {
         const ref = String(req.params.ref);
         if (!this.refs.delete(ref)) return error(422, 'Reference does not exist');
@@ -543,6 +631,18 @@ export class GitHubModel {
         return error(404, `the model does not implement ${req.operationId}`);
     }
   };
+
+  /** The `repository` object pull requests embed for their head. */
+  private repoJson(): unknown {
+    return deepMerge(sampleComponent('repository'), {
+      name: this.repo,
+      full_name: `${this.owner}/${this.repo}`,
+      owner: this.user(this.owner),
+      html_url: `${HTML}/${this.owner}/${this.repo}`,
+      url: `${API}/repos/${this.owner}/${this.repo}`,
+      default_branch: this.defaultBranch,
+    });
+  }
 
   private refJson(req: ContractRequest, status: number, ref: string, sha: string): unknown {
     return deepMerge(req.sample(status), {

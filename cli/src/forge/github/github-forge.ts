@@ -8,6 +8,7 @@ import type {
   ReviewEvent,
   ReviewState,
   Submission,
+  SubmissionFile,
   SubmissionState,
 } from '../forge.js';
 import { githubMessage, httpStatus, toGitperfError } from './github-errors.js';
@@ -236,36 +237,7 @@ export class GitHubForge implements Forge {
         throw e;
       }
     });
-    const baseTree = await this.call(`read commit ${baseSha}`, async () => {
-      const { data } = await this.octokit.git.getCommit({ owner, repo, commit_sha: baseSha });
-      return data.tree.sha;
-    });
-    const tree = await this.call('write the submission tree', async () => {
-      const { data } = await this.octokit.git.createTree({
-        owner,
-        repo,
-        base_tree: baseTree,
-        tree: input.files.map((f) =>
-          f.content === null
-            ? { path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null }
-            : { path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content },
-        ),
-      });
-      return data.sha;
-    });
-    if (tree === baseTree) {
-      fail('github.nothing-to-submit', `The files already match ${base}: there is nothing to submit.`);
-    }
-    const commit = await this.call('write the submission commit', async () => {
-      const { data } = await this.octokit.git.createCommit({
-        owner,
-        repo,
-        message: input.title,
-        tree,
-        parents: [baseSha],
-      });
-      return data.sha;
-    });
+    const commit = await this.writeCommit(baseSha, input.files, input.title, base);
     const branch = await this.createBranch(input.branch, input.title, commit);
     try {
       const { data } = await this.octokit.pulls.create({
@@ -282,6 +254,49 @@ export class GitHubForge implements Forge {
       await this.octokit.git.deleteRef({ owner, repo, ref: `heads/${branch}` }).catch(() => undefined);
       throw toGitperfError(e, `open a pull request from ${branch} into ${base}`, this.slug);
     }
+  }
+
+  /**
+   * One commit on top of `parentSha` that writes and deletes `files`; refuses a commit that would
+   * change nothing (`where` names the branch for the message).
+   */
+  private async writeCommit(
+    parentSha: string,
+    files: SubmissionFile[],
+    message: string,
+    where: string,
+  ): Promise<string> {
+    const { owner, repo } = this;
+    const parentTree = await this.call(`read commit ${parentSha}`, async () => {
+      const { data } = await this.octokit.git.getCommit({ owner, repo, commit_sha: parentSha });
+      return data.tree.sha;
+    });
+    const tree = await this.call('write the submission tree', async () => {
+      const { data } = await this.octokit.git.createTree({
+        owner,
+        repo,
+        base_tree: parentTree,
+        tree: files.map((f) =>
+          f.content === null
+            ? { path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+            : { path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content },
+        ),
+      });
+      return data.sha;
+    });
+    if (tree === parentTree) {
+      fail('github.nothing-to-submit', `The files already match ${where}: there is nothing to submit.`);
+    }
+    return this.call('write the submission commit', async () => {
+      const { data } = await this.octokit.git.createCommit({
+        owner,
+        repo,
+        message,
+        tree,
+        parents: [parentSha],
+      });
+      return data.sha;
+    });
   }
 
   /**
@@ -500,5 +515,92 @@ export class GitHubForge implements Forge {
     await this.call(`close pull request #${number}`, () =>
       this.octokit.pulls.update({ owner: this.owner, repo: this.repo, pull_number: number, state: 'closed' }),
     );
+  }
+
+  // Capabilities beyond the Forge interface, matching LocalForge's names.
+
+  /**
+   * Pushes new content to an open submission: one commit on top of its head, fast-forward only.
+   * Reviews of the old head keep their commit, so they no longer count for the new one. A push that
+   * raced another one fails with `github.head-moved`.
+   */
+  async pushToSubmission(number: number, files: SubmissionFile[], message?: string): Promise<Submission> {
+    for (const f of files) checkPath(f.path);
+    const pr = await this.call(`read pull request #${number}`, async () => {
+      const { data } = await this.octokit.pulls.get({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+      });
+      return data;
+    });
+    if (pr.state !== 'open') {
+      fail(
+        'github.not-open',
+        `Pull request #${number} is ${pr.merged_at ? 'merged' : 'closed'}; open a new submission instead.`,
+      );
+    }
+    if (pr.head.repo?.full_name?.toLowerCase() !== this.slug.toLowerCase()) {
+      fail(
+        'github.fork-head',
+        `Pull request #${number} comes from another repository (${pr.head.repo?.full_name ?? 'deleted fork'}); push to that fork with git instead.`,
+      );
+    }
+    const commit = await this.writeCommit(pr.head.sha, files, message ?? `Update ${pr.title}`, pr.head.ref);
+    try {
+      await this.octokit.git.updateRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `heads/${pr.head.ref}`,
+        sha: commit,
+        force: false,
+      });
+    } catch (e) {
+      if (httpStatus(e) === 422 && /fast.forward/i.test(githubMessage(e))) {
+        fail(
+          'github.head-moved',
+          `Branch ${pr.head.ref} of pull request #${number} moved while pushing (${githubMessage(e)}); read the submission again and retry.`,
+        );
+      }
+      throw toGitperfError(e, `update branch ${pr.head.ref}`, this.slug);
+    }
+    return this.getSubmission(number);
+  }
+
+  /** The latest status per context on a commit (GitHub's combined status; the first 100 contexts). */
+  async listStatuses(sha: string): Promise<CommitStatus[]> {
+    return this.call(`read the statuses of ${sha}`, async () => {
+      const { data } = await this.octokit.repos.getCombinedStatusForRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: sha,
+        per_page: 100,
+      });
+      return data.statuses.map((s) => ({
+        state: s.state as CommitStatus['state'],
+        context: s.context,
+        description: s.description ?? '',
+        ...(s.target_url ? { targetUrl: s.target_url } : {}),
+      }));
+    });
+  }
+
+  /** The files a submission changes, as GitHub lists them (at most 3000 per pull request). */
+  async listChangedFiles(
+    number: number,
+  ): Promise<Array<{ path: string; status: string; previousPath?: string }>> {
+    const files = await this.call(`list the files of pull request #${number}`, () =>
+      this.octokit.paginate(this.octokit.pulls.listFiles, {
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: number,
+        per_page: 100,
+      }),
+    );
+    return files.map((f) => ({
+      path: f.filename,
+      status: f.status,
+      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+    }));
   }
 }
