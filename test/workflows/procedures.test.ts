@@ -304,3 +304,69 @@ describe('compatibility test', () => {
     }
   });
 });
+
+describe('tampered registered cubes', () => {
+  it('refuses a preparator or a model whose registered hashes do not match, before any task runs', async () => {
+    const t = await makeTestRegistry();
+    try {
+      // The registry now expects other bytes for two resources (as if the files had been changed after registration).
+      const edit = async (rel: string, from: RegExp, to: string) => {
+        const f = join(t.registryDir, rel);
+        await writeFile(f, (await readFile(f, 'utf8')).replace(from, to));
+      };
+      await edit(
+        'mlcubes/ana/bc-prep.yaml',
+        /(parameters:\n\s+url: .*\n\s+sha256: )sha256:\w+/,
+        `$1sha256:${'2'.repeat(64)}`,
+      );
+      await edit(
+        'mlcubes/lee/bc-centroid.yaml',
+        /(manifest:\n\s+url: .*\n\s+sha256: )sha256:\w+/,
+        `$1sha256:${'3'.repeat(64)}`,
+      );
+      const tLay = layout(t.home);
+      const tExec = cubeAccess({ runner: 'local', layout: tLay, registryDir: t.registryDir });
+      const c = site('c');
+      await expect(
+        prepareDataset(
+          { preparator: 'ana/bc-prep', data: c.data, labels: c.labels, name: 'x', owner: 'hospital-c' },
+          { exec: tExec, layout: tLay },
+        ),
+      ).rejects.toMatchObject({ diagnostic: { code: 'resource.hash-mismatch' } });
+      expect(await exists(tLay.logs)).toBe(false);
+      expect(await exists(tLay.dataset('x'))).toBe(false);
+
+      // Prepared instead from the (untouched) cube folder, recorded as local/bc-prep.
+      await prepareDataset(
+        { preparator: cubeFolder('prep'), data: c.data, labels: c.labels, name: 'x', owner: 'hospital-c' },
+        { exec: tExec, layout: tLay },
+      );
+      const bench = await loadBenchmark('bc-diagnosis', t.registryDir);
+      const run = await runBenchmark(
+        {
+          benchmark: { ...bench, preparator: 'ana/bc-logreg' },
+          dataset: 'x',
+          models: ['lee/bc-centroid'],
+          ignoreModelErrors: true,
+        },
+        { exec: tExec, layout: tLay },
+      ).catch((e) => e);
+      // The benchmark's preparator is not what prepared the data: refused before any model runs.
+      expect(run.diagnostic?.code).toBe('benchmark.dataset-preparator-mismatch');
+      const run2 = await runBenchmark(
+        {
+          benchmark: { ...bench, preparator: 'local/bc-prep' },
+          dataset: 'x',
+          models: ['lee/bc-centroid', 'ana/bc-logreg'],
+          ignoreModelErrors: true,
+        },
+        { exec: tExec, layout: tLay },
+      );
+      expect(run2.runs.map((r) => r.status)).toEqual(['failed', 'ok']);
+      expect(run2.runs[0].diagnostics[0].code).toBe('resource.hash-mismatch');
+      expect(await exists(join(t.home, 'predictions', 'lee.bc-centroid'))).toBe(false);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
