@@ -47,9 +47,9 @@ export function consoleProgress(
         clear();
         stream.write(`… ${current} ${pct}%${detail ? ` ${detail}` : ''}`);
         drawn = true;
-      } else if (pct >= lastPlain + 25 || (pct === 100 && lastPlain !== 100)) {
+      } else if (Math.floor(pct / 25) > lastPlain) {
         // Plain logs get a line per quarter, not a flood.
-        lastPlain = pct - (pct % 25);
+        lastPlain = Math.floor(pct / 25);
         stream.write(`${current} ${pct}%${detail ? ` ${detail}` : ''}\n`);
       }
     },
