@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materialiseCube, runTask, sha256File } from '../../cli/src/cube/index.js';
+import { cliBin } from '../helpers/cli.js';
 import {
   assertTool,
   buildBusyboxImage,
@@ -148,6 +149,45 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     expect(r.value.exitCode).not.toBe(0);
     expect(await containersNamed(r.value.containerName as string)).toEqual([]);
     expect(await readFile(r.value.logPath, 'utf8')).toContain('timeout after 2000 ms');
+  });
+
+  it('Ctrl-C on gitperf cube run stops and removes the container', async () => {
+    const cube = await freshCube('sigint');
+    const log = path.join(T, 'sigint.log');
+    const child = execa(
+      'node',
+      [
+        cliBin,
+        'cube',
+        'run',
+        '--cube',
+        cube,
+        '--task',
+        'sleep',
+        '--runner',
+        'podman',
+        '--image',
+        image.tag,
+        '--log',
+        log,
+      ],
+      {
+        reject: false,
+        env: { GITPERF_HOME: home },
+      },
+    );
+    let name: string | undefined;
+    for (let i = 0; i < 200 && !name; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const text = await readFile(log, 'utf8').catch(() => '');
+      if (text.includes('sleeping')) name = /"--name","(gitperf-sleep-[0-9a-f]+)"/.exec(text)?.[1];
+    }
+    expect(name).toBeDefined();
+    expect(await containersNamed(name as string)).toEqual([name]);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(await containersNamed(name as string)).toEqual([]);
   });
 
   it('runs a cube registered with an image tarball: verified, loaded, run by image id', async () => {

@@ -165,7 +165,11 @@ describe('materialiseCube', () => {
     await expect(stat(path.join(r.home, 'cubes', 'escape.txt'))).rejects.toThrow();
   });
 
-  for (const which of ['mlcube.yaml', 'workspace/parameters.yaml']) {
+  for (const which of [
+    'mlcube.yaml',
+    'workspace/parameters.yaml',
+    'workspace/additional_files/weights.txt',
+  ]) {
     it(`runTask refuses a materialised cube whose ${which} was edited afterwards, before running`, async () => {
       const r = await registry(`edit-${which.replace(/\W/g, '')}`);
       const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');

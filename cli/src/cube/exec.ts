@@ -2,7 +2,7 @@
  * Runs one process in its own process group with its combined output streamed to a log file, a timeout that
  * kills the whole group, and a result value (never a throw).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +22,18 @@ export interface ExecSpec {
   onOutput?: (chunk: string) => void;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /**
+   * Commands run synchronously if gitperf itself exits or is interrupted (Ctrl-C) mid-run, e.g. removing the
+   * container: killing a docker/podman client does not stop its container.
+   */
+  cleanupOnExit?: string[][];
 }
+
+/** Runs in-flight; on SIGINT/SIGTERM gitperf exits and the 'exit' handlers clean each one up. */
+let active = 0;
+const onSignal = (sig: NodeJS.Signals) => {
+  process.exit(sig === 'SIGINT' ? 130 : 143);
+};
 
 export interface ExecResult {
   exitCode: number | null;
@@ -58,9 +69,17 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
       // already gone
     }
   };
-  // If gitperf itself exits, do not leave the cube running.
-  const onExit = () => killGroup('SIGKILL');
+  // If gitperf itself exits or is interrupted, do not leave the cube (or its container) running.
+  const onExit = () => {
+    killGroup('SIGKILL');
+    for (const c of spec.cleanupOnExit ?? [])
+      spawnSync(c[0], c.slice(1), { stdio: 'ignore', env: spec.env, timeout: 20_000 });
+  };
   process.once('exit', onExit);
+  if (active++ === 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   const forward = (b: Buffer) => {
     log.write(b);
     spec.onOutput?.(b.toString('utf8'));
@@ -100,6 +119,10 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
   // Children that ignored the group signal or outlived the leader are not kept around.
   if (timedOut) killGroup('SIGKILL');
   process.removeListener('exit', onExit);
+  if (--active === 0) {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
   const finished = Date.now();
   if (spawnError) log.write(`# gitperf: could not start ${cmd}: ${spawnError}\n`);
   log.write(

@@ -13,3 +13,27 @@ export async function sha256File(file: string): Promise<string> {
 export function sha256Bytes(b: Uint8Array | string): string {
   return `sha256:${createHash('sha256').update(b).digest('hex')}`;
 }
+
+/**
+ * Digest of a folder tree (sorted relative paths; files by content, links by target, folders by name), used to
+ * notice extracted additional files edited between materialisation and a run.
+ */
+export async function treeDigest(root: string): Promise<string> {
+  const { lstat, readdir, readlink } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const lines: string[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const name of (await readdir(dir)).sort()) {
+      const p = path.join(dir, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = await lstat(p);
+      if (st.isSymbolicLink()) lines.push(`L ${JSON.stringify(r)} ${JSON.stringify(await readlink(p))}`);
+      else if (st.isDirectory()) {
+        lines.push(`D ${JSON.stringify(r)}`);
+        await walk(p, r);
+      } else lines.push(`F ${JSON.stringify(r)} ${await sha256File(p)}`);
+    }
+  };
+  await walk(root, '');
+  return sha256Bytes(lines.join('\n'));
+}

@@ -6,7 +6,7 @@ export type { BuiltCommand, CommandOptions } from './command-line.js';
 export { buildCommand } from './command-line.js';
 export type { ExecResult, ExecSpec } from './exec.js';
 export { execLogged, which } from './exec.js';
-export { SHA256_RE, sha256Bytes, sha256File } from './hash.js';
+export { SHA256_RE, sha256Bytes, sha256File, treeDigest } from './hash.js';
 export { gitperfHome } from './home.js';
 export type { Engine } from './images.js';
 export { loadImageTarball, pinnedImage } from './images.js';

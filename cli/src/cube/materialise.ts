@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { sha256File } from './hash.js';
+import { sha256File, treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { type FetchOptions, fetchResource, verifyFile } from './resources.js';
@@ -26,6 +26,8 @@ export interface CubeRecord {
   image?: string;
   /** Verified image tarball, for singularity/apptainer builds (`docker-archive://`). */
   imageArchive?: string;
+  /** treeDigest of workspace/additional_files right after extraction. */
+  additionalFilesTree?: string;
 }
 
 export interface MaterialiseOptions extends FetchOptions {
@@ -146,7 +148,15 @@ export async function materialiseCube(
       );
     }
 
-    const record: CubeRecord = { ...(opts.ref ? { ref: opts.ref } : {}), hashes, image, imageArchive };
+    const extracted = path.join(tmp, 'workspace', 'additional_files');
+    const additionalFilesTree = extra?.ok ? await treeDigest(extracted) : undefined;
+    const record: CubeRecord = {
+      ...(opts.ref ? { ref: opts.ref } : {}),
+      hashes,
+      image,
+      imageArchive,
+      additionalFilesTree,
+    };
     await writeFile(path.join(tmp, CUBE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     await rm(dest, { recursive: true, force: true });
     await rename(tmp, dest);
@@ -176,7 +186,8 @@ export async function readCubeRecord(cubeDir: string): Promise<CubeRecord | unde
 }
 
 /**
- * Re-checks a materialised cube folder against its record (manifest and parameters file hashes) so a cube
+ * Re-checks a materialised cube folder against its record (manifest, parameters file, extracted additional
+ * files) so a cube
  * edited after materialisation is refused before it runs. Folders without a record pass (development cubes).
  */
 export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
@@ -193,6 +204,18 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
       `parameters file of ${who}`,
     );
     if (p) out.push(p);
+  }
+  if (rec.additionalFilesTree) {
+    const dir = path.join(cubeDir, 'workspace', 'additional_files');
+    const got = await treeDigest(dir).catch(() => 'missing');
+    if (got !== rec.additionalFilesTree) {
+      out.push(
+        error(
+          'resource.hash-mismatch',
+          `additional files of ${who} in ${dir} changed after they were extracted from the verified tarball; materialise the cube again`,
+        ),
+      );
+    }
   }
   return out;
 }

@@ -233,6 +233,7 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     header,
     onTimeout: cleanup,
     onOutput: opts.onOutput,
+    cleanupOnExit: cmd.cleanup,
   });
   if (cmd.removeAfter || r.timedOut) await cleanup();
   await rm(`${logPath}.cleanup`, { force: true });
