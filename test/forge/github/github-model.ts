@@ -33,6 +33,8 @@ interface Pull {
   createdAt: string;
   requested: string[];
   teams: string[];
+  /** `owner/name` of the repository the head branch lives in, when it is a fork. */
+  headRepo?: string;
 }
 
 interface StoredReview {
@@ -240,7 +242,7 @@ export class GitHubModel {
         sha: head,
         label: `${this.owner}:${p.head}`,
         user: this.user(this.owner),
-        repo: this.repoJson(),
+        repo: this.repoJson(p.headRepo),
       },
       base: { ref: p.base, sha: base, label: `${this.owner}:${p.base}`, user: this.user(this.owner) },
       ...(full ? { merged: p.mergedSha !== undefined, mergeable: p.state === 'open' ? true : null } : {}),
@@ -633,10 +635,10 @@ export class GitHubModel {
   };
 
   /** The `repository` object pull requests embed for their head. */
-  private repoJson(): unknown {
+  private repoJson(fullName = `${this.owner}/${this.repo}`): unknown {
     return deepMerge(sampleComponent('repository'), {
-      name: this.repo,
-      full_name: `${this.owner}/${this.repo}`,
+      name: fullName.split('/')[1],
+      full_name: fullName,
       owner: this.user(this.owner),
       html_url: `${HTML}/${this.owner}/${this.repo}`,
       url: `${API}/repos/${this.owner}/${this.repo}`,
