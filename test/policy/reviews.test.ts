@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Review } from '../../cli/src/forge/forge.js';
+import { changedFields, reduceReviews } from '../../cli/src/policy/index.js';
+import { parseReviewFlag } from '../../cli/src/policy/review-input.js';
+
+const HEAD = 'a'.repeat(40);
+const OLD = 'b'.repeat(40);
+const r = (reviewer: string, state: Review['state'], commitSha: string, minute: number): Review => ({
+  reviewer,
+  state,
+  commitSha,
+  submittedAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+});
+
+describe('review reduction', () => {
+  it("keeps each reviewer's latest verdict, ignoring later comments", () => {
+    const v = reduceReviews(
+      [
+        r('ana', 'APPROVED', HEAD, 1),
+        r('ana', 'COMMENTED', HEAD, 2),
+        r('raj', 'APPROVED', HEAD, 1),
+        r('raj', 'CHANGES_REQUESTED', HEAD, 3),
+      ],
+      HEAD,
+    );
+    expect([...v.approvedBy]).toEqual(['ana']);
+    expect([...v.changesRequestedBy]).toEqual(['raj']);
+  });
+  it('orders by submission time, not input order', () => {
+    const v = reduceReviews([r('ana', 'APPROVED', HEAD, 5), r('ana', 'DISMISSED', HEAD, 1)], HEAD);
+    expect([...v.approvedBy]).toEqual(['ana']);
+  });
+  it('counts approvals only on the head commit (abbreviated shas too)', () => {
+    const v = reduceReviews([r('ana', 'APPROVED', OLD, 1), r('Raj', 'APPROVED', HEAD.slice(0, 7), 1)], HEAD);
+    expect([...v.approvedBy]).toEqual(['raj']);
+    expect([...v.staleApprovalBy]).toEqual(['ana']);
+  });
+  it('a dismissed approval no longer counts', () => {
+    const v = reduceReviews([r('ana', 'APPROVED', HEAD, 1), r('ana', 'DISMISSED', HEAD, 2)], HEAD);
+    expect(v.approvedBy.size).toBe(0);
+  });
+  it('parses --review flags', () => {
+    expect(parseReviewFlag('Ana:approved', HEAD, 0)).toMatchObject({
+      ok: true,
+      value: { reviewer: 'ana', state: 'APPROVED', commitSha: HEAD },
+    });
+    expect(parseReviewFlag(`raj:CHANGES_REQUESTED@${OLD.slice(0, 9)}`, HEAD, 1)).toMatchObject({
+      ok: true,
+      value: { commitSha: OLD.slice(0, 9) },
+    });
+    expect(parseReviewFlag('raj:maybe', HEAD, 0)).toMatchObject({
+      ok: false,
+      diagnostic: { code: 'policy.bad-review' },
+    });
+  });
+});
+
+describe('changed fields', () => {
+  it('reports leaves of objects, whole arrays, additions and removals', () => {
+    const a = {
+      metadata: { name: 'x', description: 'a' },
+      spec: { committee: ['ana'], m: { auc: Number.NaN }, gone: 1 },
+    };
+    const b = {
+      metadata: { name: 'x', description: 'b' },
+      spec: { committee: ['ana', 'raj'], m: { auc: Number.NaN }, added: { x: 1 } },
+    };
+    expect(changedFields(a, b)).toEqual([
+      'metadata.description',
+      'spec.added',
+      'spec.committee',
+      'spec.gone',
+    ]);
+  });
+});
