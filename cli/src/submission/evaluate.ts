@@ -1,5 +1,6 @@
 /** A submission with its reviews and the policy's decision on its current head. */
 import type { Review, Submission, SubmissionState } from '../forge/forge.js';
+import { LocalForge } from '../forge/local/local-forge.js';
 import { type EvaluatedDecision, evaluatePolicy } from '../policy/index.js';
 import type { SubmissionContext } from './context.js';
 
@@ -14,12 +15,16 @@ export async function evaluateSubmission(
   ctx: SubmissionContext,
   subOrNumber: Submission | number,
 ): Promise<EvaluatedSubmission & { decision: EvaluatedDecision }> {
-  const submission =
-    typeof subOrNumber === 'number' ? await ctx.forge.getSubmission(subOrNumber) : subOrNumber;
-  const [reviews, refs] = await Promise.all([
-    ctx.forge.listReviews(submission.number),
-    ctx.policyRefs(submission),
-  ]);
+  let submission: Submission;
+  let reviews: Review[];
+  if (typeof subOrNumber === 'number' && ctx.forge instanceof LocalForge) {
+    // One read of the local pull request gives both.
+    ({ submission, reviews } = await ctx.forge.getSubmissionAndReviews(subOrNumber));
+  } else {
+    submission = typeof subOrNumber === 'number' ? await ctx.forge.getSubmission(subOrNumber) : subOrNumber;
+    reviews = await ctx.forge.listReviews(submission.number);
+  }
+  const refs = await ctx.policyRefs(submission);
   // await: the policy engine may read git asynchronously.
   const decision = await evaluatePolicy({ ...refs, author: submission.author, reviews });
   return { submission, reviews, decision };

@@ -46,5 +46,5 @@ export async function mergeSubmission(ctx: SubmissionContext, number: number): P
     title: `Merge #${number}: ${s.title}`,
     trailers,
   });
-  return { ...evaluated, submission: await ctx.forge.getSubmission(number), sha, trailers };
+  return { ...evaluated, submission: { ...s, state: 'merged', mergedSha: sha }, sha, trailers };
 }

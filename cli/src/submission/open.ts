@@ -5,6 +5,7 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { SubmissionFile } from '../forge/forge.js';
+import { LocalForge } from '../forge/local/local-forge.js';
 import { type Decision, decide } from '../policy/index.js';
 import type { SubmissionContext } from './context.js';
 import { actionOf, bodyFor, type FileAction, titleFor } from './describe.js';
@@ -57,7 +58,7 @@ export async function openEntitySubmission(
   input: OpenEntitiesInput,
 ): Promise<OpenedSubmission> {
   const author = input.author ?? ctx.user;
-  const { decision, changes } = await forecast(ctx, input.files, author);
+  const { decision, changes, baseSha } = await forecast(ctx, input.files, author);
   if (changes.length === 0)
     fail(
       'submission.no-change',
@@ -78,16 +79,22 @@ export async function openEntitySubmission(
     );
   }
   const changed = new Set(changes.map((c) => c.path));
-  const submission = await ctx.forge.openSubmission({
+  const who = [...new Set(decision.required.flatMap((r) => r.who))].filter((w) => w !== author.toLowerCase());
+  const ask = input.requestReviewers !== false && who.length > 0;
+  const open = {
     title: input.title ?? titleFor(changes),
     body: bodyFor(author, changes, decision, input.note),
     author,
     files: input.files.filter((f) => changed.has(f.path)),
-  });
-  const who = [...new Set(decision.required.flatMap((r) => r.who))].filter((w) => w !== author.toLowerCase());
+  };
+  // The local forge records the reviewers in the same write as the pull request itself.
+  const local = ctx.forge instanceof LocalForge ? ctx.forge : undefined;
+  const submission = local
+    ? await local.openSubmission({ ...open, requestedReviewers: ask ? who : [] })
+    : await ctx.forge.openSubmission(open);
   let reviewerWarning: string | undefined;
-  let reviewersRequested: string[] = [];
-  if (who.length > 0 && input.requestReviewers !== false) {
+  let reviewersRequested: string[] = local && ask ? who : [];
+  if (ask && !local) {
     try {
       await ctx.forge.requestReviewers(submission.number, who);
       reviewersRequested = who;
@@ -95,6 +102,17 @@ export async function openEntitySubmission(
       reviewerWarning = `could not request reviews from ${who.join(', ')}: ${(e as Error).message}`;
     }
   }
-  const evaluated = await evaluateSubmission(ctx, submission.number);
+  // The forecast is the decision on the new head (no reviews yet) unless the base moved meanwhile.
+  const evaluated =
+    submission.baseSha === baseSha
+      ? {
+          submission: {
+            ...submission,
+            requestedReviewers: local ? submission.requestedReviewers : reviewersRequested,
+          },
+          reviews: [],
+          decision: { ...decision, headSha: submission.headSha, baseSha, mergeBaseSha: baseSha },
+        }
+      : await evaluateSubmission(ctx, submission.number);
   return { ...evaluated, reviewersRequested, ...(reviewerWarning ? { reviewerWarning } : {}) };
 }

@@ -133,13 +133,17 @@ export class LocalForge implements Forge {
     return base.startsWith('refs/') ? base : `refs/heads/${base}`;
   }
 
-  async openSubmission(input: OpenSubmissionInput): Promise<Submission> {
+  /**
+   * Opens a pull request. `requestedReviewers` (local-only) records reviewers in the same write, saving
+   * the separate `requestReviewers` round trip.
+   */
+  async openSubmission(input: OpenSubmissionInput & { requestedReviewers?: string[] }): Promise<Submission> {
     checkFiles(input.files);
     const baseRef = await this.baseRef(input.base);
     const baseName = baseRef.replace(/^refs\/heads\//, '');
     const author = identityOf(input.author);
-    const n = await this.retry('open', async (commit) => {
-      const baseSha = await this.git.resolve(baseRef);
+    return this.retry('open', async (commit) => {
+      const [baseSha, highest] = await Promise.all([this.git.resolve(baseRef), this.highestNumber()]);
       if (!baseSha)
         fail(
           'forge.base-missing',
@@ -147,7 +151,7 @@ export class LocalForge implements Forge {
         );
       const tree = await this.git.applyToTree(baseSha, input.files);
       const head = await this.git.commitTree(tree, [baseSha], `${input.title}\n\n${input.body}\n`, author);
-      const number = (await this.highestNumber()) + 1;
+      const number = highest + 1;
       const now = new Date().toISOString();
       const meta: PullMeta = {
         version: 1,
@@ -161,7 +165,7 @@ export class LocalForge implements Forge {
         branch: input.branch ?? `gitperf/${slug(input.title)}`,
         createdAt: now,
         updatedAt: now,
-        requestedReviewers: [],
+        requestedReviewers: [...new Set(input.requestedReviewers ?? [])],
         reviews: [],
       };
       const metaCommit = await this.writeMetaCommit(meta, undefined, `open #${number}`, author);
@@ -170,9 +174,8 @@ export class LocalForge implements Forge {
         { op: 'create', ref: pullRef(number, 'meta'), sha: metaCommit },
         { op: 'create', ref: pullRef(number, 'head'), sha: head },
       ]);
-      return number;
+      return this.toSubmission(meta, head);
     });
-    return this.getSubmission(n);
   }
 
   /**
@@ -295,6 +298,12 @@ export class LocalForge implements Forge {
       if (want === 'all' || meta.state === want) out.push(this.toSubmission(meta, head));
     });
     return out.sort((a, b) => a.number - b.number);
+  }
+
+  /** The submission and its reviews from one read (local-only; saves a round trip for the policy). */
+  async getSubmissionAndReviews(number: number): Promise<{ submission: Submission; reviews: Review[] }> {
+    const { meta, headSha } = await this.readPull(number);
+    return { submission: this.toSubmission(meta, headSha), reviews: meta.reviews.map((r) => ({ ...r })) };
   }
 
   async listReviews(number: number): Promise<Review[]> {
