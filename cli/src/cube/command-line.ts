@@ -2,6 +2,7 @@
  * Builds the exact argument arrays of each runner from a manifest and a mount plan. Pure: no processes, no
  * disk; golden tests pin these against mlcube.md's worked example. Never a shell string.
  */
+import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { findTask, type Manifest, splitWords } from './manifest.js';
@@ -212,6 +213,8 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
     { dir: m.root, mode: 'ro' },
+    // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox hides.
+    ...linkTargets(m.root).map((dir) => ({ dir, mode: 'ro' as const })),
     ...plan.mounts.map((x) => ({ dir: x.hostDir, mode: x.mode })),
   ];
   const depth = (d: string) => d.split(path.sep).filter(Boolean).length;
@@ -227,6 +230,24 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   for (const [k, v] of Object.entries(env)) argv.push('--setenv', k, v);
   argv.push('--', ...inner);
   return ok({ argv, cwd: m.root, env });
+}
+
+/** Real paths of the symlinks directly inside `dir` (none when it cannot be read). */
+function linkTargets(dir: string): string[] {
+  const out: string[] = [];
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      if (e.isSymbolicLink()) {
+        try {
+          out.push(realpathSync(path.join(dir, e.name)));
+        } catch {
+          // a dangling link: the run reports the missing file itself
+        }
+      }
+  } catch {
+    // not readable: nothing extra to bind
+  }
+  return out;
 }
 
 export function localSandboxWarning(): Diagnostic {

@@ -28,7 +28,7 @@ export {
   verifyCubeFolder,
 } from './materialise.js';
 export type { Mount, MountPlan, PlannedParam, PlanOptions } from './mounts.js';
-export { planMounts, resolveHostPath } from './mounts.js';
+export { createOutputs, planMounts, resolveHostPath } from './mounts.js';
 export type { FetchedResource, FetchOptions } from './resources.js';
 export { fetchResource, fetchTarball, verifyFile } from './resources.js';
 export type { RunPlan, RunResult, RunTaskOptions } from './run.js';

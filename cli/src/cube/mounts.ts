@@ -103,7 +103,6 @@ export async function planMounts(
       );
     }
   }
-  const createOutputs = opts.createOutputs ?? true;
   const plan: MountPlan = { task: taskName, params: [], mounts: [], containerArgs: [], hostArgs: [] };
   const byDir = new Map<string, number>();
 
@@ -183,29 +182,35 @@ export async function planMounts(
   for (const p of task.outputs) await place(p, 'output');
   if (diags.some((d) => d.severity === 'error')) return failed(diags);
 
-  if (createOutputs) {
-    for (const p of plan.params) {
-      if (p.io !== 'output') continue;
-      try {
-        if (p.type === 'directory') await mkdir(p.hostPath, { recursive: true });
-        else {
-          await mkdir(path.dirname(p.hostPath), { recursive: true });
-          // MedPerf era B creates a missing output file empty, so the mount target exists.
-          await (await open(p.hostPath, 'a')).close();
-        }
-      } catch (e) {
-        return failed([
-          ...diags,
-          error(
-            'cube.output-create',
-            `cannot create output ${p.name} at ${p.hostPath}: ${(e as Error).message}`,
-            {
-              file: m.file,
-            },
-          ),
-        ]);
-      }
-    }
+  if (opts.createOutputs ?? true) {
+    const made = await createOutputs(plan, m.file);
+    if (made) return failed([...diags, made]);
   }
   return ok(plan, diags);
+}
+
+/**
+ * Creates missing output folders (and empty output files, as MedPerf era B does so the mount target exists).
+ * Returns a diagnostic when one cannot be created.
+ */
+export async function createOutputs(plan: MountPlan, manifestFile?: string): Promise<Diagnostic | undefined> {
+  for (const p of plan.params) {
+    if (p.io !== 'output') continue;
+    try {
+      if (p.type === 'directory') await mkdir(p.hostPath, { recursive: true });
+      else {
+        await mkdir(path.dirname(p.hostPath), { recursive: true });
+        await (await open(p.hostPath, 'a')).close();
+      }
+    } catch (e) {
+      return error(
+        'cube.output-create',
+        `cannot create output ${p.name} at ${p.hostPath}: ${(e as Error).message}`,
+        {
+          file: manifestFile,
+        },
+      );
+    }
+  }
+  return undefined;
 }

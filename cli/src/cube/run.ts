@@ -12,7 +12,7 @@ import { execLogged, which } from './exec.js';
 import { gitperfHome } from './home.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { readCubeRecord, verifyCubeFolder } from './materialise.js';
-import { type MountPlan, planMounts } from './mounts.js';
+import { createOutputs, type MountPlan, planMounts } from './mounts.js';
 import { failed, type Outcome, ok, type RunnerKind } from './types.js';
 
 export interface RunTaskOptions {
@@ -159,7 +159,7 @@ export async function planRun(
 
 /** Runs a task. ok:false only when it could not start; a failing or timed-out task is ok:true with its RunResult. */
 export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>> {
-  const planned = await planRun(opts);
+  const planned = await planRun(opts, { createOutputs: false });
   if (!planned.ok) return planned;
   const plan = planned.value;
   const cmd = plan.command;
@@ -173,6 +173,9 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       ),
     ]);
   }
+  // Outputs are created only once the run can start: a refused run leaves nothing behind.
+  const made = await createOutputs(plan.mounts, plan.manifest.file);
+  if (made) return failed([...plan.warnings, made]);
   const home = opts.home ?? gitperfHome();
   const engineEnv = opts.engineEnv ?? process.env;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
