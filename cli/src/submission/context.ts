@@ -43,6 +43,11 @@ export function localContext(forge: LocalForge, user: string): SubmissionContext
   };
 }
 
+/** A local forge's submission context acting as `user`: what `gitperf demo` and tests use for each role. */
+export async function openLocalContext(registry: string, user: string): Promise<SubmissionContext> {
+  return localContext(await LocalForge.open({ registry, user }), user);
+}
+
 /** GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. */
 export function githubContext(forge: Forge, user: string, cwd: string = process.cwd()): SubmissionContext {
   const toplevel = async () => {

@@ -3,6 +3,7 @@ export { closeSubmission } from './close.js';
 export {
   githubContext,
   localContext,
+  openLocalContext,
   type PolicyRefs,
   type SubmissionContext,
   submissionContext,

@@ -34,7 +34,11 @@ describe('gitperf profile and init (whole processes)', () => {
     // The new registry is valid as gitperf validate sees it.
     const valid = await runCli(['validate', join(tmp, 'reg', 'registry'), '--json'], { env });
     expect(valid.exitCode).toBe(0);
-    expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, errors: [], entities: { Registry: 1, User: 1 } });
+    expect(JSON.parse(valid.stdout)).toMatchObject({
+      valid: true,
+      errors: [],
+      entities: { Registry: 1, User: 1 },
+    });
 
     const created = await runCli(
       ['profile', 'create', 'ana', '--forge', 'local', '--registry', join(tmp, 'reg.git'), '--user', 'ana'],
@@ -54,7 +58,7 @@ describe('gitperf profile and init (whole processes)', () => {
       (await runCli(['profile', 'show', 'demo-consortium', '--json'], { env })).stdout,
     );
     expect(other.user).toBe('ada');
-  });
+  }, 180_000); // several CLI processes: generous for a loaded 2-core CI machine
 
   it('fails cleanly: usage errors exit 2, unknown profiles exit 1, no stack traces', async () => {
     const missing = await runCli(['profile', 'create', 'x', '--forge', 'local'], { env });
@@ -67,5 +71,5 @@ describe('gitperf profile and init (whole processes)', () => {
     const again = await runCli(['init', join(tmp, 'reg'), '--admin', 'ada'], { env });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/init\.dir-not-empty/);
-  });
+  }, 120_000);
 });

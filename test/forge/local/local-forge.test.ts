@@ -92,6 +92,8 @@ describe('local forge', () => {
       expect(paths).toHaveLength(2);
     }
     expect(files.size).toBe(12);
+    // Reading #1 is not confused by #10..#12 (ref prefixes).
+    for (const n of [1, 2, 10, 12]) expect((await forge.getSubmission(n)).number).toBe(n);
   });
 
   it('the loser of a numbering race retries and takes the next number', async () => {

@@ -235,10 +235,10 @@ export class LocalForge implements Forge {
   private async readPull(number: number): Promise<{ meta: PullMeta; metaSha: string; headSha: string }> {
     if (!Number.isInteger(number) || number < 1)
       fail('forge.submission-unknown', `"${number}" is not a submission number`);
-    const [metaSha, headSha] = await Promise.all([
-      this.git.resolve(pullRef(number, 'meta')),
-      this.git.resolve(pullRef(number, 'head')),
-    ]);
+    // One process for both refs: the pattern matches refs/gitperf/pulls/<n>/* only (not <n>0/...).
+    const refs = await this.git.listRefs(`refs/gitperf/pulls/${number}`);
+    const metaSha = refs.find((r) => r.ref === pullRef(number, 'meta'))?.sha;
+    const headSha = refs.find((r) => r.ref === pullRef(number, 'head'))?.sha;
     if (!metaSha || !headSha)
       fail(
         'forge.submission-unknown',
