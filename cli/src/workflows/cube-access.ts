@@ -87,7 +87,16 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       opts.onWarning?.(d);
     }
   };
-  const registry = async () => opts.registry ?? openRegistry(opts.registryDir);
+  // Read once per CubeExecution (one procedure), so every cube of a run comes from the same registry state.
+  let registryView: Promise<RegistryView> | undefined;
+  const registry = (): Promise<RegistryView> => {
+    if (opts.registry) return Promise.resolve(opts.registry);
+    registryView ??= openRegistry(opts.registryDir);
+    registryView.catch(() => {
+      registryView = undefined;
+    });
+    return registryView;
+  };
   // One procedure asks for the same cube more than once (e.g. the preparator check): verify once per call site.
   const resolved = new Map<string, Promise<ReadyCube>>();
 

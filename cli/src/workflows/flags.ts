@@ -9,6 +9,7 @@ import { cubeAccess } from './cube-access.js';
 import type { CubeExecution, RunnerKind } from './execution.js';
 import { type Layout, layout } from './layout.js';
 import { consoleProgress, type Progress, silentProgress } from './progress.js';
+import type { RegistryView } from './registry-access.js';
 
 export const RUNNERS = ['local', 'podman', 'docker', 'singularity', 'apptainer'] as const;
 
@@ -43,6 +44,7 @@ export async function commandExecution(
   flags: { runner?: string; registry?: string },
   json: boolean,
   report: (d: Diagnostic) => void,
+  registry?: RegistryView,
 ): Promise<CommandExecution> {
   const lay = layout();
   const progress = json ? silentProgress : consoleProgress();
@@ -50,6 +52,7 @@ export async function commandExecution(
     runner: await chooseRunner(flags.runner),
     layout: lay,
     registryDir: flags.registry,
+    registry,
     onWarning: report,
   });
   return { exec, layout: lay, progress };

@@ -31,8 +31,10 @@ export async function findRegistryDir(dir: string = process.cwd()): Promise<stri
   return undefined;
 }
 
-const cache = new Map<string, Promise<RegistryView>>();
-
+/**
+ * Load a registry. Not cached across calls: a registry folder can change within one process (the demo merges
+ * submissions); callers that read it several times in one procedure keep the view (as cubeAccess does).
+ */
 export async function openRegistry(dir?: string): Promise<RegistryView> {
   const found = await findRegistryDir(dir);
   if (!found)
@@ -40,15 +42,8 @@ export async function openRegistry(dir?: string): Promise<RegistryView> {
       'registry.not-found',
       `no registry at ${resolve(dir ?? '.')} (a folder with registry.yaml, or a repository with registry/registry.yaml); pass --registry DIR`,
     );
-  let p = cache.get(found);
-  if (!p) {
-    p = (async () => {
-      const loaded = await loadRegistry(new FsFileSource(found, found));
-      return { dir: found, repoRoot: dirname(found), index: new RegistryIndex(loaded.entities) };
-    })();
-    cache.set(found, p);
-  }
-  return p;
+  const loaded = await loadRegistry(new FsFileSource(found, found));
+  return { dir: found, repoRoot: dirname(found), index: new RegistryIndex(loaded.entities) };
 }
 
 export interface BenchmarkInfo extends BenchmarkCubes {

@@ -50,6 +50,7 @@ cubes and data are kept unless --no-cache.`;
       { runner: flags.runner, registry: bench.registry.dir },
       this.jsonEnabled(),
       (d) => this.report(d),
+      bench.registry,
     );
     const run = await runBenchmark(
       {
