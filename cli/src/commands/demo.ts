@@ -1,0 +1,55 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { CUBES, runDemo } from '../demo/demo.js';
+import { buildExampleImages } from '../demo/images.js';
+import type { RunnerKind } from '../workflows/execution.js';
+
+export default class Demo extends BaseCommand {
+  static override summary = 'Play the whole MedPerf workflow, every role, on a fresh local registry.';
+  static override description =
+    `Creates a fresh local registry (gitperf init --local) and a $GITPERF_HOME in a new temporary
+folder (or --dir), then plays the seed workflow with the example cubes and data: the admin adds the users; the
+committee submits its three MLCubes and the benchmark, the admin approves it; two model owners submit models
+and request association, the committee approves both and rejects a duplicate request (closed unmerged);
+three hospitals prepare, register and associate their data; each runs the benchmark and submits its results
+with consent. Prints one line per step, then the per-model, per-dataset table and a summary per model.
+Afterwards the folder stays: every member has a profile there, e.g.
+GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
+  static override examples = [
+    '<%= config.bin %> demo',
+    '<%= config.bin %> demo --dir /tmp/consortium --runner podman',
+  ];
+  static override flags = {
+    dir: Flags.string({
+      description:
+        'folder to create the registry and $GITPERF_HOME in (new or empty); default a new temporary folder',
+    }),
+    runner: Flags.string({
+      options: ['local', 'podman', 'docker'],
+      default: 'local',
+      description:
+        'local: cubes run as python3 processes (bwrap sandbox when installed); podman/docker: the example images, built offline first',
+    }),
+    verbose: Flags.boolean({ char: 'v', description: 'also print what each consent showed' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Demo);
+    const runner = flags.runner as RunnerKind;
+    const json = this.jsonEnabled();
+    const write = json ? () => {} : (s: string) => process.stdout.write(s);
+    let images: Record<string, string> | undefined;
+    if (runner !== 'local') {
+      write('building the example cube images (offline; cached after the first time) ... ');
+      images = await buildExampleImages(CUBES.map((c) => c[2]));
+      write('done\n');
+    }
+    const report = await runDemo({ dir: flags.dir, runner, images, write, verbose: flags.verbose });
+    for (const d of report.warnings) this.report(d);
+    write(
+      `\ndone in ${report.seconds.toFixed(1)} s. The registry: ${report.clone} (\`git -C ${report.clone} pull\` to update it)\n` +
+        `Explore as any member: GITPERF_HOME=${report.home} gitperf submission list --state all --profile ana\n`,
+    );
+    return report;
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * `gitperf demo`: the MedPerf seed workflow, every role played in turn on a fresh local registry, through
+ * the same procedures the participants' commands use (cli/src/participants), the local forge, the
+ * policy engine and the workflows. Each step is announced on one line as it happens.
+ *
+ * The rejected request: kim runs `association request` twice for bc-stump; the committee (raj) approves
+ * the first request and rejects the duplicate (request-changes, then closed unmerged). Both models are
+ * associated, so the stump's failure at hospital C yields the partial result the table marks.
+ */
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { fail } from '../diagnostics/diagnostic.js';
+import { LocalForge } from '../forge/local/local-forge.js';
+import {
+  entityFile,
+  givenConsent,
+  type Participant,
+  prepare,
+  registerDataset,
+  registerRunner,
+  registrySnapshot,
+  requestAssociation,
+  type SubmitOutcome,
+  setAssociationPriority,
+  submit,
+  submitBenchmark,
+  submitMlcube,
+  submitResults,
+} from '../participants/index.js';
+import type { User } from '../registry/types.generated.js';
+import {
+  closeSubmission,
+  localContext,
+  mergeSubmission,
+  reviewSubmission,
+  type SubmissionContext,
+} from '../submission/index.js';
+import { runBenchmark } from '../workflows/benchmark-run.js';
+import type { RunnerKind } from '../workflows/execution.js';
+import { prepareDataset } from '../workflows/prepare-dataset.js';
+import { loadBenchmark } from '../workflows/registry-access.js';
+import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from './bootstrap.js';
+import { type ResultsTable, renderResultsTable, resultsTable } from './results-table.js';
+
+export const BENCHMARK = 'bc-diagnosis';
+
+/** The consortium (notes/cast.md): login → User spec. */
+export const USERS: Record<string, User['spec']> = {
+  ana: { displayName: 'Ana Committee', organization: 'Demo Consortium' },
+  raj: { displayName: 'Raj Committee', organization: 'Demo Consortium' },
+  lee: { displayName: 'Lee Modeller', organization: 'Centroid Labs' },
+  kim: { displayName: 'Kim Modeller', organization: 'Stump Labs' },
+  'hospital-a': { displayName: 'Hospital A', organization: 'Hospital A' },
+  'hospital-b': { displayName: 'Hospital B', organization: 'Hospital B' },
+  'hospital-c': { displayName: 'Hospital C', organization: 'Hospital C' },
+};
+
+/** owner, name, example folder, description. */
+export const CUBES: Array<[string, string, string, string]> = [
+  ['ana', 'bc-prep', 'prep', 'Data preparator: checks and normalises WDBC exports.'],
+  ['ana', 'bc-logreg', 'logreg', 'Reference model: logistic regression.'],
+  ['ana', 'bc-metrics', 'metrics', 'Metrics: AUC, accuracy, sensitivity, specificity, F1, coverage.'],
+  ['lee', 'bc-centroid', 'centroid', 'Nearest-centroid model.'],
+  ['kim', 'bc-stump', 'stump', 'Decision-stump model.'],
+];
+
+export const HOSPITALS: Array<{
+  login: string;
+  site: 'a' | 'b' | 'c';
+  dataset: string;
+  runner: string;
+  location: string;
+}> = [
+  { login: 'hospital-a', site: 'a', dataset: 'wdbc-a', runner: 'runner-a', location: 'Hospital A' },
+  { login: 'hospital-b', site: 'b', dataset: 'wdbc-b', runner: 'runner-b', location: 'Hospital B' },
+  { login: 'hospital-c', site: 'c', dataset: 'wdbc-c', runner: 'runner-c', location: 'Hospital C' },
+];
+
+export interface DemoOptions {
+  /** Folder for the registry, its bare repository and $GITPERF_HOME (created; must be absent or empty). */
+  dir?: string;
+  runner: RunnerKind;
+  /** Pinned container images per example folder (`REF@sha256:…`), for container runners. */
+  images?: Record<string, string>;
+  /** Where the step lines go (default stdout). */
+  write?: (text: string) => void;
+  /** Also print what each consent showed. */
+  verbose?: boolean;
+}
+
+export interface DemoSubmission {
+  number: number;
+  title: string;
+  author: string;
+  state: 'merged' | 'closed';
+  approvedBy: string[];
+}
+
+export interface DemoReport {
+  dir: string;
+  /** The admin's clone (pull to see the final registry) and the bare repository the profiles use. */
+  clone: string;
+  bare: string;
+  home: string;
+  runner: RunnerKind;
+  seconds: number;
+  submissions: DemoSubmission[];
+  /** The duplicate association request the committee rejected. */
+  rejected: number;
+  table: ResultsTable;
+  warnings: Diagnostic[];
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
+  const t0 = performance.now();
+  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  const dir = resolve(opts.dir ?? (await mkdtemp(join(tmpdir(), 'gitperf-demo-'))));
+  await mkdir(dir, { recursive: true });
+  if ((await readdir(dir)).length > 0)
+    fail('demo.dir-not-empty', `${dir} is not empty; give a new or empty --dir`, {}, 2);
+  const home = join(dir, 'home');
+  const warnings = new Map<string, Diagnostic>();
+  const warn = (d: Diagnostic) => {
+    // The image is not used by the local runner; its missing digest is expected there.
+    if (opts.runner === 'local' && d.code === 'cube.image-unpinned') return;
+    warnings.set(`${d.code}:${d.message}`, d);
+  };
+  const submissions = new Map<number, DemoSubmission>();
+  let n = 0;
+  const step = async <T>(label: string, fn: () => Promise<T>, done: (t: T) => string): Promise<T> => {
+    n++;
+    write(`[${String(n).padStart(2)}] ${label} ... `);
+    const s0 = performance.now();
+    try {
+      const r = await fn();
+      write(`${done(r)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`);
+      return r;
+    } catch (e) {
+      write('FAILED\n');
+      throw e;
+    }
+  };
+
+  const logins = [ADMIN, ...Object.keys(USERS)];
+  const reg = await step(
+    `ada creates a fresh local registry in ${dir}`,
+    () => bootstrapRegistry(dir, home, logins),
+    (r) => `bare repository ${r.bare}`,
+  );
+  const contexts = new Map<string, SubmissionContext>();
+  const ctx = async (login: string) => {
+    let c = contexts.get(login);
+    if (!c) {
+      c = localContext(await LocalForge.open({ registry: reg.bare, user: login }), login);
+      contexts.set(login, c);
+    }
+    return c;
+  };
+  const consentLog = (text: string) => {
+    if (opts.verbose) write(`\n${text}\n     `);
+  };
+  const as = async (login: string): Promise<Participant> => ({
+    sub: await ctx(login),
+    home,
+    runner: opts.runner,
+    onWarning: warn,
+    consent: givenConsent(consentLog),
+    cwd: reg.clone,
+  });
+  const opened = <T extends SubmitOutcome>(o: T, author: string): T => {
+    submissions.set(o.number, { number: o.number, title: o.title, author, state: 'merged', approvedBy: [] });
+    return o;
+  };
+  const merge = async (login: string, num: number) => {
+    const m = await mergeSubmission(await ctx(login), num);
+    const s = submissions.get(num);
+    if (s) s.approvedBy = m.trailers.map((t) => t.replace(/^Approved-by:\s*/, ''));
+    return m;
+  };
+  const approve = async (login: string, num: number, msg?: string) =>
+    reviewSubmission(await ctx(login), num, 'APPROVE', msg);
+  const waiting = (o: SubmitOutcome) =>
+    o.status === 'pass' ? 'ready to merge' : `waiting for ${o.waitingFor.map((w) => `@${w}`).join(' or ')}`;
+
+  // 1. The admin registers the consortium's members.
+  const users = await step(
+    `ada submits the ${Object.keys(USERS).length} consortium members (users)`,
+    async () => {
+      const files = Object.entries(USERS).map(([login, spec]) =>
+        entityFile(`registry/users/${login}.yaml`, {
+          apiVersion: 'gitperf/v1',
+          kind: 'User',
+          metadata: { name: login },
+          spec,
+        }),
+      );
+      const o = opened(
+        await submit(await as(ADMIN), files, { title: 'Add the members of the demo consortium' }),
+        ADMIN,
+      );
+      await merge(ADMIN, o.number);
+      return o;
+    },
+    (o) => `#${o.number} merged (the only admin's own change needs no other approval)`,
+  );
+  void users;
+
+  // 2. The committee registers its three cubes (self-service) and the benchmark (admin approval).
+  const cubeOpts = (folder: string) => ({
+    manifest: `examples/cubes/${folder}/mlcube.yaml`,
+    parameters: `examples/cubes/${folder}/workspace/parameters.yaml`,
+    ...(folder === 'logreg' ? { additionalFiles: 'examples/cubes/logreg/additional_files.tar.gz' } : {}),
+    ...(opts.images?.[folder] ? { image: opts.images[folder] } : {}),
+    operational: true,
+  });
+  const submitCube = async ([owner, name, folder, description]: (typeof CUBES)[number]) =>
+    step(
+      `${owner} submits MLCube ${owner}/${name} (examples/cubes/${folder})`,
+      async () => {
+        const o = opened(
+          await submitMlcube(await as(owner), { name, description, ...cubeOpts(folder) }),
+          owner,
+        );
+        await merge(owner, o.number);
+        return o;
+      },
+      (o) => `#${o.number} merged (self-service)`,
+    );
+  for (const c of CUBES.slice(0, 3)) await submitCube(c);
+  const bench = await step(
+    `ana submits benchmark ${BENCHMARK} (compatibility test on the demo data)`,
+    async () =>
+      opened(
+        await submitBenchmark(await as('ana'), {
+          name: BENCHMARK,
+          description: 'Breast-cancer diagnosis (malignant vs benign) from WDBC cell-nucleus features.',
+          preparator: 'ana/bc-prep',
+          referenceModel: 'ana/bc-logreg',
+          metrics: 'ana/bc-metrics',
+          demoDataset: 'examples/data/demo/demo.tar.gz',
+          committee: ['ana', 'raj'],
+          primaryMetric: 'auc',
+          sharing: 'per-model',
+        }),
+        'ana',
+      ),
+    (o) => `#${o.number} opened, auc ${o.entity.spec.compatibilityTest.metrics.auc}; ${waiting(o)}`,
+  );
+  await step(
+    `ada approves and merges #${bench.number}`,
+    async () => {
+      await approve(ADMIN, bench.number);
+      return merge(ADMIN, bench.number);
+    },
+    (m) => `merged, ${m.trailers.join(', ')}`,
+  );
+
+  // 3. Model owners register their cubes and ask to join; the committee decides.
+  for (const c of CUBES.slice(3)) await submitCube(c);
+  const modelReq = async (owner: string, model: string, again = false) =>
+    step(
+      `${owner} requests association of ${model} with ${BENCHMARK}${again ? ' again (a duplicate)' : ''}`,
+      async () => opened(await requestAssociation(await as(owner), { benchmark: BENCHMARK, model }), owner),
+      (o) => `#${o.number} opened, demo auc ${o.compatibilityTest.metrics.auc}; ${waiting(o)}`,
+    );
+  const leeReq = await modelReq('lee', 'lee/bc-centroid');
+  const kimReq = await modelReq('kim', 'kim/bc-stump');
+  const dup = await modelReq('kim', 'kim/bc-stump', true);
+  await step(
+    `raj rejects #${dup.number} (request changes, close unmerged)`,
+    async () => {
+      const c = await ctx('raj');
+      await reviewSubmission(
+        c,
+        dup.number,
+        'REQUEST_CHANGES',
+        `Duplicate of #${kimReq.number}; rejecting this one.`,
+      );
+      await closeSubmission(c, dup.number);
+      const s = submissions.get(dup.number);
+      if (s) s.state = 'closed';
+    },
+    () => 'closed without merging',
+  );
+  for (const r of [leeReq, kimReq])
+    await step(
+      `raj approves and merges #${r.number} (${r.path
+        .split('/')
+        .pop()
+        ?.replace(/\.yaml$/, '')})`,
+      async () => {
+        await approve('raj', r.number);
+        return merge('raj', r.number);
+      },
+      (m) => `merged, ${m.trailers.join(', ')}`,
+    );
+  await step(
+    `ana sets the priority of lee/bc-centroid to 1 (it runs before kim/bc-stump)`,
+    async () => {
+      const o = opened(
+        await setAssociationPriority(await as('ana'), {
+          benchmark: BENCHMARK,
+          model: 'lee/bc-centroid',
+          priority: 1,
+        }),
+        'ana',
+      );
+      await merge('ana', o.number);
+      return o;
+    },
+    (o) => `#${o.number} merged (committee-only field, no approval needed)`,
+  );
+
+  // 4. Hospitals prepare and register their data, declare a runner and ask to join; the committee approves.
+  for (const h of HOSPITALS) {
+    const p = await as(h.login);
+    await step(
+      `${h.login} prepares ${h.dataset} with ana/bc-prep (examples/data/sites/${h.site}, stays local)`,
+      async () => {
+        const ready = await prepare(p);
+        return prepareDataset(
+          {
+            preparator: 'ana/bc-prep',
+            data: join(PACKAGE_EXAMPLES, 'data', 'sites', h.site, 'data'),
+            labels: join(PACKAGE_EXAMPLES, 'data', 'sites', h.site, 'labels'),
+            name: h.dataset,
+            owner: h.login,
+            location: h.location,
+            description: `WDBC cases held at ${h.location}.`,
+          },
+          ready,
+        );
+      },
+      (ds) =>
+        `${ds.entity.spec.statistics.num_samples ?? '?'} samples, generatedUid ${ds.entity.spec.generatedUid.slice(7, 19)}…`,
+    );
+    await step(
+      `${h.login} registers ${h.login}/${h.dataset} (metadata only, with consent)`,
+      async () => {
+        const o = opened(await registerDataset(p, { name: h.dataset }), h.login);
+        await merge(h.login, o.number);
+        return o;
+      },
+      (o) => `#${o.number} merged (self-service)`,
+    );
+    await step(
+      `${h.login} registers runner ${h.login}/${h.runner}`,
+      async () => {
+        const o = opened(
+          await registerRunner(p, {
+            name: h.runner,
+            datasets: [h.dataset],
+            description: `Self-hosted CI runner inside ${h.location}.`,
+          }),
+          h.login,
+        );
+        await merge(h.login, o.number);
+        return o;
+      },
+      (o) => `#${o.number} merged (self-service)`,
+    );
+    const req = await step(
+      `${h.login} requests association of ${h.login}/${h.dataset} (reference model on the local data)`,
+      async () =>
+        opened(
+          await requestAssociation(p, { benchmark: BENCHMARK, dataset: `${h.login}/${h.dataset}` }),
+          h.login,
+        ),
+      (o) => `#${o.number} opened, auc ${o.compatibilityTest.metrics.auc}; ${waiting(o)}`,
+    );
+    await step(
+      `ana approves and merges #${req.number}`,
+      async () => {
+        await approve('ana', req.number);
+        return merge('ana', req.number);
+      },
+      (m) => `merged, ${m.trailers.join(', ')}`,
+    );
+  }
+
+  // 5. Each hospital runs the benchmark on its data and publishes the results with consent.
+  for (const h of HOSPITALS) {
+    const p = await as(h.login);
+    await step(
+      `${h.login} runs ${BENCHMARK} on ${h.dataset} (every model, model errors recorded)`,
+      async () => {
+        const ready = await prepare(p);
+        const b = await loadBenchmark(BENCHMARK, ready.snapshot.registryDir);
+        return runBenchmark(
+          { benchmark: b, dataset: h.dataset, models: b.models, ignoreModelErrors: true },
+          ready,
+        );
+      },
+      (run) => run.runs.map((r) => `${r.model} ${r.status}`).join(', '),
+    );
+    await step(
+      `${h.login} submits the results of ${h.dataset} (shown, with consent)`,
+      async () => {
+        const o = opened(await submitResults(p, { benchmark: BENCHMARK, dataset: h.dataset }), h.login);
+        await merge(h.login, o.number);
+        return o;
+      },
+      (o) =>
+        `#${o.number} merged (${o.results.length} results${o.results.some((r) => r.partial) ? `, ${o.results.filter((r) => r.partial).length} partial` : ''})`,
+    );
+  }
+
+  const final = await registrySnapshot(await ctx(ADMIN), home);
+  const table = resultsTable(final.registry.index, BENCHMARK);
+  write(`\n${renderResultsTable(table)}\n\n`);
+  for (const s of table.summaries) write(`${s.line}\n`);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    dir,
+    clone: reg.clone,
+    bare: reg.bare,
+    home,
+    runner: opts.runner,
+    seconds,
+    submissions: [...submissions.values()].sort((a, b) => a.number - b.number),
+    rejected: dup.number,
+    table,
+    warnings: [...warnings.values()],
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Container images of the example cubes for `gitperf demo --runner podman`: built offline by
+ * scripts/build-example-images.sh (cached by podman after the first build), and pinned by digest in the
+ * MLCube entities the demo registers.
+ */
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { fail } from '../diagnostics/diagnostic.js';
+
+export const BUILD_SCRIPT = fileURLToPath(
+  new URL('../../../scripts/build-example-images.sh', import.meta.url),
+);
+
+/** example folder → `localhost/gitperf/bc-<folder>:0.1@sha256:<digest>`. */
+export async function buildExampleImages(folders: string[]): Promise<Record<string, string>> {
+  if (!(await stat(BUILD_SCRIPT).catch(() => undefined)))
+    fail(
+      'demo.images-script-missing',
+      `${BUILD_SCRIPT} is missing; run the container demo from a clone of gitperf`,
+    );
+  const r = await execa('bash', [BUILD_SCRIPT, ...folders], { reject: false });
+  if (r.exitCode !== 0)
+    fail(
+      'demo.images-failed',
+      `building the example images failed (${BUILD_SCRIPT}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}; is podman installed and working?`,
+    );
+  const out: Record<string, string> = {};
+  for (const line of String(r.stdout).split('\n')) {
+    const m = /^localhost\/gitperf\/bc-([a-z]+):(\S+) id=\S+ digest=(sha256:[0-9a-f]{64})/.exec(line.trim());
+    if (m) out[m[1]] = `localhost/gitperf/bc-${m[1]}:${m[2]}@${m[3]}`;
+  }
+  for (const f of folders)
+    if (!out[f])
+      fail('demo.images-failed', `the image build printed no digest for ${f}: ${String(r.stdout).trim()}`);
+  return out;
+}

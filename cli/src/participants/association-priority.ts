@@ -1,0 +1,43 @@
+/**
+ * `gitperf association priority`: the committee orders a benchmark's models (higher runs first) by
+ * changing `spec.priority` of a merged model association. Only committee members may; no approval needed.
+ */
+import { fail } from '../diagnostics/diagnostic.js';
+import type { ModelAssociation } from '../registry/types.generated.js';
+import { pairName } from '../workflows/layout.js';
+import type { Participant } from './context.js';
+import { registrySnapshot } from './snapshot.js';
+import { entityFile, type SubmitOutcome, submit } from './submit.js';
+
+export interface PriorityInput {
+  benchmark: string;
+  model: string;
+  priority: number;
+}
+
+export interface PriorityOutcome extends SubmitOutcome {
+  path: string;
+  previous: number;
+  entity: ModelAssociation;
+}
+
+export async function setAssociationPriority(p: Participant, input: PriorityInput): Promise<PriorityOutcome> {
+  if (!Number.isInteger(input.priority))
+    fail('association.priority-invalid', '--priority must be an integer', {}, 2);
+  const snap = await registrySnapshot(p.sub, p.home);
+  const rel = `benchmarks/${input.benchmark}/models/${pairName(input.model)}.yaml`;
+  const found = snap.registry.index.atPath(rel);
+  if (found?.kind !== 'ModelAssociation')
+    fail(
+      'association.not-found',
+      `${input.model} is not associated with ${input.benchmark} (no registry/${rel} on the default branch); request the association first`,
+    );
+  const current = found.entity as ModelAssociation;
+  const previous = current.spec.priority ?? 0;
+  const entity: ModelAssociation = { ...current, spec: { ...current.spec, priority: input.priority } };
+  const path = `registry/${rel}`;
+  const out = await submit(p, [entityFile(path, entity)], {
+    title: `Set the priority of ${input.model} in ${input.benchmark} to ${input.priority}`,
+  });
+  return { ...out, path, previous, entity };
+}

@@ -1,0 +1,149 @@
+/**
+ * `gitperf association request`: ask for a model or a dataset to join a benchmark. For a model, the
+ * compatibility test runs the benchmark's preparator, the model and the metrics on the demo dataset; for a
+ * dataset, the benchmark's reference model runs on the real prepared data, locally. The test record goes
+ * into `registry/benchmarks/<b>/models/<owner>.<cube>.yaml` (or `datasets/<owner>.<dataset>.yaml`), and
+ * the other side (the committee, or the owner when a committee member asks) approves.
+ */
+import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
+import { runCompatibilityTest } from '../workflows/compatibility-test.js';
+import { pairName } from '../workflows/layout.js';
+import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
+import { loadBenchmark } from '../workflows/registry-access.js';
+import { testNote } from './benchmark-submit.js';
+import { type Participant, prepare } from './context.js';
+import { checkSchema } from './mlcube-submit.js';
+import { entityFile, type SubmitOutcome, submit } from './submit.js';
+
+export interface AssociationRequestInput {
+  benchmark: string;
+  /** `owner/name` of a registered MLCube. */
+  model?: string;
+  /** `owner/name` of a registered dataset prepared on this machine. */
+  dataset?: string;
+  noCache?: boolean;
+}
+
+export interface AssociationRequestOutcome extends SubmitOutcome {
+  kind: 'ModelAssociation' | 'DatasetAssociation';
+  path: string;
+  entity: ModelAssociation | DatasetAssociation;
+  compatibilityTest: CompatibilityTest;
+  diagnostics: Diagnostic[];
+}
+
+const REF_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export async function requestAssociation(
+  p: Participant,
+  input: AssociationRequestInput,
+): Promise<AssociationRequestOutcome> {
+  if (Boolean(input.model) === Boolean(input.dataset))
+    fail('association.flags', 'name exactly one of --model REF or --dataset REF', {}, 2);
+  const ref = (input.model ?? input.dataset) as string;
+  if (!REF_RE.test(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
+  const ready = await prepare(p);
+  const bench = await loadBenchmark(input.benchmark, ready.snapshot.registryDir);
+  const index = ready.snapshot.registry.index;
+  const [owner] = ref.split('/');
+  const b = input.benchmark;
+
+  if (input.model) {
+    if (!index.get('MLCube', ref))
+      fail(
+        'association.model-unregistered',
+        `${ref} is not a registered MLCube; submit it first (\`gitperf mlcube submit\`)`,
+      );
+    const test = await runCompatibilityTest(
+      {
+        preparator: bench.preparator,
+        model: ref,
+        metrics: bench.metrics,
+        data: { kind: 'demo', ...bench.demoDataset },
+        noCache: input.noCache,
+      },
+      ready,
+    );
+    const path = `registry/benchmarks/${b}/models/${pairName(ref)}.yaml`;
+    const existing = index.atPath(`benchmarks/${b}/models/${pairName(ref)}.yaml`)?.entity as
+      | ModelAssociation
+      | undefined;
+    const entity: ModelAssociation = {
+      apiVersion: 'gitperf/v1',
+      kind: 'ModelAssociation',
+      metadata: { name: pairName(ref), owner },
+      spec: {
+        benchmark: b,
+        model: ref,
+        priority: existing?.spec.priority ?? 0,
+        compatibilityTest: test.record,
+      },
+    };
+    checkSchema('ModelAssociation', entity);
+    const out = await submit(p, [entityFile(path, entity)], {
+      note: testNote(
+        `${ref} on the demo dataset of ${b}`,
+        test.record.metrics,
+        bench.entity.spec.policy.primaryMetric,
+      ),
+    });
+    return {
+      ...out,
+      kind: 'ModelAssociation',
+      path,
+      entity,
+      compatibilityTest: test.record,
+      diagnostics: test.diagnostics,
+    };
+  }
+
+  const [, name] = ref.split('/');
+  const registered = index.get('Dataset', ref);
+  if (!registered)
+    fail(
+      'association.dataset-unregistered',
+      `${ref} is not a registered dataset; register it first (\`gitperf dataset register ${name}\`)`,
+    );
+  const local = await loadPreparedDataset(name, ready.layout);
+  if (
+    local.entity.metadata.owner !== owner ||
+    local.entity.spec.generatedUid !== registered.entity.spec.generatedUid
+  )
+    fail(
+      'association.dataset-mismatch',
+      `the dataset prepared here as ${name} (${local.entity.metadata.owner}/${name}, ${local.entity.spec.generatedUid}) is not the registered ${ref} (${registered.entity.spec.generatedUid}); run this where ${ref} was prepared`,
+    );
+  const test = await runCompatibilityTest(
+    {
+      model: bench.referenceModel,
+      metrics: bench.metrics,
+      data: { kind: 'prepared', dataset: name },
+      noCache: input.noCache,
+    },
+    ready,
+  );
+  const path = `registry/benchmarks/${b}/datasets/${pairName(ref)}.yaml`;
+  const entity: DatasetAssociation = {
+    apiVersion: 'gitperf/v1',
+    kind: 'DatasetAssociation',
+    metadata: { name: pairName(ref), owner },
+    spec: { benchmark: b, dataset: ref, compatibilityTest: test.record },
+  };
+  checkSchema('DatasetAssociation', entity);
+  const out = await submit(p, [entityFile(path, entity)], {
+    note: testNote(
+      `the reference model ${bench.referenceModel} on the prepared data of ${ref} (run locally; the data did not leave)`,
+      test.record.metrics,
+      bench.entity.spec.policy.primaryMetric,
+    ),
+  });
+  return {
+    ...out,
+    kind: 'DatasetAssociation',
+    path,
+    entity,
+    compatibilityTest: test.record,
+    diagnostics: test.diagnostics,
+  };
+}

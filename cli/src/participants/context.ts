@@ -1,0 +1,51 @@
+/**
+ * What every participant procedure needs: who acts and through which forge (a SubmissionContext), where
+ * local state lives ($GITPERF_HOME), how cubes run, how progress and warnings are shown, and how consent is
+ * asked. Commands build one from flags (`participantFromFlags`); the demo builds one per role.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SubmissionContext } from '../submission/index.js';
+import { cubeAccess } from '../workflows/cube-access.js';
+import type { CubeExecution, RunnerKind } from '../workflows/execution.js';
+import { type Layout, layout } from '../workflows/layout.js';
+import { type Progress, silentProgress } from '../workflows/progress.js';
+import type { Consent } from './consent.js';
+import { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
+
+export interface Participant {
+  sub: SubmissionContext;
+  /** $GITPERF_HOME of this participant. */
+  home: string;
+  /** How cubes run (compatibility tests, benchmark runs). */
+  runner: RunnerKind;
+  progress?: Progress;
+  onWarning?: (d: Diagnostic) => void;
+  /** Asked before anything about local data leaves the machine (dataset metadata, results). */
+  consent: Consent;
+  /** Folder relative resource paths given on the command line are resolved from (default: cwd). */
+  cwd?: string;
+}
+
+export interface ReadyParticipant {
+  snapshot: RegistrySnapshot;
+  exec: CubeExecution;
+  layout: Layout;
+  progress: Progress;
+}
+
+/** The registry's current state on disk and a cube execution reading cubes from it. */
+export async function prepare(p: Participant): Promise<ReadyParticipant> {
+  const snapshot = await registrySnapshot(p.sub, p.home);
+  const lay = layout(p.home);
+  const exec = cubeAccess({
+    runner: p.runner,
+    layout: lay,
+    registry: snapshot.registry,
+    onWarning: p.onWarning,
+  });
+  return { snapshot, exec, layout: lay, progress: p.progress ?? silentProgress };
+}
+
+export function me(p: Participant): string {
+  return p.sub.user.toLowerCase();
+}

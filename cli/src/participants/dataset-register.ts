@@ -1,0 +1,62 @@
+/**
+ * `gitperf dataset register NAME`: after `gitperf dataset prepare`, submit the Dataset entity (metadata
+ * only: hashes and statistics; the data never leaves) as `registry/datasets/<owner>/<name>.yaml`. The
+ * exact file is shown and consent asked before anything is sent. Self-service.
+ */
+import { fail } from '../diagnostics/diagnostic.js';
+import type { Dataset } from '../registry/types.generated.js';
+import { toYaml } from '../workflows/atomic.js';
+import { layout } from '../workflows/layout.js';
+import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
+import { requireConsent } from './consent.js';
+import { me, type Participant } from './context.js';
+import { checkSchema } from './mlcube-submit.js';
+import { entityFile, type SubmitOutcome, submit } from './submit.js';
+
+export interface DatasetRegisterInput {
+  /** Name of the dataset prepared on this machine. */
+  name: string;
+  /** Keep it in `development` state (default `operation`: benchmarks can use it, its hashes are frozen). */
+  development?: boolean;
+}
+
+export interface DatasetRegisterOutcome extends SubmitOutcome {
+  path: string;
+  entity: Dataset;
+}
+
+export async function registerDataset(
+  p: Participant,
+  input: DatasetRegisterInput,
+): Promise<DatasetRegisterOutcome> {
+  const ds = await loadPreparedDataset(input.name, layout(p.home));
+  const owner = ds.entity.metadata.owner;
+  if (owner !== me(p))
+    fail(
+      'dataset.not-owner',
+      `dataset ${input.name} was prepared for ${owner}, but you act as ${me(p)}; only the data owner registers it (use their profile, or prepare with --owner ${me(p)})`,
+    );
+  const entity: Dataset = {
+    ...ds.entity,
+    spec: { ...ds.entity.spec, state: input.development ? 'development' : 'operation' },
+  };
+  checkSchema('Dataset', entity);
+  const path = `registry/datasets/${owner}/${input.name}.yaml`;
+  const text = toYaml(entity);
+  requireConsent(
+    await p.consent(
+      `This is everything that will be published about ${owner}/${input.name} (${path}); the data itself stays here:\n\n${indent(text)}`,
+      `Publish this metadata to the registry?`,
+    ),
+  );
+  const out = await submit(p, [entityFile(path, entity)]);
+  return { ...out, path, entity };
+}
+
+export function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,38 @@
+/** The participants' procedures: what each role does to submit to a registry. Commands call these. */
+
+export { type PriorityInput, type PriorityOutcome, setAssociationPriority } from './association-priority.js';
+export {
+  type AssociationRequestInput,
+  type AssociationRequestOutcome,
+  requestAssociation,
+} from './association-request.js';
+export {
+  type BenchmarkSubmitInput,
+  type BenchmarkSubmitOutcome,
+  type Sharing,
+  submitBenchmark,
+} from './benchmark-submit.js';
+export { type Consent, givenConsent, requireConsent, terminalConsent } from './consent.js';
+export { me, type Participant, prepare, type ReadyParticipant } from './context.js';
+export {
+  type DatasetRegisterInput,
+  type DatasetRegisterOutcome,
+  registerDataset,
+} from './dataset-register.js';
+export {
+  checkSchema,
+  type MlcubeSubmitInput,
+  type MlcubeSubmitOutcome,
+  parseImage,
+  submitMlcube,
+} from './mlcube-submit.js';
+export { type ResolvedResource, resolveResource } from './resources.js';
+export {
+  metricsBlock,
+  type ResultSubmitInput,
+  type ResultSubmitOutcome,
+  submitResults,
+} from './result-submit.js';
+export { type RunnerRegisterInput, type RunnerRegisterOutcome, registerRunner } from './runner-register.js';
+export { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
+export { describeOutcome, entityFile, outcomeOf, type SubmitOutcome, submit } from './submit.js';

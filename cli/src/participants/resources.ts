@@ -1,0 +1,120 @@
+/**
+ * Turning what a submitter names on the command line (a URL or a path) into a registry Resource
+ * `{url, sha256}`: the file is fetched and hashed now, and the URL recorded is one every participant can
+ * resolve. A path that exists in the registry repository (at the base commit) is recorded relative to the
+ * repository root, like the example registry's `examples/cubes/...`; any other local file is recorded as a
+ * `file://` URL, with a warning that only this machine can reach it; http(s) URLs are downloaded and kept.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import type { Resource } from '../registry/types.generated.js';
+
+export interface ResolvedResource {
+  resource: Resource;
+  /** A local copy with exactly these bytes (the repository file, the given file, or a download). */
+  path: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface ResolveOptions {
+  /** Root of the registry repository at the base commit (snapshot). */
+  repoRoot: string;
+  /** Folder relative paths are taken from (default: cwd). */
+  cwd?: string;
+  /** Where downloads go. */
+  tmpDir: string;
+  /** What it is, for messages: `manifest`. */
+  label: string;
+}
+
+async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(file), async (src: AsyncIterable<Buffer>) => {
+    for await (const c of src) h.update(c);
+  });
+  return `sha256:${h.digest('hex')}`;
+}
+
+const isFile = async (p: string) => (await stat(p).catch(() => undefined))?.isFile() ?? false;
+
+export async function resolveResource(given: string, o: ResolveOptions): Promise<ResolvedResource> {
+  if (/^https?:\/\//i.test(given)) return download(given, o);
+  if (/^file:\/\//i.test(given)) {
+    const p = fileURLToPath(given);
+    if (!(await isFile(p))) fail('resource.missing', `${o.label}: ${p} does not exist or is not a file`);
+    return {
+      resource: { url: given, sha256: await hashFile(p) },
+      path: p,
+      diagnostics: [unreachable(o.label, given)],
+    };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given))
+    fail('resource.bad-url', `${o.label}: ${given}: only paths, file:// and https:// are supported`);
+  const cwd = o.cwd ?? process.cwd();
+  const local = resolve(cwd, given);
+  // A relative path naming a file of the registry repository is recorded as that repository path.
+  if (!isAbsolute(given)) {
+    const inRepo = resolve(o.repoRoot, given);
+    const rel = relative(o.repoRoot, inRepo);
+    if (!rel.startsWith('..') && !isAbsolute(rel) && (await isFile(inRepo))) {
+      const sha256 = await hashFile(inRepo);
+      const diagnostics: Diagnostic[] = [];
+      if ((await isFile(local)) && local !== inRepo && (await hashFile(local)) !== sha256)
+        diagnostics.push(
+          warning(
+            'resource.differs-from-registry',
+            `${o.label}: your ${given} differs from the registry repository's copy; the registry's copy (${sha256}) is what gets registered`,
+          ),
+        );
+      return { resource: { url: rel.split(sep).join('/'), sha256 }, path: inRepo, diagnostics };
+    }
+  }
+  if (!(await isFile(local)))
+    fail(
+      'resource.missing',
+      `${o.label}: ${given} is neither a file here (${local}) nor a file of the registry repository; give a path, a file:// or an https:// URL`,
+    );
+  const url = pathToFileURL(local).href;
+  return {
+    resource: { url, sha256: await hashFile(local) },
+    path: local,
+    diagnostics: [unreachable(o.label, url)],
+  };
+}
+
+function unreachable(label: string, url: string): Diagnostic {
+  return warning(
+    'resource.local-only',
+    `${label}: ${url} is a file on this machine only; other participants cannot fetch it. Publish it at an https:// URL or in the registry repository for real use`,
+  );
+}
+
+async function download(url: string, o: ResolveOptions): Promise<ResolvedResource> {
+  await mkdir(o.tmpDir, { recursive: true });
+  const file = join(o.tmpDir, `download-${randomBytes(6).toString('hex')}`);
+  let res: Response;
+  try {
+    res = await fetch(url, { redirect: 'follow' });
+  } catch (e) {
+    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok || !res.body)
+    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: HTTP ${res.status}`);
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
+      createWriteStream(file),
+    );
+    return { resource: { url, sha256: await hashFile(file) }, path: file, diagnostics: [] };
+  } catch (e) {
+    await rm(file, { force: true });
+    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * `gitperf result submit`: after `gitperf benchmark run`, publish the results of one dataset as
+ * `registry/benchmarks/<b>/results/<owner>/<dataset>/<model-owner>.<cube>.yaml`. Exactly the metrics that
+ * will be published are shown and consent asked first; submitting them as the data owner is the consent
+ * the registry records (authorship). Only models the benchmark runs (the reference model and merged
+ * associations) are submitted; others are left out with a warning.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import type { Result } from '../registry/types.generated.js';
+import { layout, pairName } from '../workflows/layout.js';
+import { requireConsent } from './consent.js';
+import { me, type Participant } from './context.js';
+import { checkSchema } from './mlcube-submit.js';
+import { registrySnapshot } from './snapshot.js';
+import { entityFile, type SubmitOutcome, submit } from './submit.js';
+
+export interface ResultSubmitInput {
+  benchmark: string;
+  /** Dataset name (yours) or `owner/name`. */
+  dataset: string;
+  /** Only this model's result (`owner/name`); default: every result of the dataset. */
+  model?: string;
+}
+
+export interface ResultSubmitOutcome extends SubmitOutcome {
+  results: Array<{ model: string; path: string; partial: boolean; metrics: Record<string, number> }>;
+  skipped: Diagnostic[];
+}
+
+export async function submitResults(p: Participant, input: ResultSubmitInput): Promise<ResultSubmitOutcome> {
+  const dsRef = input.dataset.includes('/') ? input.dataset : `${me(p)}/${input.dataset}`;
+  const [owner, name] = dsRef.split('/');
+  if (owner !== me(p))
+    fail(
+      'result.not-owner',
+      `results of ${dsRef} are submitted by its owner ${owner}; you act as ${me(p)}`,
+      {},
+      2,
+    );
+  const lay = layout(p.home);
+  const dir = dirname(lay.result(input.benchmark, owner, name, 'x/y'));
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.yaml')).sort();
+  const wanted = input.model ? [`${pairName(input.model)}.yaml`] : files;
+  if (input.model && !files.includes(wanted[0]))
+    fail(
+      'result.not-found',
+      `no result of ${input.model} on ${name} in ${dir}; run \`gitperf benchmark run --benchmark ${input.benchmark} --dataset ${name} --model ${input.model}\` first`,
+    );
+  if (wanted.length === 0)
+    fail(
+      'result.not-found',
+      `no results for ${dsRef} in ${dir}; run \`gitperf benchmark run --benchmark ${input.benchmark} --dataset ${name}\` first`,
+    );
+
+  const snap = await registrySnapshot(p.sub, p.home);
+  const index = snap.registry.index;
+  const bench = index.get('Benchmark', input.benchmark);
+  if (!bench) fail('benchmark.not-found', `no benchmark ${input.benchmark} on the registry's default branch`);
+  const registered = index.get('Dataset', dsRef);
+  if (!registered)
+    fail(
+      'result.dataset-unregistered',
+      `${dsRef} is not registered; \`gitperf dataset register ${name}\` first`,
+    );
+  const associated = new Set([
+    bench.entity.spec.referenceModel,
+    ...index.modelAssociations(input.benchmark).map((a) => a.entity.spec.model),
+  ]);
+
+  const chosen: Result[] = [];
+  const skipped: Diagnostic[] = [];
+  for (const f of wanted) {
+    const r = parse(await readFile(join(dir, f), 'utf8')) as Result;
+    if (r?.kind !== 'Result' || r.spec?.benchmark !== input.benchmark || r.spec.dataset !== dsRef) {
+      skipped.push(
+        warning(
+          'result.foreign',
+          `${join(dir, f)} is not a result of ${input.benchmark} on ${dsRef}; left out`,
+        ),
+      );
+      continue;
+    }
+    if (!associated.has(r.spec.model)) {
+      skipped.push(
+        warning(
+          'result.not-associated',
+          `${r.spec.model} is not associated with ${input.benchmark} (yet); its result is left out`,
+        ),
+      );
+      continue;
+    }
+    if (r.spec.execution.dataset.generatedUid !== registered.entity.spec.generatedUid)
+      fail(
+        'result.dataset-mismatch',
+        `the result of ${r.spec.model} was computed on data ${r.spec.execution.dataset.generatedUid}, not on the registered ${dsRef} (${registered.entity.spec.generatedUid}); run the benchmark again`,
+        { file: join(dir, f) },
+      );
+    checkSchema('Result', r);
+    chosen.push(r);
+  }
+  for (const d of skipped) p.onWarning?.(d);
+  if (chosen.length === 0)
+    fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
+
+  const summary = chosen.map((r) => metricsBlock(r)).join('\n');
+  requireConsent(
+    await p.consent(
+      `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
+      `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
+    ),
+  );
+  const path = (r: Result) =>
+    `registry/benchmarks/${input.benchmark}/results/${owner}/${name}/${pairName(r.spec.model)}.yaml`;
+  const out = await submit(
+    p,
+    chosen.map((r) => entityFile(path(r), r)),
+    {
+      title:
+        chosen.length === 1
+          ? `Add the result of ${chosen[0].spec.model} on ${dsRef} (${input.benchmark})`
+          : `Add ${chosen.length} results on ${dsRef} (${input.benchmark})`,
+    },
+  );
+  return {
+    ...out,
+    results: chosen.map((r) => ({
+      model: r.spec.model,
+      path: path(r),
+      partial: r.spec.partial,
+      metrics: (r.spec.metrics ?? {}) as Record<string, number>,
+    })),
+    skipped,
+  };
+}
+
+/** `  lee/bc-centroid (partial)` then one `metric: value` line each. */
+export function metricsBlock(r: Result): string {
+  const lines = [
+    `  ${r.spec.model}${r.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}`,
+  ];
+  for (const [k, v] of Object.entries(r.spec.metrics ?? {}))
+    lines.push(`    ${k}: ${Number.isNaN(v) ? '.nan' : v}`);
+  return lines.join('\n');
+}

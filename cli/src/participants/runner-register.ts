@@ -1,0 +1,59 @@
+/**
+ * `gitperf runner register`: a hospital declares a self-hosted runner (its labels, the datasets it serves)
+ * in `registry/runners/<owner>/<name>.yaml`, so the execution workflow sends jobs for those datasets to it.
+ * Self-service.
+ */
+import { fail } from '../diagnostics/diagnostic.js';
+import type { Runner } from '../registry/types.generated.js';
+import { me, type Participant } from './context.js';
+import { checkSchema } from './mlcube-submit.js';
+import { registrySnapshot } from './snapshot.js';
+import { entityFile, type SubmitOutcome, submit } from './submit.js';
+
+export interface RunnerRegisterInput {
+  name: string;
+  /** Datasets it serves: `owner/name` or a bare name of your own. */
+  datasets: string[];
+  /** Default: self-hosted, gitperf and your login. */
+  labels?: string[];
+  publicKey?: string;
+  description?: string;
+}
+
+export interface RunnerRegisterOutcome extends SubmitOutcome {
+  path: string;
+  entity: Runner;
+}
+
+export async function registerRunner(
+  p: Participant,
+  input: RunnerRegisterInput,
+): Promise<RunnerRegisterOutcome> {
+  const owner = me(p);
+  const datasets = input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
+  if (datasets.length === 0)
+    fail('runner.no-dataset', 'name at least one --dataset the runner serves', {}, 2);
+  const snap = await registrySnapshot(p.sub, p.home);
+  for (const d of datasets)
+    if (!snap.registry.index.get('Dataset', d))
+      fail(
+        'runner.dataset-unregistered',
+        `${d} is not a registered dataset; register it first (\`gitperf dataset register\`)`,
+        {},
+        2,
+      );
+  const entity: Runner = {
+    apiVersion: 'gitperf/v1',
+    kind: 'Runner',
+    metadata: { name: input.name, owner, ...(input.description ? { description: input.description } : {}) },
+    spec: {
+      labels: input.labels ?? ['self-hosted', 'gitperf', owner],
+      datasets,
+      ...(input.publicKey ? { publicKey: input.publicKey } : {}),
+    },
+  };
+  checkSchema('Runner', entity);
+  const path = `registry/runners/${owner}/${input.name}.yaml`;
+  const out = await submit(p, [entityFile(path, entity)]);
+  return { ...out, path, entity };
+}

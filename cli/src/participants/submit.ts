@@ -1,0 +1,59 @@
+/**
+ * The last step every participant command shares: open the submission for entity files and say, in one
+ * sentence, what happens next. The policy's forecast refuses early (nothing is opened) when the
+ * submission would break the registry rules.
+ */
+import type { SubmissionFile } from '../forge/forge.js';
+import { nextStep, type OpenedSubmission, openEntitySubmission } from '../submission/index.js';
+import { toYaml } from '../workflows/atomic.js';
+import { me, type Participant } from './context.js';
+
+export interface SubmitOutcome {
+  number: number;
+  url: string;
+  title: string;
+  /** Repository paths the submission adds, changes or deletes. */
+  files: string[];
+  /** The policy's decision right after opening: pass (mergeable), pending (approvals) or fail. */
+  status: 'pass' | 'pending' | 'fail';
+  /** Logins whose approval it waits for. */
+  waitingFor: string[];
+  /** One sentence: what happens next. */
+  next: string;
+}
+
+/** Registry files as they are written: YAML, lines never folded. */
+export function entityFile(path: string, entity: unknown): SubmissionFile {
+  return { path, content: toYaml(entity) };
+}
+
+export async function submit(
+  p: Participant,
+  files: SubmissionFile[],
+  opts: { title?: string; note?: string } = {},
+): Promise<SubmitOutcome> {
+  const opened: OpenedSubmission = await openEntitySubmission(p.sub, {
+    files,
+    title: opts.title,
+    note: opts.note,
+  });
+  return outcomeOf(opened, me(p));
+}
+
+export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
+  const d = o.decision;
+  return {
+    number: o.submission.number,
+    url: o.submission.url,
+    title: o.submission.title,
+    files: d.changes.map((c) => c.path),
+    status: d.status,
+    waitingFor: [...new Set(d.required.flatMap((r) => r.who))],
+    next: nextStep(o, login),
+  };
+}
+
+/** Two lines for people: the submission and what happens next. */
+export function describeOutcome(o: SubmitOutcome): string {
+  return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}`;
+}
