@@ -29,6 +29,11 @@ export interface CommandOptions {
   bwrap?: string | null;
   /** Singularity: a docker-archive tarball to build the SIF from (an imageTarball resource). */
   imageArchive?: string;
+  /**
+   * Rootless podman: `--userns=keep-id`, so the caller's uid is the same inside and outside and outputs are
+   * owned by the calling user (without it, `-u uid:gid` maps to a subordinate uid on the host).
+   */
+  rootless?: boolean;
 }
 
 export interface BuiltCommand {
@@ -121,6 +126,7 @@ function dockerCommand(
   // runner therefore removes its container itself after the run.
   const removeAfter = exe === 'docker';
   if (!removeAfter) argv.push('--rm');
+  if (exe === 'podman' && o.rootless) argv.push('--userns=keep-id');
   argv.push('-u', o.user);
   for (const mt of plan.mounts) argv.push('--volume', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
   if (o.tmpDir) argv.push('--volume', `${o.tmpDir}:/tmp:rw`);
