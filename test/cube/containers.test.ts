@@ -131,6 +131,18 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     expect(r.value.succeeded).toBe(false);
     expect(r.value.timedOut).toBe(false);
     expect(await readFile(r.value.logPath, 'utf8')).toContain('about to fail');
+    expect(r.value.warnings.map((w) => w.code)).toEqual([]);
+    // podman's own failure (here an invalid image reference) is told apart from the cube's exit code.
+    const eng = await runTask({
+      cubeDir: cube,
+      task: 'fail',
+      runner: 'podman',
+      image: 'INVALID/Ref:1',
+      home,
+    });
+    if (!eng.ok) throw new Error(JSON.stringify(eng.diagnostics));
+    expect(eng.value.exitCode).toBe(125);
+    expect(eng.value.warnings.map((w) => w.code)).toEqual(['runner.engine-error']);
   });
 
   it('times out: the container is killed and removed, and the timeout is reported', async () => {

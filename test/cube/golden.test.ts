@@ -173,6 +173,25 @@ describe('worked example (mlcube.md §6)', () => {
     if (!d.ok) throw new Error('docker');
     expect(d.value.argv).toEqual(want.filter((w) => w !== '--rm'));
     expect(d.value.removeAfter).toBe(true);
+    // Rootless podman keeps the caller's uid inside the container, so outputs stay owned by the caller.
+    const rootless = buildCommand(m, plan.value, {
+      runner: 'podman',
+      containerName: 'n',
+      user: '1000:1000',
+      loglevel: 'DEBUG',
+      rootless: true,
+    });
+    if (!rootless.ok) throw new Error('rootless');
+    expect(rootless.value.argv.slice(0, 8)).toEqual([
+      'podman',
+      'run',
+      '--name',
+      'n',
+      '--rm',
+      '--userns=keep-id',
+      '-u',
+      '1000:1000',
+    ]);
     expect(d.value.cleanup).toEqual([['docker', 'rm', '-f', 'medperf-infer-0123456789abcdef']]);
   });
 

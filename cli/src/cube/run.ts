@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
 import { gitperfHome } from './home.js';
@@ -140,6 +140,7 @@ export async function planRun(
         : undefined,
     gpus: opts.gpus,
     bwrap,
+    rootless: (process.getuid?.() ?? 0) !== 0,
   });
   if (!built.ok) return failed([...warnings, ...built.diagnostics]);
   return ok(
@@ -241,6 +242,16 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
   if (cmd.removeAfter || r.timedOut) await cleanup();
   await rm(`${logPath}.cleanup`, { force: true });
   if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+  const warnings = [...plan.warnings];
+  // docker/podman use 125 for their own failures (daemon unreachable, bad image, bad mount), not the cube's.
+  if ((opts.runner === 'docker' || opts.runner === 'podman') && r.exitCode === 125 && !r.timedOut) {
+    warnings.push(
+      warning(
+        'runner.engine-error',
+        `${exe} itself failed (exit code 125) before or while starting the cube; see ${logPath}`,
+      ),
+    );
+  }
   if (r.spawnError) {
     return failed([
       ...plan.warnings,
@@ -261,8 +272,8 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
       durationMs: r.durationMs,
-      warnings: plan.warnings,
+      warnings,
     },
-    plan.warnings,
+    warnings,
   );
 }
