@@ -88,7 +88,7 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
       out.push(
         error(
           'ref.unresolved',
-          `${what} "${ref}" does not exist: no ${ARTICLE[kind]} ${ref} in the registry`,
+          `${what} "${ref}" does not exist: the registry has no ${kind} ${ref}`,
           at(path),
         ),
       );

@@ -122,6 +122,9 @@ export function validateSchema(
       case 'pattern':
         message = `${where} is not valid (found ${describe(e.data)}): expected ${lowerFirst(e.parentSchema?.description ?? `a value matching ${e.params.pattern}`)}`;
         break;
+      case 'uniqueItems':
+        message = `${where} lists the same value twice (items ${e.params.j} and ${e.params.i}); remove the repeat`;
+        break;
       default:
         message = `${where} ${e.message ?? 'is not valid'}`;
     }
@@ -136,5 +139,5 @@ export function validateSchema(
 
 function lowerFirst(s: string): string {
   const t = s.replace(/\.$/, '');
-  return /^[A-Z][a-z]/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+  return /^[A-Z]([a-z]| )/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
 }

@@ -101,7 +101,9 @@ export function parseYamlFile(bytes: Uint8Array, file: string, keepDocument = tr
     );
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    diagnostics.push(error('yaml.too-deep', 'nesting is too deep', { file, line: 1, column: 1 }));
+    // Our own depth limit has already reported where; a real stack overflow has no better place.
+    if (!diagnostics.length)
+      diagnostics.push(error('yaml.too-deep', 'nesting is too deep', { file, line: 1, column: 1 }));
   }
   if (diagnostics.length) return { diagnostics, text, positions };
   return { data: data as Record<string, unknown>, diagnostics, text, positions };
@@ -118,7 +120,8 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
     return null;
   }
   if (n.anchor) report('yaml.anchor', `anchor &${n.anchor} is not allowed in registry files; remove it`, n);
-  if (n.tag) report('yaml.tag', `explicit tag ${n.tag} is not allowed in registry files; remove it`, n);
+  if (n.tag)
+    report('yaml.tag', `explicit tag ${shortTag(n.tag)} is not allowed in registry files; remove it`, n);
   if (depth > MAX_DEPTH) {
     report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, n);
     throw new RangeError('too deep');
@@ -145,7 +148,11 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
       if (key.anchor)
         report('yaml.anchor', `anchor &${key.anchor} is not allowed in registry files; remove it`, key);
       if (key.tag)
-        report('yaml.tag', `explicit tag ${key.tag} is not allowed in registry files; remove it`, key);
+        report(
+          'yaml.tag',
+          `explicit tag ${shortTag(key.tag)} is not allowed in registry files; remove it`,
+          key,
+        );
       const k = String(key.value);
       if (k === '<<') {
         report(
@@ -165,6 +172,10 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
   }
   report('yaml.syntax', 'unsupported YAML node', n);
   return null;
+}
+
+function shortTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, '!!');
 }
 
 /** Offset of the first byte that breaks UTF-8 (the decoder only says that one does). */
