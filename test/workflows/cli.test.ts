@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { folderHash } from '../../cli/src/workflows/folder-hash.js';
-import { cliBin, runCli } from '../helpers/cli.js';
+import { cliBin, repoRoot, runCli } from '../helpers/cli.js';
 import { cubeFolder, makeTestRegistry, site, type TestRegistry } from './fixtures.js';
 
 const exists = async (p: string) => Boolean(await stat(p).catch(() => undefined));
@@ -36,20 +36,22 @@ describe('gitperf dataset hash', () => {
 
 describe('gitperf dataset prepare / benchmark run / test run', () => {
   it('prepares site C, then runs the benchmark: the stump stops the run unless --ignore-model-errors', async () => {
-    const c = site('c');
+    // Relative paths are relative to the current folder (here the repository), not to the cube's workspace.
     const prep = await runCli(
-      ['dataset', 'prepare', '--preparator', 'ana/bc-prep', '--data', c.data, '--labels', c.labels].concat([
-        '--name',
-        'wdbc-c',
-        '--owner',
-        'hospital-c',
-        '--registry',
-        reg.root,
-        '--runner',
-        'local',
-        '--json',
-      ]),
-      { env },
+      ['dataset', 'prepare', '--preparator', 'ana/bc-prep']
+        .concat(['--data', 'examples/data/sites/c/data', '--labels', 'examples/data/sites/c/labels'])
+        .concat([
+          '--name',
+          'wdbc-c',
+          '--owner',
+          'hospital-c',
+          '--registry',
+          reg.root,
+          '--runner',
+          'local',
+          '--json',
+        ]),
+      { env, cwd: repoRoot },
     );
     expect(prep.exitCode, prep.stderr).toBe(0);
     const prepared = JSON.parse(prep.stdout);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import type { CompatibilityTest, CubeUsage } from '../registry/types.generated.js';
@@ -97,7 +97,8 @@ export async function runCompatibilityTest(
     raw = { data: paths.dataPath, labels: paths.labelsPath };
     dataIdentity = { demo: input.data.sha256 };
   } else if (input.data.kind === 'raw') {
-    raw = { data: input.data.data, labels: input.data.labels };
+    // Relative to the caller's folder, not to the cube workspace.
+    raw = { data: resolve(input.data.data), labels: resolve(input.data.labels) };
     for (const p of [raw.data, raw.labels])
       if (!(await stat(p).catch(() => undefined))?.isDirectory())
         fail('test.input-missing', `${p} does not exist or is not a folder`);

@@ -40,7 +40,11 @@ export interface InferEvaluateOutcome {
 }
 
 function taskFailure(cube: ReadyCube, task: string, r: TaskOutcome, code: string): Diagnostic {
-  const why = r.timedOut ? 'timed out' : `exited with code ${r.exitCode}`;
+  const why = r.timedOut
+    ? 'timed out'
+    : r.exitCode === null
+      ? 'could not start'
+      : `exited with code ${r.exitCode}`;
   const detail = r.diagnostics.find((d) => d.severity === 'error')?.message;
   return error(
     code,

@@ -8,7 +8,7 @@
  * which the next run removes, and never a half-written dataset that looks ready.
  */
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { CubeUsage, Dataset } from '../registry/types.generated.js';
@@ -79,9 +79,11 @@ async function isDir(p: string): Promise<boolean> {
 }
 
 export async function prepareDataset(
-  input: PrepareDatasetInput,
+  given: PrepareDatasetInput,
   ctx: PrepareContext,
 ): Promise<PreparedDataset> {
+  // Relative paths are the caller's (the current folder), never the cube workspace's (MLCube's default).
+  const input = { ...given, data: resolve(given.data), labels: resolve(given.labels) };
   const lay = ctx.layout ?? defaultLayout();
   const progress = ctx.progress ?? silentProgress;
   if (!NAME_RE.test(input.name))
@@ -259,7 +261,11 @@ async function step(
   });
   progress.done(label, r.ok, r.ok ? `${r.seconds.toFixed(1)} s` : undefined);
   if (!r.ok) {
-    const why = r.timedOut ? `timed out after ${timeoutSeconds} s` : `exited with code ${r.exitCode}`;
+    const why = r.timedOut
+      ? `timed out after ${timeoutSeconds} s`
+      : r.exitCode === null
+        ? 'could not start'
+        : `exited with code ${r.exitCode}`;
     const detail = r.diagnostics.find((d) => d.severity === 'error')?.message;
     fail(
       code,
