@@ -49,6 +49,8 @@ export interface ExecResult {
 export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
   await mkdir(path.dirname(spec.logPath), { recursive: true });
   const log = createWriteStream(spec.logPath, { flags: 'w' });
+  // A log that cannot be written (disk full) must not crash gitperf mid-run; the run result still comes back.
+  log.on('error', () => undefined);
   for (const h of spec.header ?? []) log.write(`# ${h}\n`);
   const started = Date.now();
   const startedAt = new Date(started).toISOString();

@@ -4,7 +4,7 @@
  * (exit code, timedOut, log path, durations); only problems before the start are diagnostics.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
@@ -56,6 +56,8 @@ export interface RunPlan {
   mounts: MountPlan;
   command: BuiltCommand;
   containerName?: string;
+  /** Host folder mounted at /tmp in docker/podman containers (created for the run, removed after). */
+  tmpDir?: string;
   /** Every warning (sandbox missing, read-only output, unpinned image...). */
   warnings: Diagnostic[];
 }
@@ -126,6 +128,8 @@ export async function planRun(
   if (opts.runner === 'local' && (opts.sandbox ?? 'auto') === 'auto') bwrap = (await which('bwrap')) ?? null;
   if (opts.runner === 'local' && !bwrap) warnings.push(localSandboxWarning());
   const home = opts.home ?? gitperfHome();
+  const tmpDir =
+    opts.runner === 'docker' || opts.runner === 'podman' ? path.join(home, 'tmp', containerName) : undefined;
   const built = buildCommand(m, mounts.value, {
     runner: opts.runner,
     image: opts.image ?? record?.image,
@@ -134,10 +138,7 @@ export async function planRun(
     user: opts.user ?? uidGid(),
     loglevel: opts.loglevel ?? 'info',
     env: opts.env,
-    tmpDir:
-      opts.runner === 'docker' || opts.runner === 'podman'
-        ? path.join(home, 'tmp', containerName)
-        : undefined,
+    tmpDir,
     gpus: opts.gpus,
     bwrap,
     rootless: (process.getuid?.() ?? 0) !== 0,
@@ -152,6 +153,7 @@ export async function planRun(
       mounts: mounts.value,
       command: built.value,
       containerName: CONTAINER_RUNNERS.has(opts.runner) ? containerName : undefined,
+      tmpDir,
       warnings,
     },
     warnings,
@@ -174,9 +176,6 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       ),
     ]);
   }
-  // Outputs are created only once the run can start: a refused run leaves nothing behind.
-  const made = await createOutputs(plan.mounts, plan.manifest.file);
-  if (made) return failed([...plan.warnings, made]);
   const home = opts.home ?? gitperfHome();
   const engineEnv = opts.engineEnv ?? process.env;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -188,8 +187,19 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
         `${stamp}-${slug(plan.manifest.name ?? path.basename(plan.cubeDir))}-${slug(opts.task)}-${randomBytes(4).toString('hex')}.log`,
       ),
   );
-  const tmpIdx = cmd.argv.findIndex((a, i) => cmd.argv[i - 1] === '--volume' && a.endsWith(':/tmp:rw'));
-  const tmpDir = tmpIdx >= 0 ? cmd.argv[tmpIdx].slice(0, -':/tmp:rw'.length) : undefined;
+  try {
+    await mkdir(path.dirname(logPath), { recursive: true });
+    await (await open(logPath, 'w')).close();
+  } catch (e) {
+    return failed([
+      ...plan.warnings,
+      error('runner.log-unwritable', `cannot write the log file ${logPath}: ${(e as Error).message}`),
+    ]);
+  }
+  // Outputs are created only once the run can start: a refused run leaves nothing behind.
+  const made = await createOutputs(plan.mounts, plan.manifest.file);
+  if (made) return failed([...plan.warnings, made]);
+  const tmpDir = plan.tmpDir;
   if (tmpDir) await mkdir(tmpDir, { recursive: true, mode: 0o700 });
 
   for (const p of cmd.prepare ?? []) {
