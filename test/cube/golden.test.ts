@@ -195,6 +195,46 @@ describe('worked example (mlcube.md §6)', () => {
     expect(d.value.cleanup).toEqual([['docker', 'rm', '-f', 'medperf-infer-0123456789abcdef']]);
   });
 
+  it('entrypoint, env_args and cpu_args follow MLCube / MedPerf era B', async () => {
+    const { parseManifest } = await import('../../cli/src/cube/index.js');
+    const text = `docker:
+  image: x/y:1
+  env_args: {A: "1"}
+  cpu_args: "-u 0:0 --privileged --shm-size=2g"
+tasks:
+  multi: {entrypoint: "python /x.py", parameters: {inputs: {d: data/}}}
+  one: {entrypoint: /bin/bash, parameters: {inputs: {d: data/}}}
+`;
+    const m = parseManifest(text, path.join(v.P, 'other.yaml'));
+    if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+    await mkdir(path.join(v.P, 'workspace', 'data'), { recursive: true });
+    const o = { runner: 'podman' as const, containerName: 'n', user: '1:1', loglevel: 'info' };
+    const multi = await planMounts(m.value, 'multi');
+    if (!multi.ok) throw new Error('multi');
+    const a = buildCommand(m.value, multi.value, o);
+    if (!a.ok) throw new Error('a');
+    // Only --shm-size survives from cpu_args (never --privileged or another user); env_args become --env.
+    expect(a.value.argv.slice(a.value.argv.indexOf('--network'))).toEqual([
+      '--network',
+      'none',
+      '--env',
+      'MEDPERF_LOGLEVEL=info',
+      '--env',
+      'A=1',
+      '--shm-size=2g',
+      '--entrypoint=python',
+      'x/y:1',
+      '/x.py',
+      '--d=/mlcube_io0',
+    ]);
+    expect(a.value.argv).not.toContain('--privileged');
+    const one = await planMounts(m.value, 'one');
+    if (!one.ok) throw new Error('one');
+    const b = buildCommand(m.value, one.value, o);
+    if (!b.ok) throw new Error('b');
+    expect(b.value.argv.slice(-2)).toEqual(['--entrypoint=/bin/bash', 'x/y:1']);
+  });
+
   it('reuse: one folder passed as data_path and labels_path gets one mount', async () => {
     const m = await manifest(v.P);
     const both = `${v.RAW}/images`;
