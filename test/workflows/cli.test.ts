@@ -108,6 +108,23 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     expect(record.metrics.auc).toBeGreaterThan(0.9);
   });
 
+  it('tests cube folders on a demo tarball given by a path relative to the current folder', async () => {
+    const r = await runCli(
+      ['test', 'run', '--preparator', 'examples/cubes/prep', '--model', 'examples/cubes/stump']
+        .concat(['--metrics', 'examples/cubes/metrics', '--demo-url', 'examples/data/demo/demo.tar.gz'])
+        .concat(['--demo-hash', reg.demoSha256, '--runner', 'local', '--json']),
+      { env, cwd: repoRoot },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.report.cubes.map((c: { ref: string }) => c.ref)).toEqual([
+      'local/bc-prep',
+      'local/bc-stump',
+      'local/bc-metrics',
+    ]);
+    expect(out.report.dataset.source).toBe('demo');
+  });
+
   it('rejects contradictory data sources as a usage error', async () => {
     const r = await runCli(['test', 'run', '--benchmark', 'bc-diagnosis', '--data', 'x', '--dataset', 'y'], {
       env,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { fail } from '../../diagnostics/diagnostic.js';
@@ -77,9 +78,11 @@ carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for id
     let data: TestData;
     if (flags.dataset) data = { kind: 'prepared', dataset: flags.dataset };
     else if (flags.data && flags.labels) data = { kind: 'raw', data: flags.data, labels: flags.labels };
-    else if (flags['demo-url'])
-      data = { kind: 'demo', url: flags['demo-url'], sha256: flags['demo-hash'] as string };
-    else if (bench) data = { kind: 'demo', ...bench.demoDataset };
+    else if (flags['demo-url']) {
+      // A path on the command line is relative to the current folder (registry URLs are relative to the registry).
+      const url = /^[a-z]+:\/\//i.test(flags['demo-url']) ? flags['demo-url'] : resolve(flags['demo-url']);
+      data = { kind: 'demo', url, sha256: flags['demo-hash'] as string };
+    } else if (bench) data = { kind: 'demo', ...bench.demoDataset };
     else
       return fail(
         'test.flags',
