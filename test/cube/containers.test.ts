@@ -293,5 +293,31 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
         if (r.ok) expect(await containersNamed(r.value.containerName as string)).toEqual([]);
       }
     });
+
+    it('loads a registered image tarball with docker load and runs it by id', async () => {
+      const engineEnv = { ...process.env, DOCKER_HOST: svc.dockerHost };
+      const reg = path.join(T, 'docker-registry');
+      await mkdir(reg, { recursive: true });
+      const tarball = path.join(reg, 'image.tar');
+      await execa('podman', ['save', '-o', tarball, image.tag]);
+      await cp(path.join(fixture, 'mlcube.yaml'), path.join(reg, 'mlcube.yaml'));
+      const spec = {
+        manifest: { url: 'mlcube.yaml', sha256: await sha256File(path.join(reg, 'mlcube.yaml')) },
+        imageTarball: { url: 'image.tar', sha256: await sha256File(tarball) },
+      };
+      const m = await materialiseCube(spec, {
+        dest: path.join(T, 'dmat'),
+        baseDir: reg,
+        home,
+        runner: 'docker',
+        engineEnv,
+      });
+      if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+      expect(m.value.image).toMatch(/^[0-9a-f]{64}$/);
+      const r = await runTask({ cubeDir: m.value.dir, task: 'fail', runner: 'docker', home, engineEnv });
+      if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+      expect(r.value.argv).toContain(m.value.image);
+      expect(r.value.exitCode).toBe(3);
+    });
   });
 });
