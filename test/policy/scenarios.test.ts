@@ -384,7 +384,7 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
   [
     'unknown file under registry/',
     { author: 'lee', head: (f) => f.set('registry/notes.txt', 'x\n') },
-    { status: 'pending', approver: ['ada'] },
+    { status: 'fail', violation: 'layout.unknown-path' },
   ],
 
   // ── benchmarks ──────────────────────────────────────────────────────────────────────────────────────
@@ -640,13 +640,27 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
   ],
   [
     'model owner revokes own association',
-    { author: 'lee', head: (f) => f.delete(P.model(B, 'lee/bc-centroid')) },
+    {
+      author: 'kim',
+      base: (f) => f.set(P.model(B, 'kim/bc-stump'), modelAssoc(B, 'kim/bc-stump')),
+      head: (f) => f.delete(P.model(B, 'kim/bc-stump')),
+    },
     { status: 'pass' },
   ],
   [
-    'committee revokes an association',
-    { author: 'raj', head: (f) => f.delete(P.model(B, 'lee/bc-centroid')) },
+    'committee revokes a dataset association',
+    { author: 'raj', head: (f) => f.delete(P.dsAssoc(B, 'hospital-b/wdbc-b')) },
     { status: 'pass' },
+  ],
+  [
+    'data owner revokes own dataset association',
+    { author: 'hospital-b', head: (f) => f.delete(P.dsAssoc(B, 'hospital-b/wdbc-b')) },
+    { status: 'pass' },
+  ],
+  [
+    'revoking an association that already has results',
+    { author: 'lee', head: (f) => f.delete(P.model(B, 'lee/bc-centroid')) },
+    { status: 'fail', violation: 'ref.not-associated' },
   ],
   [
     'outsider revokes an association',

@@ -35,9 +35,10 @@ export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<Evalua
   const headSha = resolveCommit(input.repoDir, input.headRef);
   const mb = mergeBase(input.repoDir, baseSha, headSha);
   const base = new GitView(input.repoDir, baseSha);
-  const head = headSha === baseSha ? base : new GitView(input.repoDir, headSha);
-  const before = mb === baseSha ? base : new GitView(input.repoDir, mb);
   const changes = changedPaths(input.repoDir, mb, headSha);
+  const before = mb === baseSha ? base : new GitView(input.repoDir, mb);
+  // The head's listing is the merge base's plus the diff (no second ls-tree of a large tree).
+  const head = headSha === baseSha ? base : new GitView(input.repoDir, headSha, { view: before, changes });
   const decision = decide({
     base,
     head,

@@ -20,6 +20,9 @@ export type ChangeAction = 'added' | 'modified' | 'deleted';
 export interface PathChange {
   path: string;
   action: ChangeAction;
+  /** Mode and object id on the `to` side (zeros when deleted). */
+  newMode?: string;
+  newOid?: string;
 }
 
 function git(repoDir: string, args: string[], input?: string | Buffer): Buffer {
@@ -117,21 +120,24 @@ export function readBlobs(repoDir: string, oids: readonly string[]): Map<string,
 export function changedPaths(repoDir: string, from: string, to: string): PathChange[] {
   const out = git(repoDir, [
     'diff',
-    '--name-status',
+    '--raw',
     '-z',
     '--no-renames',
+    '--no-abbrev',
     '--no-ext-diff',
     from,
     to,
   ]).toString('utf8');
   const parts = out.split('\0');
   const changes: PathChange[] = [];
+  // Records: ":<old mode> <new mode> <old oid> <new oid> <status>" NUL "<path>" NUL
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i];
+    const meta = parts[i].replace(/^:/, '').split(' ');
     const path = parts[i + 1];
-    if (!status || !path) continue;
+    if (meta.length < 5 || !path) continue;
+    const status = meta[4];
     const action: ChangeAction = status[0] === 'A' ? 'added' : status[0] === 'D' ? 'deleted' : 'modified';
-    changes.push({ path, action });
+    changes.push({ path, action, newMode: meta[1], newOid: meta[3] });
   }
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -7,7 +7,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
-import { listTree, readBlobs, type TreeEntry } from './git-tree.js';
+import { listTree, type PathChange, readBlobs, type TreeEntry } from './git-tree.js';
 
 export interface PolicyEntity {
   path: string;
@@ -120,11 +120,25 @@ export class GitView implements RegistryView {
   private readonly sorted: string[];
   private readonly cache = new Map<string, PolicyEntity>();
   private readonly bytes = new Map<string, Buffer>();
+  /**
+   * `from`: build this commit's listing from another view's plus the raw diff between them, instead
+   * of listing the tree again (the pull request's head from its base: one `ls-tree` instead of two).
+   */
   constructor(
     readonly repoDir: string,
     readonly commit: string,
+    from?: { view: GitView; changes: readonly PathChange[] },
   ) {
-    this.entries = listTree(repoDir, commit);
+    if (from) {
+      const byPath = new Map(from.view.entries.map((e) => [e.path, e]));
+      for (const c of from.changes) {
+        if (c.action === 'deleted') byPath.delete(c.path);
+        else if (c.newOid && c.newMode) byPath.set(c.path, { path: c.path, oid: c.newOid, mode: c.newMode });
+      }
+      this.entries = [...byPath.values()];
+    } else {
+      this.entries = listTree(repoDir, commit);
+    }
     // Only regular files are content; symlinks and submodules are listed for the validator to refuse.
     for (const e of this.entries) if (e.mode.startsWith('100')) this.oids.set(e.path, e.oid);
     this.sorted = [...this.oids.keys()].sort();

@@ -2,8 +2,8 @@
  * `.github/CODEOWNERS` generated from the registry's users and benchmarks only, so that adding a user
  * (an admin pull request) is the last time CODEOWNERS changes for them: their first MLCube, dataset,
  * runner or result is already owned by them. GitHub applies the LAST matching line, so the order is:
- * admins for everything, then each benchmark folder to its committee, then each benchmark.yaml to the
- * admins, then each user's folders (which must win over the benchmark folder for their results).
+ * admins for everything, then each benchmark folder to its committee, then every benchmark.yaml to the
+ * admins (one line), then each user's folders (which must win over the benchmark folder for their results).
  *
  * Size: four anchored lines per user is exact but costs ~180 bytes a user (9 MB for 50,000 users, far
  * over GitHub's 3 MB limit, above which the whole file is ignored). When the exact form would pass
@@ -84,7 +84,8 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
         .join(' ');
       line(`/registry/benchmarks/${b.name}/`, committee || adminOwners);
     }
-    for (const b of benchmarks) line(`/registry/benchmarks/${b.name}/benchmark.yaml`, adminOwners);
+    // One line for every benchmark.yaml: it comes after the folder lines, so it wins for that file.
+    line('/registry/benchmarks/*/benchmark.yaml', adminOwners);
     out.push('');
   }
 
