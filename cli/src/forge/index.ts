@@ -17,7 +17,10 @@ export interface ForgeSession {
   user: string;
 }
 
-export async function createForge(profile: Profile, env: NodeJS.ProcessEnv = process.env): Promise<ForgeSession> {
+export async function createForge(
+  profile: Profile,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ForgeSession> {
   if (profile.forge === 'local') {
     const forge = await LocalForge.open({ registry: profile.registry, user: profile.user });
     return { forge, user: profile.user };

@@ -9,13 +9,14 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { gitperfHome } from '../cube/home.js';
 import { fail } from '../diagnostics/diagnostic.js';
+import { isRemoteUrl } from '../forge/local/git.js';
 
 // One definition of the state folder for the whole CLI (cubes, datasets and profiles share it).
 export { gitperfHome };
 
 export interface LocalProfile {
   forge: 'local';
-  /** Path of the registry repository the local forge serves (usually a bare repository). */
+  /** Path of the registry repository the local forge serves (usually a bare repository), or its git URL. */
   registry: string;
   /** The login this profile acts as. */
   user: string;
@@ -146,8 +147,8 @@ export async function createProfile(
   if (config.profiles[name] && !opts.replace)
     fail('profile.exists', `profile "${name}" already exists; pass --force to replace it`);
   const stored: Profile =
-    profile.forge === 'local'
-      ? { ...profile, registry: isAbsolute(profile.registry) ? profile.registry : resolve(profile.registry) }
+    profile.forge === 'local' && !isAbsolute(profile.registry) && !isRemoteUrl(profile.registry)
+      ? { ...profile, registry: resolve(profile.registry) }
       : profile;
   config.profiles[name] = stored;
   if (opts.use || !config.current || !config.profiles[config.current]) config.current = name;

@@ -36,6 +36,7 @@ export function localContext(forge: LocalForge, user: string): SubmissionContext
       return { repoDir, baseRef: `refs/heads/${sub.base}`, headRef: `refs/gitperf/pulls/${sub.number}/head` };
     },
     async baseState(base) {
+      await forge.git.sync(); // a URL registry's cache fetches first
       const ref = base ? `refs/heads/${base}` : await forge.git.headRef();
       const sha = resolveCommit(repoDir, ref);
       return { view: new GitView(repoDir, sha), sha, repoDir, ref };

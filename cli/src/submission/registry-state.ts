@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail } from '../diagnostics/diagnostic.js';
-import { Git } from '../forge/local/git.js';
+import { LocalForge } from '../forge/local/local-forge.js';
 import { GitFileSource } from '../policy/git-file-source.js';
 import { GitView, resolveCommit } from '../policy/index.js';
 import { resolveProfile } from '../profile/profile.js';
@@ -39,7 +39,7 @@ export async function registrySource(opts: {
       fail('registry.dir-missing', `${opts.dir} is not a folder; pass the registry folder with --dir`, {}, 2);
     return { source: new FsFileSource(opts.dir), where: opts.dir };
   }
-  let local: { registry: string } | undefined;
+  let local: { registry: string; user: string } | undefined;
   try {
     const p = await resolveProfile(opts.profile);
     if (p.profile.forge === 'local') local = p.profile;
@@ -48,7 +48,8 @@ export async function registrySource(opts: {
     if (opts.profile || !isDir('registry')) throw e;
   }
   if (local) {
-    const git = await Git.open(local.registry);
+    // Through the forge, so a URL registry is fetched into its cache first.
+    const { git } = await LocalForge.open({ registry: local.registry, user: local.user });
     const ref = await git.headRef();
     const sha = resolveCommit(git.gitDir, ref);
     return {

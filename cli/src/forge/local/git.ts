@@ -35,8 +35,57 @@ export interface TreeChange {
   content: string | null;
 }
 
+/** A URL (`ssh://`, `file://`, `https://`) or scp-like `user@host:path`, as opposed to a path on disk. */
+export function isRemoteUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[\w.-]+@[\w.-]+:/.test(s);
+}
+
 export class Git {
-  constructor(readonly gitDir: string) {}
+  /**
+   * `remote`: the shared registry's URL when this repository is a private cache of it. Reads then
+   * follow a `sync` (fetch), and ref updates are pushed to the remote with leases (compare-and-swap).
+   */
+  constructor(
+    readonly gitDir: string,
+    readonly remote?: string,
+  ) {}
+
+  /**
+   * A cache of the registry at `url` in `cacheDir` (created when missing): objects are made there and
+   * refs are published to `url` with `git push --atomic --force-with-lease`, so clones on different
+   * machines share one registry over ssh or any git transport.
+   */
+  static async openRemote(url: string, cacheDir: string): Promise<Git> {
+    const probe = await execa('git', ['ls-remote', '--symref', url, 'HEAD'], {
+      reject: false,
+      env: { GIT_TERMINAL_PROMPT: '0' },
+    });
+    if (probe.exitCode !== 0)
+      fail(
+        'forge.registry-missing',
+        `cannot reach the registry at ${url}: ${String(probe.stderr).trim().split('\n')[0]}; check the profile's \`registry\``,
+      );
+    const head = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(String(probe.stdout))?.[1] ?? 'refs/heads/main';
+    await execa('git', ['init', '--quiet', '--bare', cacheDir]);
+    const git = new Git(cacheDir, url);
+    await git.run(['symbolic-ref', 'HEAD', head]);
+    await git.sync();
+    return git;
+  }
+
+  /** Brings the cache up to date with the remote (a no-op for a repository used directly). */
+  async sync(): Promise<void> {
+    if (!this.remote) return;
+    const args = ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', this.remote];
+    args.push('+refs/heads/*:refs/heads/*', '+refs/gitperf/*:refs/gitperf/*');
+    // Two commands of one user can fetch into the same cache at once; one of them may find a ref locked.
+    for (let i = 1; ; i++) {
+      const r = await this.run(args, { okCodes: [0, 1, 128] });
+      if (r.exitCode === 0) return;
+      if (i >= 5) throw new Error(`git fetch ${this.remote} failed: ${r.stderr.trim()}`);
+      await new Promise((res) => setTimeout(res, 20 * i));
+    }
+  }
 
   /** Resolves a repository path (bare or working tree) to its absolute git dir; fails clearly if not one. */
   static async open(path: string): Promise<Git> {
@@ -191,6 +240,7 @@ export class Git {
    * ref to create exists, or another writer holds its lock); the caller re-reads and retries.
    */
   async updateRefs(updates: RefUpdate[]): Promise<void> {
+    if (this.remote) return this.pushRefs(this.remote, updates);
     const lines = ['start'];
     for (const u of updates) {
       if (u.op === 'create') lines.push(`create ${u.ref} ${u.sha}`);
@@ -211,5 +261,34 @@ export class Git {
     )
       throw new LostRace(msg);
     throw new Error(`git update-ref failed: ${msg}`);
+  }
+
+  /**
+   * The remote form of `updateRefs`: one atomic push where every ref carries a lease (its expected old
+   * value, or "absent" for `create`); `verify` re-pushes the expected value under its lease, which
+   * changes nothing but fails the whole push if the ref moved. Local refs follow on success.
+   */
+  private async pushRefs(url: string, updates: RefUpdate[]): Promise<void> {
+    const args = ['push', '--atomic', '--porcelain', '--no-verify', url];
+    const specs: string[] = [];
+    for (const u of updates) {
+      const expect = u.op === 'create' ? '' : u.old;
+      args.push(`--force-with-lease=${u.ref}:${expect}`);
+      // No `+` on the refspec: a `+` would force the update past its lease.
+      specs.push(`${u.op === 'verify' ? u.old : u.sha}:${u.ref}`);
+    }
+    const r = await this.run([...args, ...specs], { okCodes: [0, 1, 128] });
+    if (r.exitCode !== 0) {
+      const out = `${r.stdout}\n${r.stderr}`;
+      if (
+        /stale info|fetch first|non-fast-forward|already exists|atomic push failed|cannot lock ref/i.test(out)
+      )
+        throw new LostRace(out.trim());
+      throw new Error(`git push ${url} failed: ${out.trim()}`);
+    }
+    const lines = updates
+      .filter((u) => u.op !== 'verify')
+      .map((u) => `update ${(u as { ref: string }).ref} ${(u as { sha: string }).sha}`);
+    if (lines.length > 0) await this.run(['update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
   }
 }

@@ -9,7 +9,10 @@
  * writer won the race, so two people submitting at once both get distinct numbers and lose nothing,
  * and a merge refuses when the head moved after the caller looked at it.
  */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gitperfHome } from '../../cube/home.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import type {
   CommitStatus,
@@ -23,12 +26,17 @@ import type {
   SubmissionFile,
   SubmissionState,
 } from '../forge.js';
-import { Git, type Identity, LostRace, type RefUpdate } from './git.js';
+import { Git, type Identity, isRemoteUrl, LostRace, type RefUpdate } from './git.js';
 import { META_FILE, type PullMeta, parseMeta, parsePullRef, pullRef, serializeMeta } from './meta.js';
 
 export interface LocalForgeOptions {
-  /** Path of the registry repository (bare or not). */
+  /**
+   * The registry repository: a path (used directly), or a git URL (`ssh://…`, `file://…`, `user@host:path`)
+   * served through a private cache (`cacheDir`) that fetches before reading and pushes with leases.
+   */
   registry: string;
+  /** For a URL registry: the cache repository; default `$GITPERF_HOME/forges/<hash of the URL>.git`. */
+  cacheDir?: string;
   /** The login this forge acts as (the profile's user): merges and closes are recorded under it. */
   user: string;
   /** Attempts before giving up on a contended ref (each attempt re-reads the refs). */
@@ -95,12 +103,22 @@ export class LocalForge implements Forge {
   }
 
   static async open(opts: LocalForgeOptions): Promise<LocalForge> {
-    const git = await Git.open(opts.registry);
+    const git = isRemoteUrl(opts.registry)
+      ? await Git.openRemote(
+          opts.registry,
+          opts.cacheDir ??
+            join(
+              gitperfHome(),
+              'forges',
+              `${createHash('sha256').update(opts.registry).digest('hex').slice(0, 16)}.git`,
+            ),
+        )
+      : await Git.open(opts.registry);
     return new LocalForge(git, opts.registry, opts.user, opts.beforeRefUpdate, opts.maxAttempts ?? 100);
   }
 
   private url(n: number): string {
-    return `${pathToFileURL(this.git.gitDir).href}#pulls/${n}`;
+    return `${this.git.remote ?? pathToFileURL(this.git.gitDir).href}#pulls/${n}`;
   }
 
   /** Runs one read-compute-CAS attempt until it wins; LostRace means someone else wrote first. */
@@ -110,6 +128,7 @@ export class LocalForge implements Forge {
   ): Promise<T> {
     for (let i = 1; ; i++) {
       try {
+        await this.git.sync();
         return await attempt(async (updates) => {
           if (this.hook) await this.hook(what);
           await this.git.updateRefs(updates);
@@ -268,17 +287,20 @@ export class LocalForge implements Forge {
   }
 
   async getSubmission(number: number): Promise<Submission> {
+    await this.git.sync();
     const { meta, headSha } = await this.readPull(number);
     return this.toSubmission(meta, headSha);
   }
 
   /** The raw metadata (reviews included) of one submission; local-only, for `submission show` and tests. */
   async getMeta(number: number): Promise<PullMeta> {
+    await this.git.sync();
     return (await this.readPull(number)).meta;
   }
 
   async listSubmissions(filter: { state?: SubmissionState | 'all' } = {}): Promise<Submission[]> {
     const want = filter.state ?? 'open';
+    await this.git.sync();
     const refs = await this.git.listRefs('refs/gitperf/pulls/');
     const heads = new Map<number, string>();
     const metas: Array<{ number: number; sha: string }> = [];
@@ -302,11 +324,13 @@ export class LocalForge implements Forge {
 
   /** The submission and its reviews from one read (local-only; saves a round trip for the policy). */
   async getSubmissionAndReviews(number: number): Promise<{ submission: Submission; reviews: Review[] }> {
+    await this.git.sync();
     const { meta, headSha } = await this.readPull(number);
     return { submission: this.toSubmission(meta, headSha), reviews: meta.reviews.map((r) => ({ ...r })) };
   }
 
   async listReviews(number: number): Promise<Review[]> {
+    await this.git.sync();
     return (await this.readPull(number)).meta.reviews.map((r) => ({ ...r }));
   }
 
@@ -378,6 +402,7 @@ export class LocalForge implements Forge {
 
   /** The latest status per context recorded for a commit (local-only). */
   async listStatuses(sha: string): Promise<CommitStatus[]> {
+    await this.git.sync();
     const c = await this.git.resolve(`refs/gitperf/statuses/${sha}`);
     return c ? this.readStatuses(c) : [];
   }
@@ -431,6 +456,7 @@ export class LocalForge implements Forge {
         ]);
       } catch (e) {
         // A head that moved in the meantime is final; a moved base or a new review is worth retrying.
+        if (e instanceof LostRace) await this.git.sync();
         if (
           e instanceof LostRace &&
           (await this.git.resolve(pullRef(number, 'head'))) !== input.expectedHeadSha
