@@ -48,7 +48,7 @@ export function staysInside(parts: string[], links: Map<string, string>): boolea
     }
     cur.push(c);
     const target = links.get(cur.join('/'));
-    if (target !== undefined && queue.length >= 0) {
+    if (target !== undefined) {
       if (++hops > 64 || target.startsWith('/')) return false;
       cur.pop();
       queue = [...target.split('/'), ...queue];
