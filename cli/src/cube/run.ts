@@ -167,7 +167,9 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
   const plan = planned.value;
   const cmd = plan.command;
   const exe = cmd.argv[0];
-  if (!(await which(exe))) {
+  // A relative command (`./run.sh`) is looked up from the folder it runs in.
+  const exePath = exe.includes('/') && !path.isAbsolute(exe) ? path.resolve(cmd.cwd ?? '.', exe) : exe;
+  if (!(await which(exePath))) {
     return failed([
       ...plan.warnings,
       error(
