@@ -33,6 +33,13 @@ const autoApproval =
         ...(allowlist ? { allowlist } : {}),
       };
     });
+const botResult = (runnerRef: string) => {
+  const r = result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg') as {
+    spec: { execution: Record<string, unknown> };
+  };
+  r.spec.execution.runnerRef = runnerRef;
+  return r;
+};
 const stumpAssoc: ScenarioSpec['head'] = (f) =>
   f.set(P.model(B, 'kim/bc-stump'), modelAssoc(B, 'kim/bc-stump'));
 
@@ -828,6 +835,22 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
           P.result(B, 'hospital-c/wdbc-c', 'ana/bc-logreg'),
           result(B, 'hospital-c/wdbc-c', 'ana/bc-logreg'),
         ),
+    },
+    { status: 'fail', violation: 'policy.bot-no-runner' },
+  ],
+  [
+    'bot result naming its runner',
+    {
+      author: 'gitperf-bot',
+      head: (f) => f.set(P.result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg'), botResult('hospital-a/runner-a')),
+    },
+    { status: 'pending', approver: ['hospital-a'], code: 'approval.data-owner' },
+  ],
+  [
+    'bot result naming a runner that does not serve the dataset',
+    {
+      author: 'gitperf-bot',
+      head: (f) => f.set(P.result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg'), botResult('hospital-b/runner-b')),
     },
     { status: 'fail', violation: 'policy.bot-no-runner' },
   ],

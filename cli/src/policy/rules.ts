@@ -686,12 +686,18 @@ class ChangeRule {
         );
         return;
       }
-      const runners = this.ctx.runnersServing(i.dataset ?? '');
+      // The bot acts for a runner: the one the result names (spec.execution.runnerRef), else any serving it.
+      const runnerRef = str(obj(obj(this.neu?.data.spec).execution).runnerRef);
+      const runners = this.ctx
+        .runnersServing(i.dataset ?? '')
+        .filter((p) => !runnerRef || p === `${RUNNERS_DIR}/${runnerRef}.yaml`);
       if (runners.length === 0) {
         this.violate(
           'policy.bot-no-runner',
-          `bot @${this.author} submitted ${this.describe()}, but no merged Runner lists dataset ${i.dataset} in ` +
-            `spec.datasets; @${dataOwner} must register a runner that serves it, or submit the result themselves`,
+          `bot @${this.author} submitted ${this.describe()}, but no merged Runner${runnerRef ? ` ${runnerRef}` : ''} ` +
+            `lists dataset ${i.dataset} in spec.datasets; @${dataOwner} must register a runner that serves it, ` +
+            'or submit the result themselves',
+          runnerRef ? 'spec.execution.runnerRef' : undefined,
         );
         return;
       }
