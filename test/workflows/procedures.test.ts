@@ -370,3 +370,38 @@ describe('tampered registered cubes', () => {
     }
   });
 });
+
+describe('a model that hangs', () => {
+  it('is stopped by the timeout; with --ignore-model-errors its result is partial and the next model still runs', async () => {
+    const hang = join(reg.root, 'hanging-model');
+    await cp(cubeFolder('centroid'), hang, { recursive: true });
+    await writeFile(join(hang, 'project', 'hang.py'), 'import time\ntime.sleep(60)\n');
+    const manifest = join(hang, 'mlcube.yaml');
+    await writeFile(
+      manifest,
+      (await readFile(manifest, 'utf8')).replace('project/mlcube.py', 'project/hang.py'),
+    );
+    const b = site('b');
+    await prepareDataset(
+      { preparator: 'ana/bc-prep', data: b.data, labels: b.labels, name: 'wdbc-h', owner: 'hospital-b' },
+      { exec, layout: lay },
+    );
+    const bench = await loadBenchmark('bc-diagnosis', reg.registryDir);
+    const run = await runBenchmark(
+      {
+        benchmark: bench,
+        dataset: 'wdbc-h',
+        models: [hang, 'lee/bc-centroid'],
+        ignoreModelErrors: true,
+        timeouts: { infer: 2 },
+      },
+      { exec, layout: lay },
+    );
+    expect(run.runs.map((r) => [r.model, r.status])).toEqual([
+      ['local/bc-centroid', 'partial'],
+      ['lee/bc-centroid', 'ok'],
+    ]);
+    expect(run.runs[0].diagnostics[0].message).toContain('timed out');
+    expect(run.runs[0].result?.spec.metrics?.coverage).toBe(0);
+  });
+});
