@@ -42,7 +42,11 @@ export function showText(e: EvaluatedSubmission, me: string): string {
     const current = r.commitSha === s.headSha ? '' : ' (on an older commit)';
     out.push(`  review: ${r.reviewer} ${r.state}${current}${r.body ? `: ${r.body}` : ''}`);
   }
-  if (e.decision) out.push(renderDecisionText(e.decision).replace(/^/gm, '  '));
+  if (e.decision) {
+    for (const c of e.decision.changes)
+      out.push(`  ${c.action.padEnd(8)} ${c.path}${c.fields.length ? ` (${c.fields.join(', ')})` : ''}`);
+    out.push(renderDecisionText(e.decision).replace(/^/gm, '  '));
+  }
   out.push(`  next: ${nextStep(e, me)}`);
   return out.join('\n');
 }

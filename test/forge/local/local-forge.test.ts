@@ -240,6 +240,44 @@ describe('local forge', () => {
     );
   });
 
+  it('concurrent merges by two admins all land: a merge that lost the race re-merges on the new base', async () => {
+    const lee = await LocalForge.open({ registry: reg.bare, user: 'lee' });
+    const subs = [];
+    for (const i of [1, 2, 3, 4])
+      subs.push(
+        await lee.openSubmission({
+          title: `s${i}`,
+          body: '',
+          author: 'lee',
+          files: [{ path: `f${i}`, content: `${i}\n` }],
+        }),
+      );
+    const [ada, ana] = await Promise.all([
+      LocalForge.open({ registry: reg.bare, user: 'ada' }),
+      LocalForge.open({ registry: reg.bare, user: 'ana' }),
+    ]);
+    const merged = await Promise.all(
+      subs.map((s, i) =>
+        (i % 2 ? ada : ana).merge(s.number, { expectedHeadSha: s.headSha, title: s.title, trailers: [] }),
+      ),
+    );
+    // Four merge commits in a row on main, each with its submission's head as second parent.
+    const firstParents = (await git(reg.bare, 'rev-list', '--first-parent', 'main')).split('\n');
+    expect(firstParents).toHaveLength(5);
+    for (const [i, m] of merged.entries()) {
+      expect(firstParents).toContain(m.sha);
+      expect(await git(reg.bare, 'rev-parse', `${m.sha}^2`)).toBe(subs[i].headSha);
+    }
+    expect((await git(reg.bare, 'ls-tree', '--name-only', 'main')).split('\n').sort()).toEqual([
+      'f1',
+      'f2',
+      'f3',
+      'f4',
+      'registry',
+    ]);
+    expect((await ada.listSubmissions({ state: 'merged' })).map((s) => s.number)).toEqual([1, 2, 3, 4]);
+  });
+
   it('closes a submission unmerged; closed ones cannot be reviewed or merged', async () => {
     const lee = await LocalForge.open({ registry: reg.bare, user: 'lee' });
     const s = await lee.openSubmission({ title: 't', body: '', author: 'lee', files: [fileA] });
