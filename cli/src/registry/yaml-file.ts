@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { fastParse } from './fast-yaml.js';
 import { PositionMap, type PositionMap as PositionMapT, YAML_OPTIONS } from './positions.js';
 
 /** Files larger than this are refused before parsing. */
@@ -25,7 +26,12 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * YAML syntax errors, several documents, duplicate keys, anchors, aliases, merge keys, explicit
  * tags, non-scalar keys and deep nesting. Never throws on bad input.
  */
-export function parseYamlFile(bytes: Uint8Array, file: string, keepDocument = true): ParsedFile {
+export function parseYamlFile(
+  bytes: Uint8Array,
+  file: string,
+  opts: { fast?: boolean; keepDocument?: boolean } = {},
+): ParsedFile {
+  const { fast = true, keepDocument = true } = opts;
   const diagnostics: Diagnostic[] = [];
   if (bytes.length > MAX_FILE_BYTES) {
     diagnostics.push(
@@ -49,6 +55,13 @@ export function parseYamlFile(bytes: Uint8Array, file: string, keepDocument = tr
       error('file.not-utf8', `byte ${offset} is not valid UTF-8; save the file as UTF-8`, { file, ...pos }),
     );
     return { diagnostics, text: '', positions: new PositionMap('') };
+  }
+
+  if (fast) {
+    // Plain registry files: same data as `yaml` gives, without building a document. Positions are
+    // computed (by parsing with `yaml`) only if an error needs one.
+    const data = fastParse(text);
+    if (data) return { data, diagnostics, text, positions: new PositionMap(text) };
   }
 
   let doc: ReturnType<typeof parseDocument>;

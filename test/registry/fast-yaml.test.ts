@@ -1,0 +1,142 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fastParse } from '../../cli/src/registry/fast-yaml.js';
+import { parseYamlFile } from '../../cli/src/registry/yaml-file.js';
+// @ts-expect-error: plain ESM script without type declarations
+import { generateRegistry } from '../../scripts/bench/gen-registry.mjs';
+import { repoRoot } from '../helpers/cli.js';
+import { FIXTURE } from './fixture.js';
+
+/** What the `yaml` package (through the full loader path) makes of `text`. */
+function reference(text: string) {
+  return parseYamlFile(new TextEncoder().encode(text), 'f.yaml', { fast: false });
+}
+
+/** The fast path must either decline or agree exactly with `yaml` on an error-free file. */
+function agree(text: string): 'fast' | 'fallback' {
+  const fast = fastParse(text);
+  if (fast === undefined) return 'fallback';
+  const ref = reference(text);
+  expect(ref.diagnostics, `fast path accepted a file yaml rejects:\n${text}`).toEqual([]);
+  expect(fast, `fast path disagrees with yaml on:\n${text}`).toStrictEqual(ref.data);
+  return 'fast';
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.yaml') ? [p] : [];
+  });
+}
+
+describe('fast YAML path', () => {
+  it('takes the fast path for, and agrees with yaml on, every example, fixture and generated file', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'gitperf-fast-'));
+    try {
+      generateRegistry(tmp, 300);
+      const files = [...walk(join(repoRoot, 'registry')), ...walk(tmp)];
+      const texts = [...files.map((f) => readFileSync(f, 'utf8')), ...Object.values(FIXTURE)];
+      expect(texts.length).toBeGreaterThan(300);
+      for (const t of texts) expect(agree(t)).toBe('fast');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['numbers', 'a: 1\nb: -0.5\nc: .5\nd: 1e3\ne: +7\nf: 0o17\ng: 0x1F\nh: 007\ni: .nan\nj: 1.\n'],
+    ['null and booleans', 'a:\nb: ~\nc: null\nd: True\ne: FALSE\nf: yes\ng: off\n'],
+    [
+      'strings that look special',
+      'a: 2026-11-27T06:00:00Z\nb: http://x/y\nc: a#b\nd: a[1]{2},3\ne: --x\nf: -x\n',
+    ],
+    [
+      'quotes and comments',
+      'a: "x # y"\nb: \'z\' # c\nc: plain # comment\n# full line\n  # indented comment\nd: 1\n',
+    ],
+    ['sequences', 'a:\n- 1\n- x\nb:\n  - c: 1\n    d: 2\n  -\n    e: 3\n  -\n  - ""\n'],
+    ['nested mappings', 'a:\n  b:\n    c: 1\n  d: 2\ne: 3\n'],
+    ['unicode text', 'a: Hôpital Saint-Étienne\nb: 東京\n'],
+    ['no final newline', 'a: 1'],
+  ])('agrees on %s', (_name, text) => {
+    expect(agree(text)).toBe('fast');
+  });
+
+  it.each([
+    ['flow collections', 'a: [1, 2]\n'],
+    ['block scalar', 'a: |\n  x\n'],
+    ['escapes', 'a: "x\\ty"\n'],
+    ['doubled single quote', "a: 'it''s'\n"],
+    ['anchor', 'a: &x 1\n'],
+    ['alias', 'a: *x\n'],
+    ['tag', 'a: !!str 1\n'],
+    ['tab', 'a:\t1\n'],
+    ['CRLF', 'a: 1\r\n'],
+    ['duplicate key', 'a: 1\na: 2\n'],
+    ['merge key', '<<: 1\n'],
+    ['non-string key', '1: a\n'],
+    ['multi-line plain scalar', 'a: x\n  y\n'],
+    ['document marker', '---\na: 1\n'],
+    ['compact nested mapping', 'a: b: c\n'],
+    ['infinity', 'a: .inf\n'],
+    ['top-level list', '- a\n'],
+    ['empty', ''],
+    ['proto key', '__proto__: 1\n'],
+    ['odd indentation', 'a:\n    b: 1\n  c: 2\n'],
+    ['trailing spaces', 'a: 1 \n'],
+  ])('leaves %s to yaml', (_name, text) => {
+    expect(fastParse(text)).toBeUndefined();
+  });
+
+  it('never disagrees with yaml on randomly mangled registry files', () => {
+    // Deterministic PRNG so a failure reproduces.
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const palette = [
+      ' ',
+      ' ',
+      '-',
+      ':',
+      '#',
+      '"',
+      "'",
+      '\n',
+      'a',
+      '1',
+      '.',
+      '[',
+      ']',
+      '{',
+      '}',
+      '&',
+      '*',
+      '!',
+      '|',
+    ];
+    palette.push('>', '?', ',', '%', '@', '\\', 'e', '0', 'x', '+', '~', '\t', '  ', '- ', ': ', '\n  ');
+    const sources = Object.values(FIXTURE);
+    let fast = 0;
+    for (let n = 0; n < 3000; n++) {
+      let t = sources[rnd(sources.length)];
+      for (let m = 1 + rnd(3); m > 0; m--) {
+        const at = rnd(t.length + 1);
+        const op = rnd(3);
+        const ch = palette[rnd(palette.length)];
+        t =
+          op === 0
+            ? t.slice(0, at) + ch + t.slice(at)
+            : op === 1
+              ? t.slice(0, at) + t.slice(at + 1)
+              : t.slice(0, at) + ch + t.slice(at + 1);
+      }
+      if (agree(t) === 'fast') fast++;
+    }
+    // Most mangled files still parse; the comparison must have had real work to do.
+    expect(fast).toBeGreaterThan(500);
+  });
+});
