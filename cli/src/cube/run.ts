@@ -4,7 +4,7 @@
  * (exit code, timedOut, log path, durations); only problems before the start are diagnostics.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
@@ -264,6 +264,22 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       ),
     );
   }
+  // bubblewrap's own failures (no user namespaces, a missing mount point) would otherwise look like the cube's.
+  if (opts.runner === 'local' && cmd.argv[0] !== exe0(plan) && r.exitCode !== 0 && !r.timedOut) {
+    const head = await readFile(logPath, 'utf8').then(
+      (t) => t.slice(0, 8192),
+      () => '',
+    );
+    const m = /^bwrap: (.*)$/m.exec(head);
+    if (m) {
+      warnings.push(
+        warning(
+          'runner.sandbox-failed',
+          `bubblewrap could not start the sandbox (${m[1]}); the cube did not run. See ${logPath}`,
+        ),
+      );
+    }
+  }
   if (r.spawnError) {
     return failed([
       ...plan.warnings,
@@ -288,4 +304,9 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     },
     warnings,
   );
+}
+
+/** First word of the manifest's local command (what runs when there is no sandbox). */
+function exe0(plan: RunPlan): string | undefined {
+  return plan.manifest.local?.command[0];
 }
