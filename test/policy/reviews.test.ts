@@ -73,3 +73,32 @@ describe('changed fields', () => {
     ]);
   });
 });
+
+describe('decide over in-memory states (no git)', async () => {
+  const { decide, MemoryView } = await import('../../cli/src/policy/index.js');
+  const { demoRegistry, render, P, cube } = await import('./helpers/registry.js');
+  const files = (edit?: (m: Map<string, string>) => void) => {
+    const m = new Map([...demoRegistry()].map(([p, v]) => [p, render(v)]));
+    edit?.(m);
+    return new MemoryView(m);
+  };
+  it('passes a self-service cube and names the admin for a workflow change', () => {
+    const base = files();
+    const head = files((m) => {
+      m.set(P.cube('lee/fresh'), render(cube('lee', 'fresh')));
+      m.set('.github/workflows/ci.yml', 'changed: true\n');
+    });
+    const d = decide({ base, head, author: 'lee', reviews: [], headSha: HEAD });
+    expect(d.status).toBe('pending');
+    expect(d.changes.map((c) => [c.path, c.action])).toEqual([
+      ['.github/workflows/ci.yml', 'modified'],
+      [P.cube('lee/fresh'), 'added'],
+    ]);
+    expect(d.required).toEqual([
+      expect.objectContaining({ code: 'approval.admin', who: ['ada'], file: '.github/workflows/ci.yml' }),
+    ]);
+    const ok = decide({ base, head, author: 'lee', reviews: [r('ada', 'APPROVED', HEAD, 1)], headSha: HEAD });
+    expect(ok.status).toBe('pass');
+    expect(ok.approved[0]).toMatchObject({ code: 'approval.admin', by: ['ada'] });
+  });
+});

@@ -21,7 +21,12 @@ const STATES: Record<string, ReviewState> = {
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
 /** `ana:APPROVED`, `ana:approved@1a2b3c4`; reviews without a sha are taken to be on the head commit. */
-export function parseReviewFlag(s: string, headSha: string, index: number): Parsed<Review> {
+export function parseReviewFlag(
+  s: string,
+  headSha: string,
+  index: number,
+  after = Date.UTC(2000, 0, 1),
+): Parsed<Review> {
   const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]{7,64}))?$/);
   const state = m ? STATES[m[2].toLowerCase()] : undefined;
   if (!m || !state) {
@@ -39,8 +44,8 @@ export function parseReviewFlag(s: string, headSha: string, index: number): Pars
       reviewer: m[1].toLowerCase(),
       state,
       commitSha: (m[3] ?? headSha).toLowerCase(),
-      // Flags are in the order given; later ones are later reviews.
-      submittedAt: new Date(Date.UTC(2000, 0, 1) + index * 1000).toISOString(),
+      // Flags are in the order given, after any reviews from a file: later ones are later reviews.
+      submittedAt: new Date(after + (index + 1) * 1000).toISOString(),
     },
   };
 }

@@ -127,6 +127,13 @@ class Context {
     }
     return out.sort();
   }
+  /** "an admin (@ada or @ben)", for messages; says so when there is none. */
+  get adminsText(): string {
+    const a = this.admins;
+    return a.length > 0
+      ? `an admin (${formatWho(a)})`
+      : 'an admin (the registry has none yet: add a user with roles: [admin])';
+  }
   get bots(): string[] {
     const bots = obj(this.base.get(REGISTRY_FILE)?.data.spec).bots;
     return Array.isArray(bots) ? bots.filter((b): b is string => typeof b === 'string').map(lower) : [];
@@ -193,7 +200,7 @@ export function decide(input: PolicyInput): Decision {
       error(
         'policy.author-unregistered',
         `@${author} is not a registered user (no ${userPath(author)} on the base branch) nor a bot listed in ${REGISTRY_FILE}; ` +
-          `ask an admin (${formatWho(ctx.admins)}) to register you first`,
+          `ask ${ctx.adminsText} to register you first`,
       ),
     );
   } else {
@@ -218,7 +225,7 @@ function finish(input: PolicyInput, author: string, changes: Change[], acc: Acc,
         error(
           'policy.no-approver',
           `${r.why.replace(/[.;]?$/, '')}, but nobody other than the author @${author} can give that approval; ` +
-            `ask an admin (${formatWho(ctx.admins)}) to take it over`,
+            `ask ${ctx.adminsText} to take it over`,
           { file: r.file },
         ),
       );
@@ -451,7 +458,7 @@ class ChangeRule {
     }
     this.violate(
       'policy.delete-admin-only',
-      `only an admin (${formatWho(this.ctx.admins)}) may delete ${this.describe()}` +
+      `only ${this.ctx.adminsText} may delete ${this.describe()}` +
         (this.info.kind === 'MLCube' || this.info.kind === 'Dataset'
           ? '; to retire it yourself, set spec.valid: false instead'
           : ''),

@@ -61,7 +61,8 @@ $GITHUB_STEP_SUMMARY (or printed, when that is not set).`;
       reviews.push(...r.value);
     }
     for (const [i, s] of (flags.review ?? []).entries()) {
-      const r = input.parseReviewFlag(s, headSha, i);
+      const latest = Math.max(Date.UTC(2000, 0, 1), ...reviews.map((x) => Date.parse(x.submittedAt) || 0));
+      const r = input.parseReviewFlag(s, headSha, i, latest);
       if (!r.ok) throw new GitperfError(r.diagnostic, 2);
       reviews.push(r.value);
     }
