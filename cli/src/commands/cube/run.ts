@@ -38,6 +38,7 @@ a log file under $GITPERF_HOME/logs/.`;
       description: 'log file (default $GITPERF_HOME/logs/<time>-<cube>-<task>-<hex>.log)',
     }),
     loglevel: Flags.string({ default: 'info', description: 'MEDPERF_LOGLEVEL given to the cube' }),
+    gpus: Flags.string({ description: 'GPUs for container runners: all, N or device=a,b (default none)' }),
   };
 
   async run(): Promise<unknown> {
@@ -58,6 +59,7 @@ a log file under $GITPERF_HOME/logs/.`;
       image: flags.image,
       logFile: flags.log,
       loglevel: flags.loglevel,
+      gpus: flags.gpus,
     };
     const json = this.jsonEnabled();
     const rejectWith = (ds: Diagnostic[]): never => {
