@@ -25,8 +25,10 @@ export function toJsonSubmission(e: EvaluatedSubmission, me: string) {
 
 export function listLine(e: EvaluatedSubmission, me: string): string {
   const s = e.submission;
+  // Open submissions show the policy's status and the next step; finished ones their state only.
   const status = e.decision ? e.decision.status : s.state;
-  return `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}\n       ${nextStep(e, me)}`;
+  const line = `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}`;
+  return e.decision ? `${line}\n       ${nextStep(e, me)}` : line;
 }
 
 export function showText(e: EvaluatedSubmission, me: string): string {
