@@ -691,6 +691,42 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
     { status: 'pending', approver: ['hospital-c'], code: 'approval.dataset-owner' },
   ],
   [
+    'dataset auto-approval always',
+    {
+      author: 'hospital-c',
+      base: (f) =>
+        f.edit(P.bench(B), (b) => {
+          (b.spec as { policy: Record<string, unknown> }).policy.datasetAutoApproval = { mode: 'always' };
+        }),
+      head: (f) => f.set(P.dsAssoc(B, 'hospital-c/wdbc-c'), datasetAssoc(B, 'hospital-c/wdbc-c')),
+    },
+    { status: 'pass' },
+  ],
+  [
+    'committee requests with a priority',
+    { author: 'raj', head: (f) => f.set(P.model(B, 'kim/bc-stump'), modelAssoc(B, 'kim/bc-stump', 5)) },
+    { status: 'pending', approver: ['kim'] },
+  ],
+  [
+    'model owner re-runs the compatibility test',
+    {
+      author: 'lee',
+      head: (f) =>
+        f.edit(P.model(B, 'lee/bc-centroid'), (e) => {
+          (e.spec.compatibilityTest as Record<string, unknown>).metrics = { auc: 0.7 };
+        }),
+    },
+    { status: 'pending', approver: ['ana', 'raj'], code: 'approval.committee' },
+  ],
+  [
+    'sole admin submits a benchmark for its owner',
+    {
+      author: 'ada',
+      head: (f) => f.set(P.bench('new-bench'), benchmark('new-bench', 'ana', ['ana', 'raj'])),
+    },
+    { status: 'pass' },
+  ],
+  [
     'dataset prepared by another preparator',
     {
       author: 'hospital-c',
