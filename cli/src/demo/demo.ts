@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail } from '../diagnostics/diagnostic.js';
-import { LocalForge } from '../forge/local/local-forge.js';
 import {
   entityFile,
   givenConsent,
@@ -32,17 +31,18 @@ import {
 import type { User } from '../registry/types.generated.js';
 import {
   closeSubmission,
-  localContext,
   mergeSubmission,
+  openLocalContext,
   reviewSubmission,
   type SubmissionContext,
 } from '../submission/index.js';
+import { renderResultTable } from '../submission/listings.js';
 import { runBenchmark } from '../workflows/benchmark-run.js';
 import type { RunnerKind } from '../workflows/execution.js';
 import { prepareDataset } from '../workflows/prepare-dataset.js';
 import { loadBenchmark } from '../workflows/registry-access.js';
 import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from './bootstrap.js';
-import { type ResultsTable, renderResultsTable, resultsTable } from './results-table.js';
+import { type DemoResults, demoResults } from './results-table.js';
 
 export const BENCHMARK = 'bc-diagnosis';
 
@@ -109,7 +109,7 @@ export interface DemoReport {
   submissions: DemoSubmission[];
   /** The duplicate association request the committee rejected. */
   rejected: number;
-  table: ResultsTable;
+  results: DemoResults;
   warnings: Diagnostic[];
 }
 
@@ -125,7 +125,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const warn = (d: Diagnostic) => {
     // The image is not used by the local runner; its missing digest is expected there.
     if (opts.runner === 'local' && d.code === 'cube.image-unpinned') return;
-    warnings.set(`${d.code}:${d.message}`, d);
+    // One of each kind: the same warning for every cube and every step says nothing new.
+    if (!warnings.has(d.code)) warnings.set(d.code, d);
   };
   const submissions = new Map<number, DemoSubmission>();
   let n = 0;
@@ -153,7 +154,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const ctx = async (login: string) => {
     let c = contexts.get(login);
     if (!c) {
-      c = localContext(await LocalForge.open({ registry: reg.bare, user: login }), login);
+      c = await openLocalContext(reg.bare, login);
       contexts.set(login, c);
     }
     return c;
@@ -408,9 +409,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   }
 
   const final = await registrySnapshot(await ctx(ADMIN), home);
-  const table = resultsTable(final.registry.index, BENCHMARK);
-  write(`\n${renderResultsTable(table)}\n\n`);
-  for (const s of table.summaries) write(`${s.line}\n`);
+  const results = demoResults(final.registry.index, BENCHMARK);
+  write(`\n${renderResultTable(results.table)}\n\n`);
+  for (const s of results.summaries) write(`${s.line}\n`);
   const seconds = (performance.now() - t0) / 1000;
   return {
     dir,
@@ -421,7 +422,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     seconds,
     submissions: [...submissions.values()].sort((a, b) => a.number - b.number),
     rejected: dup.number,
-    table,
+    results,
     warnings: [...warnings.values()],
   };
 }

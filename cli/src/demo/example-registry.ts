@@ -1,0 +1,96 @@
+/**
+ * One source of truth for the example: this repository's `registry/` is exactly what `gitperf demo`
+ * leaves behind on the default branch of its registry, with one normalisation, the only volatile fields:
+ * every timestamp (`ranAt`, `startedAt`, `finishedAt`) is set to EXAMPLE_CLOCK. Hashes, compatibility-test
+ * records, metrics and results are the real ones the demo produced. Used by
+ * scripts/regenerate-example-registry.mjs and by the CI check in test/e2e.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { execa } from 'execa';
+import * as tar from 'tar';
+
+/** The fixed clock of the committed example. */
+export const EXAMPLE_CLOCK = '2026-01-01T00:00:00Z';
+
+/** Top-level keys whose values change from run to run; they are normalised. */
+export const VOLATILE_FIELDS = ['ranAt', 'startedAt', 'finishedAt'] as const;
+
+const VOLATILE_RE = new RegExp(`^(\\s*(?:- )?(?:${VOLATILE_FIELDS.join('|')}): ).*$`, 'gm');
+
+/** The file with every volatile timestamp set to EXAMPLE_CLOCK. */
+export function normaliseText(text: string): string {
+  return text.replace(VOLATILE_RE, `$1${EXAMPLE_CLOCK}`);
+}
+
+/** Extracts `registry/` of `ref` from a repository into `out` (created; must not exist) and normalises it. */
+export async function exportRegistry(repo: string, out: string, ref = 'main'): Promise<string[]> {
+  await mkdir(out, { recursive: true });
+  const git = execa('git', ['-C', repo, 'archive', '--format=tar', ref, 'registry'], {
+    buffer: false,
+    stdout: 'pipe',
+  });
+  const extract = tar.x({ cwd: out, strip: 1 });
+  git.stdout?.pipe(extract);
+  await Promise.all([git, new Promise((res, rej) => extract.on('finish', res).on('error', rej))]);
+  const files = await listFiles(out);
+  for (const f of files) {
+    const p = join(out, f);
+    await writeFile(p, normaliseText(await readFile(p, 'utf8')));
+  }
+  return files;
+}
+
+/** Every file under `dir`, relative, '/'-separated, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.push(relative(dir, p).split('\\').join('/'));
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+export interface RegistryDifference {
+  onlyIn: { expected: string[]; actual: string[] };
+  differing: string[];
+}
+
+/** Compares two registry folders file by file (after normalising both). */
+export async function compareRegistries(expected: string, actual: string): Promise<RegistryDifference> {
+  const [a, b] = await Promise.all([listFiles(expected), listFiles(actual)]);
+  const inB = new Set(b);
+  const inA = new Set(a);
+  const differing: string[] = [];
+  for (const f of a.filter((x) => inB.has(x))) {
+    const [x, y] = await Promise.all([
+      readFile(join(expected, f), 'utf8'),
+      readFile(join(actual, f), 'utf8'),
+    ]);
+    if (normaliseText(x) !== normaliseText(y)) differing.push(f);
+  }
+  return {
+    onlyIn: { expected: a.filter((x) => !inB.has(x)), actual: b.filter((x) => !inA.has(x)) },
+    differing,
+  };
+}
+
+/** Replaces `target` (a registry folder) with `source`'s files, leaving nothing half-copied on failure. */
+export async function replaceRegistry(source: string, target: string): Promise<void> {
+  const staged = `${target}.new-${process.pid}`;
+  const old = `${target}.old-${process.pid}`;
+  await rm(staged, { recursive: true, force: true });
+  for (const f of await listFiles(source)) {
+    await mkdir(dirname(join(staged, f)), { recursive: true });
+    await writeFile(join(staged, f), await readFile(join(source, f)));
+  }
+  await rename(target, old).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+  await rename(staged, target);
+  await rm(old, { recursive: true, force: true });
+}

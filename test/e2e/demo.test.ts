@@ -1,0 +1,181 @@
+/**
+ * End to end: `gitperf demo` as a user runs it (the built CLI, local runner), then assertions on the
+ * registry it leaves behind, read back from git: every entity merged with the approvals the policy
+ * requires (the `Approved-by:` trailers of the merge commits), the rejected duplicate request closed
+ * unmerged, a result for every approved (model, dataset) pair, the stump's partial result at hospital C.
+ * Also the CI check of the example: the committed registry/ equals what the demo produced (timestamps
+ * normalised; see cli/src/demo/example-registry.ts and scripts/regenerate-example-registry.mjs).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compareRegistries, exportRegistry } from '../../cli/src/demo/example-registry.js';
+import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+let tmp: string;
+let dir: string;
+let bare: string;
+let stdout: string;
+let exitCode: number;
+
+interface Merge {
+  sha: string;
+  number: number;
+  author: string;
+  approvedBy: string[];
+  files: string[];
+  /** Files the merge modified (rather than added). */
+  modified: string[];
+}
+let merges: Merge[] = [];
+
+const git = async (args: string[]) => String((await execa('git', ['-C', bare, ...args])).stdout);
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'gitperf-e2e-'));
+  dir = join(tmp, 'demo');
+  bare = join(dir, 'registry.git');
+  const r = await runCli(['demo', '--dir', dir], {
+    env: { GITPERF_HOME: join(tmp, 'unused-home') },
+    timeout: 300_000,
+  });
+  stdout = r.stdout;
+  exitCode = r.exitCode;
+  if (r.exitCode !== 0) throw new Error(`gitperf demo failed (${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
+  const log = await git(['log', '--first-parent', '--format=%H%x00%an%x00%B%x1e', 'main']);
+  for (const rec of log
+    .split('\x1e')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [sha, author, body] = rec.split('\x00');
+    const m = /^Merge #(\d+):/.exec(body);
+    if (!m) continue;
+    const status = (await git(['diff', '--name-status', `${sha}^1`, sha])).split('\n').filter(Boolean);
+    const files = status.map((l) => l.split('\t')[1]);
+    const modified = status.filter((l) => l.startsWith('M')).map((l) => l.split('\t')[1]);
+    const approvedBy = [...body.matchAll(/^Approved-by: (\S+)$/gm)].map((x) => x[1]);
+    merges.push({ sha, number: Number(m[1]), author, approvedBy, files, modified });
+  }
+  merges = merges.reverse();
+}, 320_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** The approvals the policy requires for a file added (or changed) by the demo's actors. */
+function expectedApprovers(path: string, modified = false): string[] {
+  // The committee changing a model's priority needs no approval.
+  if (modified && /^registry\/benchmarks\/[^/]+\/models\//.test(path)) return [];
+  if (/^registry\/benchmarks\/[^/]+\/benchmark\.yaml$/.test(path)) return ['ada'];
+  if (/^registry\/benchmarks\/[^/]+\/models\//.test(path)) return ['raj'];
+  if (/^registry\/benchmarks\/[^/]+\/datasets\//.test(path)) return ['ana'];
+  // users (the only admin's own change), MLCubes, datasets, runners, results, priority: no approval needed
+  return [];
+}
+
+describe('gitperf demo (end to end)', () => {
+  it('announces each step on one line and prints the table and a summary per model', () => {
+    expect(exitCode).toBe(0);
+    const steps = stdout.split('\n').filter((l) => /^\[\s*\d+\] /.test(l));
+    expect(steps.length).toBeGreaterThanOrEqual(30);
+    for (const l of steps) expect(l).toMatch(/ \.\.\. .+ \(\d+\.\d s\)$/);
+    expect(stdout).toMatch(
+      /^model \\ dataset \(auc, higher is better\)\s+hospital-a\/wdbc-a\s+hospital-b\/wdbc-b\s+hospital-c\/wdbc-c$/m,
+    );
+    expect(stdout).toMatch(/^kim\/bc-stump\s+\S+\s+\S+\s+NaN \(partial\)$/m);
+    expect(stdout).toMatch(/^ana\/bc-logreg \(reference model\): mean auc 0\.\d{4} over 3 dataset\(s\)$/m);
+    expect(stdout).toMatch(
+      /^kim\/bc-stump: mean auc 0\.\d{4} over 2 dataset\(s\); failed on 1 dataset\(s\): partial result$/m,
+    );
+  });
+
+  it('merged every entity with the approvals the policy requires (Approved-by trailers)', async () => {
+    const tree = (await git(['ls-tree', '-r', '--name-only', 'main', 'registry']))
+      .split('\n')
+      .filter(Boolean);
+    const added = new Map<string, Merge>();
+    for (const m of merges) for (const f of m.files) if (!added.has(f)) added.set(f, m);
+    for (const f of tree) {
+      if (f === 'registry/registry.yaml' || f === 'registry/users/ada.yaml') continue; // written by init
+      const m = added.get(f);
+      expect(m, `${f} was merged through a submission`).toBeDefined();
+      expect(m?.approvedBy.sort(), `approvals of ${f} (#${m?.number})`).toEqual(expectedApprovers(f));
+    }
+    // Every file of each merge needs the same approvals (one kind of change per submission here).
+    for (const m of merges)
+      for (const f of m.files)
+        expect(m.approvedBy.sort(), f).toEqual(expectedApprovers(f, m.modified.includes(f)));
+    const priority = merges.find((m) => m.modified.length > 0);
+    expect(priority?.author).toBe('ana');
+    expect(priority?.modified).toEqual(['registry/benchmarks/bc-diagnosis/models/lee.bc-centroid.yaml']);
+    // Concrete: the benchmark by the admin, lee's association by a committee member who is not its author.
+    const bench = merges.find((m) => m.files.includes('registry/benchmarks/bc-diagnosis/benchmark.yaml'));
+    expect(bench?.approvedBy).toEqual(['ada']);
+    const lee = merges.find((m) =>
+      m.files.includes('registry/benchmarks/bc-diagnosis/models/lee.bc-centroid.yaml'),
+    );
+    expect(lee?.approvedBy).toEqual(['raj']);
+    expect(merges.length).toBe(22);
+  });
+
+  it('closed the rejected request without merging it', async () => {
+    const forge = await LocalForge.open({ registry: bare, user: 'ada' });
+    const all = await forge.listSubmissions({ state: 'all' });
+    const closed = all.filter((s) => s.state === 'closed');
+    expect(closed).toHaveLength(1);
+    const rejected = closed[0];
+    expect(rejected.author).toBe('kim');
+    expect(rejected.mergedSha).toBeUndefined();
+    expect(merges.map((m) => m.number)).not.toContain(rejected.number);
+    // Its file is on main only through the request it duplicated (a commit with the same content may be shared).
+    const log = await git(['log', '--format=%s', 'main']);
+    expect(log).not.toMatch(new RegExp(`^Merge #${rejected.number}:`, 'm'));
+    const reviews = await forge.listReviews(rejected.number);
+    expect(reviews.some((r) => r.reviewer === 'raj' && r.state === 'CHANGES_REQUESTED')).toBe(true);
+    expect(all.filter((s) => s.state === 'merged')).toHaveLength(merges.length);
+  });
+
+  it('has a result for every approved (model, dataset) pair, the failing one marked partial', async () => {
+    const show = async (p: string) => parse(await git(['show', `main:${p}`]));
+    const b = 'registry/benchmarks/bc-diagnosis';
+    const tree = (await git(['ls-tree', '-r', '--name-only', 'main', b])).split('\n').filter(Boolean);
+    const bench = await show(`${b}/benchmark.yaml`);
+    const models = [bench.spec.referenceModel as string];
+    const datasets: string[] = [];
+    for (const f of tree) {
+      if (f.startsWith(`${b}/models/`)) models.push((await show(f)).spec.model);
+      if (f.startsWith(`${b}/datasets/`)) datasets.push((await show(f)).spec.dataset);
+    }
+    expect(models.sort()).toEqual(['ana/bc-logreg', 'kim/bc-stump', 'lee/bc-centroid']);
+    expect(datasets.sort()).toEqual(['hospital-a/wdbc-a', 'hospital-b/wdbc-b', 'hospital-c/wdbc-c']);
+    const results = tree.filter((f) => f.startsWith(`${b}/results/`));
+    expect(results).toHaveLength(models.length * datasets.length);
+    for (const m of models)
+      for (const d of datasets) {
+        const r = await show(`${b}/results/${d}/${m.replace('/', '.')}.yaml`);
+        expect(r.spec.model).toBe(m);
+        expect(r.spec.dataset).toBe(d);
+        const failing = m === 'kim/bc-stump' && d === 'hospital-c/wdbc-c';
+        expect(r.spec.partial, `${m} on ${d}`).toBe(failing);
+        if (failing) expect(Number.isNaN(r.spec.metrics.auc)).toBe(true);
+        else expect(r.spec.metrics.auc).toBeGreaterThan(0.8);
+      }
+  });
+
+  it('the committed example registry/ is what the demo produces (timestamps normalised)', async () => {
+    const out = join(tmp, 'exported');
+    await exportRegistry(bare, out);
+    const diff = await compareRegistries(join(repoRoot, 'registry'), out);
+    const hint = 'run `npm run build && node scripts/regenerate-example-registry.mjs` and commit registry/';
+    expect(diff.onlyIn.expected, hint).toEqual([]);
+    expect(diff.onlyIn.actual, hint).toEqual([]);
+    expect(diff.differing, hint).toEqual([]);
+    const text = await readFile(join(out, 'benchmarks/bc-diagnosis/benchmark.yaml'), 'utf8');
+    expect(text).toMatch(/ranAt: 2026-01-01T00:00:00Z/);
+  });
+});
