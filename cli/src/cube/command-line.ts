@@ -219,9 +219,10 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
     { dir: m.root, mode: 'ro' },
-    // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox hides.
-    ...linkTargets(m.root).map((dir) => ({ dir, mode: 'ro' as const })),
     ...plan.mounts.map((x) => ({ dir: x.hostDir, mode: x.mode })),
+    // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox
+    // hides. Listed after the mounts so a folder that is also a parameter keeps the parameter's mode.
+    ...linkTargets(m.root).map((dir) => ({ dir, mode: 'ro' as const })),
   ];
   const depth = (d: string) => d.split(path.sep).filter(Boolean).length;
   const seen = new Set<string>();
