@@ -321,6 +321,18 @@ describe('local forge', () => {
     expect((await copy.listReviews(1)).map((r) => r.reviewer)).toEqual(['ana']);
   });
 
+  it('a working clone as the registry path means its origin; a clone without one is refused', async () => {
+    const clone = `${reg.dir}/clone`;
+    await execa('git', ['clone', '--quiet', reg.bare, clone]);
+    const lee = await LocalForge.open({ registry: clone, user: 'lee' });
+    const s = await lee.openSubmission({ title: 't', body: '', author: 'lee', files: [fileA] });
+    // The submission is in the shared repository, not in the clone.
+    expect(await git(reg.bare, 'rev-parse', 'refs/gitperf/pulls/1/head')).toBe(s.headSha);
+    const lonely = `${reg.dir}/lonely`;
+    await execa('git', ['init', '--quiet', lonely]);
+    expect(await codeOf(LocalForge.open({ registry: lonely, user: 'x' }))).toBe('forge.registry-not-bare');
+  });
+
   it('fails clearly on unknown submissions, bad paths and missing repositories', async () => {
     const lee = await LocalForge.open({ registry: reg.bare, user: 'lee' });
     expect(await codeOf(lee.getSubmission(7))).toBe('forge.submission-unknown');

@@ -87,15 +87,30 @@ export class Git {
     }
   }
 
-  /** Resolves a repository path (bare or working tree) to its absolute git dir; fails clearly if not one. */
-  static async open(path: string): Promise<Git> {
-    const r = await execa('git', ['-C', path, 'rev-parse', '--absolute-git-dir'], { reject: false });
+  /**
+   * The shared registry repository at `path`. It must be bare: moving the branch a working tree has
+   * checked out would leave that checkout silently behind. For a clone, this returns its `origin`
+   * (the shared repository: a path or a URL) for the caller to open instead.
+   */
+  static async open(path: string): Promise<Git | { origin: string }> {
+    const r = await execa('git', ['-C', path, 'rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
+      reject: false,
+    });
     if (r.exitCode !== 0)
       fail(
         'forge.registry-missing',
         `${path} is not a git repository; check the profile's \`registry\` path or create one with \`gitperf init --local\``,
       );
-    return new Git(String(r.stdout).trim());
+    const [gitDir, bare] = String(r.stdout).trim().split('\n');
+    if (bare === 'true') return new Git(gitDir);
+    const o = await execa('git', ['-C', path, 'config', '--get', 'remote.origin.url'], { reject: false });
+    const origin = String(o.stdout).trim();
+    if (o.exitCode !== 0 || origin === '')
+      fail(
+        'forge.registry-not-bare',
+        `${path} is a working tree without an origin; the local forge serves a bare repository (\`gitperf init --local\` makes one): point the profile's \`registry\` at it`,
+      );
+    return { origin };
   }
 
   async run(

@@ -10,7 +10,7 @@
  * and a merge refuses when the head moved after the caller looked at it.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gitperfHome } from '../../cube/home.js';
 import { fail } from '../../diagnostics/diagnostic.js';
@@ -103,18 +103,26 @@ export class LocalForge implements Forge {
   }
 
   static async open(opts: LocalForgeOptions): Promise<LocalForge> {
-    const git = isRemoteUrl(opts.registry)
-      ? await Git.openRemote(
-          opts.registry,
-          opts.cacheDir ??
-            join(
-              gitperfHome(),
-              'forges',
-              `${createHash('sha256').update(opts.registry).digest('hex').slice(0, 16)}.git`,
-            ),
-        )
-      : await Git.open(opts.registry);
+    const git = await LocalForge.openGit(opts.registry, opts.cacheDir, 0);
     return new LocalForge(git, opts.registry, opts.user, opts.beforeRefUpdate, opts.maxAttempts ?? 100);
+  }
+
+  /** A path is used directly; a URL through a cache; a clone through its origin (once, not recursively). */
+  private static async openGit(registry: string, cacheDir: string | undefined, depth: number): Promise<Git> {
+    if (isRemoteUrl(registry)) {
+      const hash = createHash('sha256').update(registry).digest('hex').slice(0, 16);
+      return Git.openRemote(registry, cacheDir ?? join(gitperfHome(), 'forges', `${hash}.git`));
+    }
+    const g = await Git.open(registry);
+    if (g instanceof Git) return g;
+    if (depth > 0)
+      fail(
+        'forge.registry-not-bare',
+        `${registry} is a working tree; point the profile's \`registry\` at the bare repository`,
+      );
+    // A relative origin path is relative to the clone.
+    const origin = isRemoteUrl(g.origin) || isAbsolute(g.origin) ? g.origin : resolve(registry, g.origin);
+    return LocalForge.openGit(origin, cacheDir, depth + 1);
   }
 
   private url(n: number): string {
