@@ -4,10 +4,9 @@
  * terminal consent (`-y` answers yes).
  */
 import { Flags } from '@oclif/core';
-import { activeForge, profileFlags } from '../cli/profile-flag.js';
+import { activeSubmissions, profileFlags } from '../cli/profile-flag.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { gitperfHome } from '../profile/profile.js';
-import { submissionContext } from '../submission/index.js';
 import { chooseRunner, RUNNERS } from '../workflows/flags.js';
 import { consoleProgress, silentProgress } from '../workflows/progress.js';
 import { terminalConsent } from './consent.js';
@@ -34,9 +33,8 @@ export async function participantFromFlags(
   json: boolean,
   report: (d: Diagnostic) => void,
 ): Promise<Participant> {
-  const session = await activeForge(flags);
   return {
-    sub: submissionContext(session),
+    sub: await activeSubmissions(flags),
     home: gitperfHome(),
     runner: await chooseRunner(flags.runner),
     progress: json ? silentProgress : consoleProgress(),
