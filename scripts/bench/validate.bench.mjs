@@ -68,7 +68,7 @@ try {
       throw new Error(`unexpected output: ${out.slice(-500)}`);
   });
   const inc = time(['validate', 'registry', '--changed-since', 'HEAD'], root, 0, (out) => {
-    if (!out.includes('valid (1 changed file of')) throw new Error(`unexpected output: ${out.slice(-500)}`);
+    if (!out.includes('valid (1 changed file)')) throw new Error(`unexpected output: ${out.slice(-500)}`);
   });
   const help = time(['--help'], root, 0);
   const row = (name, r, target) =>

@@ -73,11 +73,14 @@ reference checks that involve them.`;
     const lines = report.diagnostics.map((d) => render.renderDiagnostic(d, format));
     const total = Object.values(report.entities).reduce((a, b) => a + b, 0);
     const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
-    const scope = changed ? `${changed.length} changed file${changed.length === 1 ? '' : 's'} of ` : '';
+    // A change is checked in time proportional to its size, so only its files are counted.
+    const scope = changed
+      ? `${changed.length} changed file${changed.length === 1 ? '' : 's'}`
+      : `${total} entit${total === 1 ? 'y' : 'ies'}`;
     lines.push(
       report.valid
-        ? `${dir}: valid (${scope}${total} entities)`
-        : `${dir}: ${errors} error${errors === 1 ? '' : 's'} (${scope}${total} entities)`,
+        ? `${dir}: valid (${scope})`
+        : `${dir}: ${errors} error${errors === 1 ? '' : 's'} (${scope})`,
     );
     process.stdout.write(`${lines.join('\n')}\n`);
     return undefined;

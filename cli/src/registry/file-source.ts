@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One entry under the registry folder. Directories are not listed; their contents are. */
@@ -23,6 +23,11 @@ export interface FileSource {
    * refused without being read whole. Rejects when the file does not exist.
    */
   read(path: string, limit: number): Promise<Uint8Array>;
+  /**
+   * Optional: whether `path` is a regular file. When present, validating a change looks up the
+   * files its checks need instead of listing the whole registry (time proportional to the change).
+   */
+  exists?(path: string): Promise<boolean>;
 }
 
 /** The path shown to people for a file of `source`. */
@@ -61,6 +66,14 @@ export class FsFileSource implements FileSource {
 
   async read(path: string, limit: number): Promise<Uint8Array> {
     return readFileLimited(join(this.dir, path), limit);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      return lstatSync(join(this.dir, path)).isFile();
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -106,5 +119,9 @@ export class MemoryFileSource implements FileSource {
     const v = this.files.get(path);
     if (!(v instanceof Uint8Array)) throw new Error(`${path}: no such file`);
     return v.subarray(0, limit + 1);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return this.files.get(path) instanceof Uint8Array;
   }
 }

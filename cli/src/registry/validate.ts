@@ -3,7 +3,7 @@ import { checkInWorkers, workerCount } from './check-pool.js';
 import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
 import { emptyCounts, type Kind, REGISTRY_REF } from './kinds.js';
-import { classifyPath } from './layout.js';
+import { classifyPath, entityPath } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { type ListedFile, type LoadedEntity, listRegistry, loadFile } from './loader.js';
 import { checkReferences, SUPPORT_KINDS, SupportFacts } from './references.js';
@@ -21,7 +21,10 @@ export interface ValidateOptions {
 
 export interface ValidationReport {
   valid: boolean;
-  /** Entities per kind: every file at a layout path, whether or not it was parsed. */
+  /**
+   * Entities per kind: every file at a layout path, whether or not it parsed. With `changed`, only
+   * the changed files that exist are counted (the rest of the registry is not even listed).
+   */
   entities: Record<Kind, number>;
   /** Sorted by file, line, column. */
   diagnostics: Diagnostic[];
@@ -32,11 +35,17 @@ export async function validateRegistry(
   source: FileSource,
   opts: ValidateOptions = {},
 ): Promise<ValidationReport> {
+  const changed = opts.changed ? new Set([...opts.changed].map(normalize)) : undefined;
+  if (changed && source.exists) {
+    const report = await validateChangeByLookup(source, changed);
+    if (report) return report;
+  }
   const files = await listRegistry(source);
   const paths = PathFacts.fromListing(files);
   const entities = emptyCounts();
-  for (const f of files) if (f.info && f.entry.type === 'file') entities[f.info.kind]++;
-  const changed = opts.changed ? new Set([...opts.changed].map(normalize)) : undefined;
+  for (const f of files) {
+    if (f.info && f.entry.type === 'file' && (!changed || changed.has(f.entry.path))) entities[f.info.kind]++;
+  }
 
   const diagnostics = changed
     ? await validateChange(source, files, paths, changed)
@@ -140,6 +149,73 @@ async function validateChange(
   const facts = refFacts(paths, support);
   for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
   return diagnostics;
+}
+
+/**
+ * A change checked without listing the registry: each file a check needs is looked up by the path
+ * its ref determines. Returns undefined when the change needs the listing: deletions (their
+ * referrers must be found) and Benchmark or Dataset edits (which re-check other files).
+ */
+async function validateChangeByLookup(
+  source: FileSource,
+  changed: Set<string>,
+): Promise<ValidationReport | undefined> {
+  const exists = source.exists?.bind(source);
+  if (!exists) return undefined;
+  const diagnostics: Diagnostic[] = [];
+  const entities = emptyCounts();
+  const checked: LoadedEntity[] = [];
+  for (const path of changed) {
+    if (!(await exists(path))) return undefined; // deleted, or a symlink: the listing path reports it
+    const info = classifyPath(path);
+    const r = await loadFile(source, { entry: { path, type: 'file' }, info });
+    diagnostics.push(...r.diagnostics);
+    if (info) entities[info.kind]++;
+    if (!r.entity) continue;
+    if (r.entity.kind === 'Benchmark' || r.entity.kind === 'Dataset') return undefined;
+    checked.push(r.entity);
+    diagnostics.push(...checkLayout(r.entity));
+  }
+
+  const known = new Map<string, boolean>();
+  const has = async (kind: Kind, ref: string) => {
+    const key = `${kind}\0${ref}`;
+    let v = known.get(key);
+    if (v === undefined) {
+      v = await exists(entityPath(kind, ref));
+      known.set(key, v);
+    }
+    return v;
+  };
+  const support = new SupportFacts();
+  for (const e of checked) {
+    for (const [kind, ref] of supportFor(e)) {
+      if (!ref || !(await has(kind, ref))) continue;
+      const path = entityPath(kind, ref);
+      const r = await loadFile(source, { entry: { path, type: 'file' }, info: classifyPath(path) });
+      if (r.entity) support.add(r.entity);
+    }
+  }
+  // checkReferences asks has() synchronously: record what it asks, look those up, and repeat until
+  // it asks nothing new (a missing ref makes it ask about other kinds, for a better message).
+  for (let round = 0; round < 4; round++) {
+    const asked: [Kind, string][] = [];
+    const recording = {
+      has: (kind: Kind, ref: string) => {
+        const v = known.get(`${kind}\0${ref}`);
+        if (v === undefined) asked.push([kind, ref]);
+        return v ?? true;
+      },
+      support,
+    };
+    for (const e of checked) checkReferences(e, recording);
+    if (asked.length === 0) break;
+    for (const [kind, ref] of asked) await has(kind, ref);
+  }
+  const facts = { has: (kind: Kind, ref: string) => known.get(`${kind}\0${ref}`) ?? false, support };
+  for (const e of checked) diagnostics.push(...checkReferences(e, facts));
+  const sorted = sortDiagnostics(diagnostics);
+  return { valid: !sorted.some((d) => d.severity === 'error'), entities, diagnostics: sorted };
 }
 
 function entityPathOf(files: ListedFile[], kind: Kind, ref: string): string | undefined {
