@@ -2,7 +2,7 @@
  * Golden tests: the command lines for mlcube.md's worked example (example-prep, example-model, example-metrics)
  * must reproduce MLCube's mount numbering and arguments exactly, and MedPerf era B's docker argv for infer.
  */
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -364,5 +364,26 @@ tasks:
     expect(new Set(ro)).toEqual(
       new Set([v.M, `${v.DS}/data`, `${v.M}/workspace`, `${v.M}/workspace/additional_files`]),
     );
+    // Code linked into the cube folder from elsewhere (here under /tmp, which the sandbox replaces) is bound read-only.
+    const src = path.join(T, 'code-src');
+    await mkdir(src, { recursive: true });
+    await symlink(src, path.join(v.M, 'project'));
+    try {
+      const linked = buildCommand(m, plan.value, {
+        runner: 'local',
+        containerName: 'x',
+        user: '0:0',
+        loglevel: 'info',
+        bwrap: 'bwrap',
+      });
+      if (!linked.ok) throw new Error('linked');
+      const la = linked.value.argv;
+      expect(la.flatMap((x, i) => (x === '--ro-bind' && la[i + 1] === src ? [la[i + 2]] : []))).toEqual([
+        src,
+      ]);
+      expect(la.flatMap((x, i) => (x === '--bind' ? [la[i + 1]] : []))).toEqual([v.PRED]);
+    } finally {
+      await rm(path.join(v.M, 'project'));
+    }
   });
 });
