@@ -169,8 +169,12 @@ describe('an interrupted gitperf dataset prepare', () => {
     const env = { GITPERF_HOME: home };
     const proc = execa('node', [cliBin, ...args], { env: { ...env, NO_COLOR: '1' }, reject: false });
     const logs = join(home, 'logs');
+    let ended = false;
+    void proc.then(() => {
+      ended = true;
+    });
     // Wait until the statistics task has started (its log exists), i.e. prepare and sanity_check are done.
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 2400 && !ended; i++) {
       const started = (await readdir(logs).catch(() => [] as string[])).some((f) =>
         f.includes('statistics-'),
       );
@@ -179,12 +183,12 @@ describe('an interrupted gitperf dataset prepare', () => {
     }
     proc.kill('SIGKILL');
     const killed = await proc;
-    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.signal, `${killed.exitCode} ${killed.stderr}`).toBe('SIGKILL');
     expect(await exists(join(home, 'datasets', 'wdbc-k'))).toBe(false);
     // What was left is a staging folder, without the marker.
     const staging = join(home, 'datasets', '.staging');
     const left = await readdir(staging);
-    expect(left.filter((f) => f.startsWith('wdbc-k-'))).toHaveLength(1);
+    expect(left.filter((f) => f.startsWith('wdbc-k.staging-'))).toHaveLength(1);
     expect(await exists(join(staging, left[0], 'data'))).toBe(true);
     expect(await exists(join(staging, left[0], '.ready'))).toBe(false);
     // A benchmark cannot use it.
@@ -207,6 +211,6 @@ describe('an interrupted gitperf dataset prepare', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout).reused).toBe(false);
     expect(await exists(join(home, 'datasets', 'wdbc-k', '.ready'))).toBe(true);
-    expect((await readdir(staging)).filter((f) => f.startsWith('wdbc-k-'))).toEqual([]);
+    expect((await readdir(staging)).filter((f) => f.startsWith('wdbc-k.staging-'))).toEqual([]);
   });
 });

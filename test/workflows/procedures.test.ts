@@ -98,6 +98,14 @@ describe('dataset preparation', () => {
     );
     expect(forced.reused).toBe(false);
     expect(forced.entity.spec.generatedUid).toBe(ds.entity.spec.generatedUid);
+    // Prepared bytes edited after preparation: not reused, prepared again from the raw data.
+    await writeFile(join(forced.labelsPath, 'labels.csv'), 'id,label\n');
+    const repaired = await prepareDataset(
+      { preparator: 'ana/bc-prep', data: a.data, labels: a.labels, name: 'wdbc-a', owner: 'hospital-a' },
+      { exec, layout: lay },
+    );
+    expect(repaired.reused).toBe(false);
+    expect(repaired.entity.spec.generatedUid).toBe(ds.entity.spec.generatedUid);
     // Other data under the same name is refused rather than overwritten.
     const b = site('b');
     await expect(
@@ -110,7 +118,7 @@ describe('dataset preparation', () => {
 
   it('never leaves a dataset marked ready after a failed or interrupted preparation', async () => {
     // A crashed earlier run left a staging folder, even with a marker in it: it is discarded, never adopted.
-    const leftover = join(lay.datasets, '.staging', 'wdbc-c-crashed');
+    const leftover = join(lay.datasets, '.staging', 'wdbc-c.staging-crashed');
     await mkdir(join(leftover, 'data'), { recursive: true });
     await writeFile(join(leftover, 'data', 'data.csv'), 'id\n');
     await writeFile(join(leftover, READY_MARKER), 'x\n');

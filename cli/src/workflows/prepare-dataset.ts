@@ -120,24 +120,33 @@ export async function prepareDataset(
   if (existing && !input.force) {
     const same =
       existing.preparation.inputDataHash === inputHash.hash &&
+      existing.entity.metadata.owner === input.owner &&
+      existing.entity.spec.preparator === prep.ref &&
       JSON.stringify(existing.preparation.preparator.hashes) === JSON.stringify(prep.hashes);
-    if (same) {
+    // Reused only if the prepared bytes are still the ones recorded; otherwise they are prepared again.
+    const intact =
+      same &&
+      (await folderHash([existing.dataPath, existing.labelsPath])).hash === existing.entity.spec.generatedUid;
+    if (intact) {
       progress.note(
         `dataset ${input.name} is already prepared from the same data and preparator; reusing it`,
       );
       return { ...existing, reused: true };
     }
-    fail(
-      'dataset.exists',
-      `a prepared dataset named ${input.name} already exists in ${finalDir}, from other data or another preparator; choose another --name or pass --force to replace it`,
-    );
+    if (!same)
+      fail(
+        'dataset.exists',
+        `a prepared dataset named ${input.name} already exists in ${finalDir}, from other data or another preparator; choose another --name or pass --force to replace it`,
+      );
   }
 
-  // Left-overs of interrupted preparations of this name are never reused.
+  // Left-overs of interrupted preparations of this name are never reused. (`.` cannot occur in a name, so
+  // `wdbc.staging-` never matches the staging folders of `wdbc-a`.)
   const stagingParent = join(lay.datasets, '.staging');
+  const prefix = `${input.name}.staging`;
   for (const e of await readdir(stagingParent).catch(() => [] as string[]))
-    if (e.startsWith(`${input.name}-`)) await rm(join(stagingParent, e), { recursive: true, force: true });
-  const work = await stagingDir(stagingParent, input.name);
+    if (e.startsWith(`${prefix}-`)) await rm(join(stagingParent, e), { recursive: true, force: true });
+  const work = await stagingDir(stagingParent, prefix);
   try {
     const prepared = await runPreparation(prep, input, work, ctx.exec, progress);
     const generated = await folderHash([prepared.dataPath, prepared.labelsPath]);
