@@ -7,7 +7,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Review } from '../forge/forge.js';
 import { validateRegistry } from '../registry/validate.js';
 import { GitFileSource } from './git-file-source.js';
-import { changedPaths, mergeBase, resolveCommit } from './git-tree.js';
+import { changedPaths, mergeBase, resolveCommits } from './git-tree.js';
 import { decide } from './rules.js';
 import type { Decision } from './types.js';
 import { GitView } from './view.js';
@@ -31,8 +31,7 @@ export interface EvaluatedDecision extends Decision {
 }
 
 export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<EvaluatedDecision> {
-  const baseSha = resolveCommit(input.repoDir, input.baseRef);
-  const headSha = resolveCommit(input.repoDir, input.headRef);
+  const [baseSha, headSha] = resolveCommits(input.repoDir, [input.baseRef, input.headRef]);
   const mb = mergeBase(input.repoDir, baseSha, headSha);
   const base = new GitView(input.repoDir, baseSha);
   const changes = changedPaths(input.repoDir, mb, headSha);

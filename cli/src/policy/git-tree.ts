@@ -32,13 +32,18 @@ function git(repoDir: string, args: string[], input?: string | Buffer): Buffer {
     maxBuffer: 1024 * 1024 * 1024,
     env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
   });
-  if (r.error) {
+  // EPIPE: git exited before reading its input (not a repository, say); its status and stderr tell why.
+  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {
     throw new GitperfError(error('git.unavailable', `could not run git: ${r.error.message}; install git`));
   }
   if (r.status !== 0) {
-    const msg = r.stderr.toString().trim().split('\n')[0] ?? '';
+    const msg = r.stderr?.toString().trim().split('\n')[0] || `exit status ${r.status}`;
     throw new GitperfError(
-      error('git.failed', `git ${args[0]} failed in ${repoDir}: ${msg}`),
+      error(
+        'git.failed',
+        `git ${args[0]} failed in ${repoDir}: ${msg}` +
+          (/not a git repository/.test(msg) ? '; run inside a git checkout (or pass --repo DIR)' : ''),
+      ),
       // A bad ref or a folder that is not a repository is a usage problem (exit 2), not a policy failure.
       2,
     );
@@ -48,27 +53,36 @@ function git(repoDir: string, args: string[], input?: string | Buffer): Buffer {
 
 /** Resolves a ref (branch, tag, sha, HEAD~1) to a full commit sha; a clean usage error when it does not exist. */
 export function resolveCommit(repoDir: string, ref: string): string {
-  if (ref.startsWith('-')) {
-    throw new GitperfError(error('git.bad-ref', `"${ref}" is not a git reference`), 2);
+  return resolveCommits(repoDir, [ref])[0];
+}
+
+/** Resolves several refs with one git process (`cat-file --batch-check`). */
+export function resolveCommits(repoDir: string, refs: readonly string[]): string[] {
+  for (const ref of refs) {
+    if (!ref || ref.startsWith('-') || /\s/.test(ref)) {
+      throw new GitperfError(error('git.bad-ref', `"${ref}" is not a git reference`), 2);
+    }
   }
-  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
-    cwd: repoDir,
-    env: { ...process.env, LC_ALL: 'C' },
+  const out = git(
+    repoDir,
+    ['cat-file', '--batch-check=%(objectname) %(objecttype)'],
+    refs.map((r) => `${r}^{commit}\n`).join(''),
+  )
+    .toString('utf8')
+    .split('\n');
+  return refs.map((ref, i) => {
+    const [sha, type] = (out[i] ?? '').split(' ');
+    if (type !== 'commit' || !/^[0-9a-f]{40,64}$/.test(sha ?? '')) {
+      throw new GitperfError(
+        error(
+          'git.bad-ref',
+          `"${ref}" is not a commit in ${repoDir}; fetch it first (git fetch origin ${ref}) or pass a sha`,
+        ),
+        2,
+      );
+    }
+    return sha;
   });
-  if (r.error) {
-    throw new GitperfError(error('git.unavailable', `could not run git: ${r.error.message}; install git`));
-  }
-  const sha = r.stdout.toString().trim();
-  if (r.status !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
-    throw new GitperfError(
-      error(
-        'git.bad-ref',
-        `"${ref}" is not a commit in ${repoDir}; fetch it first (git fetch origin ${ref}) or pass a sha`,
-      ),
-      2,
-    );
-  }
-  return sha;
 }
 
 /** The commit a pull request branched from: what its diff is computed against (GitHub's three-dot diff). */
