@@ -11,8 +11,13 @@ import { SUPPORT_KINDS, type SupportData } from './references.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 const WORKER_URL = new URL('./check-worker.js', import.meta.url);
-/** Below this many files, worker start-up (~50 ms each) costs more than it saves. */
-const MIN_FILES_FOR_WORKERS = 1500;
+/**
+ * With the fast YAML path a file costs ~0.1 ms, so worker start-up and messaging (~0.3 s of CPU
+ * for two workers) only pay off for very large registries on machines with cores to spare; on a
+ * busy 2-core machine they made a 10,000-file run slower. GITPERF_WORKERS forces a count.
+ */
+const MIN_FILES_FOR_WORKERS = 20_000;
+const MIN_CORES_FOR_WORKERS = 4;
 const BATCH = 250;
 
 /**
@@ -23,7 +28,7 @@ export function workerCount(fileCount: number): number {
   const env = process.env.GITPERF_WORKERS;
   if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
   if (env !== undefined && env !== '') return Math.max(0, Math.min(16, Number.parseInt(env, 10) || 0));
-  if (fileCount < MIN_FILES_FOR_WORKERS) return 0;
+  if (fileCount < MIN_FILES_FOR_WORKERS || availableParallelism() < MIN_CORES_FOR_WORKERS) return 0;
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 

@@ -30,6 +30,10 @@ const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe
 
 /** Resolves a plain scalar as the core schema does; undefined for values we leave to `yaml`. */
 function resolvePlain(s: string): unknown {
+  // Only strings starting with one of `~ . + - 0-9 n N t T f F` (or empty) can resolve to
+  // anything but a string; most registry values (refs, hashes, names) skip the tests below.
+  const c = s.charCodeAt(0);
+  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !'nNtTfF'.includes(s[0])) return s;
   if (NULL.test(s)) return null;
   if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
@@ -74,8 +78,8 @@ function scalar(raw: string): Out {
   }
   // Strip a trailing comment: ` #` starts one in plain scalars.
   const hash = raw.indexOf(' #');
-  let v = hash === -1 ? raw : raw.slice(0, hash);
-  v = v.replace(/ +$/, '');
+  // Lines never end in spaces here (fastParse declines those), so only a comment leaves some.
+  const v = hash === -1 ? raw : raw.slice(0, hash).replace(/ +$/, '');
   if (v === '') return FAIL;
   if (INDICATOR_START.test(v)) return FAIL;
   if (v[0] === '-' && (v.length === 1 || v[1] === ' ')) return FAIL;
