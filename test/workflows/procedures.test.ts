@@ -211,9 +211,14 @@ describe('benchmark run', () => {
     });
     expect(run.cubeSeconds).toBeGreaterThan(0);
 
-    // Again: every result is kept (same cubes, same data).
+    // Again: every result is kept (same cubes, same data); a model named twice runs once.
     const cached = await runBenchmark(
-      { benchmark: bench, dataset: 'wdbc-c', models: bench.models, ignoreModelErrors: true },
+      {
+        benchmark: bench,
+        dataset: 'wdbc-c',
+        models: [...bench.models, 'ana/bc-logreg'],
+        ignoreModelErrors: true,
+      },
       { exec, layout: lay },
     );
     expect(cached.runs.map((r) => r.status)).toEqual(['cached', 'cached', 'cached']);

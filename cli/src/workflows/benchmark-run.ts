@@ -107,7 +107,8 @@ export async function runBenchmark(
 
   const runs: ModelRun[] = [];
   let stopped = false;
-  for (const source of input.models) {
+  // A model named twice runs once (it would write the same result file twice).
+  for (const source of [...new Set(input.models)]) {
     if (stopped) {
       runs.push({ model: source, status: 'skipped', diagnostics: [], cubeSeconds: 0, seconds: 0 });
       continue;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { error } from '../../diagnostics/diagnostic.js';
+import { error, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
 import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
@@ -52,6 +52,14 @@ cubes and data are kept unless --no-cache.`;
       (d) => this.report(d),
       bench.registry,
     );
+    for (const m of flags.model ?? [])
+      if (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(m) && !bench.models.includes(m))
+        this.report(
+          warning(
+            'model.not-associated',
+            `${m} is not associated with ${bench.name}: its result can be submitted only once the association is merged`,
+          ),
+        );
     const run = await runBenchmark(
       {
         benchmark: bench,
