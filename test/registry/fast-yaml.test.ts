@@ -90,6 +90,115 @@ describe('fast YAML path', () => {
     expect(fastParse(text)).toBeUndefined();
   });
 
+  it('never disagrees with yaml on random documents full of tricky scalars', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const scalars = [
+      '0',
+      '-0',
+      '00',
+      '0o7',
+      '0o8',
+      '0x1f',
+      '0xg',
+      '1_000',
+      '.',
+      '-.',
+      '+.5',
+      '1e',
+      '1E+2',
+      '1e999',
+    ];
+    scalars.push(
+      'nUll',
+      'NULL',
+      'Null',
+      '~',
+      'Yes',
+      'tRue',
+      'TRUE',
+      'false',
+      'a:b',
+      'a :b',
+      'http://x/y',
+      'a #b',
+    );
+    scalars.push(
+      'a#b',
+      '--',
+      '-x',
+      "'q'",
+      '"q"',
+      '"a # b"',
+      "'a'' b'",
+      '[',
+      ']a',
+      'é',
+      'Infinity',
+      'NaN',
+      '.NaN',
+    );
+    scalars.push(
+      '.Inf',
+      '-.inf',
+      '1.',
+      '.1e5',
+      '0.0',
+      '?',
+      '? a',
+      ':a',
+      'a:',
+      '%x',
+      '@x',
+      '`x',
+      '!x',
+      '&x',
+      '*x',
+    );
+    scalars.push(
+      '|',
+      '>',
+      'a, b',
+      '{a}',
+      'sha256:ab',
+      'ana/prep',
+      '2026-11-27T06:00:00Z',
+      '0.1.0',
+      '12:30',
+      '"',
+    );
+    const keys = ['a', 'b1', 'c.d', 'e-f', 'g/h', '1', 'true', 'null', '1e3', 'x_y', 'Z'];
+    const doc = (indent: string, depth: number): string => {
+      let out = '';
+      const used = new Set<string>();
+      for (let n = 1 + rnd(4); n > 0; n--) {
+        const k = keys[rnd(keys.length)];
+        if (used.has(k)) continue;
+        used.add(k);
+        const r = depth > 3 ? 0 : rnd(4);
+        if (r === 0) out += `${indent}${k}: ${scalars[rnd(scalars.length)]}\n`;
+        else if (r === 1) out += `${indent}${k}:\n${doc(`${indent}  `, depth + 1)}`;
+        else {
+          out += `${indent}${k}:\n`;
+          const seqIndent = r === 2 ? indent : `${indent}  `;
+          for (let m = 1 + rnd(3); m > 0; m--) {
+            out +=
+              rnd(2) === 0
+                ? `${seqIndent}- ${scalars[rnd(scalars.length)]}\n`
+                : `${seqIndent}- ${doc(`${seqIndent}  `, depth + 1).trimStart()}`;
+          }
+        }
+      }
+      return out || `${indent}k: v\n`;
+    };
+    let fast = 0;
+    for (let n = 0; n < 3000; n++) if (agree(doc('', 0)) === 'fast') fast++;
+    expect(fast).toBeGreaterThan(300);
+  });
+
   it('never disagrees with yaml on randomly mangled registry files', () => {
     // Deterministic PRNG so a failure reproduces.
     let seed = 42;
