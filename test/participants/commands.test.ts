@@ -1,0 +1,234 @@
+/**
+ * The participants' commands as whole processes on a real local registry (bootstrapped like the demo's:
+ * init logic, example cubes hosted in the repository, the consortium's users merged): what they record,
+ * what they refuse, and consent.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapRegistry, PACKAGE_EXAMPLES } from '../../cli/src/demo/bootstrap.js';
+import { USERS } from '../../cli/src/demo/demo.js';
+import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
+import { givenConsent } from '../../cli/src/participants/consent.js';
+import { entityFile, submit } from '../../cli/src/participants/index.js';
+import { mergeSubmission, openLocalContext } from '../../cli/src/submission/index.js';
+import { cubeAccess } from '../../cli/src/workflows/cube-access.js';
+import { layout } from '../../cli/src/workflows/layout.js';
+import { prepareDataset } from '../../cli/src/workflows/prepare-dataset.js';
+import { runCli } from '../helpers/cli.js';
+
+let tmp: string;
+let clone: string;
+let bare: string;
+let home: string;
+
+const cli = (args: string[], input?: string) =>
+  runCli(args, { cwd: clone, env: { GITPERF_HOME: home }, input });
+const count = async () =>
+  (await (await LocalForge.open({ registry: bare, user: 'ada' })).listSubmissions({ state: 'all' })).length;
+const sha = async (f: string) =>
+  `sha256:${createHash('sha256')
+    .update(await readFile(f))
+    .digest('hex')}`;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'gitperf-participants-'));
+  home = join(tmp, 'home');
+  const reg = await bootstrapRegistry(join(tmp, 'demo'), home, ['ada', ...Object.keys(USERS)]);
+  clone = reg.clone;
+  bare = reg.bare;
+  const ctx = await openLocalContext(bare, 'ada');
+  const files = Object.entries(USERS).map(([login, spec]) =>
+    entityFile(`registry/users/${login}.yaml`, {
+      apiVersion: 'gitperf/v1',
+      kind: 'User',
+      metadata: { name: login },
+      spec,
+    }),
+  );
+  const o = await submit({ sub: ctx, home, runner: 'local', consent: givenConsent() }, files);
+  await mergeSubmission(ctx, o.number);
+  // hospital-a's data, prepared with the preparator folder (as a hospital developing locally would).
+  await prepareDataset(
+    {
+      preparator: join(PACKAGE_EXAMPLES, 'cubes', 'prep'),
+      data: join(PACKAGE_EXAMPLES, 'data', 'sites', 'a', 'data'),
+      labels: join(PACKAGE_EXAMPLES, 'data', 'sites', 'a', 'labels'),
+      name: 'wdbc-a',
+      owner: 'hospital-a',
+    },
+    { exec: cubeAccess({ runner: 'local', layout: layout(home) }), layout: layout(home) },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('gitperf mlcube submit', () => {
+  it('records repository files by their repository path and real hash, and says what happens next', async () => {
+    const r = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'bc-metrics',
+      '--manifest',
+      'examples/cubes/metrics/mlcube.yaml',
+      '--parameters',
+      'examples/cubes/metrics/workspace/parameters.yaml',
+      '--operational',
+      '--profile',
+      'ana',
+      '--json',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.number).toBeGreaterThan(1);
+    expect(out.status).toBe('pass');
+    expect(out.next).toBe(`ready: \`gitperf merge ${out.number}\``);
+    expect(out.files).toEqual(['registry/mlcubes/ana/bc-metrics.yaml']);
+    const spec = out.entity.spec;
+    expect(spec.manifest).toEqual({
+      url: 'examples/cubes/metrics/mlcube.yaml',
+      sha256: await sha(join(PACKAGE_EXAMPLES, 'cubes', 'metrics', 'mlcube.yaml')),
+    });
+    expect(spec.parameters.sha256).toBe(
+      await sha(join(PACKAGE_EXAMPLES, 'cubes', 'metrics', 'workspace', 'parameters.yaml')),
+    );
+    expect(spec.image).toEqual({ reference: 'gitperf/bc-metrics:0.1' }); // the manifest's, unpinned
+    expect(spec.state).toBe('operation');
+    expect(out.entity.metadata.owner).toBe('ana');
+  });
+
+  it('records a file outside the repository as file:// with a warning; prints the number in text mode', async () => {
+    const manifest = join(tmp, 'elsewhere.yaml');
+    await writeFile(manifest, await readFile(join(PACKAGE_EXAMPLES, 'cubes', 'centroid', 'mlcube.yaml')));
+    const r = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'bc-centroid',
+      '--manifest',
+      manifest,
+      '--image',
+      `x/y:1@sha256:${'a'.repeat(64)}`,
+      '--profile',
+      'lee',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^opened submission #\d+: Add MLCube lee\/bc-centroid$/m);
+    expect(r.stdout).toMatch(/^ {2}next: ready: `gitperf merge \d+`$/m);
+    expect(r.stderr).toMatch(/resource\.local-only/);
+  });
+
+  it('refuses a manifest that is not an MLCube manifest, and a malformed digest, opening nothing', async () => {
+    const before = await count();
+    const bad = join(tmp, 'bad.yaml');
+    await writeFile(bad, 'name: x\ntasks: 3\n');
+    const r = await cli(['mlcube', 'submit', '--name', 'x', '--manifest', bad, '--profile', 'kim']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/mlcube\.manifest-invalid/);
+    const d = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'x',
+      '--manifest',
+      'examples/cubes/stump/mlcube.yaml',
+      '--image',
+      'a@sha256:zz',
+      '--profile',
+      'kim',
+    ]);
+    expect(d.exitCode).toBe(2);
+    expect(d.stderr).toMatch(/mlcube\.image-invalid/);
+    const m = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'x',
+      '--manifest',
+      'no/such/file.yaml',
+      '--profile',
+      'kim',
+      '--json',
+    ]);
+    expect(m.exitCode).toBe(1);
+    expect(JSON.parse(m.stdout).error.code).toBe('resource.missing');
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('gitperf dataset register', () => {
+  it('asks for consent; without a terminal and without -y it refuses and sends nothing', async () => {
+    const before = await count();
+    const r = await cli(['dataset', 'register', 'wdbc-a', '--profile', 'hospital-a']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/consent\.required/);
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses to register another owner\u2019s dataset', async () => {
+    const r = await cli(['dataset', 'register', 'wdbc-a', '-y', '--profile', 'hospital-b']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/dataset\.not-owner/);
+  });
+
+  it('with -y shows the exact metadata, then opens a self-service submission in operation state', async () => {
+    const r = await cli(['dataset', 'register', 'wdbc-a', '-y', '--profile', 'hospital-a']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/everything that will be published about hospital-a\/wdbc-a/);
+    expect(r.stderr).toMatch(/^ {4}\s*generatedUid: sha256:[0-9a-f]{64}$/m);
+    expect(r.stdout).toMatch(/^opened submission #\d+: Add dataset hospital-a\/wdbc-a$/m);
+    const forge = await LocalForge.open({ registry: bare, user: 'ada' });
+    const subs = await forge.listSubmissions({ state: 'open' });
+    const s = subs.find((x) => x.title === 'Add dataset hospital-a/wdbc-a');
+    expect(s?.author).toBe('hospital-a');
+  });
+});
+
+describe('gitperf runner register and association requests', () => {
+  it('refuse what the registry does not hold yet, with a message saying what to do first', async () => {
+    const r = await cli([
+      'runner',
+      'register',
+      '--name',
+      'runner-a',
+      '--dataset',
+      'wdbc-a',
+      '--profile',
+      'hospital-a',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/runner\.dataset-unregistered .*gitperf dataset register/);
+    const a = await cli([
+      'association',
+      'request',
+      '--benchmark',
+      'bc-diagnosis',
+      '--model',
+      'lee/bc-centroid',
+      '--profile',
+      'lee',
+      '--runner',
+      'local',
+    ]);
+    expect(a.exitCode, a.stderr).toBe(1);
+    expect(a.stderr).toMatch(/benchmark\.not-found/);
+    const both = await cli([
+      'association',
+      'request',
+      '--benchmark',
+      'b',
+      '--model',
+      'a/b',
+      '--dataset',
+      'c/d',
+      '--profile',
+      'lee',
+    ]);
+    expect(both.exitCode, both.stderr).toBe(2);
+  });
+});
