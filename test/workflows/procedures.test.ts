@@ -292,6 +292,39 @@ describe('compatibility test', () => {
     expect(fresh.record.metrics).toEqual(r.record.metrics);
   });
 
+  it('runs the reference model on a prepared dataset (the dataset association test), checking its preparator', async () => {
+    const bench = await loadBenchmark('bc-diagnosis', reg.registryDir);
+    const a = site('a');
+    const ds = await prepareDataset(
+      { preparator: 'ana/bc-prep', data: a.data, labels: a.labels, name: 'wdbc-a', owner: 'hospital-a' },
+      { exec, layout: lay },
+    );
+    const r = await runCompatibilityTest(
+      {
+        preparator: bench.preparator,
+        model: bench.referenceModel,
+        metrics: bench.metrics,
+        data: { kind: 'prepared', dataset: 'wdbc-a' },
+      },
+      { exec, layout: lay },
+    );
+    expect(r.record.dataset).toEqual({ source: 'prepared', generatedUid: ds.entity.spec.generatedUid });
+    expect(r.record.cubes.map((c) => c.role)).toEqual(['model', 'metrics']);
+    expect(r.record.metrics.auc).toBeGreaterThan(0.9);
+    // Another preparator than the one that prepared the data is refused.
+    await expect(
+      runCompatibilityTest(
+        {
+          preparator: 'ana/bc-metrics',
+          model: bench.referenceModel,
+          metrics: bench.metrics,
+          data: { kind: 'prepared', dataset: 'wdbc-a' },
+        },
+        { exec, layout: lay },
+      ),
+    ).rejects.toMatchObject({ diagnostic: { code: 'benchmark.dataset-preparator-mismatch' } });
+  });
+
   it('refuses a demo tarball that does not match its registered hash before anything runs', async () => {
     const bad = await makeTestRegistry({ demoSha256: `sha256:${'1'.repeat(64)}` });
     try {

@@ -17,7 +17,7 @@ import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
 import { inferAndEvaluate } from './infer-evaluate.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
-import { loadPreparedDataset } from './prepare-dataset.js';
+import { assertPreparedBy, loadPreparedDataset } from './prepare-dataset.js';
 import { type Progress, silentProgress } from './progress.js';
 
 export interface BenchmarkCubes {
@@ -95,15 +95,7 @@ export async function runBenchmark(
 
   const metrics = await ctx.exec.cube(input.metricsSource ?? input.benchmark.metrics, 'metrics');
   const prepUsage = ds.preparation.preparator;
-  if (ds.entity.spec.preparator !== input.benchmark.preparator) {
-    // A dataset prepared from a cube folder still qualifies when it is the benchmark's preparator byte for byte.
-    const benchPrep = await ctx.exec.cube(input.benchmark.preparator, 'preparator');
-    if (JSON.stringify(benchPrep.hashes) !== JSON.stringify(prepUsage.hashes))
-      fail(
-        'benchmark.dataset-preparator-mismatch',
-        `dataset ${input.dataset} was prepared with ${ds.entity.spec.preparator}, but benchmark ${input.benchmark.name} uses ${input.benchmark.preparator}; prepare the data with the benchmark's preparator`,
-      );
-  }
+  await assertPreparedBy(ds, input.benchmark.preparator, ctx.exec, `benchmark ${input.benchmark.name}`);
 
   const runs: ModelRun[] = [];
   let stopped = false;

@@ -18,7 +18,7 @@ import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
 import { inferAndEvaluate } from './infer-evaluate.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
-import { loadPreparedDataset, runPreparation } from './prepare-dataset.js';
+import { assertPreparedBy, loadPreparedDataset, runPreparation } from './prepare-dataset.js';
 import { type Progress, silentProgress } from './progress.js';
 import { readDemoPaths } from './task-outputs.js';
 
@@ -112,6 +112,8 @@ export async function runCompatibilityTest(
         `the prepared data of ${input.data.dataset} changed since preparation; prepare it again with --force`,
         { file: ds.dir },
       );
+    // With a preparator named (the benchmark's), the data must have been prepared by it (MedPerf's check).
+    if (input.preparator) await assertPreparedBy(ds, input.preparator, exec, 'this test');
     prepared = { dataPath: ds.dataPath, labelsPath: ds.labelsPath, generatedUid: uid.hash };
     dataIdentity = { prepared: uid.hash };
   }

@@ -316,3 +316,22 @@ export async function loadPreparedDataset(
     );
   return found;
 }
+
+/**
+ * The dataset must have been prepared by `preparator` (MedPerf: a benchmark runs only on data prepared with
+ * its own preparator): the same ref, or, for data prepared from a cube folder, byte-identical cube hashes.
+ */
+export async function assertPreparedBy(
+  ds: Omit<PreparedDataset, 'reused'>,
+  preparator: string,
+  exec: CubeExecution,
+  who: string,
+): Promise<void> {
+  if (ds.entity.spec.preparator === preparator) return;
+  const wanted = await exec.cube(preparator, 'preparator');
+  if (JSON.stringify(wanted.hashes) === JSON.stringify(ds.preparation.preparator.hashes)) return;
+  fail(
+    'benchmark.dataset-preparator-mismatch',
+    `dataset ${ds.name} was prepared with ${ds.entity.spec.preparator}, but ${who} uses ${preparator}; prepare the data with that preparator`,
+  );
+}
