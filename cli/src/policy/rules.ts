@@ -21,7 +21,7 @@ import {
 } from './paths.js';
 import { reduceReviews } from './reviews.js';
 import type { Change, Decision, GivenApproval, PolicyInput, Requirement } from './types.js';
-import type { PolicyEntity, RegistryView } from './view.js';
+import { GitView, type PolicyEntity, type RegistryView } from './view.js';
 
 /** Fields that never change once merged (a new version is a new entity). Parents of these count too. */
 const FROZEN: Record<string, string[]> = {
@@ -159,6 +159,42 @@ class Context {
   }
 }
 
+/** Files the rules will read for these changes: the changed files and what they refer to. */
+function likelyReads(
+  raw: ReadonlyArray<{ path: string; action: ChangeAction }>,
+  before: RegistryView,
+  head: RegistryView,
+  base: RegistryView,
+): Array<[RegistryView, string[]]> {
+  const old: string[] = [];
+  const neu: string[] = [];
+  const merged = new Set<string>([REGISTRY_FILE]);
+  let needUsers = false;
+  for (const c of raw) {
+    const info = classifyPath(c.path);
+    if (info.kind === 'Other') {
+      needUsers = true;
+      continue;
+    }
+    if (c.action !== 'added') old.push(c.path);
+    if (c.action !== 'deleted') neu.push(c.path);
+    if (c.action === 'deleted' || ['Registry', 'User', 'Benchmark'].includes(info.kind)) needUsers = true;
+    if (info.benchmark) merged.add(benchmarkPath(info.benchmark));
+    if (info.kind === 'ModelAssociation' && info.model) merged.add(mlcubePath(info.model));
+    if (info.kind === 'DatasetAssociation' && info.dataset) merged.add(datasetPath(info.dataset));
+    if (info.kind === 'Result' && info.owner) {
+      for (const p of base.list(`${RUNNERS_DIR}/${info.owner}`)) merged.add(p);
+    }
+  }
+  if (needUsers) for (const p of base.list(USERS_DIR)) merged.add(p);
+  // The validator reads the head's copies of referenced files: the same blobs when unchanged.
+  return [
+    [before, old],
+    [head, [...neu, ...merged]],
+    [base, [...merged]],
+  ];
+}
+
 interface Acc {
   violations: Diagnostic[];
   requirements: Requirement[];
@@ -171,18 +207,8 @@ export function decide(input: PolicyInput): Decision {
   const ctx = new Context(input.base);
   const acc: Acc = { violations: [], requirements: [] };
 
-  // Read every changed file in one go when the views can batch.
-  const prefetch = (v: RegistryView, paths: string[]) =>
-    (v as { prefetch?: (p: string[]) => void }).prefetch?.(paths);
-  const entityPaths = raw.filter((c) => classifyPath(c.path).kind !== 'Other');
-  prefetch(
-    before,
-    entityPaths.filter((c) => c.action !== 'added').map((c) => c.path),
-  );
-  prefetch(
-    input.head,
-    entityPaths.filter((c) => c.action !== 'deleted').map((c) => c.path),
-  );
+  // Read, with one git process, every file the rules (and the validator after them) are likely to need.
+  GitView.prefetchTogether(likelyReads(raw, before, input.head, input.base));
 
   const changes: Change[] = raw.map((c) => {
     const info = classifyPath(c.path);

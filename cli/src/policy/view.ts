@@ -119,7 +119,8 @@ export class GitView implements RegistryView {
   readonly entries: TreeEntry[];
   private readonly sorted: string[];
   private readonly cache = new Map<string, PolicyEntity>();
-  private readonly bytes = new Map<string, Buffer>();
+  /** Blob contents by object id: shared with the view this one was derived from (same ids, same bytes). */
+  private readonly bytes: Map<string, Buffer>;
   /**
    * `from`: build this commit's listing from another view's plus the raw diff between them, instead
    * of listing the tree again (the pull request's head from its base: one `ls-tree` instead of two).
@@ -129,6 +130,7 @@ export class GitView implements RegistryView {
     readonly commit: string,
     from?: { view: GitView; changes: readonly PathChange[] },
   ) {
+    this.bytes = from && from.view.repoDir === repoDir ? from.view.bytes : new Map();
     if (from) {
       const byPath = new Map(from.view.entries.map((e) => [e.path, e]));
       for (const c of from.changes) {
@@ -142,6 +144,25 @@ export class GitView implements RegistryView {
     // Only regular files are content; symlinks and submodules are listed for the validator to refuse.
     for (const e of this.entries) if (e.mode.startsWith('100')) this.oids.set(e.path, e.oid);
     this.sorted = [...this.oids.keys()].sort();
+  }
+  /**
+   * Reads the blobs of several views' files with one git process per repository, so later `get`s and
+   * `read`s of them cost nothing.
+   */
+  static prefetchTogether(requests: ReadonlyArray<readonly [RegistryView, Iterable<string>]>): void {
+    const groups = new Map<Map<string, Buffer>, { repoDir: string; oids: Set<string> }>();
+    for (const [view, paths] of requests) {
+      if (!(view instanceof GitView)) continue;
+      const g = groups.get(view.bytes) ?? { repoDir: view.repoDir, oids: new Set<string>() };
+      for (const p of paths) {
+        const oid = view.oids.get(p);
+        if (oid && !view.bytes.has(oid)) g.oids.add(oid);
+      }
+      groups.set(view.bytes, g);
+    }
+    for (const [bytes, g] of groups) {
+      for (const [o, b] of readBlobs(g.repoDir, [...g.oids])) bytes.set(o, b);
+    }
   }
   /** The raw bytes of a regular file (read once, shared with `get`). */
   read(path: string): Buffer | undefined {
