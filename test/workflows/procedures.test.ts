@@ -114,7 +114,7 @@ describe('dataset preparation', () => {
         { exec, layout: lay },
       ),
     ).rejects.toMatchObject({ diagnostic: { code: 'dataset.exists' } });
-  });
+  }, 240_000);
 
   it('never leaves a dataset marked ready after a failed or interrupted preparation', async () => {
     // A crashed earlier run left a staging folder, even with a marker in it: it is discarded, never adopted.
@@ -151,7 +151,7 @@ describe('dataset preparation', () => {
     );
     expect(ok.entity.spec.statistics.missing_values).toBe(3);
     expect(await exists(join(ok.dir, READY_MARKER))).toBe(true);
-  });
+  }, 240_000);
 });
 
 describe('benchmark run', () => {
@@ -230,7 +230,7 @@ describe('benchmark run', () => {
     );
     expect(stopped.runs.map((r) => r.status)).toEqual(['failed', 'skipped']);
     expect(stopped.hadFailures).toBe(true);
-  });
+  }, 240_000);
 
   it('refuses a prepared dataset whose bytes changed since preparation', async () => {
     const b = site('b');
@@ -244,7 +244,7 @@ describe('benchmark run', () => {
       runBenchmark({ benchmark: bench, dataset: 'wdbc-b', models: ['ana/bc-logreg'] }, { exec, layout: lay }),
     ).rejects.toMatchObject({ diagnostic: { code: 'dataset.modified' } });
     await rm(ds.dir, { recursive: true, force: true });
-  });
+  }, 240_000);
 });
 
 describe('compatibility test', () => {
@@ -290,7 +290,7 @@ describe('compatibility test', () => {
     const fresh = await runCompatibilityTest({ ...input, noCache: true }, { exec, layout: lay });
     expect(fresh.cached).toBe(false);
     expect(fresh.record.metrics).toEqual(r.record.metrics);
-  });
+  }, 240_000);
 
   it('runs the reference model on a prepared dataset (the dataset association test), checking its preparator', async () => {
     const bench = await loadBenchmark('bc-diagnosis', reg.registryDir);
@@ -323,7 +323,7 @@ describe('compatibility test', () => {
         { exec, layout: lay },
       ),
     ).rejects.toMatchObject({ diagnostic: { code: 'benchmark.dataset-preparator-mismatch' } });
-  });
+  }, 240_000);
 
   it('refuses a demo tarball that does not match its registered hash before anything runs', async () => {
     const bad = await makeTestRegistry({ demoSha256: `sha256:${'1'.repeat(64)}` });
@@ -348,7 +348,7 @@ describe('compatibility test', () => {
     } finally {
       await bad.cleanup();
     }
-  });
+  }, 240_000);
 });
 
 describe('tampered registered cubes', () => {
@@ -414,7 +414,7 @@ describe('tampered registered cubes', () => {
     } finally {
       await t.cleanup();
     }
-  });
+  }, 240_000);
 });
 
 describe('a model that hangs', () => {
@@ -449,5 +449,5 @@ describe('a model that hangs', () => {
     ]);
     expect(run.runs[0].diagnostics[0].message).toContain('timed out');
     expect(run.runs[0].result?.spec.metrics?.coverage).toBe(0);
-  });
+  }, 240_000);
 });
