@@ -10,7 +10,7 @@ export {
 export { ownersOf, parseCodeowners } from './codeowners/match.js';
 export { type EvaluatedDecision, type EvaluatePolicyInput, evaluatePolicy } from './evaluate.js';
 export { changedFields } from './field-diff.js';
-export { changedPaths, listTree, readBlobs, resolveCommit } from './git-tree.js';
+export { changedPaths, listTree, readBlobs, resolveCommit, resolveCommits } from './git-tree.js';
 export { classifyPath, type EntityKind, type PathInfo } from './paths.js';
 export { reduceReviews, type Verdicts } from './reviews.js';
 export { decide, diffViews, formatWho } from './rules.js';
