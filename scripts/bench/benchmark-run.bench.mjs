@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
@@ -151,6 +151,8 @@ try {
   console.log(
     `benchmark-run.bench: 3 models x (infer + evaluate) on hospital A, local runner, ${RUNS} runs (median)`,
   );
+  // Both sides slow down on a busy machine, gitperf's many short steps more: say how busy it was.
+  console.log(`  load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
   console.log(
     `  total ${(med.total * 1000).toFixed(0)} ms, inside cube processes ${(med.cubes * 1000).toFixed(0)} ms`,
   );

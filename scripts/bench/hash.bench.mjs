@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +104,9 @@ try {
     `gitperf folder hash, ${cores} workers:      ${gN.toFixed(0)} MB/s  (${(gN / os1).toFixed(2)} of openssl; target > 1.00) ${gN > os1 ? 'OK' : 'BELOW TARGET'}`,
   );
   console.log(`folder hash ${expected} (matches openssl's per-file digests)`);
+  console.log(
+    `load average ${loadavg()[0].toFixed(1)} on ${cores} cores (figures compare best on an idle machine)`,
+  );
 } finally {
   await rm(root, { recursive: true, force: true });
 }
