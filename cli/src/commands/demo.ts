@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { CUBES, runDemo } from '../demo/demo.js';
-import { buildExampleImages } from '../demo/images.js';
+import { buildExampleImages, useExampleContainerSettings } from '../demo/images.js';
 import type { RunnerKind } from '../workflows/execution.js';
 
 export default class Demo extends BaseCommand {
@@ -40,6 +40,7 @@ GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
     const write = json ? () => {} : (s: string) => process.stdout.write(s);
     let images: Record<string, string> | undefined;
     if (runner !== 'local') {
+      useExampleContainerSettings();
       write('building the example cube images (offline; cached after the first time) ... ');
       images = await buildExampleImages(CUBES.map((c) => c[2]));
       write('done\n');

@@ -12,6 +12,16 @@ export const BUILD_SCRIPT = fileURLToPath(
   new URL('../../../scripts/build-example-images.sh', import.meta.url),
 );
 
+const CONTAINERS_CONF = fileURLToPath(new URL('../../../scripts/containers.conf', import.meta.url));
+
+/**
+ * The podman settings the image build uses (runc, cgroupfs, ulimits that rootless runc may set), unless the
+ * caller chose a containers.conf: the cubes then run the way their images were built and tested.
+ */
+export function useExampleContainerSettings(env: NodeJS.ProcessEnv = process.env): void {
+  env.CONTAINERS_CONF ??= CONTAINERS_CONF;
+}
+
 /** example folder → `localhost/gitperf/bc-<folder>:0.1@sha256:<digest>`. */
 export async function buildExampleImages(folders: string[]): Promise<Record<string, string>> {
   if (!(await stat(BUILD_SCRIPT).catch(() => undefined)))
