@@ -17,7 +17,9 @@ export {
   nextStep,
   waitingFor,
 } from './evaluate.js';
+export { checkoutRoot, readSubmissionFiles } from './files.js';
 export { approvedByTrailers, type MergeOutcome, mergeSubmission } from './merge.js';
 export { forecast, type OpenEntitiesInput, type OpenedSubmission, openEntitySubmission } from './open.js';
 export { OverlayView } from './overlay-view.js';
 export { type ReviewOutcome, reviewSubmission } from './review.js';
+export { updateSubmission } from './update.js';

@@ -60,6 +60,18 @@ describe('submission, review and merge commands (whole processes, local forge)',
     const approve = await cli(['review', 'approve', '2', '-m', 'welcome kim']);
     expect(approve.stdout).toMatch(/ada approved submission #2/);
     expect(approve.stdout).toMatch(/next: ready: `gitperf merge 2`/);
+    // The author pushes a change: the admin's approval was on the old head and no longer counts.
+    await writeFile(
+      join(dir, 'registry/users/kim.yaml'),
+      userYaml('kim').replace('spec: {}', 'spec:\n  organization: KIM'),
+    );
+    const updated = await cli(['submission', 'update', '2', 'registry/users/kim.yaml', '--profile', 'lee']);
+    expect(updated.exitCode).toBe(0);
+    expect(updated.stdout, updated.stdout + updated.stderr).toMatch(
+      /approvals by ada were on the old head and no longer count/,
+    );
+    expect(updated.stdout).toMatch(/next: waiting for approval by @ada/);
+    expect((await cli(['review', 'approve', '2'])).exitCode).toBe(0);
     const merged = JSON.parse((await cli(['merge', '2', '--json'])).stdout);
     expect(merged.trailers).toEqual(['Approved-by: ada']);
     const trailer = await execa('git', [
@@ -74,6 +86,6 @@ describe('submission, review and merge commands (whole processes, local forge)',
 
     const shown = JSON.parse((await cli(['submission', 'show', '2', '--json'])).stdout);
     expect(shown).toMatchObject({ number: 2, state: 'merged', next: 'merged', policy: null });
-    expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada']);
+    expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada', 'ada']);
   }, 240_000); // about a dozen CLI processes: generous for a loaded 2-core CI machine
 });

@@ -10,6 +10,7 @@ import {
   openEntitySubmission,
   reviewSubmission,
   type SubmissionContext,
+  updateSubmission,
 } from '../../../cli/src/submission/index.js';
 import { git } from '../../forge/local/helpers.js';
 import { makeConsortium, userYaml } from './fixture.js';
@@ -89,13 +90,14 @@ describe('submissions over the local forge, gated by the policy', () => {
     const o = await openEntitySubmission(lee, { files: [kim] });
     const ada = await as('ada');
     await reviewSubmission(ada, o.submission.number, 'APPROVE');
-    await (lee.forge as LocalForge).pushToSubmission(o.submission.number, [
+    const e = await updateSubmission(lee, o.submission.number, [
       {
         path: 'registry/users/kim.yaml',
         content: userYaml('kim').replace('spec: {}', 'spec:\n  organization: X'),
       },
     ]);
-    const e = await evaluateSubmission(ada, o.submission.number);
+    // Viewed by the admin, the same: their approval is stale.
+    expect((await evaluateSubmission(ada, o.submission.number)).decision.staleApprovals).toEqual(['ada']);
     expect(e.decision.status).toBe('pending');
     expect(e.decision.staleApprovals).toEqual(['ada']);
     const refused = await failure(mergeSubmission(ada, o.submission.number));

@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { execa } from 'execa';
 import { BaseCommand } from '../../cli/base-command.js';
 import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { fail } from '../../diagnostics/diagnostic.js';
-import type { SubmissionFile } from '../../forge/forge.js';
 import { nextStep } from '../../submission/evaluate.js';
+import { checkoutRoot, readSubmissionFiles } from '../../submission/files.js';
 import { openEntitySubmission } from '../../submission/open.js';
 
 export default class SubmissionOpen extends BaseCommand {
@@ -31,28 +28,8 @@ the registry rules is not opened. Prints the submission number and who must appr
 
   async run(): Promise<unknown> {
     const { argv, flags } = await this.parse(SubmissionOpen);
-    const paths = argv as string[];
-    if (paths.length === 0 && !flags.delete?.length)
-      fail('submission.no-files', 'name at least one FILE (or --delete PATH)', {}, 2);
-    const root = resolve(flags.root ?? (await gitRoot()));
-    const rel = (p: string) => {
-      const r = relative(root, resolve(p));
-      if (r.startsWith('..') || r === '')
-        fail('submission.outside-root', `${p} is not inside the repository ${root}`, {}, 2);
-      return r.split(sep).join('/');
-    };
-    const files: SubmissionFile[] = [];
-    for (const p of paths) {
-      let content: string;
-      try {
-        content = await readFile(resolve(p), 'utf8');
-      } catch {
-        fail('submission.file-missing', `cannot read ${p}`, { file: p }, 2);
-      }
-      files.push({ path: rel(p), content });
-    }
-    for (const d of flags.delete ?? [])
-      files.push({ path: d.includes(sep) && resolve(d) === d ? rel(d) : d, content: null });
+    const root = resolve(flags.root ?? (await checkoutRoot()));
+    const files = await readSubmissionFiles(argv as string[], flags.delete ?? [], root);
     const ctx = await activeSubmissions(flags);
     const o = await openEntitySubmission(ctx, { files, title: flags.title, note: flags.message });
     this.log(`opened submission #${o.submission.number}: ${o.submission.title}`);
@@ -66,9 +43,4 @@ the registry rules is not opened. Prints the submission number and who must appr
       next: nextStep(o, ctx.user),
     };
   }
-}
-
-async function gitRoot(): Promise<string> {
-  const r = await execa('git', ['rev-parse', '--show-toplevel'], { reject: false });
-  return r.exitCode === 0 ? String(r.stdout).trim() : process.cwd();
 }

@@ -1,0 +1,44 @@
+/** Entity files named on the command line, read from a checkout and made repository-relative. */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { execa } from 'execa';
+import { fail } from '../diagnostics/diagnostic.js';
+import type { SubmissionFile } from '../forge/forge.js';
+
+/** The git checkout containing `cwd`, or `cwd` itself outside one. */
+export async function checkoutRoot(cwd: string = process.cwd()): Promise<string> {
+  const r = await execa('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { reject: false });
+  return r.exitCode === 0 ? String(r.stdout).trim() : cwd;
+}
+
+/**
+ * `paths` are files on disk (relative to the current folder) submitted at their path relative to
+ * `root`; `deletes` are repository paths (or files under `root`) to delete.
+ */
+export async function readSubmissionFiles(
+  paths: string[],
+  deletes: string[],
+  root: string,
+): Promise<SubmissionFile[]> {
+  if (paths.length === 0 && deletes.length === 0)
+    fail('submission.no-files', 'name at least one FILE (or --delete PATH)', {}, 2);
+  const rel = (p: string) => {
+    const r = relative(root, resolve(p));
+    if (r.startsWith('..') || r === '' || isAbsolute(r))
+      fail('submission.outside-root', `${p} is not inside the repository ${root}`, {}, 2);
+    return r.split(sep).join('/');
+  };
+  const files: SubmissionFile[] = [];
+  for (const p of paths) {
+    let content: string;
+    try {
+      content = await readFile(resolve(p), 'utf8');
+    } catch {
+      fail('submission.file-missing', `cannot read ${p}`, { file: p }, 2);
+    }
+    files.push({ path: rel(p), content });
+  }
+  for (const d of deletes)
+    files.push({ path: isAbsolute(d) ? rel(d) : d.split(sep).join('/'), content: null });
+  return files;
+}
