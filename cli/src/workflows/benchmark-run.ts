@@ -83,6 +83,10 @@ export async function runBenchmark(
   if (input.models.length === 0) fail('benchmark.no-models', 'no model to run; name one with --model');
 
   const ds = await loadPreparedDataset(input.dataset, lay);
+  // Start resolving and verifying every cube now, in parallel with the dataset check: each model awaits its own
+  // (a failure is reported when that model's turn comes, as a model error).
+  const models = [...new Set(input.models)];
+  for (const m of models) ctx.exec.cube(m, 'model').catch(() => undefined);
   const dsRef = `${ds.entity.metadata.owner}/${ds.entity.metadata.name}`;
   // The prepared bytes must still be the ones the dataset was registered with.
   const uid = await folderHash([ds.dataPath, ds.labelsPath]);
@@ -100,7 +104,7 @@ export async function runBenchmark(
   const runs: ModelRun[] = [];
   let stopped = false;
   // A model named twice runs once (it would write the same result file twice).
-  for (const source of [...new Set(input.models)]) {
+  for (const source of models) {
     if (stopped) {
       runs.push({ model: source, status: 'skipped', diagnostics: [], cubeSeconds: 0, seconds: 0 });
       continue;
