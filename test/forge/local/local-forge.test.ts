@@ -137,14 +137,20 @@ describe('local forge', () => {
       { path: 'registry/users/ana.yaml', content: 'name: ana2\n' },
     ]);
     expect(pushed.headSha).not.toBe(s.headSha);
-    await ana.review(s.number, 'raj', 'REQUEST_CHANGES', 'please fix');
+    const raj = await LocalForge.open({ registry: reg.bare, user: 'raj' });
+    await raj.review(s.number, 'raj', 'REQUEST_CHANGES', 'please fix');
     const reviews = await ana.listReviews(s.number);
     expect(reviews.map((r) => [r.reviewer, r.state, r.commitSha])).toEqual([
       ['ana', 'APPROVED', s.headSha],
       ['raj', 'CHANGES_REQUESTED', pushed.headSha],
     ]);
     expect(reviews[1].body).toBe('please fix');
-    expect(await codeOf(ana.review(s.number, 'raj', 'COMMENT'))).toBe('forge.review-body-required');
+    expect(await codeOf(raj.review(s.number, 'raj', 'COMMENT'))).toBe('forge.review-body-required');
+    // Identity is the forge's user: nobody reviews or submits in someone else's name.
+    expect(await codeOf(ana.review(s.number, 'raj', 'APPROVE'))).toBe('forge.identity-mismatch');
+    expect(await codeOf(ana.openSubmission({ title: 't', body: '', author: 'lee', files: [fileA] }))).toBe(
+      'forge.identity-mismatch',
+    );
     // Only the author can push.
     expect(await codeOf(ana.pushToSubmission(s.number, [fileA]))).toBe('forge.not-author');
   });
@@ -313,7 +319,7 @@ describe('local forge', () => {
   it('a mirror clone of the registry carries its submissions', async () => {
     const lee = await LocalForge.open({ registry: reg.bare, user: 'lee' });
     const s = await lee.openSubmission({ title: 't', body: 'b', author: 'lee', files: [fileA] });
-    await lee.review(s.number, 'ana', 'APPROVE');
+    await (await LocalForge.open({ registry: reg.bare, user: 'ana' })).review(s.number, 'ana', 'APPROVE');
     const mirror = `${reg.dir}/mirror.git`;
     await execa('git', ['clone', '--quiet', '--mirror', reg.bare, mirror]);
     const copy = await LocalForge.open({ registry: mirror, user: 'ana' });

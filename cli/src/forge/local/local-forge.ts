@@ -125,6 +125,15 @@ export class LocalForge implements Forge {
     return LocalForge.openGit(origin, cacheDir, depth + 1);
   }
 
+  /** Identity is the profile's user: acting for someone else is refused, as GitHub refuses it. */
+  private actingAs(login: string, what: string): void {
+    if (login.toLowerCase() !== this.user.toLowerCase())
+      fail(
+        'forge.identity-mismatch',
+        `this profile acts as ${this.user} and cannot ${what} as ${login}; use ${login}'s profile (--profile)`,
+      );
+  }
+
   private url(n: number): string {
     return `${this.git.remote ?? pathToFileURL(this.git.gitDir).href}#pulls/${n}`;
   }
@@ -166,6 +175,7 @@ export class LocalForge implements Forge {
    */
   async openSubmission(input: OpenSubmissionInput & { requestedReviewers?: string[] }): Promise<Submission> {
     checkFiles(input.files);
+    this.actingAs(input.author, 'open a submission');
     const baseRef = await this.baseRef(input.base);
     const baseName = baseRef.replace(/^refs\/heads\//, '');
     const author = identityOf(input.author);
@@ -359,6 +369,7 @@ export class LocalForge implements Forge {
   }
 
   async review(number: number, reviewer: string, event: ReviewEvent, body?: string): Promise<Review> {
+    this.actingAs(reviewer, 'review');
     let recorded: Review | undefined;
     await this.updateMeta(number, `${event.toLowerCase()} #${number} by ${reviewer}`, (meta, headSha) => {
       if (meta.state !== 'open')
