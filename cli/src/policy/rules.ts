@@ -148,9 +148,13 @@ class Context {
     const c = obj(this.benchmark(name)?.spec).committee;
     return Array.isArray(c) ? c.filter((x): x is string => typeof x === 'string').map(lower) : [];
   }
-  /** Runners in the merged registry whose `spec.datasets` lists this dataset. */
+  /**
+   * The dataset owner's merged runners whose `spec.datasets` lists this dataset. Only the owner's
+   * runners count: a runner serves only its owner's datasets (the validator's ref.runner-foreign-dataset).
+   */
   runnersServing(datasetRef: string): string[] {
-    const paths = this.base.list(RUNNERS_DIR);
+    const owner = datasetRef.split('/')[0];
+    const paths = this.base.list(`${RUNNERS_DIR}/${owner}`);
     (this.base as { prefetch?: (p: string[]) => void }).prefetch?.(paths);
     return paths.filter((p) => {
       const ds = obj(this.base.get(p)?.data.spec).datasets;
