@@ -104,7 +104,7 @@ async function generateValidators(schemas) {
     ...AJV_OPTIONS,
     code: { source: true, esm: true, lines: false, optimize: true },
   });
-  for (const s of Object.values(schemas)) ajv.addSchema(s);
+  for (const s of Object.values(schemas)) ajv.addSchema(forValidation(s));
   const exports = {};
   for (const [kind, file] of Object.entries(KIND_SCHEMAS)) exports[kind] = schemas[file].$id;
   exports.Envelope = schemas['envelope.schema.json'].$id;
@@ -118,6 +118,27 @@ async function generateValidators(schemas) {
     code.replace(/^"use strict";/, ''),
     '',
   ].join('\n');
+}
+
+/**
+ * The validators embed the schemas they were compiled from (verbose errors point at them), so
+ * documentation is dropped from that copy, halving the module the CLI loads at start-up. Only
+ * the descriptions next to a `pattern` stay: error messages quote them ("expected a SHA-256 ...").
+ */
+function forValidation(node) {
+  if (Array.isArray(node)) return node.map(forValidation);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'title' || k === 'default' || k === 'format') continue;
+    if (k === 'description' && typeof v === 'string' && !('pattern' in node)) continue;
+    // `properties` and `$defs` hold names, not keywords: recurse into their values only.
+    out[k] =
+      (k === 'properties' || k === '$defs') && v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([n, d]) => [n, forValidation(d)]))
+        : forValidation(v);
+  }
+  return out;
 }
 
 /** The ajv options used both here and by any runtime fallback; keep in one place. */

@@ -1,4 +1,5 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yaml-lib.js';
 
 /** A 1-based line and column. */
 export interface Position {
@@ -70,7 +71,8 @@ export class PositionMap {
    * property), the deepest existing ancestor's key is used, which is where a person would add it.
    */
   position(path: PropertyPath, target: PositionTarget = 'value'): Position {
-    if (!this.doc) this.doc = parseDocument(this.text, YAML_OPTIONS);
+    if (!this.doc) this.doc = yaml().parseDocument(this.text, YAML_OPTIONS);
+    const { isMap, isPair, isScalar, isSeq } = yaml();
     let node: unknown = this.doc.contents;
     let keyNode: Node | undefined;
     for (const seg of path) {

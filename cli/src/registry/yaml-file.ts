@@ -1,7 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import { fastParse } from './fast-yaml.js';
 import { PositionMap, type PositionMap as PositionMapT, YAML_OPTIONS } from './positions.js';
+import { yaml } from './yaml-lib.js';
 
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -64,7 +65,8 @@ export function parseYamlFile(
     if (data) return { data, diagnostics, text, positions: new PositionMap(text) };
   }
 
-  let doc: ReturnType<typeof parseDocument>;
+  const { parseDocument, isMap } = yaml();
+  let doc: Document;
   try {
     doc = parseDocument(text, YAML_OPTIONS);
   } catch (e) {
@@ -127,6 +129,7 @@ type Report = (code: string, message: string, node: Node | null | undefined) => 
 /** Converts a YAML node to plain data, reporting every construct registry files must not use. */
 function toPlain(node: unknown, depth: number, report: Report): unknown {
   if (node === null || node === undefined) return null;
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const n = node as Node;
   if (isAlias(n)) {
     report('yaml.alias', `alias *${n.source} is not allowed in registry files; write the value out`, n);
