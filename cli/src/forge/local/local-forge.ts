@@ -186,8 +186,6 @@ export class LocalForge implements Forge {
           'forge.base-missing',
           `the registry has no branch "${baseName}" yet; create it with \`gitperf init\``,
         );
-      const tree = await this.git.applyToTree(baseSha, input.files);
-      const head = await this.git.commitTree(tree, [baseSha], `${input.title}\n\n${input.body}\n`, author);
       const number = highest + 1;
       const now = new Date().toISOString();
       const meta: PullMeta = {
@@ -205,7 +203,13 @@ export class LocalForge implements Forge {
         requestedReviewers: [...new Set(input.requestedReviewers ?? [])],
         reviews: [],
       };
-      const metaCommit = await this.writeMetaCommit(meta, undefined, `open #${number}`, author);
+      // The head commit and the meta commit do not depend on each other: build them concurrently.
+      const [head, metaCommit] = await Promise.all([
+        this.git
+          .applyToTree(baseSha, input.files)
+          .then((tree) => this.git.commitTree(tree, [baseSha], `${input.title}\n\n${input.body}\n`, author)),
+        this.writeMetaCommit(meta, undefined, `open #${number}`, author),
+      ]);
       // `create` refuses when the number is taken: the loser of a race re-reads and takes the next one.
       await commit([
         { op: 'create', ref: pullRef(number, 'meta'), sha: metaCommit },
