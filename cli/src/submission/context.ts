@@ -79,13 +79,19 @@ export function githubContext(forge: Forge, user: string, cwd: string = process.
     },
     async baseState(base) {
       const dir = await toplevel();
-      const name = base ?? 'main';
+      const name = base ?? (await defaultBranch(dir));
       const ref = `refs/gitperf/remote/heads/${name}`;
       await fetch(dir, [`+refs/heads/${name}:${ref}`]);
       const sha = resolveCommit(dir, ref);
       return { view: new GitView(dir, sha), sha, repoDir: dir, ref };
     },
   };
+}
+
+/** The remote's default branch (`git ls-remote --symref origin HEAD`), `main` when it does not say. */
+async function defaultBranch(dir: string): Promise<string> {
+  const r = await execa('git', ['-C', dir, 'ls-remote', '--symref', 'origin', 'HEAD'], { reject: false });
+  return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(String(r.stdout))?.[1] ?? 'main';
 }
 
 export function submissionContext(session: ForgeSession, cwd?: string): SubmissionContext {
