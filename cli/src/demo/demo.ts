@@ -144,6 +144,29 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     }
   };
 
+  /** Independent local work of several parties at once (one line each, as each finishes). */
+  const together = async <T>(
+    items: Array<{ label: string; fn: () => Promise<T>; done: (t: T) => string }>,
+  ): Promise<T[]> => {
+    const s0 = performance.now();
+    return Promise.all(
+      items.map(async (it) => {
+        try {
+          const r = await it.fn();
+          n++;
+          write(
+            `[${String(n).padStart(2)}] ${it.label} ... ${it.done(r)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`,
+          );
+          return r;
+        } catch (e) {
+          n++;
+          write(`[${String(n).padStart(2)}] ${it.label} ... FAILED\n`);
+          throw e;
+        }
+      }),
+    );
+  };
+
   const logins = [ADMIN, ...Object.keys(USERS)];
   const reg = await step(
     `ada creates a fresh local registry in ${dir}`,
@@ -162,9 +185,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const consentLog = (text: string) => {
     if (opts.verbose) write(`\n${text}\n     `);
   };
+  // Each hospital keeps its local state (prepared data, cubes, results) on its own machine: its own home.
+  const homeOf = (login: string) =>
+    HOSPITALS.some((h) => h.login === login) ? join(dir, 'sites', login) : home;
   const as = async (login: string): Promise<Participant> => ({
     sub: await ctx(login),
-    home,
+    home: homeOf(login),
     runner: opts.runner,
     onWarning: warn,
     consent: givenConsent(consentLog),
@@ -315,12 +341,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   );
 
   // 4. Hospitals prepare and register their data, declare a runner and ask to join; the committee approves.
-  for (const h of HOSPITALS) {
-    const p = await as(h.login);
-    await step(
-      `${h.login} prepares ${h.dataset} with ana/bc-prep (examples/data/sites/${h.site}, stays local)`,
-      async () => {
-        const ready = await prepare(p);
+  await together(
+    HOSPITALS.map((h) => ({
+      label: `${h.login} prepares ${h.dataset} with ana/bc-prep (examples/data/sites/${h.site}, stays local)`,
+      fn: async () => {
+        const ready = await prepare(await as(h.login));
         return prepareDataset(
           {
             preparator: 'ana/bc-prep',
@@ -334,9 +359,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
           ready,
         );
       },
-      (ds) =>
+      done: (ds: Awaited<ReturnType<typeof prepareDataset>>) =>
         `${ds.entity.spec.statistics.num_samples ?? '?'} samples, generatedUid ${ds.entity.spec.generatedUid.slice(7, 19)}…`,
-    );
+    })),
+  );
+  for (const h of HOSPITALS) {
+    const p = await as(h.login);
     await step(
       `${h.login} registers ${h.login}/${h.dataset} (metadata only, with consent)`,
       async () => {
@@ -382,20 +410,23 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   }
 
   // 5. Each hospital runs the benchmark on its data and publishes the results with consent.
-  for (const h of HOSPITALS) {
-    const p = await as(h.login);
-    await step(
-      `${h.login} runs ${BENCHMARK} on ${h.dataset} (every model, model errors recorded)`,
-      async () => {
-        const ready = await prepare(p);
+  await together(
+    HOSPITALS.map((h) => ({
+      label: `${h.login} runs ${BENCHMARK} on ${h.dataset} (every model, model errors recorded)`,
+      fn: async () => {
+        const ready = await prepare(await as(h.login));
         const b = await loadBenchmark(BENCHMARK, ready.snapshot.registryDir);
         return runBenchmark(
           { benchmark: b, dataset: h.dataset, models: b.models, ignoreModelErrors: true },
           ready,
         );
       },
-      (run) => run.runs.map((r) => `${r.model} ${r.status}`).join(', '),
-    );
+      done: (run: Awaited<ReturnType<typeof runBenchmark>>) =>
+        run.runs.map((r) => `${r.model} ${r.status}`).join(', '),
+    })),
+  );
+  for (const h of HOSPITALS) {
+    const p = await as(h.login);
     await step(
       `${h.login} submits the results of ${h.dataset} (shown, with consent)`,
       async () => {
