@@ -93,6 +93,9 @@ function defaultTemplate(): Promise<{ dir: string; sha: string }> {
   })();
   return template;
 }
+// Safety net: a worker that exits without running afterAll still leaves no template behind.
+process.once('exit', () => cleanupTemplates());
+
 /** Removes the shared template (call from afterAll). */
 export function cleanupTemplates(): void {
   for (const t of templates.splice(0)) rmSync(t, { recursive: true, force: true });
