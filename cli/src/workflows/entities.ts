@@ -3,6 +3,7 @@
  * registry's generated types and checked against the registry's schemas before anything is written.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import type { Kind } from '../registry/kinds.js';
 import type { CompatibilityTest, CubeUsage, Dataset, Metrics, Result } from '../registry/types.generated.js';
 import * as validators from '../registry/validators.generated.js';
 import type { RunnerKind } from './execution.js';
@@ -98,7 +99,7 @@ type ValidatorFn = ((v: unknown) => boolean) & {
 };
 
 /** Refuse to write an entity the registry would reject (a bug here, or a cube reporting bad values). */
-export function checkEntity(kind: 'Dataset' | 'Result', value: unknown): void {
+export function checkEntity(kind: Kind, value: unknown): void {
   const validate = (validators as unknown as Record<string, ValidatorFn>)[kind];
   // NaN is an allowed metric value (`.nan`), but JSON Schema's minimum/maximum reject it: check a copy with 0.
   if (!validate || validate(withoutNaN(value))) return;
