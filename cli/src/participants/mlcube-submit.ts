@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest } from '../cube/index.js';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import type { Kind } from '../registry/kinds.js';
 import type { MLCube } from '../registry/types.generated.js';
-import * as validators from '../registry/validators.generated.js';
+import { checkEntity } from '../workflows/entities.js';
 import { me, type Participant } from './context.js';
 import { resolveResource } from './resources.js';
 import { registrySnapshot } from './snapshot.js';
@@ -146,24 +147,7 @@ export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Pr
   return { ...out, entity, path, diagnostics };
 }
 
-type ValidatorFn = ((v: unknown) => boolean) & {
-  errors?: { instancePath: string; message?: string }[] | null;
-};
-
 /** Refuse to submit an entity the registry's schema rejects (a bug or bad input), naming the field. */
-export function checkSchema(kind: string, value: unknown): void {
-  const validate = (validators as unknown as Record<string, ValidatorFn>)[kind];
-  if (!validate || validate(withoutNaN(value))) return;
-  const why = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
-  fail('entity.invalid', `the ${kind} to submit does not match the ${kind} schema: ${why}`);
-}
-
-function withoutNaN(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isNaN(v) ? 0 : v;
-  if (Array.isArray(v)) return v.map(withoutNaN);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, withoutNaN(x)]),
-    );
-  return v;
+export function checkSchema(kind: Kind, value: unknown): void {
+  checkEntity(kind, value);
 }
