@@ -918,6 +918,20 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
     { status: 'pass' },
   ],
   [
+    'admin removes a result (moderation) with a second admin',
+    {
+      author: 'ada',
+      base: twoAdmins,
+      head: (f) => f.delete(P.result(B, 'hospital-a/wdbc-a', 'lee/bc-centroid')),
+    },
+    { status: 'pending', approver: ['ben'], code: 'approval.admin' },
+  ],
+  [
+    'sole admin revokes a dataset association (moderation)',
+    { author: 'ada', head: (f) => f.delete(P.dsAssoc(B, 'hospital-b/wdbc-b')) },
+    { status: 'pass' },
+  ],
+  [
     'model owner deletes a result',
     { author: 'lee', head: (f) => f.delete(P.result(B, 'hospital-a/wdbc-a', 'lee/bc-centroid')) },
     { status: 'fail', violation: 'policy.not-owner' },

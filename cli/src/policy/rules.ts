@@ -511,6 +511,10 @@ class ChangeRule {
       this.adminDelete();
       return;
     }
+    if (this.change.action === 'deleted' && owner !== this.author && this.isAdmin()) {
+      this.needAdmin(`Deleting ${this.describe()}`); // moderation, as MedPerf's admin-only DELETE
+      return;
+    }
     if (owner !== this.author) {
       const mine = folder.replace(`/${owner}/`, `/${this.author}/`);
       this.violate(
@@ -602,6 +606,10 @@ class ChangeRule {
     const inCommittee = committee.includes(this.author);
     const action = this.change.action;
 
+    if (action === 'deleted' && !isOwner && !inCommittee && this.isAdmin()) {
+      this.needAdmin(`Revoking ${this.describe()}`); // moderation, as MedPerf's admin-only DELETE
+      return;
+    }
     if (!isOwner && !inCommittee) {
       this.violate(
         'policy.not-party',
@@ -708,8 +716,13 @@ class ChangeRule {
     const dataOwner = i.owner ?? '';
     const action = this.change.action;
     if (action === 'deleted') {
-      if (this.author !== dataOwner) {
-        this.violate('policy.not-owner', `only the data owner @${dataOwner} may withdraw ${this.describe()}`);
+      if (this.author !== dataOwner && this.isAdmin()) {
+        this.needAdmin(`Deleting ${this.describe()}`); // moderation, as MedPerf's admin-only DELETE
+      } else if (this.author !== dataOwner) {
+        this.violate(
+          'policy.not-owner',
+          `only the data owner @${dataOwner} (or an admin) may withdraw ${this.describe()}`,
+        );
       }
       return;
     }
