@@ -20,6 +20,10 @@ export interface SubmitOutcome {
   waitingFor: string[];
   /** One sentence: what happens next. */
   next: string;
+  /** Reviewers the forge was asked for (the approvers the policy names). */
+  reviewersRequested: string[];
+  /** Why requesting reviewers failed (GitHub refuses non-collaborators); the submission is open anyway. */
+  reviewerWarning?: string;
 }
 
 /** Registry files as they are written: YAML, lines never folded. */
@@ -50,10 +54,13 @@ export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
     status: d.status,
     waitingFor: [...new Set(d.required.flatMap((r) => r.who))],
     next: nextStep(o, login),
+    reviewersRequested: o.reviewersRequested,
+    ...(o.reviewerWarning ? { reviewerWarning: o.reviewerWarning } : {}),
   };
 }
 
 /** Two lines for people: the submission and what happens next. */
 export function describeOutcome(o: SubmitOutcome): string {
-  return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}`;
+  const warn = o.reviewerWarning ? `\n  warning: ${o.reviewerWarning}` : '';
+  return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}${warn}`;
 }
