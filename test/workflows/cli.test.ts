@@ -126,6 +126,35 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     expect(out.report.dataset.source).toBe('demo');
   }, 240_000);
 
+  it('reports bad input as a diagnostic, in JSON with --json, without a stack trace', async () => {
+    const r = await runCli(
+      [
+        'dataset',
+        'prepare',
+        '--preparator',
+        'ana/bc-prep',
+        '--data',
+        join(reg.root, 'missing'),
+        '--labels',
+        reg.root,
+      ].concat([
+        '--name',
+        'x',
+        '--owner',
+        'hospital-a',
+        '--registry',
+        reg.root,
+        '--runner',
+        'local',
+        '--json',
+      ]),
+      { env },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('dataset.input-missing');
+    expect(r.stderr).not.toMatch(/\bat .+\(.+:\d+:\d+\)/);
+  }, 240_000);
+
   it('rejects contradictory data sources as a usage error', async () => {
     const r = await runCli(['test', 'run', '--benchmark', 'bc-diagnosis', '--data', 'x', '--dataset', 'y'], {
       env,
