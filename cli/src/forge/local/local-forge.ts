@@ -179,6 +179,9 @@ export class LocalForge implements Forge {
     const baseRef = await this.baseRef(input.base);
     const baseName = baseRef.replace(/^refs\/heads\//, '');
     const author = identityOf(input.author);
+    // The head commit depends only on the base, not on the number: a retry after a lost numbering race
+    // reuses it while the base has not moved.
+    let built: { baseSha: string; head: Promise<string> } | undefined;
     return this.retry('open', async (commit) => {
       const [baseSha, highest] = await Promise.all([this.git.resolve(baseRef), this.highestNumber()]);
       if (!baseSha)
@@ -205,9 +208,10 @@ export class LocalForge implements Forge {
       };
       // The head commit and the meta commit do not depend on each other: build them concurrently.
       const [head, metaCommit] = await Promise.all([
-        this.git
-          .applyToTree(baseSha, input.files)
-          .then((tree) => this.git.commitTree(tree, [baseSha], `${input.title}\n\n${input.body}\n`, author)),
+        (built?.baseSha === baseSha
+          ? built
+          : (built = { baseSha, head: this.buildHead(baseSha, input, author) })
+        ).head,
         this.writeMetaCommit(meta, undefined, `open #${number}`, author),
       ]);
       // `create` refuses when the number is taken: the loser of a race re-reads and takes the next one.
@@ -217,6 +221,12 @@ export class LocalForge implements Forge {
       ]);
       return this.toSubmission(meta, head);
     });
+  }
+
+  private buildHead(baseSha: string, input: OpenSubmissionInput, author: Identity): Promise<string> {
+    return this.git
+      .applyToTree(baseSha, input.files)
+      .then((tree) => this.git.commitTree(tree, [baseSha], `${input.title}\n\n${input.body}\n`, author));
   }
 
   /**
