@@ -12,7 +12,8 @@ folder (or --dir), then plays the seed workflow with the example cubes and data:
 committee submits its three MLCubes and the benchmark, the admin approves it; two model owners submit models
 and request association, the committee approves both and rejects a duplicate request (closed unmerged);
 three hospitals prepare, register and associate their data; each runs the benchmark and submits its results
-with consent. Prints one line per step, then the per-model, per-dataset table and a summary per model.
+with consent (each hospital keeps its local state in DIR/sites/<login>, as on its own machine). Prints
+one line per step, then the per-model, per-dataset table and a summary per model.
 Afterwards the folder stays: every member has a profile there, e.g.
 GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
   static override examples = [
