@@ -50,7 +50,7 @@ GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
     for (const d of report.warnings) this.report(d);
     write(
       `\ndone in ${report.seconds.toFixed(1)} s. The registry: ${report.clone} (\`git -C ${report.clone} pull\` to update it)\n` +
-        `Explore as any member: GITPERF_HOME=${report.home} gitperf submission list --state all --profile ana\n`,
+        `Explore as any member: GITPERF_HOME=${report.home} npx gitperf submission list --state all --profile ana\n`,
     );
     return report;
   }
