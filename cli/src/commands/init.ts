@@ -41,9 +41,12 @@ creates the bare repository the local forge serves (DIR.git by default) and a pr
     );
     if (r.bare) {
       this.log(`local forge repository: ${r.bare}; profile ${r.profile} acts as ${r.admin} (now current)`);
+      this.log('next: add a member: write registry/users/LOGIN.yaml in the new folder, then');
       this.log(
-        'next: add users with `gitperf profile create NAME --forge local --registry ' +
-          `${r.bare} --user LOGIN\``,
+        '  `gitperf submission open registry/users/LOGIN.yaml` and `gitperf merge N` (as the admin), and give',
+      );
+      this.log(
+        `  them a profile: \`gitperf profile create LOGIN --forge local --registry ${r.bare} --user LOGIN\``,
       );
     } else {
       this.log('next: push it to GitHub and `gitperf profile create NAME --forge github --repo OWNER/NAME`');
