@@ -287,6 +287,7 @@ describe('compatibility test', () => {
     const again = await runCompatibilityTest(input, { exec, layout: lay });
     expect(again.cached).toBe(true);
     expect(again.record).toEqual(r.record);
+    expect(again.diagnostics).toEqual(r.diagnostics);
     const fresh = await runCompatibilityTest({ ...input, noCache: true }, { exec, layout: lay });
     expect(fresh.cached).toBe(false);
     expect(fresh.record.metrics).toEqual(r.record.metrics);

@@ -134,7 +134,9 @@ export async function runCompatibilityTest(
     const cached = await readCachedReport(reportFile);
     if (cached) {
       progress.note(`same inputs as an earlier test; reusing ${reportFile} (pass --no-cache to run again)`);
-      return { record: cached, reportFile, key, cached: true, diagnostics };
+      // The warnings of the run that produced the report still hold: show them again.
+      const earlier = await readInputs(join(finalDir, INPUTS_FILE));
+      return { record: cached, reportFile, key, cached: true, diagnostics: earlier?.warnings ?? [] };
     }
   }
 
@@ -196,6 +198,7 @@ export async function runCompatibilityTest(
     await writeYamlAtomic(join(work, INPUTS_FILE), {
       cubes: { preparator: input.preparator ?? null, model: input.model, metrics: input.metrics },
       data: input.data,
+      warnings: diagnostics,
     });
     // The report goes last, so a folder without it is an interrupted test and is never reused.
     await writeYamlAtomic(join(work, TEST_REPORT_FILE), record);
@@ -204,6 +207,14 @@ export async function runCompatibilityTest(
   } catch (e) {
     await rm(work, { recursive: true, force: true });
     throw e;
+  }
+}
+
+async function readInputs(file: string): Promise<{ warnings?: Diagnostic[] } | undefined> {
+  try {
+    return parse(await readFile(file, 'utf8')) as { warnings?: Diagnostic[] };
+  } catch {
+    return undefined;
   }
 }
 
