@@ -207,11 +207,9 @@ export class LocalForge implements Forge {
         reviews: [],
       };
       // The head commit and the meta commit do not depend on each other: build them concurrently.
+      if (built?.baseSha !== baseSha) built = { baseSha, head: this.buildHead(baseSha, input, author) };
       const [head, metaCommit] = await Promise.all([
-        (built?.baseSha === baseSha
-          ? built
-          : (built = { baseSha, head: this.buildHead(baseSha, input, author) })
-        ).head,
+        built.head,
         this.writeMetaCommit(meta, undefined, `open #${number}`, author),
       ]);
       // `create` refuses when the number is taken: the loser of a race re-reads and takes the next one.
