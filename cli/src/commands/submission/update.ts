@@ -11,7 +11,7 @@ export default class SubmissionUpdate extends BaseCommand {
     'Push new content to your open submission (local forge), e.g. after a request for changes.';
   static override description =
     `FILEs are read like \`submission open\` reads them. The submission gets a new head commit; approvals
-given on the old head no longer count, so its approvers must review it again. On GitHub, push to the branch instead.`;
+given on the old head no longer count, so its approvers must review it again.`;
   static override examples = ['<%= config.bin %> submission update 7 registry/mlcubes/lee/bc-centroid.yaml'];
   static override strict = false;
   static override args = {
