@@ -7,8 +7,7 @@ import { checkoutRoot, readSubmissionFiles } from '../../submission/files.js';
 import { updateSubmission } from '../../submission/update.js';
 
 export default class SubmissionUpdate extends BaseCommand {
-  static override summary =
-    'Push new content to your open submission (local forge), e.g. after a request for changes.';
+  static override summary = 'Push new content to your open submission, e.g. after a request for changes.';
   static override description =
     `FILEs are read like \`submission open\` reads them. The submission gets a new head commit; approvals
 given on the old head no longer count, so its approvers must review it again.`;
