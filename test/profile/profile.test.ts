@@ -90,6 +90,29 @@ describe('profiles', () => {
     expect(githubToken({})).toBeUndefined();
   });
 
+  it('keeps a URL registry as written and serves it through a cache under $GITPERF_HOME', async () => {
+    const { execa } = await import('execa');
+    const bare = join(home, 'shared.git');
+    await execa('git', ['init', '--quiet', '--bare', '-b', 'main', bare]);
+    await createProfile('remote', { forge: 'local', registry: `file://${bare}`, user: 'ana' }, { home });
+    expect((await loadConfig(home)).profiles.remote).toEqual({
+      forge: 'local',
+      registry: `file://${bare}`,
+      user: 'ana',
+    });
+    const prev = process.env.GITPERF_HOME;
+    process.env.GITPERF_HOME = home;
+    try {
+      const { forge } = await createForge((await resolveProfile('remote', { home })).profile);
+      expect(forge.kind).toBe('local');
+      expect(await forge.listSubmissions()).toEqual([]);
+      expect((await readdir(join(home, 'forges'))).length).toBe(1);
+    } finally {
+      if (prev === undefined) delete process.env.GITPERF_HOME;
+      else process.env.GITPERF_HOME = prev;
+    }
+  });
+
   it('builds the forge a profile names', async () => {
     const { execa } = await import('execa');
     const bare = join(home, 'reg.git');
