@@ -26,10 +26,10 @@ GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
         'folder to create the registry and $GITPERF_HOME in (new or empty); default a new temporary folder',
     }),
     runner: Flags.string({
-      options: ['local', 'podman', 'docker'],
+      options: ['local', 'podman'],
       default: 'local',
       description:
-        'local: cubes run as python3 processes (bwrap sandbox when installed); podman/docker: the example images, built offline first',
+        'local: cubes run as python3 processes (bwrap sandbox when installed); podman: the example images, built offline first',
     }),
     verbose: Flags.boolean({ char: 'v', description: 'also print what each consent showed' }),
   };
