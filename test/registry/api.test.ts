@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsFileSource, MemoryFileSource } from '../../cli/src/registry/file-source.js';
 import { KINDS, modelAssociationRef, resultRef } from '../../cli/src/registry/kinds.js';
@@ -5,6 +8,8 @@ import { classifyPath, entityPath } from '../../cli/src/registry/layout.js';
 import { loadRegistry } from '../../cli/src/registry/loader.js';
 import { RegistryIndex } from '../../cli/src/registry/registry-index.js';
 import { validateRegistry } from '../../cli/src/registry/validate.js';
+// @ts-expect-error: plain ESM script without type declarations
+import { generateRegistry } from '../../scripts/bench/gen-registry.mjs';
 import { repoRoot } from '../helpers/cli.js';
 import { FIXTURE } from './fixture.js';
 
@@ -91,6 +96,20 @@ describe('registry API', () => {
         ['schema.additional-property', 'registry/users/ana.yaml', 6],
       ]);
       expect(r.entities.User).toBe(2);
+    }
+  });
+
+  it('the benchmark generator makes a valid registry of exactly the size asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitperf-gen-'));
+    try {
+      const gen = generateRegistry(dir, 600);
+      expect(gen.total).toBe(600);
+      const r = await validateRegistry(new FsFileSource(dir));
+      expect(r.diagnostics).toEqual([]);
+      expect(Object.values(r.entities).reduce((a, b) => a + b, 0)).toBe(600);
+      for (const k of KINDS) expect(r.entities[k], k).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
