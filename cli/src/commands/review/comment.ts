@@ -1,24 +1,3 @@
-import { Args, Flags } from '@oclif/core';
-import { BaseCommand } from '../../cli/base-command.js';
-import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { renderReviewOutcome, reviewOutcomeJson } from '../../submission/render.js';
-import { reviewSubmission } from '../../submission/review.js';
+import { reviewCommand } from '../../cli/review-command.js';
 
-export default class ReviewComment extends BaseCommand {
-  static override summary = 'Comment on a submission without approving it.';
-  static override args = {
-    number: Args.integer({ description: 'submission number', required: true, min: 1 }),
-  };
-  static override flags = {
-    ...profileFlags,
-    message: Flags.string({ char: 'm', description: 'review message' }),
-  };
-
-  async run(): Promise<unknown> {
-    const { args, flags } = await this.parse(ReviewComment);
-    const ctx = await activeSubmissions(flags);
-    const o = await reviewSubmission(ctx, args.number, 'COMMENT', flags.message);
-    this.log(renderReviewOutcome(o, ctx.user));
-    return reviewOutcomeJson(o, ctx.user);
-  }
-}
+export default reviewCommand('COMMENT', 'Comment on a submission without approving it.');
