@@ -128,7 +128,7 @@ describe('gitperf mlcube submit', () => {
     const bad = join(tmp, 'bad.yaml');
     await writeFile(bad, 'name: x\ntasks: 3\n');
     const r = await cli(['mlcube', 'submit', '--name', 'x', '--manifest', bad, '--profile', 'kim']);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/mlcube\.manifest-invalid/);
     const d = await cli([
       'mlcube',
@@ -142,7 +142,7 @@ describe('gitperf mlcube submit', () => {
       '--profile',
       'kim',
     ]);
-    expect(d.exitCode).toBe(2);
+    expect(d.exitCode, d.stderr).toBe(2);
     expect(d.stderr).toMatch(/mlcube\.image-invalid/);
     const m = await cli([
       'mlcube',
@@ -155,7 +155,7 @@ describe('gitperf mlcube submit', () => {
       'kim',
       '--json',
     ]);
-    expect(m.exitCode).toBe(1);
+    expect(m.exitCode, m.stderr).toBe(1);
     expect(JSON.parse(m.stdout).error.code).toBe('resource.missing');
     expect(await count()).toBe(before);
   });
@@ -165,14 +165,14 @@ describe('gitperf dataset register', () => {
   it('asks for consent; without a terminal and without -y it refuses and sends nothing', async () => {
     const before = await count();
     const r = await cli(['dataset', 'register', 'wdbc-a', '--profile', 'hospital-a']);
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/consent\.required/);
     expect(await count()).toBe(before);
   });
 
   it('refuses to register another owner\u2019s dataset', async () => {
     const r = await cli(['dataset', 'register', 'wdbc-a', '-y', '--profile', 'hospital-b']);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/dataset\.not-owner/);
   });
 
