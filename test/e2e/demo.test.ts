@@ -178,4 +178,32 @@ describe('gitperf demo (end to end)', () => {
     const text = await readFile(join(out, 'benchmarks/bc-diagnosis/benchmark.yaml'), 'utf8');
     expect(text).toMatch(/ranAt: 2026-01-01T00:00:00Z/);
   });
+
+  it('leaves a profile for every member, so they carry on with the CLI (committee-only priority enforced)', async () => {
+    const env = { GITPERF_HOME: join(dir, 'home') };
+    const list = await runCli(['submission', 'list', '--state', 'all', '--profile', 'ana', '--json'], {
+      env,
+    });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(list.stdout))).toMatch(/"number":23/);
+    const args = [
+      'association',
+      'priority',
+      '--benchmark',
+      'bc-diagnosis',
+      '--model',
+      'kim/bc-stump',
+      '--priority',
+      '5',
+    ];
+    // The model's own owner may not order the models: only the committee.
+    const kim = await runCli([...args, '--profile', 'kim'], { env });
+    expect(kim.exitCode, kim.stderr).toBe(1);
+    expect(kim.stderr).toMatch(/submission\.policy-fail .*policy\.priority-committee-only/);
+    const raj = await runCli([...args, '--profile', 'raj', '--json'], { env });
+    expect(raj.exitCode, raj.stderr).toBe(0);
+    const out = JSON.parse(raj.stdout);
+    expect(out).toMatchObject({ number: 24, status: 'pass', previous: 0 });
+    expect(out.next).toBe('ready: `gitperf merge 24`');
+  });
 });
