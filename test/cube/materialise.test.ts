@@ -201,3 +201,34 @@ describe('materialiseCube', () => {
     });
   }
 });
+
+describe('materialiseCube reuse', () => {
+  it('reuses an intact folder for the same hashes, and rebuilds one that was edited or registered anew', async () => {
+    const r = await registry('reuse');
+    const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
+    const opts = { dest, baseDir: r.dir, home: r.home, runner: 'local' as const, ref: 'ana/mat-test' };
+    const first = await materialiseCube(r.spec, opts);
+    if (!first.ok) throw new Error(JSON.stringify(first.diagnostics));
+    const ino = (await stat(path.join(dest, 'mlcube.yaml'))).ino;
+
+    const again = await materialiseCube(r.spec, opts);
+    expect(again.ok).toBe(true);
+    expect((await stat(path.join(dest, 'mlcube.yaml'))).ino).toBe(ino);
+
+    // An edit after materialisation is not reused: the folder is rebuilt from the verified resources.
+    await writeFile(path.join(dest, 'workspace', 'parameters.yaml'), 'threshold: 0.9\n');
+    const rebuilt = await materialiseCube(r.spec, opts);
+    expect(rebuilt.ok).toBe(true);
+    expect(await readFile(path.join(dest, 'workspace', 'parameters.yaml'), 'utf8')).toBe('threshold: 0.5\n');
+
+    // A new registration (other hashes) never runs the old folder.
+    await writeFile(r.files.parameters, 'threshold: 0.7\n');
+    const spec2 = {
+      ...r.spec,
+      parameters: { url: r.spec.parameters?.url ?? '', sha256: await sha256File(r.files.parameters) },
+    };
+    const renewed = await materialiseCube(spec2, opts);
+    expect(renewed.ok).toBe(true);
+    expect(await readFile(path.join(dest, 'workspace', 'parameters.yaml'), 'utf8')).toBe('threshold: 0.7\n');
+  });
+});

@@ -64,6 +64,9 @@ export async function materialiseCube(
   }
   const fetchOpts = (label: string): FetchOptions => ({ ...opts, label: `${label} of ${who}` });
 
+  const reused = await reuseIntactCube(spec, opts);
+  if (reused) return ok(reused);
+
   const manifest = await fetchResource(spec.manifest, fetchOpts('manifest'));
   if (!manifest.ok) return manifest;
   const params = spec.parameters
@@ -121,11 +124,7 @@ export async function materialiseCube(
       ]);
     }
 
-    const hashes: CubeHashes = { manifest: spec.manifest.sha256 };
-    if (spec.parameters) hashes.parameters = spec.parameters.sha256;
-    if (spec.additionalFiles) hashes.additionalFiles = spec.additionalFiles.sha256;
-    if (spec.image?.digest) hashes.image = spec.image.digest;
-    if (spec.imageTarball) hashes.imageTarball = spec.imageTarball.sha256;
+    const hashes = registeredHashes(spec);
 
     let image: string | undefined;
     let imageArchive: string | undefined;
@@ -174,6 +173,44 @@ export async function materialiseCube(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+function registeredHashes(spec: MlcubeSpec): CubeHashes {
+  const hashes: CubeHashes = { manifest: spec.manifest.sha256 };
+  if (spec.parameters) hashes.parameters = spec.parameters.sha256;
+  if (spec.additionalFiles) hashes.additionalFiles = spec.additionalFiles.sha256;
+  if (spec.image?.digest) hashes.image = spec.image.digest;
+  if (spec.imageTarball) hashes.imageTarball = spec.imageTarball.sha256;
+  return hashes;
+}
+
+/**
+ * A folder materialised earlier for the same registered hashes is used again when it still verifies (the same
+ * check every run makes), so each process does not copy and extract every cube anew. Image tarballs loaded into
+ * an engine are always loaded again: the engine may have dropped the image since.
+ */
+async function reuseIntactCube(
+  spec: MlcubeSpec,
+  opts: MaterialiseOptions,
+): Promise<MaterialisedCube | undefined> {
+  if (spec.imageTarball) return undefined;
+  const dest = path.resolve(opts.dest);
+  const rec = await readCubeRecord(dest);
+  if (!rec || rec.ref !== opts.ref) return undefined;
+  const want = registeredHashes(spec);
+  const keys = new Set([...Object.keys(want), ...Object.keys(rec.hashes)]) as Set<keyof CubeHashes>;
+  for (const k of keys) if (want[k] !== rec.hashes[k]) return undefined;
+  if (rec.image !== (spec.image ? pinnedImage(spec.image) : undefined)) return undefined;
+  if ((await verifyCubeFolder(dest)).length > 0) return undefined;
+  const m = await loadManifest(dest);
+  if (!m.ok) return undefined;
+  return {
+    dir: dest,
+    manifest: m.value,
+    hashes: rec.hashes,
+    image: rec.image,
+    imageArchive: rec.imageArchive,
+  };
 }
 
 /** The record materialise left in a cube folder, if any. */

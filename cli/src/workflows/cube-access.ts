@@ -3,7 +3,7 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { readdir, stat, symlink } from 'node:fs/promises';
+import { readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -216,9 +216,11 @@ async function linkLocalCode(
   else src = dirname(isAbsolute(manifestUrl) ? manifestUrl : join(repoRoot, manifestUrl));
   for (const e of await readdir(src).catch(() => [] as string[])) {
     if (e === 'mlcube.yaml' || e === 'workspace' || e.startsWith('.')) continue;
-    await symlink(join(src, e), join(dest, e)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
+    const link = join(dest, e);
+    // A reused cube folder may still link to the code of an older registry snapshot: point it at this one.
+    if ((await readlink(link).catch(() => undefined)) === join(src, e)) continue;
+    await rm(link, { force: true });
+    await symlink(join(src, e), link);
   }
   warn([
     warning(
