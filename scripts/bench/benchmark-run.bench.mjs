@@ -133,9 +133,9 @@ try {
   );
   const samples = [];
   for (let i = 0; i < RUNS; i++) {
-    // A fresh CubeExecution per run, as each `gitperf benchmark run` process has: cubes are materialised and
-    // verified again every time.
-    const e = cubeAccess({ runner: 'local', layout: lay, registryDir: reg });
+    // A fresh CubeExecution per run, as each `gitperf benchmark run` process has: cubes are resolved and
+    // verified again every time. Like the command, it reads cubes from the registry view loadBenchmark opened.
+    const e = cubeAccess({ runner: 'local', layout: lay, registry: bench.registry });
     const run = await runBenchmark(
       { benchmark: bench, dataset: 'wdbc-a', models: bench.models, noCache: true },
       { exec: e, layout: lay },
