@@ -41,9 +41,20 @@ export function parseEntity(path: string, text: string): PolicyEntity {
   );
   let data: Record<string, unknown> = {};
   if (problems.length === 0) {
-    const js = doc.toJS({ maxAliasCount: 100 });
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // An alias before its anchor, or too many aliases: a refusal with a reason, not a crash.
+      problems.push(
+        error('yaml.syntax', `${path} is not valid YAML: ${(e as Error).message}; fix the syntax`, {
+          file: path,
+          line: 1,
+        }),
+      );
+    }
     if (js && typeof js === 'object' && !Array.isArray(js)) data = js as Record<string, unknown>;
-    else
+    else if (problems.length === 0)
       problems.push(
         error('yaml.not-a-mapping', `${path} must hold one YAML mapping (an entity)`, {
           file: path,
