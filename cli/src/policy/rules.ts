@@ -349,6 +349,14 @@ class ChangeRule {
       );
       return;
     }
+    if (kind !== 'Other' && this.change.action !== 'deleted' && !this.neu) {
+      // A symlink or submodule at an entity path: its content is not what the rules would read.
+      this.violate(
+        'policy.not-a-file',
+        `${this.file} is not a regular file (a symbolic link or submodule); commit the entity as a plain YAML file`,
+      );
+      return;
+    }
     if (kind !== 'Other' && this.neu && this.neu.problems.length > 0) {
       this.acc.violations.push(...this.neu.problems);
       return;
