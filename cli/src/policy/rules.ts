@@ -446,7 +446,10 @@ class ChangeRule {
       }
     }
     const editable = OPERATION_EDITABLE[kind];
-    if (editable && str(obj(this.old?.data.spec).state) === 'operation') {
+    // The fields changed since the merge base land on the base branch's copy: a branch made before the
+    // entity went into operation is locked like one made after.
+    const inOperation = (e?: PolicyEntity) => str(obj(e?.data.spec).state) === 'operation';
+    if (editable && (inOperation(this.old) || inOperation(this.ctx.base.get(this.file)))) {
       for (const f of this.change.fields) {
         if (frozen.some((p) => touches(f, p))) continue; // already reported
         if (!editable.some((p) => fieldUnder(f, p))) {
