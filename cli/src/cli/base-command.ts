@@ -1,4 +1,4 @@
-import { Command, Errors } from '@oclif/core';
+import { Command, Errors, type Interfaces } from '@oclif/core';
 import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
 
@@ -14,10 +14,41 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) process.stderr.write(`${renderText(d)}\n`);
   }
 
+  /**
+   * Every failure to parse the command line is a usage error (exit 2): oclif gives some of its parse
+   * errors exit 1, and an `Args.integer` that gets `abc` throws a plain Error, which would otherwise be
+   * reported as a bug.
+   */
+  protected override async parse<
+    F extends Record<string, unknown>,
+    B extends Record<string, unknown>,
+    A extends Record<string, unknown>,
+  >(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (e) {
+      if (e instanceof GitperfError) throw e;
+      if (e instanceof Errors.CLIError) {
+        e.oclif.exit = 2;
+        throw e;
+      }
+      throw new Errors.CLIError(`${(e as Error).message}\nSee more help with --help`, { exit: 2 });
+    }
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof GitperfError) return this.exitWith(err.diagnostic, err.exitCode);
-    // oclif's own parse/usage errors keep their exit code (2) and their wording.
-    if (err instanceof Errors.CLIError || (err as { oclif?: unknown }).oclif) return super.catch(err);
+    const oclif = (err as { oclif?: { exit?: number } }).oclif;
+    if (err instanceof Errors.CLIError || oclif) {
+      // With --json, a usage error is one diagnostic like any other (oclif would print the whole error
+      // object, parser configuration included, and exit 1).
+      if (this.jsonEnabled() && !(err instanceof Errors.ExitError)) {
+        const message = err.message.replace(/\n*See more help with --help\s*$/, '');
+        return this.exitWith({ code: 'cli.usage', message, severity: 'error' }, oclif?.exit ?? 2);
+      }
+      // oclif's own parse/usage errors keep their exit code (2) and their wording.
+      return super.catch(err);
+    }
     if (process.env.GITPERF_DEBUG) throw err;
     const d: Diagnostic = {
       code: 'internal',
