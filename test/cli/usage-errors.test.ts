@@ -41,7 +41,9 @@ describe('usage errors', () => {
     expect(r.stderr).not.toContain('bug in gitperf');
     const j = await runCli(['merge', '0', '--json'], { env });
     expect(j.exitCode).toBe(2);
-    expect(JSON.parse(j.stdout).error.message).toBe('Expected an integer greater than or equal to 1 but received: 0');
+    expect(JSON.parse(j.stdout).error.message).toBe(
+      'Expected an integer greater than or equal to 1 but received: 0',
+    );
   });
 
   it('a flag value outside its options exits 2 (oclif alone gives 1)', async () => {
