@@ -585,11 +585,11 @@ describe('policy attacks with raw git objects', () => {
       const dev = cube('lee', 'dev-cube', 'development');
       // Same hashes as the base copy: only the state differs.
       const baseText = (await git.show([`${mb}:${P.cube('lee/dev-cube')}`])).toString();
-      const hashes = baseText.match(/sha256:[0-9a-f]{64}/g) ?? [];
+      const [manifestSha = '', digest = ''] = baseText.match(/sha256:[0-9a-f]{64}/g) ?? [];
       const withBase = (e: typeof op) => {
         const s = e.spec as { manifest: { sha256: string }; image: { digest: string; reference: string } };
-        s.manifest.sha256 = hashes[0];
-        s.image.digest = hashes[1];
+        s.manifest.sha256 = manifestSha;
+        s.image.digest = digest;
         return e;
       };
       writeFileSync(path, render(withBase(op)));
