@@ -4,7 +4,7 @@
  * first-seen order; a file parameter mounts its parent and is passed as `--name=/mlcube_ioN/<file>`; inputs are
  * read-only and outputs read-write, a directory shared by an input and an output keeping the input's `ro`.
  */
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, open, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
@@ -74,6 +74,26 @@ async function kind(p: string): Promise<'file' | 'directory' | 'other' | 'missin
   }
 }
 
+/** True when `p`, with every symlink of its existing part resolved, lies in `dir` (or is `dir`). */
+async function insideFolder(p: string, dir: string): Promise<boolean> {
+  const root = await realpath(dir).catch(() => path.resolve(dir));
+  let existing = path.resolve(p);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      existing = await realpath(existing);
+      break;
+    } catch {
+      const up = path.dirname(existing);
+      if (up === existing) break;
+      rest.unshift(path.basename(existing));
+      existing = up;
+    }
+  }
+  const full = path.join(existing, ...rest);
+  return full === root || full.startsWith(root + path.sep);
+}
+
 export async function planMounts(
   m: Manifest,
   taskName: string,
@@ -112,6 +132,20 @@ export async function planMounts(
     // An override re-applies the trailing-slash rule to an untyped parameter.
     let type = p.name in overrides ? withSlashRule(p.type, raw) : p.type;
     const hostPath = resolveHostPath(raw, m.workspace, opts.env);
+    // The manifest is the cube author's: its defaults may not reach outside the workspace (`../../etc`,
+    // `~/.ssh`, `$HOME`, or a symlink a previous run left in an output folder). Paths the caller passes are theirs.
+    if (!(p.name in overrides) && !(await insideFolder(hostPath, m.workspace))) {
+      diags.push(
+        error(
+          'cube.param-outside-workspace',
+          `${io} ${p.name} of task ${taskName}: the manifest's default ${JSON.stringify(raw)} leads to ${hostPath}, ` +
+            `outside the cube's workspace ${m.workspace}; a cube may only default to paths inside its workspace ` +
+            `(pass ${p.name}=PATH to choose a folder yourself)`,
+          at,
+        ),
+      );
+      return;
+    }
     const onDisk = await kind(hostPath);
     if (io === 'input') {
       if (onDisk === 'missing') {
