@@ -113,6 +113,9 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
         spawnError = e.message;
         resolve({ code: null, signal: null });
       });
+      // Whatever the cube left running in its group dies with it, so it cannot keep working (or hold the
+      // output pipes open) after the run is reported; a timeout is not needed for that.
+      child.once('exit', () => killGroup('SIGKILL'));
       child.once('close', (c, s) => resolve({ code: c, signal: s }));
     },
   );
