@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -64,6 +64,38 @@ function classify(url: string, baseDir: string | undefined): Source | string {
   if (path.isAbsolute(url)) return { kind: 'file', path: url };
   if (!baseDir) return `${url} is relative, but no registry folder was given to resolve it against`;
   return { kind: 'file', path: path.resolve(baseDir, url) };
+}
+
+/**
+ * A relative resource is a file of the registry repository: it may not climb out of it (`../../etc/shadow`,
+ * or a symlink committed beside it). Any local source must be a regular file: a device (`/dev/zero`) or a FIFO
+ * would fill the cache or hang before the hash could refuse it.
+ */
+async function refuseFileSource(
+  url: string,
+  file: string,
+  baseDir: string | undefined,
+): Promise<{ code: string; message: string } | undefined> {
+  const relative = !/^file:\/\//i.test(url) && !path.isAbsolute(url);
+  if (relative && baseDir) {
+    const root = await realpath(baseDir).catch(() => path.resolve(baseDir));
+    const real = await realpath(file).catch(() => path.resolve(file));
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      return {
+        code: 'resource.outside-registry',
+        message: `${url} leads to ${real}, outside the registry folder ${root}; a relative resource must be a file of the registry repository`,
+      };
+    }
+  }
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) {
+      return { code: 'resource.not-a-file', message: `${file} is not a regular file; refusing to read it` };
+    }
+  } catch {
+    // missing: reported when it is read
+  }
+  return undefined;
 }
 
 function describe(label: string | undefined, url: string): string {
@@ -130,6 +162,10 @@ export async function fetchResource(
   const src = classify(res.url, opts.baseDir);
   if (typeof src === 'string')
     return failed([error('resource.bad-url', `${opts.label ? `${opts.label}: ` : ''}${src}`)]);
+  if (src.kind === 'file') {
+    const refused = await refuseFileSource(res.url, src.path, opts.baseDir);
+    if (refused) return failed([error(refused.code, `${what}: ${refused.message}`)]);
+  }
   const cacheDir = path.join(opts.home ?? gitperfHome(), 'cache', 'sha256');
   const cached = path.join(cacheDir, res.sha256.slice('sha256:'.length));
   const warnings = [];
