@@ -176,16 +176,18 @@ describe('gitperf dataset register', () => {
     expect(r.stderr).toMatch(/dataset\.not-owner/);
   });
 
-  it('with -y shows the exact metadata, then opens a self-service submission in operation state', async () => {
+  it('with -y shows the exact metadata, then refuses a dataset whose preparator is not registered', async () => {
+    // wdbc-a was prepared with the preparator folder (local/bc-prep): the policy check of such a
+    // submission fails on the unresolved reference, so it is not opened (it could never merge).
+    const before = await count();
     const r = await cli(['dataset', 'register', 'wdbc-a', '-y', '--profile', 'hospital-a']);
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/everything that will be published about hospital-a\/wdbc-a/);
     expect(r.stderr).toMatch(/^ {4}\s*generatedUid: sha256:[0-9a-f]{64}$/m);
-    expect(r.stdout).toMatch(/^opened submission #\d+: Add dataset hospital-a\/wdbc-a$/m);
-    const forge = await LocalForge.open({ registry: bare, user: 'ada' });
-    const subs = await forge.listSubmissions({ state: 'open' });
-    const s = subs.find((x) => x.title === 'Add dataset hospital-a/wdbc-a');
-    expect(s?.author).toBe('hospital-a');
+    expect(r.stderr).toMatch(
+      /^registry\/datasets\/hospital-a\/wdbc-a\.yaml:\d+: error submission\.policy-fail .*ref\.unresolved: preparator "local\/bc-prep" does not exist/m,
+    );
+    expect(await count()).toBe(before);
   });
 });
 

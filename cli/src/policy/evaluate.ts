@@ -5,6 +5,7 @@
  */
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Review } from '../forge/forge.js';
+import type { FileSource } from '../registry/file-source.js';
 import { validateRegistry } from '../registry/validate.js';
 import { GitFileSource } from './git-file-source.js';
 import { changedPaths, mergeBase, resolveCommits } from './git-tree.js';
@@ -48,19 +49,30 @@ export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<Evalua
     headSha,
   });
 
-  const registryChanges = changes.filter((c) => c.path.startsWith('registry/'));
-  if (input.validate !== false && registryChanges.length > 0) {
-    const report = await validateRegistry(new GitFileSource(head), {
-      changed: registryChanges.map((c) => c.path.slice('registry/'.length)),
-    });
-    const errors = report.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      // The validator's YAML findings supersede the policy's own parse errors for the same file.
-      const validated = new Set(errors.map((d) => d.file));
-      const own = decision.violations.filter((v) => !(v.code.startsWith('yaml.') && validated.has(v.file)));
-      decision.violations = sortDiagnostics([...own, ...errors]);
-      decision.status = 'fail';
-    }
-  }
+  if (input.validate !== false) await addValidation(decision, new GitFileSource(head), changes);
   return { ...decision, baseSha, mergeBaseSha: mb };
+}
+
+/**
+ * Runs the registry validator on the changed files under `registry/` of `head` and makes its errors
+ * violations of `decision` (which then fails). Shared with the forecast made before a submission is
+ * opened, so both say the same about a file that breaks the schema.
+ */
+export async function addValidation(
+  decision: Decision,
+  head: FileSource,
+  changes: ReadonlyArray<{ path: string }>,
+): Promise<void> {
+  const registryChanges = changes.filter((c) => c.path.startsWith('registry/'));
+  if (registryChanges.length === 0) return;
+  const report = await validateRegistry(head, {
+    changed: registryChanges.map((c) => c.path.slice('registry/'.length)),
+  });
+  const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length === 0) return;
+  // The validator's YAML findings supersede the policy's own parse errors for the same file.
+  const validated = new Set(errors.map((d) => d.file));
+  const own = decision.violations.filter((v) => !(v.code.startsWith('yaml.') && validated.has(v.file)));
+  decision.violations = sortDiagnostics([...own, ...errors]);
+  decision.status = 'fail';
 }

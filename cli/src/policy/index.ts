@@ -8,8 +8,14 @@ export {
   generateCodeowners,
 } from './codeowners/generate.js';
 export { ownersOf, parseCodeowners } from './codeowners/match.js';
-export { type EvaluatedDecision, type EvaluatePolicyInput, evaluatePolicy } from './evaluate.js';
+export {
+  addValidation,
+  type EvaluatedDecision,
+  type EvaluatePolicyInput,
+  evaluatePolicy,
+} from './evaluate.js';
 export { changedFields } from './field-diff.js';
+export { GitFileSource } from './git-file-source.js';
 export { changedPaths, listTree, readBlobs, resolveCommit, resolveCommits } from './git-tree.js';
 export { classifyPath, type EntityKind, type PathInfo } from './paths.js';
 export { reduceReviews, type Verdicts } from './reviews.js';

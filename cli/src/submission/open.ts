@@ -6,11 +6,11 @@
 import { fail } from '../diagnostics/diagnostic.js';
 import type { SubmissionFile } from '../forge/forge.js';
 import { LocalForge } from '../forge/local/local-forge.js';
-import { type Decision, decide } from '../policy/index.js';
+import { addValidation, type Decision, decide, GitFileSource, GitView } from '../policy/index.js';
 import type { SubmissionContext } from './context.js';
 import { actionOf, bodyFor, type FileAction, titleFor } from './describe.js';
 import { type EvaluatedSubmission, evaluateSubmission } from './evaluate.js';
-import { gitBlobId, OverlayView } from './overlay-view.js';
+import { gitBlobId, OverlayFileSource, OverlayView } from './overlay-view.js';
 
 export interface OpenEntitiesInput {
   /** Repository-relative paths (e.g. `registry/mlcubes/ana/bc-prep.yaml`) with content; null deletes. */
@@ -50,6 +50,10 @@ export async function forecast(
   }
   const head = new OverlayView(base.view, files);
   const decision = decide({ base: base.view, head, changes, author, reviews: [], headSha: 'forecast' });
+  // The validator too, as the policy check on the opened submission will: a file that breaks the
+  // schema is refused here instead of being opened as "ready".
+  if (base.view instanceof GitView)
+    await addValidation(decision, new OverlayFileSource(new GitFileSource(base.view), files), changes);
   return { decision, changes, baseSha: base.sha };
 }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { SubmissionFile } from '../forge/forge.js';
 import { type PolicyEntity, parseEntity, type RegistryView } from '../policy/index.js';
+import type { FileEntry, FileSource } from '../registry/file-source.js';
 
 export class OverlayView implements RegistryView {
   private readonly files = new Map<string, string | null>();
@@ -45,6 +46,36 @@ export class OverlayView implements RegistryView {
     if (o === undefined) return this.base.fingerprint(path);
     // The git blob id, as GitView gives: unchanged content compares equal to the base's file.
     return o === null ? undefined : gitBlobId(o);
+  }
+}
+
+/**
+ * The registry validator's view of the same state: `base` (a FileSource over the registry folder)
+ * with the submitted files under `registry/` written or deleted.
+ */
+export class OverlayFileSource implements FileSource {
+  readonly displayRoot: string;
+  private readonly files = new Map<string, string | null>();
+  constructor(
+    private readonly base: FileSource,
+    files: readonly SubmissionFile[],
+    registryDir = 'registry',
+  ) {
+    this.displayRoot = base.displayRoot;
+    const prefix = `${registryDir}/`;
+    for (const f of files)
+      if (f.path.startsWith(prefix)) this.files.set(f.path.slice(prefix.length), f.content);
+  }
+  async list(): Promise<FileEntry[]> {
+    const out = (await this.base.list()).filter((e) => !this.files.has(e.path));
+    for (const [path, content] of this.files) if (content !== null) out.push({ path, type: 'file' });
+    return out;
+  }
+  async read(path: string, limit: number): Promise<Uint8Array> {
+    const o = this.files.get(path);
+    if (o === undefined) return this.base.read(path, limit);
+    if (o === null) throw new Error(`${path} is deleted by this submission`);
+    return Buffer.from(o, 'utf8').subarray(0, limit + 1);
   }
 }
 

@@ -88,4 +88,23 @@ describe('submission, review and merge commands (whole processes, local forge)',
     expect(shown).toMatchObject({ number: 2, state: 'merged', next: 'merged', policy: null });
     expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada', 'ada']);
   }, 240_000); // about a dozen CLI processes: generous for a loaded 2-core CI machine
+
+  it('refuses to open a file that breaks the schema (it could never merge) and names its line', async () => {
+    const dir = join(tmp, 'reg-typo');
+    const init = ['init', dir, '--admin', 'ada', '--local', '--profile-name', 'typo'];
+    expect((await runCli(init, { env })).exitCode).toBe(0);
+    const cli = (args: string[]) => runCli([...args, '--profile', 'typo'], { env, cwd: dir });
+    await writeFile(
+      join(dir, 'registry/users/bob.yaml'),
+      userYaml('bob').replace('spec: {}', 'spec:\n  rolez: [admin]'),
+    );
+    const r = await cli(['submission', 'open', 'registry/users/bob.yaml', '--json']);
+    expect(r.exitCode, r.stdout).toBe(1);
+    const e = JSON.parse(r.stdout).error;
+    expect(e).toMatchObject({ code: 'submission.policy-fail', file: 'registry/users/bob.yaml' });
+    expect(e.line).toBeGreaterThan(0);
+    expect(e.message).toMatch(/schema\.additional-property: unknown property "rolez"/);
+    const listed = JSON.parse((await cli(['submission', 'list', '--state', 'all', '--json'])).stdout);
+    expect(listed.submissions).toEqual([]);
+  }, 60_000);
 });
