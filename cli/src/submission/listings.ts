@@ -1,7 +1,9 @@
 /** Rows for the read-only listings (benchmarks, MLCubes, datasets, results), from a loaded registry. */
-import { fail } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { entityPath } from '../registry/layout.js';
 import type { LoadedEntity } from '../registry/loader.js';
 import type { RegistryIndex } from '../registry/registry-index.js';
+import { failIfBroken } from './registry-state.js';
 
 export function benchmarkRows(index: RegistryIndex) {
   return index.list('Benchmark').map((b) => ({
@@ -16,8 +18,10 @@ export function benchmarkRows(index: RegistryIndex) {
   }));
 }
 
-export function benchmarkDetail(index: RegistryIndex, name: string) {
+/** `problems`: the files that did not load (RegistryState.problems), to tell a broken file from none. */
+export function benchmarkDetail(index: RegistryIndex, name: string, problems: readonly Diagnostic[] = []) {
   const b = index.get('Benchmark', name);
+  if (!b) failIfBroken(problems, entityPath('Benchmark', name));
   if (!b) fail('registry.unknown', `no benchmark "${name}"; \`gitperf benchmark list\` shows them`);
   return {
     name,
@@ -57,9 +61,15 @@ export function datasetRows(index: RegistryIndex) {
 }
 
 /** One entity of `kind` by ref, with its file and text, or a clean failure naming the list command. */
-export function entityDetail(index: RegistryIndex, kind: 'MLCube' | 'Dataset', ref: string): LoadedEntity {
+export function entityDetail(
+  index: RegistryIndex,
+  kind: 'MLCube' | 'Dataset',
+  ref: string,
+  problems: readonly Diagnostic[] = [],
+): LoadedEntity {
   const e = index.get(kind, ref);
   if (!e) {
+    failIfBroken(problems, entityPath(kind, ref));
     const cmd = kind === 'MLCube' ? 'mlcube' : 'dataset';
     fail('registry.unknown', `no ${cmd} "${ref}" (write OWNER/NAME); \`gitperf ${cmd} list\` shows them`);
   }
@@ -85,8 +95,13 @@ export interface ResultTable {
 }
 
 /** Results of a benchmark, one row per (model, dataset). Sharing policies apply later (leaderboard). */
-export function resultTable(index: RegistryIndex, benchmark: string): ResultTable {
+export function resultTable(
+  index: RegistryIndex,
+  benchmark: string,
+  problems: readonly Diagnostic[] = [],
+): ResultTable {
   const b = index.get('Benchmark', benchmark);
+  if (!b) failIfBroken(problems, entityPath('Benchmark', benchmark));
   if (!b) fail('registry.unknown', `no benchmark "${benchmark}"; \`gitperf benchmark list\` shows them`);
   const rows: ResultRow[] = index.results(benchmark).map((r) => ({
     model: r.entity.spec.model,

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { fail } from '../diagnostics/diagnostic.js';
+import { fail, warning } from '../diagnostics/diagnostic.js';
 import { LocalForge } from '../forge/local/local-forge.js';
 import { GitFileSource } from '../policy/git-file-source.js';
 import { GitView, resolveCommit } from '../policy/index.js';
@@ -71,4 +71,33 @@ export async function loadRegistryState(opts: { dir?: string; profile?: string }
   const { source, where } = await registrySource(opts);
   const r = await loadRegistry(source);
   return { index: new RegistryIndex(r.entities), source: where, problems: r.diagnostics };
+}
+
+/**
+ * A listing leaves out the files that did not load; this warning says so (how many, the first
+ * one, and how to see them all) instead of letting a broken file look like a missing entity.
+ */
+export function skippedWarning(st: RegistryState): Diagnostic | undefined {
+  const files = [...new Set(st.problems.map((p) => p.file ?? ''))];
+  const first = st.problems[0];
+  if (!first) return undefined;
+  return warning(
+    'registry.files-skipped',
+    `${files.length} file(s) of ${st.source} did not load and are left out; the first: ${first.code} ${first.message}; \`gitperf validate\` shows every problem`,
+    { file: first.file, line: first.line },
+  );
+}
+
+/**
+ * Fails with the reason when the file that would hold `relPath` (registry-relative, e.g.
+ * `mlcubes/ana/bc-prep.yaml`) is in the registry but did not load: "no such entity" would mislead.
+ */
+export function failIfBroken(problems: readonly Diagnostic[], relPath: string): void {
+  const p = problems.find((d) => d.file === relPath || d.file?.endsWith(`/${relPath}`));
+  if (!p) return;
+  fail(
+    'registry.entity-broken',
+    `${p.file} is in the registry but did not load: ${p.code} ${p.message}; fix the file (\`gitperf validate\` shows every problem)`,
+    { file: p.file, line: p.line, column: p.column },
+  );
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfile } from '../../../cli/src/profile/profile.js';
@@ -134,4 +134,28 @@ describe('read-only listings', () => {
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toMatch(/registry\.unknown no benchmark "nope"/);
   }, 120_000);
+
+  it('a file that does not load is reported, not passed off as a missing entity', async () => {
+    const dir = join(reg.dir, 'broken-copy');
+    await cp(exampleDir, dir, { recursive: true });
+    const cube = (await readdir(join(dir, 'mlcubes', 'ana')))[0];
+    const ref = `ana/${cube.replace(/\.yaml$/, '')}`;
+    await writeFile(join(dir, 'mlcubes', 'ana', cube), 'apiVersion: gitperf/v1\nkind: MLCube\nspec: [\n');
+    const env = { GITPERF_HOME: home };
+    const show = await runCli(['mlcube', 'show', ref, '--dir', dir, '--json'], { env });
+    expect(show.exitCode).toBe(1);
+    expect(JSON.parse(show.stdout).error).toMatchObject({
+      code: 'registry.entity-broken',
+      file: join(dir, 'mlcubes', 'ana', cube),
+      line: 4,
+    });
+    const list = await runCli(['mlcube', 'list', '--dir', dir], { env });
+    expect(list.exitCode).toBe(0);
+    expect(list.stdout).not.toContain(ref);
+    expect(list.stderr).toMatch(
+      /warning registry\.files-skipped 1 file\(s\) of .* did not load and are left out; the first: yaml\.syntax/,
+    );
+    const json = JSON.parse((await runCli(['mlcube', 'list', '--dir', dir, '--json'], { env })).stdout);
+    expect(json.problems.map((p: { code: string }) => p.code)).toEqual(['yaml.syntax']);
+  }, 60_000);
 });

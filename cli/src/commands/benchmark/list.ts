@@ -1,7 +1,8 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { toJson } from '../../diagnostics/render.js';
 import { benchmarkRows } from '../../submission/listings.js';
-import { loadRegistryState } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class BenchmarkList extends BaseCommand {
   static override summary = 'List the approved (merged) benchmarks.';
@@ -11,12 +12,14 @@ export default class BenchmarkList extends BaseCommand {
     const { flags } = await this.parse(BenchmarkList);
     const st = await loadRegistryState(flags);
     const rows = benchmarkRows(st.index);
+    const skipped = skippedWarning(st);
+    if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no benchmarks in ${st.source}`);
     for (const r of rows)
       this.log(
         `${r.name.padEnd(20)} ${r.state.padEnd(12)} owner ${r.owner ?? '-'}  committee ${r.committee.join(',')}  ` +
           `${r.models} model(s), ${r.datasets} dataset(s), ${r.results} result(s)`,
       );
-    return { source: st.source, benchmarks: rows };
+    return { source: st.source, benchmarks: rows, problems: st.problems.map(toJson) };
   }
 }

@@ -12,7 +12,7 @@ export default class BenchmarkShow extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(BenchmarkShow);
     const st = await loadRegistryState(flags);
-    const d = benchmarkDetail(st.index, args.name);
+    const d = benchmarkDetail(st.index, args.name, st.problems);
     const s = d.spec;
     this.log(`${d.name} (${s.state}), owner ${d.metadata.owner ?? '-'}, committee ${s.committee.join(', ')}`);
     if (d.metadata.description) this.log(`  ${d.metadata.description}`);

@@ -1,7 +1,8 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { toJson } from '../../diagnostics/render.js';
 import { datasetRows } from '../../submission/listings.js';
-import { loadRegistryState } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class DatasetList extends BaseCommand {
   static override summary = 'List the registered (merged) datasets.';
@@ -11,11 +12,13 @@ export default class DatasetList extends BaseCommand {
     const { flags } = await this.parse(DatasetList);
     const st = await loadRegistryState(flags);
     const rows = datasetRows(st.index);
+    const skipped = skippedWarning(st);
+    if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no datasets in ${st.source}`);
     for (const r of rows) {
       const extra = `preparator ${r.preparator}`;
       this.log(`${r.ref.padEnd(28)} ${r.state.padEnd(12)} ${r.valid ? 'valid' : 'INVALID'}  ${extra}`);
     }
-    return { source: st.source, datasets: rows };
+    return { source: st.source, datasets: rows, problems: st.problems.map(toJson) };
   }
 }

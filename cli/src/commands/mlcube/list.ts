@@ -1,7 +1,8 @@
 import { BaseCommand } from '../../cli/base-command.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { toJson } from '../../diagnostics/render.js';
 import { mlcubeRows } from '../../submission/listings.js';
-import { loadRegistryState } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class MlcubeList extends BaseCommand {
   static override summary = 'List the registered (merged) mlcubes.';
@@ -11,11 +12,13 @@ export default class MlcubeList extends BaseCommand {
     const { flags } = await this.parse(MlcubeList);
     const st = await loadRegistryState(flags);
     const rows = mlcubeRows(st.index);
+    const skipped = skippedWarning(st);
+    if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no mlcubes in ${st.source}`);
     for (const r of rows) {
       const extra = r.image ?? '';
       this.log(`${r.ref.padEnd(28)} ${r.state.padEnd(12)} ${r.valid ? 'valid' : 'INVALID'}  ${extra}`);
     }
-    return { source: st.source, mlcubes: rows };
+    return { source: st.source, mlcubes: rows, problems: st.problems.map(toJson) };
   }
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { renderResultTable, resultTable } from '../../submission/listings.js';
-import { loadRegistryState } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class ResultList extends BaseCommand {
   static override summary = "A benchmark's merged results: one row per model, one column per dataset.";
@@ -18,7 +18,9 @@ export default class ResultList extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(ResultList);
     const st = await loadRegistryState(flags);
-    const t = resultTable(st.index, flags.benchmark);
+    const t = resultTable(st.index, flags.benchmark, st.problems);
+    const skipped = skippedWarning(st);
+    if (skipped) this.report(skipped);
     this.log(renderResultTable(t));
     return t;
   }
