@@ -161,6 +161,38 @@ describe('gitperf mlcube submit', () => {
   });
 });
 
+describe('gitperf mlcube submit without the additional files a task reads', () => {
+  it('refuses (exit 2) naming the task, the input and the manifest line, opening nothing', async () => {
+    const before = await count();
+    const r = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'bc-logreg-nofiles',
+      '--manifest',
+      'examples/cubes/logreg/mlcube.yaml',
+      '--parameters',
+      'examples/cubes/logreg/workspace/parameters.yaml',
+      '--operational',
+      '--profile',
+      'ana',
+      '--json',
+    ]);
+    expect(r.exitCode, r.stdout).toBe(2);
+    const e = JSON.parse(r.stdout).error;
+    expect(e).toMatchObject({
+      code: 'mlcube.additional-files-missing',
+      file: 'examples/cubes/logreg/mlcube.yaml',
+    });
+    expect(e.message).toMatch(
+      /task infer reads additional_files\/weights\.csv \(input weights\).*--additional-files/,
+    );
+    const manifest = await readFile(join(clone, 'examples/cubes/logreg/mlcube.yaml'), 'utf8');
+    expect(manifest.split('\n')[e.line - 1]).toMatch(/weights: additional_files\/weights\.csv/);
+    expect(await count()).toBe(before);
+  });
+});
+
 describe('gitperf dataset register', () => {
   it('asks for consent; without a terminal and without -y it refuses and sends nothing', async () => {
     const before = await count();

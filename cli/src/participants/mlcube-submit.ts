@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseManifest } from '../cube/index.js';
+import { type Manifest, parseManifest } from '../cube/index.js';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
 import type { Kind } from '../registry/kinds.js';
 import type { MLCube } from '../registry/types.generated.js';
@@ -84,6 +84,7 @@ export async function buildMlcube(
       },
     );
   }
+  if (!input.additionalFiles) requireNoAdditionalFiles(parsed.value, input.manifest);
   const spec: MLCube['spec'] = {
     manifest: manifest.resource,
     state: input.operational ? 'operation' : 'development',
@@ -145,6 +146,26 @@ export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Pr
   const path = `registry/mlcubes/${entity.metadata.owner}/${entity.metadata.name}.yaml`;
   const out = await submit(p, [entityFile(path, entity)]);
   return { ...out, entity, path, diagnostics };
+}
+
+/**
+ * A task that reads `additional_files/...` of the workspace gets them only from the registered
+ * additional-files tarball; without `--additional-files` the cube could never run, and once merged
+ * its hashes can never change, so refuse now rather than at the first compatibility test.
+ */
+function requireNoAdditionalFiles(m: Manifest, manifestArg: string): void {
+  for (const t of m.tasks)
+    for (const i of t.inputs) {
+      const rel = i.default.replace(/^(\.\/)+/, '');
+      if (rel !== 'additional_files' && !rel.startsWith('additional_files/')) continue;
+      fail(
+        'mlcube.additional-files-missing',
+        `task ${t.name} reads ${rel} (input ${i.name}), which only the cube's additional files provide; ` +
+          'pass them as a tar.gz with --additional-files (the content of workspace/additional_files)',
+        { file: manifestArg, ...(i.line ? { line: i.line } : {}) },
+        2,
+      );
+    }
 }
 
 /** Refuse to submit an entity the registry's schema rejects (a bug or bad input), naming the field. */
