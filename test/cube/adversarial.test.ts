@@ -3,14 +3,16 @@
  * defaults point outside the workspace, resources outside the registry or that are not files, cubes that
  * leave processes behind.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  copyVerified,
   extractTarball,
   fetchResource,
+  fetchTarball,
   loadManifest,
   planMounts,
   runTask,
@@ -347,7 +349,7 @@ describe('a cube that leaves processes behind', () => {
     'sandboxed: a background child cannot write after the run ends',
     async () => {
       const dir = await cube(
-        '#!/bin/sh\nout="${2#--output_path=}"\n(sleep 1; echo late > "$out/late") >/dev/null 2>&1 &\nexit 0\n',
+        `#!/bin/sh\nout="\${2#--output_path=}"\n(sleep 1; echo late > "$out/late") >/dev/null 2>&1 &\nexit 0\n`,
       );
       const r = await runTask({ cubeDir: dir, task: 'run', runner: 'local', home: T });
       if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
@@ -359,19 +361,39 @@ describe('a cube that leaves processes behind', () => {
   );
 });
 
-// Keeps sha256File in use for the cache test below (and documents the invariant it checks).
-describe('cache', () => {
-  it('a cached copy altered after a fetch is re-hashed and replaced on the next use', async () => {
-    const reg = path.join(T, 'reg2');
+describe('a cached resource replaced between verification and use', () => {
+  it('copyVerified keeps exactly the bytes it hashed, and refuses a changed source or a planted destination', async () => {
+    const src = path.join(T, 'cache-entry.bin');
+    await writeFile(src, 'good');
+    const copy = path.join(T, 'private-copy.bin');
+    expect(await copyVerified(src, sha256Bytes('good'), copy, 'additional files of ana/x')).toBeUndefined();
+    // The cache entry is replaced after the copy was verified: the copy, which is what gets used, is unchanged.
+    await writeFile(src, 'evil');
+    expect(await readFile(copy, 'utf8')).toBe('good');
+    // Replaced before the copy: refused, and no copy is left behind.
+    const again = path.join(T, 'private-copy-2.bin');
+    const bad = await copyVerified(src, sha256Bytes('good'), again, 'additional files of ana/x');
+    expect(bad?.code).toBe('resource.hash-mismatch');
+    expect(bad?.message).toContain('additional files of ana/x');
+    await expect(stat(again)).rejects.toThrow();
+    // A destination planted in advance (a symlink to somewhere else) is never written through.
+    const planted = path.join(T, 'planted');
+    await symlink(path.join(T, 'victim.txt'), planted);
+    await writeFile(src, 'good');
+    expect((await copyVerified(src, sha256Bytes('good'), planted))?.code).toBe('resource.missing');
+    await expect(stat(path.join(T, 'victim.txt'))).rejects.toThrow();
+  });
+
+  it('fetchTarball extracts a private verified copy and leaves no copy behind', async () => {
+    const reg = path.join(T, 'reg3');
     await mkdir(reg, { recursive: true });
-    await writeFile(path.join(reg, 'a.bin'), 'good');
-    const home = path.join(T, 'home2');
-    const res = { url: 'a.bin', sha256: sha256Bytes('good') };
-    const first = await fetchResource(res, { baseDir: reg, home });
-    if (!first.ok) throw new Error('first fetch');
-    await writeFile(first.value.path, 'evil');
-    const second = await fetchResource(res, { baseDir: reg, home });
-    if (!second.ok) throw new Error(JSON.stringify(second.diagnostics));
-    expect(await sha256File(second.value.path)).toBe(res.sha256);
+    const tar = path.join(reg, 'demo.tar');
+    await rawTar(tar, [{ name: 'paths.yaml', type: 'file', data: 'data_path: data\n' }]);
+    const res = { url: 'demo.tar', sha256: await sha256File(tar) };
+    const out = path.join(T, 'demo-out');
+    const r = await fetchTarball(res, path.join(out, 'demo'), { baseDir: reg, home: path.join(T, 'home3') });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(await readdir(out)).toEqual(['demo']);
+    expect(await readFile(path.join(out, 'demo', 'paths.yaml'), 'utf8')).toBe('data_path: data\n');
   });
 });

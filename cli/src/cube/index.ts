@@ -30,7 +30,7 @@ export {
 export type { Mount, MountPlan, PlannedParam, PlanOptions } from './mounts.js';
 export { createOutputs, planMounts, resolveHostPath } from './mounts.js';
 export type { FetchedResource, FetchOptions } from './resources.js';
-export { fetchResource, fetchTarball, verifyFile } from './resources.js';
+export { copyVerified, fetchResource, fetchTarball, verifyFile } from './resources.js';
 export type { RunPlan, RunResult, RunTaskOptions } from './run.js';
 export { planRun, runTask } from './run.js';
 export { shellQuote } from './shell-quote.js';

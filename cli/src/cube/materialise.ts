@@ -12,7 +12,7 @@ import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { sha256File, treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { loadManifest, type Manifest } from './manifest.js';
-import { type FetchOptions, fetchResource, verifyFile } from './resources.js';
+import { copyVerified, type FetchOptions, fetchResource, verifyFile } from './resources.js';
 import { extractTarball } from './tarball.js';
 import { type CubeHashes, failed, type MlcubeSpec, type Outcome, ok, type RunnerKind } from './types.js';
 
@@ -95,11 +95,21 @@ export async function materialiseCube(
     await mkdir(path.join(tmp, 'workspace'), { recursive: true });
     await copyFile(manifest.value.path, path.join(tmp, 'mlcube.yaml'));
     if (params?.ok) await copyFile(params.value.path, path.join(tmp, 'workspace', 'parameters.yaml'));
-    if (extra?.ok) {
-      const x = await extractTarball(extra.value.path, path.join(tmp, 'workspace', 'additional_files'), {
+    if (extra?.ok && spec.additionalFiles) {
+      // Extract a private copy hashed as it was made, not the cache entry (which could be replaced meanwhile).
+      const copy = path.join(tmp, '.additional-files.tar');
+      const bad = await copyVerified(
+        extra.value.path,
+        spec.additionalFiles.sha256,
+        copy,
+        `additional files of ${who}`,
+      );
+      if (bad) return failed([...diags, bad]);
+      const x = await extractTarball(copy, path.join(tmp, 'workspace', 'additional_files'), {
         label: `additional files of ${who}`,
         maxBytes: opts.maxExtractBytes,
       });
+      await rm(copy, { force: true });
       if (!x.ok) return failed([...diags, ...x.diagnostics]);
     }
     // The copies must still be what was verified (the cache could change between hash and copy).
@@ -130,8 +140,17 @@ export async function materialiseCube(
     let imageArchive: string | undefined;
     if (spec.image) image = pinnedImage(spec.image);
     else if (tarball?.ok) {
-      if (engine) {
-        const l = await loadImageTarball(engine, tarball.value.path, opts.engineEnv ?? process.env);
+      if (engine && spec.imageTarball) {
+        const copy = path.join(tmp, '.image.tar');
+        const bad = await copyVerified(
+          tarball.value.path,
+          spec.imageTarball.sha256,
+          copy,
+          `image tarball of ${who}`,
+        );
+        if (bad) return failed([...diags, bad]);
+        const l = await loadImageTarball(engine, copy, opts.engineEnv ?? process.env);
+        await rm(copy, { force: true });
         if (!l.ok) return failed([...diags, ...l.diagnostics]);
         image = l.value.id;
       } else imageArchive = tarball.value.path;
@@ -241,6 +260,11 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
       `parameters file of ${who}`,
     );
     if (p) out.push(p);
+  }
+  if (rec.imageArchive && rec.hashes.imageTarball) {
+    // singularity/apptainer build from the cached tarball at run time: it is checked like the other files.
+    const i = await verifyFile(rec.imageArchive, rec.hashes.imageTarball, `image tarball of ${who}`);
+    if (i) out.push(i);
   }
   if (rec.additionalFilesTree) {
     const dir = path.join(cubeDir, 'workspace', 'additional_files');

@@ -11,7 +11,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { error, warning } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { SHA256_RE, sha256File } from './hash.js';
 import { gitperfHome } from './home.js';
 import { DEFAULT_MAX_EXTRACT_BYTES, type ExtractResult, extractTarball } from './tarball.js';
@@ -228,12 +228,58 @@ export async function fetchTarball(
 ): Promise<Outcome<ExtractResult & { sha256: string }>> {
   const f = await fetchResource(res, opts);
   if (!f.ok) return f;
-  const x = await extractTarball(f.value.path, dest, {
-    label: opts.label,
-    maxBytes: opts.maxExtractBytes ?? DEFAULT_MAX_EXTRACT_BYTES,
-  });
-  if (!x.ok) return failed([...f.diagnostics, ...x.diagnostics]);
-  return ok({ ...x.value, sha256: f.value.sha256 }, f.diagnostics);
+  // Extract a private copy made while hashing, not the cache entry: the extraction reads the archive twice
+  // (listing check, then unpacking), and the cache could be replaced in between.
+  const target = path.resolve(dest);
+  await mkdir(path.dirname(target), { recursive: true });
+  const copy = `${target}.src-${randomBytes(6).toString('hex')}`;
+  try {
+    const bad = await copyVerified(f.value.path, res.sha256, copy, describe(opts.label, res.url));
+    if (bad) return failed([...f.diagnostics, bad]);
+    const x = await extractTarball(copy, target, {
+      label: opts.label,
+      maxBytes: opts.maxExtractBytes ?? DEFAULT_MAX_EXTRACT_BYTES,
+    });
+    if (!x.ok) return failed([...f.diagnostics, ...x.diagnostics]);
+    return ok({ ...x.value, sha256: f.value.sha256 }, f.diagnostics);
+  } finally {
+    await rm(copy, { force: true });
+  }
+}
+
+/**
+ * Copies `file` to `dest` (which must not exist), hashing the bytes as they are written: the copy is exactly the
+ * bytes that matched `expected`, whatever happens to `file` afterwards. A mismatch removes the copy.
+ */
+export async function copyVerified(
+  file: string,
+  expected: string,
+  dest: string,
+  label?: string,
+): Promise<Diagnostic | undefined> {
+  const h = createHash('sha256');
+  const tap = async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      h.update(chunk);
+      yield chunk;
+    }
+  };
+  try {
+    await pipeline(createReadStream(file), tap, createWriteStream(dest, { flags: 'wx' }));
+  } catch (e) {
+    await rm(dest, { force: true });
+    return error(
+      'resource.missing',
+      `${label ?? file}: cannot copy ${file} (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+  const got = `sha256:${h.digest('hex')}`;
+  if (got === expected) return undefined;
+  await rm(dest, { force: true });
+  return error(
+    'resource.hash-mismatch',
+    `${label ?? file} (${file}) changed after it was verified: expected ${expected}, got ${got}. Refusing to use it.`,
+  );
 }
 
 /** Hashes a file in place and compares; returns a hash-mismatch diagnostic or undefined. */
