@@ -19,6 +19,7 @@ import {
 } from '../cube/index.js';
 import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
 import type { CubeRole } from '../registry/types.generated.js';
+import { engineFailure } from './engine-failure.js';
 import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
 import { mlcubeSpec, openRegistry, type RegistryView } from './registry-access.js';
@@ -173,7 +174,9 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
         timedOut: r.value.timedOut,
         logFile: r.value.logPath,
         seconds: r.value.durationMs / 1000,
-        diagnostics: [],
+        diagnostics: r.value.succeeded
+          ? []
+          : [engineFailure(opts.runner, r.value.exitCode, r.value.logPath)].filter((d) => d !== undefined),
       };
     },
 
