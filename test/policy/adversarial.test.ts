@@ -319,6 +319,58 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
     },
     { status: 'pass' },
   ],
+  [
+    'promoting oneself to admin and deleting another user’s cube in the same pull request',
+    {
+      author: 'lee',
+      head: (f) => {
+        f.set(P.user('lee'), user('lee', true));
+        f.delete(P.cube('kim/bc-stump'));
+      },
+      reviews: ['ada'],
+    },
+    { status: 'fail', violation: 'policy.delete-admin-only' },
+  ],
+  [
+    'a bot result naming another owner’s runner that lists the dataset',
+    {
+      author: 'gitperf-bot',
+      base: (f) => f.set(P.runner('kim/fake'), runner('kim', 'fake', ['hospital-a/wdbc-a'])),
+      head: (f) => {
+        const r = result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg') as {
+          spec: { execution: Record<string, unknown> };
+        };
+        r.spec.execution.runnerRef = 'kim/fake';
+        f.set(P.result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg'), r);
+      },
+      reviews: ['kim'],
+    },
+    { status: 'fail', violation: 'policy.bot-no-runner' },
+  ],
+  [
+    'a result authored by the model owner instead of the data owner',
+    {
+      author: 'lee',
+      head: (f) =>
+        f.set(
+          P.result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid'),
+          result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid'),
+        ),
+      reviews: ['hospital-b'],
+    },
+    { status: 'fail', violation: 'policy.result-not-data-owner' },
+  ],
+  [
+    'editing a merged result’s model reference',
+    {
+      author: 'hospital-a',
+      head: (f) =>
+        f.edit(P.result(B, 'hospital-a/wdbc-a', 'lee/bc-centroid'), (r) => {
+          r.spec.model = 'ana/bc-logreg';
+        }),
+    },
+    { status: 'fail', violation: 'policy.frozen-field' },
+  ],
   // ── mixing ───────────────────────────────────────────────────────────────────────────────────────────
   [
     'own cube plus a benchmark description edit',
