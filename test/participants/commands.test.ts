@@ -193,6 +193,40 @@ describe('gitperf mlcube submit without the additional files a task reads', () =
   });
 });
 
+describe('names and logins given on the command line', () => {
+  it('are checked before anything runs: usage errors (exit 2) naming the bad value', async () => {
+    const bench = (committee: string) =>
+      cli(
+        ['benchmark', 'submit', '--name', 'bc-x', '--preparator', 'ana/bc-prep']
+          .concat(['--reference-model', 'ana/bc-logreg', '--metrics', 'ana/bc-metrics'])
+          .concat(['--demo-dataset', 'examples/data/demo/demo.tar.gz', '--committee', committee])
+          .concat(['--profile', 'ana', '--runner', 'local', '--json']),
+      );
+    const bad = await bench('ana,Bad User');
+    expect(bad.exitCode, bad.stdout).toBe(2);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({
+      code: 'benchmark.committee-invalid',
+      message: '--committee: "bad user" is not a valid login',
+    });
+    const unknown = await bench('ana,zed');
+    expect(unknown.exitCode, unknown.stdout).toBe(2);
+    expect(JSON.parse(unknown.stdout).error.code).toBe('benchmark.committee-unregistered');
+    expect(JSON.parse(unknown.stdout).error.message).toMatch(/^--committee: zed is not a registered user/);
+    const runner = await cli([
+      'runner',
+      'register',
+      '--name',
+      'Bad_Name',
+      '--dataset',
+      'wdbc-a',
+      '--profile',
+      'hospital-a',
+    ]);
+    expect(runner.exitCode, runner.stderr).toBe(2);
+    expect(runner.stderr).toMatch(/runner\.name-invalid "Bad_Name" is not a valid runner name/);
+  });
+});
+
 describe('gitperf dataset register', () => {
   it('asks for consent; without a terminal and without -y it refuses and sends nothing', async () => {
     const before = await count();

@@ -54,7 +54,20 @@ export async function submitBenchmark(
       2,
     );
   const owner = me(p);
+  const committee = [...new Set((input.committee ?? [owner]).map((c) => c.toLowerCase()))];
+  // Checked before the compatibility test runs, so a typo costs nothing.
+  for (const login of committee)
+    if (!NAME_RE.test(login))
+      fail('benchmark.committee-invalid', `--committee: "${login}" is not a valid login`, {}, 2);
   const ready = await prepare(p);
+  for (const login of committee)
+    if (!ready.snapshot.registry.index.get('User', login))
+      fail(
+        'benchmark.committee-unregistered',
+        `--committee: ${login} is not a registered user of this registry; committee members must be users (an admin adds them)`,
+        {},
+        2,
+      );
   for (const ref of [input.preparator, input.referenceModel, input.metrics])
     if (!ready.snapshot.registry.index.get('MLCube', ref))
       fail(
@@ -93,7 +106,6 @@ export async function submitBenchmark(
       {},
       2,
     );
-  const committee = [...new Set((input.committee ?? [owner]).map((c) => c.toLowerCase()))];
   const entity: Benchmark = {
     apiVersion: 'gitperf/v1',
     kind: 'Benchmark',

@@ -30,6 +30,13 @@ export async function registerRunner(
   input: RunnerRegisterInput,
 ): Promise<RunnerRegisterOutcome> {
   const owner = me(p);
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(input.name))
+    fail(
+      'runner.name-invalid',
+      `"${input.name}" is not a valid runner name (lower-case letters, digits and -)`,
+      {},
+      2,
+    );
   const datasets = input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
   if (datasets.length === 0)
     fail('runner.no-dataset', 'name at least one --dataset the runner serves', {}, 2);
