@@ -78,6 +78,23 @@ describe('profiles', () => {
     expect(await codeOf(loadConfig(home))).toBe('profile.config-invalid');
   });
 
+  it('points a YAML error of the config at its line; bad names and shapes are usage errors (exit 2)', async () => {
+    await writeFile(configPath(home), 'current: a\nprofiles:\n  a: {forge: local\n  b: 1\n');
+    const e = await loadConfig(home).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GitperfError);
+    const d = (e as GitperfError).diagnostic;
+    expect(d).toMatchObject({ code: 'profile.config-invalid', file: configPath(home), line: 4 });
+    expect(d.message).not.toMatch(/at line \d+/); // the position is in the diagnostic, not repeated
+    expect(d.message).toMatch(/; fix or delete the file$/);
+    await rm(configPath(home));
+    const bad = await createProfile(
+      'bad name',
+      { forge: 'local', registry: '/r', user: 'a' },
+      { home },
+    ).catch((x: unknown) => x);
+    expect((bad as GitperfError).exitCode).toBe(2);
+  });
+
   it('never stores a token; reads GITHUB_TOKEN before GH_TOKEN', async () => {
     await createProfile(
       'gh',

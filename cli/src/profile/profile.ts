@@ -93,8 +93,12 @@ export async function loadConfig(home: string = gitperfHome()): Promise<GitperfC
   try {
     doc = parse(text);
   } catch (e) {
-    fail('profile.config-invalid', `${(e as Error).message.split('\n')[0]}; fix or delete the file`, {
+    // The yaml package's message ends with "at line L, column C:"; the position goes in the diagnostic.
+    const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const why = (e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    fail('profile.config-invalid', `${why}; fix or delete the file`, {
       file,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
     });
   }
   if (doc === null || doc === undefined) return { profiles: {} };
@@ -139,9 +143,11 @@ export async function createProfile(
     fail(
       'profile.name-invalid',
       `"${name}" is not a valid profile name; use letters, digits, ".", "_" or "-"`,
+      {},
+      2, // a bad name or shape given on the command line is a usage error
     );
   const problem = checkProfile(profile);
-  if (problem) fail('profile.invalid', `profile "${name}": ${problem}`);
+  if (problem) fail('profile.invalid', `profile "${name}": ${problem}`, {}, 2);
   const home = opts.home ?? gitperfHome();
   const config = await loadConfig(home);
   if (config.profiles[name] && !opts.replace)
