@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildCommand,
   copyVerified,
   extractTarball,
   fetchResource,
@@ -244,6 +245,33 @@ describe('manifest parameters pointing outside the workspace', () => {
     const chosen = await plan(dir, { data_path: mine, output_path: path.join(T, 'my-out/') });
     if (!chosen.ok) throw new Error(JSON.stringify(chosen.diagnostics));
     expect(chosen.value.params.map((p) => p.hostPath)).toEqual([mine, path.join(T, 'my-out')]);
+  });
+});
+
+describe('a manifest smuggling engine options', () => {
+  it('refuses a docker.image that is an option (--privileged, --volume=/:/host)', async () => {
+    for (const image of ['--privileged', '--volume=/:/host', 'busybox --privileged']) {
+      const dir = await mkdtemp(path.join(T, 'img-'));
+      await mkdir(path.join(dir, 'workspace'), { recursive: true });
+      await writeFile(
+        path.join(dir, 'mlcube.yaml'),
+        `name: img\ndocker:\n  image: ${JSON.stringify(image)}\ntasks:\n  infer: {}\n`,
+      );
+      const m = await loadManifest(dir);
+      if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+      const plan = await planMounts(m.value, 'infer');
+      if (!plan.ok) throw new Error(JSON.stringify(plan.diagnostics));
+      for (const runner of ['podman', 'docker'] as const) {
+        const cmd = buildCommand(m.value, plan.value, {
+          runner,
+          containerName: 'gitperf-x',
+          user: '1000:1000',
+          loglevel: 'info',
+        });
+        expect(cmd.ok).toBe(false);
+        expect(cmd.diagnostics.map((d) => d.code)).toEqual(['cube.bad-image']);
+      }
+    }
   });
 });
 

@@ -112,6 +112,17 @@ function dockerCommand(
       ),
     ]);
   }
+  // The image comes last before the task's arguments: one that looks like an option (`--privileged`,
+  // `--volume=/:/host`) would be read by the engine as one, with the next word taken as the image.
+  if (image.startsWith('-') || /\s/.test(image)) {
+    return failed([
+      error(
+        'cube.bad-image',
+        `${JSON.stringify(image)} is not an image reference (it starts with - or holds spaces); fix docker.image in ${m.file}`,
+        { file: m.file },
+      ),
+    ]);
+  }
   const bad = [...plan.mounts.map((x) => x.hostDir), o.tmpDir ?? ''].find((d) => d.includes(':'));
   if (bad) {
     return failed([
