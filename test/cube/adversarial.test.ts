@@ -275,6 +275,56 @@ describe('a manifest smuggling engine options', () => {
   });
 });
 
+describe('singularity run_args from the manifest', () => {
+  async function sing(runArgs: string) {
+    const dir = await mkdtemp(path.join(T, 'sif-'));
+    await mkdir(path.join(dir, 'workspace'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'mlcube.yaml'),
+      `name: s\nsingularity:\n  image: s.sif\n  run_args: ${JSON.stringify(runArgs)}\ntasks:\n  infer: {}\n`,
+    );
+    const m = await loadManifest(dir);
+    if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+    const plan = await planMounts(m.value, 'infer');
+    if (!plan.ok) throw new Error(JSON.stringify(plan.diagnostics));
+    return buildCommand(m.value, plan.value, {
+      runner: 'singularity',
+      containerName: 'x',
+      user: '1000:1000',
+      loglevel: 'info',
+    });
+  }
+
+  it('refuses options that mount host folders, reach the network or add privileges', async () => {
+    for (const a of [
+      '--bind /:/host',
+      '-B /home:/h',
+      '--home /root',
+      '--network bridge',
+      '--add-caps ALL',
+      '--env-file /etc/shadow',
+    ]) {
+      const r = await sing(a);
+      expect(r.ok, a).toBe(false);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(['cube.unsafe-run-args']);
+    }
+  });
+
+  it('passes GPU and isolation options on', async () => {
+    const r = await sing('--nv --no-home');
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.value.argv).toContain('--nv');
+    expect(r.value.argv.slice(0, 6)).toEqual([
+      'singularity',
+      'run',
+      '--cleanenv',
+      '--containall',
+      '--net',
+      '--network',
+    ]);
+  });
+});
+
 describe('resources outside the registry, or not files', () => {
   let reg: string;
   let home: string;

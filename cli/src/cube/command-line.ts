@@ -164,6 +164,24 @@ function sifName(m: Manifest, o: CommandOptions): string {
   return m.singularity?.image ?? '';
 }
 
+/** singularity/apptainer run options a cube may ask for: GPUs and more isolation, nothing that opens it. */
+const SAFE_SINGULARITY_RUN_ARGS = new Set([
+  '--nv',
+  '--nvccli',
+  '--rocm',
+  '--writable-tmpfs',
+  '--no-home',
+  '--no-init',
+  '--no-privs',
+  '--cleanenv',
+  '-e',
+  '--contain',
+  '-c',
+  '--containall',
+  '-C',
+  '--compat',
+]);
+
 function singularityCommand(
   m: Manifest,
   plan: MountPlan,
@@ -190,7 +208,21 @@ function singularityCommand(
   const { ep, after } = entrypointArgs(entrypoint, plan.task, plan.containerArgs);
   // -e (clean environment), -C (contain filesystems, PID, IPC), a network namespace with only loopback.
   const argv = [exe, ep ? 'exec' : 'run', '--cleanenv', '--containall', '--net', '--network', 'none'];
-  argv.push(...splitWords(s.runArgs).filter((w) => w !== '--writable'));
+  // run_args come from the cube's author: only options that do not open the container are passed on; a
+  // `--bind /:/host`, `--home`, `--network bridge` or `--add-caps` would undo the containment above.
+  const runArgs = splitWords(s.runArgs).filter((w) => w !== '--writable');
+  const unsafe = runArgs.filter((w) => !SAFE_SINGULARITY_RUN_ARGS.has(w));
+  if (unsafe.length > 0) {
+    return failed([
+      error(
+        'cube.unsafe-run-args',
+        `singularity.run_args of ${m.file} has ${unsafe.join(' ')}, which gitperf does not pass on (it could mount host ` +
+          `folders, reach the network or add privileges); allowed: ${[...SAFE_SINGULARITY_RUN_ARGS].join(' ')}`,
+        { file: m.file },
+      ),
+    ]);
+  }
+  argv.push(...runArgs);
   if (gpuSelected(o.gpus)) argv.push('--nv');
   argv.push('--env', `MEDPERF_LOGLEVEL=${o.loglevel}`);
   for (const [k, v] of Object.entries({ ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
