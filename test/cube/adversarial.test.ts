@@ -15,6 +15,7 @@ import {
   fetchResource,
   fetchTarball,
   loadManifest,
+  pinnedImage,
   planMounts,
   runTask,
   sha256Bytes,
@@ -322,6 +323,19 @@ describe('singularity run_args from the manifest', () => {
       '--net',
       '--network',
     ]);
+  });
+});
+
+describe('image pinning', () => {
+  it('runs the registered digest even when the reference carries another one', () => {
+    const registered = `sha256:${'b'.repeat(64)}`;
+    expect(pinnedImage({ reference: `evil/img@sha256:${'a'.repeat(64)}`, digest: registered })).toBe(
+      `evil/img@${registered}`,
+    );
+    expect(pinnedImage({ reference: 'localhost/x:1', digest: registered })).toBe(
+      `localhost/x:1@${registered}`,
+    );
+    expect(pinnedImage({ reference: 'localhost/x:1' })).toBe('localhost/x:1');
   });
 });
 

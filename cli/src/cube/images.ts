@@ -12,8 +12,10 @@ export type Engine = 'docker' | 'podman';
 
 /** `reference@digest` when a digest is registered (a reference already carrying one is kept). */
 export function pinnedImage(image: { reference: string; digest?: string }): string {
-  if (!image.digest || image.reference.includes('@')) return image.reference;
-  return `${image.reference}@${image.digest}`;
+  if (!image.digest) return image.reference;
+  // The registered digest decides what runs: a digest written into the reference itself is replaced, or the
+  // run (and the hashes its result records) could name one image while another runs.
+  return `${image.reference.split('@')[0]}@${image.digest}`;
 }
 
 /**
