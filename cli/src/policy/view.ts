@@ -7,6 +7,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { YAML_OPTIONS } from '../registry/positions.js';
 import { listTree, type PathChange, readBlobs, type TreeEntry } from './git-tree.js';
 
 export interface PolicyEntity {
@@ -31,7 +32,9 @@ export interface RegistryView {
 
 export function parseEntity(path: string, text: string): PolicyEntity {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // Exactly the loader's options (YAML 1.2 core, whatever a `%YAML 1.1` directive says): the policy must read
+  // the values the registry will be used with, or `01411` could be 777 here and 1411 there.
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc });
   const problems = doc.errors.map((e) =>
     error('yaml.syntax', `${path} is not valid YAML: ${e.message.split('\n')[0]}; fix the syntax`, {
       file: path,
