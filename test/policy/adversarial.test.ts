@@ -189,6 +189,34 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
     { status: 'pass' },
   ],
   [
+    'a %YAML 1.1 directive reading 01411 as 777 to hide a priority change from the policy',
+    {
+      author: 'lee',
+      base: (f) => f.set(P.model(B, 'lee/bc-centroid'), modelAssoc(B, 'lee/bc-centroid', 777)),
+      head: (f) =>
+        f.set(
+          P.model(B, 'lee/bc-centroid'),
+          `%YAML 1.1\n---\n${render(modelAssoc(B, 'lee/bc-centroid', 777))
+            .replace('priority: 777', 'priority: 01411')
+            // Quoted, so YAML 1.1 does not read the timestamps as dates (which would show as a change).
+            .replace(/: (\d{4}-\d\d-\d\dT[^\n]*)/g, ': "$1"')}`,
+        ),
+    },
+    { status: 'fail', violation: 'policy.priority-committee-only' },
+  ],
+  [
+    'a %YAML 1.1 directive reading yes as true (the loader reads the string "yes")',
+    {
+      author: 'lee',
+      head: (f) =>
+        f.set(
+          P.cube('lee/bc-centroid'),
+          `%YAML 1.1\n---\n${centroid().replace('valid: true', 'valid: yes')}`,
+        ),
+    },
+    { status: 'fail', violation: 'schema.type' },
+  ],
+  [
     'duplicate key: a second sha256 after the original',
     {
       author: 'lee',
