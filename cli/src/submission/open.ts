@@ -6,7 +6,15 @@
 import { fail } from '../diagnostics/diagnostic.js';
 import type { SubmissionFile } from '../forge/forge.js';
 import { LocalForge } from '../forge/local/local-forge.js';
-import { addValidation, type Decision, decide, GitFileSource, GitView } from '../policy/index.js';
+import {
+  addValidation,
+  CODEOWNERS_PATH,
+  type Decision,
+  decide,
+  GitFileSource,
+  GitView,
+} from '../policy/index.js';
+import { withCodeowners } from './codeowners-update.js';
 import type { SubmissionContext } from './context.js';
 import { actionOf, bodyFor, type FileAction, titleFor } from './describe.js';
 import { type EvaluatedSubmission, evaluateSubmission } from './evaluate.js';
@@ -37,10 +45,17 @@ export interface OpenedSubmission extends EvaluatedSubmission {
 /** The policy's decision on base + files, before anything is opened. */
 export async function forecast(
   ctx: SubmissionContext,
-  files: SubmissionFile[],
+  given: SubmissionFile[],
   author: string,
-): Promise<{ decision: Decision; changes: Array<{ path: string; action: FileAction }>; baseSha: string }> {
+): Promise<{
+  decision: Decision;
+  changes: Array<{ path: string; action: FileAction }>;
+  baseSha: string;
+  /** What will be submitted: the given files, plus `.github/CODEOWNERS` when they change it. */
+  files: SubmissionFile[];
+}> {
   const base = await ctx.baseState();
+  const files = withCodeowners(base.view, given);
   const changes: Array<{ path: string; action: FileAction }> = [];
   for (const f of files) {
     const has = base.view.has(f.path);
@@ -54,7 +69,7 @@ export async function forecast(
   // schema is refused here instead of being opened as "ready".
   if (base.view instanceof GitView)
     await addValidation(decision, new OverlayFileSource(new GitFileSource(base.view), files), changes);
-  return { decision, changes, baseSha: base.sha };
+  return { decision, changes, baseSha: base.sha, files };
 }
 
 export async function openEntitySubmission(
@@ -62,7 +77,7 @@ export async function openEntitySubmission(
   input: OpenEntitiesInput,
 ): Promise<OpenedSubmission> {
   const author = input.author ?? ctx.user;
-  const { decision, changes, baseSha } = await forecast(ctx, input.files, author);
+  const { decision, changes, baseSha, files } = await forecast(ctx, input.files, author);
   if (changes.length === 0)
     fail(
       'submission.no-change',
@@ -83,13 +98,15 @@ export async function openEntitySubmission(
     );
   }
   const changed = new Set(changes.map((c) => c.path));
+  // The title names the entities; the regenerated CODEOWNERS rides along.
+  const entityChanges = changes.filter((c) => c.path !== CODEOWNERS_PATH);
   const who = [...new Set(decision.required.flatMap((r) => r.who))].filter((w) => w !== author.toLowerCase());
   const ask = input.requestReviewers !== false && who.length > 0;
   const open = {
-    title: input.title ?? titleFor(changes),
+    title: input.title ?? titleFor(entityChanges.length > 0 ? entityChanges : changes),
     body: bodyFor(author, changes, decision, input.note),
     author,
-    files: input.files.filter((f) => changed.has(f.path)),
+    files: files.filter((f) => changed.has(f.path)),
   };
   // The local forge records the reviewers in the same write as the pull request itself.
   const local = ctx.forge instanceof LocalForge ? ctx.forge : undefined;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -88,6 +88,28 @@ describe('submission, review and merge commands (whole processes, local forge)',
     expect(shown).toMatchObject({ number: 2, state: 'merged', next: 'merged', policy: null });
     expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada', 'ada']);
   }, 240_000); // about a dozen CLI processes: generous for a loaded 2-core CI machine
+
+  it('a submission adding a user carries the regenerated CODEOWNERS, so the merged registry passes --check', async () => {
+    const dir = join(tmp, 'reg-owners');
+    const init = ['init', dir, '--admin', 'ada', '--local', '--profile-name', 'owners'];
+    expect((await runCli(init, { env })).exitCode).toBe(0);
+    const cli = (args: string[]) => runCli([...args, '--profile', 'owners'], { env, cwd: dir });
+    await writeFile(join(dir, 'registry/users/lee.yaml'), userYaml('lee'));
+    const opened = JSON.parse(
+      (await cli(['submission', 'open', 'registry/users/lee.yaml', '--json'])).stdout,
+    );
+    expect(opened.title).toBe('Add user lee');
+    const shown = JSON.parse((await cli(['submission', 'show', String(opened.number), '--json'])).stdout);
+    expect(shown.body).toContain('- modified `.github/CODEOWNERS`');
+    expect((await cli(['merge', String(opened.number)])).exitCode).toBe(0);
+    const clone = join(tmp, 'reg-owners-clone');
+    await execa('git', ['clone', '-q', `${dir}.git`, clone]);
+    const check = await runCli(['codeowners', '--check'], { env, cwd: clone });
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(await readFile(join(clone, '.github/CODEOWNERS'), 'utf8')).toContain(
+      '/registry/mlcubes/lee/ @lee',
+    );
+  }, 60_000);
 
   it('refuses to open a file that breaks the schema (it could never merge) and names its line', async () => {
     const dir = join(tmp, 'reg-typo');
