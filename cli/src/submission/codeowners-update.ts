@@ -21,12 +21,15 @@ function affectsCodeowners(path: string): boolean {
 
 /**
  * `files` plus the regenerated CODEOWNERS when they change what it says. Left alone: a registry
- * without a CODEOWNERS file, and a submission that brings its own.
+ * without a CODEOWNERS file, a submission that brings its own, and files that change nothing in it.
  */
 export function withCodeowners(base: RegistryView, files: readonly SubmissionFile[]): SubmissionFile[] {
   if (files.some((f) => f.path === CODEOWNERS_PATH)) return [...files];
   if (!base.has(CODEOWNERS_PATH) || !files.some((f) => affectsCodeowners(f.path))) return [...files];
   const text = generateCodeowners(codeownersInputFrom(new OverlayView(base, files)));
   if (gitBlobId(text) === base.fingerprint(CODEOWNERS_PATH)) return [...files];
+  // Files that do not change what CODEOWNERS says (e.g. an unchanged user file) do not turn the
+  // submission into a CODEOWNERS update, even when the base's file is stale.
+  if (text === generateCodeowners(codeownersInputFrom(base))) return [...files];
   return [...files, { path: CODEOWNERS_PATH, content: text }];
 }

@@ -94,6 +94,16 @@ describe('submission, review and merge commands (whole processes, local forge)',
     const init = ['init', dir, '--admin', 'ada', '--local', '--profile-name', 'owners'];
     expect((await runCli(init, { env })).exitCode).toBe(0);
     const cli = (args: string[]) => runCli([...args, '--profile', 'owners'], { env, cwd: dir });
+    // kim is pushed straight to main, leaving CODEOWNERS stale: an unchanged kim.yaml is still no change.
+    await writeFile(join(dir, 'registry/users/kim.yaml'), userYaml('kim'));
+    const g = (args: string[]) =>
+      execa('git', ['-C', dir, '-c', 'user.name=ada', '-c', 'user.email=ada@example.org', ...args]);
+    await g(['add', 'registry/users/kim.yaml']);
+    await g(['commit', '-qm', 'kim']);
+    await g(['push', '-q', 'origin', 'HEAD:main']);
+    const same = await cli(['submission', 'open', 'registry/users/kim.yaml', '--json']);
+    expect(same.exitCode, same.stdout).toBe(1);
+    expect(JSON.parse(same.stdout).error.code).toBe('submission.no-change');
     await writeFile(join(dir, 'registry/users/lee.yaml'), userYaml('lee'));
     const opened = JSON.parse(
       (await cli(['submission', 'open', 'registry/users/lee.yaml', '--json'])).stdout,
@@ -106,9 +116,9 @@ describe('submission, review and merge commands (whole processes, local forge)',
     await execa('git', ['clone', '-q', `${dir}.git`, clone]);
     const check = await runCli(['codeowners', '--check'], { env, cwd: clone });
     expect(check.exitCode, check.stderr).toBe(0);
-    expect(await readFile(join(clone, '.github/CODEOWNERS'), 'utf8')).toContain(
-      '/registry/mlcubes/lee/ @lee',
-    );
+    const owners = await readFile(join(clone, '.github/CODEOWNERS'), 'utf8');
+    expect(owners).toContain('/registry/mlcubes/lee/ @lee');
+    expect(owners).toContain('/registry/mlcubes/kim/ @kim');
   }, 60_000);
 
   it('refuses to open a file that breaks the schema (it could never merge) and names its line', async () => {
