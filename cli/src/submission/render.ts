@@ -28,7 +28,19 @@ export function listLine(e: EvaluatedSubmission, me: string): string {
   // Open submissions show the policy's status and the next step; finished ones their state only.
   const status = e.decision ? e.decision.status : s.state;
   const line = `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}`;
-  return e.decision ? `${line}\n       ${nextStep(e, me)}` : line;
+  if (!e.decision) return line;
+  const out = [line];
+  // The next step of a failing submission speaks of "the problems above": name the first one here.
+  const v = e.decision.status === 'fail' ? e.decision.violations[0] : undefined;
+  if (v) {
+    const more = e.decision.violations.length - 1;
+    out.push(
+      `       ${v.file ? `${v.file}${v.line ? `:${v.line}` : ''}: ` : ''}${v.code} ${v.message}` +
+        (more > 0 ? ` (and ${more} more: \`gitperf submission show ${s.number}\`)` : ''),
+    );
+  }
+  out.push(`       ${nextStep(e, me)}`);
+  return out.join('\n');
 }
 
 export function showText(e: EvaluatedSubmission, me: string): string {

@@ -138,5 +138,20 @@ describe('submission, review and merge commands (whole processes, local forge)',
     expect(e.message).toMatch(/schema\.additional-property: unknown property "rolez"/);
     const listed = JSON.parse((await cli(['submission', 'list', '--state', 'all', '--json'])).stdout);
     expect(listed.submissions).toEqual([]);
+
+    // Opened valid, then updated with the typo: the list names the problem its next step speaks of.
+    await writeFile(join(dir, 'registry/users/bob.yaml'), userYaml('bob'));
+    expect((await cli(['submission', 'open', 'registry/users/bob.yaml'])).exitCode).toBe(0);
+    await writeFile(
+      join(dir, 'registry/users/bob.yaml'),
+      userYaml('bob').replace('spec: {}', 'spec:\n  rolez: [admin]'),
+    );
+    expect((await cli(['submission', 'update', '1', 'registry/users/bob.yaml'])).exitCode).toBe(0);
+    const text = (await cli(['submission', 'list'])).stdout.split('\n');
+    expect(text[0]).toMatch(/^#1 +fail +ada +Add user bob$/);
+    expect(text[1]).toMatch(
+      /^ {7}registry\/users\/bob\.yaml:\d+: schema\.additional-property unknown property "rolez" in spec/,
+    );
+    expect(text[2]).toMatch(/^ {7}fix the problems above and submit again/);
   }, 60_000);
 });
