@@ -441,13 +441,18 @@ describe('a cube that leaves processes behind', () => {
     'sandboxed: a background child cannot write after the run ends',
     async () => {
       const dir = await cube(
-        `#!/bin/sh\nout="\${2#--output_path=}"\n(sleep 1; echo late > "$out/late") >/dev/null 2>&1 &\nexit 0\n`,
+        // A plain background child and one in a new session (which a process-group kill would miss).
+        `#!/bin/sh\nout="\${2#--output_path=}"\n(sleep 1; echo late > "$out/late") >/dev/null 2>&1 &\n` +
+          `setsid sh -c "sleep 1; echo late > $out/late2" >/dev/null 2>&1 &\n` +
+          // Long enough for setsid to have left the group: only the PID namespace can stop it then.
+          'sleep 0.3\nexit 0\n',
       );
       const r = await runTask({ cubeDir: dir, task: 'run', runner: 'local', home: T });
       if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
       expect(r.value.argv[0]).toMatch(/bwrap$/);
       await new Promise((res) => setTimeout(res, 1500));
       await expect(stat(path.join(dir, 'workspace', 'out', 'late'))).rejects.toThrow();
+      await expect(stat(path.join(dir, 'workspace', 'out', 'late2'))).rejects.toThrow();
     },
     20_000,
   );
