@@ -58,6 +58,16 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     const prepared = JSON.parse(prep.stdout);
     expect(prepared.dataset.spec.preparator).toBe('ana/bc-prep');
     expect(prepared.dir).toBe(join(reg.home, 'datasets', 'wdbc-c'));
+    // In text mode (the dataset is reused, nothing runs again) it says what to do next.
+    const again = await runCli(
+      ['dataset', 'prepare', '--preparator', 'ana/bc-prep']
+        .concat(['--data', 'examples/data/sites/c/data', '--labels', 'examples/data/sites/c/labels'])
+        .concat(['--name', 'wdbc-c', '--owner', 'hospital-c', '--registry', reg.root, '--runner', 'local']),
+      { env, cwd: repoRoot },
+    );
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^already prepared hospital-c\/wdbc-c in /m);
+    expect(again.stdout).toMatch(/^next: `gitperf dataset register wdbc-c` as hospital-c /m);
 
     const base = ['benchmark', 'run', '--benchmark', 'bc-diagnosis', '--dataset', 'wdbc-c'].concat([
       '--registry',

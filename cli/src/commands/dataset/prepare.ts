@@ -57,6 +57,12 @@ preparation is started over cleanly. The data never leaves this machine; dataset
     this.log(`  inputDataHash ${ds.entity.spec.inputDataHash}`);
     this.log(`  generatedUid  ${ds.entity.spec.generatedUid}`);
     this.log(`  Dataset entity: ${ds.dir}/dataset.yaml`);
+    const preparator = ds.entity.spec.preparator;
+    this.log(
+      preparator.startsWith('local/')
+        ? `next: prepared with a cube folder (${preparator}), which no benchmark knows; to register it, prepare again with --preparator OWNER/NAME, the benchmark's registered preparator`
+        : `next: \`gitperf dataset register ${ds.name}\` as ${owner} (it shows the metadata and asks before anything leaves)`,
+    );
     return { dir: ds.dir, reused: ds.reused, dataset: ds.entity, preparation: ds.preparation };
   }
 }
