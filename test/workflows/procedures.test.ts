@@ -2,7 +2,7 @@
 // true hashes), real preparation, inference and evaluation, real folder hashes.
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as validators from '../../cli/src/registry/validators.generated.js';
@@ -54,6 +54,33 @@ afterAll(async () => {
 });
 
 describe('dataset preparation', () => {
+  it('gives the statistics task no writable folder that holds the prepared data', async () => {
+    const outputs: Record<string, string> = {};
+    const recording: CubeExecution = {
+      ...exec,
+      run: (cube, task, params, o) => {
+        if (task === 'statistics') outputs.statistics = params.output_path;
+        return exec.run(cube, task, params, o);
+      },
+    };
+    const b = site('b');
+    const ds = await prepareDataset(
+      {
+        preparator: 'ana/bc-prep',
+        data: b.data,
+        labels: b.labels,
+        name: 'wdbc-b-stats',
+        owner: 'hospital-b',
+      },
+      { exec: recording, layout: lay },
+    );
+    // An output file mounts its parent folder read-write: that folder must not contain data/ or labels/.
+    const writable = dirname(outputs.statistics);
+    for (const p of [ds.dataPath, ds.labelsPath]) expect(relative(writable, p).startsWith('..')).toBe(true);
+    expect(await exists(join(ds.dir, 'statistics.yaml'))).toBe(true);
+    expect(await exists(join(ds.dir, '.statistics'))).toBe(false);
+  });
+
   it('prepares a site with the registered preparator, MedPerf hashes and a schema-valid Dataset entity', async () => {
     const a = site('a');
     const ds = await prepareDataset(

@@ -7,7 +7,7 @@
  * with the `.ready` marker written last inside it: an interrupted preparation leaves only a staging folder,
  * which the next run removes, and never a half-written dataset that looks ready.
  */
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
@@ -232,16 +232,25 @@ export async function runPreparation(
     progress,
     'dataset.sanity-check-failed',
   );
-  const statisticsFile = join(work, 'statistics.yaml');
+  // statistics.yaml is written in a folder of its own: an output file mounts its parent folder read-write, and
+  // with `work/` as that parent the cube could rewrite the prepared data after sanity_check passed.
+  const statisticsDir = join(work, '.statistics');
+  await mkdir(statisticsDir, { recursive: true });
   await step(
     prep,
     'statistics',
-    { ...onlyDeclared(prep, 'statistics', preparedInputs), output_path: statisticsFile },
+    {
+      ...onlyDeclared(prep, 'statistics', preparedInputs),
+      output_path: join(statisticsDir, 'statistics.yaml'),
+    },
     raw.timeouts?.statistics,
     exec,
     progress,
     'dataset.statistics-failed',
   );
+  const statisticsFile = join(work, 'statistics.yaml');
+  await rename(join(statisticsDir, 'statistics.yaml'), statisticsFile).catch(() => undefined);
+  await rm(statisticsDir, { recursive: true, force: true });
   const statistics = await readStatistics(statisticsFile);
   return { dataPath, labelsPath, statistics };
 }
