@@ -78,6 +78,8 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     const uid = process.getuid?.() ?? 0;
     expect((await stat(path.join(out, 'out.txt'))).uid).toBe(uid);
     expect((await readFile(path.join(out, 'uid.txt'), 'utf8')).trim()).toBe(String(uid));
+    // No capabilities inside, even when the caller is root (--cap-drop=ALL).
+    expect((await readFile(path.join(out, 'caps.txt'), 'utf8')).trim()).toBe('0000000000000000');
     expect(r.value.logPath.startsWith(path.join(home, 'logs'))).toBe(true);
     const log = await readFile(r.value.logPath, 'utf8');
     expect(log).toContain(`copied as uid ${uid}, loglevel debug`);

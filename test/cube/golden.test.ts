@@ -34,10 +34,11 @@ const DOC = {
   --output_path=/mlcube_io3/results.yaml`,
 };
 
-/** Era B, MedPerf's argv for infer (no shell). */
+/** Era B, MedPerf's argv for infer (no shell), plus gitperf's hardening: no capabilities, no privilege gain. */
 const ERA_B_INFER = `docker run --name medperf-infer-<16 hex> --rm -u 1000:1000 --volume $DS/data:/mlcube_io0:ro
   --volume $M/workspace:/mlcube_io1:ro --volume $M/workspace/additional_files:/mlcube_io2:ro
-  --volume $PRED:/mlcube_io3:rw --volume <medperf temp dir>:/tmp:rw --network none --env MEDPERF_LOGLEVEL=DEBUG
+  --volume $PRED:/mlcube_io3:rw --volume <medperf temp dir>:/tmp:rw --network none
+  --cap-drop=ALL --security-opt=no-new-privileges --env MEDPERF_LOGLEVEL=DEBUG
   example/model:1.0 infer --data_path=/mlcube_io0 --parameters_file=/mlcube_io1/parameters.yaml
   --weights=/mlcube_io2/weights.bin --output_path=/mlcube_io3`;
 
@@ -217,6 +218,8 @@ tasks:
     expect(a.value.argv.slice(a.value.argv.indexOf('--network'))).toEqual([
       '--network',
       'none',
+      '--cap-drop=ALL',
+      '--security-opt=no-new-privileges',
       '--env',
       'MEDPERF_LOGLEVEL=info',
       '--env',

@@ -142,6 +142,9 @@ function dockerCommand(
   for (const mt of plan.mounts) argv.push('--volume', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
   if (o.tmpDir) argv.push('--volume', `${o.tmpDir}:/tmp:rw`);
   argv.push('--network', 'none');
+  // Beyond MedPerf's command line: a cube needs no capabilities and must not gain any (setuid binaries in the
+  // image), which matters when the hospital's runner runs as root.
+  argv.push('--cap-drop=ALL', '--security-opt=no-new-privileges');
   argv.push('--env', `MEDPERF_LOGLEVEL=${o.loglevel}`);
   for (const [k, v] of Object.entries({ ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
     argv.push('--env', `${k}=${v}`);
