@@ -33,8 +33,15 @@ export async function readSubmissionFiles(
     let content: string;
     try {
       content = await readFile(resolve(p), 'utf8');
-    } catch {
-      fail('submission.file-missing', `cannot read ${p}`, { file: p }, 2);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'EISDIR'
+          ? 'it is a folder; name the entity files in it (e.g. registry/users/LOGIN.yaml)'
+          : code === 'ENOENT'
+            ? 'no such file'
+            : (e as Error).message;
+      fail('submission.file-missing', `cannot read ${p}: ${why}`, { file: p }, 2);
     }
     files.push({ path: rel(p), content });
   }

@@ -138,6 +138,15 @@ describe('submission, review and merge commands (whole processes, local forge)',
     expect(e.message).toMatch(/schema\.additional-property: unknown property "rolez"/);
     const listed = JSON.parse((await cli(['submission', 'list', '--state', 'all', '--json'])).stdout);
     expect(listed.submissions).toEqual([]);
+    // A folder or a missing file is a usage error saying which.
+    const folder = await cli(['submission', 'open', 'registry/users']);
+    expect(folder.exitCode).toBe(2);
+    expect(folder.stderr).toMatch(
+      /submission\.file-missing cannot read registry\/users: it is a folder; name the entity files/,
+    );
+    const missing = await cli(['submission', 'open', 'registry/users/nobody.yaml']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read registry\/users\/nobody\.yaml: no such file/);
 
     // Opened valid, then updated with the typo: the list names the problem its next step speaks of.
     await writeFile(join(dir, 'registry/users/bob.yaml'), userYaml('bob'));
