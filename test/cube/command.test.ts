@@ -44,7 +44,7 @@ describe('gitperf cube run', () => {
     expect(line).toMatch(/^podman run --name gitperf-copy-[0-9a-f]{16} --rm -u \d+:\d+ /);
     expect(line).toContain(`--volume ${cube}/workspace/data:/mlcube_io0:ro --volume ${T}/out:/mlcube_io1:rw`);
     expect(line).toMatch(
-      /--network none --env MEDPERF_LOGLEVEL=info localhost\/gitperf-busybox-test:placeholder copy --data_path=\/mlcube_io0 --output_path=\/mlcube_io1$/,
+      /--network none --cap-drop=ALL --security-opt=no-new-privileges --env MEDPERF_LOGLEVEL=info localhost\/gitperf-busybox-test:placeholder copy --data_path=\/mlcube_io0 --output_path=\/mlcube_io1$/,
     );
   });
 
