@@ -12,16 +12,7 @@ import {
   resolveProfile,
   useProfile,
 } from '../../cli/src/profile/profile.js';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof GitperfError) return e.diagnostic.code;
-    throw e;
-  }
-  throw new Error('expected a GitperfError');
-}
+import { codeOf } from '../helpers/errors.js';
 
 describe('profiles', () => {
   let home: string;

@@ -4,24 +4,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { GitperfError } from '../../../cli/src/diagnostics/diagnostic.js';
 import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
 import { initRegistry, PACKAGE_SCHEMAS } from '../../../cli/src/init/scaffold.js';
 import { loadConfig } from '../../../cli/src/profile/profile.js';
 import * as validators from '../../../cli/src/registry/validators.generated.js';
+import { codeOf } from '../../helpers/errors.js';
 
 type Validate = ((d: unknown) => boolean) & { errors?: unknown };
 const V = validators as unknown as Record<string, Validate>;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof GitperfError) return e.diagnostic.code;
-    throw e;
-  }
-  throw new Error('expected a GitperfError');
-}
 
 describe('gitperf init (module)', () => {
   let tmp: string;

@@ -1,21 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitperfError } from '../../../cli/src/diagnostics/diagnostic.js';
 import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
+import { codeOf } from '../../helpers/errors.js';
 import { git, makeBareRegistry } from './helpers.js';
 
 const worker = fileURLToPath(new URL('./submit-worker.ts', import.meta.url));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof GitperfError) return e.diagnostic.code;
-    throw e;
-  }
-  throw new Error('expected a GitperfError');
-}
 
 describe('local forge', () => {
   let reg: Awaited<ReturnType<typeof makeBareRegistry>>;
