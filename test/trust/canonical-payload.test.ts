@@ -62,7 +62,9 @@ describe('canonical JSON (RFC 8785)', () => {
   });
 
   it('refuses what JSON cannot hold', async () => {
-    expect(await codeOf(Promise.resolve().then(() => canonicalJson(Number.NaN)))).toBe('trust.canonical-number');
+    expect(await codeOf(Promise.resolve().then(() => canonicalJson(Number.NaN)))).toBe(
+      'trust.canonical-number',
+    );
     expect(await codeOf(Promise.resolve().then(() => canonicalJson([Number.POSITIVE_INFINITY])))).toBe(
       'trust.canonical-number',
     );
@@ -146,19 +148,35 @@ describe('the result payload', () => {
     const encrypted = sampleResult();
     const digest = measurementsDigest({ metrics: { accuracy: 0.5 }, nonce: 'ab'.repeat(32) });
     encrypted.spec.metrics = undefined;
-    encrypted.spec.encrypted = { scheme: 'age', recipients: ['ana'], ciphertext: 'x', measurementsSha256: digest };
+    encrypted.spec.encrypted = {
+      scheme: 'age',
+      recipients: ['ana'],
+      ciphertext: 'x',
+      measurementsSha256: digest,
+    };
     expect(resultPayloadJson(encrypted)).toMatchObject({ measurementsSha256: digest });
     encrypted.spec.encrypted.measurementsSha256 = undefined;
-    expect(await codeOf(Promise.resolve().then(() => resultPayload(encrypted)))).toBe('trust.payload-measurements');
+    expect(await codeOf(Promise.resolve().then(() => resultPayload(encrypted)))).toBe(
+      'trust.payload-measurements',
+    );
   });
 
   it('round-trips measurements through their JSON, NaN included', async () => {
     const measurements = { metrics: { auc: Number.NaN, accuracy: 0.5 }, sufficientStatistics: { tp: 3 } };
-    const text = Buffer.from(canonicalJson({ metrics: { accuracy: 0.5, auc: 'NaN' }, sufficientStatistics: { tp: 3 } }));
+    const text = Buffer.from(
+      canonicalJson({ metrics: { accuracy: 0.5, auc: 'NaN' }, sufficientStatistics: { tp: 3 } }),
+    );
     const parsed = parseMeasurements(text);
     expect(parsed.metrics.auc).toBeNaN();
     expect(measurementsDigest(parsed)).toBe(measurementsDigest(measurements));
-    for (const bad of ['[]', '{}', '{"metrics":{"a":"x"}}', '{"metrics":{"1a":1}}', '{"metrics":{},"other":1}', '\xff']) {
+    for (const bad of [
+      '[]',
+      '{}',
+      '{"metrics":{"a":"x"}}',
+      '{"metrics":{"1a":1}}',
+      '{"metrics":{},"other":1}',
+      '\xff',
+    ]) {
       expect(await codeOf(Promise.resolve().then(() => parseMeasurements(Buffer.from(bad, 'latin1'))))).toBe(
         'trust.measurements-malformed',
       );

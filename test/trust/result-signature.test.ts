@@ -19,7 +19,11 @@ import { codeOf, sampleResult } from './fixtures.js';
 const runnerKey = generateEd25519KeyPair();
 const otherRunnerKey = generateEd25519KeyPair();
 const signers = allowedSignerLines([
-  { principals: ['hospital-c/gpu-1'], publicKey: formatPublicKey(runnerKey.publicKey), namespaces: ['gitperf-result'] },
+  {
+    principals: ['hospital-c/gpu-1'],
+    publicKey: formatPublicKey(runnerKey.publicKey),
+    namespaces: ['gitperf-result'],
+  },
   {
     principals: ['hospital-a/gpu-1'],
     publicKey: formatPublicKey(otherRunnerKey.publicKey),
@@ -85,7 +89,11 @@ describe('result signatures', () => {
 
   it('refuses a key whose allowed-signers line excludes the namespace', () => {
     const lines = allowedSignerLines([
-      { principals: ['hospital-c/gpu-1'], publicKey: formatPublicKey(runnerKey.publicKey), namespaces: ['git'] },
+      {
+        principals: ['hospital-c/gpu-1'],
+        publicKey: formatPublicKey(runnerKey.publicKey),
+        namespaces: ['git'],
+      },
     ]);
     expect(verdictCode(signed(), lines)).toBe('trust.signer-namespace');
   });
@@ -183,14 +191,20 @@ describe('allowed-signers files', () => {
           () => undefined,
           (caught) => caught,
         );
-      expect(problem?.diagnostic).toMatchObject({ code: 'trust.allowed-signers', file: 'allowed_signers', line: 2 });
+      expect(problem?.diagnostic).toMatchObject({
+        code: 'trust.allowed-signers',
+        file: 'allowed_signers',
+        line: 2,
+      });
     }
     expect(
-      await codeOf(Promise.resolve().then(() => formatAllowedSigners([{ principals: ['a b'], publicKey: key }]))),
+      await codeOf(
+        Promise.resolve().then(() => formatAllowedSigners([{ principals: ['a b'], publicKey: key }])),
+      ),
     ).toBe('trust.allowed-signers');
-    expect(await codeOf(Promise.resolve().then(() => formatAllowedSigners([{ principals: [], publicKey: key }])))).toBe(
-      'trust.allowed-signers',
-    );
+    expect(
+      await codeOf(Promise.resolve().then(() => formatAllowedSigners([{ principals: [], publicKey: key }]))),
+    ).toBe('trust.allowed-signers');
   });
 
   it('reads ssh-keygen times and pattern lists', () => {

@@ -30,7 +30,11 @@ function armoredBody(text: string, label: string): Buffer {
 
 describe('SSH wire encoding', () => {
   it('round-trips uint32 and strings', () => {
-    const bytes = new SshWriter().uint32(7).string('ssh-ed25519').string(Buffer.from([1, 2, 3])).toBuffer();
+    const bytes = new SshWriter()
+      .uint32(7)
+      .string('ssh-ed25519')
+      .string(Buffer.from([1, 2, 3]))
+      .toBuffer();
     const reader = new SshReader(bytes, 'the buffer', 'test.malformed');
     expect(reader.uint32('n')).toBe(7);
     expect(reader.text('type')).toBe('ssh-ed25519');
@@ -50,24 +54,36 @@ describe('SSH wire encoding', () => {
     trailing.string('empty');
     expect(thrownCode(() => trailing.end())).toBe('test.malformed');
     const huge = Buffer.from([0xff, 0xff, 0xff, 0xff]);
-    expect(thrownCode(() => new SshReader(huge, 'x', 'test.malformed').string('field'))).toBe('test.malformed');
+    expect(thrownCode(() => new SshReader(huge, 'x', 'test.malformed').string('field'))).toBe(
+      'test.malformed',
+    );
   });
 
   it('accepts only strict base64', () => {
     expect(decodeBase64Strict('AAEC')).toEqual(Buffer.from([0, 1, 2]));
-    for (const bad of ['', 'A', 'AA!A', 'AAE C', 'AAEC====', 'AAEC=A']) expect(decodeBase64Strict(bad)).toBeUndefined();
+    for (const bad of ['', 'A', 'AA!A', 'AAE C', 'AAEC====', 'AAEC=A'])
+      expect(decodeBase64Strict(bad)).toBeUndefined();
   });
 
   it('armors at 70 columns and unarmors CRLF text', () => {
     const bytes = Buffer.alloc(200, 7);
     const text = armor('SSH SIGNATURE', bytes);
-    expect(text.split('\n').slice(1, -2).every((line) => line.length <= 70)).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .slice(1, -2)
+        .every((line) => line.length <= 70),
+    ).toBe(true);
     expect(armoredBody(text.replace(/\n/g, '\r\n'), 'SSH SIGNATURE')).toEqual(bytes);
-    expect(thrownCode(() => armoredBody(text.replace('BEGIN', 'BEGAN'), 'SSH SIGNATURE'))).toBe('test.malformed');
+    expect(thrownCode(() => armoredBody(text.replace('BEGIN', 'BEGAN'), 'SSH SIGNATURE'))).toBe(
+      'test.malformed',
+    );
     expect(thrownCode(() => armoredBody(text.replace(/\n-----END.*/, ''), 'SSH SIGNATURE'))).toBe(
       'test.malformed',
     );
-    expect(thrownCode(() => armoredBody(text.replace('BwcH', 'Bw*H'), 'SSH SIGNATURE'))).toBe('test.malformed');
+    expect(thrownCode(() => armoredBody(text.replace('BwcH', 'Bw*H'), 'SSH SIGNATURE'))).toBe(
+      'test.malformed',
+    );
   });
 });
 
@@ -129,9 +145,9 @@ describe('OpenSSH private key files', () => {
     expect(thrownCode(() => parsePrivateKey(rearmor(Buffer.concat([body, Buffer.from([0])]))))).toBe(
       'trust.private-key-malformed',
     );
-    expect(thrownCode(() => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'))).toBe(
-      'trust.private-key-format',
-    );
+    expect(
+      thrownCode(() => parsePrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')),
+    ).toBe('trust.private-key-format');
     expect(thrownCode(() => parsePrivateKey('not a key'))).toBe('trust.private-key-malformed');
   });
 
