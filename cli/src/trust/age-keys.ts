@@ -2,7 +2,7 @@
  * age X25519 keys as text: recipients (`age1` + 58 bech32 characters, lower case; what a User publishes) and
  * identity files (`AGE-SECRET-KEY-1...` lines; blank lines and `#` comments allowed, as `age-keygen` writes
  * them and `age -i` reads them). Only native X25519 is accepted: it is what every `age` release reads
- * (Debian's age 1.1 has no post-quantum or plugin recipients).
+ * (Debian's age 1.1 cannot read post-quantum recipients).
  */
 import { readFile } from 'node:fs/promises';
 import { fail } from '../diagnostics/diagnostic.js';
