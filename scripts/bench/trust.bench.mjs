@@ -33,7 +33,13 @@ function sampleResult(index, runner) {
       benchmark: `bench-${index % 10}`,
       model: `model-${index % 50}/cube`,
       dataset: `hospital-${index % 100}/data-${index}`,
-      metrics: { accuracy: 0.9 + (index % 97) / 1000, auc: 0.95, sensitivity: 0.91, specificity: 0.88, f1: 0.9 },
+      metrics: {
+        accuracy: 0.9 + (index % 97) / 1000,
+        auc: 0.95,
+        sensitivity: 0.91,
+        specificity: 0.88,
+        f1: 0.9,
+      },
       sufficientStatistics: { cases: 300 + index, tp: 120, fp: 12, tn: 150, fn: 18 + index },
       partial: false,
       execution: {
@@ -44,7 +50,11 @@ function sampleResult(index, runner) {
         gitperfVersion: '0.1.0',
         cubes: [
           { role: 'preparator', ref: 'ana/prep', hashes: { manifest: hex(1), parameters: hex(2) } },
-          { role: 'model', ref: `model-${index % 50}/cube`, hashes: { manifest: hex(3 + index), image: hex(4) } },
+          {
+            role: 'model',
+            ref: `model-${index % 50}/cube`,
+            hashes: { manifest: hex(3 + index), image: hex(4) },
+          },
           { role: 'metrics', ref: 'ana/metrics', hashes: { manifest: hex(5), parameters: hex(6) } },
         ],
         dataset: { generatedUid: hex(1_000_000 + index) },
@@ -57,7 +67,8 @@ function sampleResult(index, runner) {
 // encrypted form's digest in the payload, the payload signed.
 const runnerKey = trust.generateEd25519KeyPair();
 const recipients = [];
-for (let reader = 0; reader < 5; reader++) recipients.push(await identityToRecipient(await generateX25519Identity()));
+for (let reader = 0; reader < 5; reader++)
+  recipients.push(await identityToRecipient(await generateX25519Identity()));
 async function signAndEncrypt(index) {
   const result = sampleResult(index, 'hospital-0/gpu-1');
   const { metrics, sufficientStatistics } = result.spec;
