@@ -1,5 +1,6 @@
 // Signing a result and verifying it against allowed signers in-process: what is refused and why, key
 // rotation with validity dates, and the allowed-signers file format itself.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allowedSignerLines,
@@ -220,5 +221,44 @@ describe('allowed-signers files', () => {
     expect(matchPatternList('gitperf-result', 'git,file')).toBe(false);
     expect(matchPatternList('a.b', 'a?b')).toBe(true);
     expect(matchPatternList('axb', 'a.b')).toBe(false);
+  });
+});
+
+describe('hostile allowed-signers text (property)', () => {
+  it('parses or gives trust.allowed-signers with a line, never another error', () => {
+    const line = fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          'p',
+          '"q r"',
+          'namespaces="a,b"',
+          'valid-after="20260101Z"',
+          'ssh-ed25519',
+          'AAAA',
+          '#',
+          ',',
+        ),
+        fc.string({ maxLength: 12 }),
+      ),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          line.map((words) => words.join(' ')),
+          { maxLength: 4 },
+        ),
+        (lines) => {
+          try {
+            parseAllowedSigners(lines.join('\n'), 'allowed_signers');
+          } catch (problem) {
+            expect((problem as { diagnostic?: { code: string; line?: number } }).diagnostic).toMatchObject({
+              code: 'trust.allowed-signers',
+              line: expect.any(Number),
+            });
+          }
+        },
+      ),
+    );
   });
 });

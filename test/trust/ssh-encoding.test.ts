@@ -1,5 +1,6 @@
 // The SSH encoders and decoders on their own: round trips, and hostile input (bad base64, truncated buffers,
 // wrong magic, wrong types, trailing bytes) always gives a trust.* diagnostic, never a crash.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GitperfError } from '../../cli/src/diagnostics/diagnostic.js';
 import { generateEd25519KeyPair, publicKeyOfSeed } from '../../cli/src/trust/ed25519.js';
@@ -244,5 +245,50 @@ describe('SSHSIG', () => {
       flipped[index] ^= 0x01;
       expect(checkSignature(message, armor('SSH SIGNATURE', flipped)).ok).toBe(false);
     }
+  });
+});
+
+describe('hostile bytes (property)', () => {
+  it('any armored bytes give a trust.* diagnostic or a valid parse, never another error', () => {
+    const signatureBlob = armoredBody(
+      signMessage(Buffer.from('m'), generateEd25519KeyPair()),
+      'SSH SIGNATURE',
+    );
+    const keyBody = armoredBody(formatPrivateKey(generateEd25519KeyPair()), 'OPENSSH PRIVATE KEY');
+    const mutate = (base: Buffer) =>
+      fc
+        .tuple(
+          fc.nat({ max: base.length }),
+          fc.nat({ max: base.length - 1 }),
+          fc.integer({ min: 0, max: 255 }),
+        )
+        .map(([cut, at, value]) => {
+          const copy = Buffer.from(base);
+          copy[at] = value;
+          return copy.subarray(0, cut);
+        });
+    const parsesOrDiagnoses = (action: () => unknown) => {
+      try {
+        action();
+      } catch (problem) {
+        expect(problem).toBeInstanceOf(GitperfError);
+        expect((problem as GitperfError).diagnostic.code).toMatch(/^trust\./);
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutate(signatureBlob)), (bytes) => {
+        parsesOrDiagnoses(() => parseSignature(armor('SSH SIGNATURE', bytes)));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), mutate(keyBody)), (bytes) => {
+        parsesOrDiagnoses(() => parsePrivateKey(armor('OPENSSH PRIVATE KEY', bytes)));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        parsesOrDiagnoses(() => parsePublicKey(text));
+      }),
+    );
   });
 });
