@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,21 @@ describe('usage errors', () => {
       expect(r.stderr).not.toMatch(/:rnu|not found/); // not oclif's colon form
     },
   );
+
+  it('a $GITPERF_HOME that is a file is named as the problem, not reported as a bug', async () => {
+    const file = join(home, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await runCli(
+      ['profile', 'create', 'x', '--forge', 'local', '--registry', home, '--user', 'x'],
+      {
+        env: { GITPERF_HOME: file },
+      },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`error fs.enotdir cannot use ${file}/`);
+    expect(r.stderr).toContain(`$GITPERF_HOME is ${file}`);
+    expect(r.stderr).not.toMatch(/bug|internal/);
+  });
 
   it('gitperf help [TOPIC] shows help and exits 0', async () => {
     const all = await runCli(['help'], { env });
