@@ -3,7 +3,7 @@
  * exactly what the policy reads: the blobs of the head commit, without a checkout.
  */
 import type { FileEntry, FileSource } from '../registry/file-source.js';
-import type { GitView } from './view.js';
+import { GitView } from './view.js';
 
 export class GitFileSource implements FileSource {
   readonly displayRoot: string;
@@ -25,6 +25,14 @@ export class GitFileSource implements FileSource {
       out.push({ path: e.path.slice(this.prefix.length), type });
     }
     return out;
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return this.view.has(this.prefix + path);
+  }
+
+  async prefetch(paths: readonly string[]): Promise<void> {
+    GitView.prefetchTogether([[this.view, paths.map((p) => this.prefix + p)]]);
   }
 
   async read(path: string, limit: number): Promise<Uint8Array> {

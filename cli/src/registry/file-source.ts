@@ -28,6 +28,11 @@ export interface FileSource {
    * files its checks need instead of listing the whole registry (time proportional to the change).
    */
   exists?(path: string): Promise<boolean>;
+  /**
+   * Optional: a hint that `exists` and `read` will soon be asked about these paths, so a source that
+   * pays per request (one git process) can answer them all at once. Never required for correctness.
+   */
+  prefetch?(paths: readonly string[]): Promise<void>;
 }
 
 /** The path shown to people for a file of `source`. */

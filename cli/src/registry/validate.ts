@@ -165,6 +165,7 @@ async function validateChangeByLookup(
   const diagnostics: Diagnostic[] = [];
   const entities = emptyCounts();
   const checked: LoadedEntity[] = [];
+  await source.prefetch?.([...changed]);
   for (const path of changed) {
     if (!(await exists(path))) return undefined; // deleted, or a symlink: the listing path reports it
     const info = classifyPath(path);
@@ -188,6 +189,8 @@ async function validateChangeByLookup(
     return v;
   };
   const support = new SupportFacts();
+  const supportRefs = checked.flatMap(supportFor).filter(([, ref]) => ref);
+  await source.prefetch?.(supportRefs.map(([kind, ref]) => entityPath(kind, ref)));
   for (const e of checked) {
     for (const [kind, ref] of supportFor(e)) {
       if (!ref || !(await has(kind, ref))) continue;
@@ -210,6 +213,7 @@ async function validateChangeByLookup(
     };
     for (const e of checked) checkReferences(e, recording);
     if (asked.length === 0) break;
+    await source.prefetch?.(asked.map(([kind, ref]) => entityPath(kind, ref)));
     for (const [kind, ref] of asked) await has(kind, ref);
   }
   const facts = { has: (kind: Kind, ref: string) => known.get(`${kind}\0${ref}`) ?? false, support };
