@@ -21,8 +21,7 @@ export class GitFileSource implements FileSource {
     const out: FileEntry[] = [];
     for (const e of this.view.entries) {
       if (!e.path.startsWith(this.prefix)) continue;
-      const type = e.mode === '120000' ? 'symlink' : e.mode.startsWith('100') ? 'file' : 'other';
-      out.push({ path: e.path.slice(this.prefix.length), type });
+      out.push({ path: e.path.slice(this.prefix.length), type: fileType(e.mode) });
     }
     return out;
   }
@@ -35,9 +34,31 @@ export class GitFileSource implements FileSource {
     GitView.prefetchTogether([[this.view, paths.map((p) => this.prefix + p)]]);
   }
 
+  async listUnder(patterns: readonly string[]): Promise<FileEntry[]> {
+    const paths: string[] = [];
+    for (const pattern of patterns) {
+      let folders = [this.prefix.slice(0, -1)];
+      for (const segment of pattern.split('/')) {
+        folders =
+          segment === '*'
+            ? folders.flatMap((f) => this.view.childFolders(f).map((n) => `${f}/${n}`))
+            : folders.map((f) => `${f}/${segment}`);
+      }
+      paths.push(...folders);
+    }
+    return this.view.entriesUnder(paths).map((e) => ({
+      path: e.path.slice(this.prefix.length),
+      type: fileType(e.mode),
+    }));
+  }
+
   async read(path: string, limit: number): Promise<Uint8Array> {
     const b = this.view.read(this.prefix + path);
     if (!b) throw new Error(`${this.prefix}${path}: no such file at commit ${this.view.commit}`);
     return b.subarray(0, limit + 1);
   }
+}
+
+function fileType(mode: string): FileEntry['type'] {
+  return mode === '120000' ? 'symlink' : mode.startsWith('100') ? 'file' : 'other';
 }

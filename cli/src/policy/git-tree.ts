@@ -134,6 +134,25 @@ export function lookupTree(repoDir: string, commit: string, paths: readonly stri
   return entries;
 }
 
+/** Every blob below these paths (folders recursively, a file path gives that file) at `commit`: one process. */
+export function listTreeUnder(repoDir: string, commit: string, paths: readonly string[]): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (let i = 0; i < paths.length; i += 2000) {
+    const args = [
+      '--literal-pathspecs',
+      'ls-tree',
+      '-r',
+      '-z',
+      '--full-tree',
+      commit,
+      '--',
+      ...paths.slice(i, i + 2000),
+    ];
+    entries.push(...parseTree(git(repoDir, args).toString('utf8')));
+  }
+  return entries;
+}
+
 /** Contents of many blobs through one `git cat-file --batch`; keyed by oid. */
 export function readBlobs(repoDir: string, oids: readonly string[]): Map<string, Buffer> {
   const result = new Map<string, Buffer>();

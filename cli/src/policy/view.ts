@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import { YAML_OPTIONS } from '../registry/positions.js';
-import { listTree, lookupTree, type PathChange, readBlobs, type TreeEntry } from './git-tree.js';
+import {
+  listTree,
+  listTreeUnder,
+  lookupTree,
+  type PathChange,
+  readBlobs,
+  type TreeEntry,
+} from './git-tree.js';
 
 export interface PolicyEntity {
   path: string;
@@ -275,6 +282,38 @@ export class GitView implements RegistryView {
       .sort();
     this.listed.set(dir, paths);
     return paths;
+  }
+  /** Names of the folders directly in `dir` (one `ls-tree` of that folder alone). */
+  childFolders(dir: string): string[] {
+    const names = new Set<string>();
+    if (this.overlay) {
+      for (const n of this.overlay.view.childFolders(dir)) names.add(n);
+      // A folder the diff creates (its first file is added); one it empties disappears from git.
+      const prefix = `${dir}/`;
+      for (const c of this.overlay.changes.values()) {
+        const rest = c.path.startsWith(prefix) ? c.path.slice(prefix.length) : '';
+        if (rest.includes('/') && c.action !== 'deleted') names.add(rest.slice(0, rest.indexOf('/')));
+      }
+      return [...names].sort();
+    }
+    for (const e of lookupTree(this.repoDir, this.commit, [`${dir}/`])) {
+      if (e.mode === '040000') names.add(e.path.slice(dir.length + 1));
+    }
+    return [...names].sort();
+  }
+  /** Every entry below these paths (folders recursively; a file path gives that file): one `ls-tree -r`. */
+  entriesUnder(paths: readonly string[]): TreeEntry[] {
+    if (paths.length === 0) return [];
+    const under = (p: string) => paths.some((q) => p === q || p.startsWith(`${q}/`));
+    const found = new Map<string, TreeEntry>();
+    if (this.overlay) {
+      for (const e of this.overlay.view.entriesUnder(paths)) found.set(e.path, e);
+      for (const c of this.overlay.changes.values()) if (under(c.path)) applyChange(found, c);
+    } else {
+      for (const e of listTreeUnder(this.repoDir, this.commit, paths)) found.set(e.path, e);
+    }
+    for (const [p, e] of found) this.known.set(p, e);
+    return [...found.values()];
   }
   /** Reads many files with one git process; later `get`s of them are free. */
   prefetch(pathsIn: Iterable<string>): void {
