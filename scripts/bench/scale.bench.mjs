@@ -142,8 +142,9 @@ for (const r of regs) restore(r.repo);
 // ── the table ──────────────────────────────────────────────────────────────────────────────────────
 const s = (x) => (Number.isFinite(x) ? `${x.toFixed(3)} s` : '   -   ');
 const verdicts = [];
+const cpuVerdicts = [];
 const cols = regs.map((r) => `${label(r.size)}: wall (cpu)`.padEnd(22)).join('');
-console.log(`\n${'measure'.padEnd(36)}${cols}ratio wall (cpu)   targets`);
+console.log(`\n${'measure'.padEnd(40)}${cols}ratio wall (cpu)   targets`);
 for (const { m, per } of results) {
   const cells = per.map((p) => `${s(p.wall)} (${s(p.cpu)})`.padEnd(22)).join('');
   const first = per[0];
@@ -151,23 +152,34 @@ for (const { m, per } of results) {
   const ratio =
     per.length > 1 ? `x${(last.wall / first.wall).toFixed(2)} (x${(last.cpu / first.cpu).toFixed(2)})` : '';
   const goals = [];
-  const judge = (ok, text) => {
-    goals.push(`${text} ${ok ? 'OK' : 'OVER'}`);
+  // Judged on wall time (the targets' unit); in brackets the same test on CPU time, which is what an
+  // idle machine's wall time would be for single-threaded work (a loaded machine inflates only wall).
+  const judge = (ok, okCpu, text) => {
+    goals.push(`${text} ${ok ? 'OK' : 'OVER'} [cpu ${okCpu ? 'OK' : 'OVER'}]`);
     verdicts.push(ok);
+    cpuVerdicts.push(okCpu);
   };
   const small = regs.findIndex((r) => r.size === 10_000);
   const big = regs.findIndex((r) => r.size === 100_000);
   const t = m.target ?? {};
-  if (t.any !== undefined) judge(first.wall <= t.any, `<= ${t.any} s`);
-  if (t.at10k !== undefined && small >= 0) judge(per[small].wall <= t.at10k, `10k <= ${t.at10k} s`);
-  if (t.at100k !== undefined && big >= 0) judge(per[big].wall <= t.at100k, `100k <= ${t.at100k} s`);
+  if (t.any !== undefined) judge(first.wall <= t.any, first.cpu <= t.any, `<= ${t.any} s`);
+  if (t.at10k !== undefined && small >= 0)
+    judge(per[small].wall <= t.at10k, per[small].cpu <= t.at10k, `10k <= ${t.at10k} s`);
+  if (t.at100k !== undefined && big >= 0)
+    judge(per[big].wall <= t.at100k, per[big].cpu <= t.at100k, `100k <= ${t.at100k} s`);
   if (t.ratio !== undefined && small >= 0 && big >= 0)
-    judge(per[big].wall <= t.ratio * per[small].wall, `100k <= ${t.ratio} x 10k`);
-  console.log(`${m.name.padEnd(36)}${cells}${ratio.padEnd(20)}${goals.join('; ')}`);
+    judge(
+      per[big].wall <= t.ratio * per[small].wall,
+      per[big].cpu <= t.ratio * per[small].cpu,
+      `100k <= ${t.ratio} x 10k`,
+    );
+  console.log(`${m.name.padEnd(40)}${cells}${ratio.padEnd(20)}${goals.join('; ')}`);
 }
 console.log(
   `load average after: ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')} (wall time grows with load; CPU time much less)`,
 );
-console.log(`${verdicts.filter(Boolean).length} of ${verdicts.length} targets met`);
+console.log(
+  `${verdicts.filter(Boolean).length} of ${verdicts.length} targets met on wall time, ${cpuVerdicts.filter(Boolean).length} on CPU time`,
+);
