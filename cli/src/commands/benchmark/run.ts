@@ -10,13 +10,7 @@ export default class BenchmarkRun extends BaseCommand {
   static override summary =
     "Run a benchmark's models on a prepared dataset and write one Result entity per model.";
   static override description =
-    `For each model (default: the reference model and every associated model, by priority): infer on the
-prepared dataset into $GITPERF_HOME/predictions/<model>/<dataset>/, then evaluate with the benchmark's
-metrics cube. Each Result entity (metrics, partial, the hashes of every cube and of the data) is written to
-$GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml, ready to submit; nothing
-is uploaded. A model that fails stops the run, unless --ignore-model-errors: then it is evaluated on what it
-produced, its result is marked partial, and the other models still run. Existing results from the same
-cubes and data are kept unless --no-cache.`;
+    `For each model (default: the reference model and every associated model, by priority): infer on the prepared dataset into $GITPERF_HOME/predictions/<model>/<dataset>/, then evaluate with the benchmark's metrics cube. Each Result entity (metrics, partial, the hashes of every cube and of the data) is written to $GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml, ready to submit; nothing is uploaded. A model that fails stops the run, unless --ignore-model-errors: then it is evaluated on what it produced, its result is marked partial, and the other models still run. Existing results from the same cubes and data are kept unless --no-cache.`;
   static override examples = [
     '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-a',
     '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-c --model kim/bc-stump --ignore-model-errors --json',
