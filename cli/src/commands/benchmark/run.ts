@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
+import { datasetAssociationRef } from '../../registry/kinds.js';
 import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
 import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
@@ -65,6 +66,14 @@ export default class BenchmarkRun extends BaseCommand {
       },
       ctx,
     );
+    // Running is allowed (hospitals test before asking), but the results cannot be submitted yet: say so.
+    if (!bench.registry.index.get('DatasetAssociation', datasetAssociationRef(bench.name, run.dataset.ref)))
+      this.report(
+        warning(
+          'dataset.not-associated',
+          `${run.dataset.ref} is not associated with ${bench.name} in this registry (yet): its results can be submitted only once the association is merged (\`gitperf association request --benchmark ${bench.name} --dataset ${run.dataset.ref}\`, then a committee member approves)`,
+        ),
+      );
     const primary = bench.entity.spec.policy.primaryMetric;
     for (const r of run.runs) {
       const m = r.result?.spec.metrics?.[primary];
