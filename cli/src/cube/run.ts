@@ -30,7 +30,7 @@ export interface RunTaskOptions {
   home?: string;
   /** Image override; default the materialised record's image, else docker.image of the manifest. */
   image?: string;
-  /** MEDPERF_LOGLEVEL for the cube (default `info`). */
+  /** MEDPERF_LOGLEVEL for the cube, upper-cased; unset by default (as MedPerf without --container-loglevel). */
   loglevel?: string;
   /** Extra environment variables for the cube. */
   env?: Record<string, string>;
@@ -105,7 +105,7 @@ function slug(s: string): string {
  */
 export async function planRun(
   opts: RunTaskOptions,
-  planOpts: { createOutputs?: boolean } = {},
+  planOpts: { createOutputs?: boolean; dryRun?: boolean } = {},
 ): Promise<Outcome<RunPlan>> {
   const cubeDir = path.resolve(opts.cubeDir);
   const tampered = await verifyCubeFolder(cubeDir);
@@ -118,6 +118,7 @@ export async function planRun(
     params: opts.params,
     createOutputs: planOpts.createOutputs ?? true,
     ignoreUnknownParams: opts.ignoreUnknownParams,
+    allowMissingInputs: planOpts.dryRun,
   });
   if (!mounts.ok) return failed([...warnings, ...mounts.diagnostics]);
   warnings.push(...mounts.diagnostics);
@@ -136,7 +137,7 @@ export async function planRun(
     imageArchive: record?.imageArchive,
     containerName,
     user: opts.user ?? uidGid(),
-    loglevel: opts.loglevel ?? 'info',
+    loglevel: opts.loglevel,
     env: opts.env,
     tmpDir,
     gpus: opts.gpus,

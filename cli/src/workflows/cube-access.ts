@@ -3,14 +3,16 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cubeFolderHashes,
   fetchTarball,
+  findManifestFile,
   findTask,
   loadManifest,
+  MANIFEST_FILES,
   type Manifest,
   type MlcubeSpec,
   materialiseCube,
@@ -41,6 +43,8 @@ export interface CubeAccessOptions {
   sandbox?: 'auto' | 'none';
   /** Warnings from the engine (sandbox missing, unpinned image ...), reported once each. */
   onWarning?: (d: Diagnostic) => void;
+  /** MEDPERF_LOGLEVEL for every cube (`--container-loglevel`); unset when absent, as in MedPerf. */
+  containerLoglevel?: string;
 }
 
 function throwAll(diags: Diagnostic[], fallback: string): never {
@@ -139,11 +143,13 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       if (!p) {
         p = (async () => {
           const dir = resolve(source);
-          if (await stat(join(dir, 'mlcube.yaml')).catch(() => undefined)) return fromFolder(dir);
+          const found = await findManifestFile(dir);
+          if (!found.ok) return throwAll(found.diagnostics, `cannot read the cube folder ${dir}`);
+          if (found.value) return fromFolder(dir);
           if (OWNED_REF.test(source)) return fromRegistry(source);
           return throwAll(
             [],
-            `${source} is neither a cube folder (with mlcube.yaml) nor an MLCube reference owner/name`,
+            `${source} is neither a cube folder (with mlcube.yaml or container_config.yaml) nor an MLCube reference owner/name`,
           );
         })();
         resolved.set(source, p);
@@ -164,6 +170,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
         logFile: o.logName ? join(lay.logs, `${stamp}-${o.logName}.log`) : undefined,
         engineEnv: opts.engineEnv,
         sandbox: opts.sandbox,
+        loglevel: opts.containerLoglevel,
       });
       if (!r.ok)
         return { ok: false, exitCode: null, timedOut: false, seconds: 0, diagnostics: r.diagnostics };
@@ -218,7 +225,7 @@ async function linkLocalCode(
     );
   else src = dirname(isAbsolute(manifestUrl) ? manifestUrl : join(repoRoot, manifestUrl));
   for (const e of await readdir(src).catch(() => [] as string[])) {
-    if (e === 'mlcube.yaml' || e === 'workspace' || e.startsWith('.')) continue;
+    if ((MANIFEST_FILES as readonly string[]).includes(e) || e === 'workspace' || e.startsWith('.')) continue;
     const link = join(dest, e);
     // A reused cube folder may still link to the code of an older registry snapshot: point it at this one.
     if ((await readlink(link).catch(() => undefined)) === join(src, e)) continue;

@@ -92,7 +92,7 @@ carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for id
       );
 
     const ctx = await commandExecution(
-      { runner: flags.runner, registry: bench?.registry.dir ?? flags.registry },
+      { ...flags, registry: bench?.registry.dir ?? flags.registry },
       this.jsonEnabled(),
       (d) => this.report(d),
       bench?.registry,
