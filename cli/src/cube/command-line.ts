@@ -27,6 +27,11 @@ export interface CommandOptions {
   gpus?: string;
   /** Local runner: the bwrap executable, or null to run unsandboxed (with a loud warning). */
   bwrap?: string | null;
+  /**
+   * Local runner: the cube's code folder (docker.build_context, or ../project), bound read-only at its real path
+   * and where the manifest names it (a link there would otherwise dangle in the sandbox's empty /tmp).
+   */
+  codeDir?: { lexical: string; real: string };
   /** Singularity: a docker-archive tarball to build the SIF from (an imageTarball resource). */
   imageArchive?: string;
   /**
@@ -405,9 +410,11 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
     { dir: m.root, mode: 'ro' },
+    ...codeBinds(m.root, o.codeDir),
     // container_config.yaml binds files on their own; the local runner binds their folders, as for mlcube.yaml.
+    // Real paths: a bind onto a link inside an already bound folder fails in bubblewrap.
     ...plan.params.map((x) => ({
-      dir: x.type === 'directory' ? x.hostPath : path.dirname(x.hostPath),
+      dir: realOrSame(x.type === 'directory' ? x.hostPath : path.dirname(x.hostPath)),
       mode: plan.mounts[x.mount].mode,
     })),
     // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox
@@ -427,6 +434,26 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   for (const [k, v] of Object.entries(env)) argv.push('--setenv', k, v);
   argv.push('--', ...inner);
   return ok({ argv, cwd: m.root, env });
+}
+
+function realOrSame(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * The code folder at its real path, and also where the manifest names it when that is elsewhere and outside the
+ * cube's folder (a view linking `../project`): in the sandbox's empty /tmp that link would not exist.
+ */
+function codeBinds(root: string, code: CommandOptions['codeDir']): { dir: string; mode: 'ro' }[] {
+  if (!code) return [];
+  const binds = [{ dir: code.real, mode: 'ro' as const }];
+  const inRoot = code.lexical === root || code.lexical.startsWith(root + path.sep);
+  if (code.lexical !== code.real && !inRoot) binds.push({ dir: code.lexical, mode: 'ro' });
+  return binds;
 }
 
 /** Real paths of the symlinks directly inside `dir` (none when it cannot be read). */

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { localCodeFolder } from './code-folder.js';
 import { sha256File, treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { findManifestFile, loadManifest, type Manifest, manifestFileName } from './manifest.js';
@@ -299,8 +300,9 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
 }
 
 /**
- * Hashes of a cube folder as it is on disk (for a development cube given as DIR): the manifest and the
- * parameters file; the record's registered hashes when the folder was materialised.
+ * Hashes of a cube folder as it is on disk (for a development cube given as DIR): the manifest, the
+ * parameters file and the code folder (docker.build_context or ../project) the local runner binds; the record's
+ * registered hashes when the folder was materialised.
  */
 export async function cubeFolderHashes(cubeDir: string): Promise<CubeHashes> {
   const rec = await readCubeRecord(cubeDir);
@@ -314,5 +316,8 @@ export async function cubeFolderHashes(cubeDir: string): Promise<CubeHashes> {
   } catch {
     // no parameters file
   }
+  const m = await loadManifest(cubeDir);
+  const code = m.ok ? await localCodeFolder(m.value) : undefined;
+  if (code) hashes.code = await treeDigest(code.real);
   return hashes;
 }

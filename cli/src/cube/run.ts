@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { localCodeFolder } from './code-folder.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
 import { gitperfHome } from './home.js';
@@ -131,6 +132,7 @@ export async function planRun(
   const home = opts.home ?? gitperfHome();
   const tmpDir =
     opts.runner === 'docker' || opts.runner === 'podman' ? path.join(home, 'tmp', containerName) : undefined;
+  const codeDir = opts.runner === 'local' ? await localCodeFolder(m) : undefined;
   const built = buildCommand(m, mounts.value, {
     runner: opts.runner,
     image: opts.image ?? record?.image,
@@ -142,6 +144,7 @@ export async function planRun(
     tmpDir,
     gpus: opts.gpus,
     bwrap,
+    codeDir,
     rootless: (process.getuid?.() ?? 0) !== 0,
   });
   if (!built.ok) return failed([...warnings, ...built.diagnostics]);
