@@ -34,6 +34,31 @@ describe('usage errors', () => {
     expect(d.message).toContain('Missing required flag admin');
   });
 
+  it.each([
+    [['benchmark', 'rnu'], 'did you mean "gitperf benchmark run"?'],
+    [['benchmrk'], 'did you mean "gitperf benchmark"?'],
+    [['frobnicate'], '(`gitperf --help` lists the commands)'],
+  ])(
+    'a mistyped command %j is a usage error named as typed, with the closest command',
+    async (args, hint) => {
+      const r = await runCli(args, { env });
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error command.unknown "gitperf ${args.join(' ')}" is not a command`);
+      expect(r.stderr).toContain(hint);
+      expect(r.stderr).not.toMatch(/:rnu|not found/); // not oclif's colon form
+    },
+  );
+
+  it('gitperf help [TOPIC] shows help and exits 0', async () => {
+    const all = await runCli(['help'], { env });
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^TOPICS$/m);
+    const topic = await runCli(['help', 'benchmark'], { env });
+    expect(topic.exitCode, topic.stderr).toBe(0);
+    expect(topic.stdout).toContain('$ gitperf benchmark COMMAND');
+  });
+
   it('a submission number that is not an integer is a usage error, not a bug', async () => {
     const r = await runCli(['submission', 'show', 'abc'], { env });
     expect(r.exitCode).toBe(2);
