@@ -1,21 +1,32 @@
 // The demo cubes give the same prepared data and the same metrics under the local runner and under podman:
 // the whole procedure chain (prepare, sanity_check, statistics, infer for three models, evaluate) on hospital
-// C's data, and the compatibility test on the demo tarball. Images come from scripts/build-example-images.sh,
-// built here when absent. With GITPERF_REQUIRE_CONTAINERS=1 a missing podman fails this file.
+// C's data, and the compatibility test on the demo tarball. Images are built as scripts/build-example-images.sh
+// builds them, from this checkout under tags of their own. With GITPERF_REQUIRE_CONTAINERS=1 a missing podman
+// fails this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchmarkRun } from '../../cli/src/workflows/benchmark-run.js';
 import { assertTool, shouldRun } from '../helpers/containers.js';
-import { ensureExampleImages, makeTestRegistry, runProcedures, type TestRegistry } from './fixtures.js';
+import {
+  buildOwnExampleImages,
+  ensureExampleImages,
+  makeTestRegistry,
+  runProcedures,
+  type TestRegistry,
+} from './fixtures.js';
 
 let reg: TestRegistry;
+let own: Awaited<ReturnType<typeof buildOwnExampleImages>> | undefined;
 
 describe.skipIf(!shouldRun('podman'))('local runner and podman agree', () => {
   beforeAll(async () => {
     assertTool('podman');
     await ensureExampleImages();
-    reg = await makeTestRegistry();
+    // Images of this checkout's code: the shared localhost/gitperf tags may hold another checkout's.
+    own = await buildOwnExampleImages(`localhost/gitperf-equality-${process.pid}`);
+    reg = await makeTestRegistry({ images: own.images });
   }, 660_000);
   afterAll(async () => {
+    await own?.remove();
     await reg?.cleanup();
   });
 
