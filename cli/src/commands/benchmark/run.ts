@@ -42,7 +42,7 @@ export default class BenchmarkRun extends BaseCommand {
     const { flags } = await this.parse(BenchmarkRun);
     const bench = await loadBenchmark(flags.benchmark, flags.registry);
     const ctx = await commandExecution(
-      { runner: flags.runner, registry: bench.registry.dir },
+      { ...flags, registry: bench.registry.dir },
       this.jsonEnabled(),
       (d) => this.report(d),
       bench.registry,

@@ -88,7 +88,7 @@ export default class TestRun extends BaseCommand {
       );
 
     const ctx = await commandExecution(
-      { runner: flags.runner, registry: bench?.registry.dir ?? flags.registry },
+      { ...flags, registry: bench?.registry.dir ?? flags.registry },
       this.jsonEnabled(),
       (d) => this.report(d),
       bench?.registry,
