@@ -9,12 +9,15 @@ import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { datasetAssociationRef, modelAssociationRef } from '../registry/kinds.js';
 import { entityPath } from '../registry/layout.js';
 import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
+import { toYaml } from '../workflows/atomic.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
 import { pairName } from '../workflows/layout.js';
 import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
 import { loadBenchmark } from '../workflows/registry-access.js';
 import { testNote } from './benchmark-submit.js';
+import { requireConsent } from './consent.js';
 import { type Participant, prepare } from './context.js';
+import { indent } from './dataset-register.js';
 import { checkSchema } from './mlcube-submit.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered, openSubmissionAdding } from './unmerged.js';
@@ -151,12 +154,21 @@ export async function requestAssociation(
     spec: { benchmark: b, dataset: ref, compatibilityTest: test.record },
   };
   checkSchema('DatasetAssociation', entity);
+  // These metrics were computed on the hospital's data: as for results (and in MedPerf), the data owner
+  // sees exactly what will be published and consents first.
   const out = await submit(p, [entityFile(path, entity)], {
     note: testNote(
       `the reference model ${bench.referenceModel} on the prepared data of ${ref} (run locally; the data did not leave)`,
       test.record.metrics,
       bench.entity.spec.policy.primaryMetric,
     ),
+    confirm: async () =>
+      requireConsent(
+        await p.consent(
+          `This association request publishes the compatibility test of ${bench.referenceModel} on your prepared data ${ref} (${path}); the data itself stays here:\n\n${indent(toYaml(entity.spec.compatibilityTest))}`,
+          'Publish these metrics with the association request?',
+        ),
+      ),
   });
   return {
     ...out,
