@@ -9,6 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import { resultRef } from '../registry/kinds.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';
@@ -112,8 +114,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
     ),
   );
-  const path = (r: Result) =>
-    `registry/benchmarks/${input.benchmark}/results/${owner}/${name}/${pairName(r.spec.model)}.yaml`;
+  const path = (r: Result) => repoEntityPath('Result', resultRef(input.benchmark, dsRef, r.spec.model));
   const out = await submit(
     p,
     chosen.map((r) => entityFile(path(r), r)),

@@ -2,8 +2,9 @@ import {
   datasetAssociationRef,
   type Kind,
   modelAssociationRef,
-  NAME_RE,
+  NAME_PATTERN,
   ownedRef,
+  pairName,
   REGISTRY_REF,
   resultRef,
 } from './kinds.js';
@@ -31,7 +32,7 @@ export interface PathInfo {
   upperCase: boolean;
 }
 
-const N = '([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)';
+const N = `(${NAME_PATTERN})`;
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] = [
   [/^registry\.yaml$/, () => ({ kind: 'Registry', ref: REGISTRY_REF, name: '' })],
   [new RegExp(`^users/${N}\\.yaml$`), (m) => ({ kind: 'User', ref: m[1], name: m[1] })],
@@ -111,7 +112,7 @@ export function classifyPath(path: string): PathInfo | undefined {
 
 /** The path (relative to the registry folder) where an entity of `kind` with `ref` lives. */
 export function entityPath(kind: Kind, ref: string): string {
-  const [a, b, c] = ref.split(':');
+  const [benchmark, first, second] = ref.split(':');
   switch (kind) {
     case 'Registry':
       return 'registry.yaml';
@@ -126,11 +127,11 @@ export function entityPath(kind: Kind, ref: string): string {
     case 'Benchmark':
       return `benchmarks/${ref}/benchmark.yaml`;
     case 'ModelAssociation':
-      return `benchmarks/${a}/models/${b.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/models/${pairName(first)}.yaml`;
     case 'DatasetAssociation':
-      return `benchmarks/${a}/datasets/${b.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/datasets/${pairName(first)}.yaml`;
     case 'Result':
-      return `benchmarks/${a}/results/${b}/${c.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/results/${first}/${pairName(second)}.yaml`;
   }
 }
 
@@ -139,6 +140,40 @@ export function isIgnoredPath(path: string): boolean {
   return path === 'README.md';
 }
 
-export function isName(s: string): boolean {
-  return NAME_RE.test(s);
+/*
+ * Repository-relative paths. A registry repository keeps its registry in the `registry/` folder;
+ * the policy, CODEOWNERS and submissions speak in repository paths (what git and GitHub see), the
+ * validator in registry-relative ones. Both go through the one mapping above.
+ */
+
+/** The registry folder inside a registry repository. */
+export const REGISTRY_DIR = 'registry';
+
+/** A repository path the layout defines no entity for (code, workflows, unknown files under registry/). */
+export interface OtherPath {
+  kind: 'Other';
+}
+
+export type RepoPathInfo = PathInfo | OtherPath;
+
+/** The registry-relative form of a repository path, or undefined when it is outside `registry/`. */
+export function registryRelativePath(repoPath: string): string | undefined {
+  const prefix = `${REGISTRY_DIR}/`;
+  return repoPath.startsWith(prefix) ? repoPath.slice(prefix.length) : undefined;
+}
+
+/** What a repository path holds: exactly `classifyPath` of its registry-relative form, else `Other`. */
+export function classifyRepoPath(repoPath: string): RepoPathInfo {
+  const relative = registryRelativePath(repoPath);
+  return (relative === undefined ? undefined : classifyPath(relative)) ?? { kind: 'Other' };
+}
+
+/** The repository path of an entity: `registry/` + `entityPath(kind, ref)`. */
+export function repoEntityPath(kind: Kind, ref: string): string {
+  return `${REGISTRY_DIR}/${entityPath(kind, ref)}`;
+}
+
+/** The repository path of a folder of the layout (`users`, `runners/<owner>`, …). */
+export function repoRegistryFolder(relativeFolder: string): string {
+  return `${REGISTRY_DIR}/${relativeFolder}`;
 }

@@ -18,13 +18,12 @@ import {
   verifyCubeFolder,
 } from '../cube/index.js';
 import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
+import { isOwnedRef } from '../registry/kinds.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { engineFailure } from './engine-failure.js';
 import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
 import { mlcubeSpec, openRegistry, type RegistryView } from './registry-access.js';
-
-const OWNED_REF = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface CubeAccessOptions {
   runner: RunnerKind;
@@ -140,7 +139,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
         p = (async () => {
           const dir = resolve(source);
           if (await stat(join(dir, 'mlcube.yaml')).catch(() => undefined)) return fromFolder(dir);
-          if (OWNED_REF.test(source)) return fromRegistry(source);
+          if (isOwnedRef(source)) return fromRegistry(source);
           return throwAll(
             [],
             `${source} is neither a cube folder (with mlcube.yaml) nor an MLCube reference owner/name`,
