@@ -247,7 +247,7 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
   [
     'metadata.owner in upper case does not match the folder',
     { author: 'lee', head: (f) => f.set(P.cube('lee/y'), cube('Lee', 'y')) },
-    { status: 'fail', violation: 'policy.path-mismatch' },
+    { status: 'fail', violation: 'schema.pattern' },
   ],
   [
     'bot adding a runner',
@@ -462,7 +462,7 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
       },
       reviews: ['ana'],
     },
-    { status: 'fail', violation: 'policy.association-missing' },
+    { status: 'fail', violation: 'policy.association-not-merged' },
   ],
   [
     'a result for a model association added in the same pull request',
@@ -476,7 +476,7 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
         );
       },
     },
-    { status: 'fail', violation: 'policy.association-missing' },
+    { status: 'fail', violation: 'policy.association-not-merged' },
   ],
   [
     'a bot result plus a runner edit to serve it',
