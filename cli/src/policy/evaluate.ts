@@ -69,12 +69,14 @@ export async function addValidation(
     .filter((relative): relative is string => relative !== undefined);
   if (changedInRegistry.length === 0) return;
   const report = await validateRegistry(head, { changed: changedInRegistry });
-  const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  const errors = report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length === 0) return;
   // Structure is the validator's: its findings supersede the policy's own YAML and schema reading of the
   // same file, so each problem is reported once.
-  const validated = new Set(errors.map((d) => d.file));
-  const own = decision.violations.filter((v) => !(isStructureCode(v.code) && validated.has(v.file)));
-  decision.violations = sortDiagnostics([...own, ...errors]);
+  const validatedFiles = new Set(errors.map((diagnostic) => diagnostic.file));
+  const policyOwn = decision.violations.filter(
+    (violation) => !(isStructureCode(violation.code) && validatedFiles.has(violation.file)),
+  );
+  decision.violations = sortDiagnostics([...policyOwn, ...errors]);
   decision.status = 'fail';
 }

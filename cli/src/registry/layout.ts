@@ -32,63 +32,66 @@ export interface PathInfo {
   upperCase: boolean;
 }
 
-const N = `(${NAME_PATTERN})`;
+/** One name as a capturing group. */
+const NAME_GROUP = `(${NAME_PATTERN})`;
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] = [
   [/^registry\.yaml$/, () => ({ kind: 'Registry', ref: REGISTRY_REF, name: '' })],
-  [new RegExp(`^users/${N}\\.yaml$`), (m) => ({ kind: 'User', ref: m[1], name: m[1] })],
+  [new RegExp(`^users/${NAME_GROUP}\\.yaml$`), (match) => ({ kind: 'User', ref: match[1], name: match[1] })],
   [
-    new RegExp(`^mlcubes/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'MLCube', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^mlcubes/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'MLCube', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^datasets/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'Dataset', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^datasets/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'Dataset', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^runners/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'Runner', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^runners/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'Runner', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^benchmarks/${N}/benchmark\\.yaml$`),
-    (m) => ({ kind: 'Benchmark', ref: m[1], name: m[1], benchmark: m[1] }),
+    new RegExp(`^benchmarks/${NAME_GROUP}/benchmark\\.yaml$`),
+    (match) => ({ kind: 'Benchmark', ref: match[1], name: match[1], benchmark: match[1] }),
   ],
   [
-    new RegExp(`^benchmarks/${N}/models/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const model = ownedRef(m[2], m[3]);
+    new RegExp(`^benchmarks/${NAME_GROUP}/models/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`),
+    (match) => {
+      const model = ownedRef(match[2], match[3]);
       return {
         kind: 'ModelAssociation',
-        ref: modelAssociationRef(m[1], model),
-        name: `${m[2]}.${m[3]}`,
-        benchmark: m[1],
+        ref: modelAssociationRef(match[1], model),
+        name: `${match[2]}.${match[3]}`,
+        benchmark: match[1],
         model,
       };
     },
   ],
   [
-    new RegExp(`^benchmarks/${N}/datasets/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const dataset = ownedRef(m[2], m[3]);
+    new RegExp(`^benchmarks/${NAME_GROUP}/datasets/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`),
+    (match) => {
+      const dataset = ownedRef(match[2], match[3]);
       return {
         kind: 'DatasetAssociation',
-        ref: datasetAssociationRef(m[1], dataset),
-        name: `${m[2]}.${m[3]}`,
-        benchmark: m[1],
+        ref: datasetAssociationRef(match[1], dataset),
+        name: `${match[2]}.${match[3]}`,
+        benchmark: match[1],
         dataset,
       };
     },
   ],
   [
-    new RegExp(`^benchmarks/${N}/results/${N}/${N}/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const dataset = ownedRef(m[2], m[3]);
-      const model = ownedRef(m[4], m[5]);
+    new RegExp(
+      `^benchmarks/${NAME_GROUP}/results/${NAME_GROUP}/${NAME_GROUP}/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`,
+    ),
+    (match) => {
+      const dataset = ownedRef(match[2], match[3]);
+      const model = ownedRef(match[4], match[5]);
       return {
         kind: 'Result',
-        ref: resultRef(m[1], dataset, model),
-        name: `${m[4]}.${m[5]}`,
-        owner: m[2],
-        benchmark: m[1],
+        ref: resultRef(match[1], dataset, model),
+        name: `${match[4]}.${match[5]}`,
+        owner: match[2],
+        benchmark: match[1],
         dataset,
         model,
       };
@@ -102,10 +105,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] 
  * with `upperCase: true`, so the caller can say "rename to lower case" rather than "unknown path".
  */
 export function classifyPath(path: string): PathInfo | undefined {
-  const lower = path.toLowerCase();
-  for (const [re, make] of PATTERNS) {
-    const m = re.exec(lower);
-    if (m) return { ...make(m), upperCase: lower !== path };
+  const lowerCasePath = path.toLowerCase();
+  for (const [pattern, describeMatch] of PATTERNS) {
+    const match = pattern.exec(lowerCasePath);
+    if (match) return { ...describeMatch(match), upperCase: lowerCasePath !== path };
   }
   return undefined;
 }
