@@ -6,7 +6,7 @@
  */
 import { error, sortDiagnostics } from '../../diagnostics/diagnostic.js';
 import type { Kind } from '../../registry/kinds.js';
-import { REGISTRY_REF } from '../../registry/kinds.js';
+import { datasetAssociationRef, modelAssociationRef, REGISTRY_REF } from '../../registry/kinds.js';
 import {
   classifyRepoPath,
   type PathInfo,
@@ -54,10 +54,14 @@ function likelyReads(
   before: RegistryView,
   head: RegistryView,
   base: RegistryView,
+  authorLogin: string,
 ): Array<[RegistryView, string[]]> {
   const beforePaths: string[] = [];
   const headPaths: string[] = [];
-  const mergedPaths = new Set<string>([repoEntityPath('Registry', REGISTRY_REF)]);
+  const mergedPaths = new Set<string>([
+    repoEntityPath('Registry', REGISTRY_REF),
+    repoEntityPath('User', authorLogin),
+  ]);
   let needUsers = false;
   for (const change of rawChanges) {
     const info = classifyRepoPath(change.path);
@@ -75,6 +79,15 @@ function likelyReads(
       mergedPaths.add(repoEntityPath('Dataset', info.dataset));
     if (info.kind === 'Result' && info.owner) {
       for (const path of base.list(repoRegistryFolder(`runners/${info.owner}`))) mergedPaths.add(path);
+    }
+    // What a result's rules and reference checks look up: its associations, model and dataset.
+    if (info.kind === 'Result' && info.benchmark && info.model && info.dataset) {
+      mergedPaths.add(repoEntityPath('ModelAssociation', modelAssociationRef(info.benchmark, info.model)));
+      mergedPaths.add(
+        repoEntityPath('DatasetAssociation', datasetAssociationRef(info.benchmark, info.dataset)),
+      );
+      mergedPaths.add(repoEntityPath('MLCube', info.model));
+      mergedPaths.add(repoEntityPath('Dataset', info.dataset));
     }
   }
   if (needUsers) for (const path of base.list(repoRegistryFolder('users'))) mergedPaths.add(path);
@@ -94,7 +107,7 @@ export function decide(input: PolicyInput): Decision {
   const findings: RuleFindings = { violations: [], requirements: [] };
 
   // Read, with one git process, every file the rules (and the validator after them) are likely to need.
-  GitView.prefetchTogether(likelyReads(rawChanges, before, input.head, input.base));
+  GitView.prefetchTogether(likelyReads(rawChanges, before, input.head, input.base, authorLogin));
 
   const changes: Change[] = rawChanges.map((rawChange) => {
     const kind = classifyRepoPath(rawChange.path).kind;
