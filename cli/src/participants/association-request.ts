@@ -6,12 +6,11 @@
  * the other side (the committee, or the owner when a committee member asks) approves.
  */
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
-import { datasetAssociationRef, modelAssociationRef } from '../registry/kinds.js';
-import { entityPath } from '../registry/layout.js';
+import { datasetAssociationRef, isOwnedRef, modelAssociationRef, pairName } from '../registry/kinds.js';
+import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
 import { toYaml } from '../workflows/atomic.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
-import { pairName } from '../workflows/layout.js';
 import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
 import { loadBenchmark } from '../workflows/registry-access.js';
 import { testNote } from './benchmark-submit.js';
@@ -39,8 +38,6 @@ export interface AssociationRequestOutcome extends SubmitOutcome {
   diagnostics: Diagnostic[];
 }
 
-const REF_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 export async function requestAssociation(
   p: Participant,
   input: AssociationRequestInput,
@@ -48,7 +45,7 @@ export async function requestAssociation(
   if (Boolean(input.model) === Boolean(input.dataset))
     fail('association.flags', 'name exactly one of --model REF or --dataset REF', {}, 2);
   const ref = (input.model ?? input.dataset) as string;
-  if (!REF_RE.test(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
+  if (!isOwnedRef(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
   const ready = await prepare(p);
   const bench = await loadBenchmark(input.benchmark, ready.snapshot.registryDir);
   const index = ready.snapshot.registry.index;
@@ -86,8 +83,8 @@ export async function requestAssociation(
       },
       ready,
     );
-    const path = `registry/benchmarks/${b}/models/${pairName(ref)}.yaml`;
-    const existing = index.atPath(`benchmarks/${b}/models/${pairName(ref)}.yaml`)?.entity as
+    const path = repoEntityPath('ModelAssociation', modelAssociationRef(b, ref));
+    const existing = index.atPath(entityPath('ModelAssociation', modelAssociationRef(b, ref)))?.entity as
       | ModelAssociation
       | undefined;
     const entity: ModelAssociation = {
@@ -146,7 +143,7 @@ export async function requestAssociation(
     },
     ready,
   );
-  const path = `registry/benchmarks/${b}/datasets/${pairName(ref)}.yaml`;
+  const path = repoEntityPath('DatasetAssociation', datasetAssociationRef(b, ref));
   const entity: DatasetAssociation = {
     apiVersion: 'gitperf/v1',
     kind: 'DatasetAssociation',

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Review } from '../forge/forge.js';
+import type { Kind } from '../registry/kinds.js';
 import type { ChangeAction } from './git-tree.js';
-import type { EntityKind } from './paths.js';
 import type { RegistryView } from './view.js';
 
 export type { Review } from '../forge/forge.js';
@@ -11,7 +11,7 @@ export type { ChangeAction } from './git-tree.js';
 export interface Change {
   path: string;
   /** From the path (the layout); `Other` for files the registry layout does not name (code, workflows, …). */
-  kind: EntityKind | 'Other';
+  kind: Kind | 'Other';
   action: ChangeAction;
   /** Dotted field paths that differ (modified entities only; `[]` otherwise). */
   fields: string[];
