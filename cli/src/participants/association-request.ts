@@ -52,10 +52,10 @@ export async function requestAssociation(
   const [owner] = ref.split('/');
   const b = input.benchmark;
   // A second request for the same pair is allowed (a re-test after a fix), but never by accident.
-  const associationPath = `registry/${entityPath(
+  const associationPath = repoEntityPath(
     input.model ? 'ModelAssociation' : 'DatasetAssociation',
     input.model ? modelAssociationRef(b, ref) : datasetAssociationRef(b, ref),
-  )}`;
+  );
   const pending = await openSubmissionAdding(p, associationPath);
   if (pending)
     p.onWarning?.(
@@ -70,7 +70,7 @@ export async function requestAssociation(
       await failUnregistered(p, {
         code: 'association.model-unregistered',
         what: `MLCube ${ref}`,
-        path: `registry/${entityPath('MLCube', ref)}`,
+        path: repoEntityPath('MLCube', ref),
         howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
       });
     const test = await runCompatibilityTest(
@@ -122,7 +122,7 @@ export async function requestAssociation(
     return failUnregistered(p, {
       code: 'association.dataset-unregistered',
       what: `dataset ${ref}`,
-      path: `registry/${entityPath('Dataset', ref)}`,
+      path: repoEntityPath('Dataset', ref),
       howToAdd: `register it first (\`gitperf dataset register ${name}\`) and have it merged`,
     });
   const local = await loadPreparedDataset(name, ready.layout);

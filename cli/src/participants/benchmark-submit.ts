@@ -66,7 +66,7 @@ export async function submitBenchmark(
       await failUnregistered(p, {
         code: 'benchmark.committee-unregistered',
         what: `--committee: user ${login}`,
-        path: `registry/${entityPath('User', login)}`,
+        path: repoEntityPath('User', login),
         howToAdd: 'committee members must be users (an admin adds them: `gitperf user add`)',
       });
   for (const ref of [input.preparator, input.referenceModel, input.metrics])
@@ -74,7 +74,7 @@ export async function submitBenchmark(
       await failUnregistered(p, {
         code: 'benchmark.cube-unregistered',
         what: `MLCube ${ref}`,
-        path: `registry/${entityPath('MLCube', ref)}`,
+        path: repoEntityPath('MLCube', ref),
         howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
       });
   const demo = await resolveResource(input.demoDataset, {

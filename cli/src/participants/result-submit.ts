@@ -72,7 +72,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     await failUnregistered(p, {
       code: 'result.dataset-unassociated',
       what: `the association of ${dsRef} with ${input.benchmark}`,
-      path: `registry/${entityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef))}`,
+      path: repoEntityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef)),
       howToAdd: `request it first (\`gitperf association request --benchmark ${input.benchmark} --dataset ${dsRef}\`) and have the committee approve it`,
     });
   const associated = new Set([

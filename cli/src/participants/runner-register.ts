@@ -49,7 +49,7 @@ export async function registerRunner(
       await failUnregistered(p, {
         code: 'runner.dataset-unregistered',
         what: `dataset ${d}`,
-        path: `registry/${entityPath('Dataset', d)}`,
+        path: repoEntityPath('Dataset', d),
         howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
       });
   const entity: Runner = {

@@ -185,7 +185,7 @@ describe('submission, review and merge commands (whole processes, local forge)',
     ]) {
       const shown = await cli(args);
       expect(shown.exitCode, shown.stderr).toBe(0);
-      expect(shown.stdout).not.toMatch(/[\u001b\r\u202e]/);
+      for (const raw of ['\u001b', '\r', '\u202e']) expect(shown.stdout).not.toContain(raw);
       expect(shown.stdout).toContain('Add user eve\\x1b[2J\\x0dharmless fix \\u{202e}evil');
     }
     const json = JSON.parse((await cli(['submission', 'show', '1', '--json'])).stdout);
