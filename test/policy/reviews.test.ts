@@ -30,10 +30,13 @@ describe('review reduction', () => {
     const v = reduceReviews([r('ana', 'APPROVED', HEAD, 5), r('ana', 'DISMISSED', HEAD, 1)], HEAD);
     expect([...v.approvedBy]).toEqual(['ana']);
   });
-  it('counts approvals only on the head commit (abbreviated shas too)', () => {
-    const v = reduceReviews([r('ana', 'APPROVED', OLD, 1), r('Raj', 'APPROVED', HEAD.slice(0, 7), 1)], HEAD);
+  it('counts approvals only on the head commit, named by its full id', () => {
+    const v = reduceReviews([r('ana', 'APPROVED', OLD, 1), r('Raj', 'APPROVED', HEAD.toUpperCase(), 1)], HEAD);
     expect([...v.approvedBy]).toEqual(['raj']);
     expect([...v.staleApprovalBy]).toEqual(['ana']);
+    // An abbreviated sha (which could also name another commit) does not count as on the head.
+    const abbreviated = reduceReviews([r('raj', 'APPROVED', HEAD.slice(0, 7), 1)], HEAD);
+    expect(abbreviated.approvedBy.size).toBe(0);
   });
   it('a dismissed approval no longer counts', () => {
     const v = reduceReviews([r('ana', 'APPROVED', HEAD, 1), r('ana', 'DISMISSED', HEAD, 2)], HEAD);
@@ -44,10 +47,16 @@ describe('review reduction', () => {
       ok: true,
       value: { reviewer: 'ana', state: 'APPROVED', commitSha: HEAD },
     });
-    expect(parseReviewFlag(`raj:CHANGES_REQUESTED@${OLD.slice(0, 9)}`, HEAD, 1)).toMatchObject({
+    expect(parseReviewFlag(`raj:CHANGES_REQUESTED@${OLD}`, HEAD, 1)).toMatchObject({
       ok: true,
-      value: { commitSha: OLD.slice(0, 9) },
+      value: { commitSha: OLD },
     });
+    // A review is bound to a full commit id: an abbreviated sha is refused, not matched by prefix.
+    for (const prefix of [OLD.slice(0, 7), OLD.slice(0, 39)])
+      expect(parseReviewFlag(`raj:APPROVED@${prefix}`, HEAD, 1)).toMatchObject({
+        ok: false,
+        diagnostic: { code: 'policy.bad-review' },
+      });
     expect(parseReviewFlag('raj:maybe', HEAD, 0)).toMatchObject({
       ok: false,
       diagnostic: { code: 'policy.bad-review' },

@@ -20,21 +20,21 @@ const STATES: Record<string, ReviewState> = {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
-/** `ana:APPROVED`, `ana:approved@1a2b3c4`; reviews without a sha are taken to be on the head commit. */
+/** `ana:APPROVED`, `ana:approved@<40-hex sha>`; reviews without a sha are taken to be on the head commit. */
 export function parseReviewFlag(
   s: string,
   headSha: string,
   index: number,
   after = Date.UTC(2000, 0, 1),
 ): Parsed<Review> {
-  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]{7,64}))?$/);
+  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]{40}|[0-9a-fA-F]{64}))?$/);
   const state = m ? STATES[m[2].toLowerCase()] : undefined;
   if (!m || !state) {
     return {
       ok: false,
       diagnostic: error(
         'policy.bad-review',
-        `--review "${s}" is not LOGIN:STATE[@SHA] with STATE one of APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED`,
+        `--review "${s}" is not LOGIN:STATE[@SHA] with STATE one of APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED and SHA the full 40-character commit id (an abbreviated one could name another commit)`,
       ),
     };
   }

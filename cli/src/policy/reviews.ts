@@ -45,10 +45,12 @@ function compareTime(a: string, b: string): number {
   return ta - tb;
 }
 
-/** Abbreviated shas (at least 7 hex digits) match their full form. */
+/**
+ * A review counts on exactly the commit it names: full object ids only (40 hex digits, or 64 for SHA-256
+ * repositories). A prefix could name a commit an attacker made to share it.
+ */
 function sameSha(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x.length < 7 || y.length < 7) return false;
-  return x.length <= y.length ? y.startsWith(x) : x.startsWith(y);
+  return FULL_SHA.test(a) && a.toLowerCase() === b.toLowerCase();
 }
+
+export const FULL_SHA = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
