@@ -31,7 +31,10 @@ describe('review reduction', () => {
     expect([...v.approvedBy]).toEqual(['ana']);
   });
   it('counts approvals only on the head commit, named by its full id', () => {
-    const v = reduceReviews([r('ana', 'APPROVED', OLD, 1), r('Raj', 'APPROVED', HEAD.toUpperCase(), 1)], HEAD);
+    const v = reduceReviews(
+      [r('ana', 'APPROVED', OLD, 1), r('Raj', 'APPROVED', HEAD.toUpperCase(), 1)],
+      HEAD,
+    );
     expect([...v.approvedBy]).toEqual(['raj']);
     expect([...v.staleApprovalBy]).toEqual(['ana']);
     // An abbreviated sha (which could also name another commit) does not count as on the head.
