@@ -8,8 +8,8 @@
 import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { identityOf } from '../forge/local/local-forge.js';
+import { runGit } from '../git/git.js';
 import { initRegistry } from '../init/scaffold.js';
 import { createProfile } from '../profile/profile.js';
 
@@ -50,7 +50,7 @@ export async function bootstrapRegistry(dir: string, home: string, logins: strin
     GIT_COMMITTER_NAME: who.name,
     GIT_COMMITTER_EMAIL: who.email,
   };
-  const git = (args: string[]) => execa('git', ['-C', clone, ...args], { env });
+  const git = (args: string[]) => runGit(args, { cwd: clone, env });
   await git(['add', 'examples']);
   await git([
     'commit',

@@ -6,10 +6,10 @@
 import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
+import { runGit } from '../git/git.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
@@ -174,7 +174,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     GIT_COMMITTER_NAME: who.name,
     GIT_COMMITTER_EMAIL: who.email,
   };
-  const git = (args: string[]) => execa('git', ['-C', dir, ...args], { env });
+  const git = (args: string[]) => runGit(args, { cwd: dir, env });
   await git(['init', '--quiet', '-b', 'main']);
   await git(['add', '--all']);
   await git([
@@ -184,11 +184,11 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     '-m',
     `Initialize the ${name} registry\n\nAdmin: ${admin}\n`,
   ]);
-  const commit = String((await git(['rev-parse', 'HEAD'])).stdout).trim();
+  const commit = (await git(['rev-parse', 'HEAD'])).stdout.trim();
 
   let profile: string | undefined;
   if (bare && profileName) {
-    await execa('git', ['init', '--quiet', '--bare', '-b', 'main', bare]);
+    await runGit(['init', '--quiet', '--bare', '-b', 'main', bare]);
     await git(['remote', 'add', 'origin', bare]);
     // The clone also fetches the local forge's pull requests, so `git fetch` shows submissions.
     await git(['config', '--add', 'remote.origin.fetch', '+refs/gitperf/*:refs/gitperf/*']);

@@ -8,9 +8,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import * as tar from 'tar';
 import { fail } from '../diagnostics/diagnostic.js';
+import { extractArchive } from '../git/git.js';
 import type { SubmissionContext } from '../submission/index.js';
 import { openRegistry, type RegistryView } from '../workflows/registry-access.js';
 
@@ -38,13 +37,7 @@ export async function registrySnapshot(ctx: SubmissionContext, home: string): Pr
     const tmp = join(parent, `.tmp-${base.sha.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp);
     try {
-      const git = execa('git', ['-C', base.repoDir, 'archive', '--format=tar', base.sha], {
-        buffer: false,
-        stdout: 'pipe',
-      });
-      const extract = tar.x({ cwd: tmp });
-      git.stdout?.pipe(extract);
-      await Promise.all([git, new Promise((res, rej) => extract.on('finish', res).on('error', rej))]);
+      await extractArchive(base.sha, tmp, { cwd: base.repoDir });
       await writeFile(join(tmp, '.complete'), `${base.sha}\n`);
       await rename(tmp, root).catch(async (e) => {
         // Another process extracted the same commit first: theirs is as good as ours.
