@@ -3,13 +3,14 @@
  * CODEOWNERS and workflow templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
  * new folder becomes a clone of it that also fetches submissions) and a profile acting as the admin.
  */
-import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
 import { runGit } from '../git/git.js';
+import { writeFileAtomic } from '../infra/atomic-write.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
@@ -75,13 +76,6 @@ async function isAbsentOrEmpty(path: string): Promise<boolean> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw e;
   }
-}
-
-async function writeAtomic(file: string, content: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
 }
 
 /** The files of a new registry, repository-relative, except CODEOWNERS (generated from them) and schemas/. */
@@ -156,7 +150,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
 
   const files = await registryFiles(name, admin, bots);
   await mkdir(dir, { recursive: true });
-  for (const [path, content] of files) await writeAtomic(join(dir, path), content);
+  for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
   const schemaFiles = (await readdir(PACKAGE_SCHEMAS)).filter((f) => f.endsWith('.json')).sort();
   if (schemaFiles.length === 0)
     fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
@@ -164,7 +158,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
   for (const f of schemaFiles) await copyFile(join(PACKAGE_SCHEMAS, f), join(dir, 'schemas', f));
   // CODEOWNERS comes from the policy engine's generator, so reviewers are requested the way the policy decides.
   const codeowners = generateCodeowners(codeownersInputFrom(new FolderView(dir)));
-  await writeAtomic(join(dir, CODEOWNERS_PATH), codeowners);
+  await writeFileAtomic(join(dir, CODEOWNERS_PATH), codeowners);
   files.set(CODEOWNERS_PATH, codeowners);
 
   const who = identityOf(admin);
