@@ -33,7 +33,7 @@ describe('YAML positions', () => {
     expect(positions.position(['spec', 'cubes', '0'], 'key')).toEqual({ line: 4, column: 7 });
   });
 
-  it('points a missing property at its deepest existing ancestor, and finds an empty value on its key's line', () => {
+  it('points a missing property at its deepest existing ancestor, and finds an empty value on the line of its key', () => {
     const positions = new PositionMap(TEXT);
     expect(positions.position(['spec', 'cubes', 5, 'ref'])).toEqual({ line: 3, column: 3 });
     expect(positions.position(['spec', 'nope'], 'key')).toEqual({ line: 2, column: 1 });
