@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitperfError } from '../../cli/src/diagnostics/diagnostic.js';
 import {
+  commitIdentityEnvironment,
   extractArchive,
   GitError,
   parseCatFileBatch,
@@ -15,12 +16,7 @@ import {
   workingTreeRoot,
 } from '../../cli/src/git/git.js';
 
-const identity = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.org',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.org',
-};
+const identity = commitIdentityEnvironment({ name: 'Test', email: 'test@example.org' });
 
 describe('the git module', () => {
   const root = mkdtempSync(join(tmpdir(), 'gitperf-git-'));
@@ -45,6 +41,11 @@ describe('the git module', () => {
     commit = (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('records the identity it is given on a commit', async () => {
+    const output = await runGit(['log', '-1', '--format=%an <%ae> / %cn <%ce>'], { cwd: repo });
+    expect(output.stdout.trim()).toBe('Test <test@example.org> / Test <test@example.org>');
+  });
 
   it('runs git and returns its output untrimmed, with the exit code', async () => {
     const output = await runGit(['rev-parse', 'HEAD'], { cwd: repo });

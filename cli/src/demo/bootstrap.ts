@@ -9,7 +9,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { identityOf } from '../forge/local/local-forge.js';
-import { runGit } from '../git/git.js';
+import { commitIdentityEnvironment, runGit } from '../git/git.js';
 import { initRegistry } from '../init/scaffold.js';
 import { createProfile } from '../profile/profile.js';
 
@@ -43,13 +43,7 @@ export async function bootstrapRegistry(dir: string, home: string, logins: strin
     await mkdir(join(clone, 'examples', rel, '..'), { recursive: true });
     await cp(join(PACKAGE_EXAMPLES, rel), join(clone, 'examples', rel), { recursive: true });
   }
-  const who = identityOf(ADMIN);
-  const env = {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
-  };
+  const env = commitIdentityEnvironment(identityOf(ADMIN));
   const git = (args: string[]) => runGit(args, { cwd: clone, env });
   await git(['add', 'examples']);
   await git([

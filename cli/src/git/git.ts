@@ -33,6 +33,25 @@ export interface GitOutput<Stdout> {
   exitCode: number;
 }
 
+/** Who a commit is by. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** The environment that makes git record `author` (and `committer`, default the author) on a commit. */
+export function commitIdentityEnvironment(
+  author: GitIdentity,
+  committer: GitIdentity = author,
+): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: committer.name,
+    GIT_COMMITTER_EMAIL: committer.email,
+  };
+}
+
 /** Environment every git process gets. */
 const GIT_ENVIRONMENT: Readonly<Record<string, string>> = {
   // English messages: callers recognise lost races and missing repositories by what git says.

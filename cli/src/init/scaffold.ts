@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
-import { runGit } from '../git/git.js';
+import { commitIdentityEnvironment, runGit } from '../git/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
@@ -161,13 +161,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
   await writeFileAtomic(join(dir, CODEOWNERS_PATH), codeowners);
   files.set(CODEOWNERS_PATH, codeowners);
 
-  const who = identityOf(admin);
-  const env = {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
-  };
+  const env = commitIdentityEnvironment(identityOf(admin));
   const git = (args: string[]) => runGit(args, { cwd: dir, env });
   await git(['init', '--quiet', '-b', 'main']);
   await git(['add', '--all']);

@@ -7,14 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fail } from '../../diagnostics/diagnostic.js';
-import { readObjects, runGit } from '../../git/git.js';
+import { commitIdentityEnvironment, type GitIdentity, readObjects, runGit } from '../../git/git.js';
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
-export interface Identity {
-  name: string;
-  email: string;
-}
+export type Identity = GitIdentity;
 
 /** `create` requires the ref to be absent, `update` requires `old`, `verify` only checks. */
 export type RefUpdate =
@@ -203,12 +200,7 @@ export class Git {
     for (const p of parents) args.push('-p', p);
     const r = await this.run(args, {
       input: message,
-      env: {
-        GIT_AUTHOR_NAME: author.name,
-        GIT_AUTHOR_EMAIL: author.email,
-        GIT_COMMITTER_NAME: committer.name,
-        GIT_COMMITTER_EMAIL: committer.email,
-      },
+      env: commitIdentityEnvironment(author, committer),
     });
     return r.stdout.trim();
   }
