@@ -24,6 +24,7 @@ describe('the $GITPERF_HOME layout', () => {
       layout.cubes,
       layout.logs,
       layout.containerTmp,
+      layout.keys,
       layout.datasets,
       layout.predictions,
       layout.results,

@@ -13,7 +13,11 @@ function tempNameBeside(file: string): string {
   return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Writes `data` to `file` (creating its folder) through a temp file in the same folder and a rename. */
+/**
+ * Writes `data` to `file` (creating its folder) through a temp file in the same folder and a rename. `mode`
+ * (0o600 for a private key) is set when the temp file is created, so the content is never readable with a
+ * wider mode; the temp file is created exclusively, never through a file or link already there.
+ */
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
@@ -22,7 +26,7 @@ export async function writeFileAtomic(
   await mkdir(dirname(file), { recursive: true });
   const temp = tempNameBeside(file);
   try {
-    await writeFile(temp, data, { mode: options.mode });
+    await writeFile(temp, data, { mode: options.mode, flag: 'wx' });
     await rename(temp, file);
   } catch (e) {
     await rm(temp, { force: true });
@@ -39,7 +43,7 @@ export function writeFileAtomicSync(
   mkdirSync(dirname(file), { recursive: true });
   const temp = tempNameBeside(file);
   try {
-    writeFileSync(temp, data, { mode: options.mode });
+    writeFileSync(temp, data, { mode: options.mode, flag: 'wx' });
     renameSync(temp, file);
   } catch (e) {
     rmSync(temp, { force: true });

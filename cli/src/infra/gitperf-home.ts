@@ -8,6 +8,7 @@
  *   tmp/<container>/                            a container's /tmp
  *   registries/<repository key>/<sha>/          registry snapshots (git archive of the base commit)
  *   forges/<url hash>.git                       local caches of URL registries (local forge)
+ *   keys/runner, keys/runner.pub                a runner's signing key pair (private key mode 0600)
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -38,6 +39,8 @@ export interface GitperfHomeLayout {
   registrySnapshots(repositoryKey: string): string;
   /** The local forge's cache repository for a URL registry. */
   forgeCache(urlHash: string): string;
+  /** Key pairs (`keys/runner`, `keys/runner.pub`). */
+  keys: string;
   datasets: string;
   predictions: string;
   results: string;
@@ -59,6 +62,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     containerTmp: path.join(home, 'tmp'),
     registrySnapshots: (repositoryKey) => path.join(home, 'registries', repositoryKey),
     forgeCache: (urlHash) => path.join(home, 'forges', `${urlHash}.git`),
+    keys: path.join(home, 'keys'),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),
     results: path.join(home, 'results'),

@@ -8,11 +8,7 @@ import { chooseRunner } from '../../workflows/flags.js';
 export default class CubeRun extends BaseCommand {
   static override summary = 'Run one task of an MLCube folder (the debugging entry of the cube engine).';
   static override description =
-    `Reads DIR/mlcube.yaml as MLCube does, mounts each parameter (inputs read-only, outputs
-read-write, one /mlcube_ioN per folder), and runs TASK on the chosen runner with no network. NAME=PATH arguments
-replace a parameter's default path; relative PATHs are relative to the current folder (defaults stay relative to
-DIR/workspace). --dry-run prints the exact command line without running anything. The combined output goes to
-a log file under $GITPERF_HOME/logs/.`;
+    `Reads DIR/mlcube.yaml as MLCube does, mounts each parameter (inputs read-only, outputs read-write, one /mlcube_ioN per folder), and runs TASK on the chosen runner with no network. NAME=PATH arguments replace a parameter's default path; relative PATHs are relative to the current folder (defaults stay relative to DIR/workspace). --dry-run prints the exact command line without running anything. The combined output goes to a log file under $GITPERF_HOME/logs/.`;
   static override examples = [
     '<%= config.bin %> cube run --cube examples/cubes/metrics --task evaluate --runner local predictions=preds/ labels=data/labels output_path=out/results.yaml',
     '<%= config.bin %> cube run --cube examples/cubes/prep --task prepare --runner podman --dry-run data_path=raw/ labels_path=labels/',
