@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
@@ -101,28 +100,32 @@ export default class Validate extends BaseCommand {
   }
 }
 
+/** What git said (its first stderr line), or the error's message when git did not run. */
+function gitProblem(e: unknown): string {
+  if (e instanceof Error && 'stderr' in e && typeof e.stderr === 'string' && e.stderr.trim()) {
+    return e.stderr.trim().split('\n')[0];
+  }
+  return (e as Error).message.split('\n')[0];
+}
+
 /**
  * Paths under `dir` (relative to it) that differ from `ref`: committed, staged, unstaged and
  * untracked. Renames count as a deletion plus an addition. Git stays here, in the command layer:
  * the registry module knows nothing about git.
  */
 async function changedSince(dir: string, ref: string): Promise<string[]> {
-  const git = (args: string[]) =>
-    new Promise<string>((resolve, reject) =>
-      execFile('git', ['-C', dir, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-        err ? reject(new Error(String(stderr).trim() || err.message)) : resolve(String(stdout)),
-      ),
-    );
+  // The synchronous runner: this is on the start-up path of a fast check, where loading execa would cost more
+  // than running the two git processes one after the other.
+  const { runGitSync } = await import('../git/git.js');
+  const git = (args: string[]) => runGitSync(args, { cwd: dir }).stdout.toString('utf8');
   try {
-    const [diff, untracked] = await Promise.all([
-      git(['diff', '--name-only', '--no-renames', '--relative', '-z', ref, '--', '.']),
-      git(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']),
-    ]);
+    const diff = git(['diff', '--name-only', '--no-renames', '--relative', '-z', ref, '--', '.']);
+    const untracked = git(['ls-files', '--others', '--exclude-standard', '-z', '--', '.']);
     return [...new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean))];
   } catch (e) {
     return fail(
       'validate.git',
-      `--changed-since ${ref}: ${(e as Error).message.split('\n')[0]} (it needs a git checkout and a revision that exists)`,
+      `--changed-since ${ref}: ${gitProblem(e)} (it needs a git checkout and a revision that exists)`,
       {},
       2,
     );

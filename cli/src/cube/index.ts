@@ -2,12 +2,14 @@
  * The cube engine's public API. Other areas (cli/src/workflows, commands) import from here only.
  * See README.md in this folder for the contract.
  */
+
+export { gitperfHome } from '../infra/gitperf-home.js';
+export { SHA256_RE, sha256Bytes, sha256File } from '../infra/sha256.js';
 export type { BuiltCommand, CommandOptions } from './command-line.js';
 export { buildCommand } from './command-line.js';
 export type { ExecResult, ExecSpec } from './exec.js';
 export { execLogged, which } from './exec.js';
-export { SHA256_RE, sha256Bytes, sha256File, treeDigest } from './hash.js';
-export { gitperfHome } from './home.js';
+export { treeDigest } from './hash.js';
 export type { Engine } from './images.js';
 export { loadImageTarball, pinnedImage } from './images.js';
 export type {

@@ -5,8 +5,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { PositionMap } from '../infra/yaml-positions.js';
 import { parseContainerConfig } from './container-config.js';
 import { interpolate, type Json } from './interpolate.js';
 import { failed, type Outcome, ok } from './types.js';
@@ -256,8 +257,9 @@ export function parseManifest(
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const diags: Diagnostic[] = [];
+  const positions = new PositionMap(text, { document: doc, lineCounter: lc });
   const at = (offset: number | undefined) =>
-    offset === undefined ? { file } : { file, line: lc.linePos(offset).line, column: lc.linePos(offset).col };
+    offset === undefined ? { file } : { file, ...positions.offsetToPosition(offset) };
   for (const e of doc.errors) {
     diags.push(
       error(
@@ -268,7 +270,7 @@ export function parseManifest(
     );
   }
   if (diags.length > 0) return failed(diags);
-  const lineOf = (p: (string | number)[]) => at(nodeOffset(doc, p));
+  const lineOf = (p: (string | number)[]) => ({ file, ...positions.position(p, 'key') });
 
   const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -740,27 +742,6 @@ export function withSlashRule(type: ParamType, p: string): ParamType {
 }
 
 /** Offset of the node at `p`, or of the nearest existing ancestor; keys are preferred for map entries. */
-export function nodeOffset(doc: Document, p: (string | number)[]): number | undefined {
-  let node: unknown = doc.contents;
-  let best: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
-  for (const k of p) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(k),
-      );
-      if (!pair) return best;
-      const keyRange = (pair.key as { range?: [number] }).range;
-      if (keyRange) best = keyRange[0];
-      node = pair.value;
-    } else if (isSeq(node) && typeof k === 'number') {
-      node = node.items[k];
-      const r = (node as { range?: [number] } | null)?.range;
-      if (r) best = r[0];
-    } else return best;
-  }
-  return best;
-}
-
 export function findTask(m: Manifest, name: string): TaskSpec | undefined {
   return m.tasks.find((t) => t.name === name);
 }

@@ -3,17 +3,16 @@
  * content-addressed cache under $GITPERF_HOME and verifies their sha256 before every use: a cached copy is
  * re-hashed each time it is handed out, and a mismatch refuses, naming the resource.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { SHA256_RE, sha256File } from './hash.js';
-import { gitperfHome } from './home.js';
+import { copyFileHashing, downloadToFile } from '../infra/download.js';
+import { homeLayout } from '../infra/gitperf-home.js';
+import { SHA256_RE, sha256File, sha256Tap } from '../infra/sha256.js';
 import { DEFAULT_MAX_EXTRACT_BYTES, type ExtractResult, extractTarball } from './tarball.js';
 import { failed, type Outcome, ok, type Resource } from './types.js';
 
@@ -39,8 +38,6 @@ export interface FetchedResource {
   /** True when an already cached copy was re-verified and used. */
   cached: boolean;
 }
-
-const DEFAULT_MAX_DOWNLOAD = 32 * 1024 ** 3;
 
 type Source = { kind: 'file'; path: string } | { kind: 'http'; url: URL };
 
@@ -102,44 +99,10 @@ function describe(label: string | undefined, url: string): string {
   return label ? `${label} (${url})` : url;
 }
 
-/** Copies or downloads `src` into `tmp`, hashing on the way; returns the hash. */
-async function copyHashing(src: Source, tmp: string, opts: FetchOptions, redirects = 0): Promise<string> {
-  const h = createHash('sha256');
-  const max = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD;
-  let n = 0;
-  const tap = async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) {
-      n += chunk.length;
-      if (n > max) throw new Error(`larger than the ${max}-byte limit`);
-      h.update(chunk);
-      yield chunk;
-    }
-  };
-  if (src.kind === 'file') {
-    await pipeline(createReadStream(src.path), tap, createWriteStream(tmp));
-    return `sha256:${h.digest('hex')}`;
-  }
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const mod = src.url.protocol === 'https:' ? https : http;
-    const req = mod.get(src.url, { ca: opts.ca, timeout: 60_000 }, resolve);
-    req.on('timeout', () => req.destroy(new Error('no data for 60 s')));
-    req.on('error', reject);
-  });
-  const status = res.statusCode ?? 0;
-  if (status >= 300 && status < 400 && res.headers.location) {
-    res.resume();
-    if (redirects >= 5) throw new Error('too many redirects');
-    const next = new URL(res.headers.location, src.url);
-    if (src.url.protocol === 'https:' && next.protocol !== 'https:')
-      throw new Error(`redirect from https to ${next.protocol}`);
-    return copyHashing({ kind: 'http', url: next }, tmp, opts, redirects + 1);
-  }
-  if (status !== 200) {
-    res.resume();
-    throw new Error(`HTTP ${status}`);
-  }
-  await pipeline(res, tap, createWriteStream(tmp));
-  return `sha256:${h.digest('hex')}`;
+/** Copies or downloads `src` into `tmp` (with the hardened downloader), hashing on the way; returns the hash. */
+async function copyHashing(src: Source, tmp: string, opts: FetchOptions): Promise<string> {
+  const limits = { ca: opts.ca, maxBytes: opts.maxBytes };
+  return src.kind === 'file' ? copyFileHashing(src.path, tmp, limits) : downloadToFile(src.url, tmp, limits);
 }
 
 /**
@@ -166,7 +129,7 @@ export async function fetchResource(
     const refused = await refuseFileSource(res.url, src.path, opts.baseDir);
     if (refused) return failed([error(refused.code, `${what}: ${refused.message}`)]);
   }
-  const cacheDir = path.join(opts.home ?? gitperfHome(), 'cache', 'sha256');
+  const cacheDir = homeLayout(opts.home).resourceCache;
   const cached = path.join(cacheDir, res.sha256.slice('sha256:'.length));
   const warnings = [];
   try {
@@ -257,15 +220,9 @@ export async function copyVerified(
   dest: string,
   label?: string,
 ): Promise<Diagnostic | undefined> {
-  const h = createHash('sha256');
-  const tap = async function* (source: AsyncIterable<Buffer>) {
-    for await (const chunk of source) {
-      h.update(chunk);
-      yield chunk;
-    }
-  };
+  const hashing = sha256Tap();
   try {
-    await pipeline(createReadStream(file), tap, createWriteStream(dest, { flags: 'wx' }));
+    await pipeline(createReadStream(file), hashing.tap, createWriteStream(dest, { flags: 'wx' }));
   } catch (e) {
     await rm(dest, { force: true });
     return error(
@@ -273,7 +230,7 @@ export async function copyVerified(
       `${label ?? file}: cannot copy ${file} (${(e as NodeJS.ErrnoException).code ?? e})`,
     );
   }
-  const got = `sha256:${h.digest('hex')}`;
+  const got = hashing.digest();
   if (got === expected) return undefined;
   await rm(dest, { force: true });
   return error(

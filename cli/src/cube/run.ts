@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
+import { slug } from '../infra/slug.js';
 import { localCodeFolder } from './code-folder.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
-import { gitperfHome } from './home.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { readCubeRecord, verifyCubeFolder } from './materialise.js';
 import { createOutputs, type MountPlan, planMounts } from './mounts.js';
@@ -91,15 +92,6 @@ function uidGid(): string {
   return `${u}:${g}`;
 }
 
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'cube'
-  );
-}
-
 /**
  * Everything up to the command line, without side effects beyond creating missing output folders
  * (skipped with `createOutputs: false`, as `--dry-run` does).
@@ -125,13 +117,15 @@ export async function planRun(
   warnings.push(...mounts.diagnostics);
 
   const record = await readCubeRecord(cubeDir);
-  const containerName = `gitperf-${slug(opts.task)}-${randomBytes(8).toString('hex')}`;
+  const containerName = `gitperf-${slug(opts.task, { fallback: 'task' })}-${randomBytes(8).toString('hex')}`;
   let bwrap: string | null = null;
   if (opts.runner === 'local' && (opts.sandbox ?? 'auto') === 'auto') bwrap = (await which('bwrap')) ?? null;
   if (opts.runner === 'local' && !bwrap) warnings.push(localSandboxWarning());
   const home = opts.home ?? gitperfHome();
   const tmpDir =
-    opts.runner === 'docker' || opts.runner === 'podman' ? path.join(home, 'tmp', containerName) : undefined;
+    opts.runner === 'docker' || opts.runner === 'podman'
+      ? path.join(homeLayout(home).containerTmp, containerName)
+      : undefined;
   const codeDir = opts.runner === 'local' ? await localCodeFolder(m) : undefined;
   const built = buildCommand(m, mounts.value, {
     runner: opts.runner,
@@ -188,9 +182,8 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
   const logPath = path.resolve(
     opts.logFile ??
       path.join(
-        home,
-        'logs',
-        `${stamp}-${slug(plan.manifest.name ?? path.basename(plan.cubeDir))}-${slug(opts.task)}-${randomBytes(4).toString('hex')}.log`,
+        homeLayout(home).logs,
+        `${stamp}-${slug(plan.manifest.name ?? path.basename(plan.cubeDir), { fallback: 'cube' })}-${slug(opts.task, { fallback: 'task' })}-${randomBytes(4).toString('hex')}.log`,
       ),
   );
   try {

@@ -7,8 +7,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { execa } from 'execa';
-import * as tar from 'tar';
+import { extractArchive } from '../git/git.js';
 
 /** The fixed clock of the committed example. */
 export const EXAMPLE_CLOCK = '2026-01-01T00:00:00Z';
@@ -26,13 +25,7 @@ export function normaliseText(text: string): string {
 /** Extracts `registry/` of `ref` from a repository into `out` (created; must not exist) and normalises it. */
 export async function exportRegistry(repo: string, out: string, ref = 'main'): Promise<string[]> {
   await mkdir(out, { recursive: true });
-  const git = execa('git', ['-C', repo, 'archive', '--format=tar', ref, 'registry'], {
-    buffer: false,
-    stdout: 'pipe',
-  });
-  const extract = tar.x({ cwd: out, strip: 1 });
-  git.stdout?.pipe(extract);
-  await Promise.all([git, new Promise((res, rej) => extract.on('finish', res).on('error', rej))]);
+  await extractArchive(ref, out, { cwd: repo, paths: ['registry'], strip: 1 });
   const files = await listFiles(out);
   for (const f of files) {
     const p = join(out, f);

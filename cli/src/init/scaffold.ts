@@ -3,13 +3,14 @@
  * CODEOWNERS and workflow templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
  * new folder becomes a clone of it that also fetches submissions) and a profile acting as the admin.
  */
-import { copyFile, cp, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFile, cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
+import { commitIdentityEnvironment, runGit } from '../git/git.js';
+import { writeFileAtomic } from '../infra/atomic-write.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
 import { isName, REGISTRY_REF } from '../registry/kinds.js';
@@ -88,13 +89,6 @@ async function isAbsentOrEmpty(path: string): Promise<boolean> {
   }
 }
 
-async function writeAtomic(file: string, content: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
-}
-
 /** The files of a new registry, repository-relative, except CODEOWNERS (generated from them) and schemas/. */
 export async function registryFiles(
   name: string,
@@ -167,7 +161,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
 
   const files = await registryFiles(name, admin, bots);
   await mkdir(dir, { recursive: true });
-  for (const [path, content] of files) await writeAtomic(join(dir, path), content);
+  for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
   const schemaFiles = (await readdir(PACKAGE_SCHEMAS)).filter((f) => f.endsWith('.json')).sort();
   if (schemaFiles.length === 0)
     fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
@@ -180,17 +174,11 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     }
   // CODEOWNERS comes from the policy engine's generator, so reviewers are requested the way the policy decides.
   const codeowners = generateCodeowners(codeownersInputFrom(new FolderView(dir)));
-  await writeAtomic(join(dir, CODEOWNERS_PATH), codeowners);
+  await writeFileAtomic(join(dir, CODEOWNERS_PATH), codeowners);
   files.set(CODEOWNERS_PATH, codeowners);
 
-  const who = identityOf(admin);
-  const env = {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
-  };
-  const git = (args: string[]) => execa('git', ['-C', dir, ...args], { env });
+  const env = commitIdentityEnvironment(identityOf(admin));
+  const git = (args: string[]) => runGit(args, { cwd: dir, env });
   await git(['init', '--quiet', '-b', 'main']);
   await git(['add', '--all']);
   await git([
@@ -200,11 +188,11 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     '-m',
     `Initialize the ${name} registry\n\nAdmin: ${admin}\n${opts.withExamples ? 'Hosts the example MLCube folders and the demo dataset under examples/.\n' : ''}`,
   ]);
-  const commit = String((await git(['rev-parse', 'HEAD'])).stdout).trim();
+  const commit = (await git(['rev-parse', 'HEAD'])).stdout.trim();
 
   let profile: string | undefined;
   if (bare && profileName) {
-    await execa('git', ['init', '--quiet', '--bare', '-b', 'main', bare]);
+    await runGit(['init', '--quiet', '--bare', '-b', 'main', bare]);
     await git(['remote', 'add', 'origin', bare]);
     // The clone also fetches the local forge's pull requests, so `git fetch` shows submissions.
     await git(['config', '--add', 'remote.origin.fetch', '+refs/gitperf/*:refs/gitperf/*']);

@@ -4,8 +4,8 @@
  * `registry/benchmarks/<name>/benchmark.yaml` carrying the test record. A new benchmark needs an admin's
  * approval.
  */
-import { join } from 'node:path';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { homeLayout } from '../infra/gitperf-home.js';
 import { isName } from '../registry/kinds.js';
 import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { Benchmark } from '../registry/types.generated.js';
@@ -80,7 +80,7 @@ export async function submitBenchmark(
   const demo = await resolveResource(input.demoDataset, {
     repoRoot: ready.snapshot.root,
     cwd: p.cwd,
-    tmpDir: join(p.home, '.tmp'),
+    tmpDir: homeLayout(p.home).staging,
     label: 'demo dataset',
   });
   const diagnostics: Diagnostic[] = [...demo.diagnostics];

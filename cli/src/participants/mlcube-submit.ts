@@ -4,9 +4,9 @@
  * open the submission. Registering your own MLCube is self-service: it merges once the checks pass.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Manifest, parseManifest } from '../cube/index.js';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { homeLayout } from '../infra/gitperf-home.js';
 import { isName, type Kind, ownedRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
 import type { MLCube } from '../registry/types.generated.js';
@@ -68,7 +68,7 @@ export async function buildMlcube(
     );
   if (input.image && input.imageTarball)
     fail('mlcube.image-ambiguous', 'give --image or --image-tarball, not both', {}, 2);
-  const opts = (label: string) => ({ repoRoot, cwd: p.cwd, tmpDir: join(p.home, '.tmp'), label });
+  const opts = (label: string) => ({ repoRoot, cwd: p.cwd, tmpDir: homeLayout(p.home).staging, label });
   const diagnostics: Diagnostic[] = [];
   const manifest = await resolveResource(input.manifest, opts('manifest'));
   diagnostics.push(...manifest.diagnostics);

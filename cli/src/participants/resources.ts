@@ -5,15 +5,13 @@
  * repository root, like the example registry's `examples/cubes/...`; any other local file is recorded as a
  * `file://` URL, with a warning that only this machine can reach it; http(s) URLs are downloaded and kept.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import { downloadToFile } from '../infra/download.js';
+import { sha256File } from '../infra/sha256.js';
 import type { Resource } from '../registry/types.generated.js';
 
 export interface ResolvedResource {
@@ -34,14 +32,6 @@ export interface ResolveOptions {
   label: string;
 }
 
-async function hashFile(file: string): Promise<string> {
-  const h = createHash('sha256');
-  await pipeline(createReadStream(file), async (src: AsyncIterable<Buffer>) => {
-    for await (const c of src) h.update(c);
-  });
-  return `sha256:${h.digest('hex')}`;
-}
-
 const isFile = async (p: string) => (await stat(p).catch(() => undefined))?.isFile() ?? false;
 
 export async function resolveResource(given: string, o: ResolveOptions): Promise<ResolvedResource> {
@@ -50,7 +40,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     const p = fileURLToPath(given);
     if (!(await isFile(p))) fail('resource.missing', `${o.label}: ${p} does not exist or is not a file`);
     return {
-      resource: { url: given, sha256: await hashFile(p) },
+      resource: { url: given, sha256: await sha256File(p) },
       path: p,
       diagnostics: [unreachable(o.label, given)],
     };
@@ -64,9 +54,9 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     const inRepo = resolve(o.repoRoot, given);
     const rel = relative(o.repoRoot, inRepo);
     if (!rel.startsWith('..') && !isAbsolute(rel) && (await isFile(inRepo))) {
-      const sha256 = await hashFile(inRepo);
+      const sha256 = await sha256File(inRepo);
       const diagnostics: Diagnostic[] = [];
-      if ((await isFile(local)) && local !== inRepo && (await hashFile(local)) !== sha256)
+      if ((await isFile(local)) && local !== inRepo && (await sha256File(local)) !== sha256)
         diagnostics.push(
           warning(
             'resource.differs-from-registry',
@@ -83,7 +73,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     );
   const url = pathToFileURL(local).href;
   return {
-    resource: { url, sha256: await hashFile(local) },
+    resource: { url, sha256: await sha256File(local) },
     path: local,
     diagnostics: [unreachable(o.label, url)],
   };
@@ -96,23 +86,13 @@ function unreachable(label: string, url: string): Diagnostic {
   );
 }
 
+/** Downloads with the hardened downloader (size cap, idle timeout, no https→http redirect), hashing on the way. */
 async function download(url: string, o: ResolveOptions): Promise<ResolvedResource> {
   await mkdir(o.tmpDir, { recursive: true });
   const file = join(o.tmpDir, `download-${randomBytes(6).toString('hex')}`);
-  let res: Response;
   try {
-    res = await fetch(url, { redirect: 'follow' });
-  } catch (e) {
-    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);
-  }
-  if (!res.ok || !res.body)
-    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: HTTP ${res.status}`);
-  try {
-    await pipeline(
-      Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
-      createWriteStream(file),
-    );
-    return { resource: { url, sha256: await hashFile(file) }, path: file, diagnostics: [] };
+    const sha256 = await downloadToFile(url, file);
+    return { resource: { url, sha256 }, path: file, diagnostics: [] };
   } catch (e) {
     await rm(file, { force: true });
     fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);

@@ -5,12 +5,13 @@
  * repository root, so the whole tree is extracted, not only `registry/`. Works for the local forge (the
  * bare repository) and for GitHub (the clone the policy reads).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import * as tar from 'tar';
 import { fail } from '../diagnostics/diagnostic.js';
+import { extractArchive } from '../git/git.js';
+import { homeLayout } from '../infra/gitperf-home.js';
+import { sha256Hex } from '../infra/sha256.js';
 import type { SubmissionContext } from '../submission/index.js';
 import { openRegistry, type RegistryView } from '../workflows/registry-access.js';
 
@@ -30,21 +31,14 @@ const KEEP = 4;
 
 export async function registrySnapshot(ctx: SubmissionContext, home: string): Promise<RegistrySnapshot> {
   const base = await ctx.baseState();
-  const key = createHash('sha256').update(base.repoDir).digest('hex').slice(0, 16);
-  const parent = join(home, 'registries', key);
+  const parent = homeLayout(home).registrySnapshots(sha256Hex(base.repoDir).slice(0, 16));
   const root = join(parent, base.sha);
   if (!(await stat(join(root, '.complete')).catch(() => undefined))) {
     await mkdir(parent, { recursive: true });
     const tmp = join(parent, `.tmp-${base.sha.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
     await mkdir(tmp);
     try {
-      const git = execa('git', ['-C', base.repoDir, 'archive', '--format=tar', base.sha], {
-        buffer: false,
-        stdout: 'pipe',
-      });
-      const extract = tar.x({ cwd: tmp });
-      git.stdout?.pipe(extract);
-      await Promise.all([git, new Promise((res, rej) => extract.on('finish', res).on('error', rej))]);
+      await extractArchive(base.sha, tmp, { cwd: base.repoDir });
       await writeFile(join(tmp, '.complete'), `${base.sha}\n`);
       await rename(tmp, root).catch(async (e) => {
         // Another process extracted the same commit first: theirs is as good as ours.

@@ -3,8 +3,8 @@
  * `git cat-file --batch` process streams their contents. Fast enough for registries of 10,000+ files
  * because it costs a fixed handful of processes, whatever the number of files.
  */
-import { spawnSync } from 'node:child_process';
 import { error, GitperfError } from '../diagnostics/diagnostic.js';
+import { readObjectsSync, runGitSync } from '../git/git.js';
 
 export interface TreeEntry {
   /** Repository-relative path with forward slashes. */
@@ -25,30 +25,9 @@ export interface PathChange {
   newOid?: string;
 }
 
-function git(repoDir: string, args: string[], input?: string | Buffer): Buffer {
-  const r = spawnSync('git', args, {
-    cwd: repoDir,
-    input,
-    maxBuffer: 1024 * 1024 * 1024,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-  });
-  // EPIPE: git exited before reading its input (not a repository, say); its status and stderr tell why.
-  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') {
-    throw new GitperfError(error('git.unavailable', `could not run git: ${r.error.message}; install git`));
-  }
-  if (r.status !== 0) {
-    const msg = r.stderr?.toString().trim().split('\n')[0] || `exit status ${r.status}`;
-    throw new GitperfError(
-      error(
-        'git.failed',
-        `git ${args[0]} failed in ${repoDir}: ${msg}` +
-          (/not a git repository/.test(msg) ? '; run inside a git checkout (or pass --repo DIR)' : ''),
-      ),
-      // A bad ref or a folder that is not a repository is a usage problem (exit 2), not a policy failure.
-      2,
-    );
-  }
-  return r.stdout;
+/** The policy's reads are synchronous (its registry view parses lazily); failures are usage errors (exit 2). */
+function git(repoDir: string, args: string[], input?: string): Buffer {
+  return runGitSync(args, { cwd: repoDir, input, failureExitCode: 2 }).stdout;
 }
 
 /** Resolves a ref (branch, tag, sha, HEAD~1) to a full commit sha; a clean usage error when it does not exist. */
@@ -87,10 +66,10 @@ export function resolveCommits(repoDir: string, refs: readonly string[]): string
 
 /** The commit a pull request branched from: what its diff is computed against (GitHub's three-dot diff). */
 export function mergeBase(repoDir: string, a: string, b: string): string {
-  const r = spawnSync('git', ['merge-base', a, b], { cwd: repoDir, env: { ...process.env, LC_ALL: 'C' } });
-  const sha = r.stdout?.toString().trim() ?? '';
+  const result = runGitSync(['merge-base', a, b], { cwd: repoDir, allowedExitCodes: [0, 1, 128] });
+  const sha = result.stdout.toString().trim();
   // Unrelated histories have no merge base; compare the two trees directly then.
-  return r.status === 0 && sha ? sha : a;
+  return result.exitCode === 0 && sha ? sha : a;
 }
 
 /** Every blob under `prefix` (a folder, no trailing slash; '' for the whole tree) at `commit`. */
@@ -157,20 +136,11 @@ export function listTreeUnder(repoDir: string, commit: string, paths: readonly s
 export function readBlobs(repoDir: string, oids: readonly string[]): Map<string, Buffer> {
   const result = new Map<string, Buffer>();
   const unique = [...new Set(oids)];
-  if (unique.length === 0) return result;
-  const out = git(repoDir, ['cat-file', '--batch'], `${unique.join('\n')}\n`);
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = out.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    const [oid, type, sizeStr] = header.split(' ');
-    if (type === 'missing' || sizeStr === undefined) continue;
-    const size = Number(sizeStr);
-    result.set(oid, out.subarray(pos, pos + size));
-    pos += size + 1; // content is followed by a newline
-  }
+  const contents = readObjectsSync(unique, { cwd: repoDir, failureExitCode: 2 });
+  unique.forEach((oid, index) => {
+    const content = contents[index];
+    if (content) result.set(oid, content);
+  });
   return result;
 }
 

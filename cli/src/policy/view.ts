@@ -7,6 +7,7 @@ import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { PositionMap } from '../infra/yaml-positions.js';
 import { YAML_OPTIONS } from '../registry/positions.js';
 import {
   listTree,
@@ -42,6 +43,7 @@ export function parseEntity(path: string, text: string): PolicyEntity {
   // Exactly the loader's options (YAML 1.2 core, whatever a `%YAML 1.1` directive says): the policy must read
   // the values the registry will be used with, or `01411` could be 777 here and 1411 there.
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc });
+  const positions = new PositionMap(text, { document: doc, lineCounter: lc });
   const problems = doc.errors.map((e) =>
     error('yaml.syntax', `${path} is not valid YAML: ${e.message.split('\n')[0]}; fix the syntax`, {
       file: path,
@@ -77,33 +79,10 @@ export function parseEntity(path: string, text: string): PolicyEntity {
     data,
     problems,
     lineOf(field: string): number | undefined {
-      const parts = field === '.' ? [] : field.split('.');
-      for (let n = parts.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true);
-        const range = (node as { range?: [number, number, number] } | undefined)?.range;
-        if (range) {
-          // For a key's value, point at the line of the key itself (where a person looks).
-          const pair = n > 0 ? findPairLine(doc, parts.slice(0, n), lc) : undefined;
-          return pair ?? lc.linePos(range[0]).line;
-        }
-      }
-      return undefined;
+      // For a key's value, point at the line of the key itself (where a person looks).
+      return positions.position(field === '.' ? [] : field.split('.'), 'key').line;
     },
   };
-}
-
-function findPairLine(
-  doc: ReturnType<typeof parseDocument>,
-  parts: string[],
-  lc: LineCounter,
-): number | undefined {
-  const parent = parts.length === 1 ? doc.contents : doc.getIn(parts.slice(0, -1), true);
-  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> })
-    ?.items;
-  if (!Array.isArray(items)) return undefined;
-  const last = parts[parts.length - 1];
-  const pair = items.find((p) => p.key && String(p.key.value) === last);
-  return pair?.key?.range ? lc.linePos(pair.key.range[0]).line : undefined;
 }
 
 /** A state held in memory: path → file text. For callers that already have the files (and for tests). */

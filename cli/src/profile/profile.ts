@@ -4,12 +4,13 @@
  * who the user is; a GitHub profile names the repository, and the token comes from the environment
  * (never from the file, so the file can be shared or committed without leaking secrets).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { gitperfHome } from '../cube/home.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import { isRemoteUrl } from '../forge/local/git.js';
+import { writeFileAtomic } from '../infra/atomic-write.js';
+import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
 
 // One definition of the state folder for the whole CLI (cubes, datasets and profiles share it).
 export { gitperfHome };
@@ -49,7 +50,7 @@ const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 export function configPath(home: string = gitperfHome()): string {
-  return join(home, 'config.yaml');
+  return homeLayout(home).configFile;
 }
 
 /** The GitHub token from `GITHUB_TOKEN`, else `GH_TOKEN`; undefined when neither is set. */
@@ -121,13 +122,10 @@ export async function loadConfig(home: string = gitperfHome()): Promise<GitperfC
 /** Writes the config atomically (temp file in the same folder, then rename). */
 export async function saveConfig(config: GitperfConfig, home: string = gitperfHome()): Promise<void> {
   const file = configPath(home);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const doc: Record<string, unknown> = {};
   if (config.current) doc.current = config.current;
   doc.profiles = config.profiles;
-  await writeFile(tmp, stringify(doc), { mode: 0o600 });
-  await rename(tmp, file);
+  await writeFileAtomic(file, stringify(doc), { mode: 0o600 });
 }
 
 /**

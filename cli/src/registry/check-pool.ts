@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { WorkerPool } from '../infra/worker-pool.js';
 import type { WorkerRequest, WorkerResponse } from './check-worker.js';
 import type { PathFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
@@ -11,6 +11,7 @@ import { SUPPORT_KINDS, type SupportData } from './references.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 const WORKER_URL = new URL('./check-worker.js', import.meta.url);
+type CheckJob = Extract<WorkerRequest, { type: 'job' }>;
 /**
  * With the fast YAML path a file costs ~0.1 ms, so worker start-up and messaging (~0.3 s of CPU
  * for two workers) only pay off for very large registries on machines with cores to spare; on a
@@ -44,26 +45,10 @@ export async function checkInWorkers(
   n: number,
   onRead?: (f: ListedFile, error: Diagnostic | undefined) => void,
 ): Promise<Diagnostic[]> {
-  const workers = Array.from({ length: n }, () => new Worker(WORKER_URL));
-  const inflight = new Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>();
-  const load = workers.map(() => 0);
-  let failed: Error | undefined;
-  for (const [i, w] of workers.entries()) {
-    w.on('message', (r: WorkerResponse) => {
-      load[i]--;
-      inflight.get(r.id)?.resolve(r);
-      inflight.delete(r.id);
-    });
-    w.on('error', (e) => {
-      failed = e;
-      for (const p of inflight.values()) p.reject(e);
-      inflight.clear();
-    });
-    w.postMessage({ type: 'init', refs: facts.toJSON() } satisfies WorkerRequest);
-  }
+  // Two batches per worker: reading the next batch overlaps parsing without piling up.
+  const pool = new WorkerPool<CheckJob, WorkerResponse>(WORKER_URL, { size: n, maxInFlightPerWorker: 2 });
+  pool.broadcast({ type: 'init', refs: facts.toJSON() } satisfies WorkerRequest);
   const diagnostics: Diagnostic[] = [];
-  let nextId = 0;
-  let wake: (() => void) | undefined;
 
   const runPhase = async (phase: ListedFile[]): Promise<SupportData[]> => {
     const pending: Promise<WorkerResponse>[] = [];
@@ -90,31 +75,9 @@ export async function checkInWorkers(
       for (const c of chunks) offsets.push(offsets[offsets.length - 1] + c.length);
       const buffer = new Uint8Array(offsets[offsets.length - 1]);
       for (const [i, c] of chunks.entries()) buffer.set(c, offsets[i]);
-      // Keep at most two batches queued per worker so reading overlaps parsing without piling up.
-      let w = load.indexOf(Math.min(...load));
-      while (load[w] >= 2) {
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        w = load.indexOf(Math.min(...load));
-      }
-      if (failed) throw failed;
-      const id = nextId++;
-      load[w]++;
+      await pool.waitForCapacity();
       pending.push(
-        new Promise<WorkerResponse>((resolve, reject) => {
-          inflight.set(id, {
-            resolve: (r) => {
-              resolve(r);
-              wake?.();
-            },
-            reject,
-          });
-        }),
-      );
-      workers[w].postMessage(
-        { type: 'job', id, paths, files: shown, buffer: buffer.buffer, offsets } satisfies WorkerRequest,
-        [buffer.buffer],
+        pool.run({ type: 'job', paths, files: shown, buffer: buffer.buffer, offsets }, [buffer.buffer]),
       );
     }
     const results = await Promise.all(pending);
@@ -133,10 +96,10 @@ export async function checkInWorkers(
       Object.assign(support.datasetPreparators, p.datasetPreparators);
       Object.assign(support.runnerDatasets, p.runnerDatasets);
     }
-    for (const w of workers) w.postMessage({ type: 'support', data: support } satisfies WorkerRequest);
+    pool.broadcast({ type: 'support', data: support } satisfies WorkerRequest);
     await runPhase(rest);
     return diagnostics;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }

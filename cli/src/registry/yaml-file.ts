@@ -1,8 +1,8 @@
 import type { Document, Node } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { yaml } from '../infra/yaml-library.js';
 import { fastParse } from './fast-yaml.js';
 import { PositionMap, type PositionMap as PositionMapT, YAML_OPTIONS } from './positions.js';
-import { yaml } from './yaml-lib.js';
 
 /** Files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -62,7 +62,8 @@ export function parseYamlFile(
     // Plain registry files: same data as `yaml` gives, without building a document. Positions are
     // computed (by parsing with `yaml`) only if an error needs one.
     const data = fastParse(text);
-    if (data) return { data, diagnostics, text, positions: new PositionMap(text) };
+    if (data)
+      return { data, diagnostics, text, positions: new PositionMap(text, { parseOptions: YAML_OPTIONS }) };
   }
 
   const { parseDocument, isMap } = yaml();
@@ -74,9 +75,12 @@ export function parseYamlFile(
     diagnostics.push(
       error('yaml.syntax', `YAML could not be parsed: ${(e as Error).message}`, { file, line: 1, column: 1 }),
     );
-    return { diagnostics, text, positions: new PositionMap(text) };
+    return { diagnostics, text, positions: new PositionMap(text, { parseOptions: YAML_OPTIONS }) };
   }
-  const positions = new PositionMap(text, keepDocument ? doc : undefined);
+  const positions = new PositionMap(text, {
+    document: keepDocument ? doc : undefined,
+    parseOptions: YAML_OPTIONS,
+  });
   for (const e of doc.errors) {
     const code =
       e.code === 'DUPLICATE_KEY'

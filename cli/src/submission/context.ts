@@ -3,11 +3,11 @@
  * repository itself, so the policy reads them there. For GitHub, the policy reads a local clone of the
  * registry (the current directory), after fetching the base branch and `refs/pull/<n>/head` into it.
  */
-import { execa } from 'execa';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Forge, Submission } from '../forge/forge.js';
 import type { ForgeSession } from '../forge/index.js';
 import { LocalForge } from '../forge/local/local-forge.js';
+import { runGit, workingTreeRoot } from '../git/git.js';
 import { GitView, type RegistryView, resolveCommit } from '../policy/index.js';
 
 export interface PolicyRefs {
@@ -54,17 +54,18 @@ export async function openLocalContext(registry: string, user: string): Promise<
 /** GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. */
 export function githubContext(forge: Forge, user: string, cwd: string = process.cwd()): SubmissionContext {
   const toplevel = async () => {
-    const r = await execa('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { reject: false });
-    if (r.exitCode !== 0)
+    const root = await workingTreeRoot(cwd);
+    if (root === undefined)
       fail(
         'submission.no-clone',
         'run this inside a clone of the registry repository: the policy reads the submission from git',
       );
-    return String(r.stdout).trim();
+    return root;
   };
   const fetch = async (dir: string, refspecs: string[]) => {
-    const r = await execa('git', ['-C', dir, 'fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
-      reject: false,
+    const r = await runGit(['fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
+      cwd: dir,
+      allowedExitCodes: [0, 1, 128],
     });
     if (r.exitCode !== 0)
       fail('submission.fetch-failed', `git fetch origin failed in ${dir}: ${String(r.stderr).trim()}`);
@@ -92,8 +93,11 @@ export function githubContext(forge: Forge, user: string, cwd: string = process.
 
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), `main` when it does not say. */
 async function defaultBranch(dir: string): Promise<string> {
-  const r = await execa('git', ['-C', dir, 'ls-remote', '--symref', 'origin', 'HEAD'], { reject: false });
-  return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(String(r.stdout))?.[1] ?? 'main';
+  const r = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], {
+    cwd: dir,
+    allowedExitCodes: [0, 1, 2, 128],
+  });
+  return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(r.stdout)?.[1] ?? 'main';
 }
 
 export function submissionContext(session: ForgeSession, cwd?: string): SubmissionContext {

@@ -1,14 +1,13 @@
 /** Entity files named on the command line, read from a checkout and made repository-relative. */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { execa } from 'execa';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { SubmissionFile } from '../forge/forge.js';
+import { workingTreeRoot } from '../git/git.js';
 
 /** The git checkout containing `cwd`, or `cwd` itself outside one. */
 export async function checkoutRoot(cwd: string = process.cwd()): Promise<string> {
-  const r = await execa('git', ['-C', cwd, 'rev-parse', '--show-toplevel'], { reject: false });
-  return r.exitCode === 0 ? String(r.stdout).trim() : cwd;
+  return (await workingTreeRoot(cwd)) ?? cwd;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fail, GitperfError } from '../diagnostics/diagnostic.js';
-import { writeFileAtomic } from '../workflows/atomic.js';
+import { writeFileAtomic } from '../infra/atomic-write.js';
 import { type Ed25519KeyPair, generateEd25519KeyPair } from './ed25519.js';
 import { formatPrivateKey, type OpenSshPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 import { formatPublicKey } from './ssh-public-key.js';

@@ -6,13 +6,14 @@
  * DatasetAssociation entities carry. Reports are cached under `tests/<key>/`, the key hashing every input
  * (cube hashes, data identity, runner), so a re-run with the same inputs is free (MedPerf #248).
  */
-import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
+import { sha256Hex } from '../infra/sha256.js';
 import type { CompatibilityTest, CubeUsage } from '../registry/types.generated.js';
-import { replaceDir, stagingDir, writeYamlAtomic } from './atomic.js';
+import { writeYamlAtomic } from './atomic.js';
 import { buildCompatibilityTest } from './entities.js';
 import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
@@ -123,11 +124,9 @@ export async function runCompatibilityTest(
     usage('model', model),
     usage('metrics', metrics),
   ];
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify({ runner: exec.runner, cubes, data: dataIdentity, timeouts: input.timeouts ?? {} }),
-    )
-    .digest('hex');
+  const key = sha256Hex(
+    JSON.stringify({ runner: exec.runner, cubes, data: dataIdentity, timeouts: input.timeouts ?? {} }),
+  );
   const finalDir = lay.test(key);
   const reportFile = join(finalDir, TEST_REPORT_FILE);
   if (!input.noCache) {

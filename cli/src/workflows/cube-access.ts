@@ -20,6 +20,7 @@ import {
   verifyCubeFolder,
 } from '../cube/index.js';
 import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
+import { slug } from '../infra/slug.js';
 import { isOwnedRef } from '../registry/kinds.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { engineFailure } from './engine-failure.js';
@@ -54,16 +55,6 @@ function throwAll(diags: Diagnostic[], fallback: string): never {
   };
   const rest = diags.filter((d) => d !== first && d.severity === 'error').map((d) => d.message);
   throw new GitperfError({ ...first, message: [first.message, ...rest].join('; ') });
-}
-
-function slug(s: string): string {
-  const x = s
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return x || 'cube';
 }
 
 function readyCube(ref: string, dir: string, m: Manifest, hashes: ReadyCube['hashes']): ReadyCube {
@@ -113,7 +104,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     const ref =
       opts.folderRefs?.[dir] ??
       opts.folderRefs?.[resolve(dir)] ??
-      `local/${slug(m.value.name ?? basename(dir))}`;
+      `local/${slug(m.value.name ?? basename(dir), { fallback: 'cube' })}`;
     return readyCube(ref, dir, m.value, await cubeFolderHashes(dir));
   }
 
@@ -122,7 +113,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     const spec = mlcubeSpec(reg, ref);
     const [owner, name] = ref.split('/');
     const m = await materialiseCube(spec as MlcubeSpec, {
-      dest: join(lay.home, 'cubes', owner, name),
+      dest: lay.cube(owner, name),
       ref,
       runner: opts.runner,
       baseDir: reg.repoRoot,

@@ -12,12 +12,12 @@
  * OpenSSL reaches ~1.5 GB/s per core with SHA extensions.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { fail } from '../diagnostics/diagnostic.js';
+import { sha256FileHexSync } from '../infra/sha256.js';
+import { WorkerPool } from '../infra/worker-pool.js';
 
 /** sha256 of the empty string: the hash of folders that hold no file. */
 export const EMPTY_FOLDER_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -123,27 +123,15 @@ async function walk(dir: string, out: HashedFile[]): Promise<void> {
   }
 }
 
-/** sha256 of one file's bytes, lower-case hex. Synchronous: it is the unit of work a worker does. */
-export function sha256FileSync(path: string, buf: Buffer = Buffer.allocUnsafe(READ_CHUNK)): string {
-  const h = createHash('sha256');
-  let fd: number;
+/** sha256 of one file's bytes, lower-case hex; an unreadable file is a `hash.unreadable` error naming it. */
+function sha256OfListedFile(path: string, buffer: Buffer): string {
   try {
-    fd = openSync(path, 'r');
+    return sha256FileHexSync(path, buffer);
   } catch (e) {
     return fail('hash.unreadable', `cannot read ${path} (${(e as NodeJS.ErrnoException).code})`, {
       file: path,
     });
   }
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      h.update(n === buf.length ? buf : buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return h.digest('hex');
 }
 
 /** Combine per-file digests MedPerf's way: sort, concatenate, sha256. */
@@ -194,7 +182,7 @@ async function hashInThread(
   let bytesDone = 0;
   let lastTick = Date.now();
   for (const f of files) {
-    out.push(sha256FileSync(f.path, buf));
+    out.push(sha256OfListedFile(f.path, buf));
     bytesDone += f.size;
     if (onProgress && Date.now() - lastTick > 100) {
       lastTick = Date.now();
@@ -208,7 +196,8 @@ async function hashInThread(
 }
 
 // The worker is plain CommonJS evaluated from a string, so it runs the same from cli/dist and from
-// TypeScript sources under vitest/tsx (a separate .js file would not exist in the latter).
+// TypeScript sources under vitest/tsx (a separate .js file would not exist in the latter). It cannot import,
+// so it repeats the few lines of infra/sha256.ts `sha256FileHexSync`.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
@@ -235,8 +224,18 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-interface Batch {
+interface HashJob {
   id: number;
+  paths: string[];
+}
+
+interface HashReply {
+  id: number;
+  digests?: string[];
+  error?: string;
+}
+
+interface Batch {
   start: number;
   files: readonly HashedFile[];
   bytes: number;
@@ -252,7 +251,7 @@ function makeBatches(files: readonly HashedFile[]): Batch[] {
       bytes += files[end].size;
       end++;
     }
-    batches.push({ id: batches.length, start, files: files.slice(start, end), bytes });
+    batches.push({ start, files: files.slice(start, end), bytes });
     start = end;
   }
   return batches;
@@ -265,45 +264,27 @@ async function hashInWorkers(
   onProgress?: (p: HashProgress) => void,
 ): Promise<string[]> {
   const out = new Array<string>(files.length);
-  const batches = makeBatches(files);
-  let next = 0;
   let filesDone = 0;
   let bytesDone = 0;
-  const pool = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const pool = new WorkerPool<HashJob, HashReply>({ evalSource: WORKER_SOURCE }, { size: count });
   try {
     await Promise.all(
-      pool.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const give = () => {
-              const b = batches[next++];
-              if (!b) return resolve();
-              w.postMessage({ id: b.id, paths: b.files.map((f) => f.path) });
-            };
-            w.on('message', (m: { id: number; digests?: string[]; error?: string }) => {
-              if (m.error) {
-                reject(new Error(m.error));
-                return;
-              }
-              const b = batches[m.id];
-              m.digests?.forEach((d, i) => {
-                out[b.start + i] = d;
-              });
-              filesDone += b.files.length;
-              bytesDone += b.bytes;
-              onProgress?.({ filesDone, filesTotal: files.length, bytesDone, bytesTotal: total });
-              give();
-            });
-            w.on('error', reject);
-            give();
-          }),
-      ),
+      makeBatches(files).map(async (batch) => {
+        const reply = await pool.run({ paths: batch.files.map((f) => f.path) });
+        if (reply.error !== undefined) throw new Error(reply.error);
+        reply.digests?.forEach((digest, i) => {
+          out[batch.start + i] = digest;
+        });
+        filesDone += batch.files.length;
+        bytesDone += batch.bytes;
+        onProgress?.({ filesDone, filesTotal: files.length, bytesDone, bytesTotal: total });
+      }),
     );
   } catch (e) {
     const msg = (e as Error).message;
     return fail('hash.unreadable', `cannot read ${msg}; check the file's permissions`);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Diagnostic, error, GitperfError } from '../diagnostics/diagnostic.js';
-import { replaceDir, stagingDir } from './atomic.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import type { CubeExecution, ReadyCube, TaskOutcome } from './execution.js';
 import type { Progress } from './progress.js';
 import { readMetrics } from './task-outputs.js';

@@ -1,17 +1,15 @@
 /**
- * Where the procedures keep their local state under `$GITPERF_HOME` (MedPerf's ~/.medperf layout, adapted):
+ * Where the procedures keep their local state under `$GITPERF_HOME` (MedPerf's ~/.medperf layout, adapted).
+ * The folders themselves are named once, in `infra/gitperf-home.ts`; this adds the per-entity paths:
  *
  *   datasets/<name>/{data/, labels/, metadata/?, report.yaml?, statistics.yaml, dataset.yaml,
  *                    preparation.yaml, .ready}
  *   predictions/<model-owner>.<cube>/<dataset>/
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml   (the registry's own path shape)
  *   tests/<sha256 of the test's inputs>/{test_report.yaml, dataset/, predictions/, results.yaml}
- *   demo/<tarball sha256>/                     extracted demo tarballs
- *   logs/                                      task logs (the cube engine's)
- *   .tmp/  .trash/                             staging and removal, on the same filesystem so rename works
  */
 import { join } from 'node:path';
-import { gitperfHome } from '../profile/profile.js';
+import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
 import { pairName } from '../registry/kinds.js';
 
 export interface Layout {
@@ -22,6 +20,8 @@ export interface Layout {
   result(benchmark: string, dataOwner: string, dataset: string, modelRef: string): string;
   tests: string;
   test(key: string): string;
+  /** A materialised cube: `cubes/<owner>/<name>/`. */
+  cube(owner: string, name: string): string;
   demo(sha256hex: string): string;
   logs: string;
   tmp: string;
@@ -32,18 +32,20 @@ export interface Layout {
 export { pairName };
 
 export function layout(home: string = gitperfHome()): Layout {
+  const folders = homeLayout(home);
   return {
     home,
-    datasets: join(home, 'datasets'),
-    dataset: (name) => join(home, 'datasets', name),
-    predictions: (modelRef, dataset) => join(home, 'predictions', pairName(modelRef), dataset),
+    datasets: folders.datasets,
+    dataset: (name) => join(folders.datasets, name),
+    predictions: (modelRef, dataset) => join(folders.predictions, pairName(modelRef), dataset),
     result: (benchmark, dataOwner, dataset, modelRef) =>
-      join(home, 'results', benchmark, dataOwner, dataset, `${pairName(modelRef)}.yaml`),
-    tests: join(home, 'tests'),
-    test: (key) => join(home, 'tests', key),
-    demo: (hex) => join(home, 'demo', hex),
-    logs: join(home, 'logs'),
-    tmp: join(home, '.tmp'),
-    trash: join(home, '.trash'),
+      join(folders.results, benchmark, dataOwner, dataset, `${pairName(modelRef)}.yaml`),
+    tests: folders.tests,
+    test: (key) => join(folders.tests, key),
+    cube: folders.cube,
+    demo: (hex) => join(folders.demo, hex),
+    logs: folders.logs,
+    tmp: folders.staging,
+    trash: folders.trash,
   };
 }

@@ -11,9 +11,10 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { isName } from '../registry/kinds.js';
 import type { CubeUsage, Dataset } from '../registry/types.generated.js';
-import { replaceDir, stagingDir, writeYamlAtomic } from './atomic.js';
+import { writeYamlAtomic } from './atomic.js';
 import { buildDataset, checkEntity } from './entities.js';
 import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';

@@ -6,15 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { fail } from '../../diagnostics/diagnostic.js';
+import { commitIdentityEnvironment, type GitIdentity, readObjects, runGit } from '../../git/git.js';
 
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
 
-export interface Identity {
-  name: string;
-  email: string;
-}
+export type Identity = GitIdentity;
 
 /** `create` requires the ref to be absent, `update` requires `old`, `verify` only checks. */
 export type RefUpdate =
@@ -56,17 +53,14 @@ export class Git {
    * machines share one registry over ssh or any git transport.
    */
   static async openRemote(url: string, cacheDir: string): Promise<Git> {
-    const probe = await execa('git', ['ls-remote', '--symref', url, 'HEAD'], {
-      reject: false,
-      env: { GIT_TERMINAL_PROMPT: '0' },
-    });
+    const probe = await runGit(['ls-remote', '--symref', url, 'HEAD'], { allowedExitCodes: [0, 1, 2, 128] });
     if (probe.exitCode !== 0)
       fail(
         'forge.registry-missing',
         `cannot reach the registry at ${url}: ${String(probe.stderr).trim().split('\n')[0]}; check the profile's \`registry\``,
       );
     const head = /^ref: (refs\/heads\/\S+)\tHEAD$/m.exec(String(probe.stdout))?.[1] ?? 'refs/heads/main';
-    await execa('git', ['init', '--quiet', '--bare', cacheDir]);
+    await runGit(['init', '--quiet', '--bare', cacheDir]);
     const git = new Git(cacheDir, url);
     await git.run(['symbolic-ref', 'HEAD', head]);
     await git.sync();
@@ -93,8 +87,9 @@ export class Git {
    * (the shared repository: a path or a URL) for the caller to open instead.
    */
   static async open(path: string): Promise<Git | { origin: string }> {
-    const r = await execa('git', ['-C', path, 'rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
-      reject: false,
+    const r = await runGit(['rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
+      cwd: path,
+      allowedExitCodes: [0, 128],
     });
     if (r.exitCode !== 0)
       fail(
@@ -103,7 +98,7 @@ export class Git {
       );
     const [gitDir, bare] = String(r.stdout).trim().split('\n');
     if (bare === 'true') return new Git(gitDir);
-    const o = await execa('git', ['-C', path, 'config', '--get', 'remote.origin.url'], { reject: false });
+    const o = await runGit(['config', '--get', 'remote.origin.url'], { cwd: path, allowedExitCodes: [0, 1] });
     const origin = String(o.stdout).trim();
     if (o.exitCode !== 0 || origin === '')
       fail(
@@ -113,22 +108,17 @@ export class Git {
     return { origin };
   }
 
+  /** Runs git on this repository; throws GitError on an exit code not in `okCodes` (default 0). */
   async run(
     args: string[],
     opts: { input?: string; env?: Record<string, string>; okCodes?: number[] } = {},
   ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-    const r = await execa('git', ['--git-dir', this.gitDir, ...args], {
+    return runGit(args, {
+      gitDir: this.gitDir,
       input: opts.input,
-      env: { GIT_TERMINAL_PROMPT: '0', ...opts.env },
-      reject: false,
-      stripFinalNewline: false,
+      env: opts.env,
+      allowedExitCodes: opts.okCodes,
     });
-    const exitCode = r.exitCode ?? -1;
-    const ok = opts.okCodes ?? [0];
-    if (!ok.includes(exitCode)) {
-      throw new Error(`git ${args.join(' ')} failed (${exitCode}): ${String(r.stderr).trim()}`);
-    }
-    return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode };
   }
 
   /** The commit a ref points at, or undefined when the ref does not exist. */
@@ -161,29 +151,8 @@ export class Git {
 
   /** Reads several `<rev>:<path>` blobs in one process; a missing one is undefined. */
   async readBlobs(specs: string[]): Promise<Array<string | undefined>> {
-    if (specs.length === 0) return [];
-    const r = await execa('git', ['--git-dir', this.gitDir, 'cat-file', '--batch'], {
-      input: `${specs.join('\n')}\n`,
-      encoding: 'buffer',
-      reject: false,
-    });
-    if (r.exitCode !== 0) throw new Error(`git cat-file --batch failed: ${String(r.stderr)}`);
-    const buf = Buffer.from(r.stdout as Uint8Array);
-    const out: Array<string | undefined> = [];
-    let pos = 0;
-    for (let i = 0; i < specs.length; i++) {
-      const nl = buf.indexOf(0x0a, pos);
-      const header = buf.subarray(pos, nl).toString('utf8');
-      pos = nl + 1;
-      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-        out.push(undefined);
-        continue;
-      }
-      const size = Number(header.split(' ')[2]);
-      out.push(buf.subarray(pos, pos + size).toString('utf8'));
-      pos += size + 1; // content is followed by a newline
-    }
-    return out;
+    const contents = await readObjects(specs, { gitDir: this.gitDir });
+    return contents.map((content) => content?.toString('utf8'));
   }
 
   async readBlob(spec: string): Promise<string | undefined> {
@@ -231,12 +200,7 @@ export class Git {
     for (const p of parents) args.push('-p', p);
     const r = await this.run(args, {
       input: message,
-      env: {
-        GIT_AUTHOR_NAME: author.name,
-        GIT_AUTHOR_EMAIL: author.email,
-        GIT_COMMITTER_NAME: committer.name,
-        GIT_COMMITTER_EMAIL: committer.email,
-      },
+      env: commitIdentityEnvironment(author, committer),
     });
     return r.stdout.trim();
   }

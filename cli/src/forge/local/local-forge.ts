@@ -9,11 +9,12 @@
  * writer won the race, so two people submitting at once both get distinct numbers and lose nothing,
  * and a merge refuses when the head moved after the caller looked at it.
  */
-import { createHash } from 'node:crypto';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gitperfHome } from '../../cube/home.js';
 import { fail } from '../../diagnostics/diagnostic.js';
+import { homeLayout } from '../../infra/gitperf-home.js';
+import { sha256Hex } from '../../infra/sha256.js';
+import { slug } from '../../infra/slug.js';
 import type {
   CommitStatus,
   Forge,
@@ -58,17 +59,6 @@ export function identityOf(login: string): Identity {
   return { name: login, email: `${login}@users.noreply.gitperf` };
 }
 
-function slug(s: string): string {
-  return (
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 50)
-      .replace(/-+$/, '') || 'submission'
-  );
-}
-
 function checkFiles(files: SubmissionFile[]): void {
   if (files.length === 0)
     fail('forge.empty-submission', 'a submission needs at least one file to add, change or delete');
@@ -110,8 +100,8 @@ export class LocalForge implements Forge {
   /** A path is used directly; a URL through a cache; a clone through its origin (once, not recursively). */
   private static async openGit(registry: string, cacheDir: string | undefined, depth: number): Promise<Git> {
     if (isRemoteUrl(registry)) {
-      const hash = createHash('sha256').update(registry).digest('hex').slice(0, 16);
-      return Git.openRemote(registry, cacheDir ?? join(gitperfHome(), 'forges', `${hash}.git`));
+      const urlHash = sha256Hex(registry).slice(0, 16);
+      return Git.openRemote(registry, cacheDir ?? homeLayout().forgeCache(urlHash));
     }
     const g = await Git.open(registry);
     if (g instanceof Git) return g;
@@ -200,7 +190,7 @@ export class LocalForge implements Forge {
         state: 'open',
         base: baseName,
         baseSha,
-        branch: input.branch ?? `gitperf/${slug(input.title)}`,
+        branch: input.branch ?? `gitperf/${slug(input.title, { maxLength: 50, fallback: 'submission' })}`,
         createdAt: now,
         updatedAt: now,
         requestedReviewers: [...new Set(input.requestedReviewers ?? [])],

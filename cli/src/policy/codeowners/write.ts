@@ -1,6 +1,7 @@
 /** Writing and checking `.github/CODEOWNERS` in a checkout. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomicSync } from '../../infra/atomic-write.js';
 import { FolderView } from '../view.js';
 import { codeownersInputFrom } from './from-registry.js';
 import { CODEOWNERS_PATH, generateCodeowners } from './generate.js';
@@ -28,10 +29,7 @@ export function codeownersStatus(root: string): CodeownersStatus {
 export function writeCodeowners(root: string): CodeownersStatus {
   const s = codeownersStatus(root);
   if (!s.upToDate) {
-    mkdirSync(dirname(s.path), { recursive: true });
-    const tmp = `${s.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, s.expected);
-    renameSync(tmp, s.path);
+    writeFileAtomicSync(s.path, s.expected);
   }
   return s;
 }
