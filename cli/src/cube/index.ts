@@ -7,7 +7,6 @@ export { buildCommand } from './command-line.js';
 export type { ExecResult, ExecSpec } from './exec.js';
 export { execLogged, which } from './exec.js';
 export { SHA256_RE, sha256Bytes, sha256File, treeDigest } from './hash.js';
-export { gitperfHome } from './home.js';
 export type { Engine } from './images.js';
 export { loadImageTarball, pinnedImage } from './images.js';
 export type {

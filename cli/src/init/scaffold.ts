@@ -10,8 +10,9 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
+import { gitperfHome } from '../infra/home.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
-import { createProfile, gitperfHome, loadConfig } from '../profile/profile.js';
+import { createProfile, loadConfig } from '../profile/profile.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
 
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
-import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
 
 export default class BenchmarkRun extends BaseCommand {

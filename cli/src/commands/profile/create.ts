@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { fail } from '../../diagnostics/diagnostic.js';
-import { configPath, createProfile, gitperfHome, type Profile } from '../../profile/profile.js';
+import { gitperfHome } from '../../infra/home.js';
+import { configPath, createProfile, type Profile } from '../../profile/profile.js';
 
 export default class ProfileCreate extends BaseCommand {
   static override summary = 'Create a named profile: which registry to use and who you are there.';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { toYaml } from '../../workflows/atomic.js';
 import {
@@ -8,7 +9,7 @@ import {
   runCompatibilityTest,
   type TestData,
 } from '../../workflows/compatibility-test.js';
-import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
 
 export default class TestRun extends BaseCommand {
