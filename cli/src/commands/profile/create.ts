@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { fail } from '../../diagnostics/diagnostic.js';
 import { gitperfHome } from '../../infra/home.js';
 import { configPath, createProfile, type Profile } from '../../profile/profile.js';
 
@@ -20,8 +19,21 @@ Profiles live in $GITPERF_HOME/config.yaml (default ~/.gitperf). The first profi
       options: ['local', 'github'],
       required: true,
       description: 'where submissions go',
+      relationships: [
+        {
+          type: 'all',
+          flags: [
+            { name: 'registry', when: async (flags) => flags.forge === 'local' },
+            { name: 'user', when: async (flags) => flags.forge === 'local' },
+            { name: 'repo', when: async (flags) => flags.forge === 'github' },
+          ],
+        },
+      ],
     }),
-    registry: Flags.string({ description: 'local: path of the registry repository' }),
+    registry: Flags.string({
+      description: 'local: path of the registry repository',
+      exclusive: ['repo', 'base-url'],
+    }),
     user: Flags.string({ description: 'local: your login (github: optional, defaults to the token owner)' }),
     repo: Flags.string({ description: 'github: OWNER/NAME of the registry repository' }),
     'base-url': Flags.string({
@@ -34,13 +46,12 @@ Profiles live in $GITPERF_HOME/config.yaml (default ~/.gitperf). The first profi
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(ProfileCreate);
     let profile: Profile;
+    // The relationships on --forge make oclif refuse a local profile without --registry and --user, and a
+    // GitHub one without --repo, before run() starts.
     if (flags.forge === 'local') {
-      if (!flags.registry || !flags.user)
-        fail('profile.flags', 'a local profile needs --registry PATH and --user LOGIN', {}, 2);
-      profile = { forge: 'local', registry: flags.registry, user: flags.user };
+      profile = { forge: 'local', registry: flags.registry as string, user: flags.user as string };
     } else {
-      if (!flags.repo) fail('profile.flags', 'a github profile needs --repo OWNER/NAME', {}, 2);
-      profile = { forge: 'github', repo: flags.repo };
+      profile = { forge: 'github', repo: flags.repo as string };
       if (flags['base-url']) profile.baseUrl = flags['base-url'];
       if (flags.user) profile.user = flags.user;
     }
