@@ -28,11 +28,11 @@ export const layeringRules: LayeringRules = {
     // Submissions: where forge and policy meet.
     submission: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
     // What each role submits: a procedure's output as a submission.
-    participants: ['submission', 'workflows', 'forge', 'registry', 'cube', 'infra', 'diagnostics'],
+    participants: ['submission', 'workflows', 'forge', 'registry', 'cube', 'git', 'infra', 'diagnostics'],
     // The public leaderboard: a static site built from a registry's results.
     leaderboard: ['registry', 'git', 'infra', 'diagnostics'],
     // A new registry: its files, its CODEOWNERS (policy), its first profile.
-    init: ['policy', 'forge', 'profile', 'git', 'infra', 'diagnostics'],
+    init: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
     // Every role, played on a fresh registry.
     demo: [
       'init',
@@ -48,7 +48,16 @@ export const layeringRules: LayeringRules = {
       'diagnostics',
     ],
     // The command layer: flags in, one module call, rendering out.
-    cli: ['participants', 'submission', 'workflows', 'profile', 'forge', 'infra', 'diagnostics'],
+    cli: [
+      'leaderboard',
+      'participants',
+      'submission',
+      'workflows',
+      'profile',
+      'forge',
+      'infra',
+      'diagnostics',
+    ],
     commands: [
       'cli',
       'demo',

@@ -5,7 +5,7 @@
  */
 import { Flags } from '@oclif/core';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 import { terminalConsent } from '../participants/consent.js';
 import type { Participant } from '../participants/context.js';
 import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';

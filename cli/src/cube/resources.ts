@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 import { SHA256_RE, sha256File } from './hash.js';
 import { DEFAULT_MAX_EXTRACT_BYTES, type ExtractResult, extractTarball } from './tarball.js';
 import { failed, type Outcome, ok, type Resource } from './types.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
 import { loadManifest, type Manifest } from './manifest.js';

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, loadConfig } from '../profile/profile.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';

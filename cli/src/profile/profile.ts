@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ForgeAddress, GitHubForgeAddress, LocalForgeAddress } from '../forge/forge.js';
 import { isRemoteUrl } from '../forge/local/git.js';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 
 // A profile is a forge address stored under a name: the forge defines what an address holds (it is
 // what `createForge` opens), so the types flow one way, profile → forge.

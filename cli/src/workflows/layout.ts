@@ -11,7 +11,7 @@
  *   .tmp/  .trash/                             staging and removal, on the same filesystem so rename works
  */
 import { join } from 'node:path';
-import { gitperfHome } from '../infra/home.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
 
 export interface Layout {
   home: string;

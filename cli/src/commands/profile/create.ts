@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { gitperfHome } from '../../infra/home.js';
+import { gitperfHome } from '../../infra/gitperf-home.js';
 import { configPath, createProfile, type Profile } from '../../profile/profile.js';
 
 export default class ProfileCreate extends BaseCommand {

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fail } from '../../diagnostics/diagnostic.js';
-import { gitperfHome } from '../../infra/home.js';
+import { gitperfHome } from '../../infra/gitperf-home.js';
 import type {
   CommitStatus,
   Forge,
