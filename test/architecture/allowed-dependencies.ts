@@ -19,7 +19,9 @@ export const layeringRules: LayeringRules = {
     // runner, the merge policy (reads the registry through git), the forges.
     registry: ['infra', 'diagnostics'],
     cube: ['infra', 'diagnostics'],
-    policy: ['registry', 'git', 'infra', 'diagnostics'],
+    // Keys, signatures and encryption of results; its callers (the policy, the commands) know it, not it them.
+    trust: ['registry', 'infra', 'diagnostics'],
+    policy: ['trust', 'registry', 'git', 'infra', 'diagnostics'],
     forge: ['git', 'infra', 'diagnostics'],
     // The MedPerf procedures run cubes on data named by the registry.
     workflows: ['cube', 'registry', 'infra', 'diagnostics'],
@@ -28,7 +30,17 @@ export const layeringRules: LayeringRules = {
     // Submissions: where forge and policy meet.
     submission: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
     // What each role submits: a procedure's output as a submission.
-    participants: ['submission', 'workflows', 'forge', 'registry', 'cube', 'git', 'infra', 'diagnostics'],
+    participants: [
+      'submission',
+      'workflows',
+      'forge',
+      'trust',
+      'registry',
+      'cube',
+      'git',
+      'infra',
+      'diagnostics',
+    ],
     // The public leaderboard: a static site built from a registry's results.
     leaderboard: ['registry', 'git', 'infra', 'diagnostics'],
     // A new registry: its files, its CODEOWNERS (policy), its first profile.
@@ -42,6 +54,7 @@ export const layeringRules: LayeringRules = {
       'workflows',
       'profile',
       'forge',
+      'trust',
       'registry',
       'git',
       'infra',
@@ -55,6 +68,7 @@ export const layeringRules: LayeringRules = {
       'workflows',
       'profile',
       'forge',
+      'trust',
       'infra',
       'diagnostics',
     ],
@@ -69,6 +83,7 @@ export const layeringRules: LayeringRules = {
       'profile',
       'forge',
       'policy',
+      'trust',
       'registry',
       'cube',
       'git',

@@ -201,6 +201,10 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
+    // Said on stderr: an interrupted run must not look like one that finished.
+    expect(String(r.stderr)).toMatch(
+      /error run\.interrupted interrupted \(SIGINT\): the running cube was stopped/,
+    );
     expect(await containersNamed(name as string)).toEqual([]);
   });
 

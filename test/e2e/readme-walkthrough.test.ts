@@ -66,6 +66,13 @@ describe('README walkthrough, as written', () => {
       expect(table).toMatch(new RegExp(`${model}\\s+0\\.\\d{4}`));
   });
 
+  it('shows the committee the compatibility test it must judge, in text', () => {
+    const shown = run.output.slice(run.output.indexOf('+ gitperf submission show 7'));
+    expect(shown).toMatch(
+      /Compatibility test passed: lee\/bc-centroid on the demo dataset of bc-diagnosis: .*\*\*auc\*\* 0\.\d+/,
+    );
+  });
+
   it('the extractor finds the block and refuses a README without one', () => {
     expect(walkthroughBlock('# x\n## Walkthrough\ntext\n```sh\necho hi\n```\n')).toBe('echo hi');
     expect(() => walkthroughBlock('# x\n## Other\n```sh\necho hi\n```\n')).toThrow(/no ```sh block/);

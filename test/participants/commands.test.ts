@@ -87,7 +87,7 @@ describe('gitperf mlcube submit', () => {
     const out = JSON.parse(r.stdout);
     expect(out.number).toBeGreaterThan(1);
     expect(out.status).toBe('pass');
-    expect(out.next).toBe(`ready: \`gitperf merge ${out.number}\``);
+    expect(out.next).toBe(`ready: \`gitperf merge ${out.number} --profile ana\``);
     expect(out.files).toEqual(['registry/mlcubes/ana/bc-metrics.yaml']);
     const spec = out.entity.spec;
     expect(spec.manifest).toEqual({
@@ -119,7 +119,8 @@ describe('gitperf mlcube submit', () => {
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^opened submission #\d+: Add MLCube lee\/bc-centroid$/m);
-    expect(r.stdout).toMatch(/^ {2}next: ready: `gitperf merge \d+`$/m);
+    // The next step repeats the --profile the user gave, so it can be typed as shown.
+    expect(r.stdout).toMatch(/^ {2}next: ready: `gitperf merge \d+ --profile lee`$/m);
     expect(r.stderr).toMatch(/resource\.local-only/);
   });
 

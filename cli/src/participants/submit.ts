@@ -4,9 +4,15 @@
  * submission would break the registry rules.
  */
 import type { SubmissionFile } from '../forge/forge.js';
-import { nextStep, type OpenedSubmission, openEntitySubmission } from '../submission/index.js';
+import {
+  nextStep,
+  type OpenedSubmission,
+  openEntitySubmission,
+  type Viewer,
+  viewerOf,
+} from '../submission/index.js';
 import { toYaml } from '../workflows/atomic.js';
-import { me, type Participant } from './context.js';
+import type { Participant } from './context.js';
 
 export interface SubmitOutcome {
   number: number;
@@ -42,10 +48,10 @@ export async function submit(
     note: opts.note,
     confirm: opts.confirm,
   });
-  return outcomeOf(opened, me(p));
+  return outcomeOf(opened, viewerOf(p.sub));
 }
 
-export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
+export function outcomeOf(o: OpenedSubmission, viewer: Viewer): SubmitOutcome {
   const d = o.decision;
   return {
     number: o.submission.number,
@@ -54,7 +60,7 @@ export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
     files: d.changes.map((c) => c.path),
     status: d.status,
     waitingFor: [...new Set(d.required.flatMap((r) => r.who))],
-    next: nextStep(o, login),
+    next: nextStep(o, viewer),
     reviewersRequested: o.reviewersRequested,
     ...(o.reviewerWarning ? { reviewerWarning: o.reviewerWarning } : {}),
   };
@@ -64,4 +70,11 @@ export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
 export function describeOutcome(o: SubmitOutcome): string {
   const warn = o.reviewerWarning ? `\n  warning: ${o.reviewerWarning}` : '';
   return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}${warn}`;
+}
+
+/** One line for people: the compatibility test's metrics, which the approver will judge. */
+export function describeCompatibilityTest(metrics: Record<string, number>): string {
+  return `compatibility test passed: ${Object.entries(metrics)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ')}`;
 }

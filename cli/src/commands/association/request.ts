@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, runnerFlag } from '../../cli/participant-flags.js';
-import { describeOutcome, requestAssociation } from '../../participants/index.js';
+import { describeCompatibilityTest, describeOutcome, requestAssociation } from '../../participants/index.js';
 
 export default class AssociationRequest extends BaseCommand {
   static override summary = 'Ask for a model or a dataset to join a benchmark, with a compatibility test.';
@@ -36,12 +36,7 @@ the model or dataset, the owner when a committee member asks).`;
       noCache: flags['no-cache'],
     });
     for (const d of out.diagnostics) this.report(d);
-    const m = out.compatibilityTest.metrics;
-    this.log(
-      `compatibility test passed: ${Object.entries(m)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
+    this.log(describeCompatibilityTest(out.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;
   }

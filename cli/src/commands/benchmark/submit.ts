@@ -1,7 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, runnerFlag } from '../../cli/participant-flags.js';
-import { describeOutcome, type Sharing, submitBenchmark } from '../../participants/index.js';
+import {
+  describeCompatibilityTest,
+  describeOutcome,
+  type Sharing,
+  submitBenchmark,
+} from '../../participants/index.js';
 
 export default class BenchmarkSubmit extends BaseCommand {
   static override summary =
@@ -59,6 +64,7 @@ in registry/benchmarks/<name>/benchmark.yaml. A new benchmark needs an admin's a
       noCache: flags['no-cache'],
     });
     for (const d of out.diagnostics) this.report(d);
+    this.log(describeCompatibilityTest(out.entity.spec.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;
   }

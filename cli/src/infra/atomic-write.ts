@@ -1,0 +1,81 @@
+/**
+ * Atomic writes and removals: nothing stored is ever seen half-written. A file is written to a temp file
+ * in the same folder (same filesystem) and renamed over the target; a folder is built in a staging folder
+ * and renamed into place.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** A temp name beside `file` no other writer (process or call) uses. */
+function tempNameBeside(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Writes `data` to `file` (creating its folder) through a temp file in the same folder and a rename.
+ * `mode` (0o600 for a private key) applies from the temp file's creation, and the temp file must be new
+ * (`wx`), so the content is never readable with a wider mode nor written through a planted link.
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = tempNameBeside(file);
+  try {
+    await writeFile(temp, data, { mode: options.mode, flag: 'wx' });
+    await rename(temp, file);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+/** The synchronous form of `writeFileAtomic`, for synchronous callers. */
+export function writeFileAtomicSync(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = tempNameBeside(file);
+  try {
+    writeFileSync(temp, data, { mode: options.mode });
+    renameSync(temp, file);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
+}
+
+/** A fresh, empty staging folder under `parent` (created), named after `prefix`. */
+export async function stagingDir(parent: string, prefix: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(join(parent, `${prefix}-`));
+}
+
+/**
+ * Removes a folder without ever leaving it half-deleted under its own name: renames it into `trash`
+ * first (one atomic step), then deletes it there.
+ */
+export async function removeDirAtomic(dir: string, trash: string): Promise<void> {
+  await mkdir(trash, { recursive: true });
+  const aside = join(trash, `${basename(dir)}-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  try {
+    await rename(dir, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  await rm(aside, { recursive: true, force: true });
+}
+
+/** Puts `staged` in place of `final` (replacing any previous content) with renames only. */
+export async function replaceDir(staged: string, final: string, trash: string): Promise<void> {
+  await mkdir(dirname(final), { recursive: true });
+  await removeDirAtomic(final, trash);
+  await rename(staged, final);
+}
