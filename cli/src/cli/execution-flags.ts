@@ -11,7 +11,16 @@ import { type Layout, layout } from '../workflows/layout.js';
 import { consoleProgress, type Progress, silentProgress } from '../workflows/progress.js';
 import type { RegistryView } from '../workflows/registry-access.js';
 
+/** MedPerf's `--container-loglevel`: MEDPERF_LOGLEVEL for every cube, upper-cased; unset without the flag. */
+export const containerLoglevelFlag = {
+  'container-loglevel': Flags.string({
+    description:
+      'MEDPERF_LOGLEVEL given to every cube, upper-cased (e.g. debug); unset by default, as in MedPerf',
+  }),
+};
+
 export const executionFlags = {
+  ...containerLoglevelFlag,
   runner: Flags.string({
     options: [...RUNNERS],
     description:
@@ -31,7 +40,7 @@ export interface CommandExecution {
 }
 
 export async function commandExecution(
-  flags: { runner?: string; registry?: string },
+  flags: { runner?: string; registry?: string; 'container-loglevel'?: string },
   json: boolean,
   report: (d: Diagnostic) => void,
   registry?: RegistryView,
@@ -44,6 +53,7 @@ export async function commandExecution(
     registryDir: flags.registry,
     registry,
     onWarning: report,
+    containerLoglevel: flags['container-loglevel'],
   });
   return { exec, layout: homeLayout, progress };
 }

@@ -10,6 +10,7 @@ import { terminalConsent } from '../participants/consent.js';
 import type { Participant } from '../participants/context.js';
 import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';
 import { consoleProgress, silentProgress } from '../workflows/progress.js';
+import { containerLoglevelFlag } from './execution-flags.js';
 import { activeSubmissions, profileFlags } from './profile-flag.js';
 
 export const participantFlags = {
@@ -17,6 +18,7 @@ export const participantFlags = {
 };
 
 export const runnerFlag = {
+  ...containerLoglevelFlag,
   runner: Flags.string({
     options: [...RUNNERS],
     description:
@@ -29,7 +31,7 @@ export const yesFlag = {
 };
 
 export async function participantFromFlags(
-  flags: { profile?: string; runner?: string; yes?: boolean },
+  flags: { profile?: string; runner?: string; yes?: boolean; 'container-loglevel'?: string },
   json: boolean,
   report: (d: Diagnostic) => void,
 ): Promise<Participant> {
@@ -37,6 +39,7 @@ export async function participantFromFlags(
     sub: await activeSubmissions(flags),
     home: gitperfHome(),
     runner: await chooseRunner(flags.runner),
+    containerLoglevel: flags['container-loglevel'],
     progress: json ? silentProgress : consoleProgress(),
     onWarning: report,
     consent: terminalConsent({ yes: flags.yes, json }),

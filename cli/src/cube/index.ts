@@ -10,6 +10,8 @@ export { SHA256_RE, sha256Bytes, sha256File, treeDigest } from './hash.js';
 export type { Engine } from './images.js';
 export { loadImageTarball, pinnedImage } from './images.js';
 export type {
+  ContainerRunArgs,
+  ContainerType,
   DockerSection,
   Manifest,
   ParamSpec,
@@ -17,7 +19,14 @@ export type {
   SingularitySection,
   TaskSpec,
 } from './manifest.js';
-export { findTask, loadManifest, parseManifest, splitWords } from './manifest.js';
+export {
+  findManifestFile,
+  findTask,
+  loadManifest,
+  MANIFEST_FILES,
+  parseManifest,
+  splitWords,
+} from './manifest.js';
 export type { CubeRecord, MaterialisedCube, MaterialiseOptions } from './materialise.js';
 export {
   CUBE_RECORD,

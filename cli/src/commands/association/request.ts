@@ -6,10 +6,7 @@ import { describeCompatibilityTest, describeOutcome, requestAssociation } from '
 export default class AssociationRequest extends BaseCommand {
   static override summary = 'Ask for a model or a dataset to join a benchmark, with a compatibility test.';
   static override description =
-    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset.
---dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave).
-The test record goes into the association file; the other side approves (a committee member when you own
-the model or dataset, the owner when a committee member asks).`;
+    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset. --dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave). The test record goes into the association file; the other side approves (a committee member when you own the model or dataset, the owner when a committee member asks).`;
   static override examples = [
     '<%= config.bin %> association request --benchmark bc-diagnosis --model lee/bc-centroid',
     '<%= config.bin %> association request --benchmark bc-diagnosis --dataset hospital-a/wdbc-a --json',
