@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { error, sortDiagnostics } from '../../cli/src/diagnostics/diagnostic.js';
 import { renderGithub, renderText, toJson } from '../../cli/src/diagnostics/render.js';
+import { printable } from '../../cli/src/diagnostics/terminal-text.js';
 
 describe('diagnostic rendering', () => {
   const d = error('schema.required', 'missing property "spec"; add it', {
@@ -38,5 +39,20 @@ describe('diagnostic rendering', () => {
       'x2a',
       'x2b',
     ]);
+  });
+});
+
+describe('printable (terminal safety)', () => {
+  it('escapes C0/C1 controls, DEL and bidi overrides; keeps tabs, newlines and other Unicode', () => {
+    expect(printable('a\u001b[31mb\rc\u0007d\u007fe\u009bf\u202eg\u2066h')).toBe(
+      'a\\x1b[31mb\\x0dc\\x07d\\x7fe\\x9bf\\u{202e}g\\u{2066}h',
+    );
+    expect(printable('tab\there\nnext line: é ✓ 漢')).toBe('tab\there\nnext line: é ✓ 漢');
+  });
+
+  it('renderText escapes what a message quotes', () => {
+    expect(renderText({ code: 'x', message: 'title \u001b[2J', severity: 'error', file: 'f\r.yaml' })).toBe(
+      'f\\x0d.yaml: error x title \\x1b[2J',
+    );
   });
 });

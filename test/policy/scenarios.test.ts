@@ -146,7 +146,8 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
   [
     'content owner disagrees with folder',
     { author: 'lee', head: (f) => f.set(P.cube('lee/new-cube'), cube('kim', 'new-cube')) },
-    { status: 'fail', violation: 'policy.path-mismatch' },
+    // Structure is the validator's (one report): the policy no longer has its own policy.path-mismatch.
+    { status: 'fail', violation: 'layout.owner-mismatch' },
   ],
 
   // ── frozen fields and operation state ───────────────────────────────────────────────────────────────
@@ -437,6 +438,18 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
     {
       author: 'ana',
       head: (f) => f.set(P.bench('new-bench'), benchmark('new-bench', 'ana', ['ana', 'ghost'])),
+    },
+    // A login registered nowhere is the validator's unresolved reference.
+    { status: 'fail', violation: 'ref.unknown-user' },
+  ],
+  [
+    'benchmark naming a committee member registered in the same pull request',
+    {
+      author: 'ana',
+      head: (f) =>
+        f
+          .set(P.user('ghost'), user('ghost'))
+          .set(P.bench('new-bench'), benchmark('new-bench', 'ana', ['ana', 'ghost'])),
     },
     { status: 'fail', violation: 'policy.committee-unregistered' },
   ],
@@ -732,7 +745,7 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
       author: 'hospital-c',
       head: (f) => f.set(P.dsAssoc(B, 'hospital-c/other-prep'), datasetAssoc(B, 'hospital-c/other-prep')),
     },
-    { status: 'fail', violation: 'policy.preparator-mismatch' },
+    { status: 'fail', violation: 'ref.preparator-mismatch' },
   ],
   [
     'association of a development dataset',
@@ -798,7 +811,7 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
           result(B, 'hospital-b/wdbc-b', 'kim/bc-stump'),
         ),
     },
-    { status: 'fail', violation: 'policy.association-missing' },
+    { status: 'fail', violation: 'ref.not-associated' },
   ],
   [
     'result without dataset association',
@@ -810,7 +823,7 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
           result(B, 'hospital-c/wdbc-c', 'lee/bc-centroid'),
         ),
     },
-    { status: 'fail', violation: 'policy.association-missing' },
+    { status: 'fail', violation: 'ref.not-associated' },
   ],
   [
     'result submitted by the model owner',

@@ -1,6 +1,7 @@
 import { Command, Errors, type Interfaces } from '@oclif/core';
 import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
 import { renderText, toJson } from '../diagnostics/render.js';
+import { printable } from '../diagnostics/terminal-text.js';
 
 /**
  * Every gitperf command extends this. It gives `--json`, and turns failures into a rendered
@@ -8,6 +9,14 @@ import { renderText, toJson } from '../diagnostics/render.js';
  */
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * Every line for people goes through here: text from forges and registry files (titles, bodies, names)
+   * is shown with its control characters escaped, so it cannot rewrite the reviewer's terminal.
+   */
+  public override log(message = '', ...args: unknown[]): void {
+    super.log(printable(message), ...args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)));
+  }
 
   /** Print a diagnostic for people (stderr) unless --json is on. */
   protected report(d: Diagnostic): void {

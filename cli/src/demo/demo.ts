@@ -28,6 +28,7 @@ import {
   submitMlcube,
   submitResults,
 } from '../participants/index.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { User } from '../registry/types.generated.js';
 import {
   closeSubmission,
@@ -216,7 +217,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     `ada submits the ${Object.keys(USERS).length} consortium members (users)`,
     async () => {
       const files = Object.entries(USERS).map(([login, spec]) =>
-        entityFile(`registry/users/${login}.yaml`, {
+        entityFile(repoEntityPath('User', login), {
           apiVersion: 'gitperf/v1',
           kind: 'User',
           metadata: { name: login },

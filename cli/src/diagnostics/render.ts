@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
+import { printable } from './terminal-text.js';
 
 export type OutputFormat = 'text' | 'github' | 'json';
 
@@ -12,7 +13,8 @@ function where(d: Diagnostic): string {
 
 /** `path:line:col: error CODE message`, the shape compilers and editors understand. */
 export function renderText(d: Diagnostic): string {
-  return `${where(d)}${d.severity} ${d.code} ${d.message}`;
+  // Messages quote registry and forge text: never let it drive the terminal.
+  return printable(`${where(d)}${d.severity} ${d.code} ${d.message}`);
 }
 
 // GitHub workflow commands need %, CR and LF escaped in the message, and also , and : in properties.

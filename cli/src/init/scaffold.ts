@@ -13,10 +13,9 @@ import { identityOf } from '../forge/local/local-forge.js';
 import { gitperfHome } from '../infra/gitperf-home.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, loadConfig } from '../profile/profile.js';
+import { isName, REGISTRY_REF } from '../registry/kinds.js';
+import { repoEntityPath } from '../registry/layout.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
-
-const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const LOGIN_RE = /^[a-z0-9](?:[a-z0-9-]{0,38})$/;
 
 /** The package's own schemas/ folder: three levels up from cli/src/init or cli/dist/init. */
 export const PACKAGE_SCHEMAS = fileURLToPath(new URL('../../../schemas/', import.meta.url));
@@ -105,7 +104,7 @@ export async function registryFiles(
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(
-    'registry/registry.yaml',
+    repoEntityPath('Registry', REGISTRY_REF),
     yamlDoc({
       apiVersion: 'gitperf/v1',
       kind: 'Registry',
@@ -114,7 +113,7 @@ export async function registryFiles(
     }),
   );
   files.set(
-    `registry/users/${admin}.yaml`,
+    repoEntityPath('User', admin),
     yamlDoc({
       apiVersion: 'gitperf/v1',
       kind: 'User',
@@ -141,16 +140,16 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
   const admin = opts.admin;
   const name = opts.name ?? defaultName(dir);
   const bots = opts.bots ?? ['gitperf-bot'];
-  if (!LOGIN_RE.test(admin))
+  if (!isName(admin))
     fail('init.admin-invalid', `"${admin}" is not a login: use lower-case letters, digits and dashes`, {}, 2);
-  if (!NAME_RE.test(name))
+  if (!isName(name))
     fail(
       'init.name-invalid',
       `"${name}" is not a registry name: use lower-case letters, digits and dashes (--name)`,
       {},
       2,
     );
-  for (const b of bots) if (!LOGIN_RE.test(b)) fail('init.bot-invalid', `"${b}" is not a bot login`, {}, 2);
+  for (const b of bots) if (!isName(b)) fail('init.bot-invalid', `"${b}" is not a bot login`, {}, 2);
   if (!(await isAbsentOrEmpty(dir)))
     fail('init.dir-not-empty', `${dir} already exists and is not empty; choose a new folder`, {}, 2);
   const bare = opts.local ? resolve(opts.local.bare ?? `${dir.replace(/\/+$/, '')}.git`) : undefined;

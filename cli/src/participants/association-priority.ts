@@ -3,8 +3,9 @@
  * changing `spec.priority` of a merged model association. Only committee members may; no approval needed.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import { modelAssociationRef } from '../registry/kinds.js';
+import { entityPath, REGISTRY_DIR, repoEntityPath } from '../registry/layout.js';
 import type { ModelAssociation } from '../registry/types.generated.js';
-import { pairName } from '../workflows/layout.js';
 import type { Participant } from './context.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
@@ -25,17 +26,17 @@ export async function setAssociationPriority(p: Participant, input: PriorityInpu
   if (!Number.isInteger(input.priority))
     fail('association.priority-invalid', '--priority must be an integer', {}, 2);
   const snap = await registrySnapshot(p.sub, p.home);
-  const rel = `benchmarks/${input.benchmark}/models/${pairName(input.model)}.yaml`;
+  const rel = entityPath('ModelAssociation', modelAssociationRef(input.benchmark, input.model));
   const found = snap.registry.index.atPath(rel);
   if (found?.kind !== 'ModelAssociation')
     fail(
       'association.not-found',
-      `${input.model} is not associated with ${input.benchmark} (no registry/${rel} on the default branch); request the association first`,
+      `${input.model} is not associated with ${input.benchmark} (no ${REGISTRY_DIR}/${rel} on the default branch); request the association first`,
     );
   const current = found.entity as ModelAssociation;
   const previous = current.spec.priority ?? 0;
   const entity: ModelAssociation = { ...current, spec: { ...current.spec, priority: input.priority } };
-  const path = `registry/${rel}`;
+  const path = repoEntityPath('ModelAssociation', modelAssociationRef(input.benchmark, input.model));
   const out = await submit(p, [entityFile(path, entity)], {
     title: `Set the priority of ${input.model} in ${input.benchmark} to ${input.priority}`,
   });

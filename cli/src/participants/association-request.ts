@@ -6,15 +6,17 @@
  * the other side (the committee, or the owner when a committee member asks) approves.
  */
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
-import { datasetAssociationRef, modelAssociationRef } from '../registry/kinds.js';
-import { entityPath } from '../registry/layout.js';
+import { datasetAssociationRef, isOwnedRef, modelAssociationRef, pairName } from '../registry/kinds.js';
+import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
+import { toYaml } from '../workflows/atomic.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
-import { pairName } from '../workflows/layout.js';
 import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
 import { loadBenchmark } from '../workflows/registry-access.js';
 import { testNote } from './benchmark-submit.js';
+import { requireConsent } from './consent.js';
 import { type Participant, prepare } from './context.js';
+import { indent } from './dataset-register.js';
 import { checkSchema } from './mlcube-submit.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered, openSubmissionAdding } from './unmerged.js';
@@ -36,8 +38,6 @@ export interface AssociationRequestOutcome extends SubmitOutcome {
   diagnostics: Diagnostic[];
 }
 
-const REF_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 export async function requestAssociation(
   p: Participant,
   input: AssociationRequestInput,
@@ -45,17 +45,17 @@ export async function requestAssociation(
   if (Boolean(input.model) === Boolean(input.dataset))
     fail('association.flags', 'name exactly one of --model REF or --dataset REF', {}, 2);
   const ref = (input.model ?? input.dataset) as string;
-  if (!REF_RE.test(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
+  if (!isOwnedRef(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
   const ready = await prepare(p);
   const bench = await loadBenchmark(input.benchmark, ready.snapshot.registryDir);
   const index = ready.snapshot.registry.index;
   const [owner] = ref.split('/');
   const b = input.benchmark;
   // A second request for the same pair is allowed (a re-test after a fix), but never by accident.
-  const associationPath = `registry/${entityPath(
+  const associationPath = repoEntityPath(
     input.model ? 'ModelAssociation' : 'DatasetAssociation',
     input.model ? modelAssociationRef(b, ref) : datasetAssociationRef(b, ref),
-  )}`;
+  );
   const pending = await openSubmissionAdding(p, associationPath);
   if (pending)
     p.onWarning?.(
@@ -70,7 +70,7 @@ export async function requestAssociation(
       await failUnregistered(p, {
         code: 'association.model-unregistered',
         what: `MLCube ${ref}`,
-        path: `registry/${entityPath('MLCube', ref)}`,
+        path: repoEntityPath('MLCube', ref),
         howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
       });
     const test = await runCompatibilityTest(
@@ -83,8 +83,8 @@ export async function requestAssociation(
       },
       ready,
     );
-    const path = `registry/benchmarks/${b}/models/${pairName(ref)}.yaml`;
-    const existing = index.atPath(`benchmarks/${b}/models/${pairName(ref)}.yaml`)?.entity as
+    const path = repoEntityPath('ModelAssociation', modelAssociationRef(b, ref));
+    const existing = index.atPath(entityPath('ModelAssociation', modelAssociationRef(b, ref)))?.entity as
       | ModelAssociation
       | undefined;
     const entity: ModelAssociation = {
@@ -122,7 +122,7 @@ export async function requestAssociation(
     return failUnregistered(p, {
       code: 'association.dataset-unregistered',
       what: `dataset ${ref}`,
-      path: `registry/${entityPath('Dataset', ref)}`,
+      path: repoEntityPath('Dataset', ref),
       howToAdd: `register it first (\`gitperf dataset register ${name}\`) and have it merged`,
     });
   const local = await loadPreparedDataset(name, ready.layout);
@@ -143,7 +143,7 @@ export async function requestAssociation(
     },
     ready,
   );
-  const path = `registry/benchmarks/${b}/datasets/${pairName(ref)}.yaml`;
+  const path = repoEntityPath('DatasetAssociation', datasetAssociationRef(b, ref));
   const entity: DatasetAssociation = {
     apiVersion: 'gitperf/v1',
     kind: 'DatasetAssociation',
@@ -151,12 +151,21 @@ export async function requestAssociation(
     spec: { benchmark: b, dataset: ref, compatibilityTest: test.record },
   };
   checkSchema('DatasetAssociation', entity);
+  // These metrics were computed on the hospital's data: as for results (and in MedPerf), the data owner
+  // sees exactly what will be published and consents first.
   const out = await submit(p, [entityFile(path, entity)], {
     note: testNote(
       `the reference model ${bench.referenceModel} on the prepared data of ${ref} (run locally; the data did not leave)`,
       test.record.metrics,
       bench.entity.spec.policy.primaryMetric,
     ),
+    confirm: async () =>
+      requireConsent(
+        await p.consent(
+          `This association request publishes the compatibility test of ${bench.referenceModel} on your prepared data ${ref} (${path}); the data itself stays here:\n\n${indent(toYaml(entity.spec.compatibilityTest))}`,
+          'Publish these metrics with the association request?',
+        ),
+      ),
   });
   return {
     ...out,

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
-import { entityPath } from '../registry/layout.js';
+import { isName } from '../registry/kinds.js';
+import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { Benchmark } from '../registry/types.generated.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
 import { me, type Participant, prepare } from './context.js';
@@ -42,13 +43,11 @@ export interface BenchmarkSubmitOutcome extends SubmitOutcome {
   diagnostics: Diagnostic[];
 }
 
-const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 export async function submitBenchmark(
   p: Participant,
   input: BenchmarkSubmitInput,
 ): Promise<BenchmarkSubmitOutcome> {
-  if (!NAME_RE.test(input.name))
+  if (!isName(input.name))
     fail(
       'benchmark.name-invalid',
       `"${input.name}" is not a valid benchmark name (lower-case letters, digits and -)`,
@@ -59,7 +58,7 @@ export async function submitBenchmark(
   const committee = [...new Set((input.committee ?? [owner]).map((c) => c.toLowerCase()))];
   // Checked before the compatibility test runs, so a typo costs nothing.
   for (const login of committee)
-    if (!NAME_RE.test(login))
+    if (!isName(login))
       fail('benchmark.committee-invalid', `--committee: "${login}" is not a valid login`, {}, 2);
   const ready = await prepare(p);
   for (const login of committee)
@@ -67,7 +66,7 @@ export async function submitBenchmark(
       await failUnregistered(p, {
         code: 'benchmark.committee-unregistered',
         what: `--committee: user ${login}`,
-        path: `registry/${entityPath('User', login)}`,
+        path: repoEntityPath('User', login),
         howToAdd: 'committee members must be users (an admin adds them: `gitperf user add`)',
       });
   for (const ref of [input.preparator, input.referenceModel, input.metrics])
@@ -75,7 +74,7 @@ export async function submitBenchmark(
       await failUnregistered(p, {
         code: 'benchmark.cube-unregistered',
         what: `MLCube ${ref}`,
-        path: `registry/${entityPath('MLCube', ref)}`,
+        path: repoEntityPath('MLCube', ref),
         howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
       });
   const demo = await resolveResource(input.demoDataset, {
@@ -131,7 +130,7 @@ export async function submitBenchmark(
     },
   } as Benchmark;
   checkSchema('Benchmark', entity);
-  const path = `registry/benchmarks/${input.name}/benchmark.yaml`;
+  const path = repoEntityPath('Benchmark', input.name);
   const out = await submit(p, [entityFile(path, entity)], {
     note: testNote(
       `the reference model ${input.referenceModel} on the demo dataset`,

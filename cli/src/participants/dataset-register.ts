@@ -4,6 +4,8 @@
  * exact file is shown and consent asked before anything is sent. Self-service.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import { ownedRef } from '../registry/kinds.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { Dataset } from '../registry/types.generated.js';
 import { toYaml } from '../workflows/atomic.js';
 import { layout } from '../workflows/layout.js';
@@ -41,7 +43,7 @@ export async function registerDataset(
     spec: { ...ds.entity.spec, state: input.development ? 'development' : 'operation' },
   };
   checkSchema('Dataset', entity);
-  const path = `registry/datasets/${owner}/${input.name}.yaml`;
+  const path = repoEntityPath('Dataset', ownedRef(owner, input.name));
   const text = toYaml(entity);
   // Consent is asked once the policy's forecast passes (inside submit), never for a refused submission.
   const out = await submit(p, [entityFile(path, entity)], {

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Manifest, parseManifest } from '../cube/index.js';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
-import type { Kind } from '../registry/kinds.js';
+import { isName, type Kind, ownedRef } from '../registry/kinds.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { MLCube } from '../registry/types.generated.js';
 import { checkEntity } from '../workflows/entities.js';
 import { me, type Participant } from './context.js';
@@ -36,7 +37,6 @@ export interface MlcubeSubmitOutcome extends SubmitOutcome {
   diagnostics: Diagnostic[];
 }
 
-const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
 export function parseImage(s: string): { reference: string; digest?: string } {
@@ -59,7 +59,7 @@ export async function buildMlcube(
   repoRoot: string,
 ): Promise<{ entity: MLCube; diagnostics: Diagnostic[] }> {
   const owner = me(p);
-  if (!NAME_RE.test(input.name))
+  if (!isName(input.name))
     fail(
       'mlcube.name-invalid',
       `"${input.name}" is not a valid MLCube name (lower-case letters, digits and -)`,
@@ -152,7 +152,7 @@ export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Pr
   const snap = await registrySnapshot(p.sub, p.home);
   const { entity, diagnostics } = await buildMlcube(p, input, snap.root);
   for (const d of diagnostics) p.onWarning?.(d);
-  const path = `registry/mlcubes/${entity.metadata.owner}/${entity.metadata.name}.yaml`;
+  const path = repoEntityPath('MLCube', ownedRef(entity.metadata.owner, entity.metadata.name));
   const out = await submit(p, [entityFile(path, entity)]);
   return { ...out, entity, path, diagnostics };
 }

@@ -9,8 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
-import { datasetAssociationRef } from '../registry/kinds.js';
-import { entityPath } from '../registry/layout.js';
+import { datasetAssociationRef, resultRef } from '../registry/kinds.js';
+import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';
@@ -72,7 +72,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     await failUnregistered(p, {
       code: 'result.dataset-unassociated',
       what: `the association of ${dsRef} with ${input.benchmark}`,
-      path: `registry/${entityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef))}`,
+      path: repoEntityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef)),
       howToAdd: `request it first (\`gitperf association request --benchmark ${input.benchmark} --dataset ${dsRef}\`) and have the committee approve it`,
     });
   const associated = new Set([
@@ -116,8 +116,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
 
   const summary = chosen.map((r) => metricsBlock(r)).join('\n');
-  const path = (r: Result) =>
-    `registry/benchmarks/${input.benchmark}/results/${owner}/${name}/${pairName(r.spec.model)}.yaml`;
+  const path = (r: Result) => repoEntityPath('Result', resultRef(input.benchmark, dsRef, r.spec.model));
   // The policy's forecast runs first (inside submit), so consent is asked only for what can be opened.
   const out = await submit(
     p,

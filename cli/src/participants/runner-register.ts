@@ -4,7 +4,8 @@
  * Self-service.
  */
 import { fail } from '../diagnostics/diagnostic.js';
-import { entityPath } from '../registry/layout.js';
+import { isName, ownedRef } from '../registry/kinds.js';
+import { entityPath, repoEntityPath } from '../registry/layout.js';
 import type { Runner } from '../registry/types.generated.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
@@ -32,7 +33,7 @@ export async function registerRunner(
   input: RunnerRegisterInput,
 ): Promise<RunnerRegisterOutcome> {
   const owner = me(p);
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(input.name))
+  if (!isName(input.name))
     fail(
       'runner.name-invalid',
       `"${input.name}" is not a valid runner name (lower-case letters, digits and -)`,
@@ -48,7 +49,7 @@ export async function registerRunner(
       await failUnregistered(p, {
         code: 'runner.dataset-unregistered',
         what: `dataset ${d}`,
-        path: `registry/${entityPath('Dataset', d)}`,
+        path: repoEntityPath('Dataset', d),
         howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
       });
   const entity: Runner = {
@@ -62,7 +63,7 @@ export async function registerRunner(
     },
   };
   checkSchema('Runner', entity);
-  const path = `registry/runners/${owner}/${input.name}.yaml`;
+  const path = repoEntityPath('Runner', ownedRef(owner, input.name));
   const out = await submit(p, [entityFile(path, entity)]);
   return { ...out, path, entity };
 }

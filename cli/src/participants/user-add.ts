@@ -4,7 +4,8 @@
  * hand from the schema. The policy decides who must approve (another admin, unless the only admin acts).
  */
 import { fail } from '../diagnostics/diagnostic.js';
-import { isName } from '../registry/layout.js';
+import { isName } from '../registry/kinds.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { User } from '../registry/types.generated.js';
 import type { Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
@@ -59,7 +60,7 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
     checkSchema('User', entity);
     return entity;
   });
-  const paths = logins.map((login) => `registry/users/${login}.yaml`);
+  const paths = logins.map((login) => repoEntityPath('User', login));
   const title =
     logins.length === 1 ? `Add user ${logins[0]}` : `Add ${logins.length} users: ${logins.join(', ')}`;
   const outcome = await submit(

@@ -5,10 +5,11 @@
  */
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { FileSource } from '../registry/file-source.js';
+import { registryRelativePath } from '../registry/layout.js';
 import { validateRegistry } from '../registry/validate.js';
 import { GitFileSource } from './git-file-source.js';
 import { changedPaths, mergeBase, resolveCommits } from './git-tree.js';
-import { decide } from './rules.js';
+import { decide, isStructureCode } from './rules/index.js';
 import type { Decision, Review } from './types.js';
 import { GitView } from './view.js';
 
@@ -62,16 +63,19 @@ export async function addValidation(
   head: FileSource,
   changes: ReadonlyArray<{ path: string }>,
 ): Promise<void> {
-  const registryChanges = changes.filter((c) => c.path.startsWith('registry/'));
-  if (registryChanges.length === 0) return;
-  const report = await validateRegistry(head, {
-    changed: registryChanges.map((c) => c.path.slice('registry/'.length)),
-  });
-  const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  const changedInRegistry = changes
+    .map((change) => registryRelativePath(change.path))
+    .filter((relative): relative is string => relative !== undefined);
+  if (changedInRegistry.length === 0) return;
+  const report = await validateRegistry(head, { changed: changedInRegistry });
+  const errors = report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length === 0) return;
-  // The validator's YAML findings supersede the policy's own parse errors for the same file.
-  const validated = new Set(errors.map((d) => d.file));
-  const own = decision.violations.filter((v) => !(v.code.startsWith('yaml.') && validated.has(v.file)));
-  decision.violations = sortDiagnostics([...own, ...errors]);
+  // Structure is the validator's: its findings supersede the policy's own YAML and schema reading of the
+  // same file, so each problem is reported once.
+  const validatedFiles = new Set(errors.map((diagnostic) => diagnostic.file));
+  const policyOwn = decision.violations.filter(
+    (violation) => !(isStructureCode(violation.code) && validatedFiles.has(violation.file)),
+  );
+  decision.violations = sortDiagnostics([...policyOwn, ...errors]);
   decision.status = 'fail';
 }

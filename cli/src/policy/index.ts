@@ -17,9 +17,8 @@ export {
 export { changedFields } from './field-diff.js';
 export { GitFileSource } from './git-file-source.js';
 export { changedPaths, listTree, readBlobs, resolveCommit, resolveCommits } from './git-tree.js';
-export { classifyPath, type EntityKind, type PathInfo } from './paths.js';
 export { reduceReviews, type Verdicts } from './reviews.js';
-export { decide, diffViews, formatWho } from './rules.js';
+export { decide, diffViews, formatWho } from './rules/index.js';
 export { renderDecisionText, renderSummaryMarkdown } from './summary.js';
 export type {
   Change,

@@ -1,6 +1,6 @@
 /** A decision for people: plain text for terminals, Markdown for `$GITHUB_STEP_SUMMARY` and PR comments. */
 import { renderText } from '../diagnostics/render.js';
-import { formatWho } from './rules.js';
+import { formatWho } from './rules/index.js';
 import type { Decision, Requirement } from './types.js';
 
 const HEADLINE: Record<Decision['status'], string> = {

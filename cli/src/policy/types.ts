@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Kind } from '../registry/kinds.js';
 import type { ChangeAction } from './git-tree.js';
-import type { EntityKind } from './paths.js';
 import type { RegistryView } from './view.js';
 
 export type { ChangeAction } from './git-tree.js';
@@ -24,7 +24,7 @@ export interface Review {
 export interface Change {
   path: string;
   /** From the path (the layout); `Other` for files the registry layout does not name (code, workflows, …). */
-  kind: EntityKind | 'Other';
+  kind: Kind | 'Other';
   action: ChangeAction;
   /** Dotted field paths that differ (modified entities only; `[]` otherwise). */
   fields: string[];

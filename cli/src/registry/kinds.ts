@@ -49,7 +49,26 @@ export function emptyCounts(): Record<Kind, number> {
   return Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
 }
 
-export const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * The one name grammar of the registry: lower-case letters, digits and inner hyphens, 1 to 63
+ * characters (a DNS label). Entity names and logins (schemas/defs.schema.json Name and Login) and
+ * every path segment of the layout use it. Unanchored, for composing larger patterns.
+ */
+export const NAME_PATTERN = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+
+/** A whole string that is a name or login. */
+export const NAME_RE = new RegExp(`^${NAME_PATTERN}$`);
+
+/** A whole string that is an `owner/name` ref (MLCube, Dataset, Runner). */
+export const OWNED_REF_RE = new RegExp(`^${NAME_PATTERN}/${NAME_PATTERN}$`);
+
+export function isName(candidate: string): boolean {
+  return NAME_RE.test(candidate);
+}
+
+export function isOwnedRef(candidate: string): boolean {
+  return OWNED_REF_RE.test(candidate);
+}
 
 /*
  * Refs: the key of an entity within its kind. They are derived from the file path alone, so an
@@ -78,6 +97,11 @@ export function datasetAssociationRef(benchmark: string, dataset: string): strin
 
 export function resultRef(benchmark: string, dataset: string, model: string): string {
   return `${benchmark}:${dataset}:${model}`;
+}
+
+/** `owner/name` -> `owner.name`: the file name (and metadata.name) of an association or result. */
+export function pairName(ownedReference: string): string {
+  return ownedReference.replace('/', '.');
 }
 
 /** Splits `owner/name`; undefined when the string is not of that form. */

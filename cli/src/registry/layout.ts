@@ -2,8 +2,9 @@ import {
   datasetAssociationRef,
   type Kind,
   modelAssociationRef,
-  NAME_RE,
+  NAME_PATTERN,
   ownedRef,
+  pairName,
   REGISTRY_REF,
   resultRef,
 } from './kinds.js';
@@ -31,63 +32,66 @@ export interface PathInfo {
   upperCase: boolean;
 }
 
-const N = '([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)';
+/** One name as a capturing group. */
+const NAME_GROUP = `(${NAME_PATTERN})`;
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] = [
   [/^registry\.yaml$/, () => ({ kind: 'Registry', ref: REGISTRY_REF, name: '' })],
-  [new RegExp(`^users/${N}\\.yaml$`), (m) => ({ kind: 'User', ref: m[1], name: m[1] })],
+  [new RegExp(`^users/${NAME_GROUP}\\.yaml$`), (match) => ({ kind: 'User', ref: match[1], name: match[1] })],
   [
-    new RegExp(`^mlcubes/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'MLCube', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^mlcubes/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'MLCube', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^datasets/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'Dataset', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^datasets/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'Dataset', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^runners/${N}/${N}\\.yaml$`),
-    (m) => ({ kind: 'Runner', ref: ownedRef(m[1], m[2]), name: m[2], owner: m[1] }),
+    new RegExp(`^runners/${NAME_GROUP}/${NAME_GROUP}\\.yaml$`),
+    (match) => ({ kind: 'Runner', ref: ownedRef(match[1], match[2]), name: match[2], owner: match[1] }),
   ],
   [
-    new RegExp(`^benchmarks/${N}/benchmark\\.yaml$`),
-    (m) => ({ kind: 'Benchmark', ref: m[1], name: m[1], benchmark: m[1] }),
+    new RegExp(`^benchmarks/${NAME_GROUP}/benchmark\\.yaml$`),
+    (match) => ({ kind: 'Benchmark', ref: match[1], name: match[1], benchmark: match[1] }),
   ],
   [
-    new RegExp(`^benchmarks/${N}/models/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const model = ownedRef(m[2], m[3]);
+    new RegExp(`^benchmarks/${NAME_GROUP}/models/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`),
+    (match) => {
+      const model = ownedRef(match[2], match[3]);
       return {
         kind: 'ModelAssociation',
-        ref: modelAssociationRef(m[1], model),
-        name: `${m[2]}.${m[3]}`,
-        benchmark: m[1],
+        ref: modelAssociationRef(match[1], model),
+        name: `${match[2]}.${match[3]}`,
+        benchmark: match[1],
         model,
       };
     },
   ],
   [
-    new RegExp(`^benchmarks/${N}/datasets/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const dataset = ownedRef(m[2], m[3]);
+    new RegExp(`^benchmarks/${NAME_GROUP}/datasets/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`),
+    (match) => {
+      const dataset = ownedRef(match[2], match[3]);
       return {
         kind: 'DatasetAssociation',
-        ref: datasetAssociationRef(m[1], dataset),
-        name: `${m[2]}.${m[3]}`,
-        benchmark: m[1],
+        ref: datasetAssociationRef(match[1], dataset),
+        name: `${match[2]}.${match[3]}`,
+        benchmark: match[1],
         dataset,
       };
     },
   ],
   [
-    new RegExp(`^benchmarks/${N}/results/${N}/${N}/${N}\\.${N}\\.yaml$`),
-    (m) => {
-      const dataset = ownedRef(m[2], m[3]);
-      const model = ownedRef(m[4], m[5]);
+    new RegExp(
+      `^benchmarks/${NAME_GROUP}/results/${NAME_GROUP}/${NAME_GROUP}/${NAME_GROUP}\\.${NAME_GROUP}\\.yaml$`,
+    ),
+    (match) => {
+      const dataset = ownedRef(match[2], match[3]);
+      const model = ownedRef(match[4], match[5]);
       return {
         kind: 'Result',
-        ref: resultRef(m[1], dataset, model),
-        name: `${m[4]}.${m[5]}`,
-        owner: m[2],
-        benchmark: m[1],
+        ref: resultRef(match[1], dataset, model),
+        name: `${match[4]}.${match[5]}`,
+        owner: match[2],
+        benchmark: match[1],
         dataset,
         model,
       };
@@ -101,17 +105,17 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] 
  * with `upperCase: true`, so the caller can say "rename to lower case" rather than "unknown path".
  */
 export function classifyPath(path: string): PathInfo | undefined {
-  const lower = path.toLowerCase();
-  for (const [re, make] of PATTERNS) {
-    const m = re.exec(lower);
-    if (m) return { ...make(m), upperCase: lower !== path };
+  const lowerCasePath = path.toLowerCase();
+  for (const [pattern, describeMatch] of PATTERNS) {
+    const match = pattern.exec(lowerCasePath);
+    if (match) return { ...describeMatch(match), upperCase: lowerCasePath !== path };
   }
   return undefined;
 }
 
 /** The path (relative to the registry folder) where an entity of `kind` with `ref` lives. */
 export function entityPath(kind: Kind, ref: string): string {
-  const [a, b, c] = ref.split(':');
+  const [benchmark, first, second] = ref.split(':');
   switch (kind) {
     case 'Registry':
       return 'registry.yaml';
@@ -126,11 +130,11 @@ export function entityPath(kind: Kind, ref: string): string {
     case 'Benchmark':
       return `benchmarks/${ref}/benchmark.yaml`;
     case 'ModelAssociation':
-      return `benchmarks/${a}/models/${b.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/models/${pairName(first)}.yaml`;
     case 'DatasetAssociation':
-      return `benchmarks/${a}/datasets/${b.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/datasets/${pairName(first)}.yaml`;
     case 'Result':
-      return `benchmarks/${a}/results/${b}/${c.replace('/', '.')}.yaml`;
+      return `benchmarks/${benchmark}/results/${first}/${pairName(second)}.yaml`;
   }
 }
 
@@ -139,6 +143,40 @@ export function isIgnoredPath(path: string): boolean {
   return path === 'README.md';
 }
 
-export function isName(s: string): boolean {
-  return NAME_RE.test(s);
+/*
+ * Repository-relative paths. A registry repository keeps its registry in the `registry/` folder;
+ * the policy, CODEOWNERS and submissions speak in repository paths (what git and GitHub see), the
+ * validator in registry-relative ones. Both go through the one mapping above.
+ */
+
+/** The registry folder inside a registry repository. */
+export const REGISTRY_DIR = 'registry';
+
+/** A repository path the layout defines no entity for (code, workflows, unknown files under registry/). */
+export interface OtherPath {
+  kind: 'Other';
+}
+
+export type RepoPathInfo = PathInfo | OtherPath;
+
+/** The registry-relative form of a repository path, or undefined when it is outside `registry/`. */
+export function registryRelativePath(repoPath: string): string | undefined {
+  const prefix = `${REGISTRY_DIR}/`;
+  return repoPath.startsWith(prefix) ? repoPath.slice(prefix.length) : undefined;
+}
+
+/** What a repository path holds: exactly `classifyPath` of its registry-relative form, else `Other`. */
+export function classifyRepoPath(repoPath: string): RepoPathInfo {
+  const relative = registryRelativePath(repoPath);
+  return (relative === undefined ? undefined : classifyPath(relative)) ?? { kind: 'Other' };
+}
+
+/** The repository path of an entity: `registry/` + `entityPath(kind, ref)`. */
+export function repoEntityPath(kind: Kind, ref: string): string {
+  return `${REGISTRY_DIR}/${entityPath(kind, ref)}`;
+}
+
+/** The repository path of a folder of the layout (`users`, `runners/<owner>`, …). */
+export function repoRegistryFolder(relativeFolder: string): string {
+  return `${REGISTRY_DIR}/${relativeFolder}`;
 }

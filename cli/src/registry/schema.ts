@@ -1,5 +1,5 @@
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
-import type { Kind } from './kinds.js';
+import type { Entity, Kind } from './kinds.js';
 import type { PositionMap, PositionTarget, PropertyPath } from './positions.js';
 import * as validators from './validators.generated.js';
 
@@ -50,6 +50,11 @@ function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** True when `data` passes the schema of `kind`: then it is an `Entity<K>` (the generated type). */
+export function conformsToSchema<K extends Kind>(kind: K, data: unknown): data is Entity<K> {
+  return BY_KIND[kind](data);
+}
+
 /**
  * Checks `data` against the schema of `kind`. Each error points at the offending key (unknown or
  * missing properties) or value (everything else).
@@ -58,7 +63,7 @@ export function validateSchema(
   kind: Kind,
   data: unknown,
   file: string,
-  positions: PositionMap,
+  positions: Pick<PositionMap, 'position'>,
 ): Diagnostic[] {
   const validate = BY_KIND[kind];
   if (validate(data)) return [];

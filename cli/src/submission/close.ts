@@ -3,6 +3,7 @@
  * for anyone the policy names as an approver of it (the other side rejecting), and for admins.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { SubmissionContext } from './context.js';
 import { evaluateSubmission } from './evaluate.js';
 
@@ -16,7 +17,7 @@ export async function closeSubmission(
   if (e.submission.state !== 'open')
     fail('submission.not-open', `submission #${number} is already ${e.submission.state}`);
   const base = await ctx.baseState(e.submission.base);
-  const roles = base.view.get(`registry/users/${me}.yaml`)?.data.spec as { roles?: unknown } | undefined;
+  const roles = base.view.get(repoEntityPath('User', me))?.data.spec as { roles?: unknown } | undefined;
   const isAdmin = Array.isArray(roles?.roles) && roles.roles.includes('admin');
   const approver = [...e.decision.required, ...e.decision.approved].some((r) => r.who.includes(me));
   if (e.submission.author.toLowerCase() !== me && !approver && !isAdmin)

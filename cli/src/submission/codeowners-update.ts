@@ -7,15 +7,15 @@
 import type { SubmissionFile } from '../forge/forge.js';
 import {
   CODEOWNERS_PATH,
-  classifyPath,
   codeownersInputFrom,
   generateCodeowners,
   type RegistryView,
 } from '../policy/index.js';
+import { classifyRepoPath } from '../registry/layout.js';
 import { gitBlobId, OverlayView } from './overlay-view.js';
 
 function affectsCodeowners(path: string): boolean {
-  const kind = classifyPath(path).kind;
+  const kind = classifyRepoPath(path).kind;
   return kind === 'User' || kind === 'Benchmark' || kind === 'Registry';
 }
 

@@ -1,32 +1,32 @@
 /** Words for people about what a submission changes: titles and the pull request body. */
 import type { SubmissionFile } from '../forge/forge.js';
-import { classifyPath, type Decision, formatWho } from '../policy/index.js';
+import { type Decision, formatWho } from '../policy/index.js';
+import { classifyRepoPath } from '../registry/layout.js';
 
 export type FileAction = 'added' | 'modified' | 'deleted';
 
 /** `MLCube ana/bc-prep`, `association of model lee/bc-centroid with bc-diagnosis`, … from the path alone. */
 export function describePath(path: string): string {
-  const p = classifyPath(path);
-  const owned = p.owner && p.name ? `${p.owner}/${p.name}` : path;
-  switch (p.kind) {
+  const info = classifyRepoPath(path);
+  switch (info.kind) {
     case 'Registry':
       return 'the registry settings';
     case 'User':
-      return `user ${p.owner}`;
+      return `user ${info.ref}`;
     case 'MLCube':
-      return `MLCube ${owned}`;
+      return `MLCube ${info.ref}`;
     case 'Dataset':
-      return `dataset ${owned}`;
+      return `dataset ${info.ref}`;
     case 'Runner':
-      return `runner ${owned}`;
+      return `runner ${info.ref}`;
     case 'Benchmark':
-      return `benchmark ${p.benchmark}`;
+      return `benchmark ${info.benchmark}`;
     case 'ModelAssociation':
-      return `association of model ${p.model} with ${p.benchmark}`;
+      return `association of model ${info.model} with ${info.benchmark}`;
     case 'DatasetAssociation':
-      return `association of dataset ${p.dataset} with ${p.benchmark}`;
+      return `association of dataset ${info.dataset} with ${info.benchmark}`;
     case 'Result':
-      return `result of ${p.model} on ${p.dataset} (${p.benchmark})`;
+      return `result of ${info.model} on ${info.dataset} (${info.benchmark})`;
     default:
       return path;
   }

@@ -20,13 +20,12 @@ import {
   verifyCubeFolder,
 } from '../cube/index.js';
 import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
+import { isOwnedRef } from '../registry/kinds.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { engineFailure } from './engine-failure.js';
 import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
 import { layout as defaultLayout, type Layout } from './layout.js';
 import { mlcubeSpec, openRegistry, type RegistryView } from './registry-access.js';
-
-const OWNED_REF = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface CubeAccessOptions {
   runner: RunnerKind;
@@ -149,7 +148,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
           const found = await findManifestFile(dir);
           if (!found.ok) return throwAll(found.diagnostics, `cannot read the cube folder ${dir}`);
           if (found.value) return fromFolder(dir);
-          if (OWNED_REF.test(source)) return fromRegistry(source);
+          if (isOwnedRef(source)) return fromRegistry(source);
           return throwAll(
             [],
             `${source} is neither a cube folder (with mlcube.yaml or container_config.yaml) nor an MLCube reference owner/name`,

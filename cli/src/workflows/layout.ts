@@ -12,6 +12,7 @@
  */
 import { join } from 'node:path';
 import { gitperfHome } from '../infra/gitperf-home.js';
+import { pairName } from '../registry/kinds.js';
 
 export interface Layout {
   home: string;
@@ -27,10 +28,8 @@ export interface Layout {
   trash: string;
 }
 
-/** `owner/name` → `owner.name`, the file-safe form the registry uses for associations and results. */
-export function pairName(ref: string): string {
-  return ref.replace('/', '.');
-}
+// `owner/name` → `owner.name`: the registry grammar's, re-exported for the folders named after it.
+export { pairName };
 
 export function layout(home: string = gitperfHome()): Layout {
   return {

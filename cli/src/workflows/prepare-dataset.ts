@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
+import { isName } from '../registry/kinds.js';
 import type { CubeUsage, Dataset } from '../registry/types.generated.js';
 import { replaceDir, stagingDir, writeYamlAtomic } from './atomic.js';
 import { buildDataset, checkEntity } from './entities.js';
@@ -72,8 +73,6 @@ export interface PrepareContext {
   progress?: Progress;
 }
 
-const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 async function isDir(p: string): Promise<boolean> {
   return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
 }
@@ -86,12 +85,12 @@ export async function prepareDataset(
   const input = { ...given, data: resolve(given.data), labels: resolve(given.labels) };
   const lay = ctx.layout ?? defaultLayout();
   const progress = ctx.progress ?? silentProgress;
-  if (!NAME_RE.test(input.name))
+  if (!isName(input.name))
     fail(
       'dataset.name-invalid',
       `"${input.name}" is not a valid dataset name (lower-case letters, digits, -)`,
     );
-  if (!NAME_RE.test(input.owner)) fail('dataset.owner-invalid', `"${input.owner}" is not a valid login`);
+  if (!isName(input.owner)) fail('dataset.owner-invalid', `"${input.owner}" is not a valid login`);
   for (const [what, p] of [
     ['data', input.data],
     ['labels', input.labels],

@@ -168,4 +168,27 @@ describe('submission, review and merge commands (whole processes, local forge)',
     );
     expect(text[2]).toMatch(/^ {7}fix the problems above and submit again/);
   }, 60_000);
+
+  it('a title with terminal escapes is shown escaped in text, exactly in JSON', async () => {
+    const dir = join(tmp, 'reg-escapes');
+    const init = ['init', dir, '--admin', 'ada', '--local', '--profile-name', 'escapes'];
+    expect((await runCli(init, { env })).exitCode).toBe(0);
+    const cli = (args: string[]) => runCli([...args, '--profile', 'escapes'], { env, cwd: dir });
+    await writeFile(join(dir, 'registry/users/eve.yaml'), userYaml('eve'));
+    // ESC [2J clears the screen; CR lets the rest overwrite the line; U+202E reverses what follows.
+    const title = 'Add user eve\u001b[2J\rharmless fix \u202Eevil';
+    const opened = await cli(['submission', 'open', 'registry/users/eve.yaml', '--title', title]);
+    expect(opened.exitCode, opened.stderr).toBe(0);
+    for (const args of [
+      ['submission', 'list'],
+      ['submission', 'show', '1'],
+    ]) {
+      const shown = await cli(args);
+      expect(shown.exitCode, shown.stderr).toBe(0);
+      for (const raw of ['\u001b', '\r', '\u202e']) expect(shown.stdout).not.toContain(raw);
+      expect(shown.stdout).toContain('Add user eve\\x1b[2J\\x0dharmless fix \\u{202e}evil');
+    }
+    const json = JSON.parse((await cli(['submission', 'show', '1', '--json'])).stdout);
+    expect(json.title).toBe(title);
+  }, 60_000);
 });

@@ -1,12 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags, runnerFlag } from '../../cli/participant-flags.js';
+import { participantFlags, participantFromFlags, runnerFlag, yesFlag } from '../../cli/participant-flags.js';
 import { describeCompatibilityTest, describeOutcome, requestAssociation } from '../../participants/index.js';
 
 export default class AssociationRequest extends BaseCommand {
   static override summary = 'Ask for a model or a dataset to join a benchmark, with a compatibility test.';
   static override description =
-    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset. --dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave). The test record goes into the association file; the other side approves (a committee member when you own the model or dataset, the owner when a committee member asks).`;
+    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset. --dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave), shows the metrics that will be published and asks for your consent (-y gives it in advance). The test record goes into the association file; the other side approves (a committee member when you own the model or dataset, the owner when a committee member asks).`;
   static override examples = [
     '<%= config.bin %> association request --benchmark bc-diagnosis --model lee/bc-centroid',
     '<%= config.bin %> association request --benchmark bc-diagnosis --dataset hospital-a/wdbc-a --json',
@@ -20,6 +20,7 @@ export default class AssociationRequest extends BaseCommand {
     }),
     'no-cache': Flags.boolean({ description: 'run the compatibility test again even if cached' }),
     ...runnerFlag,
+    ...yesFlag,
     ...participantFlags,
   };
 

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { GitperfError } from '../../diagnostics/diagnostic.js';
+import { printable } from '../../diagnostics/terminal-text.js';
 import type { Review } from '../../forge/forge.js';
 
 export default class PolicyCheck extends BaseCommand {
@@ -84,7 +85,7 @@ export default class PolicyCheck extends BaseCommand {
       else process.stdout.write(`\n${md}`);
       return undefined;
     }
-    process.stdout.write(`${renderDecisionText(d)}\n`);
+    process.stdout.write(`${printable(renderDecisionText(d))}\n`);
     return undefined;
   }
 }

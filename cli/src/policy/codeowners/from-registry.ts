@@ -1,28 +1,44 @@
-import { classifyPath, REGISTRY_FILE, USERS_DIR } from '../paths.js';
+import { REGISTRY_REF } from '../../registry/kinds.js';
+import { classifyRepoPath, repoEntityPath, repoRegistryFolder } from '../../registry/layout.js';
+import { prefetch } from '../rules/merged-registry.js';
 import type { RegistryView } from '../view.js';
 import type { CodeownersInput } from './generate.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const logins = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase()) : [];
+// CODEOWNERS only routes review requests (the policy check enforces), so it reads what it can from
+// files even when they are incomplete, rather than only schema-valid entities.
+type Mapping = Record<string, unknown>;
+const mapping = (value: unknown): Mapping =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Mapping) : {};
+const logins = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string').map((login) => login.toLowerCase())
+    : [];
 
 /** Users, admins, admin team and benchmark committees of a registry state: all CODEOWNERS needs. */
 export function codeownersInputFrom(view: RegistryView): CodeownersInput {
-  const userPaths = view.list(USERS_DIR).filter((p) => classifyPath(p).kind === 'User');
-  const benchPaths = view.list('registry/benchmarks').filter((p) => classifyPath(p).kind === 'Benchmark');
-  (view as { prefetch?: (p: string[]) => void }).prefetch?.([...userPaths, ...benchPaths, REGISTRY_FILE]);
+  const refsOfKind = (folder: string, kind: 'User' | 'Benchmark') =>
+    view.list(repoRegistryFolder(folder)).flatMap((path) => {
+      const info = classifyRepoPath(path);
+      return info.kind === kind && !info.upperCase ? [{ path, ref: info.ref }] : [];
+    });
+  const userFiles = refsOfKind('users', 'User');
+  const benchmarkFiles = refsOfKind('benchmarks', 'Benchmark');
+  const registryFile = repoEntityPath('Registry', REGISTRY_REF);
+  prefetch(view, [
+    ...userFiles.map((file) => file.path),
+    ...benchmarkFiles.map((file) => file.path),
+    registryFile,
+  ]);
   const users: string[] = [];
   const admins: string[] = [];
-  for (const p of userPaths) {
-    const login = classifyPath(p).owner ?? '';
-    users.push(login);
-    if (logins(obj(view.get(p)?.data.spec).roles).includes('admin')) admins.push(login);
+  for (const { path, ref } of userFiles) {
+    users.push(ref);
+    if (logins(mapping(view.get(path)?.data.spec).roles).includes('admin')) admins.push(ref);
   }
-  const benchmarks = benchPaths.map((p) => ({
-    name: classifyPath(p).benchmark ?? '',
-    committee: logins(obj(view.get(p)?.data.spec).committee),
+  const benchmarks = benchmarkFiles.map(({ path, ref }) => ({
+    name: ref,
+    committee: logins(mapping(view.get(path)?.data.spec).committee),
   }));
-  const team = obj(view.get(REGISTRY_FILE)?.data.spec).adminTeam;
+  const team = mapping(view.get(registryFile)?.data.spec).adminTeam;
   return { users, admins, benchmarks, ...(typeof team === 'string' && team ? { adminTeam: team } : {}) };
 }

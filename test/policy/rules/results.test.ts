@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { datasetAssoc, modelAssoc, P, result } from '../helpers/registry.js';
+import { decideOver, requirements, violationCodes } from './decide-over.js';
+
+const B = 'bc-diagnosis';
+const resultOf =
+  (datasetRef: string, modelRef: string) => (f: Parameters<Parameters<typeof decideOver>[0]['head']>[0]) =>
+    f.set(P.result(B, datasetRef, modelRef), result(B, datasetRef, modelRef));
+
+describe('results', () => {
+  it('the data owner submits with consent by authorship', () => {
+    expect(
+      decideOver({ author: 'hospital-b', head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid') }).status,
+    ).toBe('pass');
+  });
+
+  it('anyone else but a bot is refused', () => {
+    expect(
+      violationCodes(decideOver({ author: 'lee', head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid') })),
+    ).toEqual(['policy.result-not-data-owner']);
+  });
+
+  it('a bot needs a merged runner of the data owner serving the dataset, and the owner’s approval', () => {
+    const served = decideOver({
+      author: 'gitperf-bot',
+      head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid'),
+    });
+    expect(requirements(served)).toEqual([['approval.data-owner', ['hospital-b']]]);
+    const approved = decideOver({
+      author: 'gitperf-bot',
+      head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid'),
+      approvedBy: ['hospital-b'],
+    });
+    expect(approved.status).toBe('pass');
+    const unserved = decideOver({
+      author: 'gitperf-bot',
+      base: (f) => f.set(P.dsAssoc(B, 'hospital-c/wdbc-c'), datasetAssoc(B, 'hospital-c/wdbc-c')),
+      head: resultOf('hospital-c/wdbc-c', 'lee/bc-centroid'),
+    });
+    expect(violationCodes(unserved)).toEqual(['policy.bot-no-runner']);
+  });
+
+  it('associations only in this pull request are not merged; missing ones are the validator’s', () => {
+    const inHead = decideOver({
+      author: 'hospital-a',
+      head: (f) => {
+        f.set(P.model(B, 'kim/bc-stump'), modelAssoc(B, 'kim/bc-stump'));
+        resultOf('hospital-a/wdbc-a', 'kim/bc-stump')(f);
+      },
+    });
+    expect(violationCodes(inHead)).toContain('policy.association-not-merged');
+    const nowhere = decideOver({ author: 'hospital-b', head: resultOf('hospital-b/wdbc-b', 'kim/bc-stump') });
+    expect(violationCodes(nowhere)).toEqual([]);
+  });
+
+  it('the reference model needs no association', () => {
+    expect(
+      decideOver({ author: 'hospital-b', head: resultOf('hospital-b/wdbc-b', 'ana/bc-logreg') }).status,
+    ).toBe('pass');
+  });
+
+  it('the data owner withdraws; others are refused', () => {
+    const path = P.result(B, 'hospital-a/wdbc-a', 'lee/bc-centroid');
+    expect(decideOver({ author: 'hospital-a', head: (f) => f.delete(path) }).status).toBe('pass');
+    expect(violationCodes(decideOver({ author: 'lee', head: (f) => f.delete(path) }))).toEqual([
+      'policy.not-owner',
+    ]);
+  });
+});
