@@ -86,6 +86,32 @@ describe('usage errors', () => {
     );
   });
 
+  // Flag relationships are declared on the flags (exclusive, dependsOn, relationships), not checked by hand.
+  it.each([
+    [['test', 'run', '--data', 'x'], 'All of the following must be provided when using --data: --labels'],
+    [['test', 'run', '--labels', 'x'], 'All of the following must be provided when using --labels: --data'],
+    [
+      ['test', 'run', '--demo-url', 'u'],
+      'All of the following must be provided when using --demo-url: --demo-hash',
+    ],
+    [['test', 'run', '--demo', '--dataset', 'y'], '--dataset=y cannot also be provided when using --demo'],
+    [
+      ['profile', 'create', 'x', '--forge', 'github'],
+      'All of the following must be provided when using --forge: --repo',
+    ],
+    [
+      ['profile', 'create', 'x', '--forge', 'github', '--repo', 'o/r', '--registry', 'r'],
+      '--repo=o/r cannot also be provided when using --registry',
+    ],
+    [['validate', 'registry', '--format', 'xml'], 'Expected --format=xml to be one of: text, github'],
+  ])('%j is refused by the flag declarations with exit 2', async (args, reason) => {
+    const r = await runCli([...args, '--json'], { env });
+    expect(r.exitCode, r.stdout).toBe(2);
+    const diagnostic = JSON.parse(r.stdout).error;
+    expect(diagnostic.code).toBe('cli.usage');
+    expect(diagnostic.message).toContain(reason);
+  });
+
   it('a flag value outside its options exits 2 (oclif alone gives 1)', async () => {
     const r = await runCli(['submission', 'list', '--state', 'bogus'], { env });
     expect(r.exitCode).toBe(2);

@@ -178,7 +178,7 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
       env,
     });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('test.flags');
+    expect(r.stderr).toContain('--dataset=y cannot also be provided when using --data');
   }, 240_000);
 });
 

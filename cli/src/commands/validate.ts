@@ -17,10 +17,9 @@ export default class Validate extends BaseCommand {
     dir: Args.string({ description: 'the registry folder', default: 'registry' }),
   };
   static override flags = {
-    // Checked in run() rather than with `options`, so a bad value exits 2 like other usage errors.
     format: Flags.string({
       description: 'how to print problems: text or github',
-      helpValue: 'text|github',
+      options: ['text', 'github'],
       default: 'text',
     }),
     'changed-since': Flags.string({
@@ -31,9 +30,6 @@ export default class Validate extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Validate);
-    if (flags.format !== 'text' && flags.format !== 'github') {
-      fail('validate.usage', `--format must be text or github (got ${flags.format})`, {}, 2);
-    }
     const dir = args.dir.replace(/\/+$/, '') || '.';
     let isDir = false;
     try {

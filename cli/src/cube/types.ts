@@ -25,7 +25,7 @@ export interface Resource {
   sha256: string;
 }
 
-/** `spec` of a registered MLCube (see notes/entities.md). Exactly one of image / imageTarball. */
+/** `spec` of a registered MLCube (schemas/mlcube.schema.json). Exactly one of image / imageTarball. */
 export interface MlcubeSpec {
   manifest: Resource;
   parameters?: Resource;

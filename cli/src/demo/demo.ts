@@ -47,7 +47,7 @@ import { type DemoResults, demoResults } from './results-table.js';
 
 export const BENCHMARK = 'bc-diagnosis';
 
-/** The consortium (notes/cast.md): login → User spec. */
+/** The consortium, one member per MedPerf role (the README's walkthrough): login → User spec. */
 export const USERS: Record<string, User['spec']> = {
   ana: { displayName: 'Ana Committee', organization: 'Demo Consortium' },
   raj: { displayName: 'Raj Committee', organization: 'Demo Consortium' },

@@ -1,6 +1,9 @@
 /**
- * Errors are values. Every module that can reject input returns Diagnostics instead of throwing,
- * so the CLI can render them for people, as JSON, or as GitHub annotations from one source.
+ * Errors are values with a stable code, a message and a place. Two ways to deliver them (README.md in
+ * this folder says which modules use which): checkers that find many problems at once return lists
+ * of Diagnostics (the registry validator, the policy, the cube engine's `Outcome`); operations that
+ * cannot go on `fail()`, which throws a GitperfError carrying one Diagnostic. The CLI renders both
+ * from this one shape: text, `--json`, or GitHub annotations.
  */
 export type Severity = 'error' | 'warning' | 'notice';
 
@@ -45,8 +48,9 @@ export function sortDiagnostics(diags: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
- * A failure that carries a Diagnostic. Thrown only across layers that cannot return a value
- * (oclif's run loop); the base command turns it back into a rendered diagnostic and an exit code.
+ * A failure that carries a Diagnostic, thrown by `fail()` when an operation cannot go on. The base
+ * command (cli/src/cli/base-command.ts) catches it and renders the diagnostic with its exit code
+ * (1 for a failure, 2 for a usage error); callers that can carry on catch it and keep the diagnostic.
  */
 export class GitperfError extends Error {
   readonly diagnostic: Diagnostic;

@@ -4,6 +4,29 @@
  * concern: callers ask cli/src/policy first, and forges only refuse merges whose head moved.
  */
 
+/** A registry served by the local forge, and who acts on it (what a local profile holds). */
+export interface LocalForgeAddress {
+  forge: 'local';
+  /** Path of the registry repository the local forge serves (usually a bare repository), or its git URL. */
+  registry: string;
+  /** The login this forge acts as. */
+  user: string;
+}
+
+/** A registry on GitHub (what a GitHub profile holds); the token comes from the environment, never a file. */
+export interface GitHubForgeAddress {
+  forge: 'github';
+  /** `OWNER/NAME` of the registry repository. */
+  repo: string;
+  /** API base URL for GitHub Enterprise, e.g. `https://ghe.example.com/api/v3`. */
+  baseUrl?: string;
+  /** Optional: the login this forge acts as (otherwise the token's owner, asked from the API). */
+  user?: string;
+}
+
+/** Which forge serves a registry and who acts on it: what `createForge` opens. */
+export type ForgeAddress = LocalForgeAddress | GitHubForgeAddress;
+
 /** One file a submission writes (content) or deletes (content null). Paths are repository-relative. */
 export interface SubmissionFile {
   path: string;
@@ -21,6 +44,11 @@ export interface OpenSubmissionInput {
   branch?: string;
   /** Base branch; the repository's default branch when absent. */
   base?: string;
+  /**
+   * Reviewers to record with the submission in the same write. Only forges whose
+   * `recordsReviewersOnOpen` is true read it; with the others, call `requestReviewers` after opening.
+   */
+  requestedReviewers?: string[];
 }
 
 export type SubmissionState = 'open' | 'merged' | 'closed';
@@ -71,12 +99,43 @@ export interface MergeInput {
   trailers: string[];
 }
 
+/**
+ * The git repository on this machine that holds a forge's branches and its submissions' head commits,
+ * for forges that keep their pull requests as refs in the registry repository itself (the local forge).
+ * The policy reads submissions there directly; forges without one (GitHub) are read through a clone
+ * that fetches them.
+ */
+export interface SubmissionRepository {
+  readonly gitDir: string;
+  /** Brings it up to date: a cache of a remote registry fetches; a repository used directly does nothing. */
+  sync(): Promise<void>;
+  /** The default branch's full ref, e.g. `refs/heads/main`. */
+  defaultBranchRef(): Promise<string>;
+  /** The full ref of submission `number`'s head commit. */
+  submissionHeadRef(number: number): string;
+}
+
+/**
+ * Callers use only this interface: what a forge can do differently is a property or a method here
+ * (`localRepository`, `recordsReviewersOnOpen`), never a test for a concrete forge class.
+ */
 export interface Forge {
   readonly kind: 'local' | 'github';
+  /** See `SubmissionRepository`; undefined for forges whose submissions live elsewhere (GitHub). */
+  readonly localRepository: SubmissionRepository | undefined;
+  /** Whether `openSubmission` records `input.requestedReviewers` in the same write as the submission. */
+  readonly recordsReviewersOnOpen: boolean;
   openSubmission(input: OpenSubmissionInput): Promise<Submission>;
+  /**
+   * A new head commit on an open submission: the given files on top of the current head. Reviews of the
+   * old head stay recorded with their commit, so they no longer count for the new one.
+   */
+  pushToSubmission(number: number, files: SubmissionFile[], message?: string): Promise<Submission>;
   listSubmissions(filter?: { state?: SubmissionState | 'all' }): Promise<Submission[]>;
   getSubmission(number: number): Promise<Submission>;
   listReviews(number: number): Promise<Review[]>;
+  /** Both at once (the local forge reads them in one pass; others ask twice). */
+  getSubmissionAndReviews(number: number): Promise<{ submission: Submission; reviews: Review[] }>;
   review(number: number, reviewer: string, event: ReviewEvent, body?: string): Promise<Review>;
   requestReviewers(number: number, logins: string[]): Promise<void>;
   setStatus(sha: string, status: CommitStatus): Promise<void>;

@@ -1,13 +1,12 @@
 /**
- * Profile -> Forge. The one place that knows which implementation serves which kind of profile, so
- * commands never construct forges themselves.
+ * Forge address (what a profile holds) -> Forge. The one place that knows which implementation serves
+ * which kind of address, so commands never construct forges themselves.
  */
-import type { Profile } from '../profile/profile.js';
-import type { Forge } from './forge.js';
+import type { Forge, ForgeAddress } from './forge.js';
 import { openGitHubForge } from './github/index.js';
 import { LocalForge } from './local/local-forge.js';
 
-export type { Forge } from './forge.js';
+export type { Forge, ForgeAddress } from './forge.js';
 export { GitHubForge } from './github/index.js';
 export { LocalForge } from './local/local-forge.js';
 
@@ -18,13 +17,13 @@ export interface ForgeSession {
 }
 
 export async function createForge(
-  profile: Profile,
+  address: ForgeAddress,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ForgeSession> {
-  if (profile.forge === 'local') {
-    const forge = await LocalForge.open({ registry: profile.registry, user: profile.user });
-    return { forge, user: profile.user };
+  if (address.forge === 'local') {
+    const forge = await LocalForge.open({ registry: address.registry, user: address.user });
+    return { forge, user: address.user };
   }
-  const forge = openGitHubForge(profile, env);
-  return { forge, user: profile.user ?? (await forge.currentUser()) };
+  const forge = openGitHubForge(address, env);
+  return { forge, user: address.user ?? (await forge.currentUser()) };
 }

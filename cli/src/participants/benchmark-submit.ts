@@ -7,7 +7,7 @@
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
 import { homeLayout } from '../infra/gitperf-home.js';
 import { isName } from '../registry/kinds.js';
-import { entityPath, repoEntityPath } from '../registry/layout.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { Benchmark } from '../registry/types.generated.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
 import { me, type Participant, prepare } from './context.js';

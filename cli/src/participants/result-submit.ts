@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { datasetAssociationRef, resultRef } from '../registry/kinds.js';
-import { entityPath, repoEntityPath } from '../registry/layout.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';

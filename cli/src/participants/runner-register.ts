@@ -5,7 +5,7 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import { isName, ownedRef } from '../registry/kinds.js';
-import { entityPath, repoEntityPath } from '../registry/layout.js';
+import { repoEntityPath } from '../registry/layout.js';
 import type { Runner } from '../registry/types.generated.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';

@@ -4,14 +4,13 @@
  * files with the registry's validator (schema, layout, references), and decide.
  */
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
-import type { Review } from '../forge/forge.js';
 import type { FileSource } from '../registry/file-source.js';
 import { registryRelativePath } from '../registry/layout.js';
 import { validateRegistry } from '../registry/validate.js';
 import { GitFileSource } from './git-file-source.js';
 import { changedPaths, mergeBase, resolveCommits } from './git-tree.js';
 import { decide, isStructureCode } from './rules/index.js';
-import type { Decision } from './types.js';
+import type { Decision, Review } from './types.js';
 import { GitView } from './view.js';
 
 export interface EvaluatePolicyInput {

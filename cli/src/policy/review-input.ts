@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
-import type { Review, ReviewState } from '../forge/forge.js';
+import type { Review, ReviewState } from './types.js';
 
 const STATES: Record<string, ReviewState> = {
   approved: 'APPROVED',

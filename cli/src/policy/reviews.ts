@@ -3,7 +3,7 @@
  * CHANGES_REQUESTED or DISMISSED review is their verdict (a later COMMENTED review does not cancel it),
  * and an approval counts only when it was given on the pull request's current head commit.
  */
-import type { Review } from '../forge/forge.js';
+import type { Review } from './types.js';
 
 export interface Verdicts {
   /** Logins (lower-case) whose latest verdict approves the current head. */

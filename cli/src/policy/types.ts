@@ -1,11 +1,24 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Review } from '../forge/forge.js';
 import type { Kind } from '../registry/kinds.js';
 import type { ChangeAction } from './git-tree.js';
 import type { RegistryView } from './view.js';
 
-export type { Review } from '../forge/forge.js';
 export type { ChangeAction } from './git-tree.js';
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+
+/**
+ * A review as the policy reads it. The policy declares what it needs rather than importing the forge's
+ * type, so the policy stays below the forges; every forge's review has this shape (the compiler checks it
+ * where submissions hand forge reviews to the policy), and CI passes reviews as JSON.
+ */
+export interface Review {
+  reviewer: string;
+  state: ReviewState;
+  /** The head commit the review was given on; only reviews on the current head count as approvals. */
+  commitSha: string;
+  submittedAt: string;
+}
 
 /** One changed file of a pull request. */
 export interface Change {

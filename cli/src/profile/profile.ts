@@ -8,32 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
+import type { ForgeAddress, GitHubForgeAddress, LocalForgeAddress } from '../forge/forge.js';
 import { isRemoteUrl } from '../forge/local/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
 
-// One definition of the state folder for the whole CLI (cubes, datasets and profiles share it).
-export { gitperfHome };
-
-export interface LocalProfile {
-  forge: 'local';
-  /** Path of the registry repository the local forge serves (usually a bare repository), or its git URL. */
-  registry: string;
-  /** The login this profile acts as. */
-  user: string;
-}
-
-export interface GithubProfile {
-  forge: 'github';
-  /** `OWNER/NAME` of the registry repository. */
-  repo: string;
-  /** API base URL for GitHub Enterprise, e.g. `https://ghe.example.com/api/v3`. */
-  baseUrl?: string;
-  /** Optional: the login this profile acts as (otherwise the token's owner, asked from the API). */
-  user?: string;
-}
-
-export type Profile = LocalProfile | GithubProfile;
+// A profile is a forge address stored under a name: the forge defines what an address holds (it is
+// what `createForge` opens), so the types flow one way, profile → forge.
+export type LocalProfile = LocalForgeAddress;
+export type GithubProfile = GitHubForgeAddress;
+export type Profile = ForgeAddress;
 
 export interface GitperfConfig {
   current?: string;

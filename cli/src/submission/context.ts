@@ -1,12 +1,11 @@
 /**
  * Where the policy reads a submission from. The local forge's pull requests are refs in the registry
- * repository itself, so the policy reads them there. For GitHub, the policy reads a local clone of the
+ * repository itself (the forge's `localRepository`), so the policy reads them there. For GitHub, the policy reads a local clone of the
  * registry (the current directory), after fetching the base branch and `refs/pull/<n>/head` into it.
  */
 import { fail } from '../diagnostics/diagnostic.js';
-import type { Forge, Submission } from '../forge/forge.js';
-import type { ForgeSession } from '../forge/index.js';
-import { LocalForge } from '../forge/local/local-forge.js';
+import type { Forge, Submission, SubmissionRepository } from '../forge/forge.js';
+import { createForge, type ForgeSession } from '../forge/index.js';
 import { runGit, workingTreeRoot } from '../git/git.js';
 import { GitView, type RegistryView, resolveCommit } from '../policy/index.js';
 
@@ -29,17 +28,26 @@ export interface SubmissionContext {
   baseState(base?: string): Promise<{ view: RegistryView; sha: string; repoDir: string; ref: string }>;
 }
 
-export function localContext(forge: LocalForge, user: string): SubmissionContext {
-  const repoDir = forge.git.gitDir;
+/** A forge whose submissions are refs in a repository on this machine: the policy reads them there. */
+export function localContext(
+  forge: Forge,
+  repository: SubmissionRepository,
+  user: string,
+): SubmissionContext {
+  const repoDir = repository.gitDir;
   return {
     forge,
     user,
     async policyRefs(sub) {
-      return { repoDir, baseRef: `refs/heads/${sub.base}`, headRef: `refs/gitperf/pulls/${sub.number}/head` };
+      return {
+        repoDir,
+        baseRef: `refs/heads/${sub.base}`,
+        headRef: repository.submissionHeadRef(sub.number),
+      };
     },
     async baseState(base) {
-      await forge.git.sync(); // a URL registry's cache fetches first
-      const ref = base ? `refs/heads/${base}` : await forge.git.headRef();
+      await repository.sync(); // a URL registry's cache fetches first
+      const ref = base ? `refs/heads/${base}` : await repository.defaultBranchRef();
       const sha = resolveCommit(repoDir, ref);
       return { view: new GitView(repoDir, sha), sha, repoDir, ref };
     },
@@ -48,7 +56,7 @@ export function localContext(forge: LocalForge, user: string): SubmissionContext
 
 /** A local forge's submission context acting as `user`: what `gitperf demo` and tests use for each role. */
 export async function openLocalContext(registry: string, user: string): Promise<SubmissionContext> {
-  return localContext(await LocalForge.open({ registry, user }), user);
+  return submissionContext(await createForge({ forge: 'local', registry, user }));
 }
 
 /** GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. */
@@ -101,7 +109,8 @@ async function defaultBranch(dir: string): Promise<string> {
 }
 
 export function submissionContext(session: ForgeSession, cwd?: string): SubmissionContext {
-  return session.forge instanceof LocalForge
-    ? localContext(session.forge, session.user)
+  const repository = session.forge.localRepository;
+  return repository
+    ? localContext(session.forge, repository, session.user)
     : githubContext(session.forge, session.user, cwd);
 }

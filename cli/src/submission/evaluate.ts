@@ -1,6 +1,5 @@
 /** A submission with its reviews and the policy's decision on its current head. */
 import type { Review, Submission, SubmissionState } from '../forge/forge.js';
-import { LocalForge } from '../forge/local/local-forge.js';
 import { type EvaluatedDecision, evaluatePolicy } from '../policy/index.js';
 import type { SubmissionContext } from './context.js';
 
@@ -15,15 +14,10 @@ export async function evaluateSubmission(
   ctx: SubmissionContext,
   subOrNumber: Submission | number,
 ): Promise<EvaluatedSubmission & { decision: EvaluatedDecision }> {
-  let submission: Submission;
-  let reviews: Review[];
-  if (typeof subOrNumber === 'number' && ctx.forge instanceof LocalForge) {
-    // One read of the local pull request gives both.
-    ({ submission, reviews } = await ctx.forge.getSubmissionAndReviews(subOrNumber));
-  } else {
-    submission = typeof subOrNumber === 'number' ? await ctx.forge.getSubmission(subOrNumber) : subOrNumber;
-    reviews = await ctx.forge.listReviews(submission.number);
-  }
+  const { submission, reviews } =
+    typeof subOrNumber === 'number'
+      ? await ctx.forge.getSubmissionAndReviews(subOrNumber)
+      : { submission: subOrNumber, reviews: await ctx.forge.listReviews(subOrNumber.number) };
   const refs = await ctx.policyRefs(submission);
   // await: the policy engine may read git asynchronously.
   const decision = await evaluatePolicy({ ...refs, author: submission.author, reviews });

@@ -5,7 +5,6 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { SubmissionFile } from '../forge/forge.js';
-import { LocalForge } from '../forge/local/local-forge.js';
 import {
   addValidation,
   CODEOWNERS_PATH,
@@ -114,14 +113,14 @@ export async function openEntitySubmission(
     author,
     files: files.filter((f) => changed.has(f.path)),
   };
-  // The local forge records the reviewers in the same write as the pull request itself.
-  const local = ctx.forge instanceof LocalForge ? ctx.forge : undefined;
-  const submission = local
-    ? await local.openSubmission({ ...open, requestedReviewers: ask ? who : [] })
-    : await ctx.forge.openSubmission(open);
+  // A forge that can records the reviewers in the same write as the pull request itself.
+  const inOneWrite = ctx.forge.recordsReviewersOnOpen;
+  const submission = await ctx.forge.openSubmission(
+    inOneWrite ? { ...open, requestedReviewers: ask ? who : [] } : open,
+  );
   let reviewerWarning: string | undefined;
-  let reviewersRequested: string[] = local && ask ? who : [];
-  if (ask && !local) {
+  let reviewersRequested: string[] = inOneWrite && ask ? who : [];
+  if (ask && !inOneWrite) {
     try {
       await ctx.forge.requestReviewers(submission.number, who);
       reviewersRequested = who;
@@ -135,7 +134,7 @@ export async function openEntitySubmission(
       ? {
           submission: {
             ...submission,
-            requestedReviewers: local ? submission.requestedReviewers : reviewersRequested,
+            requestedReviewers: inOneWrite ? submission.requestedReviewers : reviewersRequested,
           },
           reviews: [],
           decision: { ...decision, headSha: submission.headSha, baseSha, mergeBaseSha: baseSha },

@@ -6,14 +6,15 @@
 import { statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail, warning } from '../diagnostics/diagnostic.js';
-import { LocalForge } from '../forge/local/local-forge.js';
+import type { LocalForgeAddress } from '../forge/forge.js';
+import { createForge } from '../forge/index.js';
 import { GitFileSource } from '../policy/git-file-source.js';
 import { GitView, resolveCommit } from '../policy/index.js';
 import { resolveProfile } from '../profile/profile.js';
 import { type FileSource, FsFileSource } from '../registry/file-source.js';
 import { loadRegistry } from '../registry/loader.js';
+import { findRegistryDir } from '../registry/registry-folder.js';
 import { RegistryIndex } from '../registry/registry-index.js';
-import { findRegistryDir } from '../workflows/registry-access.js';
 
 export interface RegistryState {
   index: RegistryIndex;
@@ -47,7 +48,7 @@ export async function registrySource(opts: {
     const folder = (await findRegistryDir(opts.registry)) ?? opts.registry;
     return { source: new FsFileSource(folder), where: folder };
   }
-  let local: { registry: string; user: string } | undefined;
+  let local: LocalForgeAddress | undefined;
   try {
     const p = await resolveProfile(opts.profile);
     if (p.profile.forge === 'local') local = p.profile;
@@ -55,13 +56,13 @@ export async function registrySource(opts: {
     // No profile at all is fine when the current folder is a checkout; a named but unknown one is not.
     if (opts.profile || !isDir('registry')) throw e;
   }
-  if (local) {
-    // Through the forge, so a URL registry is fetched into its cache first.
-    const { git } = await LocalForge.open({ registry: local.registry, user: local.user });
-    const ref = await git.headRef();
-    const sha = resolveCommit(git.gitDir, ref);
+  // Through the forge, so a URL registry is fetched into its cache first.
+  const repository = local && (await createForge(local)).forge.localRepository;
+  if (local && repository) {
+    const ref = await repository.defaultBranchRef();
+    const sha = resolveCommit(repository.gitDir, ref);
     return {
-      source: new GitFileSource(new GitView(git.gitDir, sha)),
+      source: new GitFileSource(new GitView(repository.gitDir, sha)),
       where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
     };
   }

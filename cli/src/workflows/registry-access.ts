@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { FsFileSource } from '../registry/file-source.js';
 import { loadRegistry } from '../registry/loader.js';
+import { findRegistryDir } from '../registry/registry-folder.js';
 import { RegistryIndex } from '../registry/registry-index.js';
 import type { Benchmark, MLCube } from '../registry/types.generated.js';
 import type { BenchmarkCubes } from './benchmark-run.js';
@@ -22,14 +23,6 @@ export interface RegistryView {
 }
 
 const exists = async (p: string) => Boolean(await stat(p).catch(() => undefined));
-
-/** Find the registry folder from `dir` (the folder itself, or a repository with a `registry/` folder). */
-export async function findRegistryDir(dir: string = process.cwd()): Promise<string | undefined> {
-  const d = resolve(dir);
-  if (await exists(join(d, 'registry.yaml'))) return d;
-  if (await exists(join(d, 'registry', 'registry.yaml'))) return join(d, 'registry');
-  return undefined;
-}
 
 /**
  * Load a registry. Not cached across calls: a registry folder can change within one process (the demo merges

@@ -63,7 +63,7 @@ describe('gitperf profile and init (whole processes)', () => {
   it('fails cleanly: usage errors exit 2, unknown profiles exit 1, no stack traces', async () => {
     const missing = await runCli(['profile', 'create', 'x', '--forge', 'local'], { env });
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/profile\.flags/);
+    expect(missing.stderr).toMatch(/must be provided when using --forge: --registry,[\s›]*--user/);
     const unknown = await runCli(['profile', 'use', 'nobody'], { env });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toMatch(/profile\.unknown/);

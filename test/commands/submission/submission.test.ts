@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitperfError } from '../../../cli/src/diagnostics/diagnostic.js';
-import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
 import {
   closeSubmission,
   evaluateSubmission,
   listEvaluated,
-  localContext,
   mergeSubmission,
   openEntitySubmission,
+  openLocalContext,
   reviewSubmission,
   type SubmissionContext,
   updateSubmission,
@@ -27,8 +26,7 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 
 describe('submissions over the local forge, gated by the policy', () => {
   let reg: Awaited<ReturnType<typeof makeConsortium>>;
-  const as = async (user: string): Promise<SubmissionContext> =>
-    localContext(await LocalForge.open({ registry: reg.bare, user }), user);
+  const as = (user: string): Promise<SubmissionContext> => openLocalContext(reg.bare, user);
   beforeEach(async () => {
     reg = await makeConsortium();
   });

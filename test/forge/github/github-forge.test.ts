@@ -312,6 +312,19 @@ describe('submissions, reviews and merges', () => {
     expect(current?.calls.filter((c) => c.operationId === 'pulls/list-reviews')).toHaveLength(3);
   });
 
+  it('gives a pull request with its reviews, and says what it cannot do like the local forge', async () => {
+    const { as } = setup();
+    const alice = as('alice');
+    const sub = await openOne(alice);
+    await as('bob').review(sub.number, 'bob', 'APPROVE');
+    const both = await alice.getSubmissionAndReviews(sub.number);
+    expect(both.submission).toMatchObject({ number: sub.number, headSha: sub.headSha, state: 'open' });
+    expect(both.reviews.map((review) => [review.reviewer, review.state])).toEqual([['bob', 'APPROVED']]);
+    // Callers branch on these, never on the class: no local repository to read, reviewers asked separately.
+    expect(alice.localRepository).toBeUndefined();
+    expect(alice.recordsReviewersOnOpen).toBe(false);
+  });
+
   it('requests reviewers, leaving out the author and duplicates', async () => {
     const { model, as, harness } = setup();
     const alice = as('alice');

@@ -46,6 +46,24 @@ describe('local forge', () => {
     expect(await git(reg.bare, 'rev-parse', 'main')).toBe(main);
   });
 
+  it('offers its repository to the policy and records reviewers in the opening write', async () => {
+    const forge = await LocalForge.open({ registry: reg.bare, user: 'ana' });
+    expect(forge.recordsReviewersOnOpen).toBe(true);
+    const s = await forge.openSubmission({
+      title: 'Add user ana',
+      body: '',
+      author: 'ana',
+      files: [fileA],
+      requestedReviewers: ['raj', 'ada', 'raj'],
+    });
+    expect(s.requestedReviewers).toEqual(['raj', 'ada']);
+    const repository = forge.localRepository;
+    expect(await git(repository.gitDir, 'rev-parse', repository.submissionHeadRef(s.number))).toBe(s.headSha);
+    expect(await repository.defaultBranchRef()).toBe('refs/heads/main');
+    const both = await forge.getSubmissionAndReviews(s.number);
+    expect(both).toEqual({ submission: s, reviews: [] });
+  });
+
   it('deletes files and writes nested paths', async () => {
     const forge = await LocalForge.open({ registry: reg.bare, user: 'ada' });
     const s = await forge.openSubmission({

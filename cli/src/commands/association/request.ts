@@ -1,11 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import {
-  participantFlags,
-  participantFromFlags,
-  runnerFlag,
-  yesFlag,
-} from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags, runnerFlag, yesFlag } from '../../cli/participant-flags.js';
 import { describeCompatibilityTest, describeOutcome, requestAssociation } from '../../participants/index.js';
 
 export default class AssociationRequest extends BaseCommand {

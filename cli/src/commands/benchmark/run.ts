@@ -1,10 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { datasetAssociationRef } from '../../registry/kinds.js';
 import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
-import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
 
 export default class BenchmarkRun extends BaseCommand {

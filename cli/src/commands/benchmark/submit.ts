@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags, runnerFlag } from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags, runnerFlag } from '../../cli/participant-flags.js';
 import {
   describeCompatibilityTest,
   describeOutcome,

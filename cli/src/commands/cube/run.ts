@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { planRun, RUNNER_KINDS, type RunnerKind, runTask, shellQuote } from '../../cube/index.js';
 import { type Diagnostic, fail, GitperfError } from '../../diagnostics/diagnostic.js';
-import { chooseRunner } from '../../workflows/flags.js';
+import { chooseRunner } from '../../workflows/execution-options.js';
 
 export default class CubeRun extends BaseCommand {
   static override summary = 'Run one task of an MLCube folder (the debugging entry of the cube engine).';

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { resolveProfile } from '../../profile/profile.js';
-import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { allTimeouts } from '../../workflows/execution-options.js';
 import { prepareDataset } from '../../workflows/prepare-dataset.js';
 
 export default class DatasetPrepare extends BaseCommand {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags, yesFlag } from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags, yesFlag } from '../../cli/participant-flags.js';
 import { describeOutcome, registerDataset } from '../../participants/index.js';
 
 export default class DatasetRegister extends BaseCommand {

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { fail } from '../../diagnostics/diagnostic.js';
-import { configPath, createProfile, gitperfHome, type Profile } from '../../profile/profile.js';
+import { gitperfHome } from '../../infra/gitperf-home.js';
+import { configPath, createProfile, type Profile } from '../../profile/profile.js';
 
 export default class ProfileCreate extends BaseCommand {
   static override summary = 'Create a named profile: which registry to use and who you are there.';
@@ -17,8 +17,21 @@ export default class ProfileCreate extends BaseCommand {
       options: ['local', 'github'],
       required: true,
       description: 'where submissions go',
+      relationships: [
+        {
+          type: 'all',
+          flags: [
+            { name: 'registry', when: async (flags) => flags.forge === 'local' },
+            { name: 'user', when: async (flags) => flags.forge === 'local' },
+            { name: 'repo', when: async (flags) => flags.forge === 'github' },
+          ],
+        },
+      ],
     }),
-    registry: Flags.string({ description: 'local: path of the registry repository' }),
+    registry: Flags.string({
+      description: 'local: path of the registry repository',
+      exclusive: ['repo', 'base-url'],
+    }),
     user: Flags.string({ description: 'local: your login (github: optional, defaults to the token owner)' }),
     repo: Flags.string({ description: 'github: OWNER/NAME of the registry repository' }),
     'base-url': Flags.string({
@@ -31,13 +44,12 @@ export default class ProfileCreate extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(ProfileCreate);
     let profile: Profile;
+    // The relationships on --forge make oclif refuse a local profile without --registry and --user, and a
+    // GitHub one without --repo, before run() starts.
     if (flags.forge === 'local') {
-      if (!flags.registry || !flags.user)
-        fail('profile.flags', 'a local profile needs --registry PATH and --user LOGIN', {}, 2);
-      profile = { forge: 'local', registry: flags.registry, user: flags.user };
+      profile = { forge: 'local', registry: flags.registry as string, user: flags.user as string };
     } else {
-      if (!flags.repo) fail('profile.flags', 'a github profile needs --repo OWNER/NAME', {}, 2);
-      profile = { forge: 'github', repo: flags.repo };
+      profile = { forge: 'github', repo: flags.repo as string };
       if (flags['base-url']) profile.baseUrl = flags['base-url'];
       if (flags.user) profile.user = flags.user;
     }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags, yesFlag } from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags, yesFlag } from '../../cli/participant-flags.js';
 import { describeOutcome, submitResults } from '../../participants/index.js';
 
 export default class ResultSubmit extends BaseCommand {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags } from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags } from '../../cli/participant-flags.js';
 import { describeOutcome, registerRunner } from '../../participants/index.js';
 
 export default class RunnerRegister extends BaseCommand {

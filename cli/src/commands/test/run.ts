@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { toYaml } from '../../workflows/atomic.js';
 import {
@@ -8,7 +9,7 @@ import {
   runCompatibilityTest,
   type TestData,
 } from '../../workflows/compatibility-test.js';
-import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
+import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
 
 export default class TestRun extends BaseCommand {
@@ -28,37 +29,33 @@ export default class TestRun extends BaseCommand {
     }),
     model: Flags.string({ description: 'model to test (owner/name or folder); default the reference model' }),
     metrics: Flags.string({ description: 'metrics cube (owner/name or folder); default the benchmark’s' }),
-    demo: Flags.boolean({ description: "use the benchmark's demo dataset (the default data source)" }),
-    'demo-url': Flags.string({
-      description: 'a demo tarball instead of the benchmark’s (needs --demo-hash)',
+    // One data source: the demo (the benchmark's or --demo-url), raw --data with --labels, or a --dataset.
+    demo: Flags.boolean({
+      description: "use the benchmark's demo dataset (the default data source)",
+      exclusive: ['data', 'labels', 'dataset'],
     }),
-    'demo-hash': Flags.string({ description: 'sha256:<hex> of --demo-url' }),
-    data: Flags.string({ description: 'raw data folder (with --labels)' }),
-    labels: Flags.string({ description: 'raw labels folder (with --data)' }),
-    dataset: Flags.string({ description: 'a dataset prepared with `gitperf dataset prepare` (by name)' }),
+    'demo-url': Flags.string({
+      description: 'a demo tarball instead of the benchmark’s (needs --demo-hash: a demo is always verified)',
+      dependsOn: ['demo-hash'],
+      exclusive: ['data', 'labels', 'dataset'],
+    }),
+    'demo-hash': Flags.string({ description: 'sha256:<hex> of --demo-url', dependsOn: ['demo-url'] }),
+    data: Flags.string({
+      description: 'raw data folder (with --labels)',
+      dependsOn: ['labels'],
+      exclusive: ['dataset'],
+    }),
+    labels: Flags.string({ description: 'raw labels folder (with --data)', dependsOn: ['data'] }),
+    dataset: Flags.string({
+      description: 'a dataset prepared with `gitperf dataset prepare` (by name)',
+      exclusive: ['demo', 'demo-url', 'data', 'labels'],
+    }),
     'no-cache': Flags.boolean({ description: 'run again even if a report for the same inputs exists' }),
     ...executionFlags,
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(TestRun);
-    const sources = [
-      flags.demo || flags['demo-url'] ? 'demo' : undefined,
-      flags.data || flags.labels ? 'raw' : undefined,
-      flags.dataset ? 'prepared' : undefined,
-    ].filter(Boolean);
-    if (sources.length > 1)
-      fail(
-        'test.flags',
-        'choose one data source: --demo / --demo-url, --data with --labels, or --dataset',
-        {},
-        2,
-      );
-    if ((flags.data && !flags.labels) || (flags.labels && !flags.data))
-      fail('test.flags', '--data and --labels go together', {}, 2);
-    if (flags['demo-url'] && !flags['demo-hash'])
-      fail('test.flags', '--demo-url needs --demo-hash sha256:<hex> (a demo is always verified)', {}, 2);
-
     const bench = flags.benchmark ? await loadBenchmark(flags.benchmark, flags.registry) : undefined;
     const preparator = flags.preparator ?? bench?.preparator;
     const model = flags.model ?? bench?.referenceModel;

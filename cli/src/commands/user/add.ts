@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { participantFlags, participantFromFlags } from '../../participants/from-flags.js';
+import { participantFlags, participantFromFlags } from '../../cli/participant-flags.js';
 import { addUsers, describeOutcome } from '../../participants/index.js';
 
 export default class UserAdd extends BaseCommand {

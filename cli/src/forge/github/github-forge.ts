@@ -127,6 +127,10 @@ function checkPath(path: string): void {
  */
 export class GitHubForge implements Forge {
   readonly kind = 'github' as const;
+  /** Pull requests live on GitHub: the policy reads them through a clone that fetches `refs/pull/<n>/head`. */
+  readonly localRepository = undefined;
+  /** Reviewers are a separate request, which GitHub may refuse (non-collaborators) after the PR exists. */
+  readonly recordsReviewersOnOpen = false;
   readonly owner: string;
   readonly repo: string;
   private readonly octokit: GitperfOctokit;
@@ -356,6 +360,11 @@ export class GitHubForge implements Forge {
       });
       return toSubmission(data);
     });
+  }
+
+  async getSubmissionAndReviews(number: number): Promise<{ submission: Submission; reviews: Review[] }> {
+    const submission = await this.getSubmission(number);
+    return { submission, reviews: await this.listReviews(number) };
   }
 
   /** Every submitted review, oldest first, across all pages. */

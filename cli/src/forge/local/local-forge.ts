@@ -25,6 +25,7 @@ import type {
   ReviewState,
   Submission,
   SubmissionFile,
+  SubmissionRepository,
   SubmissionState,
 } from '../forge.js';
 import { Git, type Identity, isRemoteUrl, LostRace, type RefUpdate } from './git.js';
@@ -78,6 +79,7 @@ function checkFiles(files: SubmissionFile[]): void {
 
 export class LocalForge implements Forge {
   readonly kind = 'local' as const;
+  readonly recordsReviewersOnOpen = true;
   /** How many ref transactions were lost to another writer and retried (for tests and benchmarks). */
   lostRaces = 0;
   private readonly maxAttempts: number;
@@ -90,6 +92,17 @@ export class LocalForge implements Forge {
     maxAttempts: number,
   ) {
     this.maxAttempts = maxAttempts;
+  }
+
+  /** The pull requests are refs in the registry repository itself: the policy reads them there. */
+  get localRepository(): SubmissionRepository {
+    const git = this.git;
+    return {
+      gitDir: git.gitDir,
+      sync: () => git.sync(),
+      defaultBranchRef: () => git.headRef(),
+      submissionHeadRef: (number) => pullRef(number, 'head'),
+    };
   }
 
   static async open(opts: LocalForgeOptions): Promise<LocalForge> {
@@ -160,10 +173,10 @@ export class LocalForge implements Forge {
   }
 
   /**
-   * Opens a pull request. `requestedReviewers` (local-only) records reviewers in the same write, saving
-   * the separate `requestReviewers` round trip.
+   * Opens a pull request. `requestedReviewers` are recorded in the same write, saving the separate
+   * `requestReviewers` round trip.
    */
-  async openSubmission(input: OpenSubmissionInput & { requestedReviewers?: string[] }): Promise<Submission> {
+  async openSubmission(input: OpenSubmissionInput): Promise<Submission> {
     checkFiles(input.files);
     this.actingAs(input.author, 'open a submission');
     const baseRef = await this.baseRef(input.base);
@@ -342,7 +355,7 @@ export class LocalForge implements Forge {
     return out.sort((a, b) => a.number - b.number);
   }
 
-  /** The submission and its reviews from one read (local-only; saves a round trip for the policy). */
+  /** The submission and its reviews from one read (saves a round trip for the policy). */
   async getSubmissionAndReviews(number: number): Promise<{ submission: Submission; reviews: Review[] }> {
     await this.git.sync();
     const { meta, headSha } = await this.readPull(number);

@@ -3,15 +3,13 @@
  * the workflows' options. Kept here so the three commands stay thin and agree on names.
  */
 import { Flags } from '@oclif/core';
-import { which } from '../cube/index.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { cubeAccess } from './cube-access.js';
-import type { CubeExecution, RunnerKind } from './execution.js';
-import { type Layout, layout } from './layout.js';
-import { consoleProgress, type Progress, silentProgress } from './progress.js';
-import type { RegistryView } from './registry-access.js';
-
-export const RUNNERS = ['local', 'podman', 'docker', 'singularity', 'apptainer'] as const;
+import { cubeAccess } from '../workflows/cube-access.js';
+import type { CubeExecution } from '../workflows/execution.js';
+import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';
+import { type Layout, layout } from '../workflows/layout.js';
+import { consoleProgress, type Progress, silentProgress } from '../workflows/progress.js';
+import type { RegistryView } from '../workflows/registry-access.js';
 
 /** MedPerf's `--container-loglevel`: MEDPERF_LOGLEVEL for every cube, upper-cased; unset without the flag. */
 export const containerLoglevelFlag = {
@@ -35,14 +33,6 @@ export const executionFlags = {
   timeout: Flags.integer({ description: 'kill any task running longer than this many seconds', min: 1 }),
 };
 
-/** The runner to use: the flag, else $GITPERF_RUNNER, else the first container engine installed, else local. */
-export async function chooseRunner(flag?: string): Promise<RunnerKind> {
-  const v = flag ?? process.env.GITPERF_RUNNER;
-  if (v && (RUNNERS as readonly string[]).includes(v)) return v as RunnerKind;
-  for (const r of ['podman', 'docker'] as const) if (await which(r)) return r;
-  return 'local';
-}
-
 export interface CommandExecution {
   exec: CubeExecution;
   layout: Layout;
@@ -55,21 +45,15 @@ export async function commandExecution(
   report: (d: Diagnostic) => void,
   registry?: RegistryView,
 ): Promise<CommandExecution> {
-  const lay = layout();
+  const homeLayout = layout();
   const progress = json ? silentProgress : consoleProgress();
   const exec = cubeAccess({
     runner: await chooseRunner(flags.runner),
-    layout: lay,
+    layout: homeLayout,
     registryDir: flags.registry,
     registry,
     onWarning: report,
     containerLoglevel: flags['container-loglevel'],
   });
-  return { exec, layout: lay, progress };
-}
-
-/** Same timeout for every task (MedPerf has one flag per task; one is enough for a CLI). */
-export function allTimeouts(seconds?: number) {
-  if (seconds === undefined) return undefined;
-  return { prepare: seconds, sanity_check: seconds, statistics: seconds, infer: seconds, evaluate: seconds };
+  return { exec, layout: homeLayout, progress };
 }

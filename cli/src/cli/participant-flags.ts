@@ -4,13 +4,14 @@
  * terminal consent (`-y` answers yes).
  */
 import { Flags } from '@oclif/core';
-import { activeSubmissions, profileFlags } from '../cli/profile-flag.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { gitperfHome } from '../profile/profile.js';
-import { chooseRunner, containerLoglevelFlag, RUNNERS } from '../workflows/flags.js';
+import { gitperfHome } from '../infra/gitperf-home.js';
+import { terminalConsent } from '../participants/consent.js';
+import type { Participant } from '../participants/context.js';
+import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';
 import { consoleProgress, silentProgress } from '../workflows/progress.js';
-import { terminalConsent } from './consent.js';
-import type { Participant } from './context.js';
+import { containerLoglevelFlag } from './execution-flags.js';
+import { activeSubmissions, profileFlags } from './profile-flag.js';
 
 export const participantFlags = {
   ...profileFlags,
