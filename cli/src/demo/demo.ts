@@ -270,6 +270,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
           committee: ['ana', 'raj'],
           primaryMetric: 'auc',
           sharing: 'per-model',
+          // Participants see the full matrix; cells under 20 cases (the stump's failed run at C) are suppressed.
+          release: { participants: 'full', minCasesPerCell: 20, leaderboard: 'all' },
         }),
         'ana',
       ),

@@ -1,5 +1,6 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { checkInWorkers, workerCount } from './check-pool.js';
+import { checkConsistency } from './consistency-rules.js';
 import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
 import { emptyCounts, type Kind, REGISTRY_REF } from './kinds.js';
@@ -127,7 +128,7 @@ async function validateChange(
     const e = await load(f, true);
     if (e) {
       checked.push(e);
-      diagnostics.push(...checkLayout(e));
+      diagnostics.push(...checkLayout(e), ...checkConsistency(e));
     }
   }
   const refChecked = [...checked];
@@ -174,7 +175,7 @@ async function validateChangeByLookup(
     if (!r.entity) continue;
     if (r.entity.kind === 'Benchmark' || r.entity.kind === 'Dataset') return undefined;
     checked.push(r.entity);
-    diagnostics.push(...checkLayout(r.entity));
+    diagnostics.push(...checkLayout(r.entity), ...checkConsistency(r.entity));
   }
 
   const known = new Map<string, boolean>();
