@@ -30,10 +30,12 @@ function isDir(p: string): boolean {
   }
 }
 
-export async function registrySource(opts: {
-  dir?: string;
-  profile?: string;
-}): Promise<{ source: FileSource; where: string }> {
+export async function registrySource(opts: { dir?: string; profile?: string }): Promise<{
+  source: FileSource;
+  where: string;
+  /** For a local profile: the repository and commit the files come from (history readers need them). */
+  git?: { repoDir: string; rev: string; registryPrefix: string };
+}> {
   if (opts.dir) {
     if (!isDir(opts.dir))
       fail('registry.dir-missing', `${opts.dir} is not a folder; pass the registry folder with --dir`, {}, 2);
@@ -55,6 +57,7 @@ export async function registrySource(opts: {
     return {
       source: new GitFileSource(new GitView(git.gitDir, sha)),
       where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
+      git: { repoDir: git.gitDir, rev: sha, registryPrefix: 'registry' },
     };
   }
   if (!isDir('registry'))
