@@ -78,13 +78,14 @@ export function cloneBenchmark(registry: string, name: string, opts: { results: 
 }
 
 /** Every per-site number of the demo results: the cube's reported metrics (6 decimals), as printed in the files. */
-export function reportedSiteNumbers(registry: string): string[] {
+export function reportedSiteNumbers(registry: string, except: readonly string[] = []): string[] {
   const out = new Set<string>();
   for (const f of filesUnder(join(registry, 'benchmarks', BENCH, 'results'))) {
     const doc = parse(readFileSync(f, 'utf8'));
     for (const [k, v] of Object.entries(doc.spec.metrics as Record<string, number>)) {
       // coverage 1/0 and round values are not distinctive enough to look for.
-      if (k !== 'coverage' && Number.isFinite(v) && String(v).length >= 6) out.add(String(v));
+      if (k !== 'coverage' && !except.includes(k) && Number.isFinite(v) && String(v).length >= 6)
+        out.add(String(v));
     }
   }
   return [...out];

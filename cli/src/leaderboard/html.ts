@@ -16,13 +16,18 @@ th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending]
 .matrix-wrap{overflow:auto;max-height:40rem}.forest text{font:12px system-ui,sans-serif}.forest .grid{stroke:#ddd}
 .forest .ci{stroke:#1f4e99;stroke-width:2}.forest .point{fill:#1f4e99}.forest .na{fill:#666}code{font-size:.85em}`;
 
-/** Sorts any table[data-sortable] by a header's column; numbers by value, the rest after them. */
+/**
+ * Sorts any table[data-sortable] by a header's column: th[data-sort=num] by the cells' data-v (else
+ * their text) as numbers, th[data-sort=text] by text; empty cells and "—" go last either way.
+ */
 const SORT_SCRIPT = `for(const t of document.querySelectorAll('table[data-sortable]')){const hs=[...t.tHead.rows[0].cells];
-hs.forEach((th,i)=>{if(!th.hasAttribute('data-sort'))return;const b=document.createElement('button');b.type='button';
+hs.forEach((th,i)=>{const kind=th.dataset.sort;if(!kind)return;const b=document.createElement('button');b.type='button';
 b.append(...th.childNodes);th.append(b);b.addEventListener('click',()=>{const up=th.getAttribute('aria-sort')!=='ascending';
 for(const h of hs)h.removeAttribute('aria-sort');th.setAttribute('aria-sort',up?'ascending':'descending');
-const body=t.tBodies[0];const key=r=>{const c=r.cells[i];const v=parseFloat(c.dataset.v??c.textContent);return Number.isNaN(v)?null:v};
-const rows=[...body.rows].map(r=>[key(r),r]);rows.sort((a,b)=>a[0]===null?(b[0]===null?0:1):b[0]===null?-1:up?a[0]-b[0]:b[0]-a[0]);
+const body=t.tBodies[0];const key=r=>{const c=r.cells[i];const s=(c.dataset.v??c.textContent).trim();if(s===''||s==='\u2014')return null;
+if(kind==='num'){const v=parseFloat(s);return Number.isNaN(v)?null:v}return s};
+const cmp=(a,b)=>typeof a==='number'?a-b:a.localeCompare(b);
+const rows=[...body.rows].map(r=>[key(r),r]);rows.sort((a,b)=>a[0]===null?(b[0]===null?0:1):b[0]===null?-1:(up?1:-1)*cmp(a[0],b[0]));
 body.append(...rows.map(r=>r[1]))})});t.dataset.sortReady=''}`;
 
 export const fmt = (v: number | undefined, digits = 3): string => (v === undefined ? '—' : v.toFixed(digits));
@@ -57,17 +62,17 @@ function rankingTable(board: Board): string {
   const metric = esc(board.primaryMetric);
   const method = board.models.find((m) => m.primary)?.primary;
   const head = [
-    '<th scope="col" data-sort>Rank</th>',
-    '<th scope="col" data-sort>Model</th>',
-    `<th scope="col" data-sort>${metric}</th>`,
-    '<th scope="col" data-sort>95% interval</th>',
-    '<th scope="col" data-sort>Sites</th>',
-    '<th scope="col" data-sort>Cases</th>',
+    '<th scope="col" data-sort="num">Rank</th>',
+    '<th scope="col" data-sort="text">Model</th>',
+    `<th scope="col" data-sort="num">${metric}</th>`,
+    '<th scope="col" data-sort="num">95% interval</th>',
+    '<th scope="col" data-sort="num">Sites</th>',
+    '<th scope="col" data-sort="num">Cases</th>',
     ...(spread
       ? [
-          '<th scope="col" data-sort>Site min</th>',
-          '<th scope="col" data-sort>Site median</th>',
-          '<th scope="col" data-sort>Site max</th>',
+          '<th scope="col" data-sort="num">Site min</th>',
+          '<th scope="col" data-sort="num">Site median</th>',
+          '<th scope="col" data-sort="num">Site max</th>',
         ]
       : []),
     '<th scope="col">Flags</th>',
@@ -111,7 +116,7 @@ function metricsTable(board: Board): string {
   const methods = new Map<string, string>();
   for (const m of shown)
     for (const x of m.metrics) methods.set(x.name, `${x.methodLabel}; ${x.intervalLabel}`);
-  const head = board.metricNames.map((n) => `<th scope="col" data-sort>${esc(n)}</th>`).join('');
+  const head = board.metricNames.map((n) => `<th scope="col" data-sort="num">${esc(n)}</th>`).join('');
   const rows = shown
     .map((m) => {
       const byName = new Map(m.metrics.map((x) => [x.name, x]));
@@ -129,7 +134,7 @@ function metricsTable(board: Board): string {
     .map(([name, how]) => `<li><strong>${esc(name)}</strong>: ${esc(how)}</li>`)
     .join('');
   return `<section aria-labelledby="metrics-h"><h2 id="metrics-h">All pooled metrics</h2>
-<table data-sortable id="metrics"><caption>Pooled metrics per model (95% intervals in brackets)</caption><thead><tr><th scope="col" data-sort>Model</th>${head}</tr></thead><tbody>
+<table data-sortable id="metrics"><caption>Pooled metrics per model (95% intervals in brackets)</caption><thead><tr><th scope="col" data-sort="text">Model</th>${head}</tr></thead><tbody>
 ${rows}</tbody></table><ul>${legend}</ul></section>`;
 }
 
@@ -178,7 +183,7 @@ function matrixCell(c: MatrixCell): string {
 function matrixTable(board: Board): string {
   const mx = board.matrix;
   if (!mx) return '';
-  const head = mx.rows.map((r) => `<th scope="col" data-sort>${esc(r.model)}</th>`).join('');
+  const head = mx.rows.map((r) => `<th scope="col" data-sort="num">${esc(r.model)}</th>`).join('');
   const body = mx.datasets
     .map(
       (d, i) =>
@@ -187,7 +192,7 @@ function matrixTable(board: Board): string {
     .join('\n');
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Model × dataset</h2>
 <p>Each cell is the site's ${esc(mx.metric)} from its own counts; cells from fewer than ${board.minCasesPerCell} cases are suppressed; * marks a partial run. A cell's result file is <code>benchmarks/${esc(board.benchmark)}/results/&lt;data owner&gt;/&lt;dataset&gt;/&lt;model owner&gt;.&lt;cube&gt;.yaml</code>; hover a cell for its cases and merge commit.</p>
-<div class="matrix-wrap"><table data-sortable id="matrix"><caption>${esc(mx.metric)} per dataset (rows) and model (columns)</caption><thead><tr><th scope="col" data-sort>Dataset</th>${head}</tr></thead><tbody>
+<div class="matrix-wrap"><table data-sortable id="matrix"><caption>${esc(mx.metric)} per dataset (rows) and model (columns)</caption><thead><tr><th scope="col" data-sort="text">Dataset</th>${head}</tr></thead><tbody>
 ${body}</tbody></table></div></section>`;
 }
 
@@ -250,7 +255,7 @@ export function indexPage(boards: readonly Board[], view: Board['view']): string
     .join('\n');
   const title = view === 'public' ? 'gitperf leaderboard' : "gitperf results: participants' view";
   const body = `<h1>${esc(title)}</h1>
-<table data-sortable id="benchmarks"><caption>Benchmarks</caption><thead><tr><th scope="col" data-sort>Benchmark</th><th scope="col" data-sort>Status</th><th scope="col" data-sort>Models listed</th><th scope="col">First</th></tr></thead><tbody>
+<table data-sortable id="benchmarks"><caption>Benchmarks</caption><thead><tr><th scope="col" data-sort="text">Benchmark</th><th scope="col" data-sort="text">Status</th><th scope="col" data-sort="num">Models listed</th><th scope="col">First</th></tr></thead><tbody>
 ${rows}</tbody></table>`;
   return page(title, body, { script: true });
 }

@@ -39,7 +39,7 @@ export interface PooledMetric {
 export const METHOD_LABELS: Record<PoolMethod, string> = {
   counts: 'exact from pooled counts',
   'threshold-grid-auc': 'threshold-grid AUC (trapezoid over pooled counts)',
-  'case-weighted-mean': 'case-weighted mean of site values (no sufficient statistics)',
+  'case-weighted-mean': 'case-weighted mean of site values (no sufficient statistics for this metric)',
 };
 
 /** The interval each method carries, for people. */
