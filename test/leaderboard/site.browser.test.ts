@@ -75,8 +75,8 @@ async function open(out: string, path: string, shot: string): Promise<Page> {
 const rankingModels = (page: Page) =>
   page.$$eval('#ranking tbody tr', (rows) => rows.map((r) => r.querySelector('th')?.textContent ?? ''));
 
-/** What the DOM holds: text, attributes and markup alike. */
-const dom = (page: Page) => page.evaluate(() => document.documentElement.outerHTML);
+/** What the DOM holds now (after the script ran): text, attributes and markup alike. */
+const dom = (page: Page) => page.content();
 
 describe.each(['aggregate', 'per-model', 'full'] as const)('the public site under %s sharing', (level) => {
   let out: string;
