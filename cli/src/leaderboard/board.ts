@@ -242,7 +242,8 @@ function modelRow(
   // planPool only plans publishable sets; a violation here is a bug, and publishing it would leak.
   if (violations.length) throw new Error(`leaderboard: unsafe publication plan: ${violations[0].message}`);
 
-  const pooledCells = poolable.filter((r) => plan.pooled.includes(r.dataset));
+  const inPool = new Set(plan.pooled);
+  const pooledCells = poolable.filter((r) => inPool.has(r.dataset));
   const notes: string[] = [];
   if (plan.leftOut.length)
     notes.push(
@@ -281,8 +282,9 @@ function modelRow(
   const primary = metrics.find((m) => m.name === ctx.primary);
   let spread: Spread | undefined;
   if (ctx.level !== 'aggregate' && primary) {
+    const shown = new Set(plan.shown);
     const values = poolable
-      .filter((r) => plan.shown.includes(r.dataset))
+      .filter((r) => shown.has(r.dataset))
       .map((r) => poolMetric(ctx.primary, [poolCell(r)]).value)
       .filter((v): v is number => v !== undefined);
     if (values.length)
@@ -342,7 +344,8 @@ function matrixOf(
   minCases: number,
   commits: ReadonlyMap<string, string> | undefined,
 ): Matrix {
-  const datasets = sortedUnique(results.filter((r) => models.includes(r.model)).map((r) => r.dataset));
+  const listed = new Set(models);
+  const datasets = sortedUnique(results.filter((r) => listed.has(r.model)).map((r) => r.dataset));
   const byKey = new Map(results.map((r) => [`${r.model}\n${r.dataset}`, r]));
   const rows = models.map((model) => ({
     model,

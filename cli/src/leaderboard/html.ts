@@ -13,7 +13,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:lef
 th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline dotted}
 th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
 .suppressed{color:#666;font-style:italic}.note{background:#fff6d6;border-left:4px solid #d9a400;padding:.5rem .75rem;margin:.5rem 0}
-.matrix-wrap{overflow:auto;max-height:40rem}.forest text{font:12px system-ui,sans-serif}.forest .grid{stroke:#ddd}
+.matrix-wrap{overflow:auto;max-height:40rem}#matrix td{text-align:right;font-variant-numeric:tabular-nums}.forest text{font:12px system-ui,sans-serif}.forest .grid{stroke:#ddd}
 .forest .ci{stroke:#1f4e99;stroke-width:2}.forest .point{fill:#1f4e99}.forest .na{fill:#666}code{font-size:.85em}`;
 
 /**
@@ -160,14 +160,9 @@ function forest(board: Board): string {
 function matrixCell(c: MatrixCell): string {
   switch (c.state) {
     case 'shown': {
-      const title = [
-        `n=${c.cases}`,
-        c.commit ? `merged in ${c.commit.slice(0, 12)}` : '',
-        c.partial ? 'partial' : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      return `<td class="num" title="${title}">${fmt(c.value)}${c.partial ? '*' : ''}</td>`;
+      // Kept short: a 300 x 30 matrix has 9,000 of these (n cases, merge commit).
+      const title = c.commit ? `n=${c.cases} ${c.commit.slice(0, 10)}` : `n=${c.cases}`;
+      return `<td title="${title}">${fmt(c.value)}${c.partial ? '*' : ''}</td>`;
     }
     case 'suppressed':
       return '<td class="suppressed">suppressed</td>';
@@ -191,7 +186,7 @@ function matrixTable(board: Board): string {
     )
     .join('\n');
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Model × dataset</h2>
-<p>Each cell is the site's ${esc(mx.metric)} from its own counts; cells from fewer than ${board.minCasesPerCell} cases are suppressed; * marks a partial run. A cell's result file is <code>benchmarks/${esc(board.benchmark)}/results/&lt;data owner&gt;/&lt;dataset&gt;/&lt;model owner&gt;.&lt;cube&gt;.yaml</code>; hover a cell for its cases and merge commit.</p>
+<p>Each cell is the site's ${esc(mx.metric)} from its own counts; cells from fewer than ${board.minCasesPerCell} cases are suppressed; * marks a partial run. A cell's result file is <code>benchmarks/${esc(board.benchmark)}/results/&lt;data owner&gt;/&lt;dataset&gt;/&lt;model owner&gt;.&lt;cube&gt;.yaml</code>; hover a cell for its cases (n) and the commit that merged it.</p>
 <div class="matrix-wrap"><table data-sortable id="matrix"><caption>${esc(mx.metric)} per dataset (rows) and model (columns)</caption><thead><tr><th scope="col" data-sort="text">Dataset</th>${head}</tr></thead><tbody>
 ${body}</tbody></table></div></section>`;
 }
@@ -210,9 +205,13 @@ function provenance(board: Board): string {
             `<li>${esc(c.role)} <code>${esc(c.ref)}</code> manifest <code>${esc(c.manifest)}</code></li>`,
         )
         .join('');
-      const files = p.files
-        ? `<ul>${p.files.map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul>`
-        : '';
+      // Under full the matrix stands for the files (one per cell, path pattern above); the JSON lists them.
+      const files =
+        p.files && !board.matrix
+          ? `<ul>${p.files.map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul>`
+          : p.files
+            ? '<p>Result files: one per matrix cell (path pattern above; listed in the JSON).</p>'
+            : '';
       return `<details><summary>${esc(m.model)}: ${p.fileCount} result file(s)</summary><p>Merge commits: ${commits}</p><ul>${cubes}</ul>${files}</details>`;
     })
     .join('\n');

@@ -33,14 +33,17 @@ export function checkPublication(
   minCases: number,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const sets = published.map((p) => ({ ...p, members: new Set(p.sites) }));
+  const sets = published.map((p) => ({
+    ...p,
+    members: new Set(p.sites),
+    total: casesOf(p.sites, casesBySite),
+  }));
   for (const a of sets) {
-    const total = casesOf(a.members, casesBySite);
-    if (recoverable(total, minCases)) {
+    if (recoverable(a.total, minCases)) {
       out.push(
         error(
           'leaderboard.small-cell',
-          `${a.label} would be computed from ${total} case(s), fewer than the benchmark's minCasesPerCell (${minCases})`,
+          `${a.label} would be computed from ${a.total} case(s), fewer than the benchmark's minCasesPerCell (${minCases})`,
         ),
       );
     }
@@ -49,11 +52,17 @@ export function checkPublication(
     let inside = 0;
     for (const b of sets) {
       if (b === a || b.members.size >= a.members.size) continue;
-      if (![...b.members].every((s) => a.members.has(s))) continue;
+      let subset = true;
+      for (const s of b.members)
+        if (!a.members.has(s)) {
+          subset = false;
+          break;
+        }
+      if (!subset) continue;
       for (const s of b.members) covered.add(s);
       inside++;
-      const difference = [...a.members].filter((s) => !b.members.has(s));
-      const cases = casesOf(difference, casesBySite);
+      // b is inside a: the difference's cases are the totals' difference.
+      const cases = a.total - b.total;
       if (recoverable(cases, minCases))
         out.push(
           error(
@@ -64,8 +73,8 @@ export function checkPublication(
     }
     // Several numbers inside a pool together (one alone is the pair check above): what none of them
     // covers is the pool minus their sum.
-    const residual = [...a.members].filter((s) => !covered.has(s));
-    if (inside > 1 && residual.length > 0) {
+    if (inside > 1 && covered.size < a.members.size) {
+      const residual = [...a.members].filter((s) => !covered.has(s));
       const cases = casesOf(residual, casesBySite);
       if (recoverable(cases, minCases))
         out.push(
@@ -108,7 +117,8 @@ export function planPool(
   const smallCases = sites.filter((s) => s.cases < minCases).reduce((n, s) => n + s.cases, 0);
   const dropSmall = shown.length > 0 && small.length > 0 && smallCases < minCases;
   const pooled = dropSmall ? [...shown] : sites.map((s) => s.site);
-  const poolCases = sites.filter((s) => pooled.includes(s.site)).reduce((n, s) => n + s.cases, 0);
+  const inPool = new Set(pooled);
+  const poolCases = sites.filter((s) => inPool.has(s.site)).reduce((n, s) => n + s.cases, 0);
   return {
     pooled,
     shown,
