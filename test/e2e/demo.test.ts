@@ -229,6 +229,6 @@ describe('gitperf demo (end to end)', () => {
     expect(raj.exitCode, raj.stderr).toBe(0);
     const out = JSON.parse(raj.stdout);
     expect(out).toMatchObject({ number: 24, status: 'pass', previous: 0 });
-    expect(out.next).toBe('ready: `gitperf merge 24`');
+    expect(out.next).toBe('ready: `gitperf merge 24 --profile raj`');
   });
 });
