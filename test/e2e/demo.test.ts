@@ -6,6 +6,7 @@
  * Also the CI check of the example: the committed registry/ equals what the demo produced (timestamps
  * normalised; see cli/src/demo/example-registry.ts and scripts/regenerate-example-registry.mjs).
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,16 @@ describe('gitperf demo (end to end)', () => {
     expect(stdout).toMatch(
       /^kim\/bc-stump: mean auc 0\.\d{4} over 2 dataset\(s\); failed on 1 dataset\(s\): partial result$/m,
     );
+  });
+
+  it('ends by building the public leaderboard and printing the path of its index page', () => {
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    const index = join(dir, 'leaderboard', 'index.html');
+    expect(last).toBe(`The public leaderboard: ${index}`);
+    const page = readFileSync(join(dir, 'leaderboard', 'benchmarks', 'bc-diagnosis.html'), 'utf8');
+    expect(page).toContain('<th scope="row">ana/bc-logreg</th>');
+    // per-model sharing: no site is named on the public page.
+    expect(page).not.toContain('hospital-a');
   });
 
   it('merged every entity with the approvals the policy requires (Approved-by trailers)', async () => {
@@ -218,6 +229,6 @@ describe('gitperf demo (end to end)', () => {
     expect(raj.exitCode, raj.stderr).toBe(0);
     const out = JSON.parse(raj.stdout);
     expect(out).toMatchObject({ number: 24, status: 'pass', previous: 0 });
-    expect(out.next).toBe('ready: `gitperf merge 24`');
+    expect(out.next).toBe('ready: `gitperf merge 24 --profile raj`');
   });
 });

@@ -141,7 +141,18 @@ describe('bc-metrics evaluate', () => {
       specificity: 1,
       f1: 0.666667,
       coverage: 1,
+      sufficient_statistics: {
+        cases: 4,
+        operating_point: { threshold: 0.5, tp: 1, fp: 0, tn: 2, fn: 1 },
+        threshold_grid: expect.any(Array),
+      },
     });
+    // The counts on the grid 0.00..1.00: above 0.4 are p1, p2 and n1; above 0.95 nothing.
+    const grid = (results.sufficient_statistics as unknown as { threshold_grid: Record<string, number>[] })
+      .threshold_grid;
+    expect(grid).toHaveLength(101);
+    expect(grid[40]).toEqual({ threshold: 0.4, tp: 2, fp: 1, tn: 1, fn: 0 });
+    expect(grid[95]).toEqual({ threshold: 0.95, tp: 0, fp: 0, tn: 2, fn: 2 });
   });
 
   it('gives .nan for AUC and sensitivity when only negatives were predicted', async () => {

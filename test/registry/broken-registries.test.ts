@@ -37,7 +37,7 @@ describe('the fixture registry', () => {
   });
 });
 
-describe.each(['input', 'schema', 'layout', 'references'] as const)(
+describe.each(['input', 'schema', 'layout', 'references', 'consistency'] as const)(
   'broken registries: %s layer',
   (layer) => {
     for (const c of CASES.filter((x) => x.layer === layer)) {

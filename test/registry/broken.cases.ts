@@ -5,7 +5,7 @@ import { patch, put } from './fixture.js';
 /** One broken registry: how to break the fixture, and the one error it must produce. */
 export interface BrokenCase {
   name: string;
-  layer: 'input' | 'schema' | 'layout' | 'references';
+  layer: 'input' | 'schema' | 'layout' | 'references' | 'consistency';
   mutate: (dir: string) => void;
   code: string;
   /** Path relative to the registry folder. */
@@ -462,5 +462,48 @@ export const CASES: BrokenCase[] = [
     file: MASSOC,
     line: 22,
     column: 14,
+  },
+  // --- consistency (rules within one file that a schema cannot state) --------------------------
+  {
+    name: "participants' view less detailed than the public one",
+    layer: 'consistency',
+    mutate: (d) =>
+      patch(d, BENCH, '    sharing: per-model\n', '    sharing: per-model\n    participants: aggregate\n'),
+    code: 'policy.participants-less-detailed',
+    file: BENCH,
+    line: 46,
+    column: 19,
+    cli: true,
+  },
+  {
+    name: 'confusion counts that do not add up to the cases',
+    layer: 'consistency',
+    mutate: (d) =>
+      patch(
+        d,
+        RESULT,
+        '  partial: false\n',
+        '  sufficientStatistics:\n    cases: 10\n    operatingPoint:\n      threshold: 0.5\n      tp: 1\n      fp: 1\n      tn: 1\n      fn: 1\n  partial: false\n',
+      ),
+    code: 'result.counts-mismatch',
+    file: RESULT,
+    line: 15,
+    column: 5,
+  },
+  {
+    name: 'a fractional count',
+    layer: 'schema',
+    mutate: (d) =>
+      patch(
+        d,
+        RESULT,
+        '  partial: false\n',
+        '  sufficientStatistics:\n    cases: 4\n    operatingPoint:\n      threshold: 0.5\n      tp: 1.5\n      fp: 1\n      tn: 1\n      fn: 0.5\n  partial: false\n',
+      ),
+    code: 'schema.type',
+    file: RESULT,
+    line: 17,
+    column: 11,
+    also: ['schema.type'],
   },
 ];

@@ -110,7 +110,10 @@ describe('the result payload', () => {
         result.spec.metrics = { ...result.spec.metrics, extra: 1 };
       },
       (result) => {
-        result.spec.sufficientStatistics = { cases: 33 };
+        result.spec.sufficientStatistics = {
+          cases: 33,
+          operatingPoint: { threshold: 0.5, tp: 10, fp: 3, tn: 15, fn: 5 },
+        };
       },
       (result) => {
         result.spec.execution.cubes[1].hashes.image = `sha256:${'0'.repeat(64)}`;

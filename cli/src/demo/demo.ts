@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail } from '../diagnostics/diagnostic.js';
+import { buildBoards } from '../leaderboard/build.js';
+import { lastCommits } from '../leaderboard/merge-commits.js';
+import { writeSite } from '../leaderboard/site.js';
 import {
   entityFile,
   givenConsent,
@@ -111,6 +114,8 @@ export interface DemoReport {
   /** The duplicate association request the committee rejected. */
   rejected: number;
   results: DemoResults;
+  /** The index page of the public leaderboard built at the end. */
+  leaderboard: string;
   warnings: Diagnostic[];
 }
 
@@ -271,6 +276,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
           committee: ['ana', 'raj'],
           primaryMetric: 'auc',
           sharing: 'per-model',
+          // Participants see the full matrix; cells under 20 cases (the stump's failed run at C) are suppressed.
+          release: { participants: 'full', minCasesPerCell: 20, leaderboard: 'all' },
         }),
         'ana',
       ),
@@ -444,6 +451,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const results = demoResults(final.registry.index, BENCHMARK);
   write(`\n${renderResultTable(results.table)}\n\n`);
   for (const s of results.summaries) write(`${s.line}\n`);
+  // 6. The public leaderboard of what was merged, under the benchmark's sharing policy.
+  const leaderboard = await step(
+    'the leaderboard is built from main (public view)',
+    async () => {
+      const commits = lastCommits({ repoDir: reg.bare, rev: 'HEAD', registryPrefix: 'registry' });
+      const boards = buildBoards(final.registry.index, { view: 'public', commits });
+      return writeSite(join(dir, 'leaderboard'), boards, 'public').index;
+    },
+    (index) => index,
+  );
   const seconds = (performance.now() - t0) / 1000;
   return {
     dir,
@@ -455,6 +472,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     submissions: [...submissions.values()].sort((a, b) => a.number - b.number),
     rejected: dup.number,
     results,
+    leaderboard,
     warnings: [...warnings.values()],
   };
 }

@@ -31,6 +31,8 @@ export interface BenchmarkSubmitInput {
   primaryMetric?: string;
   higherIsBetter?: boolean;
   sharing?: Sharing;
+  /** The rest of the result-sharing policy (participants' view, small-cell threshold, public selection). */
+  release?: Pick<Benchmark['spec']['policy'], 'participants' | 'minCasesPerCell' | 'leaderboard'>;
   description?: string;
   docsUrl?: string;
   /** Re-run the compatibility test even if a report for the same inputs exists. */
@@ -123,6 +125,7 @@ export async function submitBenchmark(
         modelAutoApproval: { mode: 'never' },
         datasetAutoApproval: { mode: 'never' },
         sharing: input.sharing ?? 'per-model',
+        ...input.release,
         primaryMetric,
         higherIsBetter: input.higherIsBetter ?? true,
       },

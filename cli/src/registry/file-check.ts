@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkConsistency } from './consistency-rules.js';
 import { KINDS, type Kind } from './kinds.js';
 import type { PathInfo } from './layout.js';
 import { checkLayout } from './layout-rules.js';
@@ -50,6 +51,11 @@ export function checkFile(
   if (!r.entity) return r;
   return {
     entity: r.entity,
-    diagnostics: [...r.diagnostics, ...checkLayout(r.entity), ...checkReferences(r.entity, facts)],
+    diagnostics: [
+      ...r.diagnostics,
+      ...checkLayout(r.entity),
+      ...checkConsistency(r.entity),
+      ...checkReferences(r.entity, facts),
+    ],
   };
 }

@@ -50,6 +50,21 @@ export type CubeRole = 'preparator' | 'model' | 'metrics';
  */
 export type MetricValue = number;
 /**
+ * How much of the results is shown, least to most detailed: aggregate (one pooled number per model), per-model (plus the anonymous spread across sites), full (the model x dataset matrix, sites named).
+ */
+export type SharingLevel = 'aggregate' | 'per-model' | 'full';
+/**
+ * Which models appear publicly: all; the top N by the primary metric ({top: N}); or opted-in (only models whose association opts in).
+ */
+export type LeaderboardSelection =
+  | ('all' | 'opted-in')
+  | {
+      /**
+       * How many models, best first by the pooled primary metric.
+       */
+      top: number;
+    };
+/**
  * Two names joined by a dot, `<owner>.<name>`: the file name of associations and results.
  */
 export type PairName = string;
@@ -278,10 +293,13 @@ export interface Benchmark {
     policy: {
       modelAutoApproval: AutoApproval;
       datasetAutoApproval: AutoApproval;
+      sharing: SharingLevel;
+      participants?: SharingLevel;
       /**
-       * What the public leaderboard shows: aggregate (across datasets only), per-model, or full (every result).
+       * Small-cell suppression: no published number is computed from fewer cases than this; a smaller cell shows as suppressed (default 10).
        */
-      sharing: 'aggregate' | 'per-model' | 'full';
+      minCasesPerCell?: number;
+      leaderboard?: LeaderboardSelection;
       /**
        * The metric the leaderboard ranks by.
        */
@@ -391,6 +409,10 @@ export interface ModelAssociation {
      */
     priority?: number;
     compatibilityTest: CompatibilityTest;
+    /**
+     * true when the model owner agrees to appear on a public leaderboard whose benchmark lists opted-in models only (default false: out).
+     */
+    leaderboardOptIn?: boolean;
   };
 }
 /**
@@ -442,6 +464,7 @@ export interface Result {
     model: OwnedRef;
     dataset: OwnedRef;
     metrics?: Metrics;
+    sufficientStatistics?: SufficientStatistics;
     /**
      * The metrics encrypted for named recipients, when the sharing policy keeps them private.
      */
@@ -505,6 +528,48 @@ export interface ResultMetadata {
    */
   description?: string;
   labels?: Labels;
+}
+/**
+ * Counts from which pooled metrics are recomputed exactly across sites, without case-level data.
+ */
+export interface SufficientStatistics {
+  /**
+   * Number of cases the metrics were computed on.
+   */
+  cases: number;
+  operatingPoint: ConfusionCounts;
+  /**
+   * Confusion counts on a grid of thresholds, for a pooled (threshold-grid) ROC-AUC.
+   *
+   * @minItems 2
+   * @maxItems 1001
+   */
+  thresholdGrid?: ConfusionCounts[];
+}
+/**
+ * Confusion counts at one threshold (predicted positive when the score is above it); tp+fp+tn+fn equals the cases.
+ */
+export interface ConfusionCounts {
+  /**
+   * The decision threshold.
+   */
+  threshold: number;
+  /**
+   * True positives.
+   */
+  tp: number;
+  /**
+   * False positives.
+   */
+  fp: number;
+  /**
+   * True negatives.
+   */
+  tn: number;
+  /**
+   * False negatives.
+   */
+  fn: number;
 }
 /**
  * A self-hosted CI runner at a hospital, in registry/runners/<owner>/<name>.yaml.

@@ -1,6 +1,7 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { referrerFolders } from './change-scope.js';
 import { checkInWorkers, workerCount } from './check-pool.js';
+import { checkConsistency } from './consistency-rules.js';
 import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
 import { emptyCounts, type Kind, REGISTRY_REF } from './kinds.js';
@@ -128,7 +129,7 @@ async function validateChange(
     const e = await load(f, true);
     if (e) {
       checked.push(e);
-      diagnostics.push(...checkLayout(e));
+      diagnostics.push(...checkLayout(e), ...checkConsistency(e));
     }
   }
   const refChecked = [...checked];
@@ -181,7 +182,7 @@ async function validateChangeByLookup(
     if (info) entities[info.kind]++;
     if (!r.entity) continue;
     checked.push(r.entity);
-    diagnostics.push(...checkLayout(r.entity));
+    diagnostics.push(...checkLayout(r.entity), ...checkConsistency(r.entity));
   }
 
   // Unchanged files the change may break, from the folders that can hold them.

@@ -32,10 +32,12 @@ function isDir(p: string): boolean {
   }
 }
 
-export async function registrySource(opts: {
-  registry?: string;
-  profile?: string;
-}): Promise<{ source: FileSource; where: string }> {
+export async function registrySource(opts: { registry?: string; profile?: string }): Promise<{
+  source: FileSource;
+  where: string;
+  /** For a local profile: the repository and commit the files come from (history readers need them). */
+  git?: { repoDir: string; rev: string; registryPrefix: string };
+}> {
   if (opts.registry) {
     if (!isDir(opts.registry))
       fail(
@@ -64,6 +66,7 @@ export async function registrySource(opts: {
     return {
       source: new GitFileSource(new GitView(repository.gitDir, sha)),
       where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
+      git: { repoDir: repository.gitDir, rev: sha, registryPrefix: 'registry' },
     };
   }
   if (!isDir('registry'))

@@ -217,6 +217,7 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
     model: model.ref,
     dataset: { ref: c.dataset.ref, generatedUid: c.dataset.generatedUid },
     metrics: out.metrics,
+    ...(out.sufficientStatistics ? { sufficientStatistics: out.sufficientStatistics } : {}),
     partial: out.status === 'partial',
     runner: c.exec.runner,
     startedAt,

@@ -4,7 +4,14 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Kind } from '../registry/kinds.js';
-import type { CompatibilityTest, CubeUsage, Dataset, Metrics, Result } from '../registry/types.generated.js';
+import type {
+  CompatibilityTest,
+  CubeUsage,
+  Dataset,
+  Metrics,
+  Result,
+  SufficientStatistics,
+} from '../registry/types.generated.js';
 import * as validators from '../registry/validators.generated.js';
 import type { RunnerKind } from './execution.js';
 import { gitperfVersion } from './version.js';
@@ -42,6 +49,7 @@ export function buildResult(a: {
   model: string;
   dataset: { ref: string; generatedUid: string };
   metrics: Metrics;
+  sufficientStatistics?: SufficientStatistics;
   partial: boolean;
   runner: RunnerKind;
   startedAt: Date;
@@ -58,6 +66,7 @@ export function buildResult(a: {
       model: a.model,
       dataset: a.dataset.ref,
       metrics: a.metrics,
+      ...(a.sufficientStatistics ? { sufficientStatistics: a.sufficientStatistics } : {}),
       partial: a.partial,
       execution: {
         runner: a.runner,

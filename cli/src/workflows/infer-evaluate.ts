@@ -7,9 +7,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Diagnostic, error, GitperfError } from '../diagnostics/diagnostic.js';
 import { replaceDir, stagingDir } from '../infra/atomic-write.js';
+import type { SufficientStatistics } from '../registry/types.generated.js';
 import type { CubeExecution, ReadyCube, TaskOutcome } from './execution.js';
 import type { Progress } from './progress.js';
-import { readMetrics } from './task-outputs.js';
+import { readMetricsOutput } from './task-outputs.js';
 
 export interface InferEvaluateInput {
   model: ReadyCube;
@@ -32,6 +33,8 @@ export interface InferEvaluateOutcome {
   /** `ok`: metrics from a complete run; `partial`: infer failed but evaluation produced metrics. */
   status: 'ok' | 'partial' | 'failed';
   metrics?: Record<string, number>;
+  /** The metrics cube's counts, when it wrote them. */
+  sufficientStatistics?: SufficientStatistics;
   /** Why the run failed or is partial. */
   diagnostics: Diagnostic[];
   /** Seconds spent inside cube processes (infer + evaluate). */
@@ -118,8 +121,15 @@ export async function inferAndEvaluate(
       return { status: 'failed', diagnostics, cubeSeconds, logs };
     }
     try {
-      const values = await readMetrics(resultsFile);
-      return { status: partial ? 'partial' : 'ok', metrics: values, diagnostics, cubeSeconds, logs };
+      const values = await readMetricsOutput(resultsFile);
+      return {
+        status: partial ? 'partial' : 'ok',
+        metrics: values.metrics,
+        ...(values.sufficientStatistics ? { sufficientStatistics: values.sufficientStatistics } : {}),
+        diagnostics,
+        cubeSeconds,
+        logs,
+      };
     } catch (e) {
       if (e instanceof GitperfError) {
         diagnostics.push(e.diagnostic);

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
+import type { ConfusionCounts, SufficientStatistics } from '../registry/types.generated.js';
 
 const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
@@ -32,13 +33,35 @@ export async function readStatistics(file: string): Promise<Record<string, unkno
   return doc as Record<string, unknown>;
 }
 
+/** The key of results.yaml that holds the counts beside the metrics (not a metric itself). */
+export const SUFFICIENT_STATISTICS_KEY = 'sufficient_statistics';
+
+export interface MetricsOutput {
+  metrics: Record<string, number>;
+  /** The counts the metrics cube wrote, when it wrote them. */
+  sufficientStatistics?: SufficientStatistics;
+}
+
 /** results.yaml → `{name: number}`; NaN is kept (a metric that could not be computed), infinities are not. */
 export async function readMetrics(file: string): Promise<Record<string, number>> {
+  return (await readMetricsOutput(file)).metrics;
+}
+
+/**
+ * results.yaml → its metrics and, under `sufficient_statistics`, the counts that let a leaderboard pool
+ * exactly: `cases`, `operating_point` and optionally `threshold_grid` (each `{threshold, tp, fp, tn, fn}`).
+ */
+export async function readMetricsOutput(file: string): Promise<MetricsOutput> {
   const doc = await readYaml(file, 'metrics.invalid', 'the evaluate task');
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     fail('metrics.invalid', 'the evaluate task must write a YAML mapping of metric name to number', { file });
   const out: Record<string, number> = {};
+  let sufficientStatistics: SufficientStatistics | undefined;
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (k === SUFFICIENT_STATISTICS_KEY) {
+      sufficientStatistics = toSufficientStatistics(v, file);
+      continue;
+    }
     if (!METRIC_NAME.test(k))
       fail('metrics.invalid', `metric name "${k}" must match ${METRIC_NAME.source} to be recorded`, { file });
     if (typeof v !== 'number' || v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
@@ -53,7 +76,38 @@ export async function readMetrics(file: string): Promise<Record<string, number>>
   }
   if (Object.keys(out).length === 0)
     fail('metrics.invalid', 'the evaluate task reported no metrics', { file });
-  return out;
+  return { metrics: out, ...(sufficientStatistics ? { sufficientStatistics } : {}) };
+}
+
+const MAX_GRID = 1001;
+
+/** The cube's snake_case counts → the Result's `sufficientStatistics`, refusing anything but counts that add up. */
+function toSufficientStatistics(value: unknown, file: string): SufficientStatistics {
+  const bad = (why: string): never =>
+    fail('metrics.invalid', `${SUFFICIENT_STATISTICS_KEY} ${why}`, { file });
+  const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return bad('must be a mapping');
+  const o = value as Record<string, unknown>;
+  if (!isCount(o.cases)) return bad('needs `cases`, a whole number of cases');
+  const cases = o.cases;
+  const point = (p: unknown, where: string): ConfusionCounts => {
+    if (!p || typeof p !== 'object' || Array.isArray(p)) return bad(`${where} must be a mapping`);
+    const c = p as Record<string, unknown>;
+    if (typeof c.threshold !== 'number' || !Number.isFinite(c.threshold))
+      return bad(`${where} needs a finite threshold`);
+    const counts = [c.tp, c.fp, c.tn, c.fn];
+    if (!counts.every(isCount)) return bad(`${where} needs whole-number tp, fp, tn and fn`);
+    const [tp, fp, tn, fn] = counts as number[];
+    if (tp + fp + tn + fn !== cases)
+      bad(`${where}: tp+fp+tn+fn is ${tp + fp + tn + fn}, not cases (${cases})`);
+    return { threshold: c.threshold, tp, fp, tn, fn };
+  };
+  const operatingPoint = point(o.operating_point, 'operating_point');
+  if (o.threshold_grid === undefined) return { cases, operatingPoint };
+  if (!Array.isArray(o.threshold_grid) || o.threshold_grid.length < 2 || o.threshold_grid.length > MAX_GRID)
+    return bad(`threshold_grid must be a list of 2 to ${MAX_GRID} points`);
+  const thresholdGrid = o.threshold_grid.map((p, i) => point(p, `threshold_grid item ${i}`));
+  return { cases, operatingPoint, thresholdGrid };
 }
 
 export interface DemoPaths {

@@ -8,6 +8,11 @@ results.yaml is a flat mapping: accuracy, auc (rank-based, ties get average rank
 f1 (malignant = positive; predicted positive when probability > threshold), coverage (share of labelled
 samples that have a prediction). Metrics are computed over the predicted samples; a model that produced no
 predictions (MedPerf's partial results) gets .nan for every metric and coverage 0.
+
+Beside the metrics, results.yaml holds `sufficient_statistics` (gitperf reads it into the Result): the number
+of cases the metrics were computed on, the confusion counts at the operating threshold, and the counts on a
+grid of thresholds 0.00, 0.01, ..., 1.00 (for a pooled ROC-AUC). Counts add across sites, so a leaderboard
+pools accuracy, sensitivity, specificity, precision and F1 exactly without case-level data.
 """
 
 import csv
@@ -84,11 +89,32 @@ def ratio(a, b):
     return a / b if b else NAN
 
 
-def metrics(scores, labels, threshold):
+def confusion(scores, labels, threshold):
+    """Counts with malignant = positive, predicted positive when the score is above the threshold."""
     tp = sum(1 for s, y in zip(scores, labels) if s > threshold and y == 1)
     fp = sum(1 for s, y in zip(scores, labels) if s > threshold and y == 0)
     tn = sum(1 for s, y in zip(scores, labels) if s <= threshold and y == 0)
     fn = sum(1 for s, y in zip(scores, labels) if s <= threshold and y == 1)
+    return tp, fp, tn, fn
+
+
+GRID = [i / 100 for i in range(101)]
+
+
+def sufficient_statistics(scores, labels, threshold):
+    def point(t):
+        tp, fp, tn, fn = confusion(scores, labels, t)
+        return {"threshold": t, "tp": tp, "fp": fp, "tn": tn, "fn": fn}
+
+    return {
+        "cases": len(labels),
+        "operating_point": point(threshold),
+        "threshold_grid": [point(t) for t in GRID],
+    }
+
+
+def metrics(scores, labels, threshold):
+    tp, fp, tn, fn = confusion(scores, labels, threshold)
     return {
         "accuracy": ratio(tp + tn, len(labels)),
         "auc": auc(scores, labels),
@@ -133,6 +159,7 @@ def evaluate(args):
     result = metrics(scores, y, threshold)
     result["coverage"] = len(ids) / len(labels)
     result = {k: (v if math.isnan(v) else round(v, 6)) for k, v in result.items()}
+    result["sufficient_statistics"] = sufficient_statistics(scores, y, threshold)
     parent = os.path.dirname(os.path.abspath(output_path))
     os.makedirs(parent, exist_ok=True)
     simple_yaml.dump(result, output_path)

@@ -1,0 +1,460 @@
+/**
+ * One benchmark's leaderboard as data, holding exactly what its sharing level allows: the HTML page,
+ * the JSON file next to it and `leaderboard show` all render this value and nothing else, so what a
+ * level forbids is left out once, here.
+ */
+import { atLeastAsDetailed } from '../registry/consistency-rules.js';
+import type { SharingLevel } from '../registry/types.generated.js';
+import type { BenchmarkInput, ResultCell } from './collect.js';
+import {
+  intervalLabel,
+  METHOD_LABELS,
+  type PoolCell,
+  type PooledMetric,
+  type PoolMethod,
+  pooledMetricNames,
+  poolMetric,
+} from './pool.js';
+import { median } from './statistics.js';
+import { checkPublication, planPool } from './suppression.js';
+
+export type View = 'public' | 'participants';
+
+/** The schema id of the JSON form (`leaderboard show --format json`, `<benchmark>.json`). */
+export const BOARD_SCHEMA = 'gitperf.leaderboard/v1';
+
+/** Used when a benchmark sets no minCasesPerCell (the schema's default). */
+export const DEFAULT_MIN_CASES = 10;
+
+export interface BoardNote {
+  code: string;
+  message: string;
+}
+
+export interface MetricView {
+  name: string;
+  value?: number;
+  low?: number;
+  high?: number;
+  method: PoolMethod;
+  methodLabel: string;
+  intervalLabel: string;
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  /** Sites the spread is over (those at or above the threshold). */
+  sites: number;
+}
+
+export interface CubeHash {
+  role: string;
+  ref: string;
+  manifest: string;
+}
+
+export interface Provenance {
+  /** Result files the pooled numbers come from: only under `full` (their paths name the sites). */
+  files?: string[];
+  fileCount: number;
+  /** Commits that merged those files (full shas), when the registry is read from git. */
+  commits: string[];
+  /** The cubes that produced them, by manifest hash. */
+  cubes: CubeHash[];
+}
+
+export interface ModelRow {
+  /** 1-based; ties share a rank; absent when the model has no primary-metric value. */
+  rank?: number;
+  model: string;
+  /** Sites and cases of the pooled numbers. */
+  sites: number;
+  cases: number;
+  primary?: MetricView;
+  metrics: MetricView[];
+  /** Why the pooled numbers are not shown (too few cases). */
+  suppressed?: string;
+  /** Spread of the primary metric across sites, never naming one (per-model and full). */
+  spread?: Spread;
+  /** Runs that did not complete on every case, and what failed as far as the level may say. */
+  partial?: { count: number; what: string[] };
+  notes: string[];
+  provenance: Provenance;
+}
+
+export type CellState = 'shown' | 'suppressed' | 'missing' | 'no-statistics' | 'encrypted';
+
+export interface MatrixCell {
+  state: CellState;
+  value?: number;
+  cases?: number;
+  partial?: boolean;
+  /** The result file and the commit that merged it. */
+  file?: string;
+  commit?: string;
+}
+
+export interface Matrix {
+  metric: string;
+  datasets: string[];
+  rows: { model: string; cells: MatrixCell[] }[];
+}
+
+export interface Board {
+  schema: typeof BOARD_SCHEMA;
+  benchmark: string;
+  description?: string;
+  view: View;
+  level: SharingLevel;
+  primaryMetric: string;
+  higherIsBetter: boolean;
+  minCasesPerCell: number;
+  /** Which models are listed: `all`, `top N`, `opted-in` (public view), `all (participants)`. */
+  selection: string;
+  /** ranked; no-results (nothing merged yet); unranked (no model has a primary-metric value). */
+  status: 'ranked' | 'no-results' | 'unranked';
+  notes: BoardNote[];
+  metricNames: string[];
+  models: ModelRow[];
+  /** Models with results that the selection leaves out. */
+  hiddenModels: number;
+  matrix?: Matrix;
+}
+
+export interface BoardOptions {
+  view: View;
+  /** Registry-relative path -> commit that merged it. */
+  commits?: ReadonlyMap<string, string>;
+}
+
+/** The sharing level a view shows. */
+export function levelOf(policy: BenchmarkInput['policy'], view: View): SharingLevel {
+  if (view === 'public') return policy.sharing;
+  const wanted = policy.participants ?? policy.sharing;
+  // The validator refuses a less detailed participants' level; never show participants less anyway.
+  return atLeastAsDetailed(wanted, policy.sharing) ? wanted : policy.sharing;
+}
+
+function metricView(m: PooledMetric): MetricView {
+  return {
+    name: m.name,
+    ...(m.value === undefined ? {} : { value: m.value }),
+    ...(m.interval ? { low: m.interval.low, high: m.interval.high } : {}),
+    method: m.method,
+    methodLabel: METHOD_LABELS[m.method],
+    intervalLabel: intervalLabel(m),
+  };
+}
+
+type Poolable = ResultCell & { stats: NonNullable<ResultCell['stats']> };
+
+function isPoolable(r: ResultCell): r is Poolable {
+  return !r.encrypted && r.stats !== undefined;
+}
+
+function poolCell(r: Poolable): PoolCell {
+  return { stats: r.stats, metrics: r.metrics };
+}
+
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Board-level notes on bad input, naming files only where the level names sites. */
+function inputNotes(results: readonly ResultCell[], level: SharingLevel): BoardNote[] {
+  const notes: BoardNote[] = [];
+  const named = level === 'full';
+  const list = (rs: readonly ResultCell[]) => (named ? `: ${rs.map((r) => r.file).join(', ')}` : '');
+  const encrypted = results.filter((r) => r.encrypted);
+  if (encrypted.length)
+    notes.push({
+      code: 'leaderboard.encrypted-results',
+      message: `${plural(encrypted.length, 'result')} ${encrypted.length === 1 ? 'is' : 'are'} encrypted and left out of every number${list(encrypted)}`,
+    });
+  const noStats = results.filter((r) => !r.encrypted && !r.stats);
+  if (noStats.length)
+    notes.push({
+      code: 'leaderboard.no-sufficient-statistics',
+      message: `${plural(noStats.length, 'result')} of ${results.length} ${noStats.length === 1 ? 'has' : 'have'} no sufficient statistics (cases and confusion counts), so ${noStats.length === 1 ? 'it is' : 'they are'} left out of the pooled numbers; re-run with a metrics cube that writes sufficient_statistics${list(noStats)}`,
+    });
+  const poolable = results.filter(isPoolable);
+  for (const name of sortedUnique(poolable.flatMap((r) => Object.keys(r.metrics)))) {
+    const missing = poolable.filter((r) => !(name in r.metrics));
+    if (missing.length)
+      notes.push({
+        code: 'leaderboard.metric-missing',
+        message: `metric "${name}" is missing from ${missing.length} of ${poolable.length} results; its pooled value covers only the others${list(missing)}`,
+      });
+  }
+  return notes;
+}
+
+function provenanceOf(
+  cells: readonly ResultCell[],
+  level: SharingLevel,
+  commits: ReadonlyMap<string, string> | undefined,
+): Provenance {
+  const cubes = new Map<string, CubeHash>();
+  for (const c of cells)
+    for (const u of c.cubes) {
+      const key = `${u.role}|${u.ref}|${u.hashes.manifest}`;
+      if (!cubes.has(key)) cubes.set(key, { role: u.role, ref: u.ref, manifest: u.hashes.manifest });
+    }
+  const files = cells.map((c) => c.file).sort();
+  const shas = sortedUnique(files.map((f) => commits?.get(f)).filter((s): s is string => !!s));
+  return {
+    ...(level === 'full' ? { files } : {}),
+    fileCount: files.length,
+    commits: shas,
+    cubes: [...cubes.values()].sort((a, b) => `${a.role}${a.ref}`.localeCompare(`${b.role}${b.ref}`)),
+  };
+}
+
+function modelRow(
+  model: string,
+  results: readonly ResultCell[],
+  ctx: {
+    level: SharingLevel;
+    minCases: number;
+    primary: string;
+    metricNames: readonly string[];
+    commits?: ReadonlyMap<string, string>;
+  },
+): ModelRow {
+  const poolable = results.filter(isPoolable);
+  const plan = planPool(
+    poolable.map((r) => ({ site: r.dataset, cases: r.stats.cases })),
+    ctx.level,
+    ctx.minCases,
+  );
+  const casesBySite = new Map(poolable.map((r) => [r.dataset, r.stats.cases]));
+  const published = [
+    ...(plan.poolPublished ? [{ label: `the pooled numbers of ${model}`, sites: plan.pooled }] : []),
+    ...plan.shown.map((s) => ({ label: `the value of ${model} at one site`, sites: [s] })),
+  ];
+  const violations = checkPublication(published, casesBySite, ctx.minCases);
+  // planPool only plans publishable sets; a violation here is a bug, and publishing it would leak.
+  if (violations.length) throw new Error(`leaderboard: unsafe publication plan: ${violations[0].message}`);
+
+  const inPool = new Set(plan.pooled);
+  const pooledCells = poolable.filter((r) => inPool.has(r.dataset));
+  const notes: string[] = [];
+  if (plan.leftOut.length)
+    notes.push(
+      `${plural(plan.leftOut.length, 'site')} below ${ctx.minCases} cases left out of the pooled numbers, so that no small site can be recovered by subtraction`,
+    );
+  const partialRuns = results.filter((r) => r.partial);
+  const partial = partialRuns.length
+    ? {
+        count: partialRuns.length,
+        what:
+          ctx.level === 'full'
+            ? partialRuns.map(
+                (r) =>
+                  `${r.dataset}: the model did not complete on every case (coverage ${formatCoverage(r.metrics.coverage)})`,
+              )
+            : [`${partialRuns.length} of ${results.length} runs did not complete on every case`],
+      }
+    : undefined;
+  const provenance = provenanceOf(pooledCells, ctx.level, ctx.commits);
+  const sites = pooledCells.filter((r) => r.stats.cases > 0).length;
+  const cases = pooledCells.reduce((n, r) => n + r.stats.cases, 0);
+  if (!plan.poolPublished) {
+    return {
+      model,
+      sites,
+      cases: 0,
+      metrics: [],
+      suppressed: `fewer than ${ctx.minCases} cases in total`,
+      ...(partial ? { partial } : {}),
+      notes,
+      provenance,
+    };
+  }
+  const cells = pooledCells.map(poolCell);
+  const metrics = ctx.metricNames.map((name) => metricView(poolMetric(name, cells)));
+  const primary = metrics.find((m) => m.name === ctx.primary);
+  let spread: Spread | undefined;
+  if (ctx.level !== 'aggregate' && primary) {
+    const shown = new Set(plan.shown);
+    const values = poolable
+      .filter((r) => shown.has(r.dataset))
+      .map((r) => poolMetric(ctx.primary, [poolCell(r)]).value)
+      .filter((v): v is number => v !== undefined);
+    if (values.length)
+      spread = {
+        min: Math.min(...values),
+        median: median(values),
+        max: Math.max(...values),
+        sites: values.length,
+      };
+  }
+  return {
+    model,
+    sites,
+    cases,
+    ...(primary ? { primary } : {}),
+    metrics,
+    ...(spread ? { spread } : {}),
+    ...(partial ? { partial } : {}),
+    notes,
+    provenance,
+  };
+}
+
+function formatCoverage(v: number | undefined): string {
+  return typeof v === 'number' && !Number.isNaN(v) ? String(Math.round(v * 1000) / 1000) : 'unknown';
+}
+
+/** Orders rows best first and numbers them (ties share a rank); rows without a value go last. */
+function rankRows(rows: ModelRow[], higherIsBetter: boolean): ModelRow[] {
+  const valued = rows.filter((r) => r.primary?.value !== undefined);
+  const rest = rows
+    .filter((r) => r.primary?.value === undefined)
+    .sort((a, b) => a.model.localeCompare(b.model));
+  const sign = higherIsBetter ? -1 : 1;
+  valued.sort(
+    (a, b) =>
+      sign * ((a.primary?.value as number) - (b.primary?.value as number)) || a.model.localeCompare(b.model),
+  );
+  let rank = 0;
+  valued.forEach((r, i) => {
+    if (i === 0 || r.primary?.value !== valued[i - 1].primary?.value) rank = i + 1;
+    r.rank = rank;
+  });
+  return [...valued, ...rest.map(({ rank: _unused, ...r }) => r)];
+}
+
+function selectionLabel(policy: BenchmarkInput['policy'], view: View): string {
+  if (view === 'participants') return 'all (participants)';
+  const s = policy.leaderboard ?? 'all';
+  return typeof s === 'string' ? s : `top ${s.top}`;
+}
+
+function matrixOf(
+  results: readonly ResultCell[],
+  models: readonly string[],
+  primary: string,
+  minCases: number,
+  commits: ReadonlyMap<string, string> | undefined,
+): Matrix {
+  const listed = new Set(models);
+  const datasets = sortedUnique(results.filter((r) => listed.has(r.model)).map((r) => r.dataset));
+  const byKey = new Map(results.map((r) => [`${r.model}\n${r.dataset}`, r]));
+  const rows = models.map((model) => ({
+    model,
+    cells: datasets.map((dataset): MatrixCell => {
+      const r = byKey.get(`${model}\n${dataset}`);
+      if (!r) return { state: 'missing' };
+      if (r.encrypted) return { state: 'encrypted' };
+      if (!r.stats) return { state: 'no-statistics' };
+      if (r.stats.cases < minCases) return { state: 'suppressed', ...(r.partial ? { partial: true } : {}) };
+      const value = poolMetric(primary, [{ stats: r.stats, metrics: r.metrics }]).value;
+      const commit = commits?.get(r.file);
+      return {
+        state: 'shown',
+        ...(value === undefined ? {} : { value }),
+        cases: r.stats.cases,
+        ...(r.partial ? { partial: true } : {}),
+        file: r.file,
+        ...(commit ? { commit } : {}),
+      };
+    }),
+  }));
+  return { metric: primary, datasets, rows };
+}
+
+export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
+  const { policy } = input;
+  const level = levelOf(policy, opts.view);
+  const minCases = policy.minCasesPerCell ?? DEFAULT_MIN_CASES;
+  const base = {
+    schema: BOARD_SCHEMA,
+    benchmark: input.name,
+    ...(input.description ? { description: input.description } : {}),
+    view: opts.view,
+    level,
+    primaryMetric: policy.primaryMetric,
+    higherIsBetter: policy.higherIsBetter,
+    minCasesPerCell: minCases,
+    selection: selectionLabel(policy, opts.view),
+  } as const;
+  if (input.results.length === 0) {
+    return {
+      ...base,
+      status: 'no-results',
+      notes: [
+        {
+          code: 'leaderboard.no-results',
+          message: `no results have been merged for ${input.name} yet; the leaderboard fills in as sites submit theirs`,
+        },
+      ],
+      metricNames: [],
+      models: [],
+      hiddenModels: 0,
+    };
+  }
+  const notes = inputNotes(input.results, level);
+  const poolable = input.results.filter(isPoolable);
+  const metricNames = pooledMetricNames(
+    poolable.flatMap((r) => Object.keys(r.metrics)),
+    poolable.length > 0,
+  );
+  const primaryKnown = metricNames.includes(policy.primaryMetric);
+  if (!primaryKnown)
+    notes.push({
+      code: 'leaderboard.no-primary-metric',
+      message: `no result reports the primary metric "${policy.primaryMetric}", so the models are not ranked${metricNames.length ? `; the results report ${metricNames.join(', ')}` : ''}`,
+    });
+  const byModel = new Map<string, ResultCell[]>();
+  for (const r of input.results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  const ctx = { level, minCases, primary: policy.primaryMetric, metricNames, commits: opts.commits };
+  let rows = rankRows(
+    [...byModel].map(([model, results]) => modelRow(model, results, ctx)),
+    policy.higherIsBetter,
+  );
+  const total = rows.length;
+  if (opts.view === 'public') {
+    const selection = policy.leaderboard ?? 'all';
+    if (selection === 'opted-in') {
+      const optedIn = new Set(input.models.filter((m) => m.optIn).map((m) => m.model));
+      rows = rankRows(
+        rows.filter((r) => optedIn.has(r.model)),
+        policy.higherIsBetter,
+      );
+    } else if (typeof selection === 'object') {
+      rows = rows.filter((r) => r.rank !== undefined && r.rank <= selection.top);
+    }
+  }
+  const status = rows.some((r) => r.rank !== undefined) ? 'ranked' : 'unranked';
+  if (status === 'unranked' && primaryKnown && rows.length)
+    notes.push({
+      code: 'leaderboard.no-primary-value',
+      message: `no listed model has a value of "${policy.primaryMetric}" that may be published, so the models are not ranked`,
+    });
+  const matrix =
+    level === 'full' && primaryKnown
+      ? matrixOf(
+          input.results,
+          rows.map((r) => r.model),
+          policy.primaryMetric,
+          minCases,
+          opts.commits,
+        )
+      : undefined;
+  return {
+    ...base,
+    status,
+    notes,
+    metricNames,
+    models: rows,
+    hiddenModels: total - rows.length,
+    ...(matrix ? { matrix } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+/** What the leaderboard reads from a loaded registry: per benchmark, its policy, models and results. */
+import type { RegistryIndex } from '../registry/registry-index.js';
+import type { Benchmark, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
+
+/** One merged result: one model on one dataset. */
+export interface ResultCell {
+  model: string;
+  dataset: string;
+  /** Registry-relative path, e.g. `benchmarks/b/results/hospital-a/wdbc-a/lee.bc-centroid.yaml`. */
+  file: string;
+  /** The reported metrics; empty when the result is encrypted. */
+  metrics: Readonly<Record<string, number>>;
+  encrypted: boolean;
+  stats?: SufficientStatistics;
+  partial: boolean;
+  cubes: readonly CubeUsage[];
+}
+
+export interface BenchmarkInput {
+  name: string;
+  description?: string;
+  policy: Benchmark['spec']['policy'];
+  /** Associated models with their public-leaderboard opt-in. */
+  models: { model: string; optIn: boolean }[];
+  results: ResultCell[];
+}
+
+export function collectBenchmarks(index: RegistryIndex): BenchmarkInput[] {
+  return index.list('Benchmark').map((b) => ({
+    name: b.entity.metadata.name,
+    ...(b.entity.metadata.description ? { description: b.entity.metadata.description } : {}),
+    policy: b.entity.spec.policy,
+    models: index.modelAssociations(b.ref).map((a) => ({
+      model: a.entity.spec.model,
+      optIn: a.entity.spec.leaderboardOptIn === true,
+    })),
+    results: index.results(b.ref).map((r) => {
+      const spec = r.entity.spec;
+      return {
+        model: spec.model,
+        dataset: spec.dataset,
+        file: r.path,
+        metrics: spec.metrics ?? {},
+        encrypted: spec.encrypted !== undefined,
+        ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
+        partial: spec.partial,
+        cubes: spec.execution.cubes,
+      };
+    }),
+  }));
+}

@@ -1,0 +1,102 @@
+/** `leaderboard show`: the same boards as the site, as terminal text, Markdown, or JSON. */
+import { BOARD_SCHEMA, type Board, type ModelRow, type View } from './board.js';
+import { fmt } from './html.js';
+
+export type ShowFormat = 'text' | 'md' | 'json';
+
+/** The JSON document `leaderboard show --format json` prints (shape documented in the README). */
+export interface LeaderboardDocument {
+  schema: typeof BOARD_SCHEMA;
+  view: View;
+  benchmarks: Board[];
+}
+
+export function leaderboardDocument(boards: Board[], view: View): LeaderboardDocument {
+  return { schema: BOARD_SCHEMA, view, benchmarks: boards };
+}
+
+function columns(board: Board): string[] {
+  return [
+    'rank',
+    'model',
+    board.primaryMetric,
+    '95% interval',
+    'sites',
+    'cases',
+    ...(board.level === 'aggregate' ? [] : ['site min/median/max']),
+    'flags',
+  ];
+}
+
+function cells(board: Board, m: ModelRow): string[] {
+  const p = m.primary;
+  const flags = [
+    ...(m.suppressed ? [`suppressed (${m.suppressed})`] : []),
+    ...(m.partial ? [`partial: ${m.partial.what.join('; ')}`] : []),
+    ...m.notes,
+  ];
+  return [
+    m.rank === undefined ? '-' : String(m.rank),
+    m.model,
+    m.suppressed ? 'suppressed' : fmt(p?.value),
+    p?.low === undefined ? '-' : `${fmt(p.low)}-${fmt(p.high)}`,
+    String(m.sites),
+    m.suppressed ? '-' : String(m.cases),
+    ...(board.level === 'aggregate'
+      ? []
+      : [m.spread ? `${fmt(m.spread.min)}/${fmt(m.spread.median)}/${fmt(m.spread.max)}` : '-']),
+    flags.join('; ') || '',
+  ];
+}
+
+function heading(board: Board): string {
+  const method = board.models.find((m) => m.primary)?.primary;
+  return `${board.benchmark}: ranked by ${board.primaryMetric} (${board.higherIsBetter ? 'higher' : 'lower'} is better${
+    method ? `; ${method.methodLabel}, ${method.intervalLabel}` : ''
+  }), sharing ${board.level}, models: ${board.selection}${board.hiddenModels ? ` (+${board.hiddenModels} not listed)` : ''}`;
+}
+
+function textBoard(board: Board): string {
+  const header = columns(board);
+  const rows = board.models.map((m) => cells(board, m));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    heading(board),
+    ...(rows.length ? [line(header), ...rows.map(line)] : []),
+    ...board.notes.map((n) => `note: ${n.message}`),
+  ].join('\n');
+}
+
+const mdEscape = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+
+function mdBoard(board: Board): string {
+  const header = columns(board);
+  const rows = board.models.map((m) => cells(board, m));
+  return [
+    `### ${mdEscape(board.benchmark)}`,
+    '',
+    mdEscape(heading(board)),
+    '',
+    ...(rows.length
+      ? [
+          `| ${header.map(mdEscape).join(' | ')} |`,
+          `| ${header.map(() => '---').join(' | ')} |`,
+          ...rows.map((r) => `| ${r.map(mdEscape).join(' | ')} |`),
+          '',
+        ]
+      : []),
+    ...board.notes.map((n) => `> ${mdEscape(n.message)}`),
+  ].join('\n');
+}
+
+export function renderBoards(boards: Board[], view: View, format: ShowFormat): string {
+  if (format === 'json') return `${JSON.stringify(leaderboardDocument(boards, view), null, 2)}\n`;
+  if (!boards.length) return 'no benchmarks in the registry\n';
+  const render = format === 'md' ? mdBoard : textBoard;
+  return `${boards.map(render).join('\n\n')}\n`;
+}

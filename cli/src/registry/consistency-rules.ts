@@ -1,0 +1,65 @@
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import type { LoadedEntity } from './loader.js';
+import type { ConfusionCounts, SharingLevel } from './types.generated.js';
+
+/** Sharing levels from least to most detailed; the order `participants >= sharing` is checked against. */
+export const SHARING_ORDER: readonly SharingLevel[] = ['aggregate', 'per-model', 'full'];
+
+/** True when `level` shows at least as much as `than`. */
+export function atLeastAsDetailed(level: SharingLevel, than: SharingLevel): boolean {
+  return SHARING_ORDER.indexOf(level) >= SHARING_ORDER.indexOf(than);
+}
+
+/**
+ * Rules within one file that a JSON Schema cannot state: the participants' view is at least as
+ * detailed as the public one, and a result's confusion counts add up to its cases.
+ */
+export function checkConsistency(e: LoadedEntity): Diagnostic[] {
+  if (e.kind === 'Benchmark') return checkSharing(e as LoadedEntity<'Benchmark'>);
+  if (e.kind === 'Result') return checkCounts(e as LoadedEntity<'Result'>);
+  return [];
+}
+
+function checkSharing(e: LoadedEntity<'Benchmark'>): Diagnostic[] {
+  const policy = e.entity.spec.policy;
+  if (policy.participants === undefined || atLeastAsDetailed(policy.participants, policy.sharing)) return [];
+  return [
+    error(
+      'policy.participants-less-detailed',
+      `spec.policy.participants "${policy.participants}" shows less than the public sharing "${policy.sharing}"; participants must see at least what the public sees (levels: ${SHARING_ORDER.join(' < ')})`,
+      { file: e.file, ...e.position(['spec', 'policy', 'participants'], 'value') },
+    ),
+  ];
+}
+
+function checkCounts(e: LoadedEntity<'Result'>): Diagnostic[] {
+  const stats = e.entity.spec.sufficientStatistics;
+  if (!stats) return [];
+  const out: Diagnostic[] = [];
+  const check = (counts: ConfusionCounts, path: (string | number)[]) => {
+    const total = counts.tp + counts.fp + counts.tn + counts.fn;
+    if (total !== stats.cases)
+      out.push(
+        error(
+          'result.counts-mismatch',
+          `tp+fp+tn+fn at threshold ${counts.threshold} is ${total}, but cases is ${stats.cases}; every threshold's counts must add up to the cases`,
+          { file: e.file, ...e.position(path, 'key') },
+        ),
+      );
+  };
+  const base = ['spec', 'sufficientStatistics'];
+  check(stats.operatingPoint, [...base, 'operatingPoint']);
+  for (const [i, c] of (stats.thresholdGrid ?? []).entries()) check(c, [...base, 'thresholdGrid', i]);
+  const positives = stats.operatingPoint.tp + stats.operatingPoint.fn;
+  stats.thresholdGrid?.forEach((c, i) => {
+    if (c.tp + c.fn !== positives)
+      out.push(
+        error(
+          'result.counts-mismatch',
+          `thresholdGrid item ${i} has ${c.tp + c.fn} positives (tp+fn), the operating point ${positives}; the same cases must be counted at every threshold`,
+          { file: e.file, ...e.position([...base, 'thresholdGrid', i], 'key') },
+        ),
+      );
+  });
+  return out;
+}
