@@ -12,6 +12,7 @@ import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { sha256File, treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { loadManifest, type Manifest } from './manifest.js';
+import { registeredHashes } from './registered-hashes.js';
 import { copyVerified, type FetchOptions, fetchResource, verifyFile } from './resources.js';
 import { extractTarball } from './tarball.js';
 import { type CubeHashes, failed, type MlcubeSpec, type Outcome, ok, type RunnerKind } from './types.js';
@@ -192,15 +193,6 @@ export async function materialiseCube(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-function registeredHashes(spec: MlcubeSpec): CubeHashes {
-  const hashes: CubeHashes = { manifest: spec.manifest.sha256 };
-  if (spec.parameters) hashes.parameters = spec.parameters.sha256;
-  if (spec.additionalFiles) hashes.additionalFiles = spec.additionalFiles.sha256;
-  if (spec.image?.digest) hashes.image = spec.image.digest;
-  if (spec.imageTarball) hashes.imageTarball = spec.imageTarball.sha256;
-  return hashes;
 }
 
 /**

@@ -33,7 +33,7 @@ function isDir(p: string): boolean {
 export async function registrySource(opts: {
   dir?: string;
   profile?: string;
-}): Promise<{ source: FileSource; where: string }> {
+}): Promise<{ source: FileSource; where: string; git?: { repoDir: string; commit: string } }> {
   if (opts.dir) {
     if (!isDir(opts.dir))
       fail('registry.dir-missing', `${opts.dir} is not a folder; pass the registry folder with --dir`, {}, 2);
@@ -55,6 +55,7 @@ export async function registrySource(opts: {
     return {
       source: new GitFileSource(new GitView(git.gitDir, sha)),
       where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
+      git: { repoDir: git.gitDir, commit: sha },
     };
   }
   if (!isDir('registry'))
