@@ -78,8 +78,7 @@ at most 256 jobs per chunk (unassigned jobs are left out: no runner can take the
         );
       source = new FsFileSource(flags.dir);
       where = flags.dir;
-      // A scope narrower than the whole registry reads only its folders; the whole plan lists once.
-      if (flags.runner || flags.dataset || flags.mine) folder = flags.dir;
+      folder = flags.dir;
       git = await plan.checkoutLocation(flags.dir);
     } else {
       const { registrySource } = await import('../submission/registry-state.js');

@@ -63,6 +63,8 @@ interface Expected {
   count: number;
   /** The block a current result holds for this cube (recorded-execution.ts). */
   canonical: Buffer;
+  /** For a model: the blocks of the benchmark's preparator, this model and the metrics cube, in run order. */
+  pieces: Buffer[];
 }
 
 function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Expected {
@@ -73,6 +75,7 @@ function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Ex
     hashes,
     count: Object.keys(hashes).length,
     canonical: Buffer.from(canonicalCubeText(role, ref, hashes)),
+    pieces: [],
   };
 }
 
@@ -182,6 +185,8 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
     }
     const prepExpected = expected('preparator', spec.preparator, prep);
     const metricsExpected = expected('metrics', spec.metrics, metrics);
+    for (const model of expectedModels.values())
+      model.pieces = [prepExpected.canonical, model.canonical, metricsExpected.canonical];
     for (const da of datasetAssociations) {
       const dataset = da.info.dataset ?? da.entity.spec.dataset;
       if (!datasetMatches(scope, dataset) || (runnerDatasets && !runnerDatasets.has(dataset))) continue;
@@ -210,7 +215,7 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
         let changed: string[] = [];
         if (resultFile) {
           const cubes = [prepExpected, model, metricsExpected];
-          if (isCanonicalCurrent(resultFile.bytes, [...cubes.map((c) => c.canonical), datasetText])) continue;
+          if (isCanonicalCurrent(resultFile.bytes, model.pieces, datasetText)) continue;
           const recorded = recordedExecution(resultFile, warnings);
           if (!recorded) continue; // broken: a warning says so
           changed = staleFields(recorded, cubes, ds.entity.spec.generatedUid);

@@ -179,7 +179,7 @@ export async function readPlanInput(
       if (e) datasets.set(ref, e);
       for (const f of await listing.under(`benchmarks/${bench.ref}/results/${ref}`)) {
         if (f.info?.kind !== 'Result') continue;
-        const read = await readResult(source, f, warnings);
+        const read = await readResult(source, f, warnings, listing);
         if (read) results.set(read.info.ref, read);
         else brokenResults.add(f.info?.ref ?? '');
       }
@@ -204,6 +204,7 @@ async function readResult(
   source: FileSource,
   f: ListedFile,
   warnings: Diagnostic[],
+  listing: PlanFiles,
 ): Promise<ResultFile | undefined> {
   const info = f.info;
   if (f.entry.type !== 'file' || !info || info.upperCase) {
@@ -213,7 +214,7 @@ async function readResult(
   }
   const file = displayPath(source, f.entry.path);
   try {
-    const bytes = await source.read(f.entry.path, MAX_FILE_BYTES);
+    const bytes = listing.readSmall?.(f.entry.path) ?? (await source.read(f.entry.path, MAX_FILE_BYTES));
     return {
       path: f.entry.path,
       file,

@@ -135,15 +135,16 @@ export function canonicalDatasetText(generatedUid: string): string {
 
 const CUBES = Buffer.from('\n    cubes:\n');
 // " ' [ { | > & * ! # and carriage return
-const NOT_PLAIN = [0x22, 0x27, 0x5b, 0x7b, 0x7c, 0x3e, 0x26, 0x2a, 0x21, 0x23, 0x0d];
+const NOT_PLAIN = new Uint8Array(256);
+for (const byte of [0x22, 0x27, 0x5b, 0x7b, 0x7c, 0x3e, 0x26, 0x2a, 0x21, 0x23, 0x0d]) NOT_PLAIN[byte] = 1;
 
 /**
- * Whether `bytes` record exactly `pieces` (canonicalCubeText per cube in run order, then
- * canonicalDatasetText) as `spec.execution.cubes` and `.dataset`, written the way gitperf writes them:
+ * Whether `bytes` record exactly `cubes` (canonicalCubeText per cube, in run order) and `dataset`
+ * (canonicalDatasetText) as `spec.execution.cubes` and `.dataset`, written the way gitperf writes them:
  * `execution` under the top-level `spec`, preceded in it only by plain one-line keys, and nothing nested
  * after the block. False means "not known to be current", never "stale": the caller then scans.
  */
-export function isCanonicalCurrent(bytes: Buffer, pieces: readonly Buffer[]): boolean {
+export function isCanonicalCurrent(bytes: Buffer, cubes: readonly Buffer[], dataset: Buffer): boolean {
   const at = bytes.indexOf(EXECUTION);
   if (at < 0) return false;
   const spec = bytes.indexOf(SPEC);
@@ -161,10 +162,11 @@ export function isCanonicalCurrent(bytes: Buffer, pieces: readonly Buffer[]): bo
       const four =
         bytes[i + 1] === SPACE && bytes[i + 2] === SPACE && bytes[i + 3] === SPACE && bytes[i + 4] === SPACE;
       if (!four || bytes[i + 5] === SPACE || bytes[i + 5] === NEWLINE) return false;
-    } else if (NOT_PLAIN.includes(byte)) return false;
+    } else if (NOT_PLAIN[byte]) return false;
   }
   let pos = start + CUBES.length;
-  for (const piece of pieces) {
+  for (let i = 0; i <= cubes.length; i++) {
+    const piece = i < cubes.length ? cubes[i] : dataset;
     if (pos + piece.length > bytes.length || piece.compare(bytes, pos, pos + piece.length) !== 0)
       return false;
     pos += piece.length;
