@@ -79,6 +79,20 @@ describe('gitperf validate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('refuses a folder that is not a registry, pointing to the registry folder inside it', async () => {
+    const reg = fixture();
+    const atRoot = await runCli(['validate', '.', '--json'], { cwd: reg.root });
+    expect(atRoot.exitCode).toBe(2);
+    expect(JSON.parse(atRoot.stdout).error).toMatchObject({ code: 'validate.not-registry' });
+    expect(JSON.parse(atRoot.stdout).error.message).toMatch(
+      /^\. is not a registry folder .*; did you mean registry\?$/,
+    );
+    const elsewhere = await runCli(['validate', join(reg.root, 'registry', 'users')], { cwd: reg.root });
+    expect(elsewhere.exitCode).toBe(2);
+    expect(elsewhere.stderr).toMatch(/is not a registry folder .*pass the registry folder/);
+    expect(elsewhere.stderr.split('\n').filter(Boolean)).toHaveLength(1); // one line, not one per file
+  });
+
   it('checks the same in worker threads as in one thread', async () => {
     const reg = fixture();
     DUP(reg.dir);

@@ -23,13 +23,17 @@ afterAll(async () => {
 });
 
 describe('gitperf dataset hash', () => {
-  it('prints the MedPerf folder hash, and warns about paths that add nothing', async () => {
+  it('prints the MedPerf folder hash, warns about a file (it adds nothing), refuses a missing path', async () => {
     const a = site('a');
     const want = await folderHash([a.data, a.labels]);
-    const text = await runCli(['dataset', 'hash', a.data, a.labels, join(reg.root, 'nope')], { env });
-    expect(text.exitCode).toBe(0);
+    const text = await runCli(['dataset', 'hash', a.data, a.labels, join(repoRoot, 'package.json')], { env });
+    expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout.trim()).toBe(want.hash);
     expect(text.stderr).toContain('hash.path-ignored');
+    const missing = await runCli(['dataset', 'hash', join(reg.root, 'nope')], { env });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain(`hash.path-missing ${join(reg.root, 'nope')} does not exist`);
     const json = await runCli(['dataset', 'hash', a.data, a.labels, '--json'], { env });
     expect(JSON.parse(json.stdout)).toMatchObject({ hash: want.hash, files: 2 });
   }, 240_000);

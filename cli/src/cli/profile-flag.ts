@@ -33,7 +33,7 @@ export async function activeSubmissions(flags: {
   profile?: string;
 }): Promise<SubmissionContext & { profile: NamedProfile }> {
   const session = await activeForge(flags);
-  return { ...submissionContext(session), profile: session.profile };
+  return { ...submissionContext(session), profile: session.profile, profileFlag: flags.profile };
 }
 
 /** `--dir` for read-only commands: read a registry folder instead of the active profile's registry. */

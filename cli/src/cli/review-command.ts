@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import type { ReviewEvent } from '../forge/forge.js';
+import { viewerOf } from '../submission/evaluate.js';
 import { renderReviewOutcome, reviewOutcomeJson } from '../submission/render.js';
 import { reviewSubmission } from '../submission/review.js';
 import { BaseCommand } from './base-command.js';
@@ -21,8 +22,8 @@ export function reviewCommand(event: ReviewEvent, summary: string) {
       const { args, flags } = await this.parse(this.constructor as ReturnType<typeof reviewCommand>);
       const ctx = await activeSubmissions(flags);
       const o = await reviewSubmission(ctx, args.number, event, flags.message);
-      this.log(renderReviewOutcome(o, ctx.user));
-      return reviewOutcomeJson(o, ctx.user);
+      this.log(renderReviewOutcome(o, viewerOf(ctx)));
+      return reviewOutcomeJson(o, viewerOf(ctx));
     }
   };
 }

@@ -21,6 +21,9 @@ creates the bare repository the local forge serves (DIR.git by default) and a pr
     local: Flags.boolean({
       description: 'also create the bare repository the local forge serves, and a profile',
     }),
+    'with-examples': Flags.boolean({
+      description: 'host the example cubes and demo data under examples/ (for the walkthrough and trials)',
+    }),
     bare: Flags.string({ description: 'with --local: path of the bare repository (default DIR.git)' }),
     'profile-name': Flags.string({
       description: 'with --local: name of the profile to create (default: the registry name)',
@@ -35,18 +38,19 @@ creates the bare repository the local forge serves (DIR.git by default) and a pr
       name: flags.name,
       bots: flags.bot,
       local: flags.local ? { bare: flags.bare, profile: flags['profile-name'] } : undefined,
+      withExamples: flags['with-examples'],
     });
     this.log(
       `created registry ${r.name} in ${r.dir} (${r.files.length} files, commit ${r.commit.slice(0, 12)})`,
     );
     if (r.bare) {
       this.log(`local forge repository: ${r.bare}; profile ${r.profile} acts as ${r.admin} (now current)`);
-      this.log('next: add a member: write registry/users/LOGIN.yaml in the new folder, then');
+      const profileFlag = r.profile === undefined ? '' : ` --profile ${r.profile}`;
       this.log(
-        '  `gitperf submission open registry/users/LOGIN.yaml` and `gitperf merge N` (as the admin), and give',
+        `next: register the members: \`gitperf user add LOGIN...${profileFlag}\`, then \`gitperf merge N${profileFlag}\``,
       );
       this.log(
-        `  them a profile: \`gitperf profile create LOGIN --forge local --registry ${r.bare} --user LOGIN\``,
+        `  and give each a profile: \`gitperf profile create LOGIN --forge local --registry ${r.bare} --user LOGIN\``,
       );
     } else {
       this.log('next: push it to GitHub and `gitperf profile create NAME --forge github --repo OWNER/NAME`');

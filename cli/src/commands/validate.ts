@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { fail } from '../diagnostics/diagnostic.js';
+import { checkRegistryFolder } from '../registry/registry-folder.js';
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check a registry folder: schemas, layout and references.';
@@ -45,6 +46,18 @@ reference checks that involve them.`;
       fail(
         'validate.no-registry',
         `${dir} is not a folder; pass the registry folder (default: registry)`,
+        {},
+        2,
+      );
+
+    const folder = checkRegistryFolder(dir);
+    if (!folder.isRegistry)
+      fail(
+        'validate.not-registry',
+        `${dir} is not a registry folder (no registry.yaml, users/, mlcubes/, datasets/, runners/ or benchmarks/ in it); ` +
+          (folder.suggestion
+            ? `did you mean ${folder.suggestion}?`
+            : 'pass the registry folder (default: registry)'),
         {},
         2,
       );

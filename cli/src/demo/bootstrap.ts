@@ -1,21 +1,15 @@
 /**
- * A fresh demo registry: `gitperf init --local` logic (registry settings, the admin ada, schemas,
- * CODEOWNERS, the bare repository the local forge serves), then the example cube folders and the demo
- * tarball committed next to `registry/` by the admin, so resource URLs are the same repository-relative
- * paths (`examples/cubes/...`) as in this repository's example registry. One profile per consortium
- * member in the demo's $GITPERF_HOME, named by login.
+ * A fresh demo registry: `gitperf init --local --with-examples` (registry settings, the admin ada, schemas,
+ * CODEOWNERS, the bare repository the local forge serves, and the example cube folders and demo tarball
+ * hosted next to `registry/`, so resource URLs are the same repository-relative paths (`examples/cubes/...`)
+ * as in this repository's example registry). One profile per consortium member in the demo's
+ * $GITPERF_HOME, named by login.
  */
-import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { identityOf } from '../forge/local/local-forge.js';
-import { initRegistry } from '../init/scaffold.js';
+import { initRegistry, PACKAGE_EXAMPLES } from '../init/scaffold.js';
 import { createProfile } from '../profile/profile.js';
 
-/** The package's examples/ folder (three levels up from cli/src/demo or cli/dist/demo). */
-export const PACKAGE_EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
-
+export { PACKAGE_EXAMPLES };
 export const REGISTRY_NAME = 'demo-consortium';
 export const ADMIN = 'ada';
 
@@ -27,9 +21,6 @@ export interface DemoRegistry {
   home: string;
 }
 
-/** What the registry repository hosts beside registry/: the cube folders and the demo tarball. */
-export const HOSTED = ['cubes', join('data', 'demo', 'demo.tar.gz')];
-
 export async function bootstrapRegistry(dir: string, home: string, logins: string[]): Promise<DemoRegistry> {
   const clone = join(dir, 'registry');
   const bare = join(dir, 'registry.git');
@@ -38,28 +29,8 @@ export async function bootstrapRegistry(dir: string, home: string, logins: strin
     admin: ADMIN,
     name: REGISTRY_NAME,
     local: { bare, profile: ADMIN, home },
+    withExamples: true,
   });
-  for (const rel of HOSTED) {
-    await mkdir(join(clone, 'examples', rel, '..'), { recursive: true });
-    await cp(join(PACKAGE_EXAMPLES, rel), join(clone, 'examples', rel), { recursive: true });
-  }
-  const who = identityOf(ADMIN);
-  const env = {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
-  };
-  const git = (args: string[]) => execa('git', ['-C', clone, ...args], { env });
-  await git(['add', 'examples']);
-  await git([
-    'commit',
-    '--quiet',
-    '--no-verify',
-    '-m',
-    'Host the example MLCube folders and the demo dataset\n\nResource URLs in the registry point at examples/ relative to the repository root.\n',
-  ]);
-  await git(['push', '--quiet', 'origin', 'main']);
   for (const login of logins)
     if (login !== ADMIN)
       await createProfile(login, { forge: 'local', registry: bare, user: login }, { home });

@@ -3,7 +3,7 @@
  * CODEOWNERS and workflow templates, committed on `main`. With `local`, also the bare repository the local forge serves (the
  * new folder becomes a clone of it that also fetches submissions) and a profile acting as the admin.
  */
-import { copyFile, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -19,6 +19,16 @@ const LOGIN_RE = /^[a-z0-9](?:[a-z0-9-]{0,38})$/;
 
 /** The package's own schemas/ folder: three levels up from cli/src/init or cli/dist/init. */
 export const PACKAGE_SCHEMAS = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+
+/** The package's examples/ folder (three levels up from cli/src/init or cli/dist/init). */
+export const PACKAGE_EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+/**
+ * What a registry hosts beside registry/ when made `withExamples`: the example cube folders and the demo
+ * tarball, under examples/, so resource URLs are the repository-relative paths (`examples/cubes/...`) of
+ * this repository's example registry. The hospitals' data is never hosted: it stays with each site.
+ */
+export const HOSTED_EXAMPLES = ['cubes', join('data', 'demo', 'demo.tar.gz')];
 
 export interface InitOptions {
   /** Folder to create (must not exist, or be empty). */
@@ -38,6 +48,8 @@ export interface InitOptions {
     /** `$GITPERF_HOME` to write the profile into; default the environment's. */
     home?: string;
   };
+  /** Also host the package's example cubes and demo data under examples/ (HOSTED_EXAMPLES). */
+  withExamples?: boolean;
 }
 
 export interface InitResult {
@@ -162,6 +174,11 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
   await mkdir(join(dir, 'schemas'), { recursive: true });
   for (const f of schemaFiles) await copyFile(join(PACKAGE_SCHEMAS, f), join(dir, 'schemas', f));
+  if (opts.withExamples)
+    for (const rel of HOSTED_EXAMPLES) {
+      await mkdir(join(dir, 'examples', rel, '..'), { recursive: true });
+      await cp(join(PACKAGE_EXAMPLES, rel), join(dir, 'examples', rel), { recursive: true });
+    }
   // CODEOWNERS comes from the policy engine's generator, so reviewers are requested the way the policy decides.
   const codeowners = generateCodeowners(codeownersInputFrom(new FolderView(dir)));
   await writeAtomic(join(dir, CODEOWNERS_PATH), codeowners);
@@ -182,7 +199,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     '--quiet',
     '--no-verify',
     '-m',
-    `Initialize the ${name} registry\n\nAdmin: ${admin}\n`,
+    `Initialize the ${name} registry\n\nAdmin: ${admin}\n${opts.withExamples ? 'Hosts the example MLCube folders and the demo dataset under examples/.\n' : ''}`,
   ]);
   const commit = String((await git(['rev-parse', 'HEAD'])).stdout).trim();
 

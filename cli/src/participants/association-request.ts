@@ -6,6 +6,7 @@
  * the other side (the committee, or the owner when a committee member asks) approves.
  */
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { entityPath } from '../registry/layout.js';
 import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
 import { pairName } from '../workflows/layout.js';
@@ -15,6 +16,7 @@ import { testNote } from './benchmark-submit.js';
 import { type Participant, prepare } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { failUnregistered } from './unmerged.js';
 
 export interface AssociationRequestInput {
   benchmark: string;
@@ -51,10 +53,12 @@ export async function requestAssociation(
 
   if (input.model) {
     if (!index.get('MLCube', ref))
-      fail(
-        'association.model-unregistered',
-        `${ref} is not a registered MLCube; submit it first (\`gitperf mlcube submit\`)`,
-      );
+      await failUnregistered(p, {
+        code: 'association.model-unregistered',
+        what: `MLCube ${ref}`,
+        path: `registry/${entityPath('MLCube', ref)}`,
+        howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
+      });
     const test = await runCompatibilityTest(
       {
         preparator: bench.preparator,
@@ -101,10 +105,12 @@ export async function requestAssociation(
   const [, name] = ref.split('/');
   const registered = index.get('Dataset', ref);
   if (!registered)
-    fail(
-      'association.dataset-unregistered',
-      `${ref} is not a registered dataset; register it first (\`gitperf dataset register ${name}\`)`,
-    );
+    return failUnregistered(p, {
+      code: 'association.dataset-unregistered',
+      what: `dataset ${ref}`,
+      path: `registry/${entityPath('Dataset', ref)}`,
+      howToAdd: `register it first (\`gitperf dataset register ${name}\`) and have it merged`,
+    });
   const local = await loadPreparedDataset(name, ready.layout);
   if (
     local.entity.metadata.owner !== owner ||

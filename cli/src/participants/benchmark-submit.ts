@@ -6,12 +6,14 @@
  */
 import { join } from 'node:path';
 import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { entityPath } from '../registry/layout.js';
 import type { Benchmark } from '../registry/types.generated.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
 import { me, type Participant, prepare } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { resolveResource } from './resources.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { failUnregistered } from './unmerged.js';
 
 export type Sharing = 'aggregate' | 'per-model' | 'full';
 
@@ -62,20 +64,20 @@ export async function submitBenchmark(
   const ready = await prepare(p);
   for (const login of committee)
     if (!ready.snapshot.registry.index.get('User', login))
-      fail(
-        'benchmark.committee-unregistered',
-        `--committee: ${login} is not a registered user of this registry; committee members must be users (an admin adds them)`,
-        {},
-        2,
-      );
+      await failUnregistered(p, {
+        code: 'benchmark.committee-unregistered',
+        what: `--committee: user ${login}`,
+        path: `registry/${entityPath('User', login)}`,
+        howToAdd: 'committee members must be users (an admin adds them: `gitperf user add`)',
+      });
   for (const ref of [input.preparator, input.referenceModel, input.metrics])
     if (!ready.snapshot.registry.index.get('MLCube', ref))
-      fail(
-        'benchmark.cube-unregistered',
-        `${ref} is not a registered MLCube of this registry; submit it first (\`gitperf mlcube submit\`) and have it merged`,
-        {},
-        2,
-      );
+      await failUnregistered(p, {
+        code: 'benchmark.cube-unregistered',
+        what: `MLCube ${ref}`,
+        path: `registry/${entityPath('MLCube', ref)}`,
+        howToAdd: 'submit it first (`gitperf mlcube submit`) and have it merged',
+      });
   const demo = await resolveResource(input.demoDataset, {
     repoRoot: ready.snapshot.root,
     cwd: p.cwd,

@@ -43,13 +43,16 @@ export async function registerDataset(
   checkSchema('Dataset', entity);
   const path = `registry/datasets/${owner}/${input.name}.yaml`;
   const text = toYaml(entity);
-  requireConsent(
-    await p.consent(
-      `This is everything that will be published about ${owner}/${input.name} (${path}); the data itself stays here:\n\n${indent(text)}`,
-      `Publish this metadata to the registry?`,
-    ),
-  );
-  const out = await submit(p, [entityFile(path, entity)]);
+  // Consent is asked once the policy's forecast passes (inside submit), never for a refused submission.
+  const out = await submit(p, [entityFile(path, entity)], {
+    confirm: async () =>
+      requireConsent(
+        await p.consent(
+          `This is everything that will be published about ${owner}/${input.name} (${path}); the data itself stays here:\n\n${indent(text)}`,
+          `Publish this metadata to the registry?`,
+        ),
+      ),
+  });
   return { ...out, path, entity };
 }
 

@@ -36,3 +36,4 @@ export {
 export { type RunnerRegisterInput, type RunnerRegisterOutcome, registerRunner } from './runner-register.js';
 export { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
 export { describeOutcome, entityFile, outcomeOf, type SubmitOutcome, submit } from './submit.js';
+export { addUsers, type UserAddInput, type UserAddOutcome } from './user-add.js';

@@ -9,6 +9,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import { datasetAssociationRef } from '../registry/kinds.js';
+import { entityPath } from '../registry/layout.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';
@@ -16,6 +18,7 @@ import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { failUnregistered } from './unmerged.js';
 
 export interface ResultSubmitInput {
   benchmark: string;
@@ -65,6 +68,13 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       'result.dataset-unregistered',
       `${dsRef} is not registered; \`gitperf dataset register ${name}\` first`,
     );
+  if (!index.get('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef)))
+    await failUnregistered(p, {
+      code: 'result.dataset-unassociated',
+      what: `the association of ${dsRef} with ${input.benchmark}`,
+      path: `registry/${entityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef))}`,
+      howToAdd: `request it first (\`gitperf association request --benchmark ${input.benchmark} --dataset ${dsRef}\`) and have the committee approve it`,
+    });
   const associated = new Set([
     bench.entity.spec.referenceModel,
     ...index.modelAssociations(input.benchmark).map((a) => a.entity.spec.model),
@@ -106,14 +116,9 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
 
   const summary = chosen.map((r) => metricsBlock(r)).join('\n');
-  requireConsent(
-    await p.consent(
-      `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
-      `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
-    ),
-  );
   const path = (r: Result) =>
     `registry/benchmarks/${input.benchmark}/results/${owner}/${name}/${pairName(r.spec.model)}.yaml`;
+  // The policy's forecast runs first (inside submit), so consent is asked only for what can be opened.
   const out = await submit(
     p,
     chosen.map((r) => entityFile(path(r), r)),
@@ -122,6 +127,13 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
         chosen.length === 1
           ? `Add the result of ${chosen[0].spec.model} on ${dsRef} (${input.benchmark})`
           : `Add ${chosen.length} results on ${dsRef} (${input.benchmark})`,
+      confirm: async () =>
+        requireConsent(
+          await p.consent(
+            `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
+            `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
+          ),
+        ),
     },
   );
   return {

@@ -4,11 +4,13 @@
  * Self-service.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import { entityPath } from '../registry/layout.js';
 import type { Runner } from '../registry/types.generated.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { failUnregistered } from './unmerged.js';
 
 export interface RunnerRegisterInput {
   name: string;
@@ -43,12 +45,12 @@ export async function registerRunner(
   const snap = await registrySnapshot(p.sub, p.home);
   for (const d of datasets)
     if (!snap.registry.index.get('Dataset', d))
-      fail(
-        'runner.dataset-unregistered',
-        `${d} is not a registered dataset; register it first (\`gitperf dataset register\`)`,
-        {},
-        2,
-      );
+      await failUnregistered(p, {
+        code: 'runner.dataset-unregistered',
+        what: `dataset ${d}`,
+        path: `registry/${entityPath('Dataset', d)}`,
+        howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
+      });
   const entity: Runner = {
     apiVersion: 'gitperf/v1',
     kind: 'Runner',

@@ -4,9 +4,15 @@
  * submission would break the registry rules.
  */
 import type { SubmissionFile } from '../forge/forge.js';
-import { nextStep, type OpenedSubmission, openEntitySubmission } from '../submission/index.js';
+import {
+  nextStep,
+  type OpenedSubmission,
+  openEntitySubmission,
+  type Viewer,
+  viewerOf,
+} from '../submission/index.js';
 import { toYaml } from '../workflows/atomic.js';
-import { me, type Participant } from './context.js';
+import type { Participant } from './context.js';
 
 export interface SubmitOutcome {
   number: number;
@@ -34,17 +40,18 @@ export function entityFile(path: string, entity: unknown): SubmissionFile {
 export async function submit(
   p: Participant,
   files: SubmissionFile[],
-  opts: { title?: string; note?: string } = {},
+  opts: { title?: string; note?: string; confirm?: () => Promise<void> } = {},
 ): Promise<SubmitOutcome> {
   const opened: OpenedSubmission = await openEntitySubmission(p.sub, {
     files,
     title: opts.title,
     note: opts.note,
+    confirm: opts.confirm,
   });
-  return outcomeOf(opened, me(p));
+  return outcomeOf(opened, viewerOf(p.sub));
 }
 
-export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
+export function outcomeOf(o: OpenedSubmission, viewer: Viewer): SubmitOutcome {
   const d = o.decision;
   return {
     number: o.submission.number,
@@ -53,7 +60,7 @@ export function outcomeOf(o: OpenedSubmission, login: string): SubmitOutcome {
     files: d.changes.map((c) => c.path),
     status: d.status,
     waitingFor: [...new Set(d.required.flatMap((r) => r.who))],
-    next: nextStep(o, login),
+    next: nextStep(o, viewer),
     reviewersRequested: o.reviewersRequested,
     ...(o.reviewerWarning ? { reviewerWarning: o.reviewerWarning } : {}),
   };

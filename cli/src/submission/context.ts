@@ -23,6 +23,8 @@ export interface SubmissionContext {
   user: string;
   /** Repository and refs the policy evaluates a submission at. */
   policyRefs(sub: Submission): Promise<PolicyRefs>;
+  /** The profile named on the command line (`--profile`), repeated in the commands a next step suggests. */
+  profileFlag?: string;
   /** The base branch's current state and commit (default branch when `base` is absent). */
   baseState(base?: string): Promise<{ view: RegistryView; sha: string; repoDir: string; ref: string }>;
 }

@@ -63,18 +63,38 @@ export function waitingFor(e: EvaluatedSubmission, login: string): boolean {
   return !!e.decision && e.decision.required.some((r) => r.who.includes(login.toLowerCase()));
 }
 
-/** What should happen next, in one sentence, for the acting user. */
-export function nextStep(e: EvaluatedSubmission, me: string): string {
+/** Who reads a next step: their login, and the `--profile` they gave (repeated in suggested commands). */
+export interface Viewer {
+  login: string;
+  profile?: string;
+}
+
+export function viewerOf(ctx: Pick<SubmissionContext, 'user' | 'profileFlag'>): Viewer {
+  return { login: ctx.user, ...(ctx.profileFlag ? { profile: ctx.profileFlag } : {}) };
+}
+
+/** What should happen next, in one sentence, for the viewer. */
+export function nextStep(e: EvaluatedSubmission, viewer: Viewer): string {
   const n = e.submission.number;
+  const me = viewer.login.toLowerCase();
+  const command = (text: string) =>
+    `\`gitperf ${text}${viewer.profile ? ` --profile ${viewer.profile}` : ''}\``;
   const d = e.decision;
   if (!d) return e.submission.state === 'merged' ? 'merged' : 'closed without merging';
-  if (d.status === 'pass') return `ready: \`gitperf merge ${n}\``;
+  if (d.status === 'pass') return `ready: ${command(`merge ${n}`)}`;
+  const isAuthor = e.submission.author.toLowerCase() === me;
   if (d.status === 'fail')
-    return e.submission.author.toLowerCase() === me.toLowerCase()
-      ? `fix the problems above and submit again (or \`gitperf submission close ${n}\`)`
-      : `breaks the registry rules; the author must fix it (or close it: \`gitperf submission close ${n}\`)`;
+    return isAuthor
+      ? `fix the problems above and submit again (or ${command(`submission close ${n}`)})`
+      : `breaks the registry rules; the author must fix it (or close it: ${command(`submission close ${n}`)})`;
   const who = [...new Set(d.required.flatMap((r) => r.who))];
-  if (who.includes(me.toLowerCase()))
-    return `waiting for you: \`gitperf review approve ${n}\` (or request-changes -m MSG)`;
+  // A reviewer who asked for changes on the current head waits for the author, not for their own approval.
+  const mine = e.reviews.filter(
+    (r) => r.reviewer.toLowerCase() === me && r.commitSha === e.submission.headSha,
+  );
+  if (mine.at(-1)?.state === 'CHANGES_REQUESTED')
+    return `you requested changes: waiting for @${e.submission.author} to update it (or close it: ${command(`submission close ${n}`)})`;
+  if (who.includes(me))
+    return `waiting for you: ${command(`review approve ${n}`)} (or ${command(`review request-changes ${n} -m MSG`)})`;
   return `waiting for approval by ${who.map((w) => `@${w}`).join(' or ')}`;
 }

@@ -15,6 +15,8 @@ export {
   type ListFilter,
   listEvaluated,
   nextStep,
+  type Viewer,
+  viewerOf,
   waitingFor,
 } from './evaluate.js';
 export { checkoutRoot, readSubmissionFiles } from './files.js';

@@ -33,6 +33,11 @@ export interface OpenEntitiesInput {
   allowViolations?: boolean;
   /** Ask the approvers the policy names for a review (default true). */
   requestReviewers?: boolean;
+  /**
+   * Called once the forecast passes, before anything is opened: where consent is asked, so a submission
+   * the policy would refuse is refused before the user is asked to agree to publish it.
+   */
+  confirm?: () => Promise<void>;
 }
 
 export interface OpenedSubmission extends EvaluatedSubmission {
@@ -97,6 +102,7 @@ export async function openEntitySubmission(
       },
     );
   }
+  await input.confirm?.();
   const changed = new Set(changes.map((c) => c.path));
   // The title names the entities; the regenerated CODEOWNERS rides along.
   const entityChanges = changes.filter((c) => c.path !== CODEOWNERS_PATH);

@@ -1,9 +1,9 @@
 /** Submissions for people (terminal text) and for `--json`. */
 import { renderDecisionText } from '../policy/index.js';
-import { type EvaluatedSubmission, nextStep } from './evaluate.js';
+import { type EvaluatedSubmission, nextStep, type Viewer } from './evaluate.js';
 import type { ReviewOutcome } from './review.js';
 
-export function toJsonSubmission(e: EvaluatedSubmission, me: string) {
+export function toJsonSubmission(e: EvaluatedSubmission, viewer: Viewer) {
   const d = e.decision;
   return {
     ...e.submission,
@@ -19,11 +19,11 @@ export function toJsonSubmission(e: EvaluatedSubmission, me: string) {
         }
       : null,
     waitingFor: d ? [...new Set(d.required.flatMap((r) => r.who))] : [],
-    next: nextStep(e, me),
+    next: nextStep(e, viewer),
   };
 }
 
-export function listLine(e: EvaluatedSubmission, me: string): string {
+export function listLine(e: EvaluatedSubmission, viewer: Viewer): string {
   const s = e.submission;
   // Open submissions show the policy's status and the next step; finished ones their state only.
   const status = e.decision ? e.decision.status : s.state;
@@ -39,11 +39,11 @@ export function listLine(e: EvaluatedSubmission, me: string): string {
         (more > 0 ? ` (and ${more} more: \`gitperf submission show ${s.number}\`)` : ''),
     );
   }
-  out.push(`       ${nextStep(e, me)}`);
+  out.push(`       ${nextStep(e, viewer)}`);
   return out.join('\n');
 }
 
-export function showText(e: EvaluatedSubmission, me: string): string {
+export function showText(e: EvaluatedSubmission, viewer: Viewer): string {
   const s = e.submission;
   const out = [
     `#${s.number} ${s.title}`,
@@ -56,12 +56,22 @@ export function showText(e: EvaluatedSubmission, me: string): string {
     const current = r.commitSha === s.headSha ? '' : ' (on an older commit)';
     out.push(`  review: ${r.reviewer} ${r.state}${current}${r.body ? `: ${r.body}` : ''}`);
   }
+  // The body holds what a reviewer must judge (e.g. the compatibility test's metrics).
+  if (s.body.trim())
+    out.push(
+      '',
+      ...s.body
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  | ${line}`),
+      '',
+    );
   if (e.decision) {
     for (const c of e.decision.changes)
       out.push(`  ${c.action.padEnd(8)} ${c.path}${c.fields.length ? ` (${c.fields.join(', ')})` : ''}`);
     out.push(renderDecisionText(e.decision).replace(/^/gm, '  '));
   }
-  out.push(`  next: ${nextStep(e, me)}`);
+  out.push(`  next: ${nextStep(e, viewer)}`);
   return out.join('\n');
 }
 
@@ -72,14 +82,14 @@ const DONE: Record<string, string> = {
   DISMISSED: 'dismissed a review on',
 };
 
-export function renderReviewOutcome(o: ReviewOutcome, me: string): string {
+export function renderReviewOutcome(o: ReviewOutcome, viewer: Viewer): string {
   const s = o.submission;
   const out = [`${o.review.reviewer} ${DONE[o.review.state]} submission #${s.number}: ${s.title}`];
   if (o.note) out.push(`  note: ${o.note}`);
-  out.push(`  policy: ${o.decision.status}`, `  next: ${nextStep(o, me)}`);
+  out.push(`  policy: ${o.decision.status}`, `  next: ${nextStep(o, viewer)}`);
   return out.join('\n');
 }
 
-export function reviewOutcomeJson(o: ReviewOutcome, me: string) {
-  return { review: o.review, note: o.note ?? null, submission: toJsonSubmission(o, me) };
+export function reviewOutcomeJson(o: ReviewOutcome, viewer: Viewer) {
+  return { review: o.review, note: o.note ?? null, submission: toJsonSubmission(o, viewer) };
 }

@@ -71,6 +71,11 @@ describe('submission, review and merge commands (whole processes, local forge)',
       /approvals by ada were on the old head and no longer count/,
     );
     expect(updated.stdout).toMatch(/next: waiting for approval by @ada/);
+    // After asking for changes, the reviewer's next step is to wait for the author, not to approve.
+    const changes = await cli(['review', 'request-changes', '2', '-m', 'one more field', '--profile', 'ada']);
+    expect(changes.stdout).toMatch(
+      /next: you requested changes: waiting for @lee to update it \(or close it: `gitperf submission close 2 --profile ada`\)/,
+    );
     expect((await cli(['review', 'approve', '2'])).exitCode).toBe(0);
     const merged = JSON.parse((await cli(['merge', '2', '--json'])).stdout);
     expect(merged.trailers).toEqual(['Approved-by: ada']);
@@ -86,7 +91,7 @@ describe('submission, review and merge commands (whole processes, local forge)',
 
     const shown = JSON.parse((await cli(['submission', 'show', '2', '--json'])).stdout);
     expect(shown).toMatchObject({ number: 2, state: 'merged', next: 'merged', policy: null });
-    expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada', 'ada']);
+    expect(shown.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['lee', 'ada', 'ada', 'ada']);
   }, 240_000); // about a dozen CLI processes: generous for a loaded 2-core CI machine
 
   it('a submission adding a user carries the regenerated CODEOWNERS, so the merged registry passes --check', async () => {

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { fail } from '../../diagnostics/diagnostic.js';
 import { folderHash } from '../../workflows/folder-hash.js';
 import { consoleProgress } from '../../workflows/progress.js';
 
@@ -19,6 +21,15 @@ registered generatedUid, or the raw data and labels folders to check an inputDat
   async run(): Promise<unknown> {
     const { argv } = await this.parse(DatasetHash);
     const paths = argv as string[];
+    // MedPerf's folder hash skips a missing path silently; on the command line it is a typo, not a hash.
+    const missing = paths.filter((path) => !existsSync(path));
+    if (missing.length > 0)
+      fail(
+        'hash.path-missing',
+        `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist; pass the dataset's folders`,
+        { file: missing[0] },
+        2,
+      );
     const json = this.jsonEnabled();
     const progress = consoleProgress();
     let started = false;

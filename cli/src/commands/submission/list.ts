@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { listEvaluated } from '../../submission/evaluate.js';
+import { listEvaluated, viewerOf } from '../../submission/evaluate.js';
 import { listLine, toJsonSubmission } from '../../submission/render.js';
 
 export default class SubmissionList extends BaseCommand {
@@ -30,7 +30,7 @@ export default class SubmissionList extends BaseCommand {
       state: flags.state as 'open' | 'merged' | 'closed' | 'all',
     });
     if (list.length === 0) this.log('no submissions match');
-    for (const e of list) this.log(listLine(e, ctx.user));
-    return { user: ctx.user, submissions: list.map((e) => toJsonSubmission(e, ctx.user)) };
+    for (const e of list) this.log(listLine(e, viewerOf(ctx)));
+    return { user: ctx.user, submissions: list.map((e) => toJsonSubmission(e, viewerOf(ctx))) };
   }
 }

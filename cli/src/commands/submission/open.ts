@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { nextStep } from '../../submission/evaluate.js';
+import { nextStep, viewerOf } from '../../submission/evaluate.js';
 import { checkoutRoot, readSubmissionFiles } from '../../submission/files.js';
 import { openEntitySubmission } from '../../submission/open.js';
 
@@ -35,12 +35,12 @@ the registry rules is not opened. Prints the submission number and who must appr
     this.log(`opened submission #${o.submission.number}: ${o.submission.title}`);
     this.log(`  ${o.submission.url}`);
     if (o.reviewerWarning) this.warn(o.reviewerWarning);
-    this.log(`  next: ${nextStep(o, ctx.user)}`);
+    this.log(`  next: ${nextStep(o, viewerOf(ctx))}`);
     return {
       ...o.submission,
       policy: o.decision.status,
       required: o.decision.required,
-      next: nextStep(o, ctx.user),
+      next: nextStep(o, viewerOf(ctx)),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { evaluateSubmission } from '../../submission/evaluate.js';
+import { evaluateSubmission, viewerOf } from '../../submission/evaluate.js';
 import { showText, toJsonSubmission } from '../../submission/render.js';
 
 export default class SubmissionShow extends BaseCommand {
@@ -20,7 +20,7 @@ export default class SubmissionShow extends BaseCommand {
       sub.state === 'open'
         ? await evaluateSubmission(ctx, sub)
         : { submission: sub, reviews: await ctx.forge.listReviews(sub.number) };
-    this.log(showText(e, ctx.user));
-    return toJsonSubmission(e, ctx.user);
+    this.log(showText(e, viewerOf(ctx)));
+    return toJsonSubmission(e, viewerOf(ctx));
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { activeSubmissions, profileFlags } from '../../cli/profile-flag.js';
-import { nextStep } from '../../submission/evaluate.js';
+import { nextStep, viewerOf } from '../../submission/evaluate.js';
 import { checkoutRoot, readSubmissionFiles } from '../../submission/files.js';
 import { updateSubmission } from '../../submission/update.js';
 
@@ -35,12 +35,12 @@ given on the old head no longer count, so its approvers must review it again.`;
     const stale = e.decision.staleApprovals.filter((l) => l !== e.submission.author.toLowerCase());
     if (stale.length > 0)
       this.log(`  approvals by ${stale.join(', ')} were on the old head and no longer count`);
-    this.log(`  next: ${nextStep(e, ctx.user)}`);
+    this.log(`  next: ${nextStep(e, viewerOf(ctx))}`);
     return {
       ...e.submission,
       policy: e.decision.status,
       staleApprovals: stale,
-      next: nextStep(e, ctx.user),
+      next: nextStep(e, viewerOf(ctx)),
     };
   }
 }
