@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, when they are missing. Idempotent and quiet when done.
 set -euo pipefail
-pkgs=(git python3 podman runc bubblewrap busybox-static debootstrap uidmap)
+pkgs=(git python3 podman runc bubblewrap busybox-static debootstrap uidmap openssh-client age)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,6 @@
 // Generates a valid synthetic registry of about `total` entities (default 10,000) with the kind
 // mix of a large consortium: results dominate, then associations, datasets and cubes.
-// Usage: node scripts/bench/gen-registry.mjs DIR [TOTAL]    (also imported by validate.bench.mjs)
+// Usage: node scripts/bench/gen-registry.mjs DIR [TOTAL]    (also imported by registry-cache.mjs)
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

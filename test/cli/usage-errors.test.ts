@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,46 @@ describe('usage errors', () => {
     const d = JSON.parse(r.stdout).error;
     expect(d.code).toBe('cli.usage');
     expect(d.message).toContain('Missing required flag admin');
+  });
+
+  it.each([
+    [['benchmark', 'rnu'], 'did you mean "gitperf benchmark run"?'],
+    [['benchmrk'], 'did you mean "gitperf benchmark"?'],
+    [['frobnicate'], '(`gitperf --help` lists the commands)'],
+  ])(
+    'a mistyped command %j is a usage error named as typed, with the closest command',
+    async (args, hint) => {
+      const r = await runCli(args, { env });
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`error command.unknown "gitperf ${args.join(' ')}" is not a command`);
+      expect(r.stderr).toContain(hint);
+      expect(r.stderr).not.toMatch(/:rnu|not found/); // not oclif's colon form
+    },
+  );
+
+  it('a $GITPERF_HOME that is a file is named as the problem, not reported as a bug', async () => {
+    const file = join(home, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await runCli(
+      ['profile', 'create', 'x', '--forge', 'local', '--registry', home, '--user', 'x'],
+      {
+        env: { GITPERF_HOME: file },
+      },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`error fs.enotdir cannot use ${file}/`);
+    expect(r.stderr).toContain(`$GITPERF_HOME is ${file}`);
+    expect(r.stderr).not.toMatch(/bug|internal/);
+  });
+
+  it('gitperf help [TOPIC] shows help and exits 0', async () => {
+    const all = await runCli(['help'], { env });
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^TOPICS$/m);
+    const topic = await runCli(['help', 'benchmark'], { env });
+    expect(topic.exitCode, topic.stderr).toBe(0);
+    expect(topic.stdout).toContain('$ gitperf benchmark COMMAND');
   });
 
   it('a submission number that is not an integer is a usage error, not a bug', async () => {

@@ -44,7 +44,7 @@ describe('gitperf cube run', () => {
     expect(line).toMatch(/^podman run --name gitperf-copy-[0-9a-f]{16} --rm -u \d+:\d+ /);
     expect(line).toContain(`--volume ${cube}/workspace/data:/mlcube_io0:ro --volume ${T}/out:/mlcube_io1:rw`);
     expect(line).toMatch(
-      /--network none --cap-drop=ALL --security-opt=no-new-privileges --env MEDPERF_LOGLEVEL=info localhost\/gitperf-busybox-test:placeholder copy --data_path=\/mlcube_io0 --output_path=\/mlcube_io1$/,
+      /--network none --cap-drop=ALL --security-opt=no-new-privileges localhost\/gitperf-busybox-test:placeholder copy --data_path=\/mlcube_io0 --output_path=\/mlcube_io1$/,
     );
   });
 
@@ -85,6 +85,14 @@ describe('gitperf cube run', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/task copy succeeded on local in [\d.]+ s; log: /);
     expect(await readFile(path.join(T, 'out3', 'out.txt'), 'utf8')).toBe('hello from the input\n');
+    // MEDPERF_LOGLEVEL: unset unless asked for, then upper-cased (MedPerf's --container-loglevel).
+    expect(ok.stderr).toMatch(/loglevel \s*$/m);
+    const debug = await runCli(
+      ['cube', 'run', '--cube', cube, '--task', 'copy', '--runner', 'local', '--container-loglevel', 'debug'],
+      { env },
+    );
+    expect(debug.exitCode, debug.stderr).toBe(0);
+    expect(debug.stderr).toMatch(/loglevel DEBUG\s*$/m);
 
     const bad = await runCli(
       ['cube', 'run', '--cube', cube, '--task', 'fail', '--runner', 'local', '--json'],

@@ -82,7 +82,8 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     expect((await readFile(path.join(out, 'caps.txt'), 'utf8')).trim()).toBe('0000000000000000');
     expect(r.value.logPath.startsWith(path.join(home, 'logs'))).toBe(true);
     const log = await readFile(r.value.logPath, 'utf8');
-    expect(log).toContain(`copied as uid ${uid}, loglevel debug`);
+    // MedPerf upper-cases --container-loglevel (its debug-logging test cube crashes on a lower-case level).
+    expect(log).toContain(`copied as uid ${uid}, loglevel DEBUG`);
     expect(r.value.argv.slice(0, 3)).toEqual(['podman', 'run', '--name']);
     expect(r.value.argv).toContain('--rm');
     expect(await containersNamed(r.value.containerName as string)).toEqual([]);
@@ -201,6 +202,10 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
+    // Said on stderr: an interrupted run must not look like one that finished.
+    expect(String(r.stderr)).toMatch(
+      /error run\.interrupted interrupted \(SIGINT\): the running cube was stopped/,
+    );
     expect(await containersNamed(name as string)).toEqual([]);
   });
 
@@ -243,6 +248,86 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     expect(bad.ok).toBe(false);
     expect(bad.diagnostics[0].code).toBe('resource.hash-mismatch');
     expect(bad.diagnostics[0].message).toContain('image tarball');
+  });
+
+  it("runs MedPerf's DockerArchive container_config.yaml: volumes at their mount paths, read-only inputs", async () => {
+    const reg = path.join(T, 'cc-registry');
+    await mkdir(reg, { recursive: true });
+    const tarball = path.join(reg, 'image.tar');
+    await execa('podman', ['save', '-o', tarball, image.tag]);
+    const config = path.join(reg, 'container_config.yaml');
+    await writeFile(
+      config,
+      `container_type: DockerArchive
+image: image.tar
+tasks:
+  copy:
+    run_args:
+      command: copy --data_path=/medperf_data --output_path=/medperf_output
+    input_volumes:
+      data_path: {mount_path: /medperf_data, type: directory}
+    output_volumes:
+      output_path: {mount_path: /medperf_output, type: directory}
+  write-input:
+    run_args:
+      command: [write-input, --data_path=/medperf_data]
+    input_volumes:
+      data_path: {mount_path: /medperf_data, type: directory}
+`,
+    );
+    const spec = {
+      manifest: { url: 'container_config.yaml', sha256: await sha256File(config) },
+      imageTarball: { url: 'image.tar', sha256: await sha256File(tarball) },
+    };
+    const m = await materialiseCube(spec, {
+      dest: path.join(T, 'cc-mat'),
+      baseDir: reg,
+      home,
+      runner: 'podman',
+      ref: 'ana/busybox-cc',
+    });
+    if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+    expect(m.value.manifest.format).toBe('container_config');
+    const data = path.join(T, 'cc-data');
+    await mkdir(data);
+    await writeFile(path.join(data, 'in.txt'), 'medperf volume\n');
+    const out = path.join(T, 'cc-out');
+    const r = await runTask({
+      cubeDir: m.value.dir,
+      task: 'copy',
+      runner: 'podman',
+      home,
+      params: { data_path: data, output_path: out },
+      loglevel: 'debug',
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.value.exitCode).toBe(0);
+    expect(r.value.argv).toContain(`${data}:/medperf_data:ro`);
+    expect(await readFile(path.join(out, 'out.txt'), 'utf8')).toBe('medperf volume\n');
+    expect((await readFile(path.join(out, 'caps.txt'), 'utf8')).trim()).toBe('0000000000000000');
+    expect(await readFile(r.value.logPath, 'utf8')).toContain('loglevel DEBUG');
+    const w = await runTask({
+      cubeDir: m.value.dir,
+      task: 'write-input',
+      runner: 'podman',
+      home,
+      params: { data_path: data },
+    });
+    if (!w.ok) throw new Error(JSON.stringify(w.diagnostics));
+    expect(w.value.exitCode).toBe(7);
+    // The config is verified like a manifest before each run.
+    await writeFile(
+      path.join(m.value.dir, 'container_config.yaml'),
+      `${await readFile(config, 'utf8')}# edited\n`,
+    );
+    const tampered = await runTask({
+      cubeDir: m.value.dir,
+      task: 'copy',
+      runner: 'podman',
+      home,
+      params: { data_path: data, output_path: out },
+    });
+    expect(tampered.ok || tampered.diagnostics[0].code).toBe('resource.hash-mismatch');
   });
 
   describe.skipIf(!shouldRun('docker'))('docker CLI against podman system service', () => {

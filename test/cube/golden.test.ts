@@ -221,7 +221,7 @@ tasks:
       '--cap-drop=ALL',
       '--security-opt=no-new-privileges',
       '--env',
-      'MEDPERF_LOGLEVEL=info',
+      'MEDPERF_LOGLEVEL=INFO',
       '--env',
       'A=1',
       '--shm-size=2g',

@@ -124,6 +124,42 @@ describe('gitperf mlcube submit', () => {
     expect(r.stderr).toMatch(/resource\.local-only/);
   });
 
+  it("submits MedPerf's container_config.yaml (image from the config), and refuses an encrypted one", async () => {
+    const config = join(tmp, 'container_config.yaml');
+    const text = await readFile(
+      join(import.meta.dirname, '..', 'fixtures', 'medperf-cubes', 'centroid', 'container_config.yaml'),
+      'utf8',
+    );
+    await writeFile(config, text);
+    const r = await cli([
+      'mlcube',
+      'submit',
+      '--name',
+      'bc-centroid-cc',
+      '--manifest',
+      config,
+      '--profile',
+      'lee',
+      '--json',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.entity.spec.image).toEqual({ reference: 'localhost/gitperf/bc-centroid:0.1' });
+    expect(out.entity.spec.manifest.sha256).toBe(await sha(config));
+
+    const before = await count();
+    await writeFile(
+      config,
+      text.replace('container_type: DockerImage', 'container_type: EncryptedDockerArchive'),
+    );
+    const enc = await cli(['mlcube', 'submit', '--name', 'bc-enc', '--manifest', config, '--profile', 'lee']);
+    expect(enc.exitCode).toBe(1);
+    expect(enc.stderr).toContain(
+      'encrypted containers need key exchange, which gitperf does not support yet',
+    );
+    expect(await count()).toBe(before);
+  });
+
   it('refuses a manifest that is not an MLCube manifest, and a malformed digest, opening nothing', async () => {
     const before = await count();
     const bad = join(tmp, 'bad.yaml');

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,48 @@ describe('consent', () => {
     expect(await codeOf(c('what', 'ok?'))).toBe('consent.required');
     expect(await terminalConsent({ yes: true, json: true })('what', 'ok?')).toBe(true);
     expect(await codeOf(Promise.resolve().then(() => requireConsent(false)))).toBe('consent.refused');
+  });
+
+  /** A terminal the test types into: what the question shows goes to `shown`. */
+  const terminal = () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input });
+    const out = new PassThrough();
+    let shown = '';
+    out.on('data', (chunk: Buffer) => {
+      shown += chunk.toString('utf8');
+    });
+    return { input, out, shown: () => shown };
+  };
+
+  it('on a terminal, shows what leaves and takes y as consent and anything else as no', async () => {
+    for (const [typed, expected] of [
+      ['y\r', true],
+      ['yes\r', true],
+      ['n\r', false],
+      ['\r', false],
+    ] as const) {
+      const tty = terminal();
+      const answer = terminalConsent({ input: tty.input, out: tty.out })('the metrics', 'Publish?');
+      setTimeout(() => tty.input.write(typed), 20);
+      expect(await answer).toBe(expected);
+      expect(tty.shown()).toContain('the metrics');
+      expect(tty.shown()).toContain('Publish? [y/N]');
+    }
+  });
+
+  it('Ctrl-C or Ctrl-D at the question is a refusal that says so (exit 130), not a crash', async () => {
+    for (const typed of ['\x03', '\x04']) {
+      const tty = terminal();
+      const answer = terminalConsent({ input: tty.input, out: tty.out })('the metrics', 'Publish?');
+      setTimeout(() => tty.input.write(typed), 20);
+      const failure = await answer.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(GitperfError);
+      expect((failure as GitperfError).diagnostic.code).toBe('consent.interrupted');
+      expect((failure as GitperfError).exitCode).toBe(130);
+    }
   });
 });
 

@@ -175,6 +175,19 @@ describe('gitperf validate --changed-since', () => {
     ]);
   });
 
+  it('re-checks the results of a deleted model association (listing only that benchmark)', async () => {
+    const reg = await repo();
+    rmSync(join(reg.dir, 'benchmarks/bench/models/lee.model.yaml'));
+    const r = await runCli(['validate', 'registry', '--changed-since', 'HEAD', '--json'], { cwd: reg.root });
+    expect(r.exitCode).toBe(1);
+    const errors = JSON.parse(r.stdout).errors.map((e: { code: string; file: string; line: number }) =>
+      [e.code, e.file, e.line].join(' '),
+    );
+    expect(errors).toEqual([
+      'ref.not-associated registry/benchmarks/bench/results/hosp/data/lee.model.yaml 8',
+    ]);
+  });
+
   it('re-checks results that relied on the reference model when the benchmark changes it', async () => {
     const reg = await repo();
     patch(

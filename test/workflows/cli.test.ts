@@ -94,6 +94,10 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     expect(lenient.stdout).toMatch(/^cached\s+ana\/bc-logreg {2}auc=/m);
     expect(lenient.stdout).toMatch(/^partial\s+kim\/bc-stump {2}auc=NaN/m);
     expect(lenient.stderr).toContain('result.partial');
+    // wdbc-c has no association in this registry: the run goes on, and says its results cannot be submitted yet.
+    expect(lenient.stderr).toContain(
+      'dataset.not-associated hospital-c/wdbc-c is not associated with bc-diagnosis',
+    );
     const stumpFile = join(reg.home, 'results/bc-diagnosis/hospital-c/wdbc-c/kim.bc-stump.yaml');
     expect(
       parse(await import('node:fs/promises').then((f) => f.readFile(stumpFile, 'utf8'))).spec.partial,

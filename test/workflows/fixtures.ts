@@ -8,7 +8,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { stringify } from 'yaml';
+import { type BenchmarkRun, runBenchmark } from '../../cli/src/workflows/benchmark-run.js';
+import { runCompatibilityTest } from '../../cli/src/workflows/compatibility-test.js';
+import { cubeAccess } from '../../cli/src/workflows/cube-access.js';
+import type { RunnerKind } from '../../cli/src/workflows/execution.js';
+import { layout } from '../../cli/src/workflows/layout.js';
+import { prepareDataset } from '../../cli/src/workflows/prepare-dataset.js';
+import { loadBenchmark } from '../../cli/src/workflows/registry-access.js';
 import { repoRoot } from '../helpers/cli.js';
 
 export const examples = join(repoRoot, 'examples');
@@ -67,7 +75,14 @@ export interface TestRegistry {
 
 /** A temp repository with registry/ as described above, and a fresh GITPERF_HOME beside it. */
 export async function makeTestRegistry(
-  opts: { demoGeneratedUid?: string; demoSha256?: string } = {},
+  opts: {
+    demoGeneratedUid?: string;
+    demoSha256?: string;
+    /** Manifest file per cube folder name (e.g. a container_config.yaml twin), instead of its mlcube.yaml. */
+    manifests?: Record<string, string>;
+    /** Image per cube folder name, instead of localhost/gitperf/bc-<folder>:0.1. */
+    images?: Record<string, string>;
+  } = {},
 ): Promise<TestRegistry> {
   const root = await mkdtemp(join(tmpdir(), 'gitperf-wf-'));
   const reg = join(root, 'registry');
@@ -80,9 +95,9 @@ export async function makeTestRegistry(
   for (const [owner, name, folder] of CUBES) {
     const dir = cubeFolder(folder);
     const spec: Record<string, unknown> = {
-      manifest: await resource(join(dir, 'mlcube.yaml')),
+      manifest: await resource(opts.manifests?.[folder] ?? join(dir, 'mlcube.yaml')),
       parameters: await resource(join(dir, 'workspace', 'parameters.yaml')),
-      image: { reference: `localhost/gitperf/bc-${folder}:0.1` },
+      image: { reference: opts.images?.[folder] ?? `localhost/gitperf/bc-${folder}:0.1` },
       state: 'operation',
       valid: true,
     };
@@ -147,4 +162,84 @@ export async function makeTestRegistry(
     demoSha256,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+const EXAMPLE_IMAGES = ['prep', 'logreg', 'metrics', 'centroid', 'stump'].map(
+  (c) => `localhost/gitperf/bc-${c}:0.1`,
+);
+
+/** The example cubes' images (scripts/build-example-images.sh), built when one is absent. */
+export async function ensureExampleImages(): Promise<void> {
+  const present = await Promise.all(
+    EXAMPLE_IMAGES.map(
+      async (i) => (await execa('podman', ['image', 'exists', i], { reject: false })).exitCode === 0,
+    ),
+  );
+  if (present.includes(false))
+    await execa('bash', [join(repoRoot, 'scripts/build-example-images.sh')], { timeout: 600_000 });
+}
+
+/**
+ * The example cubes' images built from this checkout under tags of their own (`<prefix>/bc-<folder>:0.1`), the
+ * way scripts/build-example-images.sh builds them: the shared localhost/gitperf tags may hold another
+ * checkout's code. Needs the base image (ensureExampleImages builds it).
+ */
+export async function buildOwnExampleImages(
+  prefix: string,
+): Promise<{ images: Record<string, string>; remove(): Promise<void> }> {
+  const images: Record<string, string> = {};
+  for (const [, , folder] of CUBES) {
+    const tag = `${prefix}/bc-${folder}:0.1`;
+    const dir = cubeFolder(folder);
+    await execa('podman', [
+      'build',
+      '--quiet',
+      '--pull=never',
+      '--network',
+      'none',
+      '--timestamp',
+      '0',
+      '-f',
+      join(dir, 'Containerfile'),
+      '-t',
+      tag,
+      dir,
+    ]);
+    images[folder] = tag;
+  }
+  return {
+    images,
+    remove: async () => {
+      await execa('podman', ['rmi', ...Object.values(images)], { reject: false });
+    },
+  };
+}
+
+/**
+ * The three procedures on one runner with a fresh home (`home-<label>`): dataset preparation on hospital C's
+ * data, the benchmark run of every model, and the compatibility test on the demo tarball.
+ */
+export async function runProcedures(reg: TestRegistry, runner: RunnerKind, label: string = runner) {
+  const lay = layout(join(reg.root, `home-${label}`));
+  const exec = cubeAccess({ runner, layout: lay, registryDir: reg.registryDir });
+  const bench = await loadBenchmark('bc-diagnosis', reg.registryDir);
+  const c = site('c');
+  const ds = await prepareDataset(
+    { preparator: bench.preparator, data: c.data, labels: c.labels, name: 'wdbc-c', owner: 'hospital-c' },
+    { exec, layout: lay },
+  );
+  const run: BenchmarkRun = await runBenchmark(
+    { benchmark: bench, dataset: 'wdbc-c', models: bench.models, ignoreModelErrors: true },
+    { exec, layout: lay },
+  );
+  const test = await runCompatibilityTest(
+    {
+      preparator: bench.preparator,
+      model: bench.referenceModel,
+      metrics: bench.metrics,
+      data: { kind: 'demo', ...bench.demoDataset },
+    },
+    { exec, layout: lay },
+  );
+  return { ds, run, test, home: lay.home };
 }

@@ -50,6 +50,8 @@ export abstract class BaseCommand extends Command {
       return super.catch(err);
     }
     if (process.env.GITPERF_DEBUG) throw err;
+    const environmental = fileSystemProblem(err);
+    if (environmental) return this.exitWith(environmental, 1);
     const d: Diagnostic = {
       code: 'internal',
       message: `${err.message} (this is a bug in gitperf; rerun with GITPERF_DEBUG=1 for details)`,
@@ -67,4 +69,38 @@ export abstract class BaseCommand extends Command {
     process.exitCode = code;
     throw new Errors.ExitError(code);
   }
+}
+
+/** What a file-system error code means for the person at the keyboard. */
+const FILE_SYSTEM_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'a file is in the way where a folder is needed',
+  EISDIR: 'it is a folder where a file is needed',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'the path is too long',
+  ENOENT: 'it does not exist',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * A file-system error that reaches the top is a problem of the machine (a file where $GITPERF_HOME
+ * should be, a full disk, a read-only folder), not a bug: say which path and what is wrong with it.
+ */
+export function fileSystemProblem(err: Error & { code?: unknown; path?: unknown }): Diagnostic | undefined {
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  const what = code ? FILE_SYSTEM_PROBLEMS[code] : undefined;
+  if (!code || !what || typeof err.path !== 'string') return undefined;
+  const home = process.env.GITPERF_HOME;
+  const hint =
+    home && err.path.startsWith(home)
+      ? `; $GITPERF_HOME is ${home}: point it at a folder gitperf may write (or unset it for ~/.gitperf)`
+      : '';
+  return {
+    code: `fs.${code.toLowerCase()}`,
+    message: `cannot use ${err.path}: ${what}${hint}`,
+    severity: 'error',
+  };
 }

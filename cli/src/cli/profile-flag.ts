@@ -36,10 +36,15 @@ export async function activeSubmissions(flags: {
   return { ...submissionContext(session), profile: session.profile, profileFlag: flags.profile };
 }
 
-/** `--dir` for read-only commands: read a registry folder instead of the active profile's registry. */
+/**
+ * `--registry` for read-only commands: read a registry folder instead of the active profile's registry. The
+ * same flag, with the same meaning, as on the commands that run cubes (`--dir` is kept as an alias).
+ */
 export const registryDirFlags = {
-  dir: Flags.string({
-    description: 'registry folder to read (default: the local profile registry, else ./registry)',
+  registry: Flags.string({
+    aliases: ['dir'],
+    description:
+      "registry folder (or the repository holding registry/) to read instead of the profile's registry (default: the local profile's registry, else ./registry)",
     helpValue: 'DIR',
   }),
 };

@@ -5,10 +5,7 @@ import { fail } from '../diagnostics/diagnostic.js';
 export default class Codeowners extends BaseCommand {
   static override summary = "Generate .github/CODEOWNERS from the registry's users and benchmarks.";
   static override description =
-    `Admins own everything and registry/users/; each benchmark folder belongs to its committee and its
-benchmark.yaml to the admins; each user owns their mlcubes/, datasets/, runners/ folders and their results
-in every benchmark (written when the user is added). Lines are ordered for GitHub's "last match wins".
-With --check nothing is written: exits 1 and shows the difference when the committed file is stale.`;
+    `Admins own everything and registry/users/; each benchmark folder belongs to its committee and its benchmark.yaml to the admins; each user owns their mlcubes/, datasets/, runners/ folders and their results in every benchmark (written when the user is added). Lines are ordered for GitHub's "last match wins". With --check nothing is written: exits 1 and shows the difference when the committed file is stale.`;
   static override examples = ['<%= config.bin %> codeowners', '<%= config.bin %> codeowners --check'];
   static override flags = {
     check: Flags.boolean({ description: 'only check that the committed file is up to date' }),

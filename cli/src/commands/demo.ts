@@ -7,15 +7,7 @@ import type { RunnerKind } from '../workflows/execution.js';
 export default class Demo extends BaseCommand {
   static override summary = 'Play the whole MedPerf workflow, every role, on a fresh local registry.';
   static override description =
-    `Creates a fresh local registry (gitperf init --local) and a $GITPERF_HOME in a new temporary
-folder (or --dir), then plays the seed workflow with the example cubes and data: the admin adds the users; the
-committee submits its three MLCubes and the benchmark, the admin approves it; two model owners submit models
-and request association, the committee approves both and rejects a duplicate request (closed unmerged);
-three hospitals prepare, register and associate their data; each runs the benchmark and submits its results
-with consent (each hospital keeps its local state in DIR/sites/<login>, as on its own machine). Prints
-one line per step, then the per-model, per-dataset table and a summary per model.
-Afterwards the folder stays: every member has a profile there, e.g.
-GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
+    `Creates a fresh local registry (gitperf init --local) and a $GITPERF_HOME in a new temporary folder (or --dir), then plays the seed workflow with the example cubes and data: the admin adds the users; the committee submits its three MLCubes and the benchmark, the admin approves it; two model owners submit models and request association, the committee approves both and rejects a duplicate request (closed unmerged); three hospitals prepare, register and associate their data; each runs the benchmark and submits its results with consent (each hospital keeps its local state in DIR/sites/<login>, as on its own machine). Prints one line per step, then the per-model, per-dataset table and a summary per model. Afterwards the folder stays: every member has a profile there, e.g. GITPERF_HOME=<dir>/home gitperf submission list --profile ana --state all.`;
   static override examples = [
     '<%= config.bin %> demo',
     '<%= config.bin %> demo --dir /tmp/consortium --runner podman',

@@ -6,9 +6,7 @@ import { mergeSubmission } from '../submission/merge.js';
 export default class Merge extends BaseCommand {
   static override summary = 'Merge a submission, only when the policy says it may.';
   static override description =
-    `Asks the policy engine first and refuses with its message unless the decision is pass. The merge
-commit carries one "Approved-by: LOGIN" trailer per approval the policy counted; it is refused if the
-submission received a new push after the policy looked at it.`;
+    `Asks the policy engine first and refuses with its message unless the decision is pass. The merge commit carries one "Approved-by: LOGIN" trailer per approval the policy counted; it is refused if the submission received a new push after the policy looked at it.`;
   static override args = {
     number: Args.integer({ description: 'submission number', required: true, min: 1 }),
   };

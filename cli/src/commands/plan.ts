@@ -15,9 +15,9 @@ Files that do not load are planned around and named on stderr (in "warnings" wit
 --format github-matrix prints {"empty","count","unassigned","chunks":[{"include":[...]}]} for fromJSON,
 at most 256 jobs per chunk (unassigned jobs are left out: no runner can take them).`;
   static override examples = [
-    '<%= config.bin %> plan --dir registry',
+    '<%= config.bin %> plan --registry registry',
     '<%= config.bin %> plan --runner hospital-a/runner-a --json',
-    '<%= config.bin %> plan --dir registry --format github-matrix >> "$GITHUB_OUTPUT"',
+    '<%= config.bin %> plan --registry . --format github-matrix --output-name matrix >> "$GITHUB_OUTPUT"',
     '<%= config.bin %> plan --mine --profile hospital-a',
   ];
   static override flags = {
@@ -65,21 +65,26 @@ at most 256 jobs per chunk (unassigned jobs are left out: no runner can take the
     let source: import('../registry/file-source.js').FileSource;
     let git: import('../plan/index.js').GitLocation | undefined;
     let folder: string | undefined;
-    if (flags.dir) {
-      // A folder (what a workflow checks out): no profile, no forge code loaded.
-      const { FsFileSource } = await import('../registry/file-source.js');
-      const { statSync } = await import('node:fs');
-      if (!statSync(flags.dir, { throwIfNoEntry: false })?.isDirectory())
+    if (flags.registry) {
+      // A folder (what a workflow checks out): no profile, no forge code loaded. As the other commands read
+      // --registry: the registry folder itself, or the repository holding registry/.
+      const [{ FsFileSource }, { findRegistryDir }, { relative }] = await Promise.all([
+        import('../registry/file-source.js'),
+        import('../workflows/registry-access.js'),
+        import('node:path'),
+      ]);
+      const found = await findRegistryDir(flags.registry);
+      if (!found)
         fail(
           'registry.dir-missing',
-          `${flags.dir} is not a folder; pass the registry folder with --dir`,
+          `${flags.registry} is not a registry folder (no registry.yaml in it or in registry/ below it); pass it with --registry`,
           {},
           2,
         );
-      source = new FsFileSource(flags.dir);
-      where = flags.dir;
-      folder = flags.dir;
-      git = await plan.checkoutLocation(flags.dir);
+      where = relative(process.cwd(), found) || '.';
+      source = new FsFileSource(where);
+      folder = where;
+      git = await plan.checkoutLocation(where);
     } else {
       const { registrySource } = await import('../submission/registry-state.js');
       const r = await registrySource(flags);

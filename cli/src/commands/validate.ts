@@ -7,10 +7,8 @@ import { checkRegistryFolder } from '../registry/registry-folder.js';
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check a registry folder: schemas, layout and references.';
-  static override description = `Exits 0 when the registry is valid, 1 when it is not, 2 on usage errors.
-Each problem is printed as "path:line:col: error CODE message" (or as GitHub annotations with --format github).
-With --changed-since REF (inside a git checkout) only files changed since REF are checked, plus the
-reference checks that involve them.`;
+  static override description =
+    `Exits 0 when the registry is valid, 1 when it is not, 2 on usage errors. Each problem is printed as "path:line:col: error CODE message" (or as GitHub annotations with --format github). With --changed-since REF (inside a git checkout) only files changed since REF are checked, plus the reference checks that involve them.`;
   static override examples = [
     '<%= config.bin %> validate registry',
     '<%= config.bin %> validate registry --changed-since origin/main --format github',

@@ -5,7 +5,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { findTask, type Manifest, splitWords } from './manifest.js';
+import { findTask, type Manifest, splitWords, type TaskSpec } from './manifest.js';
 import type { MountPlan } from './mounts.js';
 import { failed, type Outcome, ok, type RunnerKind } from './types.js';
 
@@ -17,8 +17,8 @@ export interface CommandOptions {
   containerName: string;
   /** `uid:gid` the container runs as. */
   user: string;
-  /** Value of MEDPERF_LOGLEVEL given to the cube. */
-  loglevel: string;
+  /** MEDPERF_LOGLEVEL for the cube, upper-cased as MedPerf does; unset (MedPerf's default) when absent. */
+  loglevel?: string;
   /** Extra environment for the cube (added after the manifest's env_args). */
   env?: Record<string, string>;
   /** Host folder mounted at /tmp:rw in containers (MedPerf era B). Omitted: the container's own /tmp. */
@@ -27,6 +27,11 @@ export interface CommandOptions {
   gpus?: string;
   /** Local runner: the bwrap executable, or null to run unsandboxed (with a loud warning). */
   bwrap?: string | null;
+  /**
+   * Local runner: the cube's code folder (docker.build_context, or ../project), bound read-only at its real path
+   * and where the manifest names it (a link there would otherwise dangle in the sandbox's empty /tmp).
+   */
+  codeDir?: { lexical: string; real: string };
   /** Singularity: a docker-archive tarball to build the SIF from (an imageTarball resource). */
   imageArchive?: string;
   /**
@@ -69,6 +74,8 @@ export function buildCommand(m: Manifest, plan: MountPlan, o: CommandOptions): O
   const task = findTask(m, plan.task);
   if (!task)
     return failed([error('cube.unknown-task', `task ${plan.task} is not in ${m.file}`, { file: m.file })]);
+  if (m.format === 'container_config' && o.runner !== 'local')
+    return containerConfigCommand(m, plan, o, task);
   switch (o.runner) {
     case 'docker':
     case 'podman':
@@ -81,7 +88,15 @@ export function buildCommand(m: Manifest, plan: MountPlan, o: CommandOptions): O
   }
 }
 
-/** MLCube: a multi-word entrypoint replaces the image's and drops the task name; a one-word one drops all args. */
+/** `--env MEDPERF_LOGLEVEL=LEVEL` when a level was asked for: MedPerf sets it only then, upper-cased. */
+function loglevelEnv(o: CommandOptions): Record<string, string> {
+  return o.loglevel ? { MEDPERF_LOGLEVEL: o.loglevel.toUpperCase() } : {};
+}
+
+/**
+ * MLCube's docker runner: a multi-word entrypoint replaces the image's and drops the task name; a one-word one
+ * drops all arguments (mlcube_docker/docker_run.py).
+ */
 function entrypointArgs(
   entrypoint: string | undefined,
   task: string,
@@ -99,13 +114,46 @@ function dockerCommand(
   o: CommandOptions,
   entrypoint?: string,
 ): Outcome<BuiltCommand> {
+  const gpu = gpuSelected(o.gpus);
+  const { ep, after } = entrypointArgs(entrypoint, plan.task, plan.containerArgs);
+  return engineCommand(m, plan, o, {
+    image: o.image ?? m.docker?.image,
+    env: m.docker?.envArgs ?? {},
+    shm: shmSize(gpu ? (m.docker?.gpuArgs ?? '') : (m.docker?.cpuArgs ?? '')),
+    gpus: gpu ? o.gpus : undefined,
+    entrypoint: ep,
+    after,
+  });
+}
+
+/** What differs between the manifest formats in a docker/podman command line; the isolation never does. */
+interface EngineCall {
+  image?: string;
+  /** The cube's environment (env_args, run_args.environment); the caller's o.env is added after it. */
+  env: Record<string, string>;
+  /** `--shm-size=...` or nothing. */
+  shm: string[];
+  gpus?: string;
+  entrypoint?: string;
+  /** Words after the image. */
+  after: string[];
+}
+
+function engineCommand(
+  m: Manifest,
+  plan: MountPlan,
+  o: CommandOptions,
+  call: EngineCall,
+): Outcome<BuiltCommand> {
   const exe = o.runner;
-  const image = o.image ?? m.docker?.image;
+  const image = call.image;
   if (!image) {
     return failed([
       error(
         'cube.no-image',
-        `${m.file} has no docker.image and the registry gave none; the ${exe} runner needs an image`,
+        m.format === 'container_config'
+          ? `${m.file} is a ${m.containerType} container: the ${exe} runner runs it from the image its registry entry loads (or --image)`
+          : `${m.file} has no docker.image and the registry gave none; the ${exe} runner needs an image`,
         {
           file: m.file,
         },
@@ -118,7 +166,7 @@ function dockerCommand(
     return failed([
       error(
         'cube.bad-image',
-        `${JSON.stringify(image)} is not an image reference (it starts with - or holds spaces); fix docker.image in ${m.file}`,
+        `${JSON.stringify(image)} is not an image reference (it starts with - or holds spaces); fix the image in ${m.file}`,
         { file: m.file },
       ),
     ]);
@@ -145,15 +193,12 @@ function dockerCommand(
   // Beyond MedPerf's command line: a cube needs no capabilities and must not gain any (setuid binaries in the
   // image), which matters when the hospital's runner runs as root.
   argv.push('--cap-drop=ALL', '--security-opt=no-new-privileges');
-  argv.push('--env', `MEDPERF_LOGLEVEL=${o.loglevel}`);
-  for (const [k, v] of Object.entries({ ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
+  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...call.env, ...(o.env ?? {}) }))
     argv.push('--env', `${k}=${v}`);
-  const gpu = gpuSelected(o.gpus);
-  argv.push(...shmSize(gpu ? (m.docker?.gpuArgs ?? '') : (m.docker?.cpuArgs ?? '')));
-  if (gpu) argv.push(`--gpus=${o.gpus}`);
-  const { ep, after } = entrypointArgs(entrypoint, plan.task, plan.containerArgs);
-  if (ep) argv.push(`--entrypoint=${ep}`);
-  argv.push(image, ...after);
+  argv.push(...call.shm);
+  if (call.gpus) argv.push(`--gpus=${call.gpus}`);
+  if (call.entrypoint) argv.push(`--entrypoint=${call.entrypoint}`);
+  argv.push(image, ...call.after);
   const rm =
     exe === 'podman' ? [exe, 'rm', '-f', '-t', '0', o.containerName] : [exe, 'rm', '-f', o.containerName];
   return ok({ argv, cleanup: [rm], removeAfter });
@@ -208,9 +253,20 @@ function singularityCommand(
   const bad = plan.mounts.map((x) => x.hostDir).find((d) => d.includes(':'));
   if (bad)
     return failed([error('cube.path-colon', `host path ${bad} contains ':', which --bind cannot express`)]);
-  const { ep, after } = entrypointArgs(entrypoint, plan.task, plan.containerArgs);
+  // MLCube's singularity runner `exec`s the whole entrypoint followed by the parameters (never the task name),
+  // whatever its length (mlcube_singularity/singularity_client.py) -- unlike its docker runner.
+  const ep = entrypoint ? splitWords(entrypoint) : [];
+  const after = ep.length > 0 ? plan.containerArgs : [plan.task, ...plan.containerArgs];
   // -e (clean environment), -C (contain filesystems, PID, IPC), a network namespace with only loopback.
-  const argv = [exe, ep ? 'exec' : 'run', '--cleanenv', '--containall', '--net', '--network', 'none'];
+  const argv = [
+    exe,
+    ep.length > 0 ? 'exec' : 'run',
+    '--cleanenv',
+    '--containall',
+    '--net',
+    '--network',
+    'none',
+  ];
   // run_args come from the cube's author: only options that do not open the container are passed on; a
   // `--bind /:/host`, `--home`, `--network bridge` or `--add-caps` would undo the containment above.
   const runArgs = splitWords(s.runArgs).filter((w) => w !== '--writable');
@@ -227,19 +283,107 @@ function singularityCommand(
   }
   argv.push(...runArgs);
   if (gpuSelected(o.gpus)) argv.push('--nv');
-  argv.push('--env', `MEDPERF_LOGLEVEL=${o.loglevel}`);
-  for (const [k, v] of Object.entries({ ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
+  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
     argv.push('--env', `${k}=${v}`);
   for (const mt of plan.mounts) argv.push('--bind', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
-  argv.push(sif);
-  if (ep) argv.push(ep);
-  argv.push(...after);
+  argv.push(sif, ...ep, ...after);
   let source = s.buildFile;
   if (o.imageArchive) source = `docker-archive://${o.imageArchive}`;
   else if (o.image) source = `docker://${o.image}`;
   else if (!source.startsWith('docker://')) source = path.resolve(m.root, source);
   const build = [exe, 'build', ...splitWords(s.buildArgs), sif, source];
   return ok({ argv, cwd: m.root, prepare: [{ when: 'missing-file', path: sif, argv: build }] });
+}
+
+/**
+ * A container_config.yaml task as MedPerf runs it (containers/runners/docker_utils.py, singularity_utils.py):
+ * each volume bound at its mount_path, `--entrypoint` and the `command` words after the image, no task name and
+ * no parameter arguments; with gitperf's isolation (no network, no capabilities, the caller's uid:gid).
+ */
+function containerConfigCommand(
+  m: Manifest,
+  plan: MountPlan,
+  o: CommandOptions,
+  task: TaskSpec,
+): Outcome<BuiltCommand> {
+  const run = task.run ?? { command: [], environment: {} };
+  // MedPerf: the caller's --gpus wins over the cube's run_args.gpus.
+  const gpus = gpuSelected(o.gpus) ? o.gpus : run.gpus;
+  if (o.runner === 'docker' || o.runner === 'podman') {
+    if (m.containerType === 'SingularityFile') {
+      return failed([
+        error(
+          'cube.runner-unsupported',
+          `${m.file} is a SingularityFile container, which runs only with singularity or apptainer (as in MedPerf); use --runner singularity|apptainer`,
+          { file: m.file },
+        ),
+      ]);
+    }
+    return engineCommand(m, plan, o, {
+      image: o.image ?? (m.containerType === 'DockerImage' ? m.image : undefined),
+      env: run.environment,
+      shm: run.shmSize ? [`--shm-size=${run.shmSize}`] : [],
+      gpus,
+      entrypoint: run.entrypoint,
+      after: run.command,
+    });
+  }
+  const exe = o.runner;
+  const bad = plan.mounts.map((x) => x.hostDir).find((d) => d.includes(':'));
+  if (bad)
+    return failed([error('cube.path-colon', `host path ${bad} contains ':', which --bind cannot express`)]);
+  let sif: string;
+  let prepare: BuiltCommand['prepare'] = [];
+  if (m.containerType === 'SingularityFile') {
+    if (!o.imageArchive) {
+      return failed([
+        error(
+          'cube.no-image',
+          `${m.file} is a SingularityFile container: it runs from the verified image file of its registry entry`,
+          { file: m.file },
+        ),
+      ]);
+    }
+    sif = o.imageArchive;
+  } else {
+    let source: string;
+    let name: string;
+    if (o.imageArchive) {
+      source = `docker-archive://${o.imageArchive}`;
+      name = `${path.basename(o.imageArchive).replace(/[^A-Za-z0-9]/g, '')}.sif`;
+    } else {
+      const image = o.image ?? (m.containerType === 'DockerImage' ? m.image : undefined);
+      if (!image) {
+        return failed([
+          error('cube.no-image', `${m.file} is a ${m.containerType} container with no image to convert`, {
+            file: m.file,
+          }),
+        ]);
+      }
+      source = `docker://${image}`;
+      const pinned = /@sha256:([0-9a-f]{64})$/.exec(image);
+      name = pinned ? `${pinned[1]}.sif` : `${image.replace(/[^A-Za-z0-9]/g, '')}.sif`;
+    }
+    sif = path.join(m.workspace, '.image', name);
+    prepare = [{ when: 'missing-file', path: sif, argv: [exe, 'build', sif, source] }];
+  }
+  const argv = [
+    exe,
+    run.entrypoint ? 'exec' : 'run',
+    '--cleanenv',
+    '--containall',
+    '--net',
+    '--network',
+    'none',
+  ];
+  if (gpus) argv.push('--nv');
+  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...run.environment, ...(o.env ?? {}) }))
+    argv.push('--env', `${k}=${v}`);
+  for (const mt of plan.mounts) argv.push('--bind', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
+  argv.push(sif);
+  if (run.entrypoint) argv.push(run.entrypoint);
+  argv.push(...run.command);
+  return ok({ argv, cwd: m.root, prepare });
 }
 
 function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<BuiltCommand> {
@@ -252,10 +396,11 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
       ),
     ]);
   }
+  const task = findTask(m, plan.task);
   const env = {
-    MEDPERF_LOGLEVEL: o.loglevel,
+    ...loglevelEnv(o),
     PYTHONDONTWRITEBYTECODE: '1',
-    ...(m.docker?.envArgs ?? {}),
+    ...(m.docker?.envArgs ?? task?.run?.environment ?? {}),
     ...(o.env ?? {}),
   };
   const inner = [...m.local.command, plan.task, ...plan.hostArgs];
@@ -265,7 +410,13 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
     { dir: m.root, mode: 'ro' },
-    ...plan.mounts.map((x) => ({ dir: x.hostDir, mode: x.mode })),
+    ...codeBinds(m.root, o.codeDir),
+    // container_config.yaml binds files on their own; the local runner binds their folders, as for mlcube.yaml.
+    // Real paths: a bind onto a link inside an already bound folder fails in bubblewrap.
+    ...plan.params.map((x) => ({
+      dir: realOrSame(x.type === 'directory' ? x.hostPath : path.dirname(x.hostPath)),
+      mode: plan.mounts[x.mount].mode,
+    })),
     // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox
     // hides. Listed after the mounts so a folder that is also a parameter keeps the parameter's mode.
     ...linkTargets(m.root).map((dir) => ({ dir, mode: 'ro' as const })),
@@ -283,6 +434,26 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   for (const [k, v] of Object.entries(env)) argv.push('--setenv', k, v);
   argv.push('--', ...inner);
   return ok({ argv, cwd: m.root, env });
+}
+
+function realOrSame(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * The code folder at its real path, and also where the manifest names it when that is elsewhere and outside the
+ * cube's folder (a view linking `../project`): in the sandbox's empty /tmp that link would not exist.
+ */
+function codeBinds(root: string, code: CommandOptions['codeDir']): { dir: string; mode: 'ro' }[] {
+  if (!code) return [];
+  const binds = [{ dir: code.real, mode: 'ro' as const }];
+  const inRoot = code.lexical === root || code.lexical.startsWith(root + path.sep);
+  if (code.lexical !== code.real && !inRoot) binds.push({ dir: code.lexical, mode: 'ro' });
+  return binds;
 }
 
 /** Real paths of the symlinks directly inside `dir` (none when it cannot be read). */

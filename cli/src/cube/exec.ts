@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { error } from '../diagnostics/diagnostic.js';
+import { renderText } from '../diagnostics/render.js';
 
 export interface ExecSpec {
   argv: string[];
@@ -32,6 +34,15 @@ export interface ExecSpec {
 /** Runs in-flight; on SIGINT/SIGTERM gitperf exits and the 'exit' handlers clean each one up. */
 let active = 0;
 const onSignal = (sig: NodeJS.Signals) => {
+  // Say so: an interrupted run that exits silently looks like one that finished.
+  process.stderr.write(
+    `\n${renderText(
+      error(
+        'run.interrupted',
+        `interrupted (${sig}): the running cube was stopped and cleaned up; what finished before it is kept, and nothing was submitted`,
+      ),
+    )}\n`,
+  );
   process.exit(sig === 'SIGINT' ? 130 : 143);
 };
 

@@ -11,6 +11,8 @@ export { gitperfHome } from './home.js';
 export type { Engine } from './images.js';
 export { loadImageTarball, pinnedImage } from './images.js';
 export type {
+  ContainerRunArgs,
+  ContainerType,
   DockerSection,
   Manifest,
   ParamSpec,
@@ -18,7 +20,14 @@ export type {
   SingularitySection,
   TaskSpec,
 } from './manifest.js';
-export { findTask, loadManifest, parseManifest, splitWords } from './manifest.js';
+export {
+  findManifestFile,
+  findTask,
+  loadManifest,
+  MANIFEST_FILES,
+  parseManifest,
+  splitWords,
+} from './manifest.js';
 export type { CubeRecord, MaterialisedCube, MaterialiseOptions } from './materialise.js';
 export {
   CUBE_RECORD,

@@ -3,10 +3,11 @@
  * types, `${...}` references, the docker / singularity runner sections with their allowed keys, plus the gitperf
  * extension `local: {command: ...}`. Problems come back as diagnostics with the manifest's file and line.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { parseContainerConfig } from './container-config.js';
 import { interpolate, type Json } from './interpolate.js';
 import { failed, type Outcome, ok } from './types.js';
 
@@ -19,8 +20,23 @@ export interface ParamSpec {
   /** Host path as written (after `${}`), relative paths being relative to the workspace. */
   default: string;
   opts?: 'ro' | 'rw';
+  /** container_config.yaml: the fixed path inside the container the host path is bound to. */
+  mountPath?: string;
   /** 1-based line of the parameter in the manifest. */
   line?: number;
+}
+
+/** container_config.yaml `run_args` of a task (MedPerf's allowed keys; isolation flags are gitperf's). */
+export interface ContainerRunArgs {
+  /** Words after the image (MedPerf splits a string like a shell); the task name is never added. */
+  command: string[];
+  /** `--entrypoint` (docker/podman) or the program `exec`ed in the SIF (singularity), verbatim. */
+  entrypoint?: string;
+  environment: Record<string, string>;
+  /** `--shm-size` for docker/podman. */
+  shmSize?: string;
+  /** The cube's GPU request (`all`, `N`, `device=a,b`), used when the caller gives none. */
+  gpus?: string;
 }
 
 export interface TaskSpec {
@@ -29,6 +45,8 @@ export interface TaskSpec {
   entrypoint?: string;
   inputs: ParamSpec[];
   outputs: ParamSpec[];
+  /** container_config.yaml only: the task's run_args. */
+  run?: ContainerRunArgs;
   line?: number;
 }
 
@@ -62,16 +80,25 @@ export interface SingularitySection {
   derived: boolean;
 }
 
+/** MedPerf's container types gitperf runs (the encrypted ones are refused). */
+export type ContainerType = 'DockerImage' | 'DockerArchive' | 'SingularityFile';
+
 export interface Manifest {
-  /** Absolute path of mlcube.yaml. */
+  /** `mlcube` (MLCube's mlcube.yaml) or `container_config` (MedPerf's container_config.yaml), by content. */
+  format: 'mlcube' | 'container_config';
+  /** container_config.yaml: `container_type`. */
+  containerType?: ContainerType;
+  /** Absolute path of mlcube.yaml or container_config.yaml. */
   file: string;
-  /** Folder of mlcube.yaml (MLCube's runtime.root). */
+  /** Folder of the manifest (MLCube's runtime.root). */
   root: string;
   /** `<root>/workspace` (MLCube's runtime.workspace). */
   workspace: string;
   name?: string;
   description?: string;
   acceleratorCount: number;
+  /** container_config.yaml: `image` (a reference for DockerImage, the image file's URL otherwise). */
+  image?: string;
   docker?: DockerSection;
   singularity?: SingularitySection;
   /** gitperf extension: the host command of the local runner, as an argument array. */
@@ -147,12 +174,58 @@ export function splitWords(s: string): string[] {
   return out;
 }
 
-/** Loads `<cubeDir>/mlcube.yaml` (or the given file). */
+/** The manifest file names a cube folder may hold (exactly one of them). */
+export const MANIFEST_FILES = ['mlcube.yaml', 'container_config.yaml'] as const;
+
+/**
+ * The manifest of a cube folder: `mlcube.yaml` (MLCube) or `container_config.yaml` (MedPerf since 2025);
+ * undefined when there is none, an error when there are both (which one runs would be a guess).
+ */
+export async function findManifestFile(cubeDir: string): Promise<Outcome<string | undefined>> {
+  const present: string[] = [];
+  for (const name of MANIFEST_FILES) {
+    const file = path.resolve(cubeDir, name);
+    if (
+      await stat(file).then(
+        (st) => st.isFile(),
+        () => false,
+      )
+    )
+      present.push(file);
+  }
+  if (present.length > 1) {
+    return failed([
+      error(
+        'manifest.ambiguous',
+        `${path.resolve(cubeDir)} holds both mlcube.yaml and container_config.yaml; keep the one the cube is described by`,
+        { file: present[1] },
+      ),
+    ]);
+  }
+  return ok(present[0]);
+}
+
+/** The file name a manifest's text belongs under: container_config.yaml when it has MedPerf's container_type. */
+export function manifestFileName(text: string): (typeof MANIFEST_FILES)[number] {
+  try {
+    const raw = parseDocument(text).toJS({ maxAliasCount: 100 }) as unknown;
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'container_type' in raw)
+      return 'container_config.yaml';
+  } catch {
+    // not YAML: loading it as mlcube.yaml reports the error with its line
+  }
+  return 'mlcube.yaml';
+}
+
+/** Loads the manifest of a cube folder (`mlcube.yaml` or `container_config.yaml`), or the given file. */
 export async function loadManifest(cubeDirOrFile: string): Promise<Outcome<Manifest>> {
-  const file =
-    cubeDirOrFile.endsWith('.yaml') || cubeDirOrFile.endsWith('.yml')
-      ? path.resolve(cubeDirOrFile)
-      : path.resolve(cubeDirOrFile, 'mlcube.yaml');
+  let file: string;
+  if (cubeDirOrFile.endsWith('.yaml') || cubeDirOrFile.endsWith('.yml')) file = path.resolve(cubeDirOrFile);
+  else {
+    const found = await findManifestFile(cubeDirOrFile);
+    if (!found.ok) return failed(found.diagnostics);
+    file = found.value ?? path.resolve(cubeDirOrFile, 'mlcube.yaml');
+  }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -162,8 +235,8 @@ export async function loadManifest(cubeDirOrFile: string): Promise<Outcome<Manif
       error(
         'manifest.unreadable',
         code === 'ENOENT'
-          ? `no MLCube manifest at ${file}; a cube folder must contain mlcube.yaml`
-          : `cannot read the MLCube manifest ${file} (${code ?? String(e)})`,
+          ? `no cube manifest at ${file}; a cube folder must contain mlcube.yaml or container_config.yaml`
+          : `cannot read the cube manifest ${file} (${code ?? String(e)})`,
         { file },
       ),
     ]);
@@ -206,6 +279,15 @@ export function parseManifest(
     ]);
   }
   const root = path.dirname(file);
+  // MedPerf's container_config.yaml is told apart by content (its required container_type), not by file name.
+  if ('container_type' in raw) {
+    return parseContainerConfig(raw as { [k: string]: Json }, {
+      file,
+      root,
+      workspace: opts.workspace ? path.resolve(opts.workspace) : path.join(root, 'workspace'),
+      lineOf,
+    });
+  }
   const workspace = opts.workspace ? path.resolve(opts.workspace) : path.join(root, 'workspace');
   const merged = { ...(raw as { [k: string]: Json }) };
   // MLCube injects these before resolving references.
@@ -395,42 +477,7 @@ export function parseManifest(
   }
 
   // local (gitperf extension)
-  let local: Manifest['local'];
-  const l = cfg.local;
-  if (l !== undefined && l !== null) {
-    if (typeof l !== 'object' || Array.isArray(l)) {
-      diags.push(error('manifest.type', 'local must be a mapping with a command', lineOf(['local'])));
-    } else {
-      for (const k of Object.keys(l)) {
-        if (k !== 'command') {
-          diags.push(
-            error(
-              'manifest.unknown-key',
-              `local.${k} is not a local runner setting (allowed: command)`,
-              lineOf(['local', k]),
-            ),
-          );
-        }
-      }
-      const c = l.command;
-      let command: string[] = [];
-      if (typeof c === 'string') command = splitWords(c);
-      else if (Array.isArray(c) && c.every((x) => typeof x === 'string')) command = c as string[];
-      else {
-        diags.push(
-          error(
-            'manifest.local-command',
-            'local.command must be a command string or a list of strings',
-            lineOf(['local', 'command']),
-          ),
-        );
-      }
-      if (command.length > 0) local = { command };
-      else if (typeof c === 'string' || Array.isArray(c)) {
-        diags.push(error('manifest.local-command', 'local.command is empty', lineOf(['local', 'command'])));
-      }
-    }
-  }
+  const local = parseLocalSection(cfg.local, lineOf, diags);
 
   // tasks
   const tasks: TaskSpec[] = [];
@@ -570,9 +617,65 @@ export function parseManifest(
   const name = typeof cfg.name === 'string' ? cfg.name : undefined;
   const description = typeof cfg.description === 'string' ? cfg.description : undefined;
   return ok(
-    { file, root, workspace, name, description, acceleratorCount, docker, singularity, local, tasks },
+    {
+      format: 'mlcube',
+      file,
+      root,
+      workspace,
+      name,
+      description,
+      acceleratorCount,
+      docker,
+      singularity,
+      local,
+      tasks,
+    },
     diags,
   );
+}
+
+export type LineOf = (p: (string | number)[]) => { file: string; line?: number; column?: number };
+
+/** gitperf's `local: {command: ...}` (both manifest formats): the local runner's host command as words. */
+export function parseLocalSection(
+  l: Json | undefined,
+  lineOf: LineOf,
+  diags: Diagnostic[],
+): Manifest['local'] {
+  if (l === undefined || l === null) return undefined;
+  if (typeof l !== 'object' || Array.isArray(l)) {
+    diags.push(error('manifest.type', 'local must be a mapping with a command', lineOf(['local'])));
+    return undefined;
+  }
+  for (const k of Object.keys(l)) {
+    if (k !== 'command') {
+      diags.push(
+        error(
+          'manifest.unknown-key',
+          `local.${k} is not a local runner setting (allowed: command)`,
+          lineOf(['local', k]),
+        ),
+      );
+    }
+  }
+  const c = l.command;
+  let command: string[] = [];
+  if (typeof c === 'string') command = splitWords(c);
+  else if (Array.isArray(c) && c.every((x) => typeof x === 'string')) command = c as string[];
+  else {
+    diags.push(
+      error(
+        'manifest.local-command',
+        'local.command must be a command string or a list of strings',
+        lineOf(['local', 'command']),
+      ),
+    );
+  }
+  if (command.length > 0) return { command };
+  if (typeof c === 'string' || Array.isArray(c)) {
+    diags.push(error('manifest.local-command', 'local.command is empty', lineOf(['local', 'command'])));
+  }
+  return undefined;
 }
 
 function normaliseParam(
@@ -581,7 +684,7 @@ function normaliseParam(
   p: (string | number)[],
   what: string,
   diags: Diagnostic[],
-  lineOf: (p: (string | number)[]) => { file: string; line?: number; column?: number },
+  lineOf: LineOf,
 ): ParamSpec | undefined {
   const line = lineOf(p).line;
   let def: Record<string, Json>;
@@ -637,7 +740,7 @@ export function withSlashRule(type: ParamType, p: string): ParamType {
 }
 
 /** Offset of the node at `p`, or of the nearest existing ancestor; keys are preferred for map entries. */
-function nodeOffset(doc: Document, p: (string | number)[]): number | undefined {
+export function nodeOffset(doc: Document, p: (string | number)[]): number | undefined {
   let node: unknown = doc.contents;
   let best: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
   for (const k of p) {

@@ -1,7 +1,7 @@
 /**
  * Turns a registered MLCube (its spec: manifest, parameters, additional files, image or image tarball) into a
  * cube folder MLCube would recognise, every resource verified on the way:
- *   <dest>/mlcube.yaml, <dest>/workspace/parameters.yaml, <dest>/workspace/additional_files/...,
+ *   <dest>/mlcube.yaml (or container_config.yaml), <dest>/workspace/parameters.yaml, <dest>/workspace/additional_files/...,
  *   <dest>/.gitperf-cube.json (the registered hashes and the image to run; checked again before each run).
  * The folder is built next to `dest` and renamed into place, so a failure never leaves a half-built cube.
  */
@@ -9,9 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { localCodeFolder } from './code-folder.js';
 import { sha256File, treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
-import { loadManifest, type Manifest } from './manifest.js';
+import { findManifestFile, loadManifest, type Manifest, manifestFileName } from './manifest.js';
 import { registeredHashes } from './registered-hashes.js';
 import { copyVerified, type FetchOptions, fetchResource, verifyFile } from './resources.js';
 import { extractTarball } from './tarball.js';
@@ -94,7 +95,9 @@ export async function materialiseCube(
   const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     await mkdir(path.join(tmp, 'workspace'), { recursive: true });
-    await copyFile(manifest.value.path, path.join(tmp, 'mlcube.yaml'));
+    // mlcube.yaml or container_config.yaml, by content: the folder then reads like the cube's own.
+    const manifestName = manifestFileName(await readFile(manifest.value.path, 'utf8'));
+    await copyFile(manifest.value.path, path.join(tmp, manifestName));
     if (params?.ok) await copyFile(params.value.path, path.join(tmp, 'workspace', 'parameters.yaml'));
     if (extra?.ok && spec.additionalFiles) {
       // Extract a private copy hashed as it was made, not the cache entry (which could be replaced meanwhile).
@@ -115,7 +118,7 @@ export async function materialiseCube(
     }
     // The copies must still be what was verified (the cache could change between hash and copy).
     for (const [f, r, l] of [
-      [path.join(tmp, 'mlcube.yaml'), spec.manifest, 'manifest'],
+      [path.join(tmp, manifestName), spec.manifest, 'manifest'],
       ...(spec.parameters
         ? [[path.join(tmp, 'workspace', 'parameters.yaml'), spec.parameters, 'parameters file']]
         : []),
@@ -135,6 +138,15 @@ export async function materialiseCube(
       ]);
     }
 
+    if (loaded.value.containerType === 'SingularityFile' && engine) {
+      return failed([
+        ...diags,
+        error(
+          'cube.runner-unsupported',
+          `${who} is a SingularityFile container, which runs only with singularity or apptainer (as in MedPerf)`,
+        ),
+      ]);
+    }
     const hashes = registeredHashes(spec);
 
     let image: string | undefined;
@@ -243,7 +255,13 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
   if (!rec) return [];
   const who = rec.ref ?? cubeDir;
   const out: Diagnostic[] = [];
-  const m = await verifyFile(path.join(cubeDir, 'mlcube.yaml'), rec.hashes.manifest, `manifest of ${who}`);
+  const file = await findManifestFile(cubeDir);
+  if (!file.ok) return file.diagnostics;
+  const m = await verifyFile(
+    file.value ?? path.join(cubeDir, 'mlcube.yaml'),
+    rec.hashes.manifest,
+    `manifest of ${who}`,
+  );
   if (m) out.push(m);
   if (rec.hashes.parameters) {
     const p = await verifyFile(
@@ -274,17 +292,24 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
 }
 
 /**
- * Hashes of a cube folder as it is on disk (for a development cube given as DIR): the manifest and the
- * parameters file; the record's registered hashes when the folder was materialised.
+ * Hashes of a cube folder as it is on disk (for a development cube given as DIR): the manifest, the
+ * parameters file and the code folder (docker.build_context or ../project) the local runner binds; the record's
+ * registered hashes when the folder was materialised.
  */
 export async function cubeFolderHashes(cubeDir: string): Promise<CubeHashes> {
   const rec = await readCubeRecord(cubeDir);
   if (rec) return rec.hashes;
-  const hashes: CubeHashes = { manifest: await sha256File(path.join(cubeDir, 'mlcube.yaml')) };
+  const file = await findManifestFile(cubeDir);
+  const hashes: CubeHashes = {
+    manifest: await sha256File((file.ok && file.value) || path.join(cubeDir, 'mlcube.yaml')),
+  };
   try {
     hashes.parameters = await sha256File(path.join(cubeDir, 'workspace', 'parameters.yaml'));
   } catch {
     // no parameters file
   }
+  const m = await loadManifest(cubeDir);
+  const code = m.ok ? await localCodeFolder(m.value) : undefined;
+  if (code) hashes.code = await treeDigest(code.real);
   return hashes;
 }

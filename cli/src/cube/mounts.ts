@@ -21,12 +21,14 @@ export interface PlannedParam {
   containerPath: string;
   /** Index into MountPlan.mounts. */
   mount: number;
+  /** An input folder created empty before the run (MedPerf always binds `additional_files`, made if absent). */
+  create?: boolean;
 }
 
 export interface Mount {
-  /** Absolute host directory (no realpath, as MLCube). */
+  /** Absolute host directory (no realpath, as MLCube); container_config.yaml: the file or directory bound. */
   hostDir: string;
-  /** `/mlcube_ioN`. */
+  /** `/mlcube_ioN`; container_config.yaml: the volume's mount_path. */
   containerDir: string;
   mode: 'ro' | 'rw';
 }
@@ -48,6 +50,11 @@ export interface PlanOptions {
   createOutputs?: boolean;
   /** Ignore params the task does not declare instead of refusing (a typo otherwise silently uses the default). */
   ignoreUnknownParams?: boolean;
+  /**
+   * Plan a missing input of a declared type (with a warning) instead of refusing it: MLCube creates such
+   * folders before a run; `cube run --dry-run` shows the command it would give. Real runs still refuse them.
+   */
+  allowMissingInputs?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -147,8 +154,21 @@ export async function planMounts(
       return;
     }
     const onDisk = await kind(hostPath);
+    // MedPerf creates the cube's additional_files folder before every run, so a cube without any still starts.
+    const medperfCreates =
+      m.format === 'container_config' && p.name === 'additional_files' && !(p.name in overrides);
     if (io === 'input') {
-      if (onDisk === 'missing') {
+      if (onDisk === 'missing' && medperfCreates && type === 'directory') {
+        // created with the outputs
+      } else if (onDisk === 'missing' && opts.allowMissingInputs && type !== 'unknown') {
+        diags.push(
+          warning(
+            'cube.input-missing',
+            `input ${p.name} of task ${taskName}: ${hostPath} does not exist (MLCube would create it; gitperf refuses the run until it exists)`,
+            at,
+          ),
+        );
+      } else if (onDisk === 'missing') {
         diags.push(
           error('cube.input-missing', `input ${p.name} of task ${taskName}: ${hostPath} does not exist`, at),
         );
@@ -160,7 +180,9 @@ export async function planMounts(
         );
         return;
       }
-      if (type === 'unknown') type = onDisk;
+      if (onDisk === 'missing') {
+        // planned as declared (dry run only)
+      } else if (type === 'unknown') type = onDisk;
       else if (type !== onDisk) {
         diags.push(
           error('cube.input-type', `input ${p.name} must be a ${type}, but ${hostPath} is a ${onDisk}`, at),
@@ -186,6 +208,21 @@ export async function planMounts(
       }
     }
     const t = type as 'file' | 'directory';
+    if (p.mountPath) {
+      // container_config.yaml: each volume is bound on its own at the path the cube expects; no arguments.
+      plan.mounts.push({ hostDir: hostPath, containerDir: p.mountPath, mode: io === 'input' ? 'ro' : 'rw' });
+      plan.params.push({
+        name: p.name,
+        io,
+        type: t,
+        hostPath,
+        containerPath: p.mountPath,
+        mount: plan.mounts.length - 1,
+        ...(medperfCreates && onDisk === 'missing' ? { create: true } : {}),
+      });
+      plan.hostArgs.push(`--${p.name}=${hostPath}`);
+      return;
+    }
     const dir = t === 'directory' ? hostPath : path.dirname(hostPath);
     let idx = byDir.get(dir);
     if (idx === undefined) {
@@ -229,7 +266,7 @@ export async function planMounts(
  */
 export async function createOutputs(plan: MountPlan, manifestFile?: string): Promise<Diagnostic | undefined> {
   for (const p of plan.params) {
-    if (p.io !== 'output') continue;
+    if (p.io !== 'output' && !p.create) continue;
     try {
       if (p.type === 'directory') await mkdir(p.hostPath, { recursive: true });
       else {

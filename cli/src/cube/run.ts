@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { localCodeFolder } from './code-folder.js';
 import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
 import { gitperfHome } from './home.js';
@@ -30,7 +31,7 @@ export interface RunTaskOptions {
   home?: string;
   /** Image override; default the materialised record's image, else docker.image of the manifest. */
   image?: string;
-  /** MEDPERF_LOGLEVEL for the cube (default `info`). */
+  /** MEDPERF_LOGLEVEL for the cube, upper-cased; unset by default (as MedPerf without --container-loglevel). */
   loglevel?: string;
   /** Extra environment variables for the cube. */
   env?: Record<string, string>;
@@ -105,7 +106,7 @@ function slug(s: string): string {
  */
 export async function planRun(
   opts: RunTaskOptions,
-  planOpts: { createOutputs?: boolean } = {},
+  planOpts: { createOutputs?: boolean; dryRun?: boolean } = {},
 ): Promise<Outcome<RunPlan>> {
   const cubeDir = path.resolve(opts.cubeDir);
   const tampered = await verifyCubeFolder(cubeDir);
@@ -118,6 +119,7 @@ export async function planRun(
     params: opts.params,
     createOutputs: planOpts.createOutputs ?? true,
     ignoreUnknownParams: opts.ignoreUnknownParams,
+    allowMissingInputs: planOpts.dryRun,
   });
   if (!mounts.ok) return failed([...warnings, ...mounts.diagnostics]);
   warnings.push(...mounts.diagnostics);
@@ -130,17 +132,19 @@ export async function planRun(
   const home = opts.home ?? gitperfHome();
   const tmpDir =
     opts.runner === 'docker' || opts.runner === 'podman' ? path.join(home, 'tmp', containerName) : undefined;
+  const codeDir = opts.runner === 'local' ? await localCodeFolder(m) : undefined;
   const built = buildCommand(m, mounts.value, {
     runner: opts.runner,
     image: opts.image ?? record?.image,
     imageArchive: record?.imageArchive,
     containerName,
     user: opts.user ?? uidGid(),
-    loglevel: opts.loglevel ?? 'info',
+    loglevel: opts.loglevel,
     env: opts.env,
     tmpDir,
     gpus: opts.gpus,
     bwrap,
+    codeDir,
     rootless: (process.getuid?.() ?? 0) !== 0,
   });
   if (!built.ok) return failed([...warnings, ...built.diagnostics]);

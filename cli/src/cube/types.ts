@@ -43,4 +43,6 @@ export interface CubeHashes {
   additionalFiles?: string;
   image?: string;
   imageTarball?: string;
+  /** Tree digest of the local runner's code folder (docker.build_context or ../project) of a folder cube. */
+  code?: string;
 }

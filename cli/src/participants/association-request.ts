@@ -5,7 +5,8 @@
  * into `registry/benchmarks/<b>/models/<owner>.<cube>.yaml` (or `datasets/<owner>.<dataset>.yaml`), and
  * the other side (the committee, or the owner when a committee member asks) approves.
  */
-import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
+import { datasetAssociationRef, modelAssociationRef } from '../registry/kinds.js';
 import { entityPath } from '../registry/layout.js';
 import type { CompatibilityTest, DatasetAssociation, ModelAssociation } from '../registry/types.generated.js';
 import { runCompatibilityTest } from '../workflows/compatibility-test.js';
@@ -16,7 +17,7 @@ import { testNote } from './benchmark-submit.js';
 import { type Participant, prepare } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
-import { failUnregistered } from './unmerged.js';
+import { failUnregistered, openSubmissionAdding } from './unmerged.js';
 
 export interface AssociationRequestInput {
   benchmark: string;
@@ -50,6 +51,19 @@ export async function requestAssociation(
   const index = ready.snapshot.registry.index;
   const [owner] = ref.split('/');
   const b = input.benchmark;
+  // A second request for the same pair is allowed (a re-test after a fix), but never by accident.
+  const associationPath = `registry/${entityPath(
+    input.model ? 'ModelAssociation' : 'DatasetAssociation',
+    input.model ? modelAssociationRef(b, ref) : datasetAssociationRef(b, ref),
+  )}`;
+  const pending = await openSubmissionAdding(p, associationPath);
+  if (pending)
+    p.onWarning?.(
+      warning(
+        'association.duplicate',
+        `submission #${pending.number} (${pending.title}) already requests this association and is open; this opens another one: close one of them (\`gitperf submission close N\`)`,
+      ),
+    );
 
   if (input.model) {
     if (!index.get('MLCube', ref))

@@ -19,15 +19,22 @@ export function givenConsent(show: (text: string) => void = () => {}): Consent {
 
 /** Interactive consent on the terminal; refuses to guess when there is no terminal. */
 export function terminalConsent(
-  opts: { yes?: boolean; json?: boolean; out?: NodeJS.WriteStream } = {},
+  opts: {
+    yes?: boolean;
+    json?: boolean;
+    out?: NodeJS.WritableStream;
+    /** The terminal answers come from (default: standard input). */
+    input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  } = {},
 ): Consent {
   const out = opts.out ?? process.stderr;
+  const input = opts.input ?? process.stdin;
   return async (what, question) => {
     if (opts.yes) {
       if (!opts.json) out.write(`${what}\n`);
       return true;
     }
-    if (opts.json || !process.stdin.isTTY)
+    if (opts.json || !input.isTTY)
       fail(
         'consent.required',
         'this sends data about your dataset to the registry and needs your consent; run it in a terminal to answer, or pass -y after reviewing what it sends',
@@ -35,13 +42,21 @@ export function terminalConsent(
         2,
       );
     out.write(`${what}\n`);
-    const rl = createInterface({ input: process.stdin, output: out });
+    const rl = createInterface({ input, output: out, terminal: true });
+    // Ctrl-C (or Ctrl-D) at the question is a refusal, said as such, never "a bug in gitperf".
+    const interrupted = new AbortController();
+    rl.once('SIGINT', () => interrupted.abort());
+    rl.once('close', () => interrupted.abort());
+    let answer: string;
     try {
-      const a = (await rl.question(`${question} [y/N] `)).trim().toLowerCase();
-      return a === 'y' || a === 'yes';
+      answer = (await rl.question(`${question} [y/N] `, { signal: interrupted.signal })).trim().toLowerCase();
+    } catch {
+      out.write('\n');
+      return fail('consent.interrupted', 'interrupted at the consent question: nothing was sent', {}, 130);
     } finally {
       rl.close();
     }
+    return answer === 'y' || answer === 'yes';
   };
 }
 

@@ -18,6 +18,8 @@ export interface Participant {
   home: string;
   /** How cubes run (compatibility tests, benchmark runs). */
   runner: RunnerKind;
+  /** MEDPERF_LOGLEVEL for the cubes (`--container-loglevel`); unset when absent. */
+  containerLoglevel?: string;
   progress?: Progress;
   onWarning?: (d: Diagnostic) => void;
   /** Asked before anything about local data leaves the machine (dataset metadata, results). */
@@ -42,6 +44,7 @@ export async function prepare(p: Participant): Promise<ReadyParticipant> {
     layout: lay,
     registry: snapshot.registry,
     onWarning: p.onWarning,
+    containerLoglevel: p.containerLoglevel,
   });
   return { snapshot, exec, layout: lay, progress: p.progress ?? silentProgress };
 }

@@ -7,7 +7,7 @@ import { Flags } from '@oclif/core';
 import { activeSubmissions, profileFlags } from '../cli/profile-flag.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { gitperfHome } from '../profile/profile.js';
-import { chooseRunner, RUNNERS } from '../workflows/flags.js';
+import { chooseRunner, containerLoglevelFlag, RUNNERS } from '../workflows/flags.js';
 import { consoleProgress, silentProgress } from '../workflows/progress.js';
 import { terminalConsent } from './consent.js';
 import type { Participant } from './context.js';
@@ -17,6 +17,7 @@ export const participantFlags = {
 };
 
 export const runnerFlag = {
+  ...containerLoglevelFlag,
   runner: Flags.string({
     options: [...RUNNERS],
     description:
@@ -29,7 +30,7 @@ export const yesFlag = {
 };
 
 export async function participantFromFlags(
-  flags: { profile?: string; runner?: string; yes?: boolean },
+  flags: { profile?: string; runner?: string; yes?: boolean; 'container-loglevel'?: string },
   json: boolean,
   report: (d: Diagnostic) => void,
 ): Promise<Participant> {
@@ -37,6 +38,7 @@ export async function participantFromFlags(
     sub: await activeSubmissions(flags),
     home: gitperfHome(),
     runner: await chooseRunner(flags.runner),
+    containerLoglevel: flags['container-loglevel'],
     progress: json ? silentProgress : consoleProgress(),
     onWarning: report,
     consent: terminalConsent({ yes: flags.yes, json }),

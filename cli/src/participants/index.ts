@@ -35,5 +35,12 @@ export {
 } from './result-submit.js';
 export { type RunnerRegisterInput, type RunnerRegisterOutcome, registerRunner } from './runner-register.js';
 export { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
-export { describeOutcome, entityFile, outcomeOf, type SubmitOutcome, submit } from './submit.js';
+export {
+  describeCompatibilityTest,
+  describeOutcome,
+  entityFile,
+  outcomeOf,
+  type SubmitOutcome,
+  submit,
+} from './submit.js';
 export { addUsers, type UserAddInput, type UserAddOutcome } from './user-add.js';

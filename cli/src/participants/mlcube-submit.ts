@@ -77,14 +77,16 @@ export async function buildMlcube(
     const d = parsed.diagnostics.find((x) => x.severity === 'error') ?? parsed.diagnostics[0];
     fail(
       'mlcube.manifest-invalid',
-      `${input.manifest} is not a valid mlcube.yaml: ${d?.message ?? 'unreadable'}`,
+      `${input.manifest} is not a valid mlcube.yaml or container_config.yaml: ${d?.message ?? 'unreadable'}`,
       {
         file: input.manifest,
         ...(d?.line ? { line: d.line } : {}),
       },
     );
   }
-  if (!input.additionalFiles) requireNoAdditionalFiles(parsed.value, input.manifest);
+  // MedPerf binds a container_config.yaml's additional_files folder even when empty; an MLCube default needs the files.
+  if (!input.additionalFiles && parsed.value.format === 'mlcube')
+    requireNoAdditionalFiles(parsed.value, input.manifest);
   const spec: MLCube['spec'] = {
     manifest: manifest.resource,
     state: input.operational ? 'operation' : 'development',
@@ -105,7 +107,12 @@ export async function buildMlcube(
     diagnostics.push(...r.diagnostics);
     spec.imageTarball = r.resource;
   } else {
-    const fromManifest = parsed.value.docker?.image;
+    const fromManifest =
+      parsed.value.format === 'container_config'
+        ? parsed.value.containerType === 'DockerImage'
+          ? parsed.value.image
+          : undefined
+        : parsed.value.docker?.image;
     const image = input.image
       ? parseImage(input.image)
       : fromManifest
@@ -114,7 +121,9 @@ export async function buildMlcube(
     if (!image)
       fail(
         'mlcube.image-missing',
-        'the manifest names no docker image; give --image REF@sha256:DIGEST or --image-tarball FILE',
+        parsed.value.format === 'container_config' && parsed.value.containerType !== 'DockerImage'
+          ? `a ${parsed.value.containerType} container runs from its image file; give it with --image-tarball FILE (the file container_config.yaml's image names)`
+          : 'the manifest names no docker image; give --image REF@sha256:DIGEST or --image-tarball FILE',
         {},
         2,
       );

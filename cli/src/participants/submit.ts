@@ -71,3 +71,10 @@ export function describeOutcome(o: SubmitOutcome): string {
   const warn = o.reviewerWarning ? `\n  warning: ${o.reviewerWarning}` : '';
   return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}${warn}`;
 }
+
+/** One line for people: the compatibility test's metrics, which the approver will judge. */
+export function describeCompatibilityTest(metrics: Record<string, number>): string {
+  return `compatibility test passed: ${Object.entries(metrics)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ')}`;
+}

@@ -3,7 +3,7 @@
  * exactly what the policy reads: the blobs of the head commit, without a checkout.
  */
 import type { FileEntry, FileSource } from '../registry/file-source.js';
-import type { GitView } from './view.js';
+import { GitView } from './view.js';
 
 export class GitFileSource implements FileSource {
   readonly displayRoot: string;
@@ -21,10 +21,35 @@ export class GitFileSource implements FileSource {
     const out: FileEntry[] = [];
     for (const e of this.view.entries) {
       if (!e.path.startsWith(this.prefix)) continue;
-      const type = e.mode === '120000' ? 'symlink' : e.mode.startsWith('100') ? 'file' : 'other';
-      out.push({ path: e.path.slice(this.prefix.length), type });
+      out.push({ path: e.path.slice(this.prefix.length), type: fileType(e.mode) });
     }
     return out;
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return this.view.has(this.prefix + path);
+  }
+
+  async prefetch(paths: readonly string[]): Promise<void> {
+    GitView.prefetchTogether([[this.view, paths.map((p) => this.prefix + p)]]);
+  }
+
+  async listUnder(patterns: readonly string[]): Promise<FileEntry[]> {
+    const paths: string[] = [];
+    for (const pattern of patterns) {
+      let folders = [this.prefix.slice(0, -1)];
+      for (const segment of pattern.split('/')) {
+        folders =
+          segment === '*'
+            ? folders.flatMap((f) => this.view.childFolders(f).map((n) => `${f}/${n}`))
+            : folders.map((f) => `${f}/${segment}`);
+      }
+      paths.push(...folders);
+    }
+    return this.view.entriesUnder(paths).map((e) => ({
+      path: e.path.slice(this.prefix.length),
+      type: fileType(e.mode),
+    }));
   }
 
   async read(path: string, limit: number): Promise<Uint8Array> {
@@ -32,4 +57,8 @@ export class GitFileSource implements FileSource {
     if (!b) throw new Error(`${this.prefix}${path}: no such file at commit ${this.view.commit}`);
     return b.subarray(0, limit + 1);
   }
+}
+
+function fileType(mode: string): FileEntry['type'] {
+  return mode === '120000' ? 'symlink' : mode.startsWith('100') ? 'file' : 'other';
 }

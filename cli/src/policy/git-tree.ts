@@ -97,14 +97,58 @@ export function mergeBase(repoDir: string, a: string, b: string): string {
 export function listTree(repoDir: string, commit: string, prefix = ''): TreeEntry[] {
   const args = ['ls-tree', '-r', '-z', '--full-tree', commit];
   if (prefix) args.push('--', prefix);
-  const out = git(repoDir, args).toString('utf8');
+  return parseTree(git(repoDir, args).toString('utf8'));
+}
+
+/** `ls-tree -z` output: "<mode> SP <type> SP <oid> TAB <path>" NUL ... */
+function parseTree(out: string): TreeEntry[] {
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
     if (!rec) continue;
-    // "<mode> SP <type> SP <oid> TAB <path>"
     const tab = rec.indexOf('\t');
     const meta = rec.slice(0, tab).split(' ');
     entries.push({ path: rec.slice(tab + 1), oid: meta[2], mode: meta[0] });
+  }
+  return entries;
+}
+
+/**
+ * The entries at exactly these paths at `commit` (absent paths are left out; a folder comes back as a
+ * tree entry). Costs what the paths cost, not what the tree holds: git walks only the trees on their way.
+ */
+export function lookupTree(repoDir: string, commit: string, paths: readonly string[]): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  // A few thousand paths per process keeps the command line far below the system's limit.
+  for (let i = 0; i < paths.length; i += 2000) {
+    const args = [
+      '--literal-pathspecs',
+      'ls-tree',
+      '-z',
+      '--full-tree',
+      commit,
+      '--',
+      ...paths.slice(i, i + 2000),
+    ];
+    entries.push(...parseTree(git(repoDir, args).toString('utf8')));
+  }
+  return entries;
+}
+
+/** Every blob below these paths (folders recursively, a file path gives that file) at `commit`: one process. */
+export function listTreeUnder(repoDir: string, commit: string, paths: readonly string[]): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (let i = 0; i < paths.length; i += 2000) {
+    const args = [
+      '--literal-pathspecs',
+      'ls-tree',
+      '-r',
+      '-z',
+      '--full-tree',
+      commit,
+      '--',
+      ...paths.slice(i, i + 2000),
+    ];
+    entries.push(...parseTree(git(repoDir, args).toString('utf8')));
   }
   return entries;
 }

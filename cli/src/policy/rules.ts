@@ -169,10 +169,11 @@ function likelyReads(
   before: RegistryView,
   head: RegistryView,
   base: RegistryView,
+  author: string,
 ): Array<[RegistryView, string[]]> {
   const old: string[] = [];
   const neu: string[] = [];
-  const merged = new Set<string>([REGISTRY_FILE]);
+  const merged = new Set<string>([REGISTRY_FILE, userPath(author)]);
   let needUsers = false;
   for (const c of raw) {
     const info = classifyPath(c.path);
@@ -188,6 +189,13 @@ function likelyReads(
     if (info.kind === 'DatasetAssociation' && info.dataset) merged.add(datasetPath(info.dataset));
     if (info.kind === 'Result' && info.owner) {
       for (const p of base.list(`${RUNNERS_DIR}/${info.owner}`)) merged.add(p);
+    }
+    // What a result's rules and reference checks look up: its associations, model and dataset.
+    if (info.kind === 'Result' && info.benchmark && info.model && info.dataset) {
+      merged.add(modelAssociationPath(info.benchmark, info.model));
+      merged.add(datasetAssociationPath(info.benchmark, info.dataset));
+      merged.add(mlcubePath(info.model));
+      merged.add(datasetPath(info.dataset));
     }
   }
   if (needUsers) for (const p of base.list(USERS_DIR)) merged.add(p);
@@ -212,7 +220,7 @@ export function decide(input: PolicyInput): Decision {
   const acc: Acc = { violations: [], requirements: [] };
 
   // Read, with one git process, every file the rules (and the validator after them) are likely to need.
-  GitView.prefetchTogether(likelyReads(raw, before, input.head, input.base));
+  GitView.prefetchTogether(likelyReads(raw, before, input.head, input.base, author));
 
   const changes: Change[] = raw.map((c) => {
     const info = classifyPath(c.path);

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import { YAML_OPTIONS } from '../registry/positions.js';
-import { listTree, type PathChange, readBlobs, type TreeEntry } from './git-tree.js';
+import {
+  listTree,
+  listTreeUnder,
+  lookupTree,
+  type PathChange,
+  readBlobs,
+  type TreeEntry,
+} from './git-tree.js';
 
 export interface PolicyEntity {
   path: string;
@@ -127,17 +134,26 @@ export class MemoryView implements RegistryView {
   }
 }
 
-/** A state read from a git commit: one `ls-tree`, then blobs fetched in batches as the rules ask for them. */
+/**
+ * A state read from a git commit without listing it: paths are looked up (`ls-tree` of just those
+ * paths), folders listed when a rule asks (`ls-tree -r` of that folder), blobs fetched in batches as the
+ * rules ask for them. A one-file pull request against 100,000 entities so costs a handful of git
+ * processes over a handful of paths; only `entries` (the whole listing) reads the whole tree.
+ */
 export class GitView implements RegistryView {
-  private readonly oids = new Map<string, string>();
-  readonly entries: TreeEntry[];
-  private readonly sorted: string[];
+  /** Path → its tree entry, or null when known absent (or not a blob). */
+  private readonly known = new Map<string, TreeEntry | null>();
+  /** Folders listed recursively, with their blob paths sorted ('' is the whole tree). */
+  private readonly listed = new Map<string, string[]>();
+  private allEntries?: TreeEntry[];
   private readonly cache = new Map<string, PolicyEntity>();
   /** Blob contents by object id: shared with the view this one was derived from (same ids, same bytes). */
   private readonly bytes: Map<string, Buffer>;
+  /** This commit as another view plus the raw diff between them (the pull request's head from its base). */
+  private readonly overlay?: { view: GitView; changes: Map<string, PathChange> };
   /**
-   * `from`: build this commit's listing from another view's plus the raw diff between them, instead
-   * of listing the tree again (the pull request's head from its base: one `ls-tree` instead of two).
+   * `from`: answer for this commit from another view plus the raw diff between them, instead of asking
+   * git about this tree (unchanged paths have the same entries in both).
    */
   constructor(
     readonly repoDir: string,
@@ -145,31 +161,82 @@ export class GitView implements RegistryView {
     from?: { view: GitView; changes: readonly PathChange[] },
   ) {
     this.bytes = from && from.view.repoDir === repoDir ? from.view.bytes : new Map();
-    if (from) {
-      const byPath = new Map(from.view.entries.map((e) => [e.path, e]));
-      for (const c of from.changes) {
-        if (c.action === 'deleted') byPath.delete(c.path);
-        else if (c.newOid && c.newMode) byPath.set(c.path, { path: c.path, oid: c.newOid, mode: c.newMode });
+    if (from) this.overlay = { view: from.view, changes: new Map(from.changes.map((c) => [c.path, c])) };
+  }
+  /** Every entry of the tree (blobs, symlinks, submodules): lists the whole tree, so only for whole-registry work. */
+  get entries(): TreeEntry[] {
+    if (!this.allEntries) {
+      if (this.overlay) {
+        const byPath = new Map(this.overlay.view.entries.map((e) => [e.path, e]));
+        for (const c of this.overlay.changes.values()) applyChange(byPath, c);
+        this.allEntries = [...byPath.values()];
+      } else {
+        this.allEntries = listTree(this.repoDir, this.commit);
       }
-      this.entries = [...byPath.values()];
-    } else {
-      this.entries = listTree(repoDir, commit);
     }
-    // Only regular files are content; symlinks and submodules are listed for the validator to refuse.
-    for (const e of this.entries) if (e.mode.startsWith('100')) this.oids.set(e.path, e.oid);
-    this.sorted = [...this.oids.keys()].sort();
+    return this.allEntries;
+  }
+  /** The entry at `path` (any mode), or undefined. */
+  entry(path: string): TreeEntry | undefined {
+    this.lookup([path]);
+    return this.known.get(path) ?? undefined;
+  }
+  /** Resolves the entries of many paths with at most one git process. */
+  lookup(paths: Iterable<string>): void {
+    const unknown: string[] = [];
+    for (const p of paths) {
+      if (this.known.has(p)) continue;
+      const change = this.overlay?.changes.get(p);
+      if (change) this.known.set(p, entryAfter(change));
+      else if (this.overlay) unknown.push(p);
+      else if (this.coveredByListing(p)) this.known.set(p, null);
+      else unknown.push(p);
+    }
+    if (unknown.length === 0) return;
+    if (this.overlay) {
+      const base = this.overlay.view;
+      base.lookup(unknown);
+      for (const p of unknown) this.known.set(p, base.known.get(p) ?? null);
+      return;
+    }
+    for (const p of unknown) this.known.set(p, null);
+    for (const e of lookupTree(this.repoDir, this.commit, unknown)) this.known.set(e.path, e);
+  }
+  private coveredByListing(path: string): boolean {
+    if (this.listed.has('')) return true;
+    for (let i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
+      if (this.listed.has(path.slice(0, i))) return true;
+    }
+    return false;
+  }
+  /** Object id of a regular file (symlinks and submodules are not content). */
+  private oidOf(path: string): string | undefined {
+    const e = this.entry(path);
+    return e?.mode.startsWith('100') ? e.oid : undefined;
   }
   /**
    * Reads the blobs of several views' files with one git process per repository, so later `get`s and
    * `read`s of them cost nothing.
    */
   static prefetchTogether(requests: ReadonlyArray<readonly [RegistryView, Iterable<string>]>): void {
+    const gitRequests = requests
+      .filter((r): r is readonly [GitView, Iterable<string>] => r[0] instanceof GitView)
+      .map(([view, paths]) => [view, [...paths]] as const);
+    // Paths a derived view does not know are its base's: one lookup per underlying tree.
+    const lookups = new Map<GitView, string[]>();
+    for (const [view, paths] of gitRequests) {
+      const root = view.overlay?.view ?? view;
+      const list = lookups.get(root) ?? [];
+      list.push(...paths.filter((p) => !view.overlay?.changes.has(p)));
+      lookups.set(root, list);
+    }
+    for (const [root, paths] of lookups) root.lookup(paths);
     const groups = new Map<Map<string, Buffer>, { repoDir: string; oids: Set<string> }>();
-    for (const [view, paths] of requests) {
-      if (!(view instanceof GitView)) continue;
+    for (const [view, paths] of gitRequests) {
+      view.lookup(paths);
       const g = groups.get(view.bytes) ?? { repoDir: view.repoDir, oids: new Set<string>() };
       for (const p of paths) {
-        const oid = view.oids.get(p);
+        const oid = view.oidOf(p);
         if (oid && !view.bytes.has(oid)) g.oids.add(oid);
       }
       groups.set(view.bytes, g);
@@ -180,7 +247,7 @@ export class GitView implements RegistryView {
   }
   /** The raw bytes of a regular file (read once, shared with `get`). */
   read(path: string): Buffer | undefined {
-    const oid = this.oids.get(path);
+    const oid = this.oidOf(path);
     if (!oid) return undefined;
     if (!this.bytes.has(oid)) {
       for (const [o, b] of readBlobs(this.repoDir, [oid])) this.bytes.set(o, b);
@@ -188,20 +255,74 @@ export class GitView implements RegistryView {
     return this.bytes.get(oid);
   }
   has(path: string): boolean {
-    return this.oids.has(path);
+    return this.oidOf(path) !== undefined;
   }
   fingerprint(path: string): string | undefined {
-    return this.oids.get(path);
+    return this.oidOf(path);
   }
   list(dir: string): string[] {
-    return listUnder(this.sorted, dir);
+    let paths = this.listed.get(dir);
+    if (paths) return paths;
+    const found = new Map<string, TreeEntry>();
+    if (this.overlay) {
+      for (const p of this.overlay.view.list(dir)) {
+        const e = this.overlay.view.known.get(p);
+        if (e) found.set(p, e);
+      }
+      const prefix = dir ? `${dir}/` : '';
+      for (const c of this.overlay.changes.values()) if (c.path.startsWith(prefix)) applyChange(found, c);
+    } else {
+      const entries = dir ? listTree(this.repoDir, this.commit, dir) : this.entries;
+      for (const e of entries) found.set(e.path, e);
+    }
+    for (const [p, e] of found) this.known.set(p, e);
+    paths = [...found.values()]
+      .filter((e) => e.mode.startsWith('100'))
+      .map((e) => e.path)
+      .sort();
+    this.listed.set(dir, paths);
+    return paths;
+  }
+  /** Names of the folders directly in `dir` (one `ls-tree` of that folder alone). */
+  childFolders(dir: string): string[] {
+    const names = new Set<string>();
+    if (this.overlay) {
+      for (const n of this.overlay.view.childFolders(dir)) names.add(n);
+      // A folder the diff creates (its first file is added); one it empties disappears from git.
+      const prefix = `${dir}/`;
+      for (const c of this.overlay.changes.values()) {
+        const rest = c.path.startsWith(prefix) ? c.path.slice(prefix.length) : '';
+        if (rest.includes('/') && c.action !== 'deleted') names.add(rest.slice(0, rest.indexOf('/')));
+      }
+      return [...names].sort();
+    }
+    for (const e of lookupTree(this.repoDir, this.commit, [`${dir}/`])) {
+      if (e.mode === '040000') names.add(e.path.slice(dir.length + 1));
+    }
+    return [...names].sort();
+  }
+  /** Every entry below these paths (folders recursively; a file path gives that file): one `ls-tree -r`. */
+  entriesUnder(paths: readonly string[]): TreeEntry[] {
+    if (paths.length === 0) return [];
+    const under = (p: string) => paths.some((q) => p === q || p.startsWith(`${q}/`));
+    const found = new Map<string, TreeEntry>();
+    if (this.overlay) {
+      for (const e of this.overlay.view.entriesUnder(paths)) found.set(e.path, e);
+      for (const c of this.overlay.changes.values()) if (under(c.path)) applyChange(found, c);
+    } else {
+      for (const e of listTreeUnder(this.repoDir, this.commit, paths)) found.set(e.path, e);
+    }
+    for (const [p, e] of found) this.known.set(p, e);
+    return [...found.values()];
   }
   /** Reads many files with one git process; later `get`s of them are free. */
-  prefetch(paths: Iterable<string>): void {
+  prefetch(pathsIn: Iterable<string>): void {
+    const paths = [...pathsIn].filter((p) => !this.cache.has(p));
+    this.lookup(paths);
     const want: Array<[string, string]> = [];
     for (const p of paths) {
-      const oid = this.oids.get(p);
-      if (oid && !this.cache.has(p)) want.push([p, oid]);
+      const oid = this.oidOf(p);
+      if (oid) want.push([p, oid]);
     }
     if (want.length === 0) return;
     const missing = want.map(([, oid]) => oid).filter((oid) => !this.bytes.has(oid));
@@ -210,10 +331,22 @@ export class GitView implements RegistryView {
       this.cache.set(p, parseEntity(p, this.bytes.get(oid)?.toString('utf8') ?? ''));
   }
   get(path: string): PolicyEntity | undefined {
-    if (!this.oids.has(path)) return undefined;
+    if (!this.has(path)) return undefined;
     if (!this.cache.has(path)) this.prefetch([path]);
     return this.cache.get(path);
   }
+}
+
+/** The entry a path has after `change` (null when deleted). */
+function entryAfter(change: PathChange): TreeEntry | null {
+  if (change.action === 'deleted' || !change.newOid || !change.newMode) return null;
+  return { path: change.path, oid: change.newOid, mode: change.newMode };
+}
+
+function applyChange(byPath: Map<string, TreeEntry>, change: PathChange): void {
+  const e = entryAfter(change);
+  if (e) byPath.set(change.path, e);
+  else byPath.delete(change.path);
 }
 
 function listUnder(sorted: readonly string[], dir: string): string[] {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, type Dirent, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** One entry under the registry folder. Directories are not listed; their contents are. */
@@ -28,6 +28,25 @@ export interface FileSource {
    * files its checks need instead of listing the whole registry (time proportional to the change).
    */
   exists?(path: string): Promise<boolean>;
+  /**
+   * Optional: a hint that `exists` and `read` will soon be asked about these paths, so a source that
+   * pays per request (one git process) can answer them all at once. Never required for correctness.
+   */
+  prefetch?(paths: readonly string[]): Promise<void>;
+  /**
+   * Optional: the entries below these folders, recursively (a pattern naming a file gives that file;
+   * missing ones give nothing). A `*` segment stands for every folder at that level. When present,
+   * validating a change lists only the folders that can hold files the change may break.
+   */
+  listUnder?(patterns: readonly string[]): Promise<FileEntry[]>;
+}
+
+/** A regular expression matching the paths `listUnder(patterns)` must return. */
+export function underPatterns(patterns: readonly string[]): RegExp {
+  const segmentPattern = (segment: string) =>
+    segment === '*' ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const alternatives = patterns.map((p) => p.split('/').map(segmentPattern).join('/'));
+  return new RegExp(`^(?:${alternatives.join('|')})(?:/|$)`);
 }
 
 /** The path shown to people for a file of `source`. */
@@ -49,18 +68,61 @@ export class FsFileSource implements FileSource {
 
   async list(): Promise<FileEntry[]> {
     const out: FileEntry[] = [];
-    // Synchronous readdir: ten thousand small directory reads are faster without the thread-pool hop.
-    const walk = (rel: string) => {
-      const entries = readdirSync(rel ? join(this.dir, rel) : this.dir, { withFileTypes: true });
-      for (const e of entries) {
-        const path = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(path);
-        else if (e.isSymbolicLink()) out.push({ path, type: 'symlink' });
-        else if (e.isFile()) out.push({ path, type: 'file' });
-        else out.push({ path, type: 'other' });
+    this.walk('', out);
+    return out;
+  }
+
+  /** Synchronous readdir: ten thousand small directory reads are faster without the thread-pool hop. */
+  private walk(rel: string, out: FileEntry[]): void {
+    const entries = readdirSync(rel ? join(this.dir, rel) : this.dir, { withFileTypes: true });
+    for (const e of entries) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) this.walk(path, out);
+      else out.push({ path, type: entryType(e) });
+    }
+  }
+
+  async listUnder(patterns: readonly string[]): Promise<FileEntry[]> {
+    const out: FileEntry[] = [];
+    const seen = new Set<string>();
+    for (const pattern of patterns) {
+      // Segment by segment, never through a symbolic link (the whole listing does not follow them either).
+      let folders = [''];
+      const segments = pattern.split('/');
+      for (const [i, segment] of segments.entries()) {
+        const last = i === segments.length - 1;
+        const next: string[] = [];
+        for (const folder of folders) {
+          const abs = folder ? join(this.dir, folder) : this.dir;
+          if (segment === '*') {
+            for (const e of readdirSafe(abs))
+              if (e.isDirectory()) next.push(folder ? `${folder}/${e.name}` : e.name);
+            continue;
+          }
+          const path = folder ? `${folder}/${segment}` : segment;
+          let stat: ReturnType<typeof lstatSync>;
+          try {
+            stat = lstatSync(join(this.dir, path));
+          } catch {
+            continue;
+          }
+          if (stat.isDirectory()) next.push(path);
+          else if (last && !seen.has(path)) {
+            seen.add(path);
+            out.push({ path, type: stat.isSymbolicLink() ? 'symlink' : stat.isFile() ? 'file' : 'other' });
+          }
+        }
+        folders = next;
       }
-    };
-    walk('');
+      for (const folder of folders) {
+        if (seen.has(folder)) continue;
+        seen.add(folder);
+        const below: FileEntry[] = [];
+        this.walk(folder, below);
+        for (const e of below) if (!seen.has(e.path)) out.push(e);
+        for (const e of below) seen.add(e.path);
+      }
+    }
     return out;
   }
 
@@ -74,6 +136,18 @@ export class FsFileSource implements FileSource {
     } catch {
       return false;
     }
+  }
+}
+
+function entryType(e: Dirent): FileEntry['type'] {
+  return e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : 'other';
+}
+
+function readdirSafe(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
   }
 }
 
@@ -123,5 +197,12 @@ export class MemoryFileSource implements FileSource {
 
   async exists(path: string): Promise<boolean> {
     return this.files.get(path) instanceof Uint8Array;
+  }
+
+  async listUnder(patterns: readonly string[]): Promise<FileEntry[]> {
+    const re = underPatterns(patterns);
+    return [...this.files]
+      .filter(([path]) => re.test(path))
+      .map(([path, v]) => ({ path, type: v instanceof Uint8Array ? 'file' : 'symlink' }));
   }
 }

@@ -349,6 +349,7 @@ export interface CubeHashes {
   additionalFiles?: Sha256;
   image?: Sha256;
   imageTarball?: Sha256;
+  code?: Sha256;
 }
 /**
  * A flat map from metric name to number (`.nan` allowed).

@@ -1,4 +1,5 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { referrerFolders } from './change-scope.js';
 import { checkInWorkers, workerCount } from './check-pool.js';
 import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
@@ -153,8 +154,10 @@ async function validateChange(
 
 /**
  * A change checked without listing the registry: each file a check needs is looked up by the path
- * its ref determines. Returns undefined when the change needs the listing: deletions (their
- * referrers must be found) and Benchmark or Dataset edits (which re-check other files).
+ * its ref determines, and the unchanged files a deletion or a Benchmark/Dataset edit may break are
+ * found by listing only the folders that can hold them (change-scope.ts). Returns undefined when the
+ * change needs the whole listing: the source cannot look up or list folders, a changed path is a
+ * symlink (or the like), or a deleted User/MLCube/registry.yaml (nearly any file may name them).
  */
 async function validateChangeByLookup(
   source: FileSource,
@@ -165,16 +168,51 @@ async function validateChangeByLookup(
   const diagnostics: Diagnostic[] = [];
   const entities = emptyCounts();
   const checked: LoadedEntity[] = [];
+  const missing: string[] = [];
+  await source.prefetch?.([...changed]);
   for (const path of changed) {
-    if (!(await exists(path))) return undefined; // deleted, or a symlink: the listing path reports it
+    if (!(await exists(path))) {
+      missing.push(path);
+      continue;
+    }
     const info = classifyPath(path);
     const r = await loadFile(source, { entry: { path, type: 'file' }, info });
     diagnostics.push(...r.diagnostics);
     if (info) entities[info.kind]++;
     if (!r.entity) continue;
-    if (r.entity.kind === 'Benchmark' || r.entity.kind === 'Dataset') return undefined;
     checked.push(r.entity);
     diagnostics.push(...checkLayout(r.entity));
+  }
+
+  // Unchanged files the change may break, from the folders that can hold them.
+  const refChecked = [...checked];
+  const scopes: string[] = [];
+  const deleted: string[] = [];
+  for (const path of missing) {
+    const info = classifyPath(path);
+    if (!info) continue; // an unknown path that is gone: nothing can name it
+    const folders = referrerFolders(info, true);
+    if (!folders) return undefined;
+    scopes.push(...folders);
+    deleted.push(path);
+  }
+  for (const e of checked) scopes.push(...(referrerFolders(e.info, false) ?? []));
+  if (missing.length > 0 || scopes.length > 0) {
+    if (!source.listUnder) return undefined;
+    // A changed path that is not a regular file but is there (a symlink): the listing path refuses it.
+    if (missing.length > 0 && (await source.listUnder(missing)).some((f) => missing.includes(f.path))) {
+      return undefined;
+    }
+    const listed = scopes.length ? await source.listUnder([...new Set(scopes)]) : [];
+    const files = listed
+      .filter((entry) => !changed.has(entry.path))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map((entry) => ({ entry, info: classifyPath(entry.path) }));
+    for (const f of await affectedFiles(source, files, deleted, checked)) {
+      // Unchanged files are not re-reported for their own schema problems, only for broken refs.
+      const r = await loadFile(source, f);
+      if (r.entity) refChecked.push(r.entity);
+    }
   }
 
   const known = new Map<string, boolean>();
@@ -188,7 +226,9 @@ async function validateChangeByLookup(
     return v;
   };
   const support = new SupportFacts();
-  for (const e of checked) {
+  const supportRefs = refChecked.flatMap(supportFor).filter(([, ref]) => ref);
+  await source.prefetch?.(supportRefs.map(([kind, ref]) => entityPath(kind, ref)));
+  for (const e of refChecked) {
     for (const [kind, ref] of supportFor(e)) {
       if (!ref || !(await has(kind, ref))) continue;
       const path = entityPath(kind, ref);
@@ -208,12 +248,13 @@ async function validateChangeByLookup(
       },
       support,
     };
-    for (const e of checked) checkReferences(e, recording);
+    for (const e of refChecked) checkReferences(e, recording);
     if (asked.length === 0) break;
+    await source.prefetch?.(asked.map(([kind, ref]) => entityPath(kind, ref)));
     for (const [kind, ref] of asked) await has(kind, ref);
   }
   const facts = { has: (kind: Kind, ref: string) => known.get(`${kind}\0${ref}`) ?? false, support };
-  for (const e of checked) diagnostics.push(...checkReferences(e, facts));
+  for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
   const sorted = sortDiagnostics(diagnostics);
   return { valid: !sorted.some((d) => d.severity === 'error'), entities, diagnostics: sorted };
 }

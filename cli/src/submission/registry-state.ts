@@ -1,5 +1,5 @@
 /**
- * The registry as the active profile sees it, for the read-only listings: `--dir` (a folder), else a
+ * The registry as the active profile sees it, for the read-only listings: `--registry` (a folder), else a
  * local profile's registry at its default branch (the merged state, read from git without a
  * checkout), else `./registry` in the current checkout.
  */
@@ -13,6 +13,7 @@ import { resolveProfile } from '../profile/profile.js';
 import { type FileSource, FsFileSource } from '../registry/file-source.js';
 import { loadRegistry } from '../registry/loader.js';
 import { RegistryIndex } from '../registry/registry-index.js';
+import { findRegistryDir } from '../workflows/registry-access.js';
 
 export interface RegistryState {
   index: RegistryIndex;
@@ -31,13 +32,20 @@ function isDir(p: string): boolean {
 }
 
 export async function registrySource(opts: {
-  dir?: string;
+  registry?: string;
   profile?: string;
 }): Promise<{ source: FileSource; where: string; git?: { repoDir: string; commit: string } }> {
-  if (opts.dir) {
-    if (!isDir(opts.dir))
-      fail('registry.dir-missing', `${opts.dir} is not a folder; pass the registry folder with --dir`, {}, 2);
-    return { source: new FsFileSource(opts.dir), where: opts.dir };
+  if (opts.registry) {
+    if (!isDir(opts.registry))
+      fail(
+        'registry.dir-missing',
+        `${opts.registry} is not a folder; pass the registry folder (or the repository holding registry/) with --registry`,
+        {},
+        2,
+      );
+    // As the commands that run cubes read --registry: the folder itself, or the repository holding registry/.
+    const folder = (await findRegistryDir(opts.registry)) ?? opts.registry;
+    return { source: new FsFileSource(folder), where: folder };
   }
   let local: { registry: string; user: string } | undefined;
   try {
@@ -61,14 +69,17 @@ export async function registrySource(opts: {
   if (!isDir('registry'))
     fail(
       'registry.dir-missing',
-      'no registry here: pass --dir, run inside a checkout, or use a local profile',
+      'no registry here: pass --registry, run inside a checkout, or use a local profile',
       {},
       2,
     );
   return { source: new FsFileSource('registry'), where: 'registry' };
 }
 
-export async function loadRegistryState(opts: { dir?: string; profile?: string }): Promise<RegistryState> {
+export async function loadRegistryState(opts: {
+  registry?: string;
+  profile?: string;
+}): Promise<RegistryState> {
   const { source, where } = await registrySource(opts);
   const r = await loadRegistry(source);
   return { index: new RegistryIndex(r.entities), source: where, problems: r.diagnostics };

@@ -4,12 +4,19 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 
-/** Write `data` to `file` through a temp file in the same folder and a rename. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Write `data` to `file` through a temp file in the same folder and a rename. `mode` (e.g. 0o600 for a
+ * private key) is set when the temp file is created, so the content is never readable with a wider mode.
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: options.mode, flag: 'wx' });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });

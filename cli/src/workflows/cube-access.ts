@@ -3,14 +3,16 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cubeFolderHashes,
   fetchTarball,
+  findManifestFile,
   findTask,
   loadManifest,
+  MANIFEST_FILES,
   type Manifest,
   type MlcubeSpec,
   materialiseCube,
@@ -41,6 +43,8 @@ export interface CubeAccessOptions {
   sandbox?: 'auto' | 'none';
   /** Warnings from the engine (sandbox missing, unpinned image ...), reported once each. */
   onWarning?: (d: Diagnostic) => void;
+  /** MEDPERF_LOGLEVEL for every cube (`--container-loglevel`); unset when absent, as in MedPerf. */
+  containerLoglevel?: string;
 }
 
 function throwAll(diags: Diagnostic[], fallback: string): never {
@@ -128,7 +132,10 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     });
     if (!m.ok) throwAll(m.diagnostics, `cannot prepare the MLCube ${ref}`);
     warn(m.diagnostics);
-    if (opts.runner === 'local') await linkLocalCode(ref, spec.manifest.url, reg.repoRoot, m.value.dir, warn);
+    if (opts.runner === 'local') {
+      const dir = await linkLocalCode(ref, spec.manifest.url, reg.repoRoot, m.value, warn);
+      return readyCube(ref, dir, m.value.manifest, m.value.hashes);
+    }
     return readyCube(ref, m.value.dir, m.value.manifest, m.value.hashes);
   }
 
@@ -139,11 +146,13 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       if (!p) {
         p = (async () => {
           const dir = resolve(source);
-          if (await stat(join(dir, 'mlcube.yaml')).catch(() => undefined)) return fromFolder(dir);
+          const found = await findManifestFile(dir);
+          if (!found.ok) return throwAll(found.diagnostics, `cannot read the cube folder ${dir}`);
+          if (found.value) return fromFolder(dir);
           if (OWNED_REF.test(source)) return fromRegistry(source);
           return throwAll(
             [],
-            `${source} is neither a cube folder (with mlcube.yaml) nor an MLCube reference owner/name`,
+            `${source} is neither a cube folder (with mlcube.yaml or container_config.yaml) nor an MLCube reference owner/name`,
           );
         })();
         resolved.set(source, p);
@@ -164,6 +173,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
         logFile: o.logName ? join(lay.logs, `${stamp}-${o.logName}.log`) : undefined,
         engineEnv: opts.engineEnv,
         sandbox: opts.sandbox,
+        loglevel: opts.containerLoglevel,
       });
       if (!r.ok)
         return { ok: false, exitCode: null, timedOut: false, seconds: 0, diagnostics: r.diagnostics };
@@ -199,16 +209,19 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
 
 /**
  * A registered cube's code lives in its image; the registry does not hold it. The local runner (development,
- * demos, tests) runs the code from the folder the registered manifest comes from: everything there except
- * mlcube.yaml and workspace/ (which stay the verified copies) is linked into the materialised folder.
+ * demos, tests) runs the code from the folder the registered manifest comes from: everything there except the
+ * manifest and workspace/ (which stay the verified copies) is linked into the materialised folder. A cube in
+ * MLCube's standard layout (`mlcube/` beside its build context `../project`) runs from a view that keeps that
+ * layout: `<cube>/.local/mlcube/` (links to the verified files) beside `<cube>/.local/project` (a link to the
+ * code), so `python3 ../project/mlcube.py` resolves. Returns the folder to run.
  */
 async function linkLocalCode(
   ref: string,
   manifestUrl: string,
   repoRoot: string,
-  dest: string,
+  cube: { dir: string; manifest: Manifest },
   warn: (ds: Diagnostic[]) => void,
-): Promise<void> {
+): Promise<string> {
   let src: string;
   if (/^file:\/\//i.test(manifestUrl)) src = dirname(fileURLToPath(manifestUrl));
   else if (/^https?:\/\//i.test(manifestUrl))
@@ -217,9 +230,28 @@ async function linkLocalCode(
       `the local runner needs the code of ${ref}, but its manifest is remote (${manifestUrl}); use a container runner, or give the cube's folder instead of its reference`,
     );
   else src = dirname(isAbsolute(manifestUrl) ? manifestUrl : join(repoRoot, manifestUrl));
+  const context = await sourceBuildContext(src, cube.manifest);
+  let dir = cube.dir;
+  if (context) {
+    if (dirname(context.relative) !== '..') {
+      return throwAll(
+        [],
+        `the local runner cannot lay out the build context ${context.relative} of ${ref} (only a folder beside the manifest's, such as ../project); use a container runner`,
+      );
+    }
+    const view = join(cube.dir, '.local');
+    dir = join(view, basename(src));
+    await rm(view, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    for (const e of await readdir(cube.dir)) {
+      if (e === '.local' || e === basename(dir)) continue;
+      await symlink(join(cube.dir, e), join(dir, e));
+    }
+    await symlink(context.folder, join(view, basename(context.relative)));
+  }
   for (const e of await readdir(src).catch(() => [] as string[])) {
-    if (e === 'mlcube.yaml' || e === 'workspace' || e.startsWith('.')) continue;
-    const link = join(dest, e);
+    if ((MANIFEST_FILES as readonly string[]).includes(e) || e === 'workspace' || e.startsWith('.')) continue;
+    const link = join(dir, e);
     // A reused cube folder may still link to the code of an older registry snapshot: point it at this one.
     if ((await readlink(link).catch(() => undefined)) === join(src, e)) continue;
     await rm(link, { force: true });
@@ -228,7 +260,28 @@ async function linkLocalCode(
   warn([
     warning(
       'cube.local-code',
-      `local runner: the code of ${ref} runs from ${src}; the registry verifies its manifest, parameters and additional files, not this code (a container runner runs the registered image)`,
+      `local runner: the code of ${ref} runs from ${context?.folder ?? src}; the registry verifies its manifest, parameters and additional files, not this code (a container runner runs the registered image)`,
     ),
   ]);
+  return dir;
+}
+
+/** The registered manifest's build context outside its folder (MLCube's standard layout), if any. */
+async function sourceBuildContext(
+  src: string,
+  m: Manifest,
+): Promise<{ folder: string; relative: string } | undefined> {
+  if (m.format !== 'mlcube') return undefined;
+  const declared = m.docker?.buildContext;
+  const relative = declared && declared !== '.' ? normalize(declared) : join('..', 'project');
+  if (!relative.startsWith(`..${sep}`)) return undefined;
+  const folder = resolve(src, relative);
+  if (
+    !(await stat(folder).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ))
+  )
+    return undefined;
+  return { folder, relative };
 }

@@ -13,7 +13,16 @@ import type { RegistryView } from './registry-access.js';
 
 export const RUNNERS = ['local', 'podman', 'docker', 'singularity', 'apptainer'] as const;
 
+/** MedPerf's `--container-loglevel`: MEDPERF_LOGLEVEL for every cube, upper-cased; unset without the flag. */
+export const containerLoglevelFlag = {
+  'container-loglevel': Flags.string({
+    description:
+      'MEDPERF_LOGLEVEL given to every cube, upper-cased (e.g. debug); unset by default, as in MedPerf',
+  }),
+};
+
 export const executionFlags = {
+  ...containerLoglevelFlag,
   runner: Flags.string({
     options: [...RUNNERS],
     description:
@@ -41,7 +50,7 @@ export interface CommandExecution {
 }
 
 export async function commandExecution(
-  flags: { runner?: string; registry?: string },
+  flags: { runner?: string; registry?: string; 'container-loglevel'?: string },
   json: boolean,
   report: (d: Diagnostic) => void,
   registry?: RegistryView,
@@ -54,6 +63,7 @@ export async function commandExecution(
     registryDir: flags.registry,
     registry,
     onWarning: report,
+    containerLoglevel: flags['container-loglevel'],
   });
   return { exec, layout: lay, progress };
 }

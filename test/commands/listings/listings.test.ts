@@ -130,9 +130,15 @@ describe('read-only listings', () => {
     expect(JSON.parse(list.stdout).benchmarks).toEqual(
       JSON.parse(JSON.stringify(benchmarkRows(folderIndex))),
     );
-    const unknown = await runCli(['result', 'list', '--benchmark', 'nope', '--dir', exampleDir], { env });
+    const unknown = await runCli(['result', 'list', '--benchmark', 'nope', '--registry', exampleDir], {
+      env,
+    });
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toMatch(/registry\.unknown no benchmark "nope"/);
+    // --registry means what it means on the commands that run cubes: the repository holding registry/ works too.
+    const atRoot = await runCli(['benchmark', 'list', '--registry', repoRoot, '--json'], { env });
+    expect(atRoot.exitCode, atRoot.stderr).toBe(0);
+    expect(JSON.parse(atRoot.stdout).benchmarks).toEqual(JSON.parse(list.stdout).benchmarks);
   }, 120_000);
 
   it('a file that does not load is reported, not passed off as a missing entity', async () => {
@@ -149,7 +155,7 @@ describe('read-only listings', () => {
       file: join(dir, 'mlcubes', 'ana', cube),
       line: 4,
     });
-    const list = await runCli(['mlcube', 'list', '--dir', dir], { env });
+    const list = await runCli(['mlcube', 'list', '--registry', dir], { env });
     expect(list.exitCode).toBe(0);
     expect(list.stdout).not.toContain(ref);
     expect(list.stderr).toMatch(

@@ -1,15 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, runnerFlag } from '../../participants/from-flags.js';
-import { describeOutcome, requestAssociation } from '../../participants/index.js';
+import { describeCompatibilityTest, describeOutcome, requestAssociation } from '../../participants/index.js';
 
 export default class AssociationRequest extends BaseCommand {
   static override summary = 'Ask for a model or a dataset to join a benchmark, with a compatibility test.';
   static override description =
-    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset.
---dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave).
-The test record goes into the association file; the other side approves (a committee member when you own
-the model or dataset, the owner when a committee member asks).`;
+    `--model: runs the benchmark's preparator, the model and the metrics on the demo dataset. --dataset: runs the benchmark's reference model on your prepared data, here (the data does not leave). The test record goes into the association file; the other side approves (a committee member when you own the model or dataset, the owner when a committee member asks).`;
   static override examples = [
     '<%= config.bin %> association request --benchmark bc-diagnosis --model lee/bc-centroid',
     '<%= config.bin %> association request --benchmark bc-diagnosis --dataset hospital-a/wdbc-a --json',
@@ -36,12 +33,7 @@ the model or dataset, the owner when a committee member asks).`;
       noCache: flags['no-cache'],
     });
     for (const d of out.diagnostics) this.report(d);
-    const m = out.compatibilityTest.metrics;
-    this.log(
-      `compatibility test passed: ${Object.entries(m)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-    );
+    this.log(describeCompatibilityTest(out.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;
   }

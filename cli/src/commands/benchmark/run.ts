@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { error, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
+import { datasetAssociationRef } from '../../registry/kinds.js';
 import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
 import { allTimeouts, commandExecution, executionFlags } from '../../workflows/flags.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
@@ -10,13 +11,7 @@ export default class BenchmarkRun extends BaseCommand {
   static override summary =
     "Run a benchmark's models on a prepared dataset and write one Result entity per model.";
   static override description =
-    `For each model (default: the reference model and every associated model, by priority): infer on the
-prepared dataset into $GITPERF_HOME/predictions/<model>/<dataset>/, then evaluate with the benchmark's
-metrics cube. Each Result entity (metrics, partial, the hashes of every cube and of the data) is written to
-$GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml, ready to submit; nothing
-is uploaded. A model that fails stops the run, unless --ignore-model-errors: then it is evaluated on what it
-produced, its result is marked partial, and the other models still run. Existing results from the same
-cubes and data are kept unless --no-cache.`;
+    `For each model (default: the reference model and every associated model, by priority): infer on the prepared dataset into $GITPERF_HOME/predictions/<model>/<dataset>/, then evaluate with the benchmark's metrics cube. Each Result entity (metrics, partial, the hashes of every cube and of the data) is written to $GITPERF_HOME/results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml, ready to submit; nothing is uploaded. A model that fails stops the run, unless --ignore-model-errors: then it is evaluated on what it produced, its result is marked partial, and the other models still run. Existing results from the same cubes and data are kept unless --no-cache.`;
   static override examples = [
     '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-a',
     '<%= config.bin %> benchmark run --benchmark bc-diagnosis --dataset wdbc-c --model kim/bc-stump --ignore-model-errors --json',
@@ -47,7 +42,7 @@ cubes and data are kept unless --no-cache.`;
     const { flags } = await this.parse(BenchmarkRun);
     const bench = await loadBenchmark(flags.benchmark, flags.registry);
     const ctx = await commandExecution(
-      { runner: flags.runner, registry: bench.registry.dir },
+      { ...flags, registry: bench.registry.dir },
       this.jsonEnabled(),
       (d) => this.report(d),
       bench.registry,
@@ -71,6 +66,14 @@ cubes and data are kept unless --no-cache.`;
       },
       ctx,
     );
+    // Running is allowed (hospitals test before asking), but the results cannot be submitted yet: say so.
+    if (!bench.registry.index.get('DatasetAssociation', datasetAssociationRef(bench.name, run.dataset.ref)))
+      this.report(
+        warning(
+          'dataset.not-associated',
+          `${run.dataset.ref} is not associated with ${bench.name} in this registry (yet): its results can be submitted only once the association is merged (\`gitperf association request --benchmark ${bench.name} --dataset ${run.dataset.ref}\`, then a committee member approves)`,
+        ),
+      );
     const primary = bench.entity.spec.policy.primaryMetric;
     for (const r of run.runs) {
       const m = r.result?.spec.metrics?.[primary];

@@ -1,15 +1,18 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, runnerFlag } from '../../participants/from-flags.js';
-import { describeOutcome, type Sharing, submitBenchmark } from '../../participants/index.js';
+import {
+  describeCompatibilityTest,
+  describeOutcome,
+  type Sharing,
+  submitBenchmark,
+} from '../../participants/index.js';
 
 export default class BenchmarkSubmit extends BaseCommand {
   static override summary =
     'Submit a benchmark: run its compatibility test, then open a submission (admin approves).';
   static override description =
-    `The three cubes must be registered MLCubes. Hashes the demo dataset, runs the compatibility test
-(preparator, reference model and metrics on the demo data) and records it, with the demo data's generatedUid,
-in registry/benchmarks/<name>/benchmark.yaml. A new benchmark needs an admin's approval.`;
+    `The three cubes must be registered MLCubes. Hashes the demo dataset, runs the compatibility test (preparator, reference model and metrics on the demo data) and records it, with the demo data's generatedUid, in registry/benchmarks/<name>/benchmark.yaml. A new benchmark needs an admin's approval.`;
   static override examples = [
     '<%= config.bin %> benchmark submit --name bc-diagnosis --preparator ana/bc-prep --reference-model ana/bc-logreg --metrics ana/bc-metrics --demo-dataset examples/data/demo/demo.tar.gz --committee ana,raj',
   ];
@@ -59,6 +62,7 @@ in registry/benchmarks/<name>/benchmark.yaml. A new benchmark needs an admin's a
       noCache: flags['no-cache'],
     });
     for (const d of out.diagnostics) this.report(d);
+    this.log(describeCompatibilityTest(out.entity.spec.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;
   }

@@ -8,18 +8,17 @@ import { chooseRunner } from '../../workflows/flags.js';
 export default class CubeRun extends BaseCommand {
   static override summary = 'Run one task of an MLCube folder (the debugging entry of the cube engine).';
   static override description =
-    `Reads DIR/mlcube.yaml as MLCube does, mounts each parameter (inputs read-only, outputs
-read-write, one /mlcube_ioN per folder), and runs TASK on the chosen runner with no network. NAME=PATH arguments
-replace a parameter's default path; relative PATHs are relative to the current folder (defaults stay relative to
-DIR/workspace). --dry-run prints the exact command line without running anything. The combined output goes to
-a log file under $GITPERF_HOME/logs/.`;
+    `Reads DIR/mlcube.yaml as MLCube does (or MedPerf's DIR/container_config.yaml: each volume at its mount_path), mounts each parameter (inputs read-only, outputs read-write, one /mlcube_ioN per folder), and runs TASK on the chosen runner with no network. NAME=PATH arguments replace a parameter's default path; relative PATHs are relative to the current folder (defaults stay relative to DIR/workspace). --dry-run prints the exact command line without running anything. The combined output goes to a log file under $GITPERF_HOME/logs/.`;
   static override examples = [
     '<%= config.bin %> cube run --cube examples/cubes/metrics --task evaluate --runner local predictions=preds/ labels=data/labels output_path=out/results.yaml',
     '<%= config.bin %> cube run --cube examples/cubes/prep --task prepare --runner podman --dry-run data_path=raw/ labels_path=labels/',
   ];
   static override strict = false;
   static override flags = {
-    cube: Flags.string({ required: true, description: 'cube folder (holds mlcube.yaml and workspace/)' }),
+    cube: Flags.string({
+      required: true,
+      description: 'cube folder (holds mlcube.yaml or container_config.yaml, and workspace/)',
+    }),
     task: Flags.string({ required: true, description: 'task to run (e.g. prepare, infer, evaluate)' }),
     runner: Flags.string({
       options: [...RUNNER_KINDS],
@@ -37,7 +36,11 @@ a log file under $GITPERF_HOME/logs/.`;
     log: Flags.string({
       description: 'log file (default $GITPERF_HOME/logs/<time>-<cube>-<task>-<hex>.log)',
     }),
-    loglevel: Flags.string({ default: 'info', description: 'MEDPERF_LOGLEVEL given to the cube' }),
+    'container-loglevel': Flags.string({
+      aliases: ['loglevel'],
+      description:
+        'MEDPERF_LOGLEVEL given to the cube, upper-cased (e.g. debug); unset by default, as in MedPerf',
+    }),
     gpus: Flags.string({ description: 'GPUs for container runners: all, N or device=a,b (default none)' }),
   };
 
@@ -58,7 +61,7 @@ a log file under $GITPERF_HOME/logs/.`;
       timeoutSeconds: flags.timeout,
       image: flags.image,
       logFile: flags.log,
-      loglevel: flags.loglevel,
+      loglevel: flags['container-loglevel'],
       gpus: flags.gpus,
     };
     const json = this.jsonEnabled();
@@ -70,7 +73,7 @@ a log file under $GITPERF_HOME/logs/.`;
     };
 
     if (flags['dry-run']) {
-      const plan = await planRun(opts, { createOutputs: false });
+      const plan = await planRun(opts, { createOutputs: false, dryRun: true });
       if (!plan.ok) return rejectWith(plan.diagnostics);
       for (const w of plan.value.warnings) this.report(w);
       const c = plan.value.command;

@@ -9,9 +9,7 @@ export default class DatasetHash extends BaseCommand {
   static override summary =
     "Print the MedPerf folder hash of folders (a dataset's generatedUid or inputDataHash).";
   static override description =
-    `sha256 of every file under the folders, digests sorted, sha256 of their concatenation:
-the same function \`gitperf dataset prepare\` uses. Pass the prepared data and labels folders to check a
-registered generatedUid, or the raw data and labels folders to check an inputDataHash.`;
+    `sha256 of every file under the folders, digests sorted, sha256 of their concatenation: the same function \`gitperf dataset prepare\` uses. Pass the prepared data and labels folders to check a registered generatedUid, or the raw data and labels folders to check an inputDataHash.`;
   static override examples = [
     '<%= config.bin %> dataset hash ~/.gitperf/datasets/wdbc-a/data ~/.gitperf/datasets/wdbc-a/labels',
   ];

@@ -9,11 +9,7 @@ export default class DatasetPrepare extends BaseCommand {
   static override summary =
     "Prepare raw data with a benchmark's data preparator and record the Dataset entity.";
   static override description =
-    `Runs the preparator's prepare, sanity_check and statistics tasks (MedPerf's order), computes
-inputDataHash (raw data + labels) and generatedUid (prepared data + labels) with MedPerf's folder hash, and
-writes the prepared data, statistics.yaml and the Dataset entity (dataset.yaml, metadata only) to
-$GITPERF_HOME/datasets/NAME/. The dataset is marked ready only when everything succeeded; an interrupted
-preparation is started over cleanly. The data never leaves this machine; dataset.yaml is what you register.`;
+    `Runs the preparator's prepare, sanity_check and statistics tasks (MedPerf's order), computes inputDataHash (raw data + labels) and generatedUid (prepared data + labels) with MedPerf's folder hash, and writes the prepared data, statistics.yaml and the Dataset entity (dataset.yaml, metadata only) to $GITPERF_HOME/datasets/NAME/. The dataset is marked ready only when everything succeeded; an interrupted preparation is started over cleanly. The data never leaves this machine; dataset.yaml is what you register.`;
   static override examples = [
     '<%= config.bin %> dataset prepare --preparator ana/bc-prep --data site/data --labels site/labels --name wdbc-a --owner hospital-a',
     '<%= config.bin %> dataset prepare --preparator examples/cubes/prep --data d --labels l --name test --runner local --json',

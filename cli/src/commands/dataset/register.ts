@@ -7,9 +7,7 @@ export default class DatasetRegister extends BaseCommand {
   static override summary =
     'Register a prepared dataset: publish its metadata (never the data), with your consent.';
   static override description =
-    `After \`gitperf dataset prepare --name NAME\`: shows the exact Dataset file that would be published
-(hashes and statistics only) and asks for consent (-y gives it in advance), then opens a submission adding
-registry/datasets/<you>/NAME.yaml (self-service). Registered in operation state unless --development.`;
+    `After \`gitperf dataset prepare --name NAME\`: shows the exact Dataset file that would be published (hashes and statistics only) and asks for consent (-y gives it in advance), then opens a submission adding registry/datasets/<you>/NAME.yaml (self-service). Registered in operation state unless --development.`;
   static override examples = [
     '<%= config.bin %> dataset register wdbc-a',
     '<%= config.bin %> dataset register wdbc-a -y --json',

@@ -6,12 +6,7 @@ import { describeOutcome, submitMlcube } from '../../participants/index.js';
 export default class MlcubeSubmit extends BaseCommand {
   static override summary = 'Register an MLCube: hash its files and open a submission (self-service).';
   static override description =
-    `Fetches the manifest (and the parameters file, additional files and image tarball), hashes them,
-checks the manifest is a valid mlcube.yaml, and opens a submission adding registry/mlcubes/<you>/<name>.yaml.
-A path inside the registry repository is recorded relative to its root; another local file as file://
-(reachable from this machine only); https:// URLs as they are. Without --image or --image-tarball the
-manifest's docker.image is recorded unpinned. --operational registers it in operation state, which
-benchmarks and associations require (its hashes are then frozen).`;
+    `Fetches the manifest (and the parameters file, additional files and image tarball), hashes them, checks the manifest is a valid mlcube.yaml, and opens a submission adding registry/mlcubes/<you>/<name>.yaml. A path inside the registry repository is recorded relative to its root; another local file as file:// (reachable from this machine only); https:// URLs as they are. Without --image or --image-tarball the manifest's docker.image is recorded unpinned. --operational registers it in operation state, which benchmarks and associations require (its hashes are then frozen).`;
   static override examples = [
     '<%= config.bin %> mlcube submit --name bc-centroid --manifest examples/cubes/centroid/mlcube.yaml --parameters examples/cubes/centroid/workspace/parameters.yaml --operational',
     '<%= config.bin %> mlcube submit --name m --manifest https://example.org/mlcube.yaml --image registry.example.org/m:1@sha256:<digest> --json',

@@ -8,12 +8,7 @@ export default class PolicyCheck extends BaseCommand {
   static override summary =
     'Decide whether a pull request may merge: who may change what, and who must approve.';
   static override description =
-    `Compares the registry at --base and --head (from their merge base, like GitHub), checks that
---author may make every change, and names the approvals still missing. Run inside a git checkout.
-Exit codes: 0 pass, 1 fail (a rule is broken), 3 pending (approvals missing), 2 usage error.
-Reviews count only when given on the head commit; each reviewer's latest verdict wins.
-With --format github, problems become annotations and a Markdown summary is appended to
-$GITHUB_STEP_SUMMARY (or printed, when that is not set).`;
+    `Compares the registry at --base and --head (from their merge base, like GitHub), checks that --author may make every change, and names the approvals still missing. Run inside a git checkout. Exit codes: 0 pass, 1 fail (a rule is broken), 3 pending (approvals missing), 2 usage error. Reviews count only when given on the head commit; each reviewer's latest verdict wins. With --format github, problems become annotations and a Markdown summary is appended to $GITHUB_STEP_SUMMARY (or printed, when that is not set).`;
   static override examples = [
     '<%= config.bin %> policy check --base origin/main --head HEAD --author lee',
     '<%= config.bin %> policy check --base main --head pr-7 --author kim --review raj:APPROVED --json',

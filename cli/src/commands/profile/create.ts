@@ -6,9 +6,7 @@ import { configPath, createProfile, gitperfHome, type Profile } from '../../prof
 export default class ProfileCreate extends BaseCommand {
   static override summary = 'Create a named profile: which registry to use and who you are there.';
   static override description =
-    `A local profile serves submissions from a registry repository on disk (see \`gitperf init --local\`)
-and acts as --user. A GitHub profile names the registry repository; the token comes from GITHUB_TOKEN or GH_TOKEN.
-Profiles live in $GITPERF_HOME/config.yaml (default ~/.gitperf). The first profile becomes the current one.`;
+    `A local profile serves submissions from a registry repository on disk (see \`gitperf init --local\`) and acts as --user. A GitHub profile names the registry repository; the token comes from GITHUB_TOKEN or GH_TOKEN. Profiles live in $GITPERF_HOME/config.yaml (default ~/.gitperf). The first profile becomes the current one.`;
   static override examples = [
     '<%= config.bin %> profile create ana --forge local --registry ~/consortium/registry.git --user ana',
     '<%= config.bin %> profile create gh --forge github --repo medperf/registry --use',

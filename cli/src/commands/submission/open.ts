@@ -9,9 +9,7 @@ import { openEntitySubmission } from '../../submission/open.js';
 export default class SubmissionOpen extends BaseCommand {
   static override summary = 'Open a submission from entity files in a checkout of the registry.';
   static override description =
-    `Each FILE is read from disk and submitted at its path relative to the repository root (--root, default:
-the git checkout containing the current directory). The policy is asked first: a submission that would break
-the registry rules is not opened. Prints the submission number and who must approve it.`;
+    `Each FILE is read from disk and submitted at its path relative to the repository root (--root, default: the git checkout containing the current directory). The policy is asked first: a submission that would break the registry rules is not opened. Prints the submission number and who must approve it.`;
   static override examples = [
     '<%= config.bin %> submission open registry/mlcubes/lee/bc-centroid.yaml',
     '<%= config.bin %> submission open --delete registry/runners/hospital-a/old.yaml',

@@ -9,8 +9,7 @@ import { updateSubmission } from '../../submission/update.js';
 export default class SubmissionUpdate extends BaseCommand {
   static override summary = 'Push new content to your open submission, e.g. after a request for changes.';
   static override description =
-    `FILEs are read like \`submission open\` reads them. The submission gets a new head commit; approvals
-given on the old head no longer count, so its approvers must review it again.`;
+    `FILEs are read like \`submission open\` reads them. The submission gets a new head commit; approvals given on the old head no longer count, so its approvers must review it again.`;
   static override examples = ['<%= config.bin %> submission update 7 registry/mlcubes/lee/bc-centroid.yaml'];
   static override strict = false;
   static override args = {

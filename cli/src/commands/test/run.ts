@@ -15,11 +15,7 @@ export default class TestRun extends BaseCommand {
   static override summary =
     "Run a compatibility test: prepare, infer and evaluate on a benchmark's demo data or yours.";
   static override description =
-    `The cubes come from --benchmark (NAME in the registry, or its folder) and may be replaced one by one
-(--preparator, --model, --metrics; owner/name or a cube folder). The data is the benchmark's demo tarball
-(default, or --demo-url with --demo-hash), raw --data and --labels, or a --dataset prepared earlier. Every
-resource is verified before anything runs. Prints the compatibility-test record the association entities
-carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for identical inputs unless --no-cache).`;
+    `The cubes come from --benchmark (NAME in the registry, or its folder) and may be replaced one by one (--preparator, --model, --metrics; owner/name or a cube folder). The data is the benchmark's demo tarball (default, or --demo-url with --demo-hash), raw --data and --labels, or a --dataset prepared earlier. Every resource is verified before anything runs. Prints the compatibility-test record the association entities carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for identical inputs unless --no-cache).`;
   static override examples = [
     '<%= config.bin %> test run --benchmark bc-diagnosis --model lee/bc-centroid',
     '<%= config.bin %> test run --benchmark registry/benchmarks/bc-diagnosis --model ./my-cube --runner local --json',
@@ -92,7 +88,7 @@ carry, and keeps it in $GITPERF_HOME/tests/<key>/test_report.yaml (reused for id
       );
 
     const ctx = await commandExecution(
-      { runner: flags.runner, registry: bench?.registry.dir ?? flags.registry },
+      { ...flags, registry: bench?.registry.dir ?? flags.registry },
       this.jsonEnabled(),
       (d) => this.report(d),
       bench?.registry,

@@ -1,0 +1,32 @@
+/**
+ * The local runner's code folder: where MLCube builds the cube's image from (`docker.build_context`, relative to
+ * the manifest's folder), or, when none is declared, the standard MLCube layout's `../project` beside the
+ * `mlcube/` folder. The local runner binds it read-only, so `python3 ../project/mlcube.py` is found inside the
+ * sandbox, and folder cubes record its tree digest with their other hashes.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Manifest } from './manifest.js';
+
+/**
+ * The code folder as the manifest names it (`lexical`, e.g. `<root>/../project`, which may be or pass through a
+ * link) and its real path, or undefined when the cube has none besides its own folder.
+ */
+export async function localCodeFolder(m: Manifest): Promise<{ lexical: string; real: string } | undefined> {
+  if (m.format !== 'mlcube') return undefined;
+  const declared = m.docker?.buildContext;
+  const candidate =
+    declared && declared !== '.' ? path.resolve(m.root, declared) : path.resolve(m.root, '..', 'project');
+  if (
+    !(await stat(candidate).then(
+      (st) => st.isDirectory(),
+      () => false,
+    ))
+  )
+    return undefined;
+  const code = await realpath(candidate);
+  const root = await realpath(m.root).catch(() => m.root);
+  // The cube's folder is bound already; an ancestor of it (`..`, `/`) is not a code folder to expose.
+  if (code === root || root.startsWith(code + path.sep) || code === path.parse(code).root) return undefined;
+  return { lexical: candidate, real: code };
+}
