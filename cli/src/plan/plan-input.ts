@@ -6,7 +6,8 @@
  */
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { displayPath, type FileSource } from '../registry/file-source.js';
-import type { Kind } from '../registry/kinds.js';
+import { datasetAssociationRef, type Kind } from '../registry/kinds.js';
+import { entityPath } from '../registry/layout.js';
 import { fromBytes, type ListedFile, type LoadedEntity, loadFile } from '../registry/loader.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
 import { type RecordedExecution, recordedFromEntity, scanRecordedExecution } from './recorded-execution.js';
@@ -130,6 +131,19 @@ export async function readPlanInput(
     datasetMatches(scope, dataset) &&
     (!runnerDatasets || runnerDatasets.has(dataset));
 
+  // The datasets in scope, when known up front (a runner's, or one `owner/name`): their association files
+  // are looked up by path instead of listing every association of each benchmark.
+  const knownDatasets =
+    runnerDatasets ?? (scope.dataset?.includes('/') ? new Set([scope.dataset]) : undefined);
+  async function associationFiles(benchmark: string): Promise<ListedFile[]> {
+    if (!knownDatasets) return listing.under(`benchmarks/${benchmark}/datasets`);
+    const out: ListedFile[] = [];
+    for (const dataset of [...knownDatasets].sort()) {
+      const f = await listing.at(entityPath('DatasetAssociation', datasetAssociationRef(benchmark, dataset)));
+      if (f) out.push(f);
+    }
+    return out;
+  }
   const benchmarkFiles: ListedFile[] = [];
   for (const name of await listing.benchmarkNames()) {
     if (scope.benchmark && name !== scope.benchmark) continue;
@@ -141,10 +155,8 @@ export async function readPlanInput(
   const datasetAssociations = new Map<string, LoadedEntity<'DatasetAssociation'>[]>();
   for (const bench of benchmarks) {
     if (bench.entity.spec.state !== 'operation') continue;
-    const das = await loadAll(
-      'DatasetAssociation',
-      await listing.under(`benchmarks/${bench.ref}/datasets`),
-      (f) => inScope(f.info?.dataset),
+    const das = await loadAll('DatasetAssociation', await associationFiles(bench.ref), (f) =>
+      inScope(f.info?.dataset),
     );
     if (das.length === 0) continue;
     datasetAssociations.set(bench.ref, das);
