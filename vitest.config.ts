@@ -9,6 +9,6 @@ export default defineConfig({
     // Container and git tests spawn processes; two workers match the 2-core CI machine.
     pool: 'forks',
     maxWorkers: 2,
-    server: { deps: { inline: ['@actions/workflow-parser'] } },
+    server: { deps: { inline: ['@actions/workflow-parser', '@actions/expressions'] } },
   },
 });

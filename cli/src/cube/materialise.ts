@@ -14,6 +14,7 @@ import { localCodeFolder } from './code-folder.js';
 import { treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { findManifestFile, loadManifest, type Manifest, manifestFileName } from './manifest.js';
+import { registeredHashes } from './registered-hashes.js';
 import { copyVerified, type FetchOptions, fetchResource, verifyFile } from './resources.js';
 import { extractTarball } from './tarball.js';
 import { type CubeHashes, failed, type MlcubeSpec, type Outcome, ok, type RunnerKind } from './types.js';
@@ -205,15 +206,6 @@ export async function materialiseCube(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-function registeredHashes(spec: MlcubeSpec): CubeHashes {
-  const hashes: CubeHashes = { manifest: spec.manifest.sha256 };
-  if (spec.parameters) hashes.parameters = spec.parameters.sha256;
-  if (spec.additionalFiles) hashes.additionalFiles = spec.additionalFiles.sha256;
-  if (spec.image?.digest) hashes.image = spec.image.digest;
-  if (spec.imageTarball) hashes.imageTarball = spec.imageTarball.sha256;
-  return hashes;
 }
 
 /**

@@ -455,7 +455,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const leaderboard = await step(
     'the leaderboard is built from main (public view)',
     async () => {
-      const commits = lastCommits({ repoDir: reg.bare, rev: 'HEAD', registryPrefix: 'registry' });
+      const commits = lastCommits({ repoDir: reg.bare, commit: 'HEAD', registryPrefix: 'registry' });
       const boards = buildBoards(final.registry.index, { view: 'public', commits });
       return writeSite(join(dir, 'leaderboard'), boards, 'public').index;
     },

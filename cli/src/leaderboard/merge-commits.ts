@@ -1,45 +1,49 @@
 /**
  * The commit that last brought each file onto the main line: one `git log --first-parent` over the
- * registry folder (on main, first parents are the merges of submissions). The only git access of the
- * leaderboard; it moves to the shared git module (cli/src/git/) once that exists.
+ * registry folder (on main, first parents are the merges of submissions). The leaderboard's only git
+ * access, through the one git module.
  */
-import { spawnSync } from 'node:child_process';
+import { runGitSync } from '../git/git.js';
 
 export interface CommitSource {
   /** A git repository (work tree or bare). */
   repoDir: string;
   /** The commit to read history from (default HEAD). */
-  rev?: string;
+  commit?: string;
   /** The registry folder inside the repository, e.g. `registry`. Paths in the answer are relative to it. */
   registryPrefix: string;
+}
+
+/** Runs git for an answer; undefined when git or the repository is not there (provenance is then omitted). */
+function gitAnswer(args: string[], cwd: string): string | undefined {
+  try {
+    return runGitSync(args, { cwd }).stdout.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Registry-relative path -> full commit sha. Empty when git or the repository is not there. */
 export function lastCommits(src: CommitSource): Map<string, string> {
   const prefix = src.registryPrefix.replace(/\/+$/, '');
-  const r = spawnSync(
-    'git',
+  const log = gitAnswer(
     [
       'log',
       '--first-parent',
       '--diff-merges=first-parent',
       '--format=%x00%H',
       '--name-only',
-      src.rev ?? 'HEAD',
+      src.commit ?? 'HEAD',
       '--',
       prefix || '.',
     ],
-    {
-      cwd: src.repoDir,
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-    },
+    src.repoDir,
   );
   const out = new Map<string, string>();
-  if (r.status !== 0 || !r.stdout) return out;
+  if (!log) return out;
   let commit = '';
   const strip = prefix ? `${prefix}/` : '';
-  for (const line of r.stdout.toString('utf8').split('\n')) {
+  for (const line of log.split('\n')) {
     if (line.startsWith('\0')) {
       commit = line.slice(1);
       continue;
@@ -53,11 +57,8 @@ export function lastCommits(src: CommitSource): Map<string, string> {
 
 /** Where `dir` sits in a git work tree: the top folder and the path from it; undefined outside git. */
 export function locateInGit(dir: string): { repoDir: string; registryPrefix: string } | undefined {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--show-prefix'], {
-    cwd: dir,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-  });
-  if (r.status !== 0 || !r.stdout) return undefined;
-  const [top, prefix = ''] = r.stdout.toString('utf8').split('\n');
+  const answer = gitAnswer(['rev-parse', '--show-toplevel', '--show-prefix'], dir);
+  if (!answer) return undefined;
+  const [top, prefix = ''] = answer.split('\n');
   return { repoDir: top, registryPrefix: prefix.replace(/\/+$/, '') };
 }

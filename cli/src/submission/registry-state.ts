@@ -36,7 +36,7 @@ export async function registrySource(opts: { registry?: string; profile?: string
   source: FileSource;
   where: string;
   /** For a local profile: the repository and commit the files come from (history readers need them). */
-  git?: { repoDir: string; rev: string; registryPrefix: string };
+  git?: { repoDir: string; commit: string; registryPrefix: string };
 }> {
   if (opts.registry) {
     if (!isDir(opts.registry))
@@ -66,7 +66,7 @@ export async function registrySource(opts: { registry?: string; profile?: string
     return {
       source: new GitFileSource(new GitView(repository.gitDir, sha)),
       where: `${local.registry}@${ref.replace(/^refs\/heads\//, '')} (${sha.slice(0, 12)})`,
-      git: { repoDir: repository.gitDir, rev: sha, registryPrefix: 'registry' },
+      git: { repoDir: repository.gitDir, commit: sha, registryPrefix: 'registry' },
     };
   }
   if (!isDir('registry'))

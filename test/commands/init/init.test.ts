@@ -52,10 +52,17 @@ describe('gitperf init (module)', () => {
       );
     const workflows = await readdir(join(dir, '.github/workflows'));
     expect(workflows.sort()).toEqual(['gitperf-check.yml', 'gitperf-execute.yml', 'gitperf-leaderboard.yml']);
+    // The check is real (validate + policy check); the others are placeholders until their commands exist.
     for (const w of workflows) {
       const text = await readFile(join(dir, '.github/workflows', w), 'utf8');
-      expect(text).toMatch(/PLACEHOLDER/);
-      expect(parse(text)).toHaveProperty('jobs.placeholder');
+      if (w === 'gitperf-check.yml') {
+        expect(text).toMatch(/gitperf validate registry --changed-since/);
+        expect(text).toMatch(/gitperf policy check/);
+        expect(parse(text)).toHaveProperty('jobs.check');
+      } else {
+        expect(text).toMatch(/PLACEHOLDER/);
+        expect(parse(text)).toHaveProperty('jobs.placeholder');
+      }
     }
     // CODEOWNERS is the policy engine's, generated from the new registry: the admin owns everything.
     const codeowners = await readFile(join(dir, '.github/CODEOWNERS'), 'utf8');
