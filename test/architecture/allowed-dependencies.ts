@@ -43,6 +43,8 @@ export const layeringRules: LayeringRules = {
     ],
     // The public leaderboard: a static site built from a registry's results.
     leaderboard: ['registry', 'git', 'infra', 'diagnostics'],
+    // What the registry waits for: jobs from registry files, cube hashes as a run records them.
+    plan: ['registry', 'cube', 'git', 'infra', 'diagnostics'],
     // A new registry: its files, its CODEOWNERS (policy), its first profile.
     init: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
     // Every role, played on a fresh registry.
@@ -77,6 +79,7 @@ export const layeringRules: LayeringRules = {
       'demo',
       'init',
       'leaderboard',
+      'plan',
       'participants',
       'submission',
       'workflows',

@@ -5,7 +5,7 @@
  * Kept in code (not loose files) so they ship inside cli/dist with the package. Every one follows the
  * workflow rules (test/helpers/workflow-rules.ts) and passes actionlint: test/workflows-rules.test.ts.
  */
-import { gitperfVersion } from '../workflows/version.js';
+import { gitperfVersion } from '../infra/version.js';
 
 /** Actions the workflows use, pinned to full commit shas (the tag is a comment for people and Dependabot). */
 export const PINNED_ACTIONS = {

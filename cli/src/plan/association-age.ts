@@ -3,7 +3,7 @@
  * file, read with one `git log` over the registry's benchmarks. The plan's only git access, so it can move
  * to the shared git module in one place.
  */
-import { execFile } from 'node:child_process';
+import { runGit } from '../git/git.js';
 
 export interface GitLocation {
   /** A work tree folder or a bare repository git can run in. */
@@ -48,16 +48,13 @@ export async function checkoutLocation(dir: string): Promise<GitLocation | undef
   return { repoDir: dir, commit: 'HEAD', registryPrefix: prefix.trim().replace(/\/+$/, '') };
 }
 
-/** Runs git; undefined when it fails (no git, not a repository, no commit yet). */
-function git(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) =>
-    execFile(
-      'git',
-      args,
-      { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
-      (err, stdout) => resolve(err ? undefined : stdout),
-    ),
-  );
+/** Runs git through the one git module; undefined when it fails (no git, not a repository, no commit yet). */
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    return (await runGit(args, { cwd })).stdout;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import type {
 } from '../registry/types.generated.js';
 import * as validators from '../registry/validators.generated.js';
 import type { RunnerKind } from './execution.js';
-import { gitperfVersion } from './version.js';
+import { gitperfVersion } from '../infra/version.js';
 
 export function buildDataset(a: {
   name: string;
