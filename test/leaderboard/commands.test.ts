@@ -37,7 +37,7 @@ describe('leaderboard show', () => {
       cwd: fx.root,
     });
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('--format must be text, md or json');
+    expect(bad.stderr).toContain('Expected --format=xml to be one of: text, md, json');
     expect(bad.stderr).not.toContain('    at ');
   });
 });

@@ -22,6 +22,14 @@ export interface RegistryState {
   source: string;
   /** Files that did not load (schema errors and the like); listings skip them. */
   problems: Diagnostic[];
+  /** For a local profile: the repository and commit the files come from (history readers need them). */
+  git?: RegistryHistory;
+}
+
+export interface RegistryHistory {
+  repoDir: string;
+  commit: string;
+  registryPrefix: string;
 }
 
 function isDir(p: string): boolean {
@@ -35,8 +43,7 @@ function isDir(p: string): boolean {
 export async function registrySource(opts: { registry?: string; profile?: string }): Promise<{
   source: FileSource;
   where: string;
-  /** For a local profile: the repository and commit the files come from (history readers need them). */
-  git?: { repoDir: string; commit: string; registryPrefix: string };
+  git?: RegistryHistory;
 }> {
   if (opts.registry) {
     if (!isDir(opts.registry))
@@ -83,9 +90,14 @@ export async function loadRegistryState(opts: {
   registry?: string;
   profile?: string;
 }): Promise<RegistryState> {
-  const { source, where } = await registrySource(opts);
+  const { source, where, git } = await registrySource(opts);
   const r = await loadRegistry(source);
-  return { index: new RegistryIndex(r.entities), source: where, problems: r.diagnostics };
+  return {
+    index: new RegistryIndex(r.entities),
+    source: where,
+    problems: r.diagnostics,
+    ...(git ? { git } : {}),
+  };
 }
 
 /**

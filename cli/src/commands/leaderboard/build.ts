@@ -1,13 +1,11 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { parseView, viewFlag } from '../../cli/leaderboard-flags.js';
+import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { buildBoards } from '../../leaderboard/build.js';
 import { writeSite } from '../../leaderboard/site.js';
 import { commitsFor } from '../../leaderboard/source.js';
-import { loadRegistry } from '../../registry/loader.js';
-import { RegistryIndex } from '../../registry/registry-index.js';
-import { registrySource, skippedWarning } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class LeaderboardBuild extends BaseCommand {
   static override summary = 'Build the leaderboard as a static site: an index and one page per benchmark.';
@@ -28,17 +26,12 @@ forest plot, the matrix under full sharing, and provenance. --out is replaced as
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(LeaderboardBuild);
-    const view = parseView(flags.view);
-    const { source, where, git } = await registrySource(flags);
-    const loaded = await loadRegistry(source);
-    const skipped = skippedWarning({
-      index: new RegistryIndex([]),
-      source: where,
-      problems: loaded.diagnostics,
-    });
+    const view = flags.view;
+    const registry = await loadRegistryState(flags);
+    const skipped = skippedWarning(registry);
     if (skipped) this.report(skipped);
-    const commits = commitsFor({ git, dir: git ? undefined : where });
-    const boards = buildBoards(new RegistryIndex(loaded.entities), { view, commits });
+    const commits = commitsFor({ git: registry.git, dir: registry.git ? undefined : registry.source });
+    const boards = buildBoards(registry.index, { view, commits });
     const site = writeSite(flags.out, boards, view);
     this.log(`wrote ${site.files.length} files (${boards.length} benchmarks, ${view} view)`);
     this.log(site.index);

@@ -1,14 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { parseView, viewFlag } from '../../cli/leaderboard-flags.js';
+import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { buildBoards } from '../../leaderboard/build.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { leaderboardDocument, renderBoards, type ShowFormat } from '../../leaderboard/text.js';
-import { loadRegistry } from '../../registry/loader.js';
-import { RegistryIndex } from '../../registry/registry-index.js';
-import { registrySource, skippedWarning } from '../../submission/registry-state.js';
+import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
 
 export default class LeaderboardShow extends BaseCommand {
   static override summary = 'Print the leaderboard ranking: text, Markdown (pull-request comments) or JSON.';
@@ -22,28 +20,25 @@ export default class LeaderboardShow extends BaseCommand {
     ...profileFlags,
     ...registryDirFlags,
     benchmark: Flags.string({ char: 'b', description: 'only this benchmark' }),
-    format: Flags.string({ description: 'output format', helpValue: 'text|md|json', default: 'text' }),
+    format: Flags.custom<ShowFormat>({
+      description: 'output format',
+      options: ['text', 'md', 'json'],
+      default: 'text',
+    })(),
     view: viewFlag,
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(LeaderboardShow);
-    const view = parseView(flags.view);
-    const format = flags.format as ShowFormat;
-    if (!['text', 'md', 'json'].includes(format))
-      fail('leaderboard.usage', `--format must be text, md or json (got ${flags.format})`, {}, 2);
-    const { source, where, git } = await registrySource(flags);
-    const loaded = await loadRegistry(source);
-    const skipped = skippedWarning({
-      index: new RegistryIndex([]),
-      source: where,
-      problems: loaded.diagnostics,
-    });
+    const view = flags.view;
+    const format = flags.format;
+    const registry = await loadRegistryState(flags);
+    const skipped = skippedWarning(registry);
     if (skipped) this.report(skipped);
-    const index = new RegistryIndex(loaded.entities);
+    const index = registry.index;
     if (flags.benchmark && !index.get('Benchmark', flags.benchmark))
-      fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${where}`, {}, 1);
-    const commits = commitsFor({ git, dir: git ? undefined : where });
+      fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${registry.source}`, {}, 1);
+    const commits = commitsFor({ git: registry.git, dir: registry.git ? undefined : registry.source });
     const boards = buildBoards(index, {
       view,
       commits,
