@@ -3,6 +3,7 @@
  * registry's generated types and checked against the registry's schemas before anything is written.
  */
 import { fail } from '../diagnostics/diagnostic.js';
+import { gitperfVersion } from '../infra/version.js';
 import type { Kind } from '../registry/kinds.js';
 import type {
   CompatibilityTest,
@@ -14,7 +15,6 @@ import type {
 } from '../registry/types.generated.js';
 import * as validators from '../registry/validators.generated.js';
 import type { RunnerKind } from './execution.js';
-import { gitperfVersion } from '../infra/version.js';
 
 export function buildDataset(a: {
   name: string;
