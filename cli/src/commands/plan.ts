@@ -7,13 +7,7 @@ export default class Plan extends BaseCommand {
   static override summary =
     'The jobs the registry is waiting for: (benchmark, dataset, model) without a current result.';
   static override description =
-    `A job is a model on a dataset of a benchmark in operation, both associations merged, with no
-result (new) or a result whose recorded cube hashes, image digests or dataset generatedUid differ from the
-registry's current ones (stale). Each job names the Runner serving its dataset and its labels, or unassigned.
-Ordered by the benchmark's model priority (reference model first), then by association age (git).
-Files that do not load are planned around and named on stderr (in "warnings" with --json).
---format github-matrix prints {"empty","count","unassigned","chunks":[{"include":[...]}]} for fromJSON,
-at most 256 jobs per chunk (unassigned jobs are left out: no runner can take them).`;
+    `A job is a model on a dataset of a benchmark in operation, both associations merged, with no result (new) or a result whose recorded cube hashes, image digests or dataset generatedUid differ from the registry's current ones (stale). Each job names the Runner serving its dataset and its labels, or unassigned. Ordered by the benchmark's model priority (reference model first), then by association age (git). Files that do not load are planned around and named on stderr (in "warnings" with --json). --format github-matrix prints {"empty","count","unassigned","chunks":[{"include":[...]}]} for fromJSON, at most 256 jobs per chunk (unassigned jobs are left out: no runner can take them).`;
   static override examples = [
     '<%= config.bin %> plan --registry registry',
     '<%= config.bin %> plan --runner hospital-a/runner-a --json',

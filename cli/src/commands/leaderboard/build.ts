@@ -10,9 +10,7 @@ import { loadRegistryState, skippedWarning } from '../../submission/registry-sta
 export default class LeaderboardBuild extends BaseCommand {
   static override summary = 'Build the leaderboard as a static site: an index and one page per benchmark.';
   static override description =
-    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and
-in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the
-forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole.`;
+    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole.`;
   static override examples = [
     '<%= config.bin %> leaderboard build --out site',
     '<%= config.bin %> leaderboard build --out private-site --view participants --dir registry',
