@@ -25,7 +25,10 @@ it('pins every action to a full commit sha and asks only for what Pages needs', 
   ]);
   for (const u of uses) expect(u).toMatch(/@[0-9a-f]{40}$/);
   const doc = parse(text);
-  expect(doc.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
+  // Nothing at the top; the build reads, and only the deploy job may publish.
+  expect(doc.permissions).toEqual({});
+  expect(doc.jobs.build.permissions).toEqual({ contents: 'read', pages: 'read' });
+  expect(doc.jobs.deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' });
   expect(doc.on.push.branches).toEqual(['main']);
   expect(text).toContain('leaderboard build --out site');
 });
