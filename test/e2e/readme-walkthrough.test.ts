@@ -73,6 +73,36 @@ describe('README walkthrough, as written', () => {
     );
   });
 
+  it('says what the compatibility tests measured, and warns about the duplicate request before opening it', () => {
+    const benchmark = run.output.slice(run.output.indexOf('+ gitperf benchmark submit'));
+    expect(benchmark).toMatch(/^compatibility test passed: .*auc 0\.\d+/m);
+    expect(run.output).toMatch(
+      /warning association\.duplicate submission #9 \(Add association of model kim\/bc-stump with bc-diagnosis\) already requests this association/,
+    );
+  });
+
+  it('asks for consent only for what the policy would accept: a repeated result submission is refused first', async () => {
+    // The results are merged: submitting them again changes nothing, which is said before any consent is
+    // asked (without a terminal and without -y, asking would have failed with consent.required).
+    const again = await execa(
+      'gitperf',
+      ['result', 'submit', '--benchmark', 'bc-diagnosis', '--dataset', 'wdbc-a', '--profile', 'hospital-a'],
+      {
+        cwd: join(workdir, 'work', 'consortium'),
+        env: {
+          PATH: `${join(workdir, 'bin')}:${process.env.PATH}`,
+          GITPERF_HOME: join(workdir, 'home'),
+          NO_COLOR: '1',
+        },
+        stdin: 'ignore',
+        reject: false,
+      },
+    );
+    expect(again.exitCode).toBe(1);
+    expect(String(again.stderr)).toContain('submission.no-change');
+    expect(String(again.stderr)).not.toContain('consent.required');
+  });
+
   it('the extractor finds the block and refuses a README without one', () => {
     expect(walkthroughBlock('# x\n## Walkthrough\ntext\n```sh\necho hi\n```\n')).toBe('echo hi');
     expect(() => walkthroughBlock('# x\n## Other\n```sh\necho hi\n```\n')).toThrow(/no ```sh block/);
