@@ -1,27 +1,18 @@
-import { stringify } from 'yaml';
-import { makeBareRegistry } from '../../forge/local/helpers.js';
+import { entityPath } from '../../../cli/src/registry/layout.js';
+import { registryBuilder } from '../../helpers/registry-builder.js';
 
 export function userYaml(login: string, admin = false): string {
-  return stringify({
-    apiVersion: 'gitperf/v1',
-    kind: 'User',
-    metadata: { name: login },
-    spec: admin ? { roles: ['admin'] } : {},
-  });
+  const builder = registryBuilder().user(login, admin ? { roles: ['admin'] } : {});
+  return builder.registryFiles()[entityPath('User', login)];
 }
 
 /** A bare registry with the demo consortium's admin `ada` and users `ana`, `raj`, `lee` on main. */
 export function makeConsortium() {
-  return makeBareRegistry({
-    'registry/registry.yaml': stringify({
-      apiVersion: 'gitperf/v1',
-      kind: 'Registry',
-      metadata: { name: 'demo-consortium' },
-      spec: { bots: ['gitperf-bot'], defaultBranch: 'main' },
-    }),
-    'registry/users/ada.yaml': userYaml('ada', true),
-    'registry/users/ana.yaml': userYaml('ana'),
-    'registry/users/raj.yaml': userYaml('raj'),
-    'registry/users/lee.yaml': userYaml('lee'),
-  });
+  return registryBuilder()
+    .registry('demo-consortium', { defaultBranch: 'main' })
+    .user('ada', { roles: ['admin'] })
+    .user('ana')
+    .user('raj')
+    .user('lee')
+    .bareRepository();
 }
