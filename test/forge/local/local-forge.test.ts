@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
 import { codeOf } from '../../helpers/errors.js';
 import { git, makeBareRegistry } from './helpers.js';
-
-const worker = fileURLToPath(new URL('./submit-worker.ts', import.meta.url));
 
 describe('local forge', () => {
   let reg: Awaited<ReturnType<typeof makeBareRegistry>>;
@@ -77,62 +74,6 @@ describe('local forge', () => {
     });
     const tree = await git(reg.bare, 'ls-tree', '-r', '--name-only', s.headSha);
     expect(tree.split('\n')).toEqual(['registry/benchmarks/b/models/lee.c.yaml']);
-  });
-
-  it('two clones submitting at once lose nothing: distinct numbers, every file kept', async () => {
-    const runWorker = (user: string) =>
-      execa('node', ['--import', 'tsx', worker, reg.bare, user, '6'], {
-        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      });
-    const [a, b] = await Promise.all([runWorker('lee'), runWorker('kim')]);
-    const ra = JSON.parse(String(a.stdout)) as { numbers: number[] };
-    const rb = JSON.parse(String(b.stdout)) as { numbers: number[] };
-    const all = [...ra.numbers, ...rb.numbers].sort((x, y) => x - y);
-    expect(all).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    const forge = await LocalForge.open({ registry: reg.bare, user: 'ada' });
-    const subs = await forge.listSubmissions();
-    expect(subs).toHaveLength(12);
-    const files = new Set<string>();
-    for (const s of subs) {
-      const paths = (await git(reg.bare, 'ls-tree', '-r', '--name-only', s.headSha)).split('\n');
-      for (const p of paths) if (p.startsWith('registry/users/')) files.add(p);
-      // Each head holds exactly its own file on top of the base.
-      expect(paths).toHaveLength(2);
-    }
-    expect(files.size).toBe(12);
-    // Reading #1 is not confused by #10..#12 (ref prefixes).
-    for (const n of [1, 2, 10, 12]) expect((await forge.getSubmission(n)).number).toBe(n);
-  });
-
-  it('the loser of a numbering race retries and takes the next number', async () => {
-    const other = await LocalForge.open({ registry: reg.bare, user: 'kim' });
-    let interleaved = false;
-    const forge = await LocalForge.open({
-      registry: reg.bare,
-      user: 'lee',
-      beforeRefUpdate: async (what) => {
-        // Exactly once, after lee has chosen number 1 and before lee's CAS, kim takes number 1.
-        if (what === 'open' && !interleaved) {
-          interleaved = true;
-          await other.openSubmission({
-            title: 'kim',
-            body: '',
-            author: 'kim',
-            files: [{ path: 'k', content: 'k\n' }],
-          });
-        }
-      },
-    });
-    const s = await forge.openSubmission({
-      title: 'lee',
-      body: '',
-      author: 'lee',
-      files: [{ path: 'l', content: 'l\n' }],
-    });
-    expect(s.number).toBe(2);
-    expect(forge.lostRaces).toBe(1);
-    expect((await forge.getSubmission(1)).author).toBe('kim');
-    expect(await git(reg.bare, 'show', `${s.headSha}:l`)).toBe('l');
   });
 
   it('records reviews against the head they were given on; a new push leaves them on the old head', async () => {

@@ -19,56 +19,6 @@ describe('local forge over a git URL (clones pushing to the shared repository)',
     await reg.cleanup();
   });
 
-  it('two clones submitting at once lose nothing', async () => {
-    const [a, b] = await Promise.all([clone('lee'), clone('kim')]);
-    const submit = (f: LocalForge, i: number) =>
-      f.openSubmission({
-        title: `${f.user} ${i}`,
-        body: '',
-        author: f.user,
-        files: [{ path: `registry/users/${f.user}-${i}.yaml`, content: `${f.user} ${i}\n` }],
-      });
-    const opened = await Promise.all([0, 1, 2].flatMap((i) => [submit(a, i), submit(b, i)]));
-    expect(opened.map((s) => s.number).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
-    // The shared repository holds all six, each with its own file; either clone lists them all.
-    const refs = (await git(reg.bare, 'for-each-ref', '--format=%(refname)', 'refs/gitperf/pulls/')).split(
-      '\n',
-    );
-    expect(refs).toHaveLength(12);
-    for (const s of opened)
-      expect(
-        await git(reg.bare, 'show', `${s.headSha}:registry/users/${s.author}-${s.title.split(' ')[1]}.yaml`),
-      ).toBe(s.title);
-    expect(await b.listSubmissions()).toHaveLength(6);
-  });
-
-  it('a clone that lost the numbering race (stale lease) retries with the next number', async () => {
-    const kim = await clone('kim');
-    let once = false;
-    const lee = await clone('lee', {
-      beforeRefUpdate: async (what) => {
-        if (what === 'open' && !once) {
-          once = true;
-          await kim.openSubmission({
-            title: 'kim',
-            body: '',
-            author: 'kim',
-            files: [{ path: 'k', content: 'k\n' }],
-          });
-        }
-      },
-    });
-    const s = await lee.openSubmission({
-      title: 'lee',
-      body: '',
-      author: 'lee',
-      files: [{ path: 'l', content: 'l\n' }],
-    });
-    expect(s.number).toBe(2);
-    expect(lee.lostRaces).toBe(1);
-    expect((await lee.getSubmission(1)).author).toBe('kim');
-  });
-
   it('reviews and merges through the shared repository; a merge racing a push is refused', async () => {
     const lee = await clone('lee');
     const ada = await clone('ada', {

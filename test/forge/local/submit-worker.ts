@@ -1,8 +1,9 @@
-// Run as its own process by the concurrency test: opens `count` submissions as `user` and prints their numbers.
+// Run as its own process by the race test: opens `count` submissions as `user` and prints their numbers.
+// With a `cacheDir`, the registry is a URL and this process works in its own clone of it.
 import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
 
-const [registry, user, count] = process.argv.slice(2);
-const forge = await LocalForge.open({ registry, user });
+const [registry, user, count, cacheDir] = process.argv.slice(2);
+const forge = await LocalForge.open({ registry, user, ...(cacheDir ? { cacheDir } : {}) });
 const numbers: number[] = [];
 await Promise.all(
   Array.from({ length: Number(count) }, async (_, i) => {
