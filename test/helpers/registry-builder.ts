@@ -213,7 +213,14 @@ export class RegistryBuilder {
       apiVersion: 'gitperf/v1',
       kind: 'ModelAssociation',
       metadata: { name: pairName(model) },
-      spec: { benchmark, model, compatibilityTest: compatibilityTest(), ...spec },
+      // priority before the compatibility test when given, as a participant writes it
+      spec: {
+        benchmark,
+        model,
+        ...(spec.priority === undefined ? {} : { priority: spec.priority }),
+        compatibilityTest: compatibilityTest(),
+        ...spec,
+      },
     };
     return this.entity(association);
   }

@@ -7,133 +7,96 @@ import { stringify } from 'yaml';
 export type Entity = Record<string, unknown>;
 export type Files = Map<string, Entity | string>;
 
-const HASH = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
-const usage = (role: string, ref: string) => ({ role, ref, hashes: { manifest: HASH(7) } });
-const compat = () => ({
-  ranAt: '2026-11-01T10:00:00Z',
-  runner: 'podman',
-  gitperfVersion: '0.1.0',
-  dataset: { source: 'demo', generatedUid: HASH(9) },
-  cubes: [usage('preparator', 'ana/bc-prep')],
-  metrics: { auc: 0.9 },
-});
+import type { Entity as RegistryEntity } from '../../../cli/src/registry/kinds.js';
+import {
+  datasetAssociationRef,
+  modelAssociationRef,
+  ownedRef,
+  resultRef,
+} from '../../../cli/src/registry/kinds.js';
+import { repoEntityPath } from '../../../cli/src/registry/layout.js';
+import { fixtureHash, RegistryBuilder } from '../../helpers/registry-builder.js';
 
-export const user = (login: string, admin = false): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'User',
-  metadata: { name: login },
-  spec: admin ? { roles: ['admin'] } : { organization: 'demo' },
-});
+const HASH = fixtureHash;
+
+/** The typed entity as the editable record scenarios mutate (a scenario may break its shape on purpose). */
+function editable(entity: RegistryEntity | undefined): Entity {
+  if (!entity) throw new Error('the registry builder lost an entity');
+  return entity as unknown as Entity;
+}
+
+export const user = (login: string, admin = false): Entity =>
+  editable(
+    new RegistryBuilder()
+      .user(login, admin ? { roles: ['admin'] } : { organization: 'demo' })
+      .get('User', login),
+  );
 
 let seq = 100;
-export const cube = (owner: string, name: string, state = 'operation'): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'MLCube',
-  metadata: { name, owner, description: `${name} cube` },
-  spec: {
-    manifest: { url: `examples/cubes/${name}/mlcube.yaml`, sha256: HASH(seq++) },
-    image: { reference: `localhost/${name}:1`, digest: HASH(seq++) },
-    state,
-    valid: true,
-  },
-});
+export const cube = (owner: string, name: string, state: 'development' | 'operation' = 'operation'): Entity =>
+  editable(
+    new RegistryBuilder()
+      .mlcube(
+        owner,
+        name,
+        {
+          manifest: { url: `examples/cubes/${name}/mlcube.yaml`, sha256: HASH(seq++) },
+          image: { reference: `localhost/${name}:1`, digest: HASH(seq++) },
+          state,
+        },
+        { description: `${name} cube` },
+      )
+      .get('MLCube', ownedRef(owner, name)),
+  );
 
 export const dataset = (
   owner: string,
   name: string,
   preparator = 'ana/bc-prep',
-  state = 'operation',
-): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'Dataset',
-  metadata: { name, owner },
-  spec: {
-    preparator,
-    inputDataHash: HASH(seq++),
-    generatedUid: HASH(seq++),
-    location: 'Hospital',
-    statistics: { rows: 100 },
-    state,
-    submittedAsPrepared: false,
-    valid: true,
-  },
-});
+  state: 'development' | 'operation' = 'operation',
+): Entity =>
+  editable(
+    new RegistryBuilder()
+      .dataset(owner, name, { preparator, inputDataHash: HASH(seq++), generatedUid: HASH(seq++), state })
+      .get('Dataset', ownedRef(owner, name)),
+  );
 
-export const runner = (owner: string, name: string, datasets: string[]): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'Runner',
-  metadata: { name, owner },
-  spec: { labels: [name], datasets },
-});
+export const runner = (owner: string, name: string, datasets: string[]): Entity =>
+  editable(new RegistryBuilder().runner(owner, name, { datasets }).get('Runner', ownedRef(owner, name)));
 
-export const benchmark = (name: string, owner: string, committee: string[], extra: Entity = {}): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'Benchmark',
-  metadata: { name, owner, description: 'Breast cancer diagnosis' },
-  spec: {
-    committee,
-    preparator: 'ana/bc-prep',
-    referenceModel: 'ana/bc-logreg',
-    metrics: 'ana/bc-metrics',
-    demoDataset: { url: 'examples/data/demo/demo.tar.gz', sha256: HASH(1), generatedUid: HASH(2) },
-    compatibilityTest: compat(),
-    policy: {
-      modelAutoApproval: { mode: 'never' },
-      datasetAutoApproval: { mode: 'never' },
-      sharing: 'per-model',
-      primaryMetric: 'auc',
-      higherIsBetter: true,
-    },
-    state: 'operation',
-    ...extra,
-  },
-});
+export const benchmark = (name: string, owner: string, committee: string[], extra: Entity = {}): Entity =>
+  editable(
+    new RegistryBuilder()
+      // extra may be deliberately off-schema (a scenario testing the policy on bad input)
+      .benchmark(name, owner, { committee, ...extra }, { description: 'Breast cancer diagnosis' })
+      .get('Benchmark', name),
+  );
 
-export const modelAssoc = (b: string, model: string, priority?: number): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'ModelAssociation',
-  metadata: { name: model.replace('/', '.') },
-  spec: { benchmark: b, model, ...(priority === undefined ? {} : { priority }), compatibilityTest: compat() },
-});
+export const modelAssoc = (b: string, model: string, priority?: number): Entity =>
+  editable(
+    new RegistryBuilder()
+      .modelAssociation(b, model, priority === undefined ? {} : { priority })
+      .get('ModelAssociation', modelAssociationRef(b, model)),
+  );
 
-export const datasetAssoc = (b: string, ds: string): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'DatasetAssociation',
-  metadata: { name: ds.replace('/', '.') },
-  spec: { benchmark: b, dataset: ds, compatibilityTest: compat() },
-});
+export const datasetAssoc = (b: string, ds: string): Entity =>
+  editable(
+    new RegistryBuilder().datasetAssociation(b, ds).get('DatasetAssociation', datasetAssociationRef(b, ds)),
+  );
 
-export const result = (b: string, ds: string, model: string): Entity => ({
-  apiVersion: 'gitperf/v1',
-  kind: 'Result',
-  metadata: { name: model.replace('/', '.'), owner: ds.split('/')[0] },
-  spec: {
-    benchmark: b,
-    model,
-    dataset: ds,
-    metrics: { auc: 0.8 },
-    partial: false,
-    execution: {
-      runner: 'podman',
-      startedAt: '2026-11-02T10:00:00Z',
-      finishedAt: '2026-11-02T10:05:00Z',
-      gitperfVersion: '0.1.0',
-      cubes: [usage('model', model)],
-      dataset: { generatedUid: HASH(3) },
-    },
-  },
-});
+export const result = (b: string, ds: string, model: string): Entity =>
+  editable(new RegistryBuilder().result(b, ds, model).get('Result', resultRef(b, ds, model)));
 
+/** Repository paths of entities, from the one layout. */
 export const P = {
-  user: (l: string) => `registry/users/${l}.yaml`,
-  cube: (ref: string) => `registry/mlcubes/${ref}.yaml`,
-  dataset: (ref: string) => `registry/datasets/${ref}.yaml`,
-  runner: (ref: string) => `registry/runners/${ref}.yaml`,
-  bench: (b: string) => `registry/benchmarks/${b}/benchmark.yaml`,
-  model: (b: string, ref: string) => `registry/benchmarks/${b}/models/${ref.replace('/', '.')}.yaml`,
-  dsAssoc: (b: string, ref: string) => `registry/benchmarks/${b}/datasets/${ref.replace('/', '.')}.yaml`,
-  result: (b: string, ds: string, model: string) =>
-    `registry/benchmarks/${b}/results/${ds}/${model.replace('/', '.')}.yaml`,
+  user: (login: string) => repoEntityPath('User', login),
+  cube: (ref: string) => repoEntityPath('MLCube', ref),
+  dataset: (ref: string) => repoEntityPath('Dataset', ref),
+  runner: (ref: string) => repoEntityPath('Runner', ref),
+  bench: (b: string) => repoEntityPath('Benchmark', b),
+  model: (b: string, ref: string) => repoEntityPath('ModelAssociation', modelAssociationRef(b, ref)),
+  dsAssoc: (b: string, ref: string) => repoEntityPath('DatasetAssociation', datasetAssociationRef(b, ref)),
+  result: (b: string, ds: string, model: string) => repoEntityPath('Result', resultRef(b, ds, model)),
 };
 
 /** The default base: the demo consortium with one associated model, two associated datasets, one result. */
