@@ -1,6 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ownedRef } from '../../cli/src/registry/kinds.js';
+import { entityPath } from '../../cli/src/registry/layout.js';
+import { RegistryBuilder } from '../helpers/registry-builder.js';
 
 const H = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -28,24 +31,19 @@ ${cubeUsage('      ', [
       auc: 0.9
 `;
 
+const typed = new RegistryBuilder();
 const user = (login: string, admin = false) =>
-  `apiVersion: gitperf/v1\nkind: User\nmetadata:\n  name: ${login}\nspec:\n${admin ? '  roles:\n    - admin\n' : ''}  organization: Org\n`;
+  typed
+    .user(login, admin ? { roles: ['admin'], organization: 'Org' } : { organization: 'Org' })
+    .registryFiles()[entityPath('User', login)];
 
-const cube = (owner: string, name: string) => `apiVersion: gitperf/v1
-kind: MLCube
-metadata:
-  name: ${name}
-  owner: ${owner}
-spec:
-  manifest:
-    url: cubes/${name}/mlcube.yaml
-    sha256: ${H('c')}
-  image:
-    reference: localhost/${name}:1
-    digest: ${H('d')}
-  state: operation
-  valid: true
-`;
+const cube = (owner: string, name: string) =>
+  typed
+    .mlcube(owner, name, {
+      manifest: { url: `cubes/${name}/mlcube.yaml`, sha256: H('c') },
+      image: { reference: `localhost/${name}:1`, digest: H('d') },
+    })
+    .registryFiles()[entityPath('MLCube', ownedRef(owner, name))];
 
 const result = (model: string) => {
   const [o, n] = model.split('/');
@@ -83,17 +81,17 @@ ${cubeUsage('      ', [
  * (not copied from registry/), so the expected line numbers in the tests stay true.
  */
 export const FIXTURE: Record<string, string> = {
-  'registry.yaml':
+  [entityPath('Registry', 'registry')]:
     'apiVersion: gitperf/v1\nkind: Registry\nmetadata:\n  name: test\nspec:\n  bots:\n    - gitperf-bot\n',
-  'users/ada.yaml': user('ada', true),
-  'users/ana.yaml': user('ana'),
-  'users/lee.yaml': user('lee'),
-  'users/hosp.yaml': user('hosp'),
-  'mlcubes/ana/prep.yaml': cube('ana', 'prep'),
-  'mlcubes/ana/ref.yaml': cube('ana', 'ref'),
-  'mlcubes/ana/metrics.yaml': cube('ana', 'metrics'),
-  'mlcubes/lee/model.yaml': cube('lee', 'model'),
-  'datasets/hosp/data.yaml': `apiVersion: gitperf/v1
+  [entityPath('User', 'ada')]: user('ada', true),
+  [entityPath('User', 'ana')]: user('ana'),
+  [entityPath('User', 'lee')]: user('lee'),
+  [entityPath('User', 'hosp')]: user('hosp'),
+  [entityPath('MLCube', 'ana/prep')]: cube('ana', 'prep'),
+  [entityPath('MLCube', 'ana/ref')]: cube('ana', 'ref'),
+  [entityPath('MLCube', 'ana/metrics')]: cube('ana', 'metrics'),
+  [entityPath('MLCube', 'lee/model')]: cube('lee', 'model'),
+  [entityPath('Dataset', 'hosp/data')]: `apiVersion: gitperf/v1
 kind: Dataset
 metadata:
   name: data
@@ -109,7 +107,7 @@ spec:
   submittedAsPrepared: false
   valid: true
 `,
-  'runners/hosp/runner.yaml': `apiVersion: gitperf/v1
+  [entityPath('Runner', 'hosp/runner')]: `apiVersion: gitperf/v1
 kind: Runner
 metadata:
   name: runner
@@ -120,7 +118,7 @@ spec:
   datasets:
     - hosp/data
 `,
-  'benchmarks/bench/benchmark.yaml': `apiVersion: gitperf/v1
+  [entityPath('Benchmark', 'bench')]: `apiVersion: gitperf/v1
 kind: Benchmark
 metadata:
   name: bench
@@ -147,7 +145,7 @@ ${compat('demo', 'ana/ref')}  policy:
     higherIsBetter: true
   state: operation
 `,
-  'benchmarks/bench/models/lee.model.yaml': `apiVersion: gitperf/v1
+  [entityPath('ModelAssociation', 'bench:lee/model')]: `apiVersion: gitperf/v1
 kind: ModelAssociation
 metadata:
   name: lee.model
@@ -156,7 +154,7 @@ spec:
   model: lee/model
   priority: 1
 ${compat('demo', 'lee/model')}`,
-  'benchmarks/bench/datasets/hosp.data.yaml': `apiVersion: gitperf/v1
+  [entityPath('DatasetAssociation', 'bench:hosp/data')]: `apiVersion: gitperf/v1
 kind: DatasetAssociation
 metadata:
   name: hosp.data
@@ -165,8 +163,8 @@ spec:
   benchmark: bench
   dataset: hosp/data
 ${compat('prepared', 'ana/ref')}`,
-  'benchmarks/bench/results/hosp/data/lee.model.yaml': result('lee/model'),
-  'benchmarks/bench/results/hosp/data/ana.ref.yaml': result('ana/ref'),
+  [entityPath('Result', 'bench:hosp/data:lee/model')]: result('lee/model'),
+  [entityPath('Result', 'bench:hosp/data:ana/ref')]: result('ana/ref'),
 };
 
 /** A temp folder holding `registry/` with the fixture; `cleanup()` removes it. */
