@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
+import type { Entity } from '../../cli/src/registry/kinds.js';
+import { entityPath } from '../../cli/src/registry/layout.js';
 import type {
   Benchmark,
   CompatibilityTest,
@@ -20,6 +22,7 @@ import type {
   Runner,
   User,
 } from '../../cli/src/registry/types.generated.js';
+import { refOfEntity } from '../helpers/registry-builder.js';
 
 export const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
@@ -174,33 +177,9 @@ export function result(
   };
 }
 
-export function entityPath(entity: {
-  kind: string;
-  metadata: { name: string; owner?: string };
-  spec: unknown;
-}): string {
-  const { name, owner } = entity.metadata;
-  const spec = entity.spec as { benchmark?: string; dataset?: string };
-  switch (entity.kind) {
-    case 'User':
-      return `users/${name}.yaml`;
-    case 'MLCube':
-      return `mlcubes/${owner}/${name}.yaml`;
-    case 'Dataset':
-      return `datasets/${owner}/${name}.yaml`;
-    case 'Runner':
-      return `runners/${owner}/${name}.yaml`;
-    case 'Benchmark':
-      return `benchmarks/${name}/benchmark.yaml`;
-    case 'ModelAssociation':
-      return `benchmarks/${spec.benchmark}/models/${name}.yaml`;
-    case 'DatasetAssociation':
-      return `benchmarks/${spec.benchmark}/datasets/${name}.yaml`;
-    case 'Result':
-      return `benchmarks/${spec.benchmark}/results/${spec.dataset}/${name}.yaml`;
-    default:
-      throw new Error(`no path for ${entity.kind}`);
-  }
+/** Where an entity lives: the layout's `entityPath` of the entity's ref. */
+export function pathOfEntity(entity: Entity): string {
+  return entityPath(entity.kind, refOfEntity(entity));
 }
 
 /** A git repository holding `registry/`; `commit` adds entities with a given commit time. */
@@ -230,10 +209,8 @@ export class RegistryRepo {
     }
   }
 
-  async put(
-    ...entities: { kind: string; metadata: { name: string; owner?: string }; spec: unknown }[]
-  ): Promise<string[]> {
-    const paths = entities.map(entityPath);
+  async put(...entities: Entity[]): Promise<string[]> {
+    const paths = entities.map(pathOfEntity);
     await this.write(Object.fromEntries(entities.map((e, i) => [paths[i], stringify(e)])));
     return paths;
   }
