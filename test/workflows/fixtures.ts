@@ -4,12 +4,12 @@
  * model associations. Nothing is faked: every resource is fetched and verified by the cube engine.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
+import type { CompatibilityTest, MLCube } from '../../cli/src/registry/types.generated.js';
 import { type BenchmarkRun, runBenchmark } from '../../cli/src/workflows/benchmark-run.js';
 import { runCompatibilityTest } from '../../cli/src/workflows/compatibility-test.js';
 import { cubeAccess } from '../../cli/src/workflows/cube-access.js';
@@ -18,6 +18,7 @@ import { layout } from '../../cli/src/workflows/layout.js';
 import { prepareDataset } from '../../cli/src/workflows/prepare-dataset.js';
 import { loadBenchmark } from '../../cli/src/workflows/registry-access.js';
 import { repoRoot } from '../helpers/cli.js';
+import { registryBuilder } from '../helpers/registry-builder.js';
 
 export const examples = join(repoRoot, 'examples');
 export const cubeFolder = (c: string) => join(examples, 'cubes', c);
@@ -47,7 +48,7 @@ const CUBES: [owner: string, name: string, folder: string][] = [
 
 const ZERO = `sha256:${'0'.repeat(64)}`;
 
-function testRecord() {
+function testRecord(): CompatibilityTest {
   return {
     ranAt: '2026-11-20T10:00:00Z',
     runner: 'local',
@@ -56,12 +57,6 @@ function testRecord() {
     cubes: [{ role: 'model', ref: 'ana/bc-logreg', hashes: { manifest: ZERO } }],
     metrics: { auc: 0.9 },
   };
-}
-
-async function put(dir: string, rel: string, doc: unknown) {
-  const f = join(dir, rel);
-  await mkdir(join(f, '..'), { recursive: true });
-  await writeFile(f, stringify(doc));
 }
 
 export interface TestRegistry {
@@ -86,15 +81,10 @@ export async function makeTestRegistry(
 ): Promise<TestRegistry> {
   const root = await mkdtemp(join(tmpdir(), 'gitperf-wf-'));
   const reg = join(root, 'registry');
-  await put(reg, 'registry.yaml', {
-    apiVersion: 'gitperf/v1',
-    kind: 'Registry',
-    metadata: { name: 'test-consortium' },
-    spec: { bots: ['gitperf-bot'] },
-  });
+  const builder = registryBuilder().registry('test-consortium');
   for (const [owner, name, folder] of CUBES) {
     const dir = cubeFolder(folder);
-    const spec: Record<string, unknown> = {
+    const spec: MLCube['spec'] = {
       manifest: await resource(opts.manifests?.[folder] ?? join(dir, 'mlcube.yaml')),
       parameters: await resource(join(dir, 'workspace', 'parameters.yaml')),
       image: { reference: opts.images?.[folder] ?? `localhost/gitperf/bc-${folder}:0.1` },
@@ -102,7 +92,7 @@ export async function makeTestRegistry(
       valid: true,
     };
     if (folder === 'logreg') spec.additionalFiles = await resource(join(dir, 'additional_files.tar.gz'));
-    await put(reg, `mlcubes/${owner}/${name}.yaml`, {
+    builder.entity({
       apiVersion: 'gitperf/v1',
       kind: 'MLCube',
       metadata: { name, owner },
@@ -110,7 +100,7 @@ export async function makeTestRegistry(
     });
   }
   const demoSha256 = opts.demoSha256 ?? (await sha256Of(demoTarball));
-  await put(reg, 'benchmarks/bc-diagnosis/benchmark.yaml', {
+  builder.entity({
     apiVersion: 'gitperf/v1',
     kind: 'Benchmark',
     metadata: { name: 'bc-diagnosis', owner: 'ana' },
@@ -139,7 +129,7 @@ export async function makeTestRegistry(
     ['kim', 'bc-stump', 0],
     ['lee', 'bc-centroid', 1],
   ] as const) {
-    await put(reg, `benchmarks/bc-diagnosis/models/${owner}.${name}.yaml`, {
+    builder.entity({
       apiVersion: 'gitperf/v1',
       kind: 'ModelAssociation',
       metadata: { name: `${owner}.${name}`, owner },
@@ -154,6 +144,7 @@ export async function makeTestRegistry(
       },
     });
   }
+  await builder.writeTo(root);
   const home = join(root, 'home');
   return {
     root,
