@@ -91,45 +91,39 @@ function parseTree(out: string): TreeEntry[] {
   return entries;
 }
 
+/** `git ls-tree` over many paths, a few thousand per process (far below the system's command-line limit). */
+function lsTreeInBatches(
+  repoDir: string,
+  commit: string,
+  paths: readonly string[],
+  recursive: boolean,
+): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (let i = 0; i < paths.length; i += 2000) {
+    const args = [
+      '--literal-pathspecs',
+      'ls-tree',
+      ...(recursive ? ['-r'] : []),
+      '-z',
+      '--full-tree',
+      commit,
+    ];
+    entries.push(...parseTree(git(repoDir, [...args, '--', ...paths.slice(i, i + 2000)]).toString('utf8')));
+  }
+  return entries;
+}
+
 /**
  * The entries at exactly these paths at `commit` (absent paths are left out; a folder comes back as a
  * tree entry). Costs what the paths cost, not what the tree holds: git walks only the trees on their way.
  */
 export function lookupTree(repoDir: string, commit: string, paths: readonly string[]): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  // A few thousand paths per process keeps the command line far below the system's limit.
-  for (let i = 0; i < paths.length; i += 2000) {
-    const args = [
-      '--literal-pathspecs',
-      'ls-tree',
-      '-z',
-      '--full-tree',
-      commit,
-      '--',
-      ...paths.slice(i, i + 2000),
-    ];
-    entries.push(...parseTree(git(repoDir, args).toString('utf8')));
-  }
-  return entries;
+  return lsTreeInBatches(repoDir, commit, paths, false);
 }
 
 /** Every blob below these paths (folders recursively, a file path gives that file) at `commit`: one process. */
 export function listTreeUnder(repoDir: string, commit: string, paths: readonly string[]): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  for (let i = 0; i < paths.length; i += 2000) {
-    const args = [
-      '--literal-pathspecs',
-      'ls-tree',
-      '-r',
-      '-z',
-      '--full-tree',
-      commit,
-      '--',
-      ...paths.slice(i, i + 2000),
-    ];
-    entries.push(...parseTree(git(repoDir, args).toString('utf8')));
-  }
-  return entries;
+  return lsTreeInBatches(repoDir, commit, paths, true);
 }
 
 /** Contents of many blobs through one `git cat-file --batch`; keyed by oid. */

@@ -3,7 +3,7 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { mkdir, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -242,10 +242,13 @@ async function linkLocalCode(
   for (const e of await readdir(src).catch(() => [] as string[])) {
     if ((MANIFEST_FILES as readonly string[]).includes(e) || e === 'workspace' || e.startsWith('.')) continue;
     const link = join(dir, e);
+    // Link to the real path: the sandbox binds real paths only, so a chain of links through folders it does not
+    // bind (a test fixture linking to examples/, say) would dangle inside it.
+    const target = await realpath(join(src, e)).catch(() => join(src, e));
     // A reused cube folder may still link to the code of an older registry snapshot: point it at this one.
-    if ((await readlink(link).catch(() => undefined)) === join(src, e)) continue;
+    if ((await readlink(link).catch(() => undefined)) === target) continue;
     await rm(link, { force: true });
-    await symlink(join(src, e), link);
+    await symlink(target, link);
   }
   warn([
     warning(
