@@ -100,30 +100,14 @@ export async function makeTestRegistry(
     });
   }
   const demoSha256 = opts.demoSha256 ?? (await sha256Of(demoTarball));
-  builder.entity({
-    apiVersion: 'gitperf/v1',
-    kind: 'Benchmark',
-    metadata: { name: 'bc-diagnosis', owner: 'ana' },
-    spec: {
-      committee: ['ana', 'raj'],
-      preparator: 'ana/bc-prep',
-      referenceModel: 'ana/bc-logreg',
-      metrics: 'ana/bc-metrics',
-      demoDataset: {
-        url: pathToFileURL(demoTarball).href,
-        sha256: demoSha256,
-        generatedUid: opts.demoGeneratedUid ?? ZERO,
-      },
-      compatibilityTest: testRecord(),
-      policy: {
-        modelAutoApproval: { mode: 'never' },
-        datasetAutoApproval: { mode: 'never' },
-        sharing: 'per-model',
-        primaryMetric: 'auc',
-        higherIsBetter: true,
-      },
-      state: 'operation',
+  builder.benchmark('bc-diagnosis', 'ana', {
+    committee: ['ana', 'raj'],
+    demoDataset: {
+      url: pathToFileURL(demoTarball).href,
+      sha256: demoSha256,
+      generatedUid: opts.demoGeneratedUid ?? ZERO,
     },
+    compatibilityTest: testRecord(),
   });
   for (const [owner, name, priority] of [
     ['kim', 'bc-stump', 0],
