@@ -16,9 +16,8 @@ import { loadBenchmark } from '../workflows/registry-access.js';
 import { testNote } from './benchmark-submit.js';
 import { requireConsent } from './consent.js';
 import { type Participant, prepare } from './context.js';
-import { indent } from './dataset-register.js';
 import { checkSchema } from './mlcube-submit.js';
-import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { entityFile, indent, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered, openSubmissionAdding } from './unmerged.js';
 
 export interface AssociationRequestInput {

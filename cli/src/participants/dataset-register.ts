@@ -13,7 +13,7 @@ import { loadPreparedDataset } from '../workflows/prepare-dataset.js';
 import { requireConsent } from './consent.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
-import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { entityFile, indent, type SubmitOutcome, submit } from './submit.js';
 
 export interface DatasetRegisterInput {
   /** Name of the dataset prepared on this machine. */
@@ -56,12 +56,4 @@ export async function registerDataset(
       ),
   });
   return { ...out, path, entity };
-}
-
-export function indent(text: string): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
 }

@@ -78,3 +78,12 @@ export function describeCompatibilityTest(metrics: Record<string, number>): stri
     .map(([name, value]) => `${name} ${value}`)
     .join(', ')}`;
 }
+
+/** What a consent screen shows, indented under its sentence. */
+export function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { FULL_SHA } from './reviews.js';
 import type { Review, ReviewState } from './types.js';
 
 const STATES: Record<string, ReviewState> = {
@@ -27,9 +28,11 @@ export function parseReviewFlag(
   index: number,
   after = Date.UTC(2000, 0, 1),
 ): Parsed<Review> {
-  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]{40}|[0-9a-fA-F]{64}))?$/);
+  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]+))?$/);
   const state = m ? STATES[m[2].toLowerCase()] : undefined;
-  if (!m || !state) {
+  // The sha must be a full commit id (reviews.ts owns that rule), never an abbreviation.
+  const shaOk = m?.[3] === undefined || FULL_SHA.test(m[3]);
+  if (!m || !state || !shaOk) {
     return {
       ok: false,
       diagnostic: error(
