@@ -204,3 +204,90 @@ describe('gitperf validate --changed-since', () => {
     expect(errors).toEqual(['ref.not-associated registry/benchmarks/bench/results/hosp/data/ana.ref.yaml 8']);
   });
 });
+
+describe('gitperf validate --changed-since BASE --head REV (the commit, from git objects)', () => {
+  async function repo() {
+    const reg = fixture();
+    const git = simpleGit(reg.root);
+    await git.init(['--initial-branch=main']);
+    await git.addConfig('user.email', 't@example.org');
+    await git.addConfig('user.name', 'T');
+    await git.add('.');
+    await git.commit('registry');
+    return { ...reg, git };
+  }
+  const codes = (stdout: string) =>
+    JSON.parse(stdout).errors.map((e: { code: string; file: string; line: number }) =>
+      [e.code, e.file, e.line].join(' '),
+    );
+
+  // Each change is validated twice: uncommitted (the working tree) and committed (--head): same findings.
+  it.each([
+    [
+      'an edited file and a new one',
+      (dir: string) => {
+        patch(dir, 'mlcubes/lee/model.yaml', '  state: operation\n', '  state: operational\n');
+        put(
+          dir,
+          'users/zed.yaml',
+          'apiVersion: gitperf/v1\nkind: User\nmetadata:\n  name: zed\nspec:\n  roles: [root]\n',
+        );
+      },
+    ],
+    ['a deleted model', (dir: string) => rmSync(join(dir, 'mlcubes/lee/model.yaml'))],
+    ['a deleted association', (dir: string) => rmSync(join(dir, 'benchmarks/bench/models/lee.model.yaml'))],
+  ])('finds what the working-tree check finds: %s', async (_name, change) => {
+    const reg = await repo();
+    change(reg.dir);
+    const workingTree = await runCli(['validate', 'registry', '--changed-since', 'HEAD', '--json'], {
+      cwd: reg.root,
+    });
+    expect(workingTree.exitCode).toBe(1);
+    await reg.git.add(['-A', '.']);
+    await reg.git.commit('the change');
+    // The working tree moves on (an unrelated broken edit, not committed): --head must not read it.
+    DUP(reg.dir);
+    const committed = await runCli(
+      ['validate', 'registry', '--changed-since', 'HEAD~1', '--head', 'HEAD', '--json'],
+      { cwd: reg.root },
+    );
+    expect(committed.exitCode, committed.stderr).toBe(1);
+    expect(codes(committed.stdout)).toEqual(codes(workingTree.stdout));
+    expect(codes(committed.stdout).join('\n')).not.toMatch(/users\/ana\.yaml/);
+  });
+
+  it('passes a valid commit, names the changed files only, and prints annotations', async () => {
+    const reg = await repo();
+    patch(reg.dir, 'users/lee.yaml', '  organization: Org\n', '  organization: Lee Labs\n');
+    await reg.git.add('.');
+    await reg.git.commit('lee moves');
+    await reg.git.checkout(['-q', 'HEAD~1']); // the checkout is elsewhere: only git objects are read
+    const ok = await runCli(['validate', 'registry', '--changed-since', 'main~1', '--head', 'main'], {
+      cwd: reg.root,
+    });
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^registry: valid \(1 changed file\)$/m);
+    DUP(reg.dir);
+    await reg.git.add('.');
+    await reg.git.commit('broken ana');
+    const bad = await runCli(
+      ['validate', 'registry', '--changed-since', 'HEAD~1', '--head', 'HEAD', '--format', 'github'],
+      { cwd: reg.root },
+    );
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(
+      /^::error file=registry\/users\/ana\.yaml,line=7,col=3,title=yaml\.duplicate-key::/m,
+    );
+  });
+
+  it.each([
+    [['--head', 'HEAD'], /--changed-since/], // --head alone
+    [['--changed-since', 'HEAD', '--head', 'no-such-rev'], /no-such-rev/],
+  ])('exits 2 with a clear message: %j', async (flags, message) => {
+    const reg = await repo();
+    const r = await runCli(['validate', 'registry', ...flags], { cwd: reg.root });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

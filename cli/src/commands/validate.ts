@@ -7,10 +7,11 @@ import { checkRegistryFolder } from '../registry/registry-folder.js';
 export default class Validate extends BaseCommand {
   static override summary = 'Check a registry folder: schemas, layout and references.';
   static override description =
-    `Exits 0 when the registry is valid, 1 when it is not, 2 on usage errors. Each problem is printed as "path:line:col: error CODE message" (or as GitHub annotations with --format github). With --changed-since REF (inside a git checkout) only files changed since REF are checked, plus the reference checks that involve them.`;
+    `Exits 0 when the registry is valid, 1 when it is not, 2 on usage errors. Each problem is printed as "path:line:col: error CODE message" (or as GitHub annotations with --format github). With --changed-since REF (inside a git checkout) only files changed since REF are checked, plus the reference checks that involve them: by default the working tree as it is (committed, staged, unstaged and untracked files; git scans the whole working tree for them), with --head REV the commit REV read from git objects (no scan; the time follows the size of the change, which is what a pull request check wants).`;
   static override examples = [
     '<%= config.bin %> validate registry',
-    '<%= config.bin %> validate registry --changed-since origin/main --format github',
+    '<%= config.bin %> validate registry --changed-since origin/main',
+    '<%= config.bin %> validate registry --changed-since "$BASE_SHA" --head "$HEAD_SHA" --format github',
     '<%= config.bin %> validate --json',
   ];
   static override args = {
@@ -25,6 +26,12 @@ export default class Validate extends BaseCommand {
     'changed-since': Flags.string({
       description: 'validate only files changed since this git revision (and the references they touch)',
       helpValue: 'REF',
+    }),
+    head: Flags.string({
+      description:
+        'with --changed-since: check the registry as committed at this revision, reading git objects only (the working tree is not read; what a pull request check uses)',
+      helpValue: 'REV',
+      dependsOn: ['changed-since'],
     }),
   };
 
@@ -55,8 +62,10 @@ export default class Validate extends BaseCommand {
         2,
       );
 
+    const since = flags['changed-since'];
+    const head = flags.head;
     // git runs while the registry code loads (on demand, so other commands do not pay for it).
-    const changedP = flags['changed-since'] ? changedSince(dir, flags['changed-since']) : undefined;
+    const changedP = since && !head ? changedSince(dir, since) : undefined;
     // A rejection is awaited below; do not let it count as unhandled while the imports run.
     changedP?.catch(() => {});
     const [{ FsFileSource }, { validateRegistry }, render] = await Promise.all([
@@ -64,8 +73,13 @@ export default class Validate extends BaseCommand {
       import('../registry/validate.js'),
       import('../diagnostics/render.js'),
     ]);
-    const changed = await changedP;
-    const report = await validateRegistry(new FsFileSource(dir), { changed });
+    let source: import('../registry/file-source.js').FileSource = new FsFileSource(dir);
+    let changed = await changedP;
+    if (since && head) {
+      const { registryChangesBetweenCommits } = await import('../policy/commit-changes.js');
+      ({ source, changed } = registryChangesBetweenCommits(dir, since, head, dir));
+    }
+    const report = await validateRegistry(source, { changed });
 
     if (!report.valid) process.exitCode = 1;
     if (this.jsonEnabled()) {

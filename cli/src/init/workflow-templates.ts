@@ -62,7 +62,8 @@ jobs:
           node-version: 20
 ${install}
       - name: Validate the changed registry files
-        run: gitperf validate registry --changed-since "$BASE_SHA" --format github
+        # The checkout is the merge of the pull request into its base: validate that commit, from git objects.
+        run: gitperf validate registry --changed-since "$BASE_SHA" --head HEAD --format github
       - name: Policy check
         run: |
           status=0

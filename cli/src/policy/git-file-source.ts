@@ -10,11 +10,13 @@ export class GitFileSource implements FileSource {
   private readonly prefix: string;
   constructor(
     private readonly view: GitView,
-    /** The registry folder inside the repository. */
+    /** The registry folder inside the repository ('' when the repository is the registry). */
     registryDir = 'registry',
+    /** How diagnostics name the folder (default: its path in the repository). */
+    displayRoot = registryDir,
   ) {
-    this.displayRoot = registryDir;
-    this.prefix = `${registryDir}/`;
+    this.displayRoot = displayRoot;
+    this.prefix = registryDir ? `${registryDir}/` : '';
   }
 
   async list(): Promise<FileEntry[]> {
@@ -38,11 +40,12 @@ export class GitFileSource implements FileSource {
     const paths: string[] = [];
     for (const pattern of patterns) {
       let folders = [this.prefix.slice(0, -1)];
+      const under = (folder: string, name: string) => (folder ? `${folder}/${name}` : name);
       for (const segment of pattern.split('/')) {
         folders =
           segment === '*'
-            ? folders.flatMap((f) => this.view.childFolders(f).map((n) => `${f}/${n}`))
-            : folders.map((f) => `${f}/${segment}`);
+            ? folders.flatMap((f) => this.view.childFolders(f).map((n) => under(f, n)))
+            : folders.map((f) => under(f, segment));
       }
       paths.push(...folders);
     }
