@@ -148,6 +148,9 @@ export const AJV_OPTIONS = {
   strictRequired: false,
   // Metric values may be NaN (YAML `.nan`); infinities are excluded by minimum/maximum in the schema.
   strictNumbers: false,
+  // Dataset statistics are one of several JSON types, each bounded by its own keyword (maxLength, maxItems,
+  // maxProperties): a union type reports one error where anyOf would report one per branch.
+  allowUnionTypes: true,
   // Formats are annotations for editors; the patterns next to them do the checking.
   validateFormats: false,
   // Errors carry their schema, so messages can name allowed properties and use the descriptions.

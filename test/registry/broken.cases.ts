@@ -284,6 +284,39 @@ export const CASES: BrokenCase[] = [
     file: RESULT,
     line: 6,
   },
+  {
+    // Bounded outputs: a metrics cube cannot carry data out through any number of metrics.
+    name: 'more than 64 metrics in a result',
+    layer: 'schema',
+    mutate: (d) =>
+      patch(
+        d,
+        RESULT,
+        '    accuracy: .nan\n',
+        `    accuracy: .nan\n${Array.from({ length: 63 }, (_, index) => `    extra${index}: 0.5\n`).join('')}`,
+      ),
+    code: 'schema.max-properties',
+    file: RESULT,
+    line: 11,
+  },
+  {
+    // Dataset statistics describe the data; a nested table could carry it.
+    name: 'dataset statistics nested deeper than one map',
+    layer: 'schema',
+    mutate: (d) =>
+      patch(d, DATA, '    cases: 10\n', '    cases: 10\n    histogram:\n      bins:\n        low: 1\n'),
+    code: 'schema.type',
+    file: DATA,
+    line: 15,
+  },
+  {
+    name: 'a long text in dataset statistics',
+    layer: 'schema',
+    mutate: (d) => patch(d, DATA, '    cases: 10\n', `    cases: 10\n    note: ${'x'.repeat(300)}\n`),
+    code: 'schema.max-length',
+    file: DATA,
+    line: 13,
+  },
   // --- layout ------------------------------------------------------------------------------------
   {
     name: 'kind does not match the folder',

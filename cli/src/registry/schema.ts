@@ -122,7 +122,7 @@ export function validateSchema(
         message = `${where} must be ${JSON.stringify(e.params.allowedValue)} (found ${describe(e.data)})`;
         break;
       case 'type':
-        message = `${where} must be ${e.params.type === 'object' ? 'a mapping' : e.params.type === 'array' ? 'a list' : `a ${e.params.type}`} (found ${describe(e.data)})`;
+        message = `${where} must be ${typeNames(String(e.params.type))} (found ${describe(e.data)})`;
         break;
       case 'pattern':
         message = `${where} is not valid (found ${describe(e.data)}): expected ${lowerFirst(e.parentSchema?.description ?? `a value matching ${e.params.pattern}`)}`;
@@ -145,4 +145,14 @@ export function validateSchema(
 function lowerFirst(s: string): string {
   const t = s.replace(/\.$/, '');
   return /^[A-Z]([a-z]| )/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+}
+
+/** ajv's `type` parameter ("object", or "number,string,null" for a union) in words. */
+function typeNames(types: string): string {
+  const words = types
+    .split(',')
+    .map((type) =>
+      type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : type === 'null' ? 'null' : `a ${type}`,
+    );
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }

@@ -30,6 +30,10 @@ export type EntityState = 'development' | 'operation';
  */
 export type OwnedRef = string;
 /**
+ * A dataset statistic: a number, a text of at most 256 characters, a boolean or null.
+ */
+export type StatisticValue = number | string | boolean | null;
+/**
  * An RFC 3339 date-time in UTC or with an offset, e.g. 2026-11-27T06:00:00Z.
  */
 export type DateTime = string;
@@ -231,12 +235,7 @@ export interface Dataset {
      * The institution holding the data.
      */
     location: string;
-    /**
-     * The content of statistics.yaml written by the preparator's statistics task (free-form).
-     */
-    statistics: {
-      [k: string]: unknown;
-    };
+    statistics: DatasetStatistics;
     state: EntityState;
     /**
      * true when the data was registered already prepared (the prepare task was skipped).
@@ -247,6 +246,25 @@ export interface Dataset {
      */
     valid: boolean;
   };
+}
+/**
+ * What the preparator's statistics task reports about a prepared dataset (MedPerf's statistics.yaml), bounded so that it describes the data without carrying it: at most 64 entries, each a statistic, a list of at most 256 statistics, or a map of at most 64 statistics.
+ */
+export interface DatasetStatistics {
+  /**
+   * A statistic, a list of statistics or a map of statistics (one level only).
+   *
+   * @maxItems 256
+   */
+  [k: string]:
+    | number
+    | string
+    | boolean
+    | null
+    | StatisticValue[]
+    | {
+        [k: string]: StatisticValue;
+      };
 }
 /**
  * A benchmark: its three MLCubes, demo dataset, committee and policy, in registry/benchmarks/<name>/benchmark.yaml.
@@ -370,7 +388,7 @@ export interface CubeHashes {
   code?: Sha256;
 }
 /**
- * A flat map from metric name to number (`.nan` allowed).
+ * A flat map from metric name to number (`.nan` allowed); at most 64 metrics, so that a metrics cube cannot carry data out through a result's metrics.
  */
 export interface Metrics {
   [k: string]: MetricValue;

@@ -9,6 +9,7 @@ import type {
   CompatibilityTest,
   CubeUsage,
   Dataset,
+  DatasetStatistics,
   Metrics,
   Result,
   SufficientStatistics,
@@ -36,7 +37,9 @@ export function buildDataset(a: {
       inputDataHash: a.inputDataHash,
       generatedUid: a.generatedUid,
       location: a.location,
-      statistics: a.statistics,
+      // What the preparator wrote; its bounds (DatasetStatistics) are checked with the rest of the entity
+      // against the schema before anything is written.
+      statistics: a.statistics as DatasetStatistics,
       state: 'development',
       submittedAsPrepared: a.submittedAsPrepared ?? false,
       valid: true,
