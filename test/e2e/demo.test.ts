@@ -6,7 +6,7 @@
  * Also the CI check of the example: the committed registry/ equals what the demo produced (timestamps
  * normalised; see cli/src/demo/example-registry.ts and scripts/regenerate-example-registry.mjs).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compareRegistries, exportRegistry } from '../../cli/src/demo/example-registry.js';
 import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
+import { MAX_FILE_BYTES } from '../../cli/src/registry/yaml-file.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 let tmp: string;
@@ -33,6 +34,22 @@ interface Merge {
   modified: string[];
 }
 let merges: Merge[] = [];
+
+/** The length of a run of bytes that counts as data leaving (the issue's bound). */
+const WINDOW = 16;
+/** Every regular file below `folder` (none when it does not exist). */
+function filesUnder(folder: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 
 const git = async (args: string[]) => String((await execa('git', ['-C', bare, ...args])).stdout);
 
@@ -202,6 +219,75 @@ describe('gitperf demo (end to end)', () => {
     expect(diff.differing, hint).toEqual([]);
     const text = await readFile(join(out, 'benchmarks/bc-diagnosis/benchmark.yaml'), 'utf8');
     expect(text).toMatch(/ranAt: 2026-01-01T00:00:00Z/);
+  });
+
+  it("sends nothing of the hospitals' data: every submission holds entity YAML only, no 16-byte run of data", async () => {
+    // What a hospital must never publish: the raw exports, the prepared data and labels, the predictions.
+    const sensitive = [
+      ...filesUnder(join(repoRoot, 'examples', 'data', 'sites')),
+      ...readdirSync(join(dir, 'sites')).flatMap((site) => {
+        const home = join(dir, 'sites', site);
+        const datasets = join(home, 'datasets');
+        return [
+          ...readdirSync(datasets).flatMap((name) => [
+            ...filesUnder(join(datasets, name, 'data')),
+            ...filesUnder(join(datasets, name, 'labels')),
+          ]),
+          ...filesUnder(join(home, 'predictions')),
+        ];
+      }),
+    ];
+    const sensitiveBytes = sensitive.map((file) => readFileSync(file));
+    // The scan has something to find: three sites' exports, prepared copies and predictions.
+    expect(sensitive.length).toBeGreaterThanOrEqual(12);
+    expect(sensitiveBytes.reduce((total, bytes) => total + bytes.length, 0)).toBeGreaterThan(100_000);
+
+    // Every blob any submission added or changed, on every branch of the bare repository (merged, open and
+    // closed submissions alike); the root commit is the admin's bootstrap.
+    const submitted = new Map<string, string>(); // object id -> path
+    const commits = (await git(['rev-list', '--all', '--no-merges'])).split('\n').filter(Boolean);
+    for (const sha of commits) {
+      if ((await git(['rev-list', '--parents', '-n', '1', sha])).trim().split(' ').length === 1) continue;
+      const raw = (await git(['diff-tree', '-r', '--no-commit-id', '--no-renames', '--raw', sha])).split(
+        '\n',
+      );
+      for (const line of raw.filter(Boolean)) {
+        const [meta, path] = line.split('\t');
+        const oid = meta.split(' ')[3];
+        if (!/^0+$/.test(oid)) submitted.set(oid, path);
+      }
+    }
+    expect(submitted.size).toBeGreaterThan(20);
+    // The local forge's own record of the submissions (titles, bodies, reviews) is meta.json on its metadata
+    // ref: not an entity, but text that leaves too, so it is scanned with the rest.
+    const paths = [...new Set(submitted.values())].filter((path) => path !== 'meta.json');
+    expect(
+      paths.filter((path) => !/^registry\/.+\.yaml$/.test(path) && path !== '.github/CODEOWNERS'),
+    ).toEqual([]);
+
+    const windows = new Set<string>();
+    for (const [oid, path] of submitted) {
+      const blob = Buffer.from(
+        (await execa('git', ['-C', bare, 'cat-file', 'blob', oid], { encoding: 'buffer' })).stdout,
+      );
+      expect(blob.length, path).toBeLessThanOrEqual(MAX_FILE_BYTES);
+      for (let at = 0; at + WINDOW <= blob.length; at++)
+        windows.add(blob.subarray(at, at + WINDOW).toString('latin1'));
+    }
+    const leaks = (bytes: Buffer) => {
+      for (let at = 0; at + WINDOW <= bytes.length; at++) {
+        const run = bytes.subarray(at, at + WINDOW);
+        if (windows.has(run.toString('latin1'))) return run.toString('latin1');
+      }
+      return undefined;
+    };
+    // The detector finds a planted run (so a pass below means something).
+    windows.add(sensitiveBytes[0].subarray(0, WINDOW).toString('latin1'));
+    expect(leaks(sensitiveBytes[0])).toBeDefined();
+    windows.delete(sensitiveBytes[0].subarray(0, WINDOW).toString('latin1'));
+    expect(
+      sensitive.map((file, index) => [file, leaks(sensitiveBytes[index])]).filter(([, run]) => run),
+    ).toEqual([]);
   });
 
   it('leaves a profile for every member, so they carry on with the CLI (committee-only priority enforced)', async () => {
