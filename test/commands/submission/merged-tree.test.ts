@@ -4,58 +4,26 @@
  * dataset: `ref.runner-not-serving`). Whichever merges second is refused, naming the first; a base that
  * moves between evaluation and merge makes the merge evaluate again. Real git, both kinds of local forge.
  */
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitperfError } from '../../../cli/src/diagnostics/diagnostic.js';
-import { LocalForge } from '../../../cli/src/forge/local/local-forge.js';
 import { GitFileSource, GitView, resolveCommit } from '../../../cli/src/policy/index.js';
-import { resultRef } from '../../../cli/src/registry/kinds.js';
 import { entityPath, REGISTRY_DIR } from '../../../cli/src/registry/layout.js';
 import { validateRegistry } from '../../../cli/src/registry/validate.js';
 import {
   evaluateSubmission,
-  localContext,
   mergeSubmission,
   openEntitySubmission,
-  type SubmissionContext,
 } from '../../../cli/src/submission/index.js';
 import { git } from '../../forge/local/helpers.js';
-import { type BareRepository, registryBuilder } from '../../helpers/registry-builder.js';
-
-const RESULT_REF = resultRef('bc', 'lee/d1', 'ana/bc-logreg');
-
-/** The consortium: ana's benchmark and cubes, lee's dataset (associated) and runner lee/r1 serving it. */
-export function runnerConsortium() {
-  return registryBuilder()
-    .registry('demo-consortium', { defaultBranch: 'main' })
-    .user('ada', { roles: ['admin'] })
-    .user('ana')
-    .user('lee')
-    .mlcube('ana', 'bc-prep')
-    .mlcube('ana', 'bc-logreg')
-    .mlcube('ana', 'bc-metrics')
-    .benchmark('bc', 'ana')
-    .dataset('lee', 'd1')
-    .datasetAssociation('bc', 'lee/d1')
-    .runner('lee', 'r1', { datasets: ['lee/d1'] });
-}
-
-/** Lee's result of the reference model on lee/d1, computed by runner lee/r1. */
-export function resultFile() {
-  const builder = runnerConsortium().result('bc', 'lee/d1', 'ana/bc-logreg');
-  const result = builder.get('Result', RESULT_REF);
-  if (!result) throw new Error('no result');
-  result.spec.execution.runnerRef = 'lee/r1';
-  const path = entityPath('Result', RESULT_REF);
-  return { path: `${REGISTRY_DIR}/${path}`, content: builder.entity(result).registryFiles()[path] };
-}
-
-/** Lee's runner lee/r1, no longer serving lee/d1. */
-export function runnerEditFile() {
-  const path = entityPath('Runner', 'lee/r1');
-  const content = runnerConsortium().runner('lee', 'r1', { datasets: [] }).registryFiles()[path];
-  return { path: `${REGISTRY_DIR}/${path}`, content };
-}
+import type { BareRepository } from '../../helpers/registry-builder.js';
+import {
+  type BeforeRefUpdate,
+  localForgeContext,
+  localForgeKinds,
+  resultFile,
+  runnerConsortium,
+  runnerEditFile,
+} from './fixture.js';
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -67,34 +35,9 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
   throw new Error('expected a GitperfError');
 }
 
-const forgeKinds = [
-  {
-    kind: 'served from the bare repository path',
-    registryOf: (reg: BareRepository) => reg.bare,
-    cacheDirOf: (_reg: BareRepository, _user: string): string | undefined => undefined,
-  },
-  {
-    kind: 'over a git URL (each user in its own clone)',
-    registryOf: (reg: BareRepository) => `file://${reg.bare}`,
-    cacheDirOf: (reg: BareRepository, user: string): string | undefined => join(reg.dir, `cache-${user}.git`),
-  },
-];
-
-describe.each(forgeKinds)('a main that stays valid (local forge $kind)', ({ registryOf, cacheDirOf }) => {
+describe.each(localForgeKinds)('a main that stays valid (local forge $kind)', (forgeKind) => {
   let reg: BareRepository;
-  const as = async (
-    user: string,
-    hook?: Parameters<typeof LocalForge.open>[0]['beforeRefUpdate'],
-  ): Promise<SubmissionContext> => {
-    const cacheDir = cacheDirOf(reg, hook ? `${user}-hooked` : user);
-    const forge = await LocalForge.open({
-      registry: registryOf(reg),
-      user,
-      ...(cacheDir ? { cacheDir } : {}),
-      ...(hook ? { beforeRefUpdate: hook } : {}),
-    });
-    return localContext(forge, forge.localRepository, user);
-  };
+  const as = (user: string, hook?: BeforeRefUpdate) => localForgeContext(forgeKind, reg, user, hook);
   const mainIsValid = async () => {
     const main = resolveCommit(reg.bare, 'main');
     return (await validateRegistry(new GitFileSource(new GitView(reg.bare, main)))).valid;
