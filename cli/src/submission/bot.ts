@@ -38,7 +38,8 @@ const UNMERGEABLE = new Set(['forge.merge-conflict', 'github.not-mergeable']);
 
 /** One pass over the open submissions, oldest first; stops between submissions once `signal` aborts. */
 export async function botPass(ctx: SubmissionContext, signal?: AbortSignal): Promise<BotPass> {
-  const open = await ctx.forge.listSubmissions({ state: 'open' });
+  // Oldest first, whatever order the forge lists in (GitHub lists the newest first).
+  const open = (await ctx.forge.listSubmissions({ state: 'open' })).sort((a, b) => a.number - b.number);
   const actions: BotAction[] = [];
   for (const submission of open) {
     if (signal?.aborted) break;
