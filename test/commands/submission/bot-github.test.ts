@@ -104,7 +104,8 @@ describe('gitperf bot against GitHub (contract harness)', () => {
     expect(harness.calls.slice(before).map((call) => call.operationId)).not.toContain(
       'pulls/request-reviewers',
     );
-  });
+    // The first test of a process also parses GitHub's 13 MB description.
+  }, 180_000);
 
   it('a head that moved on GitHub after the policy read it makes pulls.merge refuse (409): head-moved', async () => {
     const runner = registryBuilder().runner('alice', 'r1').registryFiles()['runners/alice/r1.yaml'];
