@@ -52,7 +52,7 @@ describe('gitperf bot (whole process, local forge)', () => {
     const text = await runCli(['bot', '--once', '--profile', 'bot'], { env });
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout.trim()).toBe('#1 Add user kim: waiting for @ada');
-  });
+  }, 180_000); // three CLI processes: generous for a loaded 2-core machine
 
   it('without --once it passes every --interval seconds and stops cleanly on SIGTERM', async () => {
     await openTwo();
@@ -86,5 +86,5 @@ describe('gitperf bot (whole process, local forge)', () => {
     expect(String(done.stderr)).toBe('');
     expect(seen).toMatch(/#1 Add user kim: waiting for @ada \(review requested from ada\)/);
     expect(await git(reg.bare, 'show', 'main:registry/runners/lee/r3.yaml')).toContain('lee/d1');
-  });
+  }, 180_000);
 });
