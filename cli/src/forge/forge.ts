@@ -94,6 +94,13 @@ export interface CommitStatus {
 export interface MergeInput {
   /** The merge refuses when the submission's head is no longer this commit (a newer push raced it). */
   expectedHeadSha: string;
+  /**
+   * The base tip the caller checked the merged tree against. Forges that can compare-and-swap the base
+   * (the local forge) refuse with `forge.base-moved` when the base is no longer this commit, so the
+   * caller evaluates again; GitHub's merge API has no such parameter (there, branch protection's "require
+   * branches to be up to date" or the merge queue gives the same guarantee).
+   */
+  expectedBaseSha?: string;
   title: string;
   /** `Approved-by: login` lines and the like, appended to the merge commit message. */
   trailers: string[];

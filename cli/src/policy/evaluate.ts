@@ -9,6 +9,7 @@ import { registryRelativePath } from '../registry/layout.js';
 import { validateRegistry } from '../registry/validate.js';
 import { GitFileSource } from './git-file-source.js';
 import { changedPaths, mergeBase, resolveCommits } from './git-tree.js';
+import { checkMergedTree, type MergedTreeProblem } from './merged-tree.js';
 import { decide, isStructureCode } from './rules/index.js';
 import type { Decision, Review } from './types.js';
 import { GitView } from './view.js';
@@ -24,11 +25,18 @@ export interface EvaluatePolicyInput {
   reviews: readonly Review[];
   /** Run the registry validator on the changed files (default true); its errors are violations. */
   validate?: boolean;
+  /**
+   * Also validate the tree a merge of the head onto the base tip produces (what merging checks): when
+   * the base moved since the head branched, the two together can break a rule each side keeps alone.
+   */
+  mergedTree?: boolean;
 }
 
 export interface EvaluatedDecision extends Decision {
   baseSha: string;
   mergeBaseSha: string;
+  /** With `mergedTree`: the base commit the head no longer merges validly onto, when it was found. */
+  conflictsWith?: MergedTreeProblem['conflictsWith'];
 }
 
 export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<EvaluatedDecision> {
@@ -50,6 +58,21 @@ export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<Evalua
   });
 
   if (input.validate !== false) await addValidation(decision, new GitFileSource(head), changes);
+  // A failing head fails anyway; the merged tree is checked only for what could otherwise merge.
+  if (input.mergedTree && decision.status !== 'fail') {
+    const baseName = input.baseRef.replace(/^.*\bheads\//, '');
+    const problem = await checkMergedTree(input.repoDir, baseName, baseSha, headSha, mb);
+    if (problem) {
+      decision.violations = sortDiagnostics([...decision.violations, ...problem.violations]);
+      decision.status = 'fail';
+      return {
+        ...decision,
+        baseSha,
+        mergeBaseSha: mb,
+        ...(problem.conflictsWith ? { conflictsWith: problem.conflictsWith } : {}),
+      };
+    }
+  }
   return { ...decision, baseSha, mergeBaseSha: mb };
 }
 

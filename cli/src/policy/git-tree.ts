@@ -163,3 +163,28 @@ export function changedPaths(repoDir: string, from: string, to: string): PathCha
   }
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/**
+ * The tree a merge of `theirs` into `ours` produces (`git merge-tree --write-tree`: objects are written,
+ * no ref moves), or undefined when the two conflict.
+ */
+export function mergeTree(repoDir: string, ours: string, theirs: string): string | undefined {
+  const result = runGitSync(['merge-tree', '--write-tree', '--no-messages', ours, theirs], {
+    cwd: repoDir,
+    allowedExitCodes: [0, 1],
+    failureExitCode: 2,
+  });
+  if (result.exitCode === 1) return undefined;
+  return result.stdout.toString('utf8').split('\n')[0].trim();
+}
+
+/** The commits of `to`'s first-parent line that `from` does not have, oldest first (the merges onto a base). */
+export function firstParentCommits(repoDir: string, from: string, to: string): string[] {
+  const out = git(repoDir, ['rev-list', '--first-parent', '--reverse', `${from}..${to}`]).toString('utf8');
+  return out.split('\n').filter((line) => line.length > 0);
+}
+
+/** The first line of a commit's message. */
+export function commitSubject(repoDir: string, commit: string): string {
+  return git(repoDir, ['log', '-1', '--format=%s', commit]).toString('utf8').trim();
+}

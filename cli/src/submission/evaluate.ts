@@ -10,9 +10,15 @@ export interface EvaluatedSubmission {
   decision?: EvaluatedDecision;
 }
 
+export interface EvaluateOptions {
+  /** Also validate the tree a merge onto the base tip would produce (what merging and the bot check). */
+  mergedTree?: boolean;
+}
+
 export async function evaluateSubmission(
   ctx: SubmissionContext,
   subOrNumber: Submission | number,
+  options: EvaluateOptions = {},
 ): Promise<EvaluatedSubmission & { decision: EvaluatedDecision }> {
   const { submission, reviews } =
     typeof subOrNumber === 'number'
@@ -20,7 +26,12 @@ export async function evaluateSubmission(
       : { submission: subOrNumber, reviews: await ctx.forge.listReviews(subOrNumber.number) };
   const refs = await ctx.policyRefs(submission);
   // await: the policy engine may read git asynchronously.
-  const decision = await evaluatePolicy({ ...refs, author: submission.author, reviews });
+  const decision = await evaluatePolicy({
+    ...refs,
+    author: submission.author,
+    reviews,
+    ...(options.mergedTree ? { mergedTree: true } : {}),
+  });
   return { submission, reviews, decision };
 }
 

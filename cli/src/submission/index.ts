@@ -1,4 +1,12 @@
 /** Submissions: open from entity files, list and show with the policy's decision, review, merge, close. */
+export {
+  type BotAction,
+  type BotPass,
+  botPass,
+  type RunBotOptions,
+  renderBotAction,
+  runBot,
+} from './bot.js';
 export { closeSubmission } from './close.js';
 export {
   githubContext,
@@ -20,7 +28,15 @@ export {
   waitingFor,
 } from './evaluate.js';
 export { checkoutRoot, readSubmissionFiles } from './files.js';
-export { approvedByTrailers, type MergeOutcome, mergeSubmission } from './merge.js';
+export {
+  approvedByTrailers,
+  conflictingSubmission,
+  conflictNote,
+  type MergeAttempt,
+  type MergeOutcome,
+  mergeIfPassing,
+  mergeSubmission,
+} from './merge.js';
 export { forecast, type OpenEntitiesInput, type OpenedSubmission, openEntitySubmission } from './open.js';
 export { OverlayView } from './overlay-view.js';
 export { type ReviewOutcome, reviewSubmission } from './review.js';

@@ -480,7 +480,9 @@ export class GitHubForge implements Forge {
 
   /**
    * A merge commit whose message ends with the trailers. GitHub merges only if the head is still
-   * `expectedHeadSha`, so a push after the policy check cannot slip in unreviewed.
+   * `expectedHeadSha`, so a push after the policy check cannot slip in unreviewed. `expectedBaseSha`
+   * cannot be passed on (the API has no such parameter): branch protection's "require branches to be up
+   * to date" or the merge queue makes GitHub check the merged tree instead.
    */
   async merge(number: number, input: MergeInput): Promise<{ sha: string }> {
     try {

@@ -448,7 +448,8 @@ export class LocalForge implements Forge {
 
   /**
    * Merges with a merge commit on the base branch carrying `input.trailers`. Refuses when the head is
-   * no longer `expectedHeadSha`, when the submission is not open, or when it conflicts with the base.
+   * no longer `expectedHeadSha`, when the base is no longer `expectedBaseSha` (when given), when the
+   * submission is not open, or when it conflicts with the base.
    * Policy is the caller's job (cli/src/policy): this only guards against races.
    */
   async merge(number: number, input: MergeInput): Promise<{ sha: string }> {
@@ -464,6 +465,12 @@ export class LocalForge implements Forge {
       const baseTip = await this.git.resolve(baseRef);
       if (!baseTip)
         fail('forge.base-missing', `the base branch "${meta.base}" of submission #${number} is gone`);
+      // What the caller validated the merge against; a base that moved since must be checked again.
+      if (input.expectedBaseSha && baseTip !== input.expectedBaseSha)
+        fail(
+          'forge.base-moved',
+          `${meta.base} moved to ${baseTip.slice(0, 12)} after submission #${number} was checked against ${input.expectedBaseSha.slice(0, 12)}; check it again`,
+        );
       const tree = await this.git.mergeTree(baseTip, headSha);
       if (!tree)
         fail(
