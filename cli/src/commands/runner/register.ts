@@ -23,7 +23,7 @@ export default class RunnerRegister extends BaseCommand {
     consent: Flags.string({
       options: ['review', 'standing'],
       description:
-        "how you consent to the results it submits: review (default: you approve each result submission) or standing (this Runner entity is your consent; its results merge once the policy passes)",
+        'how you consent to the results it submits: review (default: you approve each result submission) or standing (this Runner entity is your consent; its results merge once the policy passes)',
     }),
     description: Flags.string({ description: 'a short description' }),
     ...participantFlags,

@@ -65,7 +65,8 @@ function producingRunner(
   dataOwner: string,
 ): { ref: string; consent: 'review' | 'standing' } | undefined {
   const runnerRef = review.after?.spec.execution.runnerRef;
-  if (!runnerRef || !review.merged.runnersServing(datasetRef, dataOwner).includes(runnerRef)) return undefined;
+  if (!runnerRef || !review.merged.runnersServing(datasetRef, dataOwner).includes(runnerRef))
+    return undefined;
   return { ref: runnerRef, consent: review.merged.entity('Runner', runnerRef)?.spec.consent ?? 'review' };
 }
 
