@@ -119,7 +119,8 @@ describe('gitperf runner start: one submission per job', () => {
     for (let attempt = 0; attempt < 30 && !finished; attempt++) {
       const child = once(home);
       const signal = attempt % 3 === 2 ? 'SIGINT' : 'SIGKILL';
-      const delay = 400 + attempt * 450;
+      // From before the first job starts to past the end of a whole pass, so every moment gets hit.
+      const delay = Math.round(300 * 1.35 ** attempt);
       const timer = setTimeout(() => child.kill(signal), delay);
       const r = await child;
       clearTimeout(timer);

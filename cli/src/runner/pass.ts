@@ -318,7 +318,8 @@ async function runJob(
     }
     if (!model?.result) {
       outcome.status = 'failed';
-      log(`failed         ${describe(job)}: ${outcome.diagnostics[0]?.message ?? model?.status}`);
+      const first = outcome.diagnostics.find((d) => d.severity === 'error') ?? outcome.diagnostics[0];
+      log(`failed         ${describe(job)}: ${first ? `${first.code} ${first.message}` : model?.status}`);
       return;
     }
     outcome.partial = model.result.spec.partial;
