@@ -2,6 +2,7 @@
  * `gitperf runner start`: passes (pass.ts) one after another, `interval` seconds apart, until the signal
  * aborts; `once`: a single pass. A pass over an unchanged registry costs one fetch and one ref lookup.
  */
+import { GitperfError } from '../diagnostics/diagnostic.js';
 import type { Participant } from '../participants/context.js';
 import { type PassReport, runnerPass, selectRunner } from './pass.js';
 
@@ -34,7 +35,17 @@ export async function startRunner(o: RunnerStartOptions): Promise<RunnerStartRes
   let last: PassReport | undefined;
   log(`runner ${runnerRef}: cubes run with ${o.participant.runner}`);
   while (!o.signal?.aborted) {
-    last = await runnerPass({ participant: o.participant, runnerRef, log, signal: o.signal });
+    try {
+      last = await runnerPass({ participant: o.participant, runnerRef, log, signal: o.signal });
+    } catch (e) {
+      // A long-running runner outlives a pass that could not read the registry (the forge unreachable, a
+      // registry mid-repair): it says why and tries again next interval. One pass (--once) reports it.
+      if (o.once || !(e instanceof GitperfError)) throw e;
+      log(`pass failed: ${e.diagnostic.code} ${e.diagnostic.message} (trying again in ${interval / 1000} s)`);
+      passes++;
+      await sleep(interval, o.signal);
+      continue;
+    }
     passes++;
     o.onPass?.(last);
     if (o.once || o.signal?.aborted) break;

@@ -23,7 +23,7 @@ export default class RunnerStart extends BaseCommand {
     interval: Flags.integer({
       description: 'seconds between passes',
       default: 60,
-      min: 0,
+      min: 1,
       helpValue: 'S',
     }),
     ...runnerFlag,
