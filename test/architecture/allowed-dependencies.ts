@@ -45,6 +45,9 @@ export const layeringRules: LayeringRules = {
     leaderboard: ['registry', 'git', 'infra', 'diagnostics'],
     // What the registry waits for: jobs from registry files, cube hashes as a run records them.
     plan: ['registry', 'cube', 'git', 'infra', 'diagnostics'],
+    // The embedded hospital runner: the plan's jobs run as a benchmark run and submitted as a data owner
+    // submits results (participants); the registry read from git (policy's GitView).
+    runner: ['participants', 'plan', 'workflows', 'policy', 'cube', 'registry', 'infra', 'diagnostics'],
     // A new registry: its files, its CODEOWNERS (policy), its first profile.
     init: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
     // Every role, played on a fresh registry.
@@ -80,6 +83,7 @@ export const layeringRules: LayeringRules = {
       'init',
       'leaderboard',
       'plan',
+      'runner',
       'participants',
       'submission',
       'workflows',

@@ -26,6 +26,8 @@ export interface ResultSubmitInput {
   dataset: string;
   /** Only this model's result (`owner/name`); default: every result of the dataset. */
   model?: string;
+  /** The branch to open it from (a runner's per-job name: the forge opens a branch once). */
+  branch?: string;
 }
 
 export interface ResultSubmitOutcome extends SubmitOutcome {
@@ -126,6 +128,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
         chosen.length === 1
           ? `Add the result of ${chosen[0].spec.model} on ${dsRef} (${input.benchmark})`
           : `Add ${chosen.length} results on ${dsRef} (${input.benchmark})`,
+      branch: input.branch,
       confirm: async () =>
         requireConsent(
           await p.consent(

@@ -21,6 +21,11 @@ export interface RunnerRegisterInput {
   labels?: string[];
   publicKey?: string;
   description?: string;
+  /**
+   * How the owner consents to the results it submits: `review` (each result submission waits for the
+   * owner's approving review) or `standing` (this Runner entity is the consent). Default: review, unwritten.
+   */
+  consent?: 'review' | 'standing';
 }
 
 export interface RunnerRegisterOutcome extends SubmitOutcome {
@@ -59,6 +64,7 @@ export async function registerRunner(
     spec: {
       labels: input.labels ?? ['self-hosted', 'gitperf', owner],
       datasets,
+      ...(input.consent ? { consent: input.consent } : {}),
       ...(input.publicKey ? { publicKey: input.publicKey } : {}),
     },
   };

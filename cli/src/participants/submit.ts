@@ -40,12 +40,13 @@ export function entityFile(path: string, entity: unknown): SubmissionFile {
 export async function submit(
   p: Participant,
   files: SubmissionFile[],
-  opts: { title?: string; note?: string; confirm?: () => Promise<void> } = {},
+  opts: { title?: string; note?: string; branch?: string; confirm?: () => Promise<void> } = {},
 ): Promise<SubmitOutcome> {
   const opened: OpenedSubmission = await openEntitySubmission(p.sub, {
     files,
     title: opts.title,
     note: opts.note,
+    branch: opts.branch,
     confirm: opts.confirm,
   });
   return outcomeOf(opened, viewerOf(p.sub));

@@ -34,7 +34,10 @@ export interface Change {
 export interface Requirement {
   /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner */
   code: string;
-  /** Lower-case logins; any one of them approving satisfies it. Never contains the author. */
+  /**
+   * Lower-case logins; any one of them approving satisfies it. Never contains the author, except for
+   * consent that is the author's own (`approval.data-owner` on a result a data owner's runner opened).
+   */
   who: string[];
   /** A sentence saying why and who can fix it. */
   why: string;

@@ -614,6 +614,10 @@ export interface Runner {
      */
     datasets: OwnedRef[];
     /**
+     * How the data owner consents to the results this runner submits: review (default: the data owner approves each result submission) or standing (this merged Runner entity is the consent; its results merge once the policy passes).
+     */
+    consent?: 'review' | 'standing';
+    /**
      * The runner's public key (e.g. ssh-ed25519 ...), used to verify results it signs.
      */
     publicKey?: string;

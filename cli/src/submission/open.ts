@@ -28,6 +28,11 @@ export interface OpenEntitiesInput {
   title?: string;
   /** A paragraph added to the body (e.g. the compatibility-test summary). */
   note?: string;
+  /**
+   * The branch to open it from; the forge refuses (`forge.branch-exists` / `github.branch-exists`) when
+   * that branch already has a submission, which makes a deterministic name a once-only claim.
+   */
+  branch?: string;
   /** Open even when the forecast says the policy will fail (for demonstrations and tests). */
   allowViolations?: boolean;
   /** Ask the approvers the policy names for a review (default true). */
@@ -112,6 +117,7 @@ export async function openEntitySubmission(
     body: bodyFor(author, changes, decision, input.note),
     author,
     files: files.filter((f) => changed.has(f.path)),
+    ...(input.branch ? { branch: input.branch } : {}),
   };
   // A forge that can records the reviewers in the same write as the pull request itself.
   const inOneWrite = ctx.forge.recordsReviewersOnOpen;

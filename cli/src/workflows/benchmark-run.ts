@@ -41,6 +41,8 @@ export interface BenchmarkRunInput {
   /** The metrics cube as a folder instead of the benchmark's ref (development). */
   metricsSource?: string;
   timeouts?: { infer?: number; evaluate?: number };
+  /** The registered Runner running it unattended (`owner/name`), recorded as `execution.runnerRef`. */
+  runnerRef?: string;
 }
 
 export interface ModelRun {
@@ -170,7 +172,13 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
   }
   const resultFile = c.lay.result(c.input.benchmark.name, dataOwner, c.dataset.name, model.ref);
   if (!c.input.noCache) {
-    const cached = await readCachedResult(resultFile, model, c.metrics, c.dataset.generatedUid);
+    const cached = await readCachedResult(
+      resultFile,
+      model,
+      c.metrics,
+      c.dataset.generatedUid,
+      c.input.runnerRef,
+    );
     if (cached) {
       c.progress.note(
         `${model.ref}: keeping the existing result ${resultFile} (pass --no-cache to run again)`,
@@ -220,6 +228,7 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
     ...(out.sufficientStatistics ? { sufficientStatistics: out.sufficientStatistics } : {}),
     partial: out.status === 'partial',
     runner: c.exec.runner,
+    ...(c.input.runnerRef ? { runnerRef: c.input.runnerRef } : {}),
     startedAt,
     finishedAt: new Date(),
     cubes: [c.prepUsage, usage('model', model), usage('metrics', c.metrics)],
@@ -238,12 +247,16 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
   };
 }
 
-/** An existing result is reused only when it was produced by the same cubes on the same prepared data. */
+/**
+ * An existing result is reused only when it was produced by the same cubes on the same prepared data, and
+ * by the same registered runner (or by none, for both): the runner it names decides its consent.
+ */
 async function readCachedResult(
   file: string,
   model: ReadyCube,
   metrics: ReadyCube,
   generatedUid: string,
+  runnerRef: string | undefined,
 ): Promise<Result | undefined> {
   if (!(await stat(file).catch(() => undefined))) return undefined;
   try {
@@ -254,6 +267,7 @@ async function readCachedResult(
           u.role === role && u.ref === cube.ref && JSON.stringify(u.hashes) === JSON.stringify(cube.hashes),
       );
     return r.spec.execution.dataset.generatedUid === generatedUid &&
+      r.spec.execution.runnerRef === runnerRef &&
       same('model', model) &&
       same('metrics', metrics)
       ? r

@@ -55,6 +55,8 @@ export function buildResult(a: {
   sufficientStatistics?: SufficientStatistics;
   partial: boolean;
   runner: RunnerKind;
+  /** The registered Runner (`owner/name`) that produced it, when one did. */
+  runnerRef?: string;
   startedAt: Date;
   finishedAt: Date;
   cubes: CubeUsage[];
@@ -73,6 +75,7 @@ export function buildResult(a: {
       partial: a.partial,
       execution: {
         runner: a.runner,
+        ...(a.runnerRef ? { runnerRef: a.runnerRef } : {}),
         startedAt: iso(a.startedAt),
         finishedAt: iso(a.finishedAt),
         gitperfVersion: gitperfVersion(),

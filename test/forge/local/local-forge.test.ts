@@ -43,6 +43,35 @@ describe('local forge', () => {
     expect(await git(reg.bare, 'rev-parse', 'main')).toBe(main);
   });
 
+  it('opens an explicitly named branch once: a second submission from it is refused, even from two writers at once', async () => {
+    const open = async (user: string, title: string) =>
+      (await LocalForge.open({ registry: reg.bare, user })).openSubmission({
+        title,
+        body: '',
+        author: user,
+        files: [{ path: `registry/users/${user}.yaml`, content: `name: ${title}\n` }],
+        branch: 'gitperf/run/job-1',
+      });
+    const results = await Promise.allSettled([
+      open('ana', 'first'),
+      open('raj', 'second'),
+      open('ana', 'third'),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(await codeOf(Promise.reject(r.reason))).toBe('forge.branch-exists');
+    const all = await (await LocalForge.open({ registry: reg.bare, user: 'ana' })).listSubmissions({
+      state: 'all',
+    });
+    expect(all.map((s) => s.head)).toEqual(['gitperf/run/job-1']);
+    expect(await git(reg.bare, 'rev-parse', 'refs/gitperf/branches/gitperf/run/job-1')).toBe(all[0].headSha);
+    // Derived branch names are not claimed: the same title opens twice.
+    const forge = await LocalForge.open({ registry: reg.bare, user: 'ana' });
+    for (let i = 0; i < 2; i++)
+      await forge.openSubmission({ title: 'Same title', body: '', author: 'ana', files: [fileA] });
+  });
+
   it('offers its repository to the policy and records reviewers in the opening write', async () => {
     const forge = await LocalForge.open({ registry: reg.bare, user: 'ana' });
     expect(forge.recordsReviewersOnOpen).toBe(true);

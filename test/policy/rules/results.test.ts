@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetAssoc, modelAssoc, P, result } from '../helpers/registry.js';
+import { datasetAssoc, modelAssoc, P, result, runner } from '../helpers/registry.js';
 import { decideOver, requirements, violationCodes } from './decide-over.js';
 
 const B = 'bc-diagnosis';
@@ -65,5 +65,64 @@ describe('results', () => {
     expect(violationCodes(decideOver({ author: 'lee', head: (f) => f.delete(path) }))).toEqual([
       'policy.not-owner',
     ]);
+  });
+});
+
+describe('a result a runner produced follows the runner’s spec.consent', () => {
+  const RUNNER = 'hospital-b/runner-b';
+  type Edit = Parameters<Parameters<typeof decideOver>[0]['head']>[0];
+  const byRunner = (f: Edit) => {
+    const r = result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid') as {
+      spec: { execution: { runnerRef?: string } };
+    };
+    r.spec.execution.runnerRef = RUNNER;
+    f.set(P.result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid'), r);
+  };
+  const standing = (f: Edit) => {
+    const r = runner('hospital-b', 'runner-b', ['hospital-b/wdbc-b']) as { spec: { consent?: string } };
+    r.spec.consent = 'standing';
+    f.set(P.runner(RUNNER), r);
+  };
+
+  it('review (the default): the data owner approves each one, even one opened unattended under their own login', () => {
+    const opened = decideOver({ author: 'hospital-b', head: byRunner });
+    expect(opened.status).toBe('pending');
+    expect(requirements(opened)).toEqual([['approval.data-owner', ['hospital-b']]]);
+    expect(opened.required[0].why).toContain(`runner ${RUNNER}`);
+    expect(decideOver({ author: 'hospital-b', head: byRunner, approvedBy: ['hospital-b'] }).status).toBe(
+      'pass',
+    );
+    expect(requirements(decideOver({ author: 'gitperf-bot', head: byRunner }))).toEqual([
+      ['approval.data-owner', ['hospital-b']],
+    ]);
+  });
+
+  it('standing: the merged Runner is the consent, for the owner’s login and for a bot alike', () => {
+    for (const author of ['hospital-b', 'gitperf-bot']) {
+      const d = decideOver({ author, base: standing, head: byRunner });
+      expect(d.status, author).toBe('pass');
+      expect(d.required).toEqual([]);
+    }
+  });
+
+  it('standing consent given in the same pull request grants nothing (only the merged Runner counts)', () => {
+    const d = decideOver({
+      author: 'gitperf-bot',
+      head: (f) => {
+        standing(f);
+        byRunner(f);
+      },
+    });
+    expect(requirements(d)).toEqual([['approval.data-owner', ['hospital-b']]]);
+  });
+
+  it('a result a person ran (no runnerRef) keeps consent by authorship', () => {
+    expect(
+      decideOver({
+        author: 'hospital-b',
+        base: standing,
+        head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid'),
+      }).status,
+    ).toBe('pass');
   });
 });

@@ -7,6 +7,7 @@ export default class RunnerRegister extends BaseCommand {
   static override summary = 'Declare a self-hosted runner and the datasets it serves (self-service).';
   static override examples = [
     '<%= config.bin %> runner register --name runner-a --dataset wdbc-a --labels self-hosted,gitperf,hospital-a',
+    '<%= config.bin %> runner register --name runner-a --dataset wdbc-a --consent standing',
   ];
   static override flags = {
     name: Flags.string({ required: true, description: 'runner name' }),
@@ -19,6 +20,11 @@ export default class RunnerRegister extends BaseCommand {
       description: 'runner labels, comma-separated (default: self-hosted,gitperf,<you>)',
     }),
     'public-key': Flags.string({ description: 'public key that verifies results it signs' }),
+    consent: Flags.string({
+      options: ['review', 'standing'],
+      description:
+        'how you consent to the results it submits: review (default: you approve each result submission) or standing (this Runner entity is your consent; its results merge once the policy passes)',
+    }),
     description: Flags.string({ description: 'a short description' }),
     ...participantFlags,
   };
@@ -35,6 +41,7 @@ export default class RunnerRegister extends BaseCommand {
         .filter(Boolean),
       publicKey: flags['public-key'],
       description: flags.description,
+      consent: flags.consent as 'review' | 'standing' | undefined,
     });
     this.log(describeOutcome(out));
     return out;

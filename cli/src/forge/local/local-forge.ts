@@ -29,7 +29,15 @@ import type {
   SubmissionState,
 } from '../forge.js';
 import { Git, type Identity, isRemoteUrl, LostRace, type RefUpdate } from './git.js';
-import { META_FILE, type PullMeta, parseMeta, parsePullRef, pullRef, serializeMeta } from './meta.js';
+import {
+  branchClaimRef,
+  META_FILE,
+  type PullMeta,
+  parseMeta,
+  parsePullRef,
+  pullRef,
+  serializeMeta,
+} from './meta.js';
 
 export interface LocalForgeOptions {
   /**
@@ -192,6 +200,14 @@ export class LocalForge implements Forge {
           'forge.base-missing',
           `the registry has no branch "${baseName}" yet; create it with \`gitperf init\``,
         );
+      // An explicit branch is claimed once, for good: a submission already opened from it (by this writer
+      // or another, whatever its state) makes this one refuse instead of opening a duplicate.
+      const claim = input.branch ? branchClaimRef(input.branch) : undefined;
+      if (claim && (await this.git.resolve(claim)))
+        fail(
+          'forge.branch-exists',
+          `branch ${input.branch} already has a submission in this registry; choose another branch name`,
+        );
       const number = highest + 1;
       const now = new Date().toISOString();
       const meta: PullMeta = {
@@ -219,6 +235,7 @@ export class LocalForge implements Forge {
       await commit([
         { op: 'create', ref: pullRef(number, 'meta'), sha: metaCommit },
         { op: 'create', ref: pullRef(number, 'head'), sha: head },
+        ...(claim ? [{ op: 'create' as const, ref: claim, sha: head }] : []),
       ]);
       return this.toSubmission(meta, head);
     });

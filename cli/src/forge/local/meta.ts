@@ -33,6 +33,14 @@ export function pullRef(n: number, part: 'head' | 'meta'): string {
   return `refs/gitperf/pulls/${n}/${part}`;
 }
 
+/**
+ * Claims an explicitly named branch: created in the same transaction as the pull request's refs, so two
+ * writers asking for the same branch cannot both open (as GitHub refuses a branch that exists).
+ */
+export function branchClaimRef(branch: string): string {
+  return `refs/gitperf/branches/${branch}`;
+}
+
 export function parsePullRef(ref: string): { number: number; part: string } | undefined {
   const m = /^refs\/gitperf\/pulls\/([1-9][0-9]*)\/(head|meta)$/.exec(ref);
   return m ? { number: Number(m[1]), part: m[2] } : undefined;

@@ -14,7 +14,16 @@ import { formatWho } from './wording.js';
 /** What the rules found, for the whole pull request. */
 export interface RuleFindings {
   violations: Diagnostic[];
-  requirements: Requirement[];
+  requirements: RuleRequirement[];
+}
+
+/** A requirement as a rule states it, before the author is taken out of who may approve. */
+export interface RuleRequirement extends Requirement {
+  /**
+   * The author's own approving review counts too: for consent that is the author's own decision (a data
+   * owner's runner opened the submission unattended under the owner's login), not a second pair of eyes.
+   */
+  authorMayApprove?: boolean;
 }
 
 export interface Author {
@@ -81,8 +90,14 @@ export class ChangeUnderReview<K extends Kind = Kind> {
     this.findings.violations.push(error(code, message, { file: this.file, ...(line ? { line } : {}) }));
   }
 
-  need(code: string, who: string[], why: string): void {
-    this.findings.requirements.push({ code, who, why, file: this.file });
+  need(code: string, who: string[], why: string, opts: { authorMayApprove?: boolean } = {}): void {
+    this.findings.requirements.push({
+      code,
+      who,
+      why,
+      file: this.file,
+      ...(opts.authorMayApprove ? { authorMayApprove: true } : {}),
+    });
   }
 
   needAdmin(what: string): void {

@@ -214,8 +214,10 @@ function finish(
   const required: Requirement[] = [];
   const approved: GivenApproval[] = [];
   const violations = [...findings.violations];
-  for (const requirement of findings.requirements) {
-    const who = [...new Set(requirement.who.map(lowerCase))].filter((login) => login !== authorLogin).sort();
+  for (const { authorMayApprove, ...requirement } of findings.requirements) {
+    const who = [...new Set(requirement.who.map(lowerCase))]
+      .filter((login) => authorMayApprove || login !== authorLogin)
+      .sort();
     if (who.length === 0) {
       violations.push(
         error(

@@ -1,7 +1,10 @@
 /**
  * Results: the data owner's consent is authorship (or, for a registry bot acting for one of the
- * owner's runners, the owner's approving review). Results need their benchmark and associations
- * merged first.
+ * owner's runners, the owner's approving review). A result a runner produced (`spec.execution.runnerRef`)
+ * follows that runner's `spec.consent`: `standing` (the owner's merged Runner entity is the consent: no
+ * further review), or `review` (default: the owner approves each result submission, even one the runner
+ * opened unattended under the owner's own login). Results need their benchmark and associations merged
+ * first.
  */
 import { datasetAssociationRef, modelAssociationRef } from '../../registry/kinds.js';
 import { repoEntityPath } from '../../registry/layout.js';
@@ -29,6 +32,8 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
   const byDataOwner = author === dataOwner;
   if (!byDataOwner && !botActsForRunner(review, datasetRef, dataOwner)) return;
   if (!checkMergedPrerequisites(review, benchmarkName, datasetRef, modelRef)) return;
+  const runner = producingRunner(review, datasetRef, dataOwner);
+  if (runner?.consent === 'standing') return; // the data owner's merged Runner entity is the consent
   if (!byDataOwner) {
     review.need(
       'approval.data-owner',
@@ -36,7 +41,33 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
       `${review.describe()} was submitted by bot @${author}, so it needs the data owner's consent: ` +
         `an approving review from ${formatWho([dataOwner])}`,
     );
+  } else if (runner) {
+    // Opened unattended under the owner's login: authorship is no decision, so the owner's own review is.
+    review.need(
+      'approval.data-owner',
+      [dataOwner],
+      `${review.describe()} was opened by runner ${runner.ref}, whose consent is "review", so it needs the data ` +
+        `owner's consent: an approving review from ${formatWho([dataOwner])} (or set spec.consent: standing ` +
+        'on the runner)',
+      { authorMayApprove: true },
+    );
   }
+}
+
+/**
+ * The merged Runner of the data owner that produced the result and serves its dataset, with its consent;
+ * undefined when the result names none (a person ran it) or names one that does not qualify (the
+ * validator and `botActsForRunner` say why).
+ */
+function producingRunner(
+  review: ChangeUnderReview<'Result'>,
+  datasetRef: string,
+  dataOwner: string,
+): { ref: string; consent: 'review' | 'standing' } | undefined {
+  const runnerRef = review.after?.spec.execution.runnerRef;
+  if (!runnerRef || !review.merged.runnersServing(datasetRef, dataOwner).includes(runnerRef))
+    return undefined;
+  return { ref: runnerRef, consent: review.merged.entity('Runner', runnerRef)?.spec.consent ?? 'review' };
 }
 
 /** A result not authored by the data owner: only a bot, for a merged runner of the owner's that serves the dataset. */
