@@ -3,7 +3,7 @@
  * the JSON file next to it and `leaderboard show` all render this value and nothing else, so what a
  * level forbids is left out once, here.
  */
-import { atLeastAsDetailed } from '../registry/consistency-rules.js';
+import { atLeastAsDetailed, DEFAULT_MIN_CASES } from '../registry/sharing.js';
 import type { SharingLevel } from '../registry/types.generated.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
 import {
@@ -22,9 +22,6 @@ export type View = 'public' | 'participants';
 
 /** The schema id of the JSON form (`leaderboard show --format json`, `<benchmark>.json`). */
 export const BOARD_SCHEMA = 'gitperf.leaderboard/v1';
-
-/** Used when a benchmark sets no minCasesPerCell (the schema's default). */
-export const DEFAULT_MIN_CASES = 10;
 
 export interface BoardNote {
   code: string;

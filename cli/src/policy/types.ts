@@ -46,6 +46,12 @@ export interface GivenApproval extends Requirement {
   by: string[];
 }
 
+/** A change everyone reading the submission should know of, whatever the approvals (e.g. a sharing policy's from → to). */
+export interface Announcement {
+  file: string;
+  message: string;
+}
+
 export type PolicyStatus = 'pass' | 'pending' | 'fail';
 
 export interface Decision {
@@ -61,6 +67,8 @@ export interface Decision {
   violations: Diagnostic[];
   /** Reviewers whose approval was given on an older commit and no longer counts. */
   staleApprovals: string[];
+  /** What the submission announces (rendered with the decision). */
+  announcements: Announcement[];
 }
 
 export interface PolicyInput {

@@ -6,7 +6,7 @@
 import { type Diagnostic, error } from '../../diagnostics/diagnostic.js';
 import type { Entity, Kind } from '../../registry/kinds.js';
 import { type PathInfo, repoRegistryFolder } from '../../registry/layout.js';
-import type { Change, PolicyInput, Requirement } from '../types.js';
+import type { Announcement, Change, PolicyInput, Requirement } from '../types.js';
 import type { PolicyEntity } from '../view.js';
 import type { MergedRegistry } from './merged-registry.js';
 import { formatWho } from './wording.js';
@@ -15,6 +15,8 @@ import { formatWho } from './wording.js';
 export interface RuleFindings {
   violations: Diagnostic[];
   requirements: Requirement[];
+  /** What the submission must say to everyone (e.g. a sharing policy's from → to). */
+  announcements: Announcement[];
 }
 
 export interface Author {
@@ -83,6 +85,11 @@ export class ChangeUnderReview<K extends Kind = Kind> {
 
   need(code: string, who: string[], why: string): void {
     this.findings.requirements.push({ code, who, why, file: this.file });
+  }
+
+  /** A sentence the decision carries for everyone reading the submission. */
+  announce(message: string): void {
+    this.findings.announcements.push({ file: this.file, message });
   }
 
   needAdmin(what: string): void {
