@@ -2,15 +2,17 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
-import { buildBoards } from '../../leaderboard/build.js';
+import { homeLayout } from '../../infra/gitperf-home.js';
+import { boardsOf } from '../../leaderboard/build.js';
+import { readLeaderboardInputs } from '../../leaderboard/read.js';
 import { writeSite } from '../../leaderboard/site.js';
 import { commitsFor } from '../../leaderboard/source.js';
-import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
+import { registrySource, skippedWarning } from '../../submission/registry-state.js';
 
 export default class LeaderboardBuild extends BaseCommand {
   static override summary = 'Build the leaderboard as a static site: an index and one page per benchmark.';
   static override description =
-    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole.`;
+    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole. Parsed files are cached in $GITPERF_HOME/cache/leaderboard by content hash.`;
   static override examples = [
     '<%= config.bin %> leaderboard build --out site',
     '<%= config.bin %> leaderboard build --out private-site --view participants --dir registry',
@@ -25,11 +27,12 @@ export default class LeaderboardBuild extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(LeaderboardBuild);
     const view = flags.view;
-    const registry = await loadRegistryState(flags);
-    const skipped = skippedWarning(registry);
+    const { source, where, git } = await registrySource(flags);
+    const read = await readLeaderboardInputs(source, { cacheDir: homeLayout().leaderboardCache });
+    const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
-    const commits = commitsFor({ git: registry.git, dir: registry.git ? undefined : registry.source });
-    const boards = buildBoards(registry.index, { view, commits });
+    const commits = commitsFor({ git, dir: git ? undefined : where });
+    const boards = boardsOf(read.benchmarks, { view, commits });
     const site = writeSite(flags.out, boards, view);
     this.log(`wrote ${site.files.length} files (${boards.length} benchmarks, ${view} view)`);
     this.log(site.index);
