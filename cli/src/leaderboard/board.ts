@@ -99,9 +99,21 @@ export interface Matrix {
   rows: { model: string; cells: MatrixCell[] }[];
 }
 
+/** Whose rows a participant's board holds (absent: the whole benchmark). */
+export interface BoardScope {
+  /** The participant. */
+  login: string;
+  /** model owner: their models' rows over every dataset; data owner: every model's rows on their datasets. */
+  role: 'model owner' | 'data owner';
+  /** Their models or datasets (`owner/name`). */
+  refs: string[];
+}
+
 export interface Board {
   schema: typeof BOARD_SCHEMA;
   benchmark: string;
+  /** Only on a participant's own boards (`leaderboard show --as`, `build --participants-out`). */
+  scope?: BoardScope;
   description?: string;
   view: View;
   level: SharingLevel;
@@ -218,6 +230,8 @@ function modelRow(
   results: readonly ResultCell[],
   ctx: {
     level: SharingLevel;
+    /** The most detailed level anyone sees (participants'): every view pools the same sites. */
+    poolLevel: SharingLevel;
     minCases: number;
     primary: string;
     metricNames: readonly string[];
@@ -225,11 +239,14 @@ function modelRow(
   },
 ): ModelRow {
   const poolable = results.filter(isPoolable);
-  const plan = planPool(
+  // Pools are planned for the most detailed level published to anyone: a participant sees the public
+  // pool beside their own rows, so a pool over other sites could be recovered by subtraction.
+  const poolPlan = planPool(
     poolable.map((r) => ({ site: r.dataset, cases: r.stats.cases })),
-    ctx.level,
+    ctx.poolLevel,
     ctx.minCases,
   );
+  const plan = { ...poolPlan, shown: ctx.level === 'aggregate' ? [] : poolPlan.shown };
   const casesBySite = new Map(poolable.map((r) => [r.dataset, r.stats.cases]));
   const published = [
     ...(plan.poolPublished ? [{ label: `the pooled numbers of ${model}`, sites: plan.pooled }] : []),
@@ -411,7 +428,14 @@ export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
     });
   const byModel = new Map<string, ResultCell[]>();
   for (const r of input.results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-  const ctx = { level, minCases, primary: policy.primaryMetric, metricNames, commits: opts.commits };
+  const ctx = {
+    level,
+    poolLevel: levelOf(policy, 'participants'),
+    minCases,
+    primary: policy.primaryMetric,
+    metricNames,
+    commits: opts.commits,
+  };
   let rows = rankRows(
     [...byModel].map(([model, results]) => modelRow(model, results, ctx)),
     policy.higherIsBetter,

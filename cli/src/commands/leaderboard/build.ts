@@ -4,8 +4,9 @@ import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
+import { participantBoards, participantLogins } from '../../leaderboard/participants.js';
 import { readLeaderboardInputs } from '../../leaderboard/read.js';
-import { writeSite } from '../../leaderboard/site.js';
+import { writeParticipantPages, writeSite } from '../../leaderboard/site.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { registrySource, skippedWarning } from '../../submission/registry-state.js';
 
@@ -16,12 +17,18 @@ export default class LeaderboardBuild extends BaseCommand {
   static override examples = [
     '<%= config.bin %> leaderboard build --out site',
     '<%= config.bin %> leaderboard build --out private-site --view participants --dir registry',
+    '<%= config.bin %> leaderboard build --out site --participants-out participants',
   ];
   static override flags = {
     ...profileFlags,
     ...registryDirFlags,
     out: Flags.string({ description: 'folder to write the site to', helpValue: 'DIR', required: true }),
     view: viewFlag,
+    'participants-out': Flags.string({
+      description:
+        "also write one page per participant (model and data owners of benchmarks that publish the participants' view) to this folder, apart from --out: not for publication",
+      helpValue: 'DIR',
+    }),
   };
 
   async run(): Promise<unknown> {
@@ -35,7 +42,24 @@ export default class LeaderboardBuild extends BaseCommand {
     const boards = boardsOf(read.benchmarks, { view, commits });
     const site = writeSite(flags.out, boards, view);
     this.log(`wrote ${site.files.length} files (${boards.length} benchmarks, ${view} view)`);
+    let participants: string[] | undefined;
+    if (flags['participants-out']) {
+      const pages = new Map(
+        participantLogins(read.benchmarks).map((login) => [
+          login,
+          participantBoards(read.benchmarks, login, { commits }),
+        ]),
+      );
+      const written = writeParticipantPages(flags['participants-out'], flags.out, pages);
+      participants = [...pages.keys()];
+      this.log(`wrote ${written.files.length} participant pages to ${written.index} (not for publication)`);
+    }
     this.log(site.index);
-    return { index: site.index, files: site.files, benchmarks: boards.map((b) => b.benchmark) };
+    return {
+      index: site.index,
+      files: site.files,
+      benchmarks: boards.map((b) => b.benchmark),
+      ...(participants ? { participants } : {}),
+    };
   }
 }
