@@ -32,7 +32,7 @@ export interface Change {
 
 /** An approval still missing (or, in `approved`, given): one of `who` must approve the head commit. */
 export interface Requirement {
-  /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner */
+  /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner | approval.sharing-data-owner */
   code: string;
   /** Lower-case logins; any one of them approving satisfies it. Never contains the author. */
   who: string[];
