@@ -1,7 +1,7 @@
 // The participants' view person by person, as whole processes on a git copy of the example registry
 // (bc-diagnosis: sharing per-model, participants full, minCasesPerCell 20; models of ana, lee and kim
 // on the datasets of hospital-a, -b and -c).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,31 @@ describe('leaderboard show --as', () => {
     });
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toContain("bc-diagnosis — @lee's own model lee/bc-centroid (participants' view)");
+  });
+});
+
+describe('leaderboard show --mine', () => {
+  it("is --as the local profile's user, reading the profile's registry from git", async () => {
+    const profileHome = mkdtempSync(join(tmpdir(), 'gitperf-leaderboard-profile-'));
+    try {
+      // The local forge serves a bare repository.
+      const bare = join(profileHome, 'registry.git');
+      fx.git('clone', '-q', '--bare', fx.root, bare);
+      writeFileSync(
+        join(profileHome, 'config.yaml'),
+        `current: hospital-b\nprofiles:\n  hospital-b: {forge: local, registry: ${bare}, user: hospital-b}\n`,
+      );
+      const r = await runCli(['leaderboard', 'show', '--mine', '--format', 'json'], {
+        cwd: join(fx.root, '..'),
+        env: { GITPERF_HOME: profileHome },
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const boards: JsonBoard[] = JSON.parse(r.stdout).benchmarks;
+      expect(boards.map((b) => b.scope?.role ?? 'public')).toEqual(['public', 'data owner']);
+      expect(boards[1].matrix?.datasets).toEqual(['hospital-b/wdbc-b']);
+    } finally {
+      rmSync(profileHome, { recursive: true, force: true });
+    }
   });
 });
 
