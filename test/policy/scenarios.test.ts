@@ -465,7 +465,19 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
     { status: 'pass' },
   ],
   [
-    'committee member edits the sharing policy',
+    'committee member edits the auto-approval policy',
+    {
+      author: 'ana',
+      head: (f) =>
+        f.edit(P.bench(B), (e) => {
+          (e.spec.policy as Record<string, unknown>).modelAutoApproval = { mode: 'always' };
+        }),
+    },
+    { status: 'pass' },
+  ],
+  [
+    // The sharing fields of an operational benchmark also need an admin (rules/sharing.ts; more in its tests).
+    'committee member tightens the sharing policy of an operational benchmark',
     {
       author: 'ana',
       head: (f) =>
@@ -473,7 +485,7 @@ const cases: Array<[string, ScenarioSpec, Expect]> = [
           (e.spec.policy as Record<string, unknown>).sharing = 'aggregate';
         }),
     },
-    { status: 'pass' },
+    { status: 'pending', approver: ['ada'], code: 'approval.admin' },
   ],
   [
     'outsider edits the benchmark policy',

@@ -3,7 +3,7 @@
  * the JSON file next to it and `leaderboard show` all render this value and nothing else, so what a
  * level forbids is left out once, here.
  */
-import { atLeastAsDetailed } from '../registry/consistency-rules.js';
+import { atLeastAsDetailed, DEFAULT_MIN_CASES } from '../registry/sharing.js';
 import type { SharingLevel } from '../registry/types.generated.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
 import {
@@ -22,9 +22,6 @@ export type View = 'public' | 'participants';
 
 /** The schema id of the JSON form (`leaderboard show --format json`, `<benchmark>.json`). */
 export const BOARD_SCHEMA = 'gitperf.leaderboard/v1';
-
-/** Used when a benchmark sets no minCasesPerCell (the schema's default). */
-export const DEFAULT_MIN_CASES = 10;
 
 export interface BoardNote {
   code: string;
@@ -102,9 +99,21 @@ export interface Matrix {
   rows: { model: string; cells: MatrixCell[] }[];
 }
 
+/** Whose rows a participant's board holds (absent: the whole benchmark). */
+export interface BoardScope {
+  /** The participant. */
+  login: string;
+  /** model owner: their models' rows over every dataset; data owner: every model's rows on their datasets. */
+  role: 'model owner' | 'data owner';
+  /** Their models or datasets (`owner/name`). */
+  refs: string[];
+}
+
 export interface Board {
   schema: typeof BOARD_SCHEMA;
   benchmark: string;
+  /** Only on a participant's own boards (`leaderboard show --as`, `build --participants-out`). */
+  scope?: BoardScope;
   description?: string;
   view: View;
   level: SharingLevel;
@@ -221,6 +230,8 @@ function modelRow(
   results: readonly ResultCell[],
   ctx: {
     level: SharingLevel;
+    /** The most detailed level anyone sees (participants'): every view pools the same sites. */
+    poolLevel: SharingLevel;
     minCases: number;
     primary: string;
     metricNames: readonly string[];
@@ -228,11 +239,14 @@ function modelRow(
   },
 ): ModelRow {
   const poolable = results.filter(isPoolable);
-  const plan = planPool(
+  // Pools are planned for the most detailed level published to anyone: a participant sees the public
+  // pool beside their own rows, so a pool over other sites could be recovered by subtraction.
+  const poolPlan = planPool(
     poolable.map((r) => ({ site: r.dataset, cases: r.stats.cases })),
-    ctx.level,
+    ctx.poolLevel,
     ctx.minCases,
   );
+  const plan = { ...poolPlan, shown: ctx.level === 'aggregate' ? [] : poolPlan.shown };
   const casesBySite = new Map(poolable.map((r) => [r.dataset, r.stats.cases]));
   const published = [
     ...(plan.poolPublished ? [{ label: `the pooled numbers of ${model}`, sites: plan.pooled }] : []),
@@ -414,7 +428,14 @@ export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
     });
   const byModel = new Map<string, ResultCell[]>();
   for (const r of input.results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-  const ctx = { level, minCases, primary: policy.primaryMetric, metricNames, commits: opts.commits };
+  const ctx = {
+    level,
+    poolLevel: levelOf(policy, 'participants'),
+    minCases,
+    primary: policy.primaryMetric,
+    metricNames,
+    commits: opts.commits,
+  };
   let rows = rankRows(
     [...byModel].map(([model, results]) => modelRow(model, results, ctx)),
     policy.higherIsBetter,

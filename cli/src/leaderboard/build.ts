@@ -1,7 +1,7 @@
-/** From a loaded registry to the boards of every benchmark, for one view. */
+/** From leaderboard inputs (or a loaded registry) to the boards of every benchmark, for one view. */
 import type { RegistryIndex } from '../registry/registry-index.js';
 import { type Board, buildBoard, type View } from './board.js';
-import { collectBenchmarks } from './collect.js';
+import { type BenchmarkInput, collectBenchmarks } from './collect.js';
 
 export interface LeaderboardOptions {
   view: View;
@@ -11,8 +11,12 @@ export interface LeaderboardOptions {
   benchmark?: string;
 }
 
-export function buildBoards(index: RegistryIndex, opts: LeaderboardOptions): Board[] {
-  return collectBenchmarks(index)
+export function boardsOf(inputs: readonly BenchmarkInput[], opts: LeaderboardOptions): Board[] {
+  return inputs
     .filter((b) => opts.benchmark === undefined || b.name === opts.benchmark)
     .map((b) => buildBoard(b, { view: opts.view, ...(opts.commits ? { commits: opts.commits } : {}) }));
+}
+
+export function buildBoards(index: RegistryIndex, opts: LeaderboardOptions): Board[] {
+  return boardsOf(collectBenchmarks(index), opts);
 }

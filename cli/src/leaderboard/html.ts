@@ -5,6 +5,7 @@
  */
 import type { Board, MatrixCell, MetricView, ModelRow } from './board.js';
 import { escapeXml as esc } from './escape.js';
+import { scopeTitle } from './participants.js';
 import { forestPlot } from './svg.js';
 
 const STYLE = `body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
@@ -218,15 +219,13 @@ function provenance(board: Board): string {
   return `<section aria-labelledby="prov-h"><h2 id="prov-h">Provenance</h2><p>Every pooled number of a model comes from these result files, merged in these commits, produced by these cubes.</p>${items}</section>`;
 }
 
-export function benchmarkPage(board: Board): string {
+/** The sections of one board (notes, ranking, plot, metrics, matrix, provenance). */
+function boardSections(board: Board): string {
   const view = board.view === 'public' ? 'public leaderboard' : "participants' view";
   const summary = `<p>${esc(view)} · sharing <strong>${esc(LEVEL_WORDS[board.level])}</strong> · models listed: ${esc(board.selection)}${
     board.hiddenModels ? ` (${board.hiddenModels} more not listed)` : ''
   } · cells from fewer than ${board.minCasesPerCell} cases suppressed</p>`;
-  const body = [
-    '<p><a href="../index.html">All benchmarks</a></p>',
-    `<h1>${esc(board.benchmark)}</h1>`,
-    board.description ? `<p>${esc(board.description)}</p>` : '',
+  return [
     summary,
     notes(board),
     board.models.length ? rankingTable(board) : '<p>No model can be listed yet.</p>',
@@ -234,9 +233,37 @@ export function benchmarkPage(board: Board): string {
     metricsTable(board),
     matrixTable(board),
     provenance(board),
+  ].join('\n');
+}
+
+export function benchmarkPage(board: Board): string {
+  const body = [
+    '<p><a href="../index.html">All benchmarks</a></p>',
+    `<h1>${esc(board.benchmark)}</h1>`,
+    board.description ? `<p>${esc(board.description)}</p>` : '',
+    boardSections(board),
     `<p><a href="${esc(board.benchmark)}.json">This page as JSON</a></p>`,
   ].join('\n');
   return page(`${board.benchmark} — gitperf leaderboard`, body, { script: true });
+}
+
+/**
+ * One participant's page: per benchmark the public board, then their own boards. Each board's element
+ * ids get its number as a suffix, so several boards share one valid page (the sorting needs no ids).
+ */
+export function participantPage(login: string, boards: readonly Board[]): string {
+  const parts = boards.map((board, i) => {
+    const title = board.scope ? scopeTitle(board.scope) : 'public leaderboard';
+    const sections = boardSections(board).replace(/\b(id|aria-labelledby)="([^"]+)"/g, `$1="$2-${i}"`);
+    return `<section aria-labelledby="board-${i}" data-scope="${esc(board.scope?.role ?? 'public')}"><h2 id="board-${i}">${esc(board.benchmark)}: ${esc(title)}</h2>\n${sections}</section>`;
+  });
+  const title = `gitperf results for @${login}`;
+  const body = [
+    `<h1>${esc(title)}</h1>`,
+    `<p>What @${esc(login)} may see: every benchmark's public leaderboard, and where the committee publishes the participants' view, the rows of @${esc(login)}'s own models and datasets at that level. Not for publication.</p>`,
+    parts.length ? parts.join('\n') : '<p>No benchmark has results of yours yet.</p>',
+  ].join('\n');
+  return page(title, body, { script: true });
 }
 
 export function indexPage(boards: readonly Board[], view: Board['view']): string {

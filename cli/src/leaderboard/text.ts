@@ -1,6 +1,7 @@
 /** `leaderboard show`: the same boards as the site, as terminal text, Markdown, or JSON. */
 import { BOARD_SCHEMA, type Board, type ModelRow, type View } from './board.js';
 import { fmt } from './html.js';
+import { scopeTitle } from './participants.js';
 
 export type ShowFormat = 'text' | 'md' | 'json';
 
@@ -51,7 +52,7 @@ function cells(board: Board, m: ModelRow): string[] {
 
 function heading(board: Board): string {
   const method = board.models.find((m) => m.primary)?.primary;
-  return `${board.benchmark}: ranked by ${board.primaryMetric} (${board.higherIsBetter ? 'higher' : 'lower'} is better${
+  return `${board.benchmark}${board.scope ? ` — ${scopeTitle(board.scope)}` : ''}: ranked by ${board.primaryMetric} (${board.higherIsBetter ? 'higher' : 'lower'} is better${
     method ? `; ${method.methodLabel}, ${method.intervalLabel}` : ''
   }), sharing ${board.level}, models: ${board.selection}${board.hiddenModels ? ` (+${board.hiddenModels} not listed)` : ''}`;
 }

@@ -24,6 +24,7 @@ export function renderDecisionText(d: Decision): string {
   const out = [
     `policy: ${d.status} — ${HEADLINE[d.status]} (${d.changes.length} changed file(s), author @${d.author})`,
   ];
+  for (const a of d.announcements) out.push(`  ${a.file}: announced: ${a.message}`);
   for (const v of d.violations) out.push(`  ${renderText(v)}`);
   for (const r of d.required) out.push(`  ${r.file}: pending ${r.code} ${r.why}`);
   for (const a of d.approved) out.push(`  ${a.file}: approved by ${formatWho(a.by).replace(' or ', ', ')}`);
@@ -45,6 +46,11 @@ export function renderSummaryMarkdown(d: Decision): string {
     `${HEADLINE[d.status]}. Author: @${d.author}, head \`${d.headSha.slice(0, 12)}\`.`,
     '',
   ];
+  if (d.announcements.length > 0) {
+    out.push('### Announced', '');
+    for (const a of d.announcements) out.push(`- \`${a.file}\`: ${md(a.message)}`);
+    out.push('');
+  }
   if (d.violations.length > 0) {
     out.push('### Violations', '', '| file | line | rule | what to do |', '|---|---|---|---|');
     for (const v of d.violations)

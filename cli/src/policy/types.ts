@@ -32,7 +32,7 @@ export interface Change {
 
 /** An approval still missing (or, in `approved`, given): one of `who` must approve the head commit. */
 export interface Requirement {
-  /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner */
+  /** Stable code: approval.admin | approval.committee | approval.model-owner | approval.dataset-owner | approval.data-owner | approval.sharing-data-owner */
   code: string;
   /**
    * Lower-case logins; any one of them approving satisfies it. Never contains the author, except for
@@ -47,6 +47,12 @@ export interface Requirement {
 export interface GivenApproval extends Requirement {
   /** Who approved (the current head). */
   by: string[];
+}
+
+/** A change everyone reading the submission should know of, whatever the approvals (e.g. a sharing policy's from → to). */
+export interface Announcement {
+  file: string;
+  message: string;
 }
 
 export type PolicyStatus = 'pass' | 'pending' | 'fail';
@@ -64,6 +70,8 @@ export interface Decision {
   violations: Diagnostic[];
   /** Reviewers whose approval was given on an older commit and no longer counts. */
   staleApprovals: string[];
+  /** What the submission announces (rendered with the decision). */
+  announcements: Announcement[];
 }
 
 export interface PolicyInput {

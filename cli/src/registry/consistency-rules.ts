@@ -1,14 +1,7 @@
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import type { LoadedEntity } from './loader.js';
-import type { ConfusionCounts, SharingLevel } from './types.generated.js';
-
-/** Sharing levels from least to most detailed; the order `participants >= sharing` is checked against. */
-export const SHARING_ORDER: readonly SharingLevel[] = ['aggregate', 'per-model', 'full'];
-
-/** True when `level` shows at least as much as `than`. */
-export function atLeastAsDetailed(level: SharingLevel, than: SharingLevel): boolean {
-  return SHARING_ORDER.indexOf(level) >= SHARING_ORDER.indexOf(than);
-}
+import { atLeastAsDetailed, SHARING_ORDER } from './sharing.js';
+import type { ConfusionCounts } from './types.generated.js';
 
 /**
  * Rules within one file that a JSON Schema cannot state: the participants' view is at least as

@@ -104,7 +104,7 @@ export async function loadRegistryState(opts: {
  * A listing leaves out the files that did not load; this warning says so (how many, the first
  * one, and how to see them all) instead of letting a broken file look like a missing entity.
  */
-export function skippedWarning(st: RegistryState): Diagnostic | undefined {
+export function skippedWarning(st: Pick<RegistryState, 'problems' | 'source'>): Diagnostic | undefined {
   const files = [...new Set(st.problems.map((p) => p.file ?? ''))];
   const first = st.problems[0];
   if (!first) return undefined;

@@ -15,6 +15,7 @@ export function toJsonSubmission(e: EvaluatedSubmission, viewer: Viewer) {
           approved: d.approved,
           violations: d.violations,
           staleApprovals: d.staleApprovals,
+          announcements: d.announcements,
           changes: d.changes,
         }
       : null,

@@ -1,20 +1,25 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
-import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { activeProfile, profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
-import { buildBoards } from '../../leaderboard/build.js';
+import { homeLayout } from '../../infra/gitperf-home.js';
+import { boardsOf } from '../../leaderboard/build.js';
+import { participantBoards } from '../../leaderboard/participants.js';
+import { readLeaderboardInputs } from '../../leaderboard/read.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { leaderboardDocument, renderBoards, type ShowFormat } from '../../leaderboard/text.js';
-import { loadRegistryState, skippedWarning } from '../../submission/registry-state.js';
+import { registrySource, skippedWarning } from '../../submission/registry-state.js';
 
 export default class LeaderboardShow extends BaseCommand {
   static override summary = 'Print the leaderboard ranking: text, Markdown (pull-request comments) or JSON.';
   static override description =
-    'The same ranking as the site, under the same sharing policy. The JSON shape is documented in the README.';
+    "The same ranking as the site, under the same sharing policy. The JSON shape is documented in the README. --as LOGIN (or --mine) prints what that participant sees: the public boards, and where the committee publishes the participants' view, their own models' and datasets' rows at that level.";
   static override examples = [
     '<%= config.bin %> leaderboard show',
     '<%= config.bin %> leaderboard show --benchmark bc-diagnosis --format md',
+    '<%= config.bin %> leaderboard show --as lee',
+    '<%= config.bin %> leaderboard show --mine --profile hospital-a',
   ];
   static override flags = {
     ...profileFlags,
@@ -26,25 +31,42 @@ export default class LeaderboardShow extends BaseCommand {
       default: 'text',
     })(),
     view: viewFlag,
+    as: Flags.string({
+      description:
+        "what this participant (a login) sees: public boards plus their own rows at the participants' level",
+      helpValue: 'LOGIN',
+      exclusive: ['mine'],
+    }),
+    mine: Flags.boolean({
+      description: "--as the active profile's user",
+      exclusive: ['as'],
+    }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(LeaderboardShow);
     const view = flags.view;
     const format = flags.format;
-    const registry = await loadRegistryState(flags);
-    const skipped = skippedWarning(registry);
+    let login = flags.as;
+    if (flags.mine) {
+      const p = await activeProfile(flags);
+      login = p.profile.user;
+      if (!login)
+        fail('leaderboard.no-user', `--mine needs a profile with a user; profile ${p.name} has none`, {}, 2);
+    }
+    const { source, where, git } = await registrySource(flags);
+    const read = await readLeaderboardInputs(source, { cacheDir: homeLayout().leaderboardCache });
+    const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
-    const index = registry.index;
-    if (flags.benchmark && !index.get('Benchmark', flags.benchmark))
-      fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${registry.source}`, {}, 1);
-    const commits = commitsFor({ git: registry.git, dir: registry.git ? undefined : registry.source });
-    const boards = buildBoards(index, {
-      view,
-      commits,
-      ...(flags.benchmark ? { benchmark: flags.benchmark } : {}),
-    });
-    if (!this.jsonEnabled()) process.stdout.write(renderBoards(boards, view, format));
-    return leaderboardDocument(boards, view);
+    if (flags.benchmark && !read.benchmarks.some((b) => b.name === flags.benchmark))
+      fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${where}`, {}, 1);
+    const commits = commitsFor({ git, dir: git ? undefined : where });
+    const only = flags.benchmark ? { benchmark: flags.benchmark } : {};
+    const boards = login
+      ? participantBoards(read.benchmarks, login, { commits, ...only })
+      : boardsOf(read.benchmarks, { view, commits, ...only });
+    const shownView = login ? 'participants' : view;
+    if (!this.jsonEnabled()) process.stdout.write(renderBoards(boards, shownView, format));
+    return leaderboardDocument(boards, shownView);
   }
 }

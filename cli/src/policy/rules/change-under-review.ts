@@ -6,7 +6,7 @@
 import { type Diagnostic, error } from '../../diagnostics/diagnostic.js';
 import type { Entity, Kind } from '../../registry/kinds.js';
 import { type PathInfo, repoRegistryFolder } from '../../registry/layout.js';
-import type { Change, PolicyInput, Requirement } from '../types.js';
+import type { Announcement, Change, PolicyInput, Requirement } from '../types.js';
 import type { PolicyEntity } from '../view.js';
 import type { MergedRegistry } from './merged-registry.js';
 import { formatWho } from './wording.js';
@@ -15,6 +15,8 @@ import { formatWho } from './wording.js';
 export interface RuleFindings {
   violations: Diagnostic[];
   requirements: RuleRequirement[];
+  /** What the submission must say to everyone (e.g. a sharing policy's from → to). */
+  announcements: Announcement[];
 }
 
 /** A requirement as a rule states it, before the author is taken out of who may approve. */
@@ -98,6 +100,11 @@ export class ChangeUnderReview<K extends Kind = Kind> {
       file: this.file,
       ...(opts.authorMayApprove ? { authorMayApprove: true } : {}),
     });
+  }
+
+  /** A sentence the decision carries for everyone reading the submission. */
+  announce(message: string): void {
+    this.findings.announcements.push({ file: this.file, message });
   }
 
   needAdmin(what: string): void {

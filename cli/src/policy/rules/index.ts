@@ -25,6 +25,7 @@ import { checkFrozenFields } from './frozen-fields.js';
 import { MergedRegistry } from './merged-registry.js';
 import { checkOwnedEntity, type OwnedKind } from './owned-entities.js';
 import { checkResult } from './results.js';
+import { checkSharingPolicy } from './sharing.js';
 import { readChangedEntity } from './structure.js';
 import { botMayChange, checkOtherFile, checkRegistrySettings, checkUser } from './users-admin.js';
 import { formatWho, lowerCase } from './wording.js';
@@ -104,7 +105,7 @@ export function decide(input: PolicyInput): Decision {
   const before = input.before ?? input.base;
   const rawChanges = input.changes ?? diffViews(before, input.head);
   const merged = new MergedRegistry(input.base);
-  const findings: RuleFindings = { violations: [], requirements: [] };
+  const findings: RuleFindings = { violations: [], requirements: [], announcements: [] };
 
   // Read, with one git process, every file the rules (and the validator after them) are likely to need.
   GitView.prefetchTogether(likelyReads(rawChanges, before, input.head, input.base, authorLogin));
@@ -190,7 +191,10 @@ function dispatch(info: PathInfo, review: ReviewOf): void {
       run<OwnedKind>(info.kind, checkOwnedEntity);
       break;
     case 'Benchmark':
-      run('Benchmark', checkBenchmark);
+      run('Benchmark', (reviewed) => {
+        checkBenchmark(reviewed);
+        checkSharingPolicy(reviewed);
+      });
       break;
     case 'ModelAssociation':
     case 'DatasetAssociation':
@@ -256,5 +260,6 @@ function finish(
     approved,
     violations: sortDiagnostics(violations),
     staleApprovals,
+    announcements: findings.announcements,
   };
 }
