@@ -42,7 +42,7 @@ export type { Mount, MountPlan, PlannedParam, PlanOptions } from './mounts.js';
 export { createOutputs, planMounts, resolveHostPath } from './mounts.js';
 export type { FetchedResource, FetchOptions } from './resources.js';
 export { copyVerified, fetchResource, fetchTarball, verifyFile } from './resources.js';
-export type { RunPlan, RunResult, RunTaskOptions } from './run.js';
+export type { LocalSandbox, RunPlan, RunResult, RunTaskOptions } from './run.js';
 export { planRun, runTask } from './run.js';
 export { shellQuote } from './shell-quote.js';
 export type { ExtractOptions, ExtractResult } from './tarball.js';

@@ -11,6 +11,7 @@ import {
   fetchTarball,
   findManifestFile,
   findTask,
+  type LocalSandbox,
   loadManifest,
   MANIFEST_FILES,
   type Manifest,
@@ -39,8 +40,11 @@ export interface CubeAccessOptions {
   folderRefs?: Record<string, string>;
   /** Environment of docker/podman (e.g. DOCKER_HOST, CONTAINERS_CONF). */
   engineEnv?: NodeJS.ProcessEnv;
-  /** Local runner sandbox (default `auto`: bwrap when installed). */
-  sandbox?: 'auto' | 'none';
+  /**
+   * Local runner sandbox (default `bwrap`: refuse to run without bubblewrap; `none`: the user's explicit
+   * `--unsafe-no-sandbox`; `auto`: bwrap when installed, for the demo's own example cubes only).
+   */
+  sandbox?: LocalSandbox;
   /** Warnings from the engine (sandbox missing, unpinned image ...), reported once each. */
   onWarning?: (d: Diagnostic) => void;
   /** MEDPERF_LOGLEVEL for every cube (`--container-loglevel`); unset when absent, as in MedPerf. */
