@@ -5,6 +5,15 @@
 
 export { gitperfHome } from '../infra/gitperf-home.js';
 export { SHA256_RE, sha256Bytes, sha256File } from '../infra/sha256.js';
+export {
+  CODE_FOLDER_URL_SUFFIX,
+  codeFolderHash,
+  excludedFromCode,
+  fetchCode,
+  isFolderUrl,
+  packCodeFolder,
+} from './code-archive.js';
+export { localCodeFolder, registeredCodeFolder } from './code-folder.js';
 export type { BuiltCommand, CommandOptions } from './command-line.js';
 export { buildCommand } from './command-line.js';
 export type { ExecResult, ExecSpec } from './exec.js';
@@ -32,6 +41,7 @@ export {
 } from './manifest.js';
 export type { CubeRecord, MaterialisedCube, MaterialiseOptions } from './materialise.js';
 export {
+  CODE_FOLDER,
   CUBE_RECORD,
   cubeFolderHashes,
   materialiseCube,
