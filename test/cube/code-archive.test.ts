@@ -232,8 +232,9 @@ describe.skipIf(!shouldRun('bwrap'))('the workflows on the local runner', () => 
     expect(err?.message).toContain('registers none (spec.code)');
     expect(err?.message).toContain('gitperf mlcube submit');
     expect(err?.message).toContain('--code');
-    // The same cube given as its folder: allowed (what runs is hashed and recorded as `code`).
+    // The same cube given as its folder: allowed, it runs as it is on disk.
     const folder = await exec.cube(cubeFolder('metrics'), 'metrics');
-    expect(folder.hashes.code).toMatch(/^sha256:/);
+    expect(folder.dir).toBe(cubeFolder('metrics'));
+    expect(folder.hashes.manifest).toMatch(/^sha256:/);
   });
 });
