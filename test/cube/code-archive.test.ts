@@ -113,6 +113,14 @@ describe('the canonical code archive', () => {
       await treeDigest(path.join(a, 'project')),
     );
     expect((await stat(path.join(T, 'pack-x', 'project', 'lib', 'run.sh'))).mode & 0o111).not.toBe(0);
+    // A link out of the folder cannot be packed: the archive must hold the code itself.
+    await symlink('../pack-a/project', path.join(b, 'elsewhere'));
+    const linked = await packCodeFolder(b);
+    expect(linked.ok).toBe(false);
+    expect(linked.diagnostics[0]?.message).toContain(
+      'elsewhere (a link to ../pack-a/project, outside the folder)',
+    );
+    await rm(path.join(b, 'elsewhere'));
     // A changed executable bit is a changed archive.
     await chmod(path.join(b, 'project', 'lib', 'run.sh'), 0o644);
     const pc = await packCodeFolder(b);

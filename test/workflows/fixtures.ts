@@ -107,7 +107,9 @@ export async function makeTestRegistry(
       valid: true,
     };
     if (folder === 'logreg') spec.additionalFiles = await resource(join(dir, 'additional_files.tar.gz'));
-    if (!opts.withoutCode) spec.code = await codeResource(manifestFile);
+    // container_config.yaml twins run the code of their mlcube.yaml cube (their project/ is a link to it).
+    const codeOf = manifestFile.endsWith('container_config.yaml') ? join(dir, 'mlcube.yaml') : manifestFile;
+    if (!opts.withoutCode) spec.code = await codeResource(codeOf);
     builder.entity({
       apiVersion: 'gitperf/v1',
       kind: 'MLCube',

@@ -104,7 +104,12 @@ export async function packCodeFolder(dir: string): Promise<Outcome<Buffer>> {
       const st = await lstat(p);
       if (st.isSymbolicLink()) {
         const target = await readlink(p);
-        if (!fits(r) || Buffer.byteLength(target) > 100) problems.push(`${r} (name or link target too long)`);
+        // The archive must hold the code itself: a link out of the folder would dangle (or be refused) once extracted.
+        const lands = path.posix.normalize(path.posix.join(path.posix.dirname(r), target));
+        if (path.posix.isAbsolute(target) || lands === '..' || lands.startsWith('../'))
+          problems.push(`${r} (a link to ${target}, outside the folder)`);
+        else if (!fits(r) || Buffer.byteLength(target) > 100)
+          problems.push(`${r} (name or link target too long)`);
         else parts.push(header(r, '2', 0, 0o777, target));
       } else if (st.isDirectory()) {
         if (!fits(`${r}/`)) problems.push(`${r} (name too long)`);
