@@ -351,19 +351,38 @@ tasks:
       user: '0:0',
       loglevel: 'info',
       bwrap: '/usr/bin/bwrap',
+      sandboxRuntime: [
+        { kind: 'ro-bind', path: '/usr' },
+        { kind: 'symlink', path: '/bin', target: 'usr/bin' },
+        { kind: 'ro-bind', path: '/etc/ld.so.cache' },
+      ],
     });
     if (!boxed.ok) throw new Error('bwrap');
     const a = boxed.value.argv;
-    expect(a.slice(0, 13)).toEqual(
+    // An unprivileged user with no capabilities even when gitperf is root, an empty environment, and of the host
+    // only its system runtime (no `/`): the cube's own folders follow.
+    expect(a.slice(0, 27)).toEqual(
       words(
-        `/usr/bin/bwrap --unshare-all --die-with-parent --new-session --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp`,
+        `/usr/bin/bwrap --unshare-all --unshare-user --uid 65534 --gid 65534 --cap-drop ALL --die-with-parent --new-session --clearenv ` +
+          `--ro-bind-try /usr /usr --symlink usr/bin /bin --ro-bind-try /etc/ld.so.cache /etc/ld.so.cache --dev /dev --proc /proc --tmpfs /tmp`,
       ),
     );
+    expect(a.join(' ')).not.toContain('--ro-bind / /');
+    const setenv = Object.fromEntries(
+      a.flatMap((x, i) => (x === '--setenv' ? [[a[i + 1], a[i + 2]]] : [])) as [string, string][],
+    );
+    expect(setenv).toEqual({
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      HOME: '/tmp',
+      LANG: 'C.UTF-8',
+      MEDPERF_LOGLEVEL: 'INFO',
+      PYTHONDONTWRITEBYTECODE: '1',
+    });
     expect(a.slice(a.indexOf('--') + 1)).toEqual(['python3', 'mlcube.py', ...hostArgs]);
     // The only writable bind is the output folder; the cube folder and the inputs are bound read-only.
     const binds = a.flatMap((x, i) => (x === '--bind' ? [a[i + 1]] : []));
     expect(binds).toEqual([v.PRED]);
-    const ro = a.flatMap((x, i) => (x === '--ro-bind' && a[i + 1] !== '/' ? [a[i + 1]] : []));
+    const ro = a.flatMap((x, i) => (x === '--ro-bind' ? [a[i + 1]] : []));
     expect(new Set(ro)).toEqual(
       new Set([v.M, `${v.DS}/data`, `${v.M}/workspace`, `${v.M}/workspace/additional_files`]),
     );

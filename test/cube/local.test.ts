@@ -1,6 +1,6 @@
 /**
- * The local runner under bubblewrap: outputs writable, everything else read-only, no network, timeouts kill
- * the whole process group. With GITPERF_REQUIRE_CONTAINERS=1 a missing bwrap fails these tests.
+ * The local runner under bubblewrap: outputs writable, inputs and the cube read-only, the rest of the machine
+ * absent (test/cube/sandbox.test.ts attacks it from inside), no network, timeouts kill the whole process group. With GITPERF_REQUIRE_CONTAINERS=1 a missing bwrap fails these tests.
  */
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeFolderHash } from '../../cli/src/cube/index.js';
 import { bootstrapRegistry, PACKAGE_EXAMPLES } from '../../cli/src/demo/bootstrap.js';
 import { USERS } from '../../cli/src/demo/demo.js';
 import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
@@ -98,6 +99,10 @@ describe('gitperf mlcube submit', () => {
       await sha(join(PACKAGE_EXAMPLES, 'cubes', 'metrics', 'workspace', 'parameters.yaml')),
     );
     expect(spec.image).toEqual({ reference: 'gitperf/bc-metrics:0.1' }); // the manifest's, unpinned
+    // The local runner's code: the manifest's folder, by the hash of its canonical tar.
+    const code = await codeFolderHash(join(PACKAGE_EXAMPLES, 'cubes', 'metrics'));
+    if (!code.ok) throw new Error('pack');
+    expect(spec.code).toEqual({ url: 'examples/cubes/metrics/', sha256: code.value });
     expect(spec.state).toBe('operation');
     expect(out.entity.metadata.owner).toBe('ana');
   });

@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
+import { codeFolderHash, loadManifest, registeredCodeFolder } from '../../cli/src/cube/index.js';
 import type { CompatibilityTest, MLCube } from '../../cli/src/registry/types.generated.js';
 import { type BenchmarkRun, runBenchmark } from '../../cli/src/workflows/benchmark-run.js';
 import { runCompatibilityTest } from '../../cli/src/workflows/compatibility-test.js';
@@ -36,6 +37,17 @@ export async function sha256Of(file: string): Promise<string> {
 
 async function resource(file: string) {
   return { url: pathToFileURL(file).href, sha256: await sha256Of(file) };
+}
+
+/** The local runner's registered code of a cube whose manifest is `manifestFile`: its code folder, packed. */
+export async function codeResource(manifestFile: string) {
+  const dir = dirname(manifestFile);
+  const m = await loadManifest(dir);
+  if (!m.ok) throw new Error(JSON.stringify(m.diagnostics));
+  const folder = resolve(dir, registeredCodeFolder(m.value));
+  const hash = await codeFolderHash(folder);
+  if (!hash.ok) throw new Error(JSON.stringify(hash.diagnostics));
+  return { url: `${pathToFileURL(folder).href}/`, sha256: hash.value };
 }
 
 const CUBES: [owner: string, name: string, folder: string][] = [
@@ -77,6 +89,8 @@ export async function makeTestRegistry(
     manifests?: Record<string, string>;
     /** Image per cube folder name, instead of localhost/gitperf/bc-<folder>:0.1. */
     images?: Record<string, string>;
+    /** Register the cubes without their local runner code (spec.code). */
+    withoutCode?: boolean;
   } = {},
 ): Promise<TestRegistry> {
   const root = await mkdtemp(join(tmpdir(), 'gitperf-wf-'));
@@ -84,14 +98,18 @@ export async function makeTestRegistry(
   const builder = registryBuilder().registry('test-consortium');
   for (const [owner, name, folder] of CUBES) {
     const dir = cubeFolder(folder);
+    const manifestFile = opts.manifests?.[folder] ?? join(dir, 'mlcube.yaml');
     const spec: MLCube['spec'] = {
-      manifest: await resource(opts.manifests?.[folder] ?? join(dir, 'mlcube.yaml')),
+      manifest: await resource(manifestFile),
       parameters: await resource(join(dir, 'workspace', 'parameters.yaml')),
       image: { reference: opts.images?.[folder] ?? `localhost/gitperf/bc-${folder}:0.1` },
       state: 'operation',
       valid: true,
     };
     if (folder === 'logreg') spec.additionalFiles = await resource(join(dir, 'additional_files.tar.gz'));
+    // container_config.yaml twins run the code of their mlcube.yaml cube (their project/ is a link to it).
+    const codeOf = manifestFile.endsWith('container_config.yaml') ? join(dir, 'mlcube.yaml') : manifestFile;
+    if (!opts.withoutCode) spec.code = await codeResource(codeOf);
     builder.entity({
       apiVersion: 'gitperf/v1',
       kind: 'MLCube',

@@ -229,12 +229,13 @@ describe('benchmark run', () => {
     expect(stump.result?.spec.partial).toBe(true);
     expect(Number.isNaN(stump.result?.spec.metrics?.auc)).toBe(true);
     expect(stump.diagnostics[0].code).toBe('model.infer-failed');
-    // The registered logreg cube ran with its additional files, hashes recorded as registered.
+    // The registered logreg cube ran with its additional files and its registered code, hashes recorded as registered.
     const registered = parse(await readFile(join(reg.registryDir, 'mlcubes/ana/bc-logreg.yaml'), 'utf8'));
     expect(logreg.result?.spec.execution.cubes[1].hashes).toEqual({
       manifest: registered.spec.manifest.sha256,
       parameters: registered.spec.parameters.sha256,
       additionalFiles: registered.spec.additionalFiles.sha256,
+      code: registered.spec.code.sha256,
     });
     expect(run.cubeSeconds).toBeGreaterThan(0);
 

@@ -5,7 +5,7 @@
 import { Flags } from '@oclif/core';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { cubeAccess } from '../workflows/cube-access.js';
-import type { CubeExecution } from '../workflows/execution.js';
+import type { CubeExecution, LocalSandbox } from '../workflows/execution.js';
 import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';
 import { type Layout, layout } from '../workflows/layout.js';
 import { consoleProgress, type Progress, silentProgress } from '../workflows/progress.js';
@@ -19,6 +19,22 @@ export const containerLoglevelFlag = {
   }),
 };
 
+/**
+ * The only way to run a local cube without bubblewrap: named so nobody passes it by accident. Without it the
+ * local runner refuses to start where bwrap is not installed.
+ */
+export const unsafeNoSandboxFlag = {
+  'unsafe-no-sandbox': Flags.boolean({
+    description:
+      "local runner: run cubes WITHOUT the bubblewrap sandbox (where bwrap is not installed): a cube can then read and change this machine's files and use its network",
+  }),
+};
+
+/** The local runner's sandbox the flags ask for. */
+export function sandboxFromFlags(flags: { 'unsafe-no-sandbox'?: boolean }): LocalSandbox {
+  return flags['unsafe-no-sandbox'] ? 'none' : 'bwrap';
+}
+
 export const executionFlags = {
   ...containerLoglevelFlag,
   runner: Flags.string({
@@ -31,6 +47,7 @@ export const executionFlags = {
       'registry folder (or the repository holding registry/) for owner/name references; default: the current folder',
   }),
   timeout: Flags.integer({ description: 'kill any task running longer than this many seconds', min: 1 }),
+  ...unsafeNoSandboxFlag,
 };
 
 export interface CommandExecution {
@@ -40,7 +57,12 @@ export interface CommandExecution {
 }
 
 export async function commandExecution(
-  flags: { runner?: string; registry?: string; 'container-loglevel'?: string },
+  flags: {
+    runner?: string;
+    registry?: string;
+    'container-loglevel'?: string;
+    'unsafe-no-sandbox'?: boolean;
+  },
   json: boolean,
   report: (d: Diagnostic) => void,
   registry?: RegistryView,
@@ -54,6 +76,7 @@ export async function commandExecution(
     registry,
     onWarning: report,
     containerLoglevel: flags['container-loglevel'],
+    sandbox: sandboxFromFlags(flags),
   });
   return { exec, layout: homeLayout, progress };
 }

@@ -10,7 +10,7 @@ import { terminalConsent } from '../participants/consent.js';
 import type { Participant } from '../participants/context.js';
 import { chooseRunner, RUNNERS } from '../workflows/execution-options.js';
 import { consoleProgress, silentProgress } from '../workflows/progress.js';
-import { containerLoglevelFlag } from './execution-flags.js';
+import { containerLoglevelFlag, sandboxFromFlags, unsafeNoSandboxFlag } from './execution-flags.js';
 import { activeSubmissions, profileFlags } from './profile-flag.js';
 
 export const participantFlags = {
@@ -19,6 +19,7 @@ export const participantFlags = {
 
 export const runnerFlag = {
   ...containerLoglevelFlag,
+  ...unsafeNoSandboxFlag,
   runner: Flags.string({
     options: [...RUNNERS],
     description:
@@ -31,7 +32,13 @@ export const yesFlag = {
 };
 
 export async function participantFromFlags(
-  flags: { profile?: string; runner?: string; yes?: boolean; 'container-loglevel'?: string },
+  flags: {
+    profile?: string;
+    runner?: string;
+    yes?: boolean;
+    'container-loglevel'?: string;
+    'unsafe-no-sandbox'?: boolean;
+  },
   json: boolean,
   report: (d: Diagnostic) => void,
 ): Promise<Participant> {
@@ -40,6 +47,7 @@ export async function participantFromFlags(
     home: gitperfHome(),
     runner: await chooseRunner(flags.runner),
     containerLoglevel: flags['container-loglevel'],
+    sandbox: sandboxFromFlags(flags),
     progress: json ? silentProgress : consoleProgress(),
     onWarning: report,
     consent: terminalConsent({ yes: flags.yes, json }),

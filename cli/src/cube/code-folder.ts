@@ -30,3 +30,16 @@ export async function localCodeFolder(m: Manifest): Promise<{ lexical: string; r
   if (code === root || root.startsWith(code + path.sep) || code === path.parse(code).root) return undefined;
   return { lexical: candidate, real: code };
 }
+
+/**
+ * Where a registered cube's code (`spec.code`) belongs, relative to the manifest's folder: the declared
+ * `docker.build_context` when it lies outside that folder (`../project`, MLCube's standard layout), else `.`
+ * (the manifest's own folder, as the examples' `python3 project/mlcube.py`). `mlcube submit` packs that folder,
+ * and the local runner lays the verified code out there again.
+ */
+export function registeredCodeFolder(m: Manifest): string {
+  const declared = m.format === 'mlcube' ? m.docker?.buildContext : undefined;
+  if (!declared || declared === '.') return '.';
+  const relative = path.normalize(declared);
+  return relative.startsWith(`..${path.sep}`) ? relative : '.';
+}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { findTask, type Manifest, splitWords, type TaskSpec } from './manifest.js';
 import type { MountPlan } from './mounts.js';
+import { type RuntimeEntry, SANDBOX_ENV, sandboxPrelude } from './sandbox.js';
 import { failed, type Outcome, ok, type RunnerKind } from './types.js';
 
 export interface CommandOptions {
@@ -25,8 +26,10 @@ export interface CommandOptions {
   tmpDir?: string;
   /** `all`, `N` or `device=a,b` (MedPerf's --gpus); empty or `0` = none. */
   gpus?: string;
-  /** Local runner: the bwrap executable, or null to run unsandboxed (with a loud warning). */
+  /** Local runner: the bwrap executable, or null to run unsandboxed (only on the user's explicit request). */
   bwrap?: string | null;
+  /** Local runner in bwrap: the host's system runtime to show the cube (`sandboxRuntime()`); default none. */
+  sandboxRuntime?: readonly RuntimeEntry[];
   /**
    * Local runner: the cube's code folder (docker.build_context, or ../project), bound read-only at its real path
    * and where the manifest names it (a link there would otherwise dangle in the sandbox's empty /tmp).
@@ -45,7 +48,10 @@ export interface BuiltCommand {
   argv: string[];
   /** Working directory (the cube folder for the local runner). */
   cwd?: string;
-  /** Environment additions for the spawned process (local runner). */
+  /**
+   * Local runner: the cube's own variables (MEDPERF_LOGLEVEL, the manifest's, the caller's). In bwrap they are
+   * also set inside the cleared sandbox environment; unsandboxed they join a minimal set (`unsandboxedEnv`).
+   */
   env?: Record<string, string>;
   /** Commands to run first when needed (singularity: build the SIF if it is missing). */
   prepare?: { when: 'missing-file'; path: string; argv: string[] }[];
@@ -53,6 +59,8 @@ export interface BuiltCommand {
   cleanup?: string[][];
   /** True when the docker CLI must remove the container itself (see runDocker note). */
   removeAfter?: boolean;
+  /** Local runner: argv is bubblewrap's, the cube runs inside its sandbox. */
+  sandboxed?: boolean;
 }
 
 function gpuSelected(gpus: string | undefined): boolean {
@@ -405,8 +413,8 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
   };
   const inner = [...m.local.command, plan.task, ...plan.hostArgs];
   if (!o.bwrap) return ok({ argv: inner, cwd: m.root, env });
-  const argv = [o.bwrap, '--unshare-all', '--die-with-parent', '--new-session'];
-  argv.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  // Nothing of the host but its read-only system runtime; the cube's folders are bound below.
+  const argv = sandboxPrelude(o.bwrap, o.sandboxRuntime ?? []);
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
     { dir: m.root, mode: 'ro' },
@@ -431,9 +439,9 @@ function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<
     argv.push(b.mode === 'rw' ? '--bind' : '--ro-bind', b.dir, b.dir);
   }
   argv.push('--chdir', m.root);
-  for (const [k, v] of Object.entries(env)) argv.push('--setenv', k, v);
+  for (const [k, v] of Object.entries({ ...SANDBOX_ENV, ...env })) argv.push('--setenv', k, v);
   argv.push('--', ...inner);
-  return ok({ argv, cwd: m.root, env });
+  return ok({ argv, cwd: m.root, env, sandboxed: true });
 }
 
 function realOrSame(dir: string): string {
@@ -474,10 +482,20 @@ function linkTargets(dir: string): string[] {
   return out;
 }
 
-export function localSandboxWarning(): Diagnostic {
+export function localSandboxWarning(why: 'asked' | 'missing'): Diagnostic {
   return warning(
     'cube.local-unsandboxed',
-    'bubblewrap (bwrap) is not installed: the local runner runs the cube WITHOUT a sandbox, with full access to this ' +
+    `${why === 'asked' ? 'as asked (--unsafe-no-sandbox)' : 'bubblewrap (bwrap) is not installed:'} the local runner runs the cube WITHOUT a sandbox, with full access to this ` +
       "machine's files and network. Install bubblewrap, or use --runner podman/docker.",
+  );
+}
+
+/** The local runner's refusal to run a cube outside a sandbox the user did not give up explicitly. */
+export function localSandboxMissing(): Diagnostic {
+  return error(
+    'runner.no-sandbox',
+    'bubblewrap (bwrap) is not installed, and the local runner runs cubes only inside its sandbox. Install ' +
+      'bubblewrap (e.g. apt-get install bubblewrap), use --runner podman/docker, or pass --unsafe-no-sandbox to ' +
+      "run the cube WITHOUT a sandbox, with full access to this machine's files and network.",
   );
 }

@@ -5,6 +5,15 @@
 
 export { gitperfHome } from '../infra/gitperf-home.js';
 export { SHA256_RE, sha256Bytes, sha256File } from '../infra/sha256.js';
+export {
+  CODE_FOLDER_URL_SUFFIX,
+  codeFolderHash,
+  excludedFromCode,
+  fetchCode,
+  isFolderUrl,
+  packCodeFolder,
+} from './code-archive.js';
+export { localCodeFolder, registeredCodeFolder } from './code-folder.js';
 export type { BuiltCommand, CommandOptions } from './command-line.js';
 export { buildCommand } from './command-line.js';
 export type { ExecResult, ExecSpec } from './exec.js';
@@ -32,6 +41,7 @@ export {
 } from './manifest.js';
 export type { CubeRecord, MaterialisedCube, MaterialiseOptions } from './materialise.js';
 export {
+  CODE_FOLDER,
   CUBE_RECORD,
   cubeFolderHashes,
   materialiseCube,
@@ -42,7 +52,7 @@ export type { Mount, MountPlan, PlannedParam, PlanOptions } from './mounts.js';
 export { createOutputs, planMounts, resolveHostPath } from './mounts.js';
 export type { FetchedResource, FetchOptions } from './resources.js';
 export { copyVerified, fetchResource, fetchTarball, verifyFile } from './resources.js';
-export type { RunPlan, RunResult, RunTaskOptions } from './run.js';
+export type { LocalSandbox, RunPlan, RunResult, RunTaskOptions } from './run.js';
 export { planRun, runTask } from './run.js';
 export { shellQuote } from './shell-quote.js';
 export type { ExtractOptions, ExtractResult } from './tarball.js';

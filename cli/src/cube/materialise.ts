@@ -2,14 +2,16 @@
  * Turns a registered MLCube (its spec: manifest, parameters, additional files, image or image tarball) into a
  * cube folder MLCube would recognise, every resource verified on the way:
  *   <dest>/mlcube.yaml (or container_config.yaml), <dest>/workspace/parameters.yaml, <dest>/workspace/additional_files/...,
+ *   <dest>/.code/ (the registered code, for the local runner only),
  *   <dest>/.gitperf-cube.json (the registered hashes and the image to run; checked again before each run).
  * The folder is built next to `dest` and renamed into place, so a failure never leaves a half-built cube.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { sha256File } from '../infra/sha256.js';
+import { excludedFromCode, fetchCode } from './code-archive.js';
 import { localCodeFolder } from './code-folder.js';
 import { treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
@@ -31,7 +33,12 @@ export interface CubeRecord {
   imageArchive?: string;
   /** treeDigest of workspace/additional_files right after extraction. */
   additionalFilesTree?: string;
+  /** treeDigest of `.code/` (the registered code, extracted for the local runner) right after extraction. */
+  codeTree?: string;
 }
+
+/** Where materialise extracts a registered cube's code (`spec.code`) for the local runner. */
+export const CODE_FOLDER = '.code';
 
 export interface MaterialiseOptions extends FetchOptions {
   /** The cube folder to (re)build. It is replaced. */
@@ -89,7 +96,11 @@ export async function materialiseCube(
       ? await fetchResource(spec.imageTarball, fetchOpts('image tarball'))
       : undefined;
   if (tarball && !tarball.ok) return failed(tarball.diagnostics);
-  for (const r of [manifest, params, extra, tarball]) if (r) diags.push(...r.diagnostics);
+  // Only the local runner runs the registered code; container runners run the image.
+  const code =
+    spec.code && opts.runner === 'local' ? await fetchCode(spec.code, fetchOpts('code')) : undefined;
+  if (code && !code.ok) return failed(code.diagnostics);
+  for (const r of [manifest, params, extra, tarball, code]) if (r) diags.push(...r.diagnostics);
 
   const dest = path.resolve(opts.dest);
   await mkdir(path.dirname(dest), { recursive: true });
@@ -116,6 +127,27 @@ export async function materialiseCube(
       });
       await rm(copy, { force: true });
       if (!x.ok) return failed([...diags, ...x.diagnostics]);
+    }
+    if (code?.ok && spec.code) {
+      const copy = path.join(tmp, '.code.tar');
+      const bad = await copyVerified(code.value.path, spec.code.sha256, copy, `code of ${who}`);
+      if (bad) return failed([...diags, bad]);
+      const x = await extractTarball(copy, path.join(tmp, CODE_FOLDER), {
+        label: `code of ${who}`,
+        maxBytes: opts.maxExtractBytes,
+      });
+      await rm(copy, { force: true });
+      if (!x.ok) return failed([...diags, ...x.diagnostics]);
+      const clash = (await readdir(path.join(tmp, CODE_FOLDER))).filter(excludedFromCode);
+      if (clash.length > 0) {
+        return failed([
+          ...diags,
+          error(
+            'cube.code-clash',
+            `the code of ${who} (${spec.code.url}) holds ${clash.join(', ')} at its top level: the manifest and workspace/ come from their own registered resources, and dot-entries are not code; register an archive without them`,
+          ),
+        ]);
+      }
     }
     // The copies must still be what was verified (the cache could change between hash and copy).
     for (const [f, r, l] of [
@@ -182,12 +214,14 @@ export async function materialiseCube(
 
     const extracted = path.join(tmp, 'workspace', 'additional_files');
     const additionalFilesTree = extra?.ok ? await treeDigest(extracted) : undefined;
+    const codeTree = code?.ok ? await treeDigest(path.join(tmp, CODE_FOLDER)) : undefined;
     const record: CubeRecord = {
       ...(opts.ref ? { ref: opts.ref } : {}),
       hashes,
       image,
       imageArchive,
       additionalFilesTree,
+      codeTree,
     };
     await writeFile(path.join(tmp, CUBE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
     await rm(dest, { recursive: true, force: true });
@@ -225,6 +259,8 @@ async function reuseIntactCube(
   const keys = new Set([...Object.keys(want), ...Object.keys(rec.hashes)]) as Set<keyof CubeHashes>;
   for (const k of keys) if (want[k] !== rec.hashes[k]) return undefined;
   if (rec.image !== (spec.image ? pinnedImage(spec.image) : undefined)) return undefined;
+  // A folder a container runner materialised holds no code: the local runner needs it extracted.
+  if (spec.code && opts.runner === 'local' && !rec.codeTree) return undefined;
   if ((await verifyCubeFolder(dest)).length > 0) return undefined;
   const m = await loadManifest(dest);
   if (!m.ok) return undefined;
@@ -276,6 +312,18 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
     // singularity/apptainer build from the cached tarball at run time: it is checked like the other files.
     const i = await verifyFile(rec.imageArchive, rec.hashes.imageTarball, `image tarball of ${who}`);
     if (i) out.push(i);
+  }
+  if (rec.codeTree) {
+    const dir = path.join(cubeDir, CODE_FOLDER);
+    const got = await treeDigest(dir).catch(() => 'missing');
+    if (got !== rec.codeTree) {
+      out.push(
+        error(
+          'resource.hash-mismatch',
+          `code of ${who} in ${dir} changed after it was extracted from the verified code archive; materialise the cube again`,
+        ),
+      );
+    }
   }
   if (rec.additionalFilesTree) {
     const dir = path.join(cubeDir, 'workspace', 'additional_files');

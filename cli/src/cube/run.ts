@@ -10,11 +10,12 @@ import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
 import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
 import { slug } from '../infra/slug.js';
 import { localCodeFolder } from './code-folder.js';
-import { type BuiltCommand, buildCommand, localSandboxWarning } from './command-line.js';
+import { type BuiltCommand, buildCommand, localSandboxMissing, localSandboxWarning } from './command-line.js';
 import { execLogged, which } from './exec.js';
 import { loadManifest, type Manifest } from './manifest.js';
 import { readCubeRecord, verifyCubeFolder } from './materialise.js';
 import { createOutputs, type MountPlan, planMounts } from './mounts.js';
+import { sandboxRuntime, unsandboxedEnv } from './sandbox.js';
 import { failed, type Outcome, ok, type RunnerKind } from './types.js';
 
 export interface RunTaskOptions {
@@ -40,15 +41,23 @@ export interface RunTaskOptions {
   engineEnv?: NodeJS.ProcessEnv;
   /** GPUs: `all`, `N`, `device=a,b`. Default none. */
   gpus?: string;
-  /** Local runner sandbox: `auto` uses bwrap when installed; `none` runs unsandboxed (with the warning). */
-  sandbox?: 'auto' | 'none';
+  /**
+   * Local runner sandbox. `bwrap` (default): bubblewrap, refusing to run when it is not installed. `auto`:
+   * bubblewrap when installed, else unsandboxed with a warning (only the demo, for the project's own example
+   * cubes). `none`: unsandboxed with a warning (the user's explicit `--unsafe-no-sandbox`).
+   */
+  sandbox?: LocalSandbox;
   /** `uid:gid` for containers; default the calling user. */
   user?: string;
+  /** Where to look for bwrap (default $PATH); tests simulate a machine without it. */
+  searchPath?: string;
   /** Ignore params the task does not declare (default: refuse them). */
   ignoreUnknownParams?: boolean;
   /** Live output (progress display). */
   onOutput?: (chunk: string) => void;
 }
+
+export type LocalSandbox = 'bwrap' | 'auto' | 'none';
 
 export interface RunPlan {
   runner: RunnerKind;
@@ -119,8 +128,12 @@ export async function planRun(
   const record = await readCubeRecord(cubeDir);
   const containerName = `gitperf-${slug(opts.task, { fallback: 'task' })}-${randomBytes(8).toString('hex')}`;
   let bwrap: string | null = null;
-  if (opts.runner === 'local' && (opts.sandbox ?? 'auto') === 'auto') bwrap = (await which('bwrap')) ?? null;
-  if (opts.runner === 'local' && !bwrap) warnings.push(localSandboxWarning());
+  if (opts.runner === 'local') {
+    const mode = opts.sandbox ?? 'bwrap';
+    if (mode !== 'none') bwrap = (await which('bwrap', opts.searchPath)) ?? null;
+    if (!bwrap && mode === 'bwrap') return failed([...warnings, localSandboxMissing()]);
+    if (!bwrap) warnings.push(localSandboxWarning(mode === 'none' ? 'asked' : 'missing'));
+  }
   const home = opts.home ?? gitperfHome();
   const tmpDir =
     opts.runner === 'docker' || opts.runner === 'podman'
@@ -138,6 +151,7 @@ export async function planRun(
     tmpDir,
     gpus: opts.gpus,
     bwrap,
+    sandboxRuntime: bwrap ? await sandboxRuntime() : undefined,
     codeDir,
     rootless: (process.getuid?.() ?? 0) !== 0,
   });
@@ -231,7 +245,14 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       await execLogged({ argv: c, env: engineEnv, logPath: `${logPath}.cleanup` }).catch(() => undefined);
     }
   };
-  const env = opts.runner === 'local' ? { ...process.env, ...(cmd.env ?? {}) } : engineEnv;
+  // A local cube never inherits gitperf's environment (tokens, keys): bwrap gets only PATH to start, and clears
+  // even that inside (the cube's variables are its --setenv arguments); unsandboxed, a minimal set and its own.
+  const env =
+    opts.runner !== 'local'
+      ? engineEnv
+      : cmd.sandboxed
+        ? { PATH: process.env.PATH ?? '' }
+        : { ...unsandboxedEnv(process.env), ...(cmd.env ?? {}) };
   const header = [
     `gitperf ${opts.runner} run of ${plan.manifest.name ?? plan.cubeDir} task ${opts.task}`,
     `argv: ${JSON.stringify(cmd.argv)}`,
@@ -262,7 +283,7 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     );
   }
   // bubblewrap's own failures (no user namespaces, a missing mount point) would otherwise look like the cube's.
-  if (opts.runner === 'local' && cmd.argv[0] !== exe0(plan) && r.exitCode !== 0 && !r.timedOut) {
+  if (cmd.sandboxed && r.exitCode !== 0 && !r.timedOut) {
     const head = await readFile(logPath, 'utf8').then(
       (t) => t.slice(0, 8192),
       () => '',
@@ -301,9 +322,4 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     },
     warnings,
   );
-}
-
-/** First word of the manifest's local command (what runs when there is no sandbox). */
-function exe0(plan: RunPlan): string | undefined {
-  return plan.manifest.local?.command[0];
 }

@@ -30,6 +30,8 @@ export interface MlcubeSpec {
   manifest: Resource;
   parameters?: Resource;
   additionalFiles?: Resource;
+  /** The local runner's code: an archive, or a folder URL (ending in /) hashed as its canonical tar. */
+  code?: Resource;
   image?: { reference: string; digest?: string };
   imageTarball?: Resource;
   state?: 'development' | 'operation';
@@ -43,6 +45,9 @@ export interface CubeHashes {
   additionalFiles?: string;
   image?: string;
   imageTarball?: string;
-  /** Tree digest of the local runner's code folder (docker.build_context or ../project) of a folder cube. */
+  /**
+   * The local runner's code: the tree digest of a folder cube's code folder (docker.build_context or
+   * ../project); the sha256 of a registered cube's `spec.code`.
+   */
   code?: string;
 }

@@ -43,6 +43,7 @@ import {
 import { renderResultTable } from '../submission/listings.js';
 import { runBenchmark } from '../workflows/benchmark-run.js';
 import type { RunnerKind } from '../workflows/execution.js';
+import { sandboxInstalled } from '../workflows/execution-options.js';
 import { prepareDataset } from '../workflows/prepare-dataset.js';
 import { loadBenchmark } from '../workflows/registry-access.js';
 import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from './bootstrap.js';
@@ -173,6 +174,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     );
   };
 
+  // The demo runs only the project's own example cubes, so where bubblewrap is missing it runs them unsandboxed
+  // (with this notice) rather than refusing, and works on a machine with only Node, git and python3.
+  if (opts.runner === 'local' && !(await sandboxInstalled())) {
+    write(
+      'NOTICE: bubblewrap (bwrap) is not installed: the demo runs its own example cubes WITHOUT a sandbox. ' +
+        'gitperf refuses that for any other cube unless you pass --unsafe-no-sandbox; install bubblewrap to run cubes sandboxed.\n',
+    );
+  }
   const logins = [ADMIN, ...Object.keys(USERS)];
   const reg = await step(
     `ada creates a fresh local registry in ${dir}`,
@@ -198,6 +207,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     sub: await ctx(login),
     home: homeOf(login),
     runner: opts.runner,
+    sandbox: 'auto',
     onWarning: warn,
     consent: givenConsent(consentLog),
     cwd: reg.clone,

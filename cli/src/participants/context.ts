@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SubmissionContext } from '../submission/index.js';
 import { cubeAccess } from '../workflows/cube-access.js';
-import type { CubeExecution, RunnerKind } from '../workflows/execution.js';
+import type { CubeExecution, LocalSandbox, RunnerKind } from '../workflows/execution.js';
 import { type Layout, layout } from '../workflows/layout.js';
 import { type Progress, silentProgress } from '../workflows/progress.js';
 import type { Consent } from './consent.js';
@@ -20,6 +20,8 @@ export interface Participant {
   runner: RunnerKind;
   /** MEDPERF_LOGLEVEL for the cubes (`--container-loglevel`); unset when absent. */
   containerLoglevel?: string;
+  /** The local runner's sandbox (default bwrap, required; `--unsafe-no-sandbox`: none; the demo: auto). */
+  sandbox?: LocalSandbox;
   progress?: Progress;
   onWarning?: (d: Diagnostic) => void;
   /** Asked before anything about local data leaves the machine (dataset metadata, results). */
@@ -45,6 +47,7 @@ export async function prepare(p: Participant): Promise<ReadyParticipant> {
     registry: snapshot.registry,
     onWarning: p.onWarning,
     containerLoglevel: p.containerLoglevel,
+    sandbox: p.sandbox,
   });
   return { snapshot, exec, layout: lay, progress: p.progress ?? silentProgress };
 }

@@ -3,16 +3,25 @@
  * them, check the manifest is a real MLCube manifest, write `registry/mlcubes/<owner>/<name>.yaml`, and
  * open the submission. Registering your own MLCube is self-service: it merges once the checks pass.
  */
-import { readFile } from 'node:fs/promises';
-import { type Manifest, parseManifest } from '../cube/index.js';
-import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CODE_FOLDER_URL_SUFFIX,
+  codeFolderHash,
+  isFolderUrl,
+  type Manifest,
+  parseManifest,
+  registeredCodeFolder,
+} from '../cube/index.js';
+import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { homeLayout } from '../infra/gitperf-home.js';
 import { isName, type Kind, ownedRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
-import type { MLCube } from '../registry/types.generated.js';
+import type { MLCube, Resource } from '../registry/types.generated.js';
 import { checkEntity } from '../workflows/entities.js';
 import { me, type Participant } from './context.js';
-import { resolveResource } from './resources.js';
+import { type ResolvedResource, type ResolveOptions, resolveResource } from './resources.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
 
@@ -23,6 +32,12 @@ export interface MlcubeSubmitInput {
   parameters?: string;
   /** A tar.gz of the cube's additional files. */
   additionalFiles?: string;
+  /**
+   * The local runner's code: a folder (recorded as a folder URL and the hash of its canonical tar) or a tar
+   * archive (path or URL). Default: the manifest's code folder when the manifest is a local file with a
+   * `local:` command.
+   */
+  code?: string;
   /** `REF@sha256:…` (pinned) or `REF`; default: the manifest's docker.image, unpinned. */
   image?: string;
   imageTarball?: string;
@@ -102,6 +117,11 @@ export async function buildMlcube(
     diagnostics.push(...r.diagnostics);
     spec.additionalFiles = r.resource;
   }
+  const code = await codeResource(input.code, manifest, parsed.value, opts('code'));
+  if (code) {
+    diagnostics.push(...code.diagnostics);
+    spec.code = code.resource;
+  }
   if (input.imageTarball) {
     const r = await resolveResource(input.imageTarball, opts('image tarball'));
     diagnostics.push(...r.diagnostics);
@@ -133,6 +153,7 @@ export async function buildMlcube(
     manifest: spec.manifest,
     ...(spec.parameters ? { parameters: spec.parameters } : {}),
     ...(spec.additionalFiles ? { additionalFiles: spec.additionalFiles } : {}),
+    ...(spec.code ? { code: spec.code } : {}),
     ...(spec.image ? { image: spec.image } : {}),
     ...(spec.imageTarball ? { imageTarball: spec.imageTarball } : {}),
     state: spec.state,
@@ -155,6 +176,62 @@ export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Pr
   const path = repoEntityPath('MLCube', ownedRef(entity.metadata.owner, entity.metadata.name));
   const out = await submit(p, [entityFile(path, entity)]);
   return { ...out, entity, path, diagnostics };
+}
+
+/**
+ * The code resource to register: the folder or archive given, else the manifest's code folder (its own folder,
+ * or its build context ../X) when the manifest is a local file and has a local command. A folder is recorded
+ * as a folder URL (a registry path, or file://, ending in /) with the sha256 of gitperf's canonical tar of it,
+ * so nothing has to be published besides the folder itself.
+ */
+async function codeResource(
+  given: string | undefined,
+  manifest: ResolvedResource,
+  m: Manifest,
+  o: ResolveOptions,
+): Promise<{ resource: Resource; diagnostics: Diagnostic[] } | undefined> {
+  let folder: string;
+  if (given !== undefined) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given) && !/^file:\/\//i.test(given)) {
+      if (isFolderUrl(given))
+        fail(
+          'mlcube.code-invalid',
+          `--code ${given}: a remote code folder cannot be packed; give a tar archive's URL`,
+          {},
+          2,
+        );
+      return resolveResource(given, o);
+    }
+    const local = /^file:\/\//i.test(given) ? fileURLToPath(given) : resolve(o.cwd ?? process.cwd(), given);
+    const inRepo = isAbsolute(given) || /^file:/i.test(given) ? undefined : resolve(o.repoRoot, given);
+    const isDir = async (p: string | undefined) =>
+      p ? ((await stat(p).catch(() => undefined))?.isDirectory() ?? false) : false;
+    if (inRepo && (await isDir(inRepo))) folder = inRepo;
+    else if (await isDir(local)) folder = local;
+    else return resolveResource(given, o);
+  } else {
+    if (/^https?:\/\//i.test(manifest.resource.url) || !m.local) return undefined;
+    folder = resolve(dirname(manifest.path), registeredCodeFolder(m));
+  }
+  const hash = await codeFolderHash(folder);
+  if (!hash.ok) {
+    const d = hash.diagnostics.find((x) => x.severity === 'error');
+    fail('mlcube.code-invalid', `code of the MLCube: ${d?.message ?? `cannot pack ${folder}`}`, {}, 2);
+  }
+  const rel = relative(o.repoRoot, folder);
+  const inside = !rel.startsWith('..') && !isAbsolute(rel);
+  const url = inside
+    ? `${rel === '' ? '.' : rel.split(sep).join('/')}${CODE_FOLDER_URL_SUFFIX}`
+    : `${pathToFileURL(folder).href.replace(/\/$/, '')}${CODE_FOLDER_URL_SUFFIX}`;
+  const diagnostics: Diagnostic[] = inside
+    ? []
+    : [
+        warning(
+          'resource.local-only',
+          `code: ${url} is a folder on this machine only; other participants cannot fetch it. Register the cube from the registry repository, or pass --code with an https:// URL of a tar archive, for real use`,
+        ),
+      ];
+  return { resource: { url, sha256: hash.value }, diagnostics };
 }
 
 /**

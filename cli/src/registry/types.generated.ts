@@ -174,6 +174,7 @@ export interface MLCube {
     manifest: Resource;
     parameters?: Resource;
     additionalFiles?: Resource;
+    code?: Resource;
     /**
      * A container image pulled from a registry.
      */

@@ -3,23 +3,24 @@
  * the manifest and parameters file on disk), registered cubes (`owner/name`) are materialised from the
  * registry into `$GITPERF_HOME/cubes/<owner>/<name>/` with every resource verified, on every use.
  */
-import { mkdir, readdir, readlink, realpath, rm, stat, symlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
+  CODE_FOLDER,
   cubeFolderHashes,
   fetchTarball,
   findManifestFile,
   findTask,
+  type LocalSandbox,
   loadManifest,
-  MANIFEST_FILES,
   type Manifest,
   type MlcubeSpec,
   materialiseCube,
+  registeredCodeFolder,
   runTask,
   verifyCubeFolder,
 } from '../cube/index.js';
-import { type Diagnostic, GitperfError, warning } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
 import { slug } from '../infra/slug.js';
 import { isOwnedRef } from '../registry/kinds.js';
 import type { CubeRole } from '../registry/types.generated.js';
@@ -39,8 +40,11 @@ export interface CubeAccessOptions {
   folderRefs?: Record<string, string>;
   /** Environment of docker/podman (e.g. DOCKER_HOST, CONTAINERS_CONF). */
   engineEnv?: NodeJS.ProcessEnv;
-  /** Local runner sandbox (default `auto`: bwrap when installed). */
-  sandbox?: 'auto' | 'none';
+  /**
+   * Local runner sandbox (default `bwrap`: refuse to run without bubblewrap; `none`: the user's explicit
+   * `--unsafe-no-sandbox`; `auto`: bwrap when installed, for the demo's own example cubes only).
+   */
+  sandbox?: LocalSandbox;
   /** Warnings from the engine (sandbox missing, unpinned image ...), reported once each. */
   onWarning?: (d: Diagnostic) => void;
   /** MEDPERF_LOGLEVEL for every cube (`--container-loglevel`); unset when absent, as in MedPerf. */
@@ -123,7 +127,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     if (!m.ok) throwAll(m.diagnostics, `cannot prepare the MLCube ${ref}`);
     warn(m.diagnostics);
     if (opts.runner === 'local') {
-      const dir = await linkLocalCode(ref, spec.manifest.url, reg.repoRoot, m.value, warn);
+      const dir = await layOutLocalCode(ref, spec as MlcubeSpec, m.value);
       return readyCube(ref, dir, m.value.manifest, m.value.hashes);
     }
     return readyCube(ref, m.value.dir, m.value.manifest, m.value.hashes);
@@ -198,83 +202,62 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
 }
 
 /**
- * A registered cube's code lives in its image; the registry does not hold it. The local runner (development,
- * demos, tests) runs the code from the folder the registered manifest comes from: everything there except the
- * manifest and workspace/ (which stay the verified copies) is linked into the materialised folder. A cube in
- * MLCube's standard layout (`mlcube/` beside its build context `../project`) runs from a view that keeps that
- * layout: `<cube>/.local/mlcube/` (links to the verified files) beside `<cube>/.local/project` (a link to the
- * code), so `python3 ../project/mlcube.py` resolves. Returns the folder to run.
+ * A registered cube's code for the local runner is its registered `spec.code`, which materialise verified and
+ * extracted into `<cube>/.code/` (re-checked before every run): it is laid out where the manifest's local command
+ * expects it. Beside the manifest (the flat layout, `python3 project/mlcube.py`): each of its entries is linked
+ * into the cube folder. In MLCube's standard layout (`mlcube/` beside its build context `../project`): the cube
+ * runs from a view `<cube>/.local/mlcube/` (links to the verified files) beside `<cube>/.local/project` (a link
+ * to the verified code), so `python3 ../project/mlcube.py` resolves. Returns the folder to run.
  */
-async function linkLocalCode(
+async function layOutLocalCode(
   ref: string,
-  manifestUrl: string,
-  repoRoot: string,
+  spec: MlcubeSpec,
   cube: { dir: string; manifest: Manifest },
-  warn: (ds: Diagnostic[]) => void,
 ): Promise<string> {
-  let src: string;
-  if (/^file:\/\//i.test(manifestUrl)) src = dirname(fileURLToPath(manifestUrl));
-  else if (/^https?:\/\//i.test(manifestUrl))
+  if (!spec.code) {
     return throwAll(
-      [],
-      `the local runner needs the code of ${ref}, but its manifest is remote (${manifestUrl}); use a container runner, or give the cube's folder instead of its reference`,
+      [
+        {
+          code: 'cube.code-not-registered',
+          severity: 'error',
+          message:
+            `the local runner runs a registered cube only from code registered with it, and ${ref} registers none (spec.code). ` +
+            `Its owner registers it with \`gitperf mlcube submit ... --code <the cube's code folder or a tar archive of it>\` ` +
+            '(recorded automatically when the manifest is a local file); until then use a container runner, or run the ' +
+            "cube's own folder (`gitperf cube run --cube DIR`, or its folder instead of its reference)",
+        },
+      ],
+      `no registered code for ${ref}`,
     );
-  else src = dirname(isAbsolute(manifestUrl) ? manifestUrl : join(repoRoot, manifestUrl));
-  const context = await sourceBuildContext(src, cube.manifest);
-  let dir = cube.dir;
+  }
+  const code = join(cube.dir, CODE_FOLDER);
+  const folder = registeredCodeFolder(cube.manifest);
+  const context = folder === '.' ? undefined : folder;
   if (context) {
-    if (dirname(context.relative) !== '..') {
+    if (dirname(context) !== '..') {
       return throwAll(
         [],
-        `the local runner cannot lay out the build context ${context.relative} of ${ref} (only a folder beside the manifest's, such as ../project); use a container runner`,
+        `the local runner cannot lay out the build context ${context} of ${ref} (only a folder beside the manifest's, such as ../project); use a container runner`,
       );
     }
     const view = join(cube.dir, '.local');
-    dir = join(view, basename(src));
+    const dir = join(view, 'mlcube');
     await rm(view, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     for (const e of await readdir(cube.dir)) {
-      if (e === '.local' || e === basename(dir)) continue;
+      if (e === '.local') continue;
       await symlink(join(cube.dir, e), join(dir, e));
     }
-    await symlink(context.folder, join(view, basename(context.relative)));
+    await symlink(code, join(view, basename(context)));
+    return dir;
   }
-  for (const e of await readdir(src).catch(() => [] as string[])) {
-    if ((MANIFEST_FILES as readonly string[]).includes(e) || e === 'workspace' || e.startsWith('.')) continue;
-    const link = join(dir, e);
-    // Link to the real path: the sandbox binds real paths only, so a chain of links through folders it does not
-    // bind (a test fixture linking to examples/, say) would dangle inside it.
-    const target = await realpath(join(src, e)).catch(() => join(src, e));
-    // A reused cube folder may still link to the code of an older registry snapshot: point it at this one.
+  for (const e of await readdir(code)) {
+    const link = join(cube.dir, e);
+    const target = join(CODE_FOLDER, e);
+    // Relative, inside the cube folder: the sandbox binds that folder, so the links resolve inside it too.
     if ((await readlink(link).catch(() => undefined)) === target) continue;
-    await rm(link, { force: true });
+    await rm(link, { recursive: true, force: true });
     await symlink(target, link);
   }
-  warn([
-    warning(
-      'cube.local-code',
-      `local runner: the code of ${ref} runs from ${context?.folder ?? src}; the registry verifies its manifest, parameters and additional files, not this code (a container runner runs the registered image)`,
-    ),
-  ]);
-  return dir;
-}
-
-/** The registered manifest's build context outside its folder (MLCube's standard layout), if any. */
-async function sourceBuildContext(
-  src: string,
-  m: Manifest,
-): Promise<{ folder: string; relative: string } | undefined> {
-  if (m.format !== 'mlcube') return undefined;
-  const declared = m.docker?.buildContext;
-  const relative = declared && declared !== '.' ? normalize(declared) : join('..', 'project');
-  if (!relative.startsWith(`..${sep}`)) return undefined;
-  const folder = resolve(src, relative);
-  if (
-    !(await stat(folder).then(
-      (st) => st.isDirectory(),
-      () => false,
-    ))
-  )
-    return undefined;
-  return { folder, relative };
+  return cube.dir;
 }

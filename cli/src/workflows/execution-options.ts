@@ -21,6 +21,11 @@ export async function chooseRunner(requested?: string): Promise<RunnerKind> {
   return 'local';
 }
 
+/** True when the local runner's sandbox (bubblewrap) is installed. */
+export async function sandboxInstalled(searchPath?: string): Promise<boolean> {
+  return (await which('bwrap', searchPath)) !== undefined;
+}
+
 /** Same timeout for every task (MedPerf has one flag per task; one is enough for a CLI). */
 export function allTimeouts(seconds?: number) {
   if (seconds === undefined) return undefined;

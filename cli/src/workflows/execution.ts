@@ -7,6 +7,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CubeHashes, CubeRole, CubeUsage } from '../registry/types.generated.js';
 
 export type RunnerKind = 'docker' | 'podman' | 'singularity' | 'apptainer' | 'local';
+/** The local runner's sandbox: `bwrap` required (default), `none` (--unsafe-no-sandbox), `auto` (the demo). */
+export type LocalSandbox = 'bwrap' | 'auto' | 'none';
 
 export interface ReadyCube {
   /** `owner/name`; for a cube given as a folder, `local/<folder name>` unless the caller names it. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { sandboxFromFlags, unsafeNoSandboxFlag } from '../../cli/execution-flags.js';
 import { planRun, RUNNER_KINDS, type RunnerKind, runTask, shellQuote } from '../../cube/index.js';
 import { type Diagnostic, fail, GitperfError } from '../../diagnostics/diagnostic.js';
 import { chooseRunner } from '../../workflows/execution-options.js';
@@ -42,6 +43,7 @@ export default class CubeRun extends BaseCommand {
         'MEDPERF_LOGLEVEL given to the cube, upper-cased (e.g. debug); unset by default, as in MedPerf',
     }),
     gpus: Flags.string({ description: 'GPUs for container runners: all, N or device=a,b (default none)' }),
+    ...unsafeNoSandboxFlag,
   };
 
   async run(): Promise<unknown> {
@@ -63,6 +65,7 @@ export default class CubeRun extends BaseCommand {
       logFile: flags.log,
       loglevel: flags['container-loglevel'],
       gpus: flags.gpus,
+      sandbox: sandboxFromFlags(flags),
     };
     const json = this.jsonEnabled();
     const rejectWith = (ds: Diagnostic[]): never => {
