@@ -34,6 +34,7 @@ export {
   submitResults,
 } from './result-submit.js';
 export { type RunnerRegisterInput, type RunnerRegisterOutcome, registerRunner } from './runner-register.js';
+export { type RunnerResultOutcome, submitRunnerResults } from './runner-results.js';
 export { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
 export {
   describeCompatibilityTest,

@@ -5,6 +5,12 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Forge, Submission, SubmissionRepository } from '../forge/forge.js';
+import {
+  type ActionsEnvironment,
+  actingLogin,
+  fetchAuthEnvironment,
+} from '../forge/github/actions-environment.js';
+import type { GitHubForge } from '../forge/github/index.js';
 import { createForge, type ForgeSession } from '../forge/index.js';
 import { runGit, workingTreeRoot } from '../git/git.js';
 import { GitView, type RegistryView, resolveCommit } from '../policy/index.js';
@@ -106,6 +112,18 @@ export function githubContext(
       return { view: new GitView(dir, sha), sha, repoDir: dir, ref };
     },
   };
+}
+
+/**
+ * A workflow step's context (`--github`): the repository's forge with the step's token, acting as
+ * `GITPERF_BOT` (an App's `<slug>[bot]`) or the token's owner, over the checkout at `cwd`.
+ */
+export async function actionsContext(
+  actions: ActionsEnvironment,
+  forge: GitHubForge,
+  cwd: string = process.cwd(),
+): Promise<SubmissionContext> {
+  return githubContext(forge, await actingLogin(actions, forge), cwd, fetchAuthEnvironment(actions));
 }
 
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), `main` when it does not say. */

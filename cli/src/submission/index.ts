@@ -1,6 +1,7 @@
 /** Submissions: open from entity files, list and show with the policy's decision, review, merge, close. */
 export { closeSubmission } from './close.js';
 export {
+  actionsContext,
   githubContext,
   localContext,
   openLocalContext,
@@ -23,5 +24,11 @@ export { checkoutRoot, readSubmissionFiles } from './files.js';
 export { approvedByTrailers, type MergeOutcome, mergeSubmission } from './merge.js';
 export { forecast, type OpenEntitiesInput, type OpenedSubmission, openEntitySubmission } from './open.js';
 export { OverlayView } from './overlay-view.js';
+export {
+  POLICY_STATUS_CONTEXT,
+  type PolicyStatusOutcome,
+  type PolicyStatusResult,
+  postPolicyStatus,
+} from './policy-status.js';
 export { type ReviewOutcome, reviewSubmission } from './review.js';
 export { updateSubmission } from './update.js';

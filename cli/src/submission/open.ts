@@ -30,6 +30,11 @@ export interface OpenEntitiesInput {
   note?: string;
   /** Open even when the forecast says the policy will fail (for demonstrations and tests). */
   allowViolations?: boolean;
+  /**
+   * Branch to open it from (default: derived from the title). A fixed branch per job makes a second
+   * attempt fail with the forge's `branch-exists` instead of opening a duplicate.
+   */
+  branch?: string;
   /** Ask the approvers the policy names for a review (default true). */
   requestReviewers?: boolean;
   /**
@@ -112,6 +117,7 @@ export async function openEntitySubmission(
     body: bodyFor(author, changes, decision, input.note),
     author,
     files: files.filter((f) => changed.has(f.path)),
+    ...(input.branch ? { branch: input.branch } : {}),
   };
   // A forge that can records the reviewers in the same write as the pull request itself.
   const inOneWrite = ctx.forge.recordsReviewersOnOpen;
