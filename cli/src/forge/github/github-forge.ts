@@ -7,6 +7,8 @@ import type {
   Review,
   ReviewEvent,
   ReviewState,
+  RunnerJitConfig,
+  RunnerJitConfigInput,
   Submission,
   SubmissionFile,
   SubmissionState,
@@ -592,6 +594,47 @@ export class GitHubForge implements Forge {
         ...(s.target_url ? { targetUrl: s.target_url } : {}),
       }));
     });
+  }
+
+  /**
+   * A just-in-time runner registered on the repository (`actions.generateRunnerJitconfigForRepo`): GitHub
+   * registers it with exactly these labels and hands back the configuration `./run.sh --jitconfig` starts it
+   * with; it takes one job and unregisters. Needs a token with administration write on the repository.
+   */
+  async generateRunnerJitConfig(input: RunnerJitConfigInput): Promise<RunnerJitConfig> {
+    try {
+      const { data } = await this.octokit.actions.generateRunnerJitconfigForRepo({
+        owner: this.owner,
+        repo: this.repo,
+        name: input.name,
+        runner_group_id: input.runnerGroupId ?? 1,
+        labels: input.labels,
+        ...(input.workFolder ? { work_folder: input.workFolder } : {}),
+      });
+      return {
+        runnerId: data.runner.id,
+        name: data.runner.name,
+        labels: data.runner.labels.map((l) => l.name),
+        encodedJitConfig: data.encoded_jit_config,
+      };
+    } catch (e) {
+      const status = httpStatus(e);
+      if (status === 403 || status === 404)
+        throw new GitperfError(
+          error(
+            'github.runner-forbidden',
+            `GitHub refused to register runner ${input.name} on ${this.slug} (${status} ${githubMessage(e)}): registering self-hosted runners needs a token of a repository admin (a fine-grained token with "Administration: write", or a classic token with the repo scope).`,
+          ),
+        );
+      if (status === 409)
+        throw new GitperfError(
+          error(
+            'github.runner-exists',
+            `A runner named ${input.name} already exists on ${this.slug} (${githubMessage(e)}): remove it in Settings → Actions → Runners, or choose another name.`,
+          ),
+        );
+      throw toGitperfError(e, `register runner ${input.name}`, this.slug);
+    }
   }
 
   /**
