@@ -40,7 +40,8 @@ function checkRunnerLabels(review: ChangeUnderReview<'Runner'>): void {
   const mine = new Set(runner.spec.labels);
   const owner = runner.metadata.owner.toLowerCase();
   for (const other of review.merged.runners()) {
-    if (other.owner.toLowerCase() === owner) continue;
+    // Its own merged version (an edit) is not another runner; an owner change is the frozen-field rule's.
+    if (other.ref === review.info.ref || other.owner.toLowerCase() === owner) continue;
     const theirs = new Set(other.labels);
     const takesTheirs = [...theirs].every((l) => mine.has(l));
     const givesMine = [...mine].every((l) => theirs.has(l));
