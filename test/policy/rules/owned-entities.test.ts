@@ -85,7 +85,7 @@ describe('owned entities (MLCube, Dataset, Runner)', () => {
   describe("a runner's labels are its owner's alone", () => {
     const withLabels = (owner: string, name: string, labels: string[]) => {
       const entity = runner(owner, name, [`${owner}/wdbc-${owner.slice(-1)}`]);
-      entity.spec.labels = labels;
+      (entity.spec as { labels: string[] }).labels = labels;
       return entity;
     };
     // The base has hospital-a/runner-a [runner-a] and hospital-b/runner-b [runner-b].
