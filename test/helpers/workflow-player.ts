@@ -229,6 +229,7 @@ export async function playJob(input: PlayJobInput): Promise<JobRun> {
   const workspace = join(work, 'workspace');
   const bin = join(work, 'bin');
   await mkdir(bin, { recursive: true });
+  await mkdir(workspace, { recursive: true });
   // The gitperf under test, where `npm link` / `npm install --global` would put it.
   await writeFile(join(bin, 'gitperf'), `#!/bin/sh\nexec node ${cliBin} "$@"\n`, { mode: 0o755 });
   const eventPath = join(work, 'event.json');

@@ -205,8 +205,9 @@ export class GitHubModel {
     return deepMerge(sampleComponent('simple-user'), {
       login,
       id: login.length * 1000 + login.charCodeAt(0),
-      url: `${API}/users/${login}`,
-      html_url: `${HTML}/${login}`,
+      // An App's bot login (`name[bot]`) is escaped in URLs, as GitHub does.
+      url: `${API}/users/${encodeURIComponent(login)}`,
+      html_url: `${HTML}/${encodeURIComponent(login)}`,
     });
   }
 
