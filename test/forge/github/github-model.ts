@@ -307,6 +307,8 @@ export class GitHubModel {
 
     switch (req.operationId) {
       case 'users/get-authenticated':
+        // An App installation token (its bot) may not read the authenticated user, as on GitHub.
+        if (login.endsWith('[bot]')) return error(403, 'Resource not accessible by integration');
         return {
           status: 200,
           body: deepMerge(req.sample(200), {

@@ -24,7 +24,8 @@ export function checkOwnedEntity(review: ChangeUnderReview<OwnedKind>): void {
         `only @${owner} may add, change or remove files under ${folder} (put yours under ${authorsFolder})`,
     );
   }
-  if (review.kind === 'Runner' && review.action !== 'deleted') checkRunnerLabels(review as ChangeUnderReview<'Runner'>);
+  if (review.kind === 'Runner' && review.action !== 'deleted')
+    checkRunnerLabels(review as ChangeUnderReview<'Runner'>);
   // Self-service: the owner needs nobody's approval.
 }
 
