@@ -211,7 +211,7 @@ on:
     workflows: [policy-status]
     types: [completed]
   schedule:
-    - cron: '17 * * * *'
+    - cron: "17 * * * *"
   workflow_dispatch: {}
 permissions: {}
 concurrency:
@@ -256,9 +256,9 @@ name: execute
 on:
   push:
     branches: [main]
-    paths: ['registry/**']
+    paths: ["registry/**"]
   schedule:
-    - cron: '41 */6 * * *'
+    - cron: "41 */6 * * *"
   workflow_dispatch: {}
 permissions: {}
 concurrency:
