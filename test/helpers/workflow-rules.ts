@@ -3,7 +3,8 @@
  * over workflow files: this repository's `.github/workflows/*.yml` and those `gitperf init` writes. It
  * is a test helper, not a runtime feature: it checks files we commit.
  *
- *   pull-request-target   no `pull_request_target` workflow checks out or runs pull-request code
+ *   pull-request-target   no privileged workflow (`pull_request_target`, `workflow_run`, `issue_comment`) checks
+ *                         out or runs pull-request code (the PR's head or merge ref, a workflow_run's head)
  *   self-hosted-on-pr     no self-hosted runner reachable from a pull-request-triggered workflow (also
  *                         through a local reusable workflow it calls); a runs-on expression counts as reachable
  *   permissions           top-level `permissions` set and read-only (each job raises only what it needs)
@@ -53,7 +54,9 @@ const PR_EVENTS = [
 const UNTRUSTED =
   /\$\{\{[^}]*\b(github\.event\b|github\.head_ref\b|github\[['"](event|head_ref)['"]\])[^}]*\}\}/;
 const PR_CODE_REF =
-  /github\.event\.pull_request\.head|github\.head_ref|refs\/pull\/|github\.event\.pull_request\.merge/;
+  /github\.event\.pull_request\.head|github\.head_ref|refs\/pull\/|github\.event\.pull_request\.merge|github\.event\.workflow_run\.head_(sha|branch|commit|repository)/;
+/** Triggers that run the default branch's workflow with a write token and secrets, whatever the PR says. */
+const PRIVILEGED_EVENTS = ['pull_request_target', 'workflow_run', 'issue_comment'];
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\-/]+@[0-9a-f]{40}$/;
 
 function triggers(on: unknown): string[] {
@@ -162,12 +165,12 @@ export function checkWorkflowRules(files: readonly WorkflowFile[]): WorkflowFind
           const persist = withInputs['persist-credentials'];
           if (persist !== false && persist !== 'false')
             add('persist-credentials', `${where}: actions/checkout without \`persist-credentials: false\``);
-          if (events.includes('pull_request_target')) {
+          if (events.some((e) => PRIVILEGED_EVENTS.includes(e))) {
             const target = `${withInputs.ref ?? ''} ${withInputs.repository ?? ''}`;
             if (PR_CODE_REF.test(target))
               add(
                 'pull-request-target',
-                `${where}: checks out pull-request code in a pull_request_target workflow`,
+                `${where}: checks out pull-request code in a privileged (${events.join(', ')}) workflow`,
               );
           }
         }
@@ -177,8 +180,8 @@ export function checkWorkflowRules(files: readonly WorkflowFile[]): WorkflowFind
               'untrusted-in-run',
               `${where}: untrusted context interpolated into run:; pass it through env:`,
             );
-          if (events.includes('pull_request_target') && PR_CODE_REF.test(step.run))
-            add('pull-request-target', `${where}: runs pull-request code in a pull_request_target workflow`);
+          if (events.some((e) => PRIVILEGED_EVENTS.includes(e)) && PR_CODE_REF.test(step.run))
+            add('pull-request-target', `${where}: runs pull-request code in a privileged workflow`);
         }
         if (
           typeof uses === 'string' &&

@@ -122,6 +122,26 @@ export interface SubmissionRepository {
   submissionHeadRef(number: number): string;
 }
 
+/** A just-in-time self-hosted runner: one job, no stored credentials (GitHub's `generate-jitconfig`). */
+export interface RunnerJitConfigInput {
+  /** The runner's name on the forge, unique in the repository. */
+  name: string;
+  /** Every label it carries; jobs whose `runs-on` lists a subset of them run on it. */
+  labels: string[];
+  /** The runner group (1 is a repository's default group). */
+  runnerGroupId?: number;
+  /** Where it keeps jobs' files, relative to the runner folder. */
+  workFolder?: string;
+}
+
+export interface RunnerJitConfig {
+  runnerId: number;
+  name: string;
+  labels: string[];
+  /** What `./run.sh --jitconfig` takes: a credential for one job; keep it secret. */
+  encodedJitConfig: string;
+}
+
 /**
  * Callers use only this interface: what a forge can do differently is a property or a method here
  * (`localRepository`, `recordsReviewersOnOpen`), never a test for a concrete forge class.
@@ -148,4 +168,9 @@ export interface Forge {
   setStatus(sha: string, status: CommitStatus): Promise<void>;
   merge(number: number, input: MergeInput): Promise<{ sha: string }>;
   close(number: number): Promise<void>;
+  /**
+   * Only forges whose runners come from the forge (GitHub): a just-in-time runner configuration. The
+   * local forge has none (its runners are `gitperf runner start`).
+   */
+  generateRunnerJitConfig?(input: RunnerJitConfigInput): Promise<RunnerJitConfig>;
 }

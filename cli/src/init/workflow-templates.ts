@@ -1,9 +1,13 @@
 /**
- * The GitHub workflow files `gitperf init` writes into a new registry: the pull-request check (real), and
- * PLACEHOLDERS for the workflows whose commands do not exist yet (execution, leaderboard); each placeholder
- * is a valid workflow that says so and succeeds, so a new registry pushed to GitHub has no red checks.
+ * The GitHub workflow files of a gitperf registry (issue 9): the pull-request check, the review trigger,
+ * the policy status, the merge bot and the execution on hospital runners. One source for both places
+ * they live: `gitperf init` writes them into a new registry (`gitperf` installed from npm, files named
+ * `gitperf-*.yml`), and this repository, itself an example registry, commits them built from its own
+ * checkout (`*.yml`); test/github/workflow-rules.test.ts asserts the committed files are these bytes.
  * Kept in code (not loose files) so they ship inside cli/dist with the package. Every one follows the
- * workflow rules (test/helpers/workflow-rules.ts) and passes actionlint: test/workflows-rules.test.ts.
+ * workflow rules (test/helpers/workflow-rules.ts) and passes actionlint. Every step that does work is one
+ * `gitperf` command, so the workflow player test (test/github/workflow-player.test.ts) runs them without
+ * GitHub. The leaderboard stays a placeholder here (its workflow is this repository's leaderboard.yml).
  */
 import { gitperfVersion } from '../infra/version.js';
 
@@ -12,26 +16,64 @@ export const PINNED_ACTIONS = {
   checkout: 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1',
   setupNode: 'actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0.0',
   uploadArtifact: 'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+  downloadArtifact: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1',
+  appToken: 'actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3 # v3.1.1',
 } as const;
 
-/**
- * The check on `pull_request` and `merge_group`: `gitperf validate --changed-since` and `gitperf policy
- * check` with annotations and a step summary; read-only token, no secrets; the decision JSON is uploaded as
- * an artifact (the privileged policy-status workflow treats it as untrusted data). Pending approvals do not
- * fail this check (exit 3): the `gitperf/policy` status says who must approve. `gitperf` comes from npm in
- * a registry (`package`), or is built from the checkout in gitperf's own repository (`source`).
- */
-export function checkWorkflow(gitperf: 'package' | 'source'): TemplateFile {
+/** Where `gitperf` comes from: npm in a registry (`package`), or built from the checkout in gitperf's own repository (`source`). */
+export type GitperfSource = 'package' | 'source';
+
+export interface TemplateFile {
+  path: string;
+  content: string;
+}
+
+/** `check` -> `.github/workflows/check.yml` (this repository) or `gitperf-check.yml` (a registry). */
+function workflowPath(name: string, gitperf: GitperfSource): string {
+  return `.github/workflows/${gitperf === 'source' ? '' : 'gitperf-'}${name}.yml`;
+}
+
+/** Node and gitperf, as steps of a job (indented for `steps:`). */
+function setupSteps(gitperf: GitperfSource): string {
   const install =
     gitperf === 'source'
       ? `      - name: Build gitperf from this checkout
         run: npm ci --no-audit --no-fund && npm run build && npm link`
       : `      - name: Install gitperf
         run: npm install --global --no-audit --no-fund gitperf@${gitperfVersion()}`;
+  return `      - uses: ${PINNED_ACTIONS.setupNode}
+        with:
+          node-version: 20
+${install}`;
+}
+
+/**
+ * The GitHub App token the bot and the result submissions act with: events caused by the workflow's own
+ * GITHUB_TOKEN start no further workflows, so result pull requests opened with it would never be checked.
+ * The App is installed on the registry only; the token is limited to what these steps need.
+ */
+const APP_TOKEN_STEP = `      - id: app-token
+        uses: ${PINNED_ACTIONS.appToken}
+        with:
+          client-id: \${{ secrets.GITPERF_APP_CLIENT_ID }}
+          private-key: \${{ secrets.GITPERF_APP_PRIVATE_KEY }}
+          permission-contents: write
+          permission-pull-requests: write
+          permission-statuses: read`;
+
+/**
+ * The check on `pull_request` and `merge_group`: `gitperf validate --changed-since` and `gitperf policy
+ * check` with annotations and a step summary; read-only token, no secrets; the decision JSON is uploaded as
+ * an artifact for people (the privileged policy-status workflow evaluates again and never reads it). Pending approvals do not
+ * fail this check (exit 3): the `gitperf/policy` status says who must approve. `gitperf` comes from npm in
+ * a registry (`package`), or is built from the checkout in gitperf's own repository (`source`).
+ */
+export function checkWorkflow(gitperf: GitperfSource): TemplateFile {
   return {
-    path: `.github/workflows/${gitperf === 'source' ? 'check.yml' : 'gitperf-check.yml'}`,
+    path: workflowPath('check', gitperf),
     content: `# gitperf check: validates what a pull request changes and runs the policy check. Read-only token, no
-# secrets; the decision is uploaded as an artifact for the policy-status workflow (untrusted data there).
+# secrets. The decision is kept as an artifact for people; the policy-status workflow evaluates again and
+# never trusts it.
 name: check
 on:
   pull_request:
@@ -57,10 +99,7 @@ jobs:
         with:
           persist-credentials: false
           fetch-depth: 0
-      - uses: ${PINNED_ACTIONS.setupNode}
-        with:
-          node-version: 20
-${install}
+${setupSteps(gitperf)}
       - name: Validate the changed registry files
         # The checkout is the merge of the pull request into its base: validate that commit, from git objects.
         run: gitperf validate registry --changed-since "$BASE_SHA" --head HEAD --format github
@@ -82,9 +121,241 @@ ${install}
 `,
   };
 }
-export interface TemplateFile {
-  path: string;
-  content: string;
+/**
+ * Runs on every review so that the privileged policy-status workflow (which follows it through
+ * `workflow_run`) re-evaluates: a review on a fork's pull request gets no write token, so this workflow
+ * does nothing itself.
+ */
+export function reviewWorkflow(gitperf: GitperfSource): TemplateFile {
+  return {
+    path: workflowPath('review', gitperf),
+    content: `# gitperf review trigger: does nothing but exist. A review starts this run, and its completion starts the
+# policy-status workflow (workflow_run), which evaluates the pull request with the base branch's code and a
+# write token that reviews on fork pull requests never get.
+name: review
+on:
+  pull_request_review:
+    types: [submitted, edited, dismissed]
+permissions: {}
+jobs:
+  trigger:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    permissions: {}
+    steps:
+      - run: echo "A review arrived; the policy-status workflow evaluates the pull request again."
+`,
+  };
+}
+
+/**
+ * The commit status `gitperf/policy` on the pull request's head: after each check or review run
+ * (`workflow_run`), with the default branch's code only. `gitperf policy status --github` reads the
+ * event, asks the API for the pull request's current head, fetches it as git objects (nothing from the pull
+ * request is executed, the check's artifact is not read), evaluates the policy with the base's rules and
+ * CODEOWNERS, posts the status and requests the reviewers it names.
+ */
+export function policyStatusWorkflow(gitperf: GitperfSource): TemplateFile {
+  return {
+    path: workflowPath('policy-status', gitperf),
+    content: `# gitperf policy status: posts the commit status gitperf/policy (success, failure, or pending naming who must
+# approve) on a pull request's head after each check or review run, and requests those reviewers. Runs the
+# default branch's code only: the pull request's files are read as git objects, never executed, and the
+# check's artifact is not trusted (the policy is evaluated again here).
+name: policy-status
+on:
+  workflow_run:
+    workflows: [check, review]
+    types: [completed]
+permissions: {}
+concurrency:
+  group: policy-status-\${{ github.event.workflow_run.head_repository.full_name }}-\${{ github.event.workflow_run.head_branch }}
+  cancel-in-progress: false
+jobs:
+  status:
+    if: github.event.workflow_run.event == 'pull_request' || github.event.workflow_run.event == 'pull_request_review'
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read
+      pull-requests: write
+      statuses: write
+    steps:
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          persist-credentials: false
+          fetch-depth: 0
+${setupSteps(gitperf)}
+      - name: Evaluate the policy and post gitperf/policy
+        env:
+          GITHUB_TOKEN: \${{ github.token }}
+        run: gitperf policy status --github
+`,
+  };
+}
+
+/**
+ * The merge bot: after each policy-status run, on a schedule (a sweep for anything missed) and by hand.
+ * `gitperf bot --once` merges the submissions the policy passes, each merge pinned to the head it
+ * evaluated (`pulls.merge({sha})`), with `Approved-by:` trailers; it acts with the GitHub App's token so
+ * that the merge's push starts the execution workflow.
+ */
+export function mergeBotWorkflow(gitperf: GitperfSource): TemplateFile {
+  return {
+    path: workflowPath('merge-bot', gitperf),
+    content: `# gitperf merge bot: merges the pull requests the policy passes, pinned to the head it evaluated, with
+# Approved-by trailers. Acts with a GitHub App installation token: pushes made with the workflow's own
+# GITHUB_TOKEN start no further workflows, so the execution workflow would never see the merge.
+name: merge-bot
+on:
+  workflow_run:
+    workflows: [policy-status]
+    types: [completed]
+  schedule:
+    - cron: "17 * * * *"
+  workflow_dispatch: {}
+permissions: {}
+concurrency:
+  group: merge-bot
+  cancel-in-progress: false
+jobs:
+  merge:
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    steps:
+${APP_TOKEN_STEP}
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          persist-credentials: false
+          fetch-depth: 0
+${setupSteps(gitperf)}
+      - name: Merge the pull requests the policy passes
+        env:
+          GITHUB_TOKEN: \${{ steps.app-token.outputs.token }}
+          GITPERF_BOT: \${{ steps.app-token.outputs.app-slug }}[bot]
+        run: gitperf bot --once --github
+`,
+  };
+}
+
+/**
+ * Execution: on a push to main that changes the registry, on a schedule and by hand. `plan` (hosted)
+ * lists the pending jobs as a matrix; `run` sends each to the hospital's self-hosted runner by its
+ * labels (main only, one job per dataset at a time, no token that can write to the registry) and
+ * uploads the result file; `submit` (hosted) opens one result pull request per job with the App token.
+ */
+export function executeWorkflow(gitperf: GitperfSource): TemplateFile {
+  return {
+    path: workflowPath('execute', gitperf),
+    content: `# gitperf execution: runs the (benchmark, dataset, model) jobs the registry waits for on the hospitals'
+# self-hosted runners, then opens one result pull request per job. Never runs on a pull request: hospital
+# runners only ever check out main, and they hold no token that can write to the registry (the result is
+# handed to the hosted submit job as an artifact, where the policy checks it like any submission).
+name: execute
+on:
+  push:
+    branches: [main]
+    paths: ["registry/**"]
+  schedule:
+    - cron: "41 */6 * * *"
+  workflow_dispatch: {}
+permissions: {}
+concurrency:
+  group: execute-plan
+  cancel-in-progress: false
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read
+    outputs:
+      matrix: \${{ steps.plan.outputs.matrix }}
+    steps:
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          ref: main
+          persist-credentials: false
+          fetch-depth: 0
+${setupSteps(gitperf)}
+      - id: plan
+        name: Plan the pending jobs
+        run: gitperf plan --registry . --format github-matrix --output-name matrix >> "$GITHUB_OUTPUT"
+  run:
+    needs: plan
+    # An empty plan skips the job. GitHub runs at most 256 jobs per matrix: the first chunk runs now and the
+    # rest on the next pass (their results are submitted by then, so the plan moves on).
+    if: fromJSON(needs.plan.outputs.matrix).empty == false
+    runs-on: \${{ matrix.labels }}
+    timeout-minutes: 360
+    permissions:
+      contents: read
+    strategy:
+      fail-fast: false
+      max-parallel: 20
+      matrix: \${{ fromJSON(needs.plan.outputs.matrix).chunks[0] }}
+    concurrency:
+      group: gitperf-dataset-\${{ matrix.dataset }}
+      cancel-in-progress: false
+    steps:
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          ref: main
+          persist-credentials: false
+${setupSteps(gitperf)}
+      - name: Run the job on the prepared dataset
+        env:
+          BENCHMARK: \${{ matrix.benchmark }}
+          DATASET: \${{ matrix.dataset }}
+          MODEL: \${{ matrix.model }}
+        run: gitperf benchmark run --registry registry --benchmark "$BENCHMARK" --dataset "$DATASET" --model "$MODEL" --ignore-model-errors --out gitperf-result
+      - name: Hand the result to the submit job
+        uses: ${PINNED_ACTIONS.uploadArtifact}
+        with:
+          name: gitperf-result-\${{ matrix.id }}
+          path: gitperf-result
+          if-no-files-found: error
+          retention-days: 7
+  submit:
+    needs: [plan, run]
+    # Submit what finished even when some jobs failed.
+    if: \${{ !cancelled() && fromJSON(needs.plan.outputs.matrix).empty == false }}
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    steps:
+${APP_TOKEN_STEP}
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          ref: main
+          persist-credentials: false
+          fetch-depth: 0
+${setupSteps(gitperf)}
+      - uses: ${PINNED_ACTIONS.downloadArtifact}
+        with:
+          pattern: gitperf-result-*
+          path: gitperf-results
+      - name: Open one result pull request per job
+        env:
+          GITHUB_TOKEN: \${{ steps.app-token.outputs.token }}
+          GITPERF_BOT: \${{ steps.app-token.outputs.app-slug }}[bot]
+        run: gitperf result submit --from gitperf-results --github
+`,
+  };
+}
+
+/** Every workflow of a registry, as `gitperf init` writes it (`package`) or this repository commits it (`source`). */
+export function registryWorkflows(gitperf: GitperfSource): TemplateFile[] {
+  return [
+    checkWorkflow(gitperf),
+    reviewWorkflow(gitperf),
+    policyStatusWorkflow(gitperf),
+    mergeBotWorkflow(gitperf),
+    executeWorkflow(gitperf),
+  ];
 }
 
 function placeholder(file: string, name: string, on: string, purpose: string): TemplateFile {
@@ -108,13 +379,7 @@ jobs:
 }
 
 export const WORKFLOW_TEMPLATES: readonly TemplateFile[] = [
-  checkWorkflow('package'),
-  placeholder(
-    'gitperf-execute.yml',
-    'execute',
-    '  push:\n    branches: [main]\n  workflow_dispatch: {}',
-    "sends pending (benchmark, dataset, model) jobs to the hospitals' self-hosted runners",
-  ),
+  ...registryWorkflows('package'),
   placeholder(
     'gitperf-leaderboard.yml',
     'leaderboard',

@@ -20,6 +20,13 @@ export {
   registerDataset,
 } from './dataset-register.js';
 export {
+  githubRunnerName,
+  githubRunnerSteps,
+  jitRunner,
+  jitRunnerSteps,
+  repositoryUrl,
+} from './github-runner.js';
+export {
   checkSchema,
   type MlcubeSubmitInput,
   type MlcubeSubmitOutcome,
@@ -33,7 +40,13 @@ export {
   type ResultSubmitOutcome,
   submitResults,
 } from './result-submit.js';
-export { type RunnerRegisterInput, type RunnerRegisterOutcome, registerRunner } from './runner-register.js';
+export {
+  type RunnerRegisterInput,
+  type RunnerRegisterOutcome,
+  registerRunner,
+  runnerEntity,
+} from './runner-register.js';
+export { type RunnerResultOutcome, submitRunnerResults } from './runner-results.js';
 export { type RegistrySnapshot, registrySnapshot } from './snapshot.js';
 export {
   describeCompatibilityTest,

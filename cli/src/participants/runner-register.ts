@@ -33,6 +33,22 @@ export interface RunnerRegisterOutcome extends SubmitOutcome {
   entity: Runner;
 }
 
+/** The Runner entity `owner` declares (datasets as `owner/name`). */
+export function runnerEntity(owner: string, input: RunnerRegisterInput): Runner {
+  const datasets = input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
+  return {
+    apiVersion: 'gitperf/v1',
+    kind: 'Runner',
+    metadata: { name: input.name, owner, ...(input.description ? { description: input.description } : {}) },
+    spec: {
+      labels: input.labels ?? ['self-hosted', 'gitperf', owner],
+      datasets,
+      ...(input.consent ? { consent: input.consent } : {}),
+      ...(input.publicKey ? { publicKey: input.publicKey } : {}),
+    },
+  };
+}
+
 export async function registerRunner(
   p: Participant,
   input: RunnerRegisterInput,
@@ -57,17 +73,7 @@ export async function registerRunner(
         path: repoEntityPath('Dataset', d),
         howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
       });
-  const entity: Runner = {
-    apiVersion: 'gitperf/v1',
-    kind: 'Runner',
-    metadata: { name: input.name, owner, ...(input.description ? { description: input.description } : {}) },
-    spec: {
-      labels: input.labels ?? ['self-hosted', 'gitperf', owner],
-      datasets,
-      ...(input.consent ? { consent: input.consent } : {}),
-      ...(input.publicKey ? { publicKey: input.publicKey } : {}),
-    },
-  };
+  const entity = runnerEntity(owner, { ...input, datasets });
   checkSchema('Runner', entity);
   const path = repoEntityPath('Runner', ownedRef(owner, input.name));
   const out = await submit(p, [entityFile(path, entity)]);

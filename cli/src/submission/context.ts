@@ -5,6 +5,12 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Forge, Submission, SubmissionRepository } from '../forge/forge.js';
+import {
+  type ActionsEnvironment,
+  actingLogin,
+  fetchAuthEnvironment,
+} from '../forge/github/actions-environment.js';
+import type { GitHubForge } from '../forge/github/index.js';
 import { createForge, type ForgeSession } from '../forge/index.js';
 import { runGit, workingTreeRoot } from '../git/git.js';
 import { GitView, type RegistryView, resolveCommit } from '../policy/index.js';
@@ -59,8 +65,16 @@ export async function openLocalContext(registry: string, user: string): Promise<
   return submissionContext(await createForge({ forge: 'local', registry, user }));
 }
 
-/** GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. */
-export function githubContext(forge: Forge, user: string, cwd: string = process.cwd()): SubmissionContext {
+/**
+ * GitHub: a clone of the registry at `cwd` whose `origin` is the GitHub repository. `gitEnv` is added to
+ * the fetches' environment (a workflow step's token header, since its checkout keeps no credentials).
+ */
+export function githubContext(
+  forge: Forge,
+  user: string,
+  cwd: string = process.cwd(),
+  gitEnv: Record<string, string> = {},
+): SubmissionContext {
   const toplevel = async () => {
     const root = await workingTreeRoot(cwd);
     if (root === undefined)
@@ -73,6 +87,7 @@ export function githubContext(forge: Forge, user: string, cwd: string = process.
   const fetch = async (dir: string, refspecs: string[]) => {
     const r = await runGit(['fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
       cwd: dir,
+      env: gitEnv,
       allowedExitCodes: [0, 1, 128],
     });
     if (r.exitCode !== 0)
@@ -97,6 +112,18 @@ export function githubContext(forge: Forge, user: string, cwd: string = process.
       return { view: new GitView(dir, sha), sha, repoDir: dir, ref };
     },
   };
+}
+
+/**
+ * A workflow step's context (`--github`): the repository's forge with the step's token, acting as
+ * `GITPERF_BOT` (an App's `<slug>[bot]`) or the token's owner, over the checkout at `cwd`.
+ */
+export async function actionsContext(
+  actions: ActionsEnvironment,
+  forge: GitHubForge,
+  cwd: string = process.cwd(),
+): Promise<SubmissionContext> {
+  return githubContext(forge, await actingLogin(actions, forge), cwd, fetchAuthEnvironment(actions));
 }
 
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), `main` when it does not say. */

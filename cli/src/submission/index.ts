@@ -9,6 +9,7 @@ export {
 } from './bot.js';
 export { closeSubmission } from './close.js';
 export {
+  actionsContext,
   githubContext,
   localContext,
   openLocalContext,
@@ -39,5 +40,11 @@ export {
 } from './merge.js';
 export { forecast, type OpenEntitiesInput, type OpenedSubmission, openEntitySubmission } from './open.js';
 export { OverlayView } from './overlay-view.js';
+export {
+  POLICY_STATUS_CONTEXT,
+  type PolicyStatusOutcome,
+  type PolicyStatusResult,
+  postPolicyStatus,
+} from './policy-status.js';
 export { type ReviewOutcome, reviewSubmission } from './review.js';
 export { updateSubmission } from './update.js';

@@ -8,8 +8,11 @@
  * it, a model whose infer fails is still evaluated on what it wrote and its result is marked partial.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { type Diagnostic, error, fail, GitperfError } from '../diagnostics/diagnostic.js';
+import { writeFileAtomic } from '../infra/atomic-write.js';
+import { homeLayout } from '../infra/gitperf-home.js';
 import type { CubeUsage, Result } from '../registry/types.generated.js';
 import { writeYamlAtomic } from './atomic.js';
 import { buildResult, checkEntity } from './entities.js';
@@ -301,4 +304,20 @@ export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
       });
   }
   return out;
+}
+
+/**
+ * Copies the result files a run wrote (`$GITPERF_HOME/results/...`) into `outDir` with the same relative
+ * path: what a self-hosted runner uploads for the hosted submit job (`result submit --from`).
+ */
+export async function copyResults(runs: readonly ModelRun[], lay: Layout, outDir: string): Promise<string[]> {
+  const resultsRoot = homeLayout(lay.home).results;
+  const copied: string[] = [];
+  for (const r of runs) {
+    if (!r.resultFile) continue;
+    const target = join(outDir, relative(resultsRoot, r.resultFile));
+    await writeFileAtomic(target, await readFile(r.resultFile));
+    copied.push(target);
+  }
+  return copied;
 }

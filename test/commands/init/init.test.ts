@@ -22,7 +22,7 @@ describe('gitperf init (module)', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('scaffolds registry settings, the first admin, schemas and workflow placeholders, committed on main', async () => {
+  it('scaffolds registry settings, the first admin, schemas and registry workflows, committed on main', async () => {
     const dir = join(tmp, 'demo-consortium');
     const r = await initRegistry({ dir, admin: 'ada' });
     expect(r.name).toBe('demo-consortium');
@@ -51,17 +51,28 @@ describe('gitperf init (module)', () => {
         await readFile(join(PACKAGE_SCHEMAS, f), 'utf8'),
       );
     const workflows = await readdir(join(dir, '.github/workflows'));
-    expect(workflows.sort()).toEqual(['gitperf-check.yml', 'gitperf-execute.yml', 'gitperf-leaderboard.yml']);
-    // The check is real (validate + policy check); the others are placeholders until their commands exist.
+    expect(workflows.sort()).toEqual([
+      'gitperf-check.yml',
+      'gitperf-execute.yml',
+      'gitperf-leaderboard.yml',
+      'gitperf-merge-bot.yml',
+      'gitperf-policy-status.yml',
+      'gitperf-review.yml',
+    ]);
+    // The registry workflows are the real ones (test/github/workflow-rules.test.ts checks them byte for byte
+    // against this repository's); only the leaderboard is a placeholder here.
     for (const w of workflows) {
       const text = await readFile(join(dir, '.github/workflows', w), 'utf8');
+      if (w !== 'gitperf-leaderboard.yml' && w !== 'gitperf-review.yml')
+        expect(text).toMatch(/npm install --global --no-audit --no-fund gitperf@/);
       if (w === 'gitperf-check.yml') {
         expect(text).toMatch(/gitperf validate registry --changed-since/);
         expect(text).toMatch(/gitperf policy check/);
         expect(parse(text)).toHaveProperty('jobs.check');
-      } else {
+      } else if (w === 'gitperf-leaderboard.yml') {
         expect(text).toMatch(/PLACEHOLDER/);
-        expect(parse(text)).toHaveProperty('jobs.placeholder');
+      } else {
+        expect(text).not.toMatch(/PLACEHOLDER/);
       }
     }
     // CODEOWNERS is the policy engine's, generated from the new registry: the admin owns everything.

@@ -610,6 +610,40 @@ describe('GitHub failures', () => {
   });
 });
 
+describe('self-hosted runners and workflow look-ups', () => {
+  it('registers a just-in-time runner with exactly the given labels; a second one of that name conflicts', async () => {
+    const { model, as } = setup();
+    model.admins.add('alice');
+    const config = await as('alice').generateRunnerJitConfig({
+      name: 'hospital-a-runner-a',
+      labels: ['self-hosted', 'gitperf', 'hospital-a'],
+      workFolder: '_work',
+    });
+    expect(config.name).toBe('hospital-a-runner-a');
+    expect(config.labels).toEqual(['self-hosted', 'gitperf', 'hospital-a']);
+    expect(config.encodedJitConfig).toBe(model.runners.get('hospital-a-runner-a')?.jitConfig);
+    const again = await failure(
+      as('alice').generateRunnerJitConfig({ name: 'hospital-a-runner-a', labels: ['x'] }),
+    );
+    expect(again.diagnostic.code).toBe('github.runner-exists');
+  });
+
+  it('a token without admin rights is told what registering a runner needs', async () => {
+    const { as } = setup();
+    const e = await failure(as('bob').generateRunnerJitConfig({ name: 'r', labels: ['gitperf'] }));
+    expect(e.diagnostic.code).toBe('github.runner-forbidden');
+    expect(e.diagnostic.message).toMatch(/Administration: write/);
+  });
+
+  it("finds an open pull request by its head (a fork's workflow_run names none)", async () => {
+    const { as } = setup();
+    const opened = await openOne(as('alice'));
+    const found = await as('bob').findOpenPullsByHead('medperf', opened.head);
+    expect(found.map((s) => s.number)).toEqual([opened.number]);
+    expect(await as('bob').findOpenPullsByHead('medperf', 'no-such-branch')).toEqual([]);
+  });
+});
+
 describe('contract coverage', () => {
   afterAll(() => {
     current = undefined;

@@ -90,6 +90,10 @@ export class GitHubModel {
     string,
     Array<{ state: string; context: string; description: string; target_url?: string }>
   >();
+  /** Logins with admin rights on the repository (registering self-hosted runners needs them). */
+  readonly admins = new Set<string>();
+  /** Self-hosted runners registered on the repository, by name. */
+  readonly runners = new Map<string, { id: number; labels: string[]; jitConfig: string }>();
   private readonly faults = new Map<string, Fault[]>();
   private clock = Date.parse('2026-03-01T10:00:00Z');
   private reviewIds = 1000;
@@ -201,8 +205,9 @@ export class GitHubModel {
     return deepMerge(sampleComponent('simple-user'), {
       login,
       id: login.length * 1000 + login.charCodeAt(0),
-      url: `${API}/users/${login}`,
-      html_url: `${HTML}/${login}`,
+      // An App's bot login (`name[bot]`) is escaped in URLs, as GitHub does.
+      url: `${API}/users/${encodeURIComponent(login)}`,
+      html_url: `${HTML}/${encodeURIComponent(login)}`,
     });
   }
 
@@ -302,6 +307,8 @@ export class GitHubModel {
 
     switch (req.operationId) {
       case 'users/get-authenticated':
+        // An App installation token (its bot) may not read the authenticated user, as on GitHub.
+        if (login.endsWith('[bot]')) return error(403, 'Resource not accessible by integration');
         return {
           status: 200,
           body: deepMerge(req.sample(200), {
@@ -512,8 +519,14 @@ export class GitHubModel {
       }
       case 'pulls/list': {
         const state = String(req.query.state ?? 'open');
+        // `head` is `owner:branch`; this model's pull requests all come from the owner's repository unless
+        // they record a fork (`headRepo`).
+        const head = req.query.head === undefined ? undefined : String(req.query.head);
         const items = this.pulls
           .filter((p) => state === 'all' || p.state === state)
+          .filter(
+            (p) => head === undefined || head === `${(p.headRepo ?? this.owner).split('/')[0]}:${p.head}`,
+          )
           .sort((a, b) => b.number - a.number)
           .map((p) => this.pullJson(req.sampleItem(200), p));
         // Each page item must be a pull-request-simple: sample once, overlay per pull request.
@@ -629,6 +642,33 @@ export class GitHubModel {
       }
       case 'pulls/merge':
         return this.merge(req, pullNumber, b, login);
+      case 'actions/generate-runner-jitconfig-for-repo': {
+        if (!this.admins.has(login)) return error(403, 'Resource not accessible by integration');
+        const name = String(b.name);
+        if (this.runners.has(name))
+          return error(409, 'Already exists - A runner with the name already exists.');
+        const labels = b.labels as string[];
+        const id = 40 + this.runners.size;
+        const jitConfig = Buffer.from(
+          JSON.stringify({ name, labels, url: `${HTML}/${this.owner}/${this.repo}` }),
+        ).toString('base64');
+        this.runners.set(name, { id, labels, jitConfig });
+        return {
+          status: 201,
+          body: deepMerge(req.sample(201), {
+            runner: {
+              id,
+              name,
+              os: 'unknown',
+              status: 'offline',
+              busy: false,
+              ephemeral: true,
+              labels: labels.map((label, i) => ({ id: i + 1, name: label, type: 'custom' })),
+            },
+            encoded_jit_config: jitConfig,
+          }),
+        };
+      }
       default:
         return error(404, `the model does not implement ${req.operationId}`);
     }

@@ -81,4 +81,40 @@ describe('owned entities (MLCube, Dataset, Runner)', () => {
     });
     expect(violationCodes(decision)).toEqual(['policy.not-owner']);
   });
+
+  describe("a runner's labels are its owner's alone", () => {
+    const withLabels = (owner: string, name: string, labels: string[]) => {
+      const entity = runner(owner, name, [`${owner}/wdbc-${owner.slice(-1)}`]);
+      (entity.spec as { labels: string[] }).labels = labels;
+      return entity;
+    };
+    // The base has hospital-a/runner-a [runner-a] and hospital-b/runner-b [runner-b].
+    it.each([
+      [
+        'a superset of another owner’s labels (it would take their jobs)',
+        ['runner-a', 'gpu'],
+        'also take the jobs of hospital-a/runner-a',
+      ],
+      ['a subset of another owner’s labels (their runner would take its jobs)', [], 'send this runner'],
+      ['exactly another owner’s labels', ['runner-a'], 'also take the jobs'],
+    ])('%s is refused', (_case, labels, said) => {
+      const decision = decideOver({
+        author: 'hospital-b',
+        head: (f) => f.set(P.runner('hospital-b/r2'), withLabels('hospital-b', 'r2', labels)),
+      });
+      expect(violationCodes(decision)).toEqual(['policy.runner-labels-shared']);
+      expect(decision.violations[0].message).toContain(said);
+      expect(decision.violations[0].line).toBeGreaterThan(0);
+    });
+
+    it('labels of its own pass, and so do labels shared with the same owner’s runners', () => {
+      for (const labels of [['runner-b', 'gitperf', 'hospital-b'], ['runner-b'], ['gitperf', 'hospital-b']]) {
+        const decision = decideOver({
+          author: 'hospital-b',
+          head: (f) => f.set(P.runner('hospital-b/r2'), withLabels('hospital-b', 'r2', labels)),
+        });
+        expect(decision.status, labels.join(',')).toBe('pass');
+      }
+    });
+  });
 });

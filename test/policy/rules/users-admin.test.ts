@@ -67,6 +67,16 @@ describe('users, registry settings, other files, bots', () => {
     expect(requirements(botResult)).toEqual([['approval.data-owner', ['hospital-b']]]);
   });
 
+  it('a GitHub App acting as <slug>[bot] is the bot its slug names; another App is not', () => {
+    const file = P.result('bc-diagnosis', 'hospital-b/wdbc-b', 'lee/bc-centroid');
+    const content = result('bc-diagnosis', 'hospital-b/wdbc-b', 'lee/bc-centroid');
+    const app = decideOver({ author: 'gitperf-bot[bot]', head: (f) => f.set(file, content) });
+    expect(requirements(app)).toEqual([['approval.data-owner', ['hospital-b']]]);
+    expect(violationCodes(app)).toEqual([]);
+    const other = decideOver({ author: 'other-app[bot]', head: (f) => f.set(file, content) });
+    expect(violationCodes(other)).toEqual(['policy.author-unregistered']);
+  });
+
   it('an unregistered author may change nothing', () => {
     expect(
       violationCodes(

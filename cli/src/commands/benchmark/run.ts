@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
-import { error, warning } from '../../diagnostics/diagnostic.js';
+import { error, fail, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { datasetAssociationRef } from '../../registry/kinds.js';
-import { runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
+import { copyResults, runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
 import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
 
@@ -24,7 +24,8 @@ export default class BenchmarkRun extends BaseCommand {
     }),
     dataset: Flags.string({
       required: true,
-      description: 'name of a dataset prepared with `gitperf dataset prepare`',
+      description:
+        'name of a dataset prepared with `gitperf dataset prepare` (or its owner/name, as `gitperf plan` names it)',
     }),
     model: Flags.string({
       multiple: true,
@@ -35,6 +36,11 @@ export default class BenchmarkRun extends BaseCommand {
     }),
     'no-cache': Flags.boolean({
       description: 'run models again even if they have a result for this dataset',
+    }),
+    out: Flags.string({
+      description:
+        'also copy each result file written into DIR (as <benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml), e.g. to hand it to `gitperf result submit --from DIR`',
+      helpValue: 'DIR',
     }),
     ...executionFlags,
   };
@@ -56,10 +62,15 @@ export default class BenchmarkRun extends BaseCommand {
             `${m} is not associated with ${bench.name}: its result can be submitted only once the association is merged`,
           ),
         );
+    // `owner/name` (what the plan and the execution workflow's matrix name): the local dataset is its name;
+    // the run checks the prepared dataset is that registered one.
+    const [datasetOwner, datasetName] = flags.dataset.includes('/')
+      ? flags.dataset.split('/', 2)
+      : [undefined, flags.dataset];
     const run = await runBenchmark(
       {
         benchmark: bench,
-        dataset: flags.dataset,
+        dataset: datasetName,
         models: flags.model ?? bench.models,
         ignoreModelErrors: flags['ignore-model-errors'],
         noCache: flags['no-cache'],
@@ -75,6 +86,14 @@ export default class BenchmarkRun extends BaseCommand {
           `${run.dataset.ref} is not associated with ${bench.name} in this registry (yet): its results can be submitted only once the association is merged (\`gitperf association request --benchmark ${bench.name} --dataset ${run.dataset.ref}\`, then a committee member approves)`,
         ),
       );
+    if (datasetOwner !== undefined && run.dataset.ref !== flags.dataset)
+      fail(
+        'dataset.other-owner',
+        `the dataset prepared here as ${datasetName} is ${run.dataset.ref}, not ${flags.dataset}; this machine does not hold ${flags.dataset}`,
+        {},
+        2,
+      );
+    if (flags.out) await copyResults(run.runs, ctx.layout, flags.out);
     const primary = bench.entity.spec.policy.primaryMetric;
     for (const r of run.runs) {
       const m = r.result?.spec.metrics?.[primary];

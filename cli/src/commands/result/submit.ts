@@ -1,7 +1,10 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, yesFlag } from '../../cli/participant-flags.js';
-import { describeOutcome, submitResults } from '../../participants/index.js';
+import { activeSubmissions } from '../../cli/profile-flag.js';
+import { fail } from '../../diagnostics/diagnostic.js';
+import { describeOutcome, submitResults, submitRunnerResults } from '../../participants/index.js';
+import { actionsContext, type SubmissionContext } from '../../submission/index.js';
 
 export default class ResultSubmit extends BaseCommand {
   static override summary =
@@ -11,10 +14,21 @@ export default class ResultSubmit extends BaseCommand {
   static override examples = [
     '<%= config.bin %> result submit --benchmark bc-diagnosis --dataset wdbc-a',
     '<%= config.bin %> result submit --benchmark bc-diagnosis --dataset wdbc-a --model lee/bc-centroid -y --json',
+    '<%= config.bin %> result submit --from gitperf-results --github',
   ];
   static override flags = {
-    benchmark: Flags.string({ required: true, description: 'benchmark name' }),
-    dataset: Flags.string({ required: true, description: 'your dataset (name or owner/name)' }),
+    benchmark: Flags.string({ description: 'benchmark name', exclusive: ['from'] }),
+    dataset: Flags.string({ description: 'your dataset (name or owner/name)', exclusive: ['from'] }),
+    from: Flags.string({
+      description:
+        "the results a runner computed (`benchmark run --out DIR`): one submission per Result file, by the registry's bot; the dataset owner's approval is the consent",
+      helpValue: 'DIR',
+    }),
+    github: Flags.boolean({
+      description:
+        'with --from, as a workflow step: the repository, token and acting bot from GITHUB_REPOSITORY, GITHUB_TOKEN and GITPERF_BOT',
+      dependsOn: ['from'],
+    }),
     model: Flags.string({ description: 'only the result of this model (owner/name)' }),
     ...yesFlag,
     ...participantFlags,
@@ -22,6 +36,14 @@ export default class ResultSubmit extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(ResultSubmit);
+    if (flags.from) return this.submitFrom(flags.from, flags);
+    if (!flags.benchmark || !flags.dataset)
+      fail(
+        'result.usage',
+        'name --benchmark and --dataset (or --from DIR for results a runner computed)',
+        {},
+        2,
+      );
     const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
     const out = await submitResults(p, {
       benchmark: flags.benchmark,
@@ -30,5 +52,29 @@ export default class ResultSubmit extends BaseCommand {
     });
     this.log(describeOutcome(out));
     return out;
+  }
+
+  private async submitFrom(from: string, flags: { github?: boolean; profile?: string }): Promise<unknown> {
+    let ctx: SubmissionContext;
+    if (flags.github) {
+      const { readActionsEnvironment, actionsForge } = await import(
+        '../../forge/github/actions-environment.js'
+      );
+      const actions = readActionsEnvironment();
+      ctx = await actionsContext(actions, actionsForge(actions));
+    } else ctx = await activeSubmissions(flags);
+    const outcomes = await submitRunnerResults(ctx, { from });
+    for (const o of outcomes) {
+      if (o.problem) this.report(o.problem);
+      else
+        this.log(
+          o.outcome === 'opened'
+            ? `opened #${o.number} ${o.path} (${o.status}${o.waitingFor?.length ? `: waiting for ${o.waitingFor.map((w) => `@${w}`).join(' or ')}` : ''})\n  ${o.url}`
+            : `${o.outcome}: ${o.file}`,
+        );
+    }
+    if (outcomes.length === 0) this.log(`no result files in ${from}`);
+    if (outcomes.some((o) => o.outcome === 'refused')) process.exitCode = 1;
+    return { submissions: outcomes };
   }
 }

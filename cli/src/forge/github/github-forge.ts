@@ -7,6 +7,8 @@ import type {
   Review,
   ReviewEvent,
   ReviewState,
+  RunnerJitConfig,
+  RunnerJitConfigInput,
   Submission,
   SubmissionFile,
   SubmissionState,
@@ -594,6 +596,64 @@ export class GitHubForge implements Forge {
         ...(s.target_url ? { targetUrl: s.target_url } : {}),
       }));
     });
+  }
+
+  /**
+   * A just-in-time runner registered on the repository (`actions.generateRunnerJitconfigForRepo`): GitHub
+   * registers it with exactly these labels and hands back the configuration `./run.sh --jitconfig` starts it
+   * with; it takes one job and unregisters. Needs a token with administration write on the repository.
+   */
+  async generateRunnerJitConfig(input: RunnerJitConfigInput): Promise<RunnerJitConfig> {
+    try {
+      const { data } = await this.octokit.actions.generateRunnerJitconfigForRepo({
+        owner: this.owner,
+        repo: this.repo,
+        name: input.name,
+        runner_group_id: input.runnerGroupId ?? 1,
+        labels: input.labels,
+        ...(input.workFolder ? { work_folder: input.workFolder } : {}),
+      });
+      return {
+        runnerId: data.runner.id,
+        name: data.runner.name,
+        labels: data.runner.labels.map((l) => l.name),
+        encodedJitConfig: data.encoded_jit_config,
+      };
+    } catch (e) {
+      const status = httpStatus(e);
+      if (status === 403 || status === 404)
+        throw new GitperfError(
+          error(
+            'github.runner-forbidden',
+            `GitHub refused to register runner ${input.name} on ${this.slug} (${status} ${githubMessage(e)}): registering self-hosted runners needs a token of a repository admin (a fine-grained token with "Administration: write", or a classic token with the repo scope).`,
+          ),
+        );
+      if (status === 409)
+        throw new GitperfError(
+          error(
+            'github.runner-exists',
+            `A runner named ${input.name} already exists on ${this.slug} (${githubMessage(e)}): remove it in Settings → Actions → Runners, or choose another name.`,
+          ),
+        );
+      throw toGitperfError(e, `register runner ${input.name}`, this.slug);
+    }
+  }
+
+  /**
+   * Open pull requests whose head is `branch` of `headOwner`'s repository (`pulls.list({head})`): how a
+   * `workflow_run` of a fork's pull request finds it, since GitHub leaves its `pull_requests` empty.
+   */
+  async findOpenPullsByHead(headOwner: string, branch: string): Promise<Submission[]> {
+    const pulls = await this.call(`find the pull request from ${headOwner}:${branch}`, () =>
+      this.octokit.paginate(this.octokit.pulls.list, {
+        owner: this.owner,
+        repo: this.repo,
+        state: 'open',
+        head: `${headOwner}:${branch}`,
+        per_page: 100,
+      }),
+    );
+    return pulls.map(toSubmission);
   }
 
   /** The files a submission changes, as GitHub lists them (at most 3000 per pull request). */

@@ -122,7 +122,8 @@ export function decide(input: PolicyInput): Decision {
   const author: Author = {
     login: authorLogin,
     isUser: merged.isUser(authorLogin),
-    isBot: merged.bots.includes(authorLogin),
+    // A GitHub App acts as `<slug>[bot]` (a login no person can have); registry.yaml names the App by its slug.
+    isBot: merged.bots.includes(authorLogin.replace(/\[bot\]$/, '')),
   };
   if (!author.isUser && !author.isBot && changes.length > 0) {
     findings.violations.push(

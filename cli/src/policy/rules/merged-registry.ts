@@ -98,4 +98,18 @@ export class MergedRegistry {
     }
     return serving;
   }
+
+  /** Every merged runner with its owner and labels (a rule comparing labels reads them all, once). */
+  runners(): Array<{ ref: string; owner: string; labels: string[] }> {
+    const paths = this.view.list(repoRegistryFolder('runners'));
+    prefetch(this.view, paths);
+    const out: Array<{ ref: string; owner: string; labels: string[] }> = [];
+    for (const path of paths) {
+      const info = classifyRepoPath(path);
+      if (info.kind !== 'Runner' || info.upperCase) continue;
+      const runner = typedEntity('Runner', this.view.get(path));
+      if (runner) out.push({ ref: info.ref, owner: runner.metadata.owner, labels: runner.spec.labels });
+    }
+    return out;
+  }
 }
