@@ -37,3 +37,16 @@ export {
 export { signResult, verifyResultSignature } from './result-signature.js';
 export { formatPublicKey, parsePublicKey, publicKeyFingerprint } from './ssh-public-key.js';
 export { checkSignature, parseSignature, RESULT_NAMESPACE, signMessage } from './sshsig.js';
+export {
+  MERGE_NAMESPACE,
+  type MergeRecord,
+  mergeRecordBytes,
+  type RecordVerdict,
+  REVIEW_NAMESPACE,
+  type ReviewRecord,
+  reviewRecordBytes,
+  signMergeRecord,
+  signReviewRecord,
+  verifyRecordSignature,
+} from './forge-records.js';
+export { ensureKeyPairFile } from './key-files.js';

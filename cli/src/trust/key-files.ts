@@ -54,3 +54,22 @@ export async function readPrivateKeyFile(file: string): Promise<OpenSshPrivateKe
     throw problem;
   }
 }
+
+/**
+ * The key pair at `file`, created (0600, atomically) when there is none yet: a member's signing key is made
+ * the first time it is needed. An existing key is read with the same checks as `readPrivateKeyFile`.
+ */
+export async function ensureKeyPairFile(
+  file: string,
+  comment = '',
+): Promise<{ key: OpenSshPrivateKey; publicKeyLine: string; created: boolean }> {
+  try {
+    await stat(file);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    const { pair, publicKeyLine } = await createKeyPairFiles(file, comment);
+    return { key: { ...pair, comment }, publicKeyLine, created: true };
+  }
+  const key = await readPrivateKeyFile(file);
+  return { key, publicKeyLine: formatPublicKey(key.publicKey, key.comment), created: false };
+}
