@@ -9,6 +9,7 @@
  *   registries/<repository key>/<sha>/          registry snapshots (git archive of the base commit)
  *   forges/<url hash>.git                       local caches of URL registries (local forge)
  *   keys/runner, keys/runner.pub                a runner's signing key pair (private key mode 0600)
+ *   keys/users/<login>, keys/users/<login>.pub  a member's key: signs their reviews and merges on the local forge
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -41,6 +42,8 @@ export interface GitperfHomeLayout {
   forgeCache(urlHash: string): string;
   /** Key pairs (`keys/runner`, `keys/runner.pub`). */
   keys: string;
+  /** A member's private key (`keys/users/<login>`; the public key is beside it with `.pub`). */
+  userKey(login: string): string;
   datasets: string;
   predictions: string;
   results: string;
@@ -63,6 +66,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     registrySnapshots: (repositoryKey) => path.join(home, 'registries', repositoryKey),
     forgeCache: (urlHash) => path.join(home, 'forges', `${urlHash}.git`),
     keys: path.join(home, 'keys'),
+    userKey: (login) => path.join(home, 'keys', 'users', login.toLowerCase()),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),
     results: path.join(home, 'results'),

@@ -24,6 +24,8 @@ export interface EvaluatePolicyInput {
   reviews: readonly Review[];
   /** Run the registry validator on the changed files (default true); its errors are violations. */
   validate?: boolean;
+  /** Count only reviews signed by the reviewer's registered key (the local forge): see `PolicyInput`. */
+  signedReviews?: { submission: number };
 }
 
 export interface EvaluatedDecision extends Decision {
@@ -47,6 +49,7 @@ export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<Evalua
     author: input.author,
     reviews: input.reviews,
     headSha,
+    ...(input.signedReviews ? { signedReviews: input.signedReviews } : {}),
   });
 
   if (input.validate !== false) await addValidation(decision, new GitFileSource(head), changes);

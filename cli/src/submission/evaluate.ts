@@ -20,7 +20,12 @@ export async function evaluateSubmission(
       : { submission: subOrNumber, reviews: await ctx.forge.listReviews(subOrNumber.number) };
   const refs = await ctx.policyRefs(submission);
   // await: the policy engine may read git asynchronously.
-  const decision = await evaluatePolicy({ ...refs, author: submission.author, reviews });
+  const decision = await evaluatePolicy({
+    ...refs,
+    author: submission.author,
+    reviews,
+    ...(ctx.forge.signsReviews ? { signedReviews: { submission: submission.number } } : {}),
+  });
   return { submission, reviews, decision };
 }
 

@@ -38,7 +38,8 @@ export async function mergeSubmission(ctx: SubmissionContext, number: number): P
       d.staleApprovals.length > 0
         ? ` (approvals by ${d.staleApprovals.join(', ')} were given on an older commit and no longer count)`
         : '';
-    fail('policy.pending', `submission #${number} is waiting for approvals: ${needs}${stale}`);
+    const uncounted = (d.uncountedReviews ?? []).map((u) => ` (${u.why})`).join('');
+    fail('policy.pending', `submission #${number} is waiting for approvals: ${needs}${stale}${uncounted}`);
   }
   const trailers = approvedByTrailers(d.approved);
   const { sha } = await ctx.forge.merge(number, {

@@ -43,7 +43,14 @@ export interface MergeRecord {
 
 export function reviewRecordBytes(record: ReviewRecord): Buffer {
   const { submission, headSha, reviewer, state, submittedAt } = record;
-  return canonicalJsonBytes({ format: 'gitperf-review/1', submission, headSha, reviewer, state, submittedAt });
+  return canonicalJsonBytes({
+    format: 'gitperf-review/1',
+    submission,
+    headSha,
+    reviewer,
+    state,
+    submittedAt,
+  });
 }
 
 export function mergeRecordBytes(record: MergeRecord): Buffer {
@@ -86,7 +93,8 @@ export function verifyRecordSignature(input: {
 }): RecordVerdict {
   const { kind, signature, registeredKeys, keysFile } = input;
   if (!signature) return { ok: false, why: 'it is not signed' };
-  if (registeredKeys.length === 0) return { ok: false, why: `${keysFile} registers no SSH key (spec.sshKeys)` };
+  if (registeredKeys.length === 0)
+    return { ok: false, why: `${keysFile} registers no SSH key (spec.sshKeys)` };
   const bytes =
     kind === 'review'
       ? reviewRecordBytes(input.record as ReviewRecord)

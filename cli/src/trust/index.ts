@@ -24,7 +24,19 @@ export {
   type EncryptedMeasurements,
   encryptMeasurements,
 } from './encrypted-measurements.js';
-export { createKeyPairFiles, readPrivateKeyFile, writeKeyPairFiles } from './key-files.js';
+export {
+  MERGE_NAMESPACE,
+  type MergeRecord,
+  mergeRecordBytes,
+  REVIEW_NAMESPACE,
+  type RecordVerdict,
+  type ReviewRecord,
+  reviewRecordBytes,
+  signMergeRecord,
+  signReviewRecord,
+  verifyRecordSignature,
+} from './forge-records.js';
+export { createKeyPairFiles, ensureKeyPairFile, readPrivateKeyFile, writeKeyPairFiles } from './key-files.js';
 export { type Measurements, measurementsDigest, parseMeasurements } from './measurements.js';
 export { formatPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 export {
@@ -37,16 +49,3 @@ export {
 export { signResult, verifyResultSignature } from './result-signature.js';
 export { formatPublicKey, parsePublicKey, publicKeyFingerprint } from './ssh-public-key.js';
 export { checkSignature, parseSignature, RESULT_NAMESPACE, signMessage } from './sshsig.js';
-export {
-  MERGE_NAMESPACE,
-  type MergeRecord,
-  mergeRecordBytes,
-  type RecordVerdict,
-  REVIEW_NAMESPACE,
-  type ReviewRecord,
-  reviewRecordBytes,
-  signMergeRecord,
-  signReviewRecord,
-  verifyRecordSignature,
-} from './forge-records.js';
-export { ensureKeyPairFile } from './key-files.js';
