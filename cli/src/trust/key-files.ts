@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fail, GitperfError } from '../diagnostics/diagnostic.js';
-import { writeFileAtomic } from '../infra/atomic-write.js';
+import { createFileAtomic, writeFileAtomic } from '../infra/atomic-write.js';
 import { type Ed25519KeyPair, generateEd25519KeyPair } from './ed25519.js';
 import { formatPrivateKey, type OpenSshPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 import { formatPublicKey } from './ssh-public-key.js';
@@ -56,20 +56,25 @@ export async function readPrivateKeyFile(file: string): Promise<OpenSshPrivateKe
 }
 
 /**
- * The key pair at `file`, created (0600, atomically) when there is none yet: a member's signing key is made
- * the first time it is needed. An existing key is read with the same checks as `readPrivateKeyFile`.
+ * The key pair at `file`, created (0600) when there is none yet: a member's signing key is made the first
+ * time it is needed. Two processes making it at once agree: only the first private key is put in place
+ * (exclusively), and both read that one back and write its `.pub`.
  */
 export async function ensureKeyPairFile(
   file: string,
   comment = '',
 ): Promise<{ key: OpenSshPrivateKey; publicKeyLine: string; created: boolean }> {
+  let created = false;
   try {
     await stat(file);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
-    const { pair, publicKeyLine } = await createKeyPairFiles(file, comment);
-    return { key: { ...pair, comment }, publicKeyLine, created: true };
+    created = await createFileAtomic(file, formatPrivateKey(generateEd25519KeyPair(), comment), {
+      mode: 0o600,
+    });
   }
   const key = await readPrivateKeyFile(file);
-  return { key, publicKeyLine: formatPublicKey(key.publicKey, key.comment), created: false };
+  const publicKeyLine = formatPublicKey(key.publicKey, key.comment);
+  if (created) await writeFileAtomic(`${file}.pub`, `${publicKeyLine}\n`, { mode: 0o644 });
+  return { key, publicKeyLine, created };
 }
