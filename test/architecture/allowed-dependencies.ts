@@ -22,13 +22,14 @@ export const layeringRules: LayeringRules = {
     // Keys, signatures and encryption of results; its callers (the policy, the commands) know it, not it them.
     trust: ['registry', 'infra', 'diagnostics'],
     policy: ['trust', 'registry', 'git', 'infra', 'diagnostics'],
-    forge: ['git', 'infra', 'diagnostics'],
+    // The local forge signs its members' reviews and merges (trust's SSHSIG).
+    forge: ['trust', 'git', 'infra', 'diagnostics'],
     // The MedPerf procedures run cubes on data named by the registry.
     workflows: ['cube', 'registry', 'infra', 'diagnostics'],
-    // Profiles name a forge address (forge's types) and live under $GITPERF_HOME.
-    profile: ['forge', 'git', 'infra', 'diagnostics'],
-    // Submissions: where forge and policy meet.
-    submission: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
+    // Profiles name a forge address (forge's types) and live under $GITPERF_HOME with the member's key.
+    profile: ['forge', 'trust', 'git', 'infra', 'diagnostics'],
+    // Submissions: where forge and policy meet (the registry's pre-receive hook checks signed merges).
+    submission: ['policy', 'forge', 'profile', 'trust', 'registry', 'git', 'infra', 'diagnostics'],
     // What each role submits: a procedure's output as a submission.
     participants: [
       'submission',

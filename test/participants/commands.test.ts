@@ -12,8 +12,9 @@ import { codeFolderHash } from '../../cli/src/cube/index.js';
 import { bootstrapRegistry, PACKAGE_EXAMPLES } from '../../cli/src/demo/bootstrap.js';
 import { USERS } from '../../cli/src/demo/demo.js';
 import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
+import { homeLayout } from '../../cli/src/infra/gitperf-home.js';
 import { givenConsent } from '../../cli/src/participants/consent.js';
-import { entityFile, submit } from '../../cli/src/participants/index.js';
+import { entityFile, localMemberKey, submit } from '../../cli/src/participants/index.js';
 import { mergeSubmission, openLocalContext } from '../../cli/src/submission/index.js';
 import { cubeAccess } from '../../cli/src/workflows/cube-access.js';
 import { layout } from '../../cli/src/workflows/layout.js';
@@ -40,13 +41,15 @@ beforeAll(async () => {
   const reg = await bootstrapRegistry(join(tmp, 'demo'), home, ['ada', ...Object.keys(USERS)]);
   clone = reg.clone;
   bare = reg.bare;
-  const ctx = await openLocalContext(bare, 'ada');
-  const files = Object.entries(USERS).map(([login, spec]) =>
+  const ctx = await openLocalContext(bare, 'ada', homeLayout(home).userKey('ada'));
+  // Each member registers the key their profile made (as the demo does), so their reviews count.
+  const keys = await Promise.all(Object.keys(USERS).map((login) => localMemberKey(home, login)));
+  const files = Object.entries(USERS).map(([login, spec], index) =>
     entityFile(`registry/users/${login}.yaml`, {
       apiVersion: 'gitperf/v1',
       kind: 'User',
       metadata: { name: login },
-      spec,
+      spec: { ...spec, ...(keys[index] ? { sshKeys: [keys[index]] } : {}) },
     }),
   );
   const o = await submit({ sub: ctx, home, runner: 'local', consent: givenConsent() }, files);

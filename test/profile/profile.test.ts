@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,8 +39,10 @@ describe('profiles', () => {
     expect((await resolveProfile(undefined, { home, env: {} })).name).toBe('gh');
     expect((await resolveProfile(undefined, { home, env: { GITPERF_PROFILE: 'ana' } })).name).toBe('ana');
     expect((await resolveProfile('ana', { home, env: { GITPERF_PROFILE: 'gh' } })).name).toBe('ana');
-    // Writes are atomic: no temp files are left behind.
-    expect(await readdir(home)).toEqual(['config.yaml']);
+    // Writes are atomic: no temp files are left behind. The local profile's member got a signing key.
+    expect(await readdir(home)).toEqual(['config.yaml', 'keys']);
+    expect((await readdir(join(home, 'keys', 'users'))).sort()).toEqual(['ana', 'ana.pub']);
+    expect((await stat(join(home, 'keys', 'users', 'ana'))).mode & 0o777).toBe(0o600);
   });
 
   it('refuses duplicates unless replacing, bad shapes, and unknown names', async () => {

@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail } from '../diagnostics/diagnostic.js';
+import { homeLayout } from '../infra/gitperf-home.js';
 import { buildBoards } from '../leaderboard/build.js';
 import { lastCommits } from '../leaderboard/merge-commits.js';
 import { writeSite } from '../leaderboard/site.js';
 import {
   entityFile,
   givenConsent,
+  localMemberKey,
   type Participant,
   prepare,
   registerDataset,
@@ -192,7 +194,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const ctx = async (login: string) => {
     let c = contexts.get(login);
     if (!c) {
-      c = await openLocalContext(reg.bare, login);
+      c = await openLocalContext(reg.bare, login, homeLayout(home).userKey(login));
       contexts.set(login, c);
     }
     return c;
@@ -231,12 +233,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const users = await step(
     `ada submits the ${Object.keys(USERS).length} consortium members (users)`,
     async () => {
-      const files = Object.entries(USERS).map(([login, spec]) =>
+      // Each member's profile made their signing key in the demo's home: register it with them.
+      const keys = await Promise.all(Object.keys(USERS).map((login) => localMemberKey(home, login)));
+      const files = Object.entries(USERS).map(([login, spec], index) =>
         entityFile(repoEntityPath('User', login), {
           apiVersion: 'gitperf/v1',
           kind: 'User',
           metadata: { name: login },
-          spec,
+          spec: { ...spec, ...(keys[index] ? { sshKeys: [keys[index]] } : {}) },
         }),
       );
       const o = opened(

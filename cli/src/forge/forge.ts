@@ -11,6 +11,8 @@ export interface LocalForgeAddress {
   registry: string;
   /** The login this forge acts as. */
   user: string;
+  /** The member's private key that signs their reviews and merges; default `$GITPERF_HOME/keys/users/<user>`. */
+  signingKey?: string;
 }
 
 /** A registry on GitHub (what a GitHub profile holds); the token comes from the environment, never a file. */
@@ -80,6 +82,8 @@ export interface Review {
   commitSha: string;
   submittedAt: string;
   body?: string;
+  /** The reviewer's SSHSIG over the review record (forges whose `signsReviews` is true). */
+  signature?: string;
 }
 
 export type CommitStatusState = 'success' | 'failure' | 'pending' | 'error';
@@ -152,6 +156,12 @@ export interface Forge {
   readonly localRepository: SubmissionRepository | undefined;
   /** Whether `openSubmission` records `input.requestedReviewers` in the same write as the submission. */
   readonly recordsReviewersOnOpen: boolean;
+  /**
+   * Whether reviews carry the reviewer's signature and count only when it verifies against the reviewer's
+   * registered key (the local forge, which has no server to vouch for who acted); false where the forge
+   * authenticates reviewers itself (GitHub).
+   */
+  readonly signsReviews: boolean;
   openSubmission(input: OpenSubmissionInput): Promise<Submission>;
   /**
    * A new head commit on an open submission: the given files on top of the current head. Reviews of the

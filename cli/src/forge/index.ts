@@ -21,7 +21,11 @@ export async function createForge(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ForgeSession> {
   if (address.forge === 'local') {
-    const forge = await LocalForge.open({ registry: address.registry, user: address.user });
+    const forge = await LocalForge.open({
+      registry: address.registry,
+      user: address.user,
+      ...(address.signingKey ? { signingKey: address.signingKey } : {}),
+    });
     return { forge, user: address.user };
   }
   const forge = openGitHubForge(address, env);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A temp name beside `file` no other writer (process or call) uses. */
@@ -48,6 +48,29 @@ export function writeFileAtomicSync(
   } catch (e) {
     rmSync(temp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Writes `file` complete only when it does not exist yet: the temp file is hard-linked into place, which
+ * fails when another writer got there first. Returns whether this call created it (false: it was there).
+ */
+export async function createFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<boolean> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = tempNameBeside(file);
+  try {
+    await writeFile(temp, data, { mode: options.mode, flag: 'wx' });
+    await link(temp, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 

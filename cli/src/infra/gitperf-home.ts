@@ -11,6 +11,7 @@
  *   forges/<url hash>.git                       local caches of URL registries (local forge)
  *   keys/runner, keys/runner.pub                a runner's signing key pair (private key mode 0600)
  *   runners/<owner>/<name>/state.json           `runner start`'s memory: last registry commit, failed jobs
+ *   keys/users/<login>, keys/users/<login>.pub  a member's key: signs their reviews and merges on the local forge
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -47,6 +48,8 @@ export interface GitperfHomeLayout {
   keys: string;
   /** What `runner start` remembers between passes for one Runner (`state.json`). */
   runnerState(owner: string, name: string): string;
+  /** A member's private key (`keys/users/<login>`; the public key is beside it with `.pub`). */
+  userKey(login: string): string;
   datasets: string;
   predictions: string;
   results: string;
@@ -71,6 +74,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     forgeCache: (urlHash) => path.join(home, 'forges', `${urlHash}.git`),
     keys: path.join(home, 'keys'),
     runnerState: (owner, name) => path.join(home, 'runners', owner, name, 'state.json'),
+    userKey: (login) => path.join(home, 'keys', 'users', login.toLowerCase()),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),
     results: path.join(home, 'results'),

@@ -9,17 +9,21 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { identityOf } from '../forge/local/local-forge.js';
+import { installPreReceiveHook } from '../forge/local/pre-receive-hook.js';
 import { commitIdentityEnvironment, runGit } from '../git/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome } from '../infra/gitperf-home.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
-import { createProfile, loadConfig } from '../profile/profile.js';
+import { createProfile, ensureMemberKey, loadConfig } from '../profile/profile.js';
 import { isName, REGISTRY_REF } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
 import { WORKFLOW_TEMPLATES } from './workflow-templates.js';
 
 /** The package's own schemas/ folder: three levels up from cli/src/init or cli/dist/init. */
 export const PACKAGE_SCHEMAS = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+
+/** The CLI's entry point, which the registry's pre-receive hook runs (cli/bin/run.js from cli/src/init or cli/dist/init). */
+const CLI_ENTRY = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 /** The package's examples/ folder (three levels up from cli/src/init or cli/dist/init). */
 export const PACKAGE_EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -95,6 +99,7 @@ export async function registryFiles(
   name: string,
   admin: string,
   bots: string[],
+  adminKeys: string[] = [],
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(
@@ -112,7 +117,7 @@ export async function registryFiles(
       apiVersion: 'gitperf/v1',
       kind: 'User',
       metadata: { name: admin },
-      spec: { roles: ['admin'] },
+      spec: { roles: ['admin'], ...(adminKeys.length > 0 ? { sshKeys: adminKeys } : {}) },
     }),
   );
   for (const t of WORKFLOW_TEMPLATES) files.set(t.path, t.content);
@@ -160,7 +165,9 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
       2,
     );
 
-  const files = await registryFiles(name, admin, bots);
+  // On the local forge the admin's reviews and merges are signed: their key is registered from the start.
+  const adminKeys = bare ? [(await ensureMemberKey(admin, home)).publicKeyLine] : [];
+  const files = await registryFiles(name, admin, bots, adminKeys);
   await mkdir(dir, { recursive: true });
   for (const [path, content] of files) await writeFileAtomic(join(dir, path), content);
   const schemaFiles = (await readdir(PACKAGE_SCHEMAS)).filter((f) => f.endsWith('.json')).sort();
@@ -198,6 +205,8 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
     // The clone also fetches the local forge's pull requests, so `git fetch` shows submissions.
     await git(['config', '--add', 'remote.origin.fetch', '+refs/gitperf/*:refs/gitperf/*']);
     await git(['push', '--quiet', '-u', 'origin', 'main']);
+    // From now on main moves only by merges of submissions whose policy passes.
+    await installPreReceiveHook(bare, [process.execPath, CLI_ENTRY, 'hook', 'pre-receive']);
     await createProfile(profileName, { forge: 'local', registry: bare, user: admin }, { home, use: true });
     profile = profileName;
   }

@@ -56,4 +56,4 @@ export {
   type SubmitOutcome,
   submit,
 } from './submit.js';
-export { addUsers, type UserAddInput, type UserAddOutcome } from './user-add.js';
+export { addUsers, localMemberKey, type UserAddInput, type UserAddOutcome } from './user-add.js';

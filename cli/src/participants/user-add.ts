@@ -3,10 +3,13 @@
  * submission that adds `registry/users/<login>.yaml` for each, so nobody has to write User files by
  * hand from the schema. The policy decides who must approve (another admin, unless the only admin acts).
  */
-import { fail } from '../diagnostics/diagnostic.js';
+import { readFile } from 'node:fs/promises';
+import { fail, GitperfError, warning } from '../diagnostics/diagnostic.js';
+import { homeLayout } from '../infra/gitperf-home.js';
 import { isName } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
 import type { User } from '../registry/types.generated.js';
+import { formatPublicKey, parsePublicKey } from '../trust/index.js';
 import type { Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { registrySnapshot } from './snapshot.js';
@@ -20,6 +23,37 @@ export interface UserAddInput {
   email?: string;
   /** Give the admin role. */
   admin?: boolean;
+  /**
+   * The member's SSH public key lines (one login only). Default: the key `gitperf profile create` made for
+   * the login in this `$GITPERF_HOME` (`keys/users/<login>.pub`), when there is one.
+   */
+  sshKeys?: string[];
+}
+
+/**
+ * The public key line of `login`'s signing key in `home` (`keys/users/<login>.pub`), when that member's
+ * profile was made on this machine (the demo, a trial); undefined otherwise.
+ */
+export async function localMemberKey(home: string, login: string): Promise<string | undefined> {
+  const file = `${homeLayout(home).userKey(login)}.pub`;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return normalizedKey(text, file);
+}
+
+/** The key line as the schema stores it: `ssh-ed25519 <base64> [comment]`, checked to be an Ed25519 key. */
+function normalizedKey(line: string, what: string): string {
+  try {
+    const { key, comment } = parsePublicKey(line, what);
+    return formatPublicKey(key, comment);
+  } catch (e) {
+    if (e instanceof GitperfError) fail(e.diagnostic.code, e.diagnostic.message, {}, 2);
+    throw e;
+  }
 }
 
 export interface UserAddOutcome extends SubmitOutcome {
@@ -38,10 +72,10 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
         {},
         2,
       );
-  if (logins.length > 1 && (input.displayName || input.email))
+  if (logins.length > 1 && (input.displayName || input.email || input.sshKeys?.length))
     fail(
       'user.one-person-flag',
-      '--name and --email describe one person; add users one at a time to give them',
+      '--name, --email and --ssh-key describe one person; add users one at a time to give them',
       {},
       2,
     );
@@ -49,8 +83,25 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
   for (const login of logins)
     if (snapshot.registry.index.get('User', login))
       fail('user.exists', `${login} is already a registered user (registry/users/${login}.yaml)`, {}, 2);
-  const entities = logins.map((login): User => {
+  const given = (input.sshKeys ?? []).map((line) => normalizedKey(line, `--ssh-key "${line}"`));
+  const keys = await Promise.all(
+    logins.map(async (login) => {
+      if (given.length > 0) return [...new Set(given)];
+      const local = await localMemberKey(participant.home, login);
+      return local ? [local] : [];
+    }),
+  );
+  const withoutKey = logins.filter((_, index) => keys[index].length === 0);
+  if (withoutKey.length > 0 && participant.sub.forge.signsReviews)
+    participant.onWarning?.(
+      warning(
+        'user.no-ssh-key',
+        `no SSH key for ${withoutKey.join(', ')} (pass --ssh-key "ssh-ed25519 AAAA..." with the line \`gitperf profile create\` printed for them): on the local forge their reviews and merges will not count until a key is registered in their User file`,
+      ),
+    );
+  const entities = logins.map((login, index): User => {
     const spec: User['spec'] = {
+      ...(keys[index].length > 0 ? { sshKeys: keys[index] } : {}),
       ...(input.admin ? { roles: ['admin'] } : {}),
       ...(input.displayName ? { displayName: input.displayName } : {}),
       ...(input.organization ? { organization: input.organization } : {}),

@@ -30,6 +30,8 @@ export interface EvaluatePolicyInput {
    * the base moved since the head branched, the two together can break a rule each side keeps alone.
    */
   mergedTree?: boolean;
+  /** Count only reviews signed by the reviewer's registered key (the local forge): see `PolicyInput`. */
+  signedReviews?: { submission: number };
 }
 
 export interface EvaluatedDecision extends Decision {
@@ -55,6 +57,7 @@ export async function evaluatePolicy(input: EvaluatePolicyInput): Promise<Evalua
     author: input.author,
     reviews: input.reviews,
     headSha,
+    ...(input.signedReviews ? { signedReviews: input.signedReviews } : {}),
   });
 
   if (input.validate !== false) await addValidation(decision, new GitFileSource(head), changes);

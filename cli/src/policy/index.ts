@@ -17,8 +17,9 @@ export {
 export { changedFields } from './field-diff.js';
 export { GitFileSource } from './git-file-source.js';
 export { changedPaths, listTree, readBlobs, resolveCommit, resolveCommits } from './git-tree.js';
-export { reduceReviews, type Verdicts } from './reviews.js';
+export { reduceReviews, signedReviews, type Verdicts } from './reviews.js';
 export { decide, diffViews, formatWho } from './rules/index.js';
+export { registeredSshKeys } from './rules/merged-registry.js';
 export { renderDecisionText, renderSummaryMarkdown } from './summary.js';
 export type {
   Change,

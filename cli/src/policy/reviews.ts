@@ -3,7 +3,8 @@
  * CHANGES_REQUESTED or DISMISSED review is their verdict (a later COMMENTED review does not cancel it),
  * and an approval counts only when it was given on the pull request's current head commit.
  */
-import type { Review } from './types.js';
+import { verifyRecordSignature } from '../trust/index.js';
+import type { Review, UncountedReview } from './types.js';
 
 export interface Verdicts {
   /** Logins (lower-case) whose latest verdict approves the current head. */
@@ -54,3 +55,45 @@ function sameSha(a: string, b: string): boolean {
 }
 
 export const FULL_SHA = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
+
+/**
+ * The reviews that count where reviews must be signed (the local forge): a verdict counts only when its
+ * signature over its review record verifies against a key registered for the reviewer. `keysOf` gives the
+ * reviewer's registered keys and the file that registers them (undefined for someone not registered).
+ * Comments are never verdicts, so they are kept as they are.
+ */
+export function signedReviews(
+  reviews: readonly Review[],
+  submission: number,
+  keysOf: (login: string) => { keys: readonly string[]; file: string },
+): { counted: Review[]; uncounted: UncountedReview[] } {
+  const counted: Review[] = [];
+  const uncounted: UncountedReview[] = [];
+  for (const review of reviews) {
+    if (!VERDICT_STATES.has(review.state)) {
+      counted.push(review);
+      continue;
+    }
+    const login = review.reviewer.toLowerCase();
+    const { keys, file } = keysOf(login);
+    const verdict = verifyRecordSignature({
+      kind: 'review',
+      record: {
+        submission,
+        headSha: review.commitSha,
+        reviewer: review.reviewer,
+        state: review.state,
+        submittedAt: review.submittedAt,
+      },
+      signature: review.signature,
+      registeredKeys: keys,
+      keysFile: file,
+    });
+    if (verdict.ok) counted.push(review);
+    else {
+      const why = `review by ${login} not counted: ${verdict.why}`;
+      if (!uncounted.some((u) => u.why === why)) uncounted.push({ reviewer: login, why });
+    }
+  }
+  return { counted, uncounted };
+}

@@ -33,6 +33,7 @@ export function renderDecisionText(d: Decision): string {
       `  note: approval(s) by ${formatWho(d.staleApprovals).replace(' or ', ', ')} were given on an older commit and no longer count; they must approve the current head again`,
     );
   }
+  for (const u of d.uncountedReviews ?? []) out.push(`  note: ${u.why}`);
   return out.join('\n');
 }
 
@@ -71,6 +72,7 @@ export function renderSummaryMarkdown(d: Decision): string {
       '',
     );
   }
+  for (const u of d.uncountedReviews ?? []) out.push(`> ${md(u.why)}`, '');
   if (d.approved.length > 0) {
     out.push('### Approvals given', '');
     for (const a of d.approved)

@@ -18,6 +18,14 @@ export interface Review {
   /** The head commit the review was given on; only reviews on the current head count as approvals. */
   commitSha: string;
   submittedAt: string;
+  /** The reviewer's SSHSIG over the review record (local forge; see cli/src/trust/forge-records.ts). */
+  signature?: string;
+}
+
+/** A review the policy did not count, and why (e.g. its signature does not verify). */
+export interface UncountedReview {
+  reviewer: string;
+  why: string;
 }
 
 /** One changed file of a pull request. */
@@ -72,6 +80,8 @@ export interface Decision {
   staleApprovals: string[];
   /** What the submission announces (rendered with the decision). */
   announcements: Announcement[];
+  /** Reviews left out because their signature does not verify (only when `signedReviews` is set). */
+  uncountedReviews?: UncountedReview[];
 }
 
 export interface PolicyInput {
@@ -87,4 +97,10 @@ export interface PolicyInput {
   reviews: readonly Review[];
   /** The head commit sha; only approvals given on it count. */
   headSha: string;
+  /**
+   * Set where the forge cannot vouch for who reviewed (the local forge): a review then counts only when its
+   * signature over the review record of this submission verifies against a key the reviewer's User entity
+   * on the base registers (`spec.sshKeys`).
+   */
+  signedReviews?: { submission: number };
 }

@@ -12,6 +12,7 @@ import type { ForgeAddress, GitHubForgeAddress, LocalForgeAddress } from '../for
 import { isRemoteUrl } from '../forge/local/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
+import { ensureKeyPairFile } from '../trust/index.js';
 
 // A profile is a forge address stored under a name: the forge defines what an address holds (it is
 // what `createForge` opens), so the types flow one way, profile → forge.
@@ -50,6 +51,8 @@ export function checkProfile(p: unknown): string | undefined {
     if (typeof o.registry !== 'string' || o.registry === '') return 'a local profile needs `registry: PATH`';
     if (typeof o.user !== 'string' || !LOGIN_RE.test(o.user))
       return 'a local profile needs `user: LOGIN` (letters, digits and dashes)';
+    if (o.signingKey !== undefined && (typeof o.signingKey !== 'string' || o.signingKey === ''))
+      return '`signingKey` must be the path of a private key file';
     return undefined;
   }
   if (o.forge === 'github') {
@@ -113,7 +116,22 @@ export async function saveConfig(config: GitperfConfig, home: string = gitperfHo
 }
 
 /**
- * Adds (or replaces, with `replace`) a profile. A local profile's registry path is stored absolute so
+ * The member's signing key for the local forge, `$GITPERF_HOME/keys/users/<login>` (mode 0600), made when
+ * missing; its public key line is what the member's User entity registers (`spec.sshKeys`), so that their
+ * reviews and merges count.
+ */
+export async function ensureMemberKey(
+  login: string,
+  home: string = gitperfHome(),
+): Promise<{ file: string; publicKeyLine: string; created: boolean }> {
+  const file = homeLayout(home).userKey(login);
+  const { publicKeyLine, created } = await ensureKeyPairFile(file, login.toLowerCase());
+  return { file, publicKeyLine, created };
+}
+
+/**
+ * Adds (or replaces, with `replace`) a profile. A local profile's member gets a signing key when they have
+ * none yet (`ensureMemberKey`). A local profile's registry path is stored absolute so
  * the profile works from any directory. The first profile created becomes current; `use` forces it.
  */
 export async function createProfile(
@@ -138,6 +156,7 @@ export async function createProfile(
     profile.forge === 'local' && !isAbsolute(profile.registry) && !isRemoteUrl(profile.registry)
       ? { ...profile, registry: resolve(profile.registry) }
       : profile;
+  if (stored.forge === 'local' && !stored.signingKey) await ensureMemberKey(stored.user, home);
   config.profiles[name] = stored;
   if (opts.use || !config.current || !config.profiles[config.current]) config.current = name;
   await saveConfig(config, home);

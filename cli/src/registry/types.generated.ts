@@ -134,7 +134,7 @@ export interface User {
   kind: 'User';
   metadata: Metadata;
   /**
-   * The user's roles and contact details.
+   * The user's roles, contact details and signing keys.
    */
   spec: {
     /**
@@ -155,6 +155,14 @@ export interface User {
      * A contact e-mail address.
      */
     email?: string;
+    /**
+     * The user's SSH public keys (ssh-ed25519 lines). On the local forge every review and merge is signed with the acting member's key and counts only when it verifies against one of these.
+     *
+     * @maxItems 16
+     *
+     * Items: An OpenSSH public key line: ssh-ed25519 AAAA... [comment].
+     */
+    sshKeys?: string[];
   };
 }
 /**

@@ -60,9 +60,18 @@ export function localContext(
   };
 }
 
-/** A local forge's submission context acting as `user`: what `gitperf demo` and tests use for each role. */
-export async function openLocalContext(registry: string, user: string): Promise<SubmissionContext> {
-  return submissionContext(await createForge({ forge: 'local', registry, user }));
+/**
+ * A local forge's submission context acting as `user`: what `gitperf demo` and tests use for each role.
+ * `signingKey`: the member's key (default `$GITPERF_HOME/keys/users/<user>`).
+ */
+export async function openLocalContext(
+  registry: string,
+  user: string,
+  signingKey?: string,
+): Promise<SubmissionContext> {
+  return submissionContext(
+    await createForge({ forge: 'local', registry, user, ...(signingKey ? { signingKey } : {}) }),
+  );
 }
 
 /**

@@ -31,6 +31,7 @@ export async function evaluateSubmission(
     author: submission.author,
     reviews,
     ...(options.mergedTree ? { mergedTree: true } : {}),
+    ...(ctx.forge.signsReviews ? { signedReviews: { submission: submission.number } } : {}),
   });
   return { submission, reviews, decision };
 }

@@ -115,5 +115,6 @@ function refuse(evaluated: MergeAttempt['evaluated']): never {
     d.staleApprovals.length > 0
       ? ` (approvals by ${d.staleApprovals.join(', ')} were given on an older commit and no longer count)`
       : '';
-  fail('policy.pending', `submission #${number} is waiting for approvals: ${needs}${stale}`);
+  const uncounted = (d.uncountedReviews ?? []).map((u) => ` (${u.why})`).join('');
+  fail('policy.pending', `submission #${number} is waiting for approvals: ${needs}${stale}${uncounted}`);
 }

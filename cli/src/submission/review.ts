@@ -19,8 +19,11 @@ export async function reviewSubmission(
   const review = await ctx.forge.review(number, ctx.user, event, body);
   const evaluated = await evaluateSubmission(ctx, number);
   let note: string | undefined;
+  const mine = evaluated.decision.uncountedReviews?.find((u) => u.reviewer === ctx.user.toLowerCase());
   if (event === 'APPROVE' && evaluated.submission.author.toLowerCase() === ctx.user.toLowerCase())
     note = 'you opened this submission, so your own approval does not count; another approver must review it';
+  else if (mine)
+    note = `${mine.why}: a review counts only when signed with a key registered in your User file (\`gitperf profile create\` prints yours)`;
   else if (
     event === 'APPROVE' &&
     !evaluated.decision.approved.some((a) => a.by.includes(ctx.user.toLowerCase()))

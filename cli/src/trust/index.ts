@@ -24,7 +24,19 @@ export {
   type EncryptedMeasurements,
   encryptMeasurements,
 } from './encrypted-measurements.js';
-export { createKeyPairFiles, readPrivateKeyFile, writeKeyPairFiles } from './key-files.js';
+export {
+  MERGE_NAMESPACE,
+  type MergeRecord,
+  mergeRecordBytes,
+  REVIEW_NAMESPACE,
+  type RecordVerdict,
+  type ReviewRecord,
+  reviewRecordBytes,
+  signMergeRecord,
+  signReviewRecord,
+  verifyRecordSignature,
+} from './forge-records.js';
+export { createKeyPairFiles, ensureKeyPairFile, readPrivateKeyFile, writeKeyPairFiles } from './key-files.js';
 export { type Measurements, measurementsDigest, parseMeasurements } from './measurements.js';
 export { formatPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 export {

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fail, GitperfError } from '../diagnostics/diagnostic.js';
-import { writeFileAtomic } from '../infra/atomic-write.js';
+import { createFileAtomic, writeFileAtomic } from '../infra/atomic-write.js';
 import { type Ed25519KeyPair, generateEd25519KeyPair } from './ed25519.js';
 import { formatPrivateKey, type OpenSshPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 import { formatPublicKey } from './ssh-public-key.js';
@@ -53,4 +53,28 @@ export async function readPrivateKeyFile(file: string): Promise<OpenSshPrivateKe
     if (problem instanceof GitperfError) fail(problem.diagnostic.code, problem.diagnostic.message, { file });
     throw problem;
   }
+}
+
+/**
+ * The key pair at `file`, created (0600) when there is none yet: a member's signing key is made the first
+ * time it is needed. Two processes making it at once agree: only the first private key is put in place
+ * (exclusively), and both read that one back and write its `.pub`.
+ */
+export async function ensureKeyPairFile(
+  file: string,
+  comment = '',
+): Promise<{ key: OpenSshPrivateKey; publicKeyLine: string; created: boolean }> {
+  let created = false;
+  try {
+    await stat(file);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    created = await createFileAtomic(file, formatPrivateKey(generateEd25519KeyPair(), comment), {
+      mode: 0o600,
+    });
+  }
+  const key = await readPrivateKeyFile(file);
+  const publicKeyLine = formatPublicKey(key.publicKey, key.comment);
+  if (created) await writeFileAtomic(`${file}.pub`, `${publicKeyLine}\n`, { mode: 0o644 });
+  return { key, publicKeyLine, created };
 }

@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalForge, type LocalForgeOptions } from '../../../cli/src/forge/local/local-forge.js';
+import { ensureMemberKey } from '../../../cli/src/profile/profile.js';
 import { resultRef } from '../../../cli/src/registry/kinds.js';
 import { entityPath, REGISTRY_DIR } from '../../../cli/src/registry/layout.js';
 import { localContext, type SubmissionContext } from '../../../cli/src/submission/index.js';
@@ -10,14 +13,32 @@ export function userYaml(login: string, admin = false): string {
   return builder.registryFiles()[entityPath('User', login)];
 }
 
-/** A bare registry with the demo consortium's admin `ada` and users `ana`, `raj`, `lee` on main. */
-export function makeConsortium() {
+/**
+ * This test process's `$GITPERF_HOME` (a fresh temporary folder unless the test set one): the local forge
+ * signs each member's reviews with their key there, never with the tester's own `~/.gitperf`.
+ */
+export function testHome(): string {
+  process.env.GITPERF_HOME ||= mkdtempSync(join(tmpdir(), 'gitperf-test-home-'));
+  return process.env.GITPERF_HOME;
+}
+
+/** The public key line of `login`'s signing key in the test home (made on first use). */
+export async function memberKey(login: string): Promise<string> {
+  return (await ensureMemberKey(login, testHome())).publicKeyLine;
+}
+
+/**
+ * A bare registry with the demo consortium's admin `ada` and users `ana`, `raj`, `lee` on main, each
+ * registering the key the local forge signs their reviews with.
+ */
+export async function makeConsortium() {
+  const [ada, ana, raj, lee] = await Promise.all(['ada', 'ana', 'raj', 'lee'].map(memberKey));
   return registryBuilder()
     .registry('demo-consortium', { defaultBranch: 'main' })
-    .user('ada', { roles: ['admin'] })
-    .user('ana')
-    .user('raj')
-    .user('lee')
+    .user('ada', { roles: ['admin'], sshKeys: [ada] })
+    .user('ana', { sshKeys: [ana] })
+    .user('raj', { sshKeys: [raj] })
+    .user('lee', { sshKeys: [lee] })
     .bareRepository();
 }
 

@@ -116,7 +116,12 @@ describe('submissions over the local forge, gated by the policy', () => {
       (
         await failure(
           openEntitySubmission(lee, {
-            files: [{ path: 'registry/users/ana.yaml', content: userYaml('ana') }],
+            files: [
+              {
+                path: 'registry/users/ana.yaml',
+                content: `${await git(reg.bare, 'show', 'main:registry/users/ana.yaml')}\n`,
+              },
+            ],
           }),
         )
       ).code,

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { gitperfHome } from '../../infra/gitperf-home.js';
-import { configPath, createProfile, type Profile } from '../../profile/profile.js';
+import { configPath, createProfile, ensureMemberKey, type Profile } from '../../profile/profile.js';
 
 export default class ProfileCreate extends BaseCommand {
   static override summary = 'Create a named profile: which registry to use and who you are there.';
@@ -57,6 +57,15 @@ export default class ProfileCreate extends BaseCommand {
     const current = config.current === args.name;
     this.log(`created profile ${args.name} in ${configPath(gitperfHome())}${current ? ' (current)' : ''}`);
     if (!current) this.log(`next: \`gitperf profile use ${args.name}\` or pass --profile ${args.name}`);
+    if (profile.forge === 'local') {
+      const key = await ensureMemberKey(profile.user);
+      this.log(`your signing key: ${key.file} (its public key signs your reviews and merges):`);
+      this.log(`  ${key.publicKeyLine}`);
+      this.log(
+        `  an admin registers it with \`gitperf user add ${profile.user} --ssh-key "${key.publicKeyLine}"\`; until then your reviews do not count`,
+      );
+      return { name: args.name, profile: config.profiles[args.name], current, publicKey: key.publicKeyLine };
+    }
     return { name: args.name, profile: config.profiles[args.name], current };
   }
 }

@@ -22,6 +22,12 @@ export default class UserAdd extends BaseCommand {
     organization: Flags.string({ description: 'their institution' }),
     email: Flags.string({ description: 'a contact e-mail address (one login only)' }),
     admin: Flags.boolean({ description: 'give them the admin role' }),
+    'ssh-key': Flags.string({
+      description:
+        'their SSH public key (one login only; repeatable): on the local forge it verifies their signed reviews and merges. Default: the key `gitperf profile create` made for them on this machine',
+      helpValue: '"ssh-ed25519 AAAA..."',
+      multiple: true,
+    }),
     ...participantFlags,
   };
 
@@ -34,6 +40,7 @@ export default class UserAdd extends BaseCommand {
       organization: flags.organization,
       email: flags.email,
       admin: flags.admin,
+      sshKeys: flags['ssh-key'],
     });
     this.log(describeOutcome(outcome));
     return outcome;

@@ -133,6 +133,7 @@ export class GitHubForge implements Forge {
   readonly localRepository = undefined;
   /** Reviewers are a separate request, which GitHub may refuse (non-collaborators) after the PR exists. */
   readonly recordsReviewersOnOpen = false;
+  readonly signsReviews = false;
   readonly owner: string;
   readonly repo: string;
   private readonly octokit: GitperfOctokit;

@@ -15,6 +15,7 @@ import { fail } from '../../diagnostics/diagnostic.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { sha256Hex } from '../../infra/sha256.js';
 import { slug } from '../../infra/slug.js';
+import { ensureKeyPairFile, signMergeRecord, signReviewRecord } from '../../trust/index.js';
 import type {
   CommitStatus,
   Forge,
@@ -49,6 +50,11 @@ export interface LocalForgeOptions {
   cacheDir?: string;
   /** The login this forge acts as (the profile's user): merges and closes are recorded under it. */
   user: string;
+  /**
+   * The acting member's private key (OpenSSH Ed25519, mode 0600), which signs their reviews and merges;
+   * default `$GITPERF_HOME/keys/users/<user>`, created the first time it is needed.
+   */
+  signingKey?: string;
   /** Attempts before giving up on a contended ref (each attempt re-reads the refs). */
   maxAttempts?: number;
   /**
@@ -88,6 +94,7 @@ function checkFiles(files: SubmissionFile[]): void {
 export class LocalForge implements Forge {
   readonly kind = 'local' as const;
   readonly recordsReviewersOnOpen = true;
+  readonly signsReviews = true;
   /** How many ref transactions were lost to another writer and retried (for tests and benchmarks). */
   lostRaces = 0;
   private readonly maxAttempts: number;
@@ -98,8 +105,16 @@ export class LocalForge implements Forge {
     readonly user: string,
     private readonly hook: LocalForgeOptions['beforeRefUpdate'],
     maxAttempts: number,
+    readonly signingKeyFile: string,
   ) {
     this.maxAttempts = maxAttempts;
+  }
+
+  /** The acting member's key, read (or made) once, when the first review or merge needs it. */
+  private signingKey?: ReturnType<typeof ensureKeyPairFile>;
+  private key() {
+    this.signingKey ??= ensureKeyPairFile(this.signingKeyFile, this.user);
+    return this.signingKey.then((k) => k.key);
   }
 
   /** The pull requests are refs in the registry repository itself: the policy reads them there. */
@@ -115,7 +130,14 @@ export class LocalForge implements Forge {
 
   static async open(opts: LocalForgeOptions): Promise<LocalForge> {
     const git = await LocalForge.openGit(opts.registry, opts.cacheDir, 0);
-    return new LocalForge(git, opts.registry, opts.user, opts.beforeRefUpdate, opts.maxAttempts ?? 100);
+    return new LocalForge(
+      git,
+      opts.registry,
+      opts.user,
+      opts.beforeRefUpdate,
+      opts.maxAttempts ?? 100,
+      opts.signingKey ?? homeLayout().userKey(opts.user),
+    );
   }
 
   /** A path is used directly; a URL through a cache; a clone through its origin (once, not recursively). */
@@ -402,6 +424,7 @@ export class LocalForge implements Forge {
 
   async review(number: number, reviewer: string, event: ReviewEvent, body?: string): Promise<Review> {
     this.actingAs(reviewer, 'review');
+    const key = await this.key();
     let recorded: Review | undefined;
     await this.updateMeta(number, `${event.toLowerCase()} #${number} by ${reviewer}`, (meta, headSha) => {
       if (meta.state !== 'open')
@@ -412,12 +435,22 @@ export class LocalForge implements Forge {
           'forge.review-body-required',
           `a ${event === 'COMMENT' ? 'comment' : 'request for changes'} needs a message (-m MSG)`,
         );
-      recorded = {
+      const record = {
+        submission: number,
+        headSha,
         reviewer,
         state: REVIEW_STATE[event],
-        commitSha: headSha,
         submittedAt: new Date().toISOString(),
+      };
+      recorded = {
+        reviewer,
+        state: record.state,
+        commitSha: headSha,
+        submittedAt: record.submittedAt,
         ...(body ? { body } : {}),
+        // The signature is the only proof of who reviewed: the policy counts the review only when it
+        // verifies against a key the reviewer's User entity registers.
+        signature: signReviewRecord(record, key),
       };
       meta.reviews.push(recorded);
       return meta;
@@ -470,6 +503,7 @@ export class LocalForge implements Forge {
    * Policy is the caller's job (cli/src/policy): this only guards against races.
    */
   async merge(number: number, input: MergeInput): Promise<{ sha: string }> {
+    const key = await this.key();
     return this.retry('merge', async (commit) => {
       const { meta, metaSha, headSha } = await this.readPull(number);
       if (meta.state !== 'open') fail('forge.not-open', `submission #${number} is already ${meta.state}`);
@@ -498,12 +532,28 @@ export class LocalForge implements Forge {
       if (input.trailers.length > 0) lines.push('', ...input.trailers);
       const me = identityOf(this.user);
       const mergeSha = await this.git.commitTree(tree, [baseTip, headSha], `${lines.join('\n')}\n`, me);
+      const mergedAt = new Date().toISOString();
+      // The signed merge record is what the registry's pre-receive hook checks to accept the new base tip.
+      const mergeSignature = signMergeRecord(
+        {
+          submission: number,
+          base: meta.base,
+          baseSha: baseTip,
+          headSha,
+          mergeSha,
+          mergedBy: this.user,
+          mergedAt,
+        },
+        key,
+      );
       const next: PullMeta = {
         ...meta,
         state: 'merged',
         mergedSha: mergeSha,
         mergedBy: this.user,
-        updatedAt: new Date().toISOString(),
+        mergedAt,
+        mergeSignature,
+        updatedAt: mergedAt,
       };
       const metaCommit = await this.writeMetaCommit(next, metaSha, `merge #${number}`, me);
       try {

@@ -24,6 +24,9 @@ export interface PullMeta {
   reviews: Review[];
   mergedSha?: string;
   mergedBy?: string;
+  mergedAt?: string;
+  /** The merger's SSHSIG over the merge record (cli/src/trust/forge-records.ts). */
+  mergeSignature?: string;
   closedBy?: string;
 }
 

@@ -15,7 +15,7 @@ import {
 } from '../../registry/layout.js';
 import { changedFields } from '../field-diff.js';
 import type { ChangeAction } from '../git-tree.js';
-import { reduceReviews } from '../reviews.js';
+import { reduceReviews, signedReviews } from '../reviews.js';
 import type { Change, Decision, GivenApproval, PolicyInput, Requirement } from '../types.js';
 import { GitView, type RegistryView } from '../view.js';
 import { type AssociationKind, checkAssociation } from './associations.js';
@@ -215,7 +215,10 @@ function finish(
   findings: RuleFindings,
   merged: MergedRegistry,
 ): Decision {
-  const verdicts = reduceReviews(input.reviews, input.headSha);
+  const signed = input.signedReviews
+    ? signedReviews(input.reviews, input.signedReviews.submission, (login) => merged.sshKeysOf(login))
+    : undefined;
+  const verdicts = reduceReviews(signed?.counted ?? input.reviews, input.headSha);
   const required: Requirement[] = [];
   const approved: GivenApproval[] = [];
   const violations = [...findings.violations];
@@ -262,5 +265,6 @@ function finish(
     violations: sortDiagnostics(violations),
     staleApprovals,
     announcements: findings.announcements,
+    ...(signed ? { uncountedReviews: signed.uncounted } : {}),
   };
 }

@@ -52,6 +52,11 @@ export class MergedRegistry {
     return this.usersByLogin;
   }
 
+  /** The SSH public keys a user registers (`spec.sshKeys`) and the file that does; none for a non-user. */
+  sshKeysOf(login: string): { keys: readonly string[]; file: string } {
+    return { keys: this.users.get(login)?.spec.sshKeys ?? [], file: repoEntityPath('User', login) };
+  }
+
   isUser(login: string): boolean {
     return this.has('User', login);
   }
@@ -112,4 +117,12 @@ export class MergedRegistry {
     }
     return out;
   }
+}
+
+/** The SSH keys `login` registers on a registry state, and the file (for the hook that checks merges). */
+export function registeredSshKeys(
+  view: RegistryView,
+  login: string,
+): { keys: readonly string[]; file: string } {
+  return new MergedRegistry(view).sshKeysOf(login.toLowerCase());
 }
