@@ -15,12 +15,15 @@ export const layeringRules: LayeringRules = {
     diagnostics: [],
     infra: ['diagnostics'],
     git: ['infra', 'diagnostics'],
+    // Keys, signatures and encryption of results: pure building blocks below the registry, whose
+    // validator verifies every result's signature (so trust knows no entity types, only their shape).
+    trust: ['infra', 'diagnostics'],
     // Engines, each knowing nothing of the others: the registry grammar and validator, the cube
     // runner, the merge policy (reads the registry through git), the forges.
-    registry: ['infra', 'diagnostics'],
+    // The validator checks a result's recorded cube hashes against what a run records of a registered cube
+    // (cube/registered-hashes.ts, a pure function) and verifies its signature (trust).
+    registry: ['trust', 'cube', 'infra', 'diagnostics'],
     cube: ['infra', 'diagnostics'],
-    // Keys, signatures and encryption of results; its callers (the policy, the commands) know it, not it them.
-    trust: ['registry', 'infra', 'diagnostics'],
     policy: ['trust', 'registry', 'git', 'infra', 'diagnostics'],
     forge: ['git', 'infra', 'diagnostics'],
     // The MedPerf procedures run cubes on data named by the registry.
