@@ -37,3 +37,4 @@ export {
 export { signResult, verifyResultSignature } from './result-signature.js';
 export { formatPublicKey, parsePublicKey, publicKeyFingerprint } from './ssh-public-key.js';
 export { checkSignature, parseSignature, RESULT_NAMESPACE, signMessage } from './sshsig.js';
+export { keysNotRevokedAt, type RunnerKey, runnerSigners } from './runner-signers.js';

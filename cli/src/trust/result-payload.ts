@@ -25,7 +25,7 @@ export interface SignableResult {
     metrics?: Metrics;
     /** Plain JSON data (issue 10's counts; schema-checked by the registry). */
     sufficientStatistics?: object;
-    encrypted?: { measurementsSha256?: string };
+    encrypted?: { measurementsSha256?: string; [other: string]: unknown };
     signature?: string;
     execution: {
       runner: string;
