@@ -49,7 +49,11 @@ export function hashDifferences(recordedHashes: object, current: Record<string, 
 }
 
 /** What differs between a recorded execution and the current cubes and data; empty when it is current. */
-export function staleFields(recorded: RecordedExecution, cubes: ExpectedCube[], generatedUid: string): string[] {
+export function staleFields(
+  recorded: RecordedExecution,
+  cubes: ExpectedCube[],
+  generatedUid: string,
+): string[] {
   if (isCurrent(recorded, cubes, generatedUid)) return [];
   const changed: string[] = [];
   for (const want of cubes) {

@@ -36,13 +36,21 @@ export interface ProvenanceMode {
 const ROLES: readonly CubeRole[] = ['preparator', 'model', 'metrics'];
 
 /** Provenance and signature of a Result; other kinds have none. */
-export function checkResultProvenance(e: LoadedEntity, support: SupportFacts, mode: ProvenanceMode): Diagnostic[] {
+export function checkResultProvenance(
+  e: LoadedEntity,
+  support: SupportFacts,
+  mode: ProvenanceMode,
+): Diagnostic[] {
   if (e.kind !== 'Result') return [];
   const result = e as LoadedEntity<'Result'>;
   return [...checkCubesAndData(result, support, mode), ...checkSignature(result, support, mode)];
 }
 
-function checkCubesAndData(e: LoadedEntity<'Result'>, support: SupportFacts, mode: ProvenanceMode): Diagnostic[] {
+function checkCubesAndData(
+  e: LoadedEntity<'Result'>,
+  support: SupportFacts,
+  mode: ProvenanceMode,
+): Diagnostic[] {
   const spec = e.entity.spec;
   const out: Diagnostic[] = [];
   const at = (path: (string | number)[], target: 'key' | 'value' = 'value') => ({
@@ -55,7 +63,7 @@ function checkCubesAndData(e: LoadedEntity<'Result'>, support: SupportFacts, mod
   if (benchmark) {
     const expected: Record<CubeRole, { ref: string; what: string }> = {
       preparator: { ref: benchmark.preparator, what: `benchmark "${spec.benchmark}"'s preparator` },
-      model: { ref: spec.model, what: 'the result\'s spec.model' },
+      model: { ref: spec.model, what: "the result's spec.model" },
       metrics: { ref: benchmark.metrics, what: `benchmark "${spec.benchmark}"'s metrics cube` },
     };
     const seen = new Set<string>();
@@ -140,7 +148,11 @@ function signersOf(runnerRef: string, keys: readonly RunnerKeyData[], cache: boo
   return lines;
 }
 
-function checkSignature(e: LoadedEntity<'Result'>, support: SupportFacts, mode: ProvenanceMode): Diagnostic[] {
+function checkSignature(
+  e: LoadedEntity<'Result'>,
+  support: SupportFacts,
+  mode: ProvenanceMode,
+): Diagnostic[] {
   const spec = e.entity.spec;
   if (spec.signature === undefined) return []; // unsigned: allowed, shown as such
   const at = { file: e.file, ...e.position(['spec', 'signature'], 'value') };
@@ -182,7 +194,10 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
     } catch (problem) {
       if (!(problem instanceof GitperfError)) throw problem;
       out.push(
-        error('runner.public-key', `${problem.diagnostic.message}`, { file: e.file, ...e.position(path, 'value') }),
+        error('runner.public-key', `${problem.diagnostic.message}`, {
+          file: e.file,
+          ...e.position(path, 'value'),
+        }),
       );
     }
   };
@@ -192,19 +207,31 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
     check(key.publicKey, ['spec', 'keys', i, 'publicKey']);
     if (key.validBefore !== undefined && Date.parse(key.validBefore) < Date.parse(key.validAfter)) {
       out.push(
-        error('runner.key-validity', `validBefore ${key.validBefore} is earlier than validAfter ${key.validAfter}`, {
-          file: e.file,
-          ...e.position(['spec', 'keys', i, 'validBefore'], 'value'),
-        }),
+        error(
+          'runner.key-validity',
+          `validBefore ${key.validBefore} is earlier than validAfter ${key.validAfter}`,
+          {
+            file: e.file,
+            ...e.position(['spec', 'keys', i, 'validBefore'], 'value'),
+          },
+        ),
       );
     }
   }
-  if (spec.publicKey !== undefined && spec.keys && !spec.keys.some((k) => samePublicKey(k.publicKey, spec.publicKey ?? ''))) {
+  if (
+    spec.publicKey !== undefined &&
+    spec.keys &&
+    !spec.keys.some((k) => samePublicKey(k.publicKey, spec.publicKey ?? ''))
+  ) {
     out.push(
-      error('runner.public-key', 'spec.publicKey (the current key) must also be listed in spec.keys, with its validity', {
-        file: e.file,
-        ...e.position(['spec', 'publicKey'], 'value'),
-      }),
+      error(
+        'runner.public-key',
+        'spec.publicKey (the current key) must also be listed in spec.keys, with its validity',
+        {
+          file: e.file,
+          ...e.position(['spec', 'publicKey'], 'value'),
+        },
+      ),
     );
   }
   return out;

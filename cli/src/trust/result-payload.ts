@@ -33,7 +33,11 @@ export interface SignableResult {
       startedAt: string;
       finishedAt: string;
       gitperfVersion: string;
-      cubes: readonly { role: string; ref: string; hashes: Partial<Record<CubeHashField | 'code', string>> }[];
+      cubes: readonly {
+        role: string;
+        ref: string;
+        hashes: Partial<Record<CubeHashField | 'code', string>>;
+      }[];
       dataset: { generatedUid: string };
     };
   };
