@@ -8,7 +8,7 @@
  *   tmp/<container>/                            a container's /tmp
  *   registries/<repository key>/<sha>/          registry snapshots (git archive of the base commit)
  *   forges/<url hash>.git                       local caches of URL registries (local forge)
- *   keys/runner, keys/runner.pub                a runner's signing key pair (private key mode 0600)
+ *   keys/runners/<owner>/<name>[.pub]           a runner's signing key pair (private key mode 0600)
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -39,8 +39,10 @@ export interface GitperfHomeLayout {
   registrySnapshots(repositoryKey: string): string;
   /** The local forge's cache repository for a URL registry. */
   forgeCache(urlHash: string): string;
-  /** Key pairs (`keys/runner`, `keys/runner.pub`). */
+  /** Key pairs. */
   keys: string;
+  /** A runner's private key file (`.pub` beside it): `keys/runners/<owner>/<name>`. */
+  runnerKey(owner: string, name: string): string;
   datasets: string;
   predictions: string;
   results: string;
@@ -63,6 +65,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     registrySnapshots: (repositoryKey) => path.join(home, 'registries', repositoryKey),
     forgeCache: (urlHash) => path.join(home, 'forges', `${urlHash}.git`),
     keys: path.join(home, 'keys'),
+    runnerKey: (owner, name) => path.join(home, 'keys', 'runners', owner, name),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),
     results: path.join(home, 'results'),
