@@ -15,6 +15,7 @@
  */
 import { type Diagnostic, error, GitperfError } from '../diagnostics/diagnostic.js';
 import {
+  type AllowedSigner,
   type AllowedSignerLine,
   allowedSignerLines,
   keysNotRevokedAt,
@@ -23,7 +24,8 @@ import {
 } from '../trust/index.js';
 import type { LoadedEntity } from './loader.js';
 import { hashDifferences } from './provenance.js';
-import type { RunnerKeyData, SupportFacts } from './references.js';
+import { type RunnerKeyData, runnerKeys, type SupportFacts } from './references.js';
+import type { RegistryIndex } from './registry-index.js';
 import type { CubeRole } from './types.generated.js';
 
 export interface ProvenanceMode {
@@ -241,4 +243,50 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
 function samePublicKey(a: string, b: string): boolean {
   const strip = (line: string) => line.trim().split(/\s+/).slice(0, 2).join(' ');
   return strip(a) === strip(b);
+}
+
+/** Every runner key of the registry as allowed signers (what `gitperf result verify` writes to a file). */
+export function registrySigners(index: RegistryIndex): AllowedSigner[] {
+  return index.list('Runner').flatMap((r) => runnerSigners(r.ref, runnerKeys(r.entity.spec)));
+}
+
+export interface ResultVerdict {
+  file: string;
+  result: string;
+  /** `signed`: verified; `unsigned`: no signature (allowed); `invalid`: the signature does not verify. */
+  status: 'signed' | 'unsigned' | 'invalid';
+  runner?: string;
+  /** Key fingerprint (SHA256:...) of a verified signature. */
+  fingerprint?: string;
+  diagnostic?: Diagnostic;
+}
+
+/**
+ * Verifies every result's signature against the runners' keys valid at its `finishedAt` (the rule the
+ * validator applies to a merged result), with the same allowed-signers lines a person gives ssh-keygen.
+ */
+export function verifyRegistryResults(
+  index: RegistryIndex,
+  signers: readonly AllowedSignerLine[],
+): ResultVerdict[] {
+  const out: ResultVerdict[] = [];
+  for (const r of index.list('Result')) {
+    const spec = r.entity.spec;
+    const base = {
+      file: r.file,
+      result: r.ref,
+      ...(spec.execution.runnerRef ? { runner: spec.execution.runnerRef } : {}),
+    };
+    if (spec.signature === undefined) {
+      out.push({ ...base, status: 'unsigned' });
+      continue;
+    }
+    const verdict = verifyResultSignature({ result: r.entity, signers, what: `result ${r.ref}` });
+    out.push(
+      verdict.ok
+        ? { ...base, status: 'signed', fingerprint: verdict.fingerprint }
+        : { ...base, status: 'invalid', diagnostic: { ...verdict.diagnostic, file: r.file } },
+    );
+  }
+  return out;
 }
