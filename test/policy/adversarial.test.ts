@@ -592,7 +592,11 @@ function forgedResults(): Array<[string, ScenarioSpec, Want]> {
     cubes: { role: string; ref: string; hashes: Record<string, string> }[];
     dataset: { generatedUid: string };
   };
-  const forged = (name: string, violation: string, edit: (execution: Execution) => void): [string, ScenarioSpec, Want] => [
+  const forged = (
+    name: string,
+    violation: string,
+    edit: (execution: Execution) => void,
+  ): [string, ScenarioSpec, Want] => [
     `result with ${name}`,
     {
       author: 'hospital-a',
@@ -604,8 +608,8 @@ function forgedResults(): Array<[string, ScenarioSpec, Want]> {
     },
     { status: 'fail', violation },
   ];
-  const otherUid = (demoRegistry().get(P.dataset('hospital-b/wdbc-b')) as { spec: { generatedUid: string } }).spec
-    .generatedUid;
+  const otherUid = (demoRegistry().get(P.dataset('hospital-b/wdbc-b')) as { spec: { generatedUid: string } })
+    .spec.generatedUid;
   const zero = `sha256:${'0'.repeat(64)}`;
   return [
     forged("another hospital's generatedUid", 'result.dataset-mismatch', (e) => {
@@ -620,7 +624,7 @@ function forgedResults(): Array<[string, ScenarioSpec, Want]> {
     forged('no metrics cube in its cube list', 'result.cube-missing', (e) => {
       e.cubes.pop();
     }),
-    forged('the issue\'s whole attack at once', 'result.cube-hash-mismatch', (e) => {
+    forged("the issue's whole attack at once", 'result.cube-hash-mismatch', (e) => {
       e.dataset.generatedUid = otherUid;
       e.cubes[1].ref = 'lee/bc-centroid';
       for (const c of e.cubes) for (const k of Object.keys(c.hashes)) c.hashes[k] = zero;

@@ -120,9 +120,9 @@ describe('read-only listings', () => {
       ],
     };
     expect(renderResultTable(t).split('\n')).toEqual([
-      'model \\ dataset (auc, higher is better)  h-a/a                h-b/b',
-      'kim/stump                                NaN (partial)        -',
-      'lee/centroid                             0.9123 (unsigned)    encrypted',
+      'model \\ dataset (auc, higher is better)  h-a/a              h-b/b',
+      'kim/stump                                NaN (partial)      -',
+      'lee/centroid                             0.9123 (unsigned)  encrypted',
     ]);
   });
 
