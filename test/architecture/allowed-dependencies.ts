@@ -15,12 +15,14 @@ export const layeringRules: LayeringRules = {
     diagnostics: [],
     infra: ['diagnostics'],
     git: ['infra', 'diagnostics'],
+    // Keys, signatures and encryption of results: pure building blocks below the registry, whose
+    // validator verifies every result's signature (so trust knows no entity types, only their shape).
+    trust: ['infra', 'diagnostics'],
     // Engines, each knowing nothing of the others: the registry grammar and validator, the cube
     // runner, the merge policy (reads the registry through git), the forges.
-    registry: ['infra', 'diagnostics'],
+    // The validator verifies each result's signature (trust's building blocks).
+    registry: ['trust', 'infra', 'diagnostics'],
     cube: ['infra', 'diagnostics'],
-    // Keys, signatures and encryption of results; its callers (the policy, the commands) know it, not it them.
-    trust: ['registry', 'infra', 'diagnostics'],
     policy: ['trust', 'registry', 'git', 'infra', 'diagnostics'],
     // The local forge signs its members' reviews and merges (trust's SSHSIG).
     forge: ['trust', 'git', 'infra', 'diagnostics'],

@@ -32,6 +32,7 @@ import {
   sha256File,
   treeDigest,
 } from '../../cli/src/cube/index.js';
+import { registeredHashes } from '../../cli/src/registry/registered-hashes.js';
 import { cubeAccess } from '../../cli/src/workflows/cube-access.js';
 import { layout } from '../../cli/src/workflows/layout.js';
 import { shouldRun } from '../helpers/containers.js';
@@ -136,6 +137,7 @@ describe.skipIf(!shouldRun('bwrap'))(
       const home = path.join(T, 'pinned-home');
       const dest = path.join(home, 'cubes', 'ana', 'code-test');
       const m = await materialiseCube(spec, {
+        hashes: registeredHashes(spec),
         dest,
         baseDir: reg,
         ref: 'ana/code-test',
@@ -148,6 +150,7 @@ describe.skipIf(!shouldRun('bwrap'))(
       await writeFile(path.join(src, 'project', 'run.sh'), runSh('changed'));
       const out = path.join(T, 'pinned-out');
       const again = await materialiseCube(spec, {
+        hashes: registeredHashes(spec),
         dest,
         baseDir: reg,
         ref: 'ana/code-test',
@@ -187,6 +190,7 @@ describe.skipIf(!shouldRun('bwrap'))(
       await writeFile(path.join(src, 'project', 'run.sh'), runSh('changed'));
       const home = path.join(T, 'changed-home');
       const m = await materialiseCube(spec, {
+        hashes: registeredHashes(spec),
         dest: path.join(home, 'cubes', 'ana', 'code-test'),
         baseDir: reg,
         ref: 'ana/code-test',

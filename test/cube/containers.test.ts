@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materialiseCube, runTask, sha256File } from '../../cli/src/cube/index.js';
+import { registeredHashes } from '../../cli/src/registry/registered-hashes.js';
 import { cliBin } from '../helpers/cli.js';
 import {
   assertTool,
@@ -221,6 +222,7 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
       imageTarball: { url: 'image.tar', sha256: await sha256File(tarball) },
     };
     const m = await materialiseCube(spec, {
+      hashes: registeredHashes(spec),
       dest: path.join(T, 'mat'),
       baseDir: reg,
       home,
@@ -240,6 +242,7 @@ describe.skipIf(!shouldRun('podman'))('podman runner (real containers)', () => {
     // A tampered image tarball is refused before anything is loaded or run.
     await writeFile(tarball, 'not an image');
     const bad = await materialiseCube(spec, {
+      hashes: registeredHashes(spec),
       dest: path.join(T, 'mat2'),
       baseDir: reg,
       home: path.join(T, 'h2'),
@@ -280,6 +283,7 @@ tasks:
       imageTarball: { url: 'image.tar', sha256: await sha256File(tarball) },
     };
     const m = await materialiseCube(spec, {
+      hashes: registeredHashes(spec),
       dest: path.join(T, 'cc-mat'),
       baseDir: reg,
       home,
@@ -393,6 +397,7 @@ tasks:
         imageTarball: { url: 'image.tar', sha256: await sha256File(tarball) },
       };
       const m = await materialiseCube(spec, {
+        hashes: registeredHashes(spec),
         dest: path.join(T, 'dmat'),
         baseDir: reg,
         home,

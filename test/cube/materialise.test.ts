@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MlcubeSpec, materialiseCube, runTask, sha256File } from '../../cli/src/cube/index.js';
+import { registeredHashes } from '../../cli/src/registry/registered-hashes.js';
 import { makeTar } from './helpers/tar.js';
 
 let T: string;
@@ -66,6 +67,7 @@ describe('materialiseCube', () => {
     const r = await registry('good');
     const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
     const m = await materialiseCube(r.spec, {
+      hashes: registeredHashes(r.spec),
       dest,
       baseDir: r.dir,
       home: r.home,
@@ -127,6 +129,7 @@ describe('materialiseCube', () => {
       }
       const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
       const m = await materialiseCube(r.spec, {
+        hashes: registeredHashes(r.spec),
         dest,
         baseDir: r.dir,
         home: r.home,
@@ -153,6 +156,7 @@ describe('materialiseCube', () => {
     };
     const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
     const m = await materialiseCube(spec, {
+      hashes: registeredHashes(spec),
       dest,
       baseDir: r.dir,
       home: r.home,
@@ -174,6 +178,7 @@ describe('materialiseCube', () => {
       const r = await registry(`edit-${which.replace(/\W/g, '')}`);
       const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
       const m = await materialiseCube(r.spec, {
+        hashes: registeredHashes(r.spec),
         dest,
         baseDir: r.dir,
         home: r.home,
@@ -207,17 +212,17 @@ describe('materialiseCube reuse', () => {
     const r = await registry('reuse');
     const dest = path.join(r.home, 'cubes', 'ana', 'mat-test');
     const opts = { dest, baseDir: r.dir, home: r.home, runner: 'local' as const, ref: 'ana/mat-test' };
-    const first = await materialiseCube(r.spec, opts);
+    const first = await materialiseCube(r.spec, { ...opts, hashes: registeredHashes(r.spec) });
     if (!first.ok) throw new Error(JSON.stringify(first.diagnostics));
     const ino = (await stat(path.join(dest, 'mlcube.yaml'))).ino;
 
-    const again = await materialiseCube(r.spec, opts);
+    const again = await materialiseCube(r.spec, { ...opts, hashes: registeredHashes(r.spec) });
     expect(again.ok).toBe(true);
     expect((await stat(path.join(dest, 'mlcube.yaml'))).ino).toBe(ino);
 
     // An edit after materialisation is not reused: the folder is rebuilt from the verified resources.
     await writeFile(path.join(dest, 'workspace', 'parameters.yaml'), 'threshold: 0.9\n');
-    const rebuilt = await materialiseCube(r.spec, opts);
+    const rebuilt = await materialiseCube(r.spec, { ...opts, hashes: registeredHashes(r.spec) });
     expect(rebuilt.ok).toBe(true);
     expect(await readFile(path.join(dest, 'workspace', 'parameters.yaml'), 'utf8')).toBe('threshold: 0.5\n');
 
@@ -227,7 +232,7 @@ describe('materialiseCube reuse', () => {
       ...r.spec,
       parameters: { url: r.spec.parameters?.url ?? '', sha256: await sha256File(r.files.parameters) },
     };
-    const renewed = await materialiseCube(spec2, opts);
+    const renewed = await materialiseCube(spec2, { ...opts, hashes: registeredHashes(spec2) });
     expect(renewed.ok).toBe(true);
     expect(await readFile(path.join(dest, 'workspace', 'parameters.yaml'), 'utf8')).toBe('threshold: 0.7\n');
   });

@@ -19,6 +19,7 @@ import {
   resultRef,
 } from '../../cli/src/registry/kinds.js';
 import { entityPath, REGISTRY_DIR } from '../../cli/src/registry/layout.js';
+import { registeredHashes } from '../../cli/src/registry/registered-hashes.js';
 import type {
   Benchmark,
   CompatibilityTest,
@@ -51,6 +52,35 @@ export function compatibilityTest(overrides: Partial<CompatibilityTest> = {}): C
     cubes: [cubeUsage('preparator', 'ana/bc-prep')],
     metrics: { auc: 0.9 },
     ...overrides,
+  };
+}
+
+type Lookup = <K extends Kind>(kind: K, ref: string) => Entity<K> | undefined;
+
+/**
+ * What a run of `model` on `dataset` for `benchmark` records (`spec.execution.cubes` and `.dataset`), from
+ * the entities `lookup` finds: the benchmark's preparator, the model and the metrics cube with the hashes a
+ * run of them records, and the dataset's generatedUid, so a built result is current (the validator's
+ * provenance rule). Entities not there fall back to fixed digests.
+ */
+export function resultProvenance(
+  lookup: Lookup,
+  benchmark: string,
+  dataset: string,
+  model: string,
+): Pick<Result['spec']['execution'], 'cubes' | 'dataset'> {
+  const bench = lookup('Benchmark', benchmark);
+  const usage = (role: CubeUsage['role'], ref: string): CubeUsage => {
+    const cube = lookup('MLCube', ref);
+    return cube ? { role, ref, hashes: registeredHashes(cube.spec) } : cubeUsage(role, ref);
+  };
+  return {
+    cubes: [
+      usage('preparator', bench?.spec.preparator ?? 'ana/bc-prep'),
+      usage('model', model),
+      usage('metrics', bench?.spec.metrics ?? 'ana/bc-metrics'),
+    ],
+    dataset: { generatedUid: lookup('Dataset', dataset)?.spec.generatedUid ?? fixtureHash(3) },
   };
 }
 
@@ -256,8 +286,7 @@ export class RegistryBuilder {
           startedAt: '2026-11-02T10:00:00Z',
           finishedAt: '2026-11-02T10:05:00Z',
           gitperfVersion: '0.1.0',
-          cubes: [cubeUsage('model', model)],
-          dataset: { generatedUid: fixtureHash(3) },
+          ...resultProvenance((kind, ref) => this.get(kind, ref), benchmark, dataset, model),
         },
         ...spec,
       },

@@ -582,7 +582,55 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
     },
     { status: 'fail', violation: 'policy.not-party' },
   ],
+  // ── forged provenance (issue 11): each mismatch is its own violation ─────────────────────────────────
+  ...forgedResults(),
 ];
+
+/** A data owner's own result with one provenance field forged; the policy refuses each by the validator. */
+function forgedResults(): Array<[string, ScenarioSpec, Want]> {
+  type Execution = {
+    cubes: { role: string; ref: string; hashes: Record<string, string> }[];
+    dataset: { generatedUid: string };
+  };
+  const forged = (
+    name: string,
+    violation: string,
+    edit: (execution: Execution) => void,
+  ): [string, ScenarioSpec, Want] => [
+    `result with ${name}`,
+    {
+      author: 'hospital-a',
+      head: (f) => {
+        const r = result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg') as { spec: { execution: Execution } };
+        edit(r.spec.execution);
+        f.set(P.result(B, 'hospital-a/wdbc-a', 'ana/bc-logreg'), r as unknown as Entity);
+      },
+    },
+    { status: 'fail', violation },
+  ];
+  const otherUid = (demoRegistry().get(P.dataset('hospital-b/wdbc-b')) as { spec: { generatedUid: string } })
+    .spec.generatedUid;
+  const zero = `sha256:${'0'.repeat(64)}`;
+  return [
+    forged("another hospital's generatedUid", 'result.dataset-mismatch', (e) => {
+      e.dataset.generatedUid = otherUid;
+    }),
+    forged('another model in its cube list', 'result.cube-mismatch', (e) => {
+      e.cubes[1].ref = 'lee/bc-centroid';
+    }),
+    forged('all-zero cube hashes', 'result.cube-hash-mismatch', (e) => {
+      for (const c of e.cubes) for (const k of Object.keys(c.hashes)) c.hashes[k] = zero;
+    }),
+    forged('no metrics cube in its cube list', 'result.cube-missing', (e) => {
+      e.cubes.pop();
+    }),
+    forged("the issue's whole attack at once", 'result.cube-hash-mismatch', (e) => {
+      e.dataset.generatedUid = otherUid;
+      e.cubes[1].ref = 'lee/bc-centroid';
+      for (const c of e.cubes) for (const k of Object.keys(c.hashes)) c.hashes[k] = zero;
+    }),
+  ];
+}
 
 describe('policy attacks (real git repositories)', () => {
   afterAll(cleanupTemplates);

@@ -1,7 +1,14 @@
 /** A realistic Result (the example registry's shape) for the trust tests; every call returns a fresh copy. */
-import type { SignableResult } from '../../cli/src/trust/result-payload.js';
+import type { Result } from '../../cli/src/registry/types.generated.js';
 
-export function sampleResult(): SignableResult {
+/** A Result whose encrypted envelope may carry the digest an encrypted result keeps in the clear. */
+export type SampleResult = Pick<Result, 'metadata'> & {
+  spec: Omit<Result['spec'], 'encrypted'> & {
+    encrypted?: NonNullable<Result['spec']['encrypted']> & { measurementsSha256?: string };
+  };
+};
+
+export function sampleResult(): SampleResult {
   return {
     metadata: { name: 'lee.bc-centroid', owner: 'hospital-c' },
     spec: {

@@ -16,7 +16,6 @@ import { localCodeFolder } from './code-folder.js';
 import { treeDigest } from './hash.js';
 import { type Engine, loadImageTarball, pinnedImage } from './images.js';
 import { findManifestFile, loadManifest, type Manifest, manifestFileName } from './manifest.js';
-import { registeredHashes } from './registered-hashes.js';
 import { copyVerified, type FetchOptions, fetchResource, verifyFile } from './resources.js';
 import { extractTarball } from './tarball.js';
 import { type CubeHashes, failed, type MlcubeSpec, type Outcome, ok, type RunnerKind } from './types.js';
@@ -43,6 +42,11 @@ export const CODE_FOLDER = '.code';
 export interface MaterialiseOptions extends FetchOptions {
   /** The cube folder to (re)build. It is replaced. */
   dest: string;
+  /**
+   * What the registry records of this cube (registry/registered-hashes.ts, from the caller): what the
+   * folder is verified against and what its runs record.
+   */
+  hashes: CubeHashes;
   /** `owner/name`, for messages and the record. */
   ref?: string;
   /** The runner the cube will run with: docker/podman load an image tarball; others do not need it. */
@@ -180,7 +184,7 @@ export async function materialiseCube(
         ),
       ]);
     }
-    const hashes = registeredHashes(spec);
+    const hashes = opts.hashes;
 
     let image: string | undefined;
     let imageArchive: string | undefined;
@@ -255,7 +259,7 @@ async function reuseIntactCube(
   const dest = path.resolve(opts.dest);
   const rec = await readCubeRecord(dest);
   if (!rec || rec.ref !== opts.ref) return undefined;
-  const want = registeredHashes(spec);
+  const want = opts.hashes;
   const keys = new Set([...Object.keys(want), ...Object.keys(rec.hashes)]) as Set<keyof CubeHashes>;
   for (const k of keys) if (want[k] !== rec.hashes[k]) return undefined;
   if (rec.image !== (spec.image ? pinnedImage(spec.image) : undefined)) return undefined;

@@ -12,6 +12,7 @@
  *   keys/runner, keys/runner.pub                a runner's signing key pair (private key mode 0600)
  *   runners/<owner>/<name>/state.json           `runner start`'s memory: last registry commit, failed jobs
  *   keys/users/<login>, keys/users/<login>.pub  a member's key: signs their reviews and merges on the local forge
+ *   keys/runners/<owner>/<name>[.pub]           a runner's signing key pair (private key mode 0600)
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -44,12 +45,14 @@ export interface GitperfHomeLayout {
   registrySnapshots(repositoryKey: string): string;
   /** The local forge's cache repository for a URL registry. */
   forgeCache(urlHash: string): string;
-  /** Key pairs (`keys/runner`, `keys/runner.pub`). */
+  /** Key pairs. */
   keys: string;
   /** What `runner start` remembers between passes for one Runner (`state.json`). */
   runnerState(owner: string, name: string): string;
   /** A member's private key (`keys/users/<login>`; the public key is beside it with `.pub`). */
   userKey(login: string): string;
+  /** A runner's private key file (`.pub` beside it): `keys/runners/<owner>/<name>`. */
+  runnerKey(owner: string, name: string): string;
   datasets: string;
   predictions: string;
   results: string;
@@ -75,6 +78,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     keys: path.join(home, 'keys'),
     runnerState: (owner, name) => path.join(home, 'runners', owner, name, 'state.json'),
     userKey: (login) => path.join(home, 'keys', 'users', login.toLowerCase()),
+    runnerKey: (owner, name) => path.join(home, 'keys', 'runners', owner, name),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),
     results: path.join(home, 'results'),

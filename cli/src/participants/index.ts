@@ -34,6 +34,7 @@ export {
   submitMlcube,
 } from './mlcube-submit.js';
 export { type ResolvedResource, resolveResource } from './resources.js';
+export { ensureRunnerKey, hasRunnerKey, runnerKeyFile, signAsRunner } from './result-signing.js';
 export {
   metricsBlock,
   type ResultSubmitInput,

@@ -16,6 +16,7 @@ import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
+import { signAsRunner } from './result-signing.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered } from './unmerged.js';
@@ -28,10 +29,22 @@ export interface ResultSubmitInput {
   model?: string;
   /** The branch to open it from (a runner's per-job name: the forge opens a branch once). */
   branch?: string;
+  /**
+   * The runner (`owner/name`) that produced the results: each is signed with its key on this machine
+   * (result-signing.ts). Without it the results are submitted unsigned.
+   */
+  runner?: string;
 }
 
 export interface ResultSubmitOutcome extends SubmitOutcome {
-  results: Array<{ model: string; path: string; partial: boolean; metrics: Record<string, number> }>;
+  results: Array<{
+    model: string;
+    path: string;
+    partial: boolean;
+    metrics: Record<string, number>;
+    /** Signed by this runner's key, or absent (unsigned). */
+    signedBy?: string;
+  }>;
   skipped: Diagnostic[];
 }
 
@@ -113,6 +126,18 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     checkSchema('Result', r);
     chosen.push(r);
   }
+  if (input.runner) {
+    const runner = index.get('Runner', input.runner);
+    if (!runner)
+      await failUnregistered(p, {
+        code: 'result.runner-unregistered',
+        what: `runner ${input.runner}`,
+        path: repoEntityPath('Runner', input.runner),
+        howToAdd: 'register it first (`gitperf runner register`) and have it merged',
+      });
+    for (const [i, r] of chosen.entries())
+      chosen[i] = await signAsRunner(p.home, r, input.runner, runner?.entity);
+  }
   for (const d of skipped) p.onWarning?.(d);
   if (chosen.length === 0)
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
@@ -145,6 +170,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       path: path(r),
       partial: r.spec.partial,
       metrics: (r.spec.metrics ?? {}) as Record<string, number>,
+      ...(r.spec.signature ? { signedBy: r.spec.execution.runnerRef } : {}),
     })),
     skipped,
   };

@@ -6,9 +6,11 @@
 import { fail } from '../diagnostics/diagnostic.js';
 import { isName, ownedRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
-import type { Runner } from '../registry/types.generated.js';
+import type { Runner, RunnerKey } from '../registry/types.generated.js';
+import { parsePublicKey, publicKeyFingerprint } from '../trust/index.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
+import { ensureRunnerKey } from './result-signing.js';
 import { registrySnapshot } from './snapshot.js';
 import { entityFile, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered } from './unmerged.js';
@@ -19,6 +21,7 @@ export interface RunnerRegisterInput {
   datasets: string[];
   /** Default: self-hosted, gitperf and your login. */
   labels?: string[];
+  /** The runner's public key; default: the key pair in $GITPERF_HOME/keys/runners/<owner>/<name>, made if missing. */
   publicKey?: string;
   description?: string;
   /**
@@ -26,11 +29,15 @@ export interface RunnerRegisterInput {
    * owner's approving review) or `standing` (this Runner entity is the consent). Default: review, unwritten.
    */
   consent?: 'review' | 'standing';
+  /** The time the key starts signing (default: now). */
+  now?: Date;
 }
 
 export interface RunnerRegisterOutcome extends SubmitOutcome {
   path: string;
   entity: Runner;
+  /** The private key file made or reused on this machine (absent when --public-key was given). */
+  keyFile?: string;
 }
 
 /** The Runner entity `owner` declares (datasets as `owner/name`). */
@@ -73,9 +80,49 @@ export async function registerRunner(
         path: repoEntityPath('Dataset', d),
         howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
       });
-  const entity = runnerEntity(owner, { ...input, datasets });
+  const ref = ownedRef(owner, input.name);
+  const generated = input.publicKey ? undefined : await ensureRunnerKey(p.home, ref);
+  const publicKey = input.publicKey ?? generated?.publicKey ?? '';
+  const previous = snap.registry.index.get('Runner', ref)?.entity;
+  const keys = rotateKeys(previous, publicKey, input.now ?? new Date());
+  const entity: Runner = {
+    apiVersion: 'gitperf/v1',
+    kind: 'Runner',
+    metadata: { name: input.name, owner, ...(input.description ? { description: input.description } : {}) },
+    spec: {
+      labels: input.labels ?? ['self-hosted', 'gitperf', owner],
+      datasets,
+      ...(input.consent ? { consent: input.consent } : {}),
+      publicKey,
+      keys,
+    },
+  };
   checkSchema('Runner', entity);
-  const path = repoEntityPath('Runner', ownedRef(owner, input.name));
+  const path = repoEntityPath('Runner', ref);
   const out = await submit(p, [entityFile(path, entity)]);
-  return { ...out, path, entity };
+  return { ...out, path, entity, ...(generated ? { keyFile: generated.file } : {}) };
+}
+
+/** RFC 3339 in whole seconds (what allowed-signers files hold). */
+function seconds(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The runner's keys after registering `publicKey`: unchanged when it is already the current key; else the
+ * keys still open get `validBefore` now (rotation: results they signed stay verifiable) and the new key is
+ * valid from now.
+ */
+export function rotateKeys(previous: Runner | undefined, publicKey: string, now: Date): RunnerKey[] {
+  const fingerprint = (line: string) => publicKeyFingerprint(parsePublicKey(line, 'the public key').key);
+  const mine = fingerprint(publicKey);
+  const old: RunnerKey[] =
+    previous?.spec.keys ??
+    (previous?.spec.publicKey
+      ? [{ publicKey: previous.spec.publicKey, validAfter: seconds(new Date(0)) }]
+      : []);
+  const current = old.find((k) => !k.validBefore && fingerprint(k.publicKey) === mine);
+  if (current) return old;
+  const at = seconds(now);
+  return [...old.map((k) => (k.validBefore ? k : { ...k, validBefore: at })), { publicKey, validAfter: at }];
 }

@@ -6,18 +6,13 @@
  * dataset generatedUid: `new` when there is no result, `stale` when the recorded ones differ.
  */
 import { createHash } from 'node:crypto';
-import { registeredHashes } from '../cube/registered-hashes.js';
 import { type Diagnostic, warning } from '../diagnostics/diagnostic.js';
 import { resultRef } from '../registry/kinds.js';
 import type { LoadedEntity } from '../registry/loader.js';
+import { currentHashes, type ExpectedCube, staleFields } from '../registry/provenance.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { datasetMatches, type PlanInput, type PlanScope, recordedExecution } from './plan-input.js';
-import {
-  canonicalCubeText,
-  canonicalDatasetText,
-  isCanonicalCurrent,
-  type RecordedExecution,
-} from './recorded-execution.js';
+import { canonicalCubeText, canonicalDatasetText, isCanonicalCurrent } from './recorded-execution.js';
 
 export type JobReason = 'new' | 'stale';
 
@@ -55,12 +50,7 @@ export function jobId(benchmark: string, dataset: string, model: string): string
   return createHash('sha256').update(`${benchmark}\n${dataset}\n${model}`).digest('hex').slice(0, 16);
 }
 
-interface Expected {
-  role: CubeRole;
-  ref: string;
-  hashes: Record<string, string>;
-  /** Number of keys in `hashes`. */
-  count: number;
+interface Expected extends ExpectedCube {
   /** The block a current result holds for this cube (recorded-execution.ts). */
   canonical: Buffer;
   /** For a model: the blocks of the benchmark's preparator, this model and the metrics cube, in run order. */
@@ -68,7 +58,7 @@ interface Expected {
 }
 
 function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Expected {
-  const hashes: Record<string, string> = { ...registeredHashes(cube.entity.spec) };
+  const hashes = currentHashes(cube.entity.spec);
   return {
     role,
     ref,
@@ -77,43 +67,6 @@ function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Ex
     canonical: Buffer.from(canonicalCubeText(role, ref, hashes)),
     pieces: [],
   };
-}
-
-/** What differs between a recorded execution and the current cubes and data; empty when it is current. */
-export function staleFields(recorded: RecordedExecution, cubes: Expected[], generatedUid: string): string[] {
-  if (isCurrent(recorded, cubes, generatedUid)) return [];
-  const changed: string[] = [];
-  for (const want of cubes) {
-    const got = recorded.cubes.find((c) => c.role === want.role);
-    if (!got) {
-      changed.push(`${want.role} not recorded`);
-      continue;
-    }
-    if (got.ref !== want.ref) {
-      changed.push(`${want.role} ${got.ref} → ${want.ref}`);
-      continue;
-    }
-    for (const key of new Set([...Object.keys(want.hashes), ...Object.keys(got.hashes)]))
-      if (want.hashes[key] !== got.hashes[key]) changed.push(`${want.role} ${key}`);
-  }
-  if (recorded.generatedUid !== generatedUid) changed.push('dataset generatedUid');
-  return changed;
-}
-
-/** The common case without allocating: every recorded field equals the current one. */
-function isCurrent(recorded: RecordedExecution, cubes: Expected[], generatedUid: string): boolean {
-  if (recorded.generatedUid !== generatedUid || recorded.cubes.length < cubes.length) return false;
-  for (const want of cubes) {
-    const got = recorded.cubes.find((c) => c.role === want.role);
-    if (!got || got.ref !== want.ref) return false;
-    let count = 0;
-    for (const key in got.hashes) {
-      if (want.hashes[key] !== got.hashes[key]) return false;
-      count++;
-    }
-    if (count !== want.count) return false;
-  }
-  return true;
 }
 
 interface Candidate {

@@ -13,18 +13,11 @@
  *  3. the caller loads the file fully, so an unusual but valid file is still read right and a broken one is
  *     reported with the loader's diagnostics.
  */
-import type { CubeHashes, CubeRole, Result } from '../registry/types.generated.js';
+import type { RecordedCube, RecordedExecution } from '../registry/provenance.js';
+import type { Result } from '../registry/types.generated.js';
 
-export interface RecordedCube {
-  role: CubeRole | string;
-  ref: string;
-  hashes: Partial<Record<keyof CubeHashes, string>> & Record<string, string>;
-}
-
-export interface RecordedExecution {
-  cubes: RecordedCube[];
-  generatedUid: string;
-}
+// The shapes are the registry's (provenance.ts owns the comparison); re-exported for the plan's callers.
+export type { RecordedCube, RecordedExecution };
 
 /** The recorded execution of a Result entity that the full loader read. */
 export function recordedFromEntity(result: Result): RecordedExecution {

@@ -7,7 +7,7 @@ import type { WorkerRequest, WorkerResponse } from './check-worker.js';
 import type { PathFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
 import type { ListedFile } from './loader.js';
-import { SUPPORT_KINDS, type SupportData } from './references.js';
+import { emptySupportData, mergeSupportData, SUPPORT_KINDS, type SupportData } from './references.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 const WORKER_URL = new URL('./check-worker.js', import.meta.url);
@@ -34,7 +34,7 @@ export function workerCount(fileCount: number): number {
 }
 
 /**
- * Checks files (all three layers) in worker threads. Benchmark, Dataset and Runner files go first,
+ * Checks files (all three layers) in worker threads. Benchmark, Dataset, MLCube and Runner files go first,
  * since other files' checks read a few of their fields; then the rest, with those fields known.
  * Bad input in a file never fails the whole run: it comes back as diagnostics.
  */
@@ -90,12 +90,8 @@ export async function checkInWorkers(
     const first = parseable.filter((f) => f.info && SUPPORT_KINDS.includes(f.info.kind));
     const rest = parseable.filter((f) => f.info && !SUPPORT_KINDS.includes(f.info.kind));
     const parts = await runPhase(first);
-    const support: SupportData = { benchmarks: {}, datasetPreparators: {}, runnerDatasets: {} };
-    for (const p of parts) {
-      Object.assign(support.benchmarks, p.benchmarks);
-      Object.assign(support.datasetPreparators, p.datasetPreparators);
-      Object.assign(support.runnerDatasets, p.runnerDatasets);
-    }
+    const support = emptySupportData();
+    for (const p of parts) mergeSupportData(support, p);
     pool.broadcast({ type: 'support', data: support } satisfies WorkerRequest);
     await runPhase(rest);
     return diagnostics;

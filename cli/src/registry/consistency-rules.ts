@@ -1,15 +1,18 @@
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import type { LoadedEntity } from './loader.js';
+import { checkRunnerKeys } from './result-provenance.js';
 import { atLeastAsDetailed, SHARING_ORDER } from './sharing.js';
 import type { ConfusionCounts } from './types.generated.js';
 
 /**
  * Rules within one file that a JSON Schema cannot state: the participants' view is at least as
- * detailed as the public one, and a result's confusion counts add up to its cases.
+ * detailed as the public one, a result's confusion counts add up to its cases, a runner's keys are keys.
+ * (A result's provenance and signature need other files: result-provenance.ts, run with the references.)
  */
 export function checkConsistency(e: LoadedEntity): Diagnostic[] {
   if (e.kind === 'Benchmark') return checkSharing(e as LoadedEntity<'Benchmark'>);
   if (e.kind === 'Result') return checkCounts(e as LoadedEntity<'Result'>);
+  if (e.kind === 'Runner') return checkRunnerKeys(e);
   return [];
 }
 

@@ -5,6 +5,7 @@ import type { PathInfo } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { fromBytes, type ListedFile, type LoadedEntity } from './loader.js';
 import { checkReferences, type RefFacts, SupportFacts } from './references.js';
+import { checkResultProvenance } from './result-provenance.js';
 
 /** Which refs exist per kind, from a file listing alone (no parsing), and which refs are duplicated. */
 export class PathFacts {
@@ -39,7 +40,7 @@ export function refFacts(paths: PathFacts, support: SupportFacts = new SupportFa
   return { has: (k, r) => paths.has(k, r), support };
 }
 
-/** All three layers for one file: input and schema (via fromBytes), layout, references. */
+/** All layers for one file: input and schema (via fromBytes), layout, consistency, references, provenance. */
 export function checkFile(
   path: string,
   file: string,
@@ -56,6 +57,8 @@ export function checkFile(
       ...checkLayout(r.entity),
       ...checkConsistency(r.entity),
       ...checkReferences(r.entity, facts),
+      // A whole registry: every result is as merged, so differing hashes make it stale, not invalid.
+      ...checkResultProvenance(r.entity, facts.support, { atMerge: false }),
     ],
   };
 }

@@ -8,6 +8,7 @@ import {
 } from './kinds.js';
 import type { LoadedEntity } from './loader.js';
 import type { PropertyPath } from './positions.js';
+import { currentHashes } from './provenance.js';
 import type { CompatibilityTest, CubeUsage } from './types.generated.js';
 
 /** What the reference layer may ask about the rest of the registry. */
@@ -18,42 +19,95 @@ export interface RefFacts {
   support: SupportFacts;
 }
 
+/** A runner's signing key as the validator reads it (Runner `spec.keys[]`, or its bare `spec.publicKey`). */
+export interface RunnerKeyData {
+  publicKey: string;
+  validAfter?: string;
+  validBefore?: string;
+}
+
 /** The few fields of other entities that cross-file checks read. Small enough to ship to workers. */
 export interface SupportData {
-  benchmarks: Record<string, { preparator: string; referenceModel: string }>;
+  benchmarks: Record<string, { preparator: string; referenceModel: string; metrics: string }>;
   datasetPreparators: Record<string, string>;
+  /** Dataset ref → its prepared data's generatedUid. */
+  datasetUids: Record<string, string>;
+  /** MLCube ref → the hashes a run of it records (provenance.ts). */
+  cubeHashes: Record<string, Record<string, string>>;
   runnerDatasets: Record<string, string[]>;
+  runnerKeys: Record<string, RunnerKeyData[]>;
+}
+
+export function emptySupportData(): SupportData {
+  return {
+    benchmarks: {},
+    datasetPreparators: {},
+    datasetUids: {},
+    cubeHashes: {},
+    runnerDatasets: {},
+    runnerKeys: {},
+  };
+}
+
+/** Adds `part`'s entries to `into` (workers send their parts back). */
+export function mergeSupportData(into: SupportData, part: SupportData): void {
+  for (const key of Object.keys(into) as (keyof SupportData)[]) Object.assign(into[key], part[key]);
+}
+
+/** A runner's keys: `spec.keys` when given, else its one `spec.publicKey` (valid at any time). */
+export function runnerKeys(spec: EntityByKind['Runner']['spec']): RunnerKeyData[] {
+  if (spec.keys && spec.keys.length > 0) return spec.keys.map((k) => ({ ...k }));
+  return spec.publicKey ? [{ publicKey: spec.publicKey }] : [];
 }
 
 export class SupportFacts {
   readonly data: SupportData;
   constructor(data?: SupportData) {
-    this.data = data ?? { benchmarks: {}, datasetPreparators: {}, runnerDatasets: {} };
+    this.data = data ?? emptySupportData();
   }
-  /** Records what an entity contributes (Benchmark, Dataset and Runner contribute something). */
+  /** Records what an entity contributes (Benchmark, Dataset, MLCube and Runner contribute something). */
   add(e: Pick<LoadedEntity, 'kind' | 'ref' | 'entity'>): void {
     if (e.kind === 'Benchmark') {
       const b = e.entity as EntityByKind['Benchmark'];
-      this.data.benchmarks[e.ref] = { preparator: b.spec.preparator, referenceModel: b.spec.referenceModel };
+      this.data.benchmarks[e.ref] = {
+        preparator: b.spec.preparator,
+        referenceModel: b.spec.referenceModel,
+        metrics: b.spec.metrics,
+      };
     } else if (e.kind === 'Dataset') {
-      this.data.datasetPreparators[e.ref] = (e.entity as EntityByKind['Dataset']).spec.preparator;
+      const d = e.entity as EntityByKind['Dataset'];
+      this.data.datasetPreparators[e.ref] = d.spec.preparator;
+      this.data.datasetUids[e.ref] = d.spec.generatedUid;
+    } else if (e.kind === 'MLCube') {
+      this.data.cubeHashes[e.ref] = currentHashes((e.entity as EntityByKind['MLCube']).spec);
     } else if (e.kind === 'Runner') {
-      this.data.runnerDatasets[e.ref] = (e.entity as EntityByKind['Runner']).spec.datasets;
+      const r = e.entity as EntityByKind['Runner'];
+      this.data.runnerDatasets[e.ref] = r.spec.datasets;
+      this.data.runnerKeys[e.ref] = runnerKeys(r.spec);
     }
   }
-  benchmark(name: string): { preparator: string; referenceModel: string } | undefined {
+  benchmark(name: string): { preparator: string; referenceModel: string; metrics: string } | undefined {
     return Object.hasOwn(this.data.benchmarks, name) ? this.data.benchmarks[name] : undefined;
   }
   datasetPreparator(ref: string): string | undefined {
     return Object.hasOwn(this.data.datasetPreparators, ref) ? this.data.datasetPreparators[ref] : undefined;
   }
+  datasetUid(ref: string): string | undefined {
+    return Object.hasOwn(this.data.datasetUids, ref) ? this.data.datasetUids[ref] : undefined;
+  }
+  cubeHashes(ref: string): Record<string, string> | undefined {
+    return Object.hasOwn(this.data.cubeHashes, ref) ? this.data.cubeHashes[ref] : undefined;
+  }
   runnerDatasets(ref: string): string[] | undefined {
     return Object.hasOwn(this.data.runnerDatasets, ref) ? this.data.runnerDatasets[ref] : undefined;
+  }
+  runnerKeys(ref: string): RunnerKeyData[] | undefined {
+    return Object.hasOwn(this.data.runnerKeys, ref) ? this.data.runnerKeys[ref] : undefined;
   }
 }
 
 /** Kinds whose content other files' checks consult (loaded first when checking in parallel). */
-export const SUPPORT_KINDS: readonly Kind[] = ['Benchmark', 'Dataset', 'Runner'];
+export const SUPPORT_KINDS: readonly Kind[] = ['Benchmark', 'Dataset', 'MLCube', 'Runner'];
 
 const OWNED: Kind[] = ['MLCube', 'Dataset', 'Runner'];
 const ARTICLE: Record<string, string> = { MLCube: 'an MLCube', Dataset: 'a Dataset', Runner: 'a Runner' };

@@ -627,8 +627,25 @@ export interface Runner {
      */
     consent?: 'review' | 'standing';
     /**
-     * The runner's public key (e.g. ssh-ed25519 ...), used to verify results it signs.
+     * The runner's current public key (`ssh-ed25519 AAAA... [comment]`), which signs the results it produces; also listed in keys.
      */
     publicKey?: string;
+    /**
+     * Every key the runner has signed with, with its validity, so results signed before a rotation stay verifiable (an allowed-signers line each).
+     *
+     * @maxItems 64
+     */
+    keys?: RunnerKey[];
   };
+}
+/**
+ * One signing key of a runner and when it was valid (both ends inclusive, as ssh-keygen's valid-after/valid-before).
+ */
+export interface RunnerKey {
+  /**
+   * The OpenSSH public key line, `ssh-ed25519 AAAA... [comment]`.
+   */
+  publicKey: string;
+  validAfter: DateTime;
+  validBefore?: DateTime;
 }

@@ -9,6 +9,7 @@ import { classifyPath, entityPath } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { type ListedFile, type LoadedEntity, listRegistry, loadFile } from './loader.js';
 import { checkReferences, SUPPORT_KINDS, SupportFacts } from './references.js';
+import { checkResultProvenance } from './result-provenance.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 export interface ValidateOptions {
@@ -19,6 +20,8 @@ export interface ValidateOptions {
    * (they passed when merged), so their paths stand in for their content. Default: everything.
    */
   changed?: Iterable<string>;
+  /** The time of the check, for runner keys revoked before a changed result merges (default: now). */
+  now?: Date;
 }
 
 export interface ValidationReport {
@@ -39,7 +42,7 @@ export async function validateRegistry(
 ): Promise<ValidationReport> {
   const changed = opts.changed ? new Set([...opts.changed].map(normalize)) : undefined;
   if (changed && source.exists) {
-    const report = await validateChangeByLookup(source, changed);
+    const report = await validateChangeByLookup(source, changed, opts.now);
     if (report) return report;
   }
   const files = await listRegistry(source);
@@ -50,7 +53,7 @@ export async function validateRegistry(
   }
 
   const diagnostics = changed
-    ? await validateChange(source, files, paths, changed)
+    ? await validateChange(source, files, paths, changed, opts.now)
     : await validateAll(source, files, paths);
 
   diagnostics.push(...(await duplicates(source, files, changed)));
@@ -107,6 +110,7 @@ async function validateChange(
   files: ListedFile[],
   paths: PathFacts,
   changed: Set<string>,
+  now: Date | undefined,
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const byPath = new Map(files.map((f) => [f.entry.path, f]));
@@ -150,6 +154,7 @@ async function validateChange(
   }
   const facts = refFacts(paths, support);
   for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
+  diagnostics.push(...provenance(refChecked, checked, support, now));
   return diagnostics;
 }
 
@@ -163,6 +168,7 @@ async function validateChange(
 async function validateChangeByLookup(
   source: FileSource,
   changed: Set<string>,
+  now: Date | undefined,
 ): Promise<ValidationReport | undefined> {
   const exists = source.exists?.bind(source);
   if (!exists) return undefined;
@@ -229,10 +235,13 @@ async function validateChangeByLookup(
   const support = new SupportFacts();
   const supportRefs = refChecked.flatMap(supportFor).filter(([, ref]) => ref);
   await source.prefetch?.(supportRefs.map(([kind, ref]) => entityPath(kind, ref)));
+  const supportLoaded = new Set<string>();
   for (const e of refChecked) {
     for (const [kind, ref] of supportFor(e)) {
       if (!ref || !(await has(kind, ref))) continue;
       const path = entityPath(kind, ref);
+      if (supportLoaded.has(path)) continue;
+      supportLoaded.add(path);
       const r = await loadFile(source, { entry: { path, type: 'file' }, info: classifyPath(path) });
       if (r.entity) support.add(r.entity);
     }
@@ -256,6 +265,7 @@ async function validateChangeByLookup(
   }
   const facts = { has: (kind: Kind, ref: string) => known.get(`${kind}\0${ref}`) ?? false, support };
   for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
+  diagnostics.push(...provenance(refChecked, checked, support, now));
   const sorted = sortDiagnostics(diagnostics);
   return { valid: !sorted.some((d) => d.severity === 'error'), entities, diagnostics: sorted };
 }
@@ -313,16 +323,41 @@ async function duplicates(
   return out;
 }
 
+/**
+ * Provenance of the results a change involves: the changed ones are being merged (current hashes, unrevoked
+ * keys); unchanged ones a change may affect are as merged (a changed cube or dataset makes them stale).
+ */
+function provenance(
+  entities: LoadedEntity[],
+  changed: LoadedEntity[],
+  support: SupportFacts,
+  now: Date | undefined,
+): Diagnostic[] {
+  const atMerge = new Set(changed);
+  return entities.flatMap((e) => checkResultProvenance(e, support, { atMerge: atMerge.has(e), now }));
+}
+
 function supportFor(e: LoadedEntity): [Kind, string][] {
-  const spec = e.entity.spec as { benchmark?: string; dataset?: string; execution?: { runnerRef?: string } };
+  const spec = e.entity.spec as {
+    benchmark?: string;
+    dataset?: string;
+    model?: string;
+    execution?: { runnerRef?: string; cubes?: { ref?: string }[] };
+  };
   if (e.kind === 'DatasetAssociation')
     return [
       ['Benchmark', spec.benchmark ?? ''],
       ['Dataset', spec.dataset ?? ''],
     ];
   if (e.kind === 'Result') {
-    const out: [Kind, string][] = [['Benchmark', spec.benchmark ?? '']];
+    const out: [Kind, string][] = [
+      ['Benchmark', spec.benchmark ?? ''],
+      ['Dataset', spec.dataset ?? ''],
+    ];
     if (spec.execution?.runnerRef) out.push(['Runner', spec.execution.runnerRef]);
+    // The cubes a result records (their hashes are compared when the ref is the expected one).
+    const cubes = new Set((spec.execution?.cubes ?? []).map((c) => c.ref ?? ''));
+    for (const ref of cubes) if (ref) out.push(['MLCube', ref]);
     return out;
   }
   return [];

@@ -6,11 +6,11 @@
  * data changed) gets a new branch; the same job against the same state never does.
  */
 import { createHash } from 'node:crypto';
-import { registeredHashes } from '../cube/registered-hashes.js';
 import type { MlcubeSpec } from '../cube/types.js';
 import type { PlanJob } from '../plan/index.js';
 import type { RegistryView } from '../policy/index.js';
 import { repoEntityPath } from '../registry/layout.js';
+import { registeredHashes } from '../registry/registered-hashes.js';
 import type { Benchmark, Dataset } from '../registry/types.generated.js';
 
 export function jobBranch(job: PlanJob, view: RegistryView): string {

@@ -12,6 +12,7 @@
  */
 import { type Diagnostic, error, fail, GitperfError, warning } from '../diagnostics/diagnostic.js';
 import type { Participant } from '../participants/context.js';
+import { hasRunnerKey } from '../participants/result-signing.js';
 import { submitResults } from '../participants/result-submit.js';
 import { registrySnapshot } from '../participants/snapshot.js';
 import { makePlan, type PlannedJob } from '../plan/index.js';
@@ -328,6 +329,8 @@ async function runJob(
       dataset: job.dataset,
       model: job.model,
       branch: outcome.branch,
+      // Signed with this runner's key when it was made on this machine (`runner register`); else unsigned.
+      ...(hasRunnerKey(p.home, ctx.runnerRef) ? { runner: ctx.runnerRef } : {}),
     });
     outcome.status = 'submitted';
     outcome.submission = opened.number;

@@ -83,6 +83,8 @@ export interface ResultRow {
   metrics: Record<string, number> | null;
   encrypted: boolean;
   finishedAt: string;
+  /** The runner whose key signed it (verified by `gitperf validate` at merge), or null: unsigned. */
+  signedBy: string | null;
 }
 
 export interface ResultTable {
@@ -110,6 +112,7 @@ export function resultTable(
     metrics: (r.entity.spec.metrics as Record<string, number> | undefined) ?? null,
     encrypted: r.entity.spec.encrypted !== undefined,
     finishedAt: r.entity.spec.execution.finishedAt,
+    signedBy: r.entity.spec.signature ? (r.entity.spec.execution.runnerRef ?? null) : null,
   }));
   rows.sort((x, y) => x.model.localeCompare(y.model) || x.dataset.localeCompare(y.dataset));
   return {
@@ -131,7 +134,8 @@ export function renderResultTable(t: ResultTable): string {
     if (r.encrypted || !r.metrics) return 'encrypted';
     const v = r.metrics[t.primaryMetric];
     const s = v === undefined ? '?' : Number.isNaN(v) ? 'NaN' : v.toFixed(4);
-    return r.partial ? `${s} (partial)` : s;
+    const marked = r.partial ? `${s} (partial)` : s;
+    return r.signedBy ? marked : `${marked} (unsigned)`;
   };
   const header = [
     `model \\ dataset (${t.primaryMetric}${t.higherIsBetter ? ', higher is better' : ', lower is better'})`,

@@ -11,8 +11,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { fail } from '../diagnostics/diagnostic.js';
-import type { Metrics } from '../registry/types.generated.js';
 import { canonicalJsonBytes, type JsonValue } from './canonical-json.js';
+
+/** Metric name → number (NaN allowed): the registry's `Metrics`, stated here so trust sits below the registry. */
+export type Metrics = Record<string, number>;
 
 export interface Measurements {
   metrics: Metrics;

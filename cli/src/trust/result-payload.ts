@@ -4,25 +4,48 @@
  * "The signed payload", is the specification; this file implements it and nothing else).
  */
 import { fail } from '../diagnostics/diagnostic.js';
-import type { CubeHashes, Result } from '../registry/types.generated.js';
 import { canonicalJsonBytes, type JsonValue } from './canonical-json.js';
-import { type Measurements, measurementsDigest } from './measurements.js';
+import { type Measurements, type Metrics, measurementsDigest } from './measurements.js';
 
 export const RESULT_PAYLOAD_FORMAT = 'gitperf-result/1';
 
 /**
- * A Result as signing sees it. `spec.sufficientStatistics` (issue 10) and `spec.encrypted.measurementsSha256`
- * (the digest an encrypted result keeps in the clear) are read when present although the schema does not
- * have them yet.
+ * A Result as signing sees it: the fields the payload projects, stated structurally so that trust sits below
+ * the registry (the registry's validator verifies signatures); the generated `Result` type fits it.
+ * `spec.sufficientStatistics` and `spec.encrypted.measurementsSha256` (the digest an encrypted result keeps in
+ * the clear) are read when present.
  */
-export type SignableResult = Pick<Result, 'metadata'> & {
-  spec: Omit<Result['spec'], 'encrypted'> & {
-    sufficientStatistics?: JsonValue;
-    encrypted?: NonNullable<Result['spec']['encrypted']> & { measurementsSha256?: string };
+export interface SignableResult {
+  metadata: { owner: string };
+  spec: {
+    benchmark: string;
+    model: string;
+    dataset: string;
+    partial: boolean;
+    metrics?: Metrics;
+    /** Plain JSON data (issue 10's counts; schema-checked by the registry). */
+    sufficientStatistics?: object;
+    encrypted?: { measurementsSha256?: string; [other: string]: unknown };
+    signature?: string;
+    execution: {
+      runner: string;
+      runnerRef?: string;
+      startedAt: string;
+      finishedAt: string;
+      gitperfVersion: string;
+      cubes: readonly {
+        role: string;
+        ref: string;
+        hashes: Partial<Record<CubeHashField | 'code', string>>;
+      }[];
+      dataset: { generatedUid: string };
+    };
   };
-};
+}
 
-const CUBE_HASH_FIELDS: readonly (keyof CubeHashes)[] = [
+type CubeHashField = 'manifest' | 'parameters' | 'additionalFiles' | 'image' | 'imageTarball';
+
+const CUBE_HASH_FIELDS: readonly CubeHashField[] = [
   'manifest',
   'parameters',
   'additionalFiles',
@@ -34,7 +57,10 @@ const CUBE_HASH_FIELDS: readonly (keyof CubeHashes)[] = [
 export function plainMeasurements(result: SignableResult): Measurements | undefined {
   const { metrics, sufficientStatistics } = result.spec;
   if (!metrics) return undefined;
-  return sufficientStatistics === undefined ? { metrics } : { metrics, sufficientStatistics };
+  // Parsed YAML/JSON data, so a JSON value (the interface type has no index signature to say so).
+  return sufficientStatistics === undefined
+    ? { metrics }
+    : { metrics, sufficientStatistics: sufficientStatistics as JsonValue };
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
 import { slug } from '../infra/slug.js';
 import { isOwnedRef } from '../registry/kinds.js';
+import { registeredHashes } from '../registry/registered-hashes.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { engineFailure } from './engine-failure.js';
 import type { CubeExecution, ReadyCube, RunnerKind, RunTaskOptions, TaskOutcome } from './execution.js';
@@ -118,6 +119,7 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
     const [owner, name] = ref.split('/');
     const m = await materialiseCube(spec as MlcubeSpec, {
       dest: lay.cube(owner, name),
+      hashes: registeredHashes(spec),
       ref,
       runner: opts.runner,
       baseDir: reg.repoRoot,

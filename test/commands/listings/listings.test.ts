@@ -82,7 +82,7 @@ describe('read-only listings', () => {
     }
   });
 
-  it('renders the per-model per-dataset table with NaN, partial, encrypted and missing cells', () => {
+  it('renders the per-model per-dataset table with NaN, partial, unsigned, encrypted and missing cells', () => {
     const t: ResultTable = {
       benchmark: 'b',
       primaryMetric: 'auc',
@@ -97,6 +97,7 @@ describe('read-only listings', () => {
           metrics: { auc: Number.NaN },
           encrypted: false,
           finishedAt: '',
+          signedBy: 'h-a/runner',
         },
         {
           model: 'lee/centroid',
@@ -105,6 +106,7 @@ describe('read-only listings', () => {
           metrics: { auc: 0.91234 },
           encrypted: false,
           finishedAt: '',
+          signedBy: null,
         },
         {
           model: 'lee/centroid',
@@ -113,13 +115,14 @@ describe('read-only listings', () => {
           metrics: null,
           encrypted: true,
           finishedAt: '',
+          signedBy: null,
         },
       ],
     };
     expect(renderResultTable(t).split('\n')).toEqual([
-      'model \\ dataset (auc, higher is better)  h-a/a          h-b/b',
-      'kim/stump                                NaN (partial)  -',
-      'lee/centroid                             0.9123         encrypted',
+      'model \\ dataset (auc, higher is better)  h-a/a              h-b/b',
+      'kim/stump                                NaN (partial)      -',
+      'lee/centroid                             0.9123 (unsigned)  encrypted',
     ]);
   });
 

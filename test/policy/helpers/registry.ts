@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 export type Entity = Record<string, unknown>;
 export type Files = Map<string, Entity | string>;
 
-import type { Entity as RegistryEntity } from '../../../cli/src/registry/kinds.js';
+import type { Kind, Entity as RegistryEntity } from '../../../cli/src/registry/kinds.js';
 import {
   datasetAssociationRef,
   modelAssociationRef,
@@ -15,7 +15,7 @@ import {
   resultRef,
 } from '../../../cli/src/registry/kinds.js';
 import { repoEntityPath } from '../../../cli/src/registry/layout.js';
-import { fixtureHash, RegistryBuilder } from '../../helpers/registry-builder.js';
+import { fixtureHash, RegistryBuilder, resultProvenance } from '../../helpers/registry-builder.js';
 
 const HASH = fixtureHash;
 
@@ -84,8 +84,30 @@ export const datasetAssoc = (b: string, ds: string): Entity =>
     new RegistryBuilder().datasetAssociation(b, ds).get('DatasetAssociation', datasetAssociationRef(b, ds)),
   );
 
-export const result = (b: string, ds: string, model: string): Entity =>
-  editable(new RegistryBuilder().result(b, ds, model).get('Result', resultRef(b, ds, model)));
+/**
+ * A result of a run on the demo consortium: its cube list and generatedUid are those of `files` (default:
+ * the demo registry's), so it is current at merge.
+ */
+export const result = (b: string, ds: string, model: string, files: Files = demoFiles()): Entity => {
+  const lookup = <K extends Kind>(kind: K, ref: string) => {
+    const found = files.get(repoEntityPath(kind, ref));
+    return typeof found === 'object' ? (found as unknown as RegistryEntity<K>) : undefined;
+  };
+  const built = new RegistryBuilder().result(b, ds, model).get('Result', resultRef(b, ds, model));
+  if (built) Object.assign(built.spec.execution, resultProvenance(lookup, b, ds, model));
+  return editable(built);
+};
+
+let demoCache: Files | undefined;
+/** The default base once (its hashes are the same every time; the sequence for later entities is kept). */
+function demoFiles(): Files {
+  if (!demoCache) {
+    const saved = seq;
+    demoCache = demoRegistry();
+    seq = saved;
+  }
+  return demoCache;
+}
 
 /** Repository paths of entities, from the one layout. */
 export const P = {
@@ -129,7 +151,7 @@ export function demoRegistry(): Files {
   f.set(P.dsAssoc('bc-diagnosis', 'hospital-b/wdbc-b'), datasetAssoc('bc-diagnosis', 'hospital-b/wdbc-b'));
   f.set(
     P.result('bc-diagnosis', 'hospital-a/wdbc-a', 'lee/bc-centroid'),
-    result('bc-diagnosis', 'hospital-a/wdbc-a', 'lee/bc-centroid'),
+    result('bc-diagnosis', 'hospital-a/wdbc-a', 'lee/bc-centroid', f),
   );
   f.set('.github/workflows/ci.yml', 'on: [pull_request]\njobs: {}\n');
   f.set('schemas/user.schema.json', '{}\n');

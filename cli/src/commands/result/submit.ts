@@ -30,6 +30,11 @@ export default class ResultSubmit extends BaseCommand {
       dependsOn: ['from'],
     }),
     model: Flags.string({ description: 'only the result of this model (owner/name)' }),
+    runner: Flags.string({
+      description:
+        'the runner (owner/name) that produced the results: sign each with its key in $GITPERF_HOME/keys/runners/ (namespace gitperf-result); without it results are unsigned',
+      helpValue: 'OWNER/NAME',
+    }),
     ...yesFlag,
     ...participantFlags,
   };
@@ -49,6 +54,7 @@ export default class ResultSubmit extends BaseCommand {
       benchmark: flags.benchmark,
       dataset: flags.dataset,
       model: flags.model,
+      runner: flags.runner,
     });
     this.log(describeOutcome(out));
     return out;

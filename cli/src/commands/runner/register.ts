@@ -33,7 +33,10 @@ export default class RunnerRegister extends BaseCommand {
     labels: Flags.string({
       description: 'runner labels, comma-separated (default: self-hosted,gitperf,<you>)',
     }),
-    'public-key': Flags.string({ description: 'public key that verifies results it signs' }),
+    'public-key': Flags.string({
+      description:
+        'public key (ssh-ed25519 ...) that verifies results it signs; default: a key pair made in $GITPERF_HOME/keys/runners/<you>/<name> (private key mode 0600, never leaves this machine)',
+    }),
     consent: Flags.string({
       options: ['review', 'standing'],
       description:
