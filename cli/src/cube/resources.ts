@@ -167,8 +167,7 @@ export async function fetchResource(
     got = await copyHashing(src, tmp, maxBytes, opts);
   } catch (e) {
     await rm(tmp, { force: true });
-    if (e instanceof SizeLimitError)
-      return failed([...warnings, tooLarge(what, source, res, e.limit)]);
+    if (e instanceof SizeLimitError) return failed([...warnings, tooLarge(what, source, res, e.limit)]);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT')
       return failed([...warnings, error('resource.missing', `${what}: ${source} does not exist`)]);
