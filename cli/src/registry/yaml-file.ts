@@ -9,9 +9,9 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /**
  * Line breaks plus commas a registry file may hold, refused before parsing: an upper bound on the entries of
  * its mappings and lists (a block entry needs a line, a flow entry a comma). The largest legitimate entity, a
- * Result with a 1,001-point threshold grid, has about 5,100 lines (and an armoured ciphertext up to 4,100 more); the full YAML parser takes tens of
- * microseconds per entry, so this keeps any single file's parse well under a second (scripts/bench/
- * bounded-policy.bench.mjs).
+ * Result with a 1,001-point threshold grid, has about 5,100 lines (an armoured ciphertext up to 4,100 more).
+ * The full YAML parser costs tens of microseconds per entry, so this bounds any single file's parse; the
+ * worst file under the bound is measured in scripts/bench/bounded-policy.bench.mjs.
  */
 export const MAX_FILE_ENTRIES = 12_000;
 /** Registry entities are shallow; deeper nesting is refused (it only serves to exhaust the stack). */
