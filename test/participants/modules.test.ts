@@ -63,7 +63,12 @@ describe('resolveResource', () => {
 
   it('records a repository file by its repository path, even from another folder', async () => {
     const r = await resolveResource('cubes/x/mlcube.yaml', o());
-    expect(r.resource).toEqual({ url: 'cubes/x/mlcube.yaml', sha256: sha('in the repo\n') });
+    // The size is recorded with the hash: it caps every later download of the file.
+    expect(r.resource).toEqual({
+      url: 'cubes/x/mlcube.yaml',
+      sha256: sha('in the repo\n'),
+      size: 'in the repo\n'.length,
+    });
     expect(r.diagnostics).toEqual([]);
   });
 
@@ -80,15 +85,17 @@ describe('resolveResource', () => {
     expect(r.resource).toEqual({
       url: pathToFileURL(join(tmp, 'outside.yaml')).href,
       sha256: sha('outside\n'),
+      size: 'outside\n'.length,
     });
     expect(r.diagnostics.map((d) => d.code)).toEqual(['resource.local-only']);
     const u = await resolveResource(pathToFileURL(join(tmp, 'outside.yaml')).href, o());
     expect(u.resource.sha256).toBe(sha('outside\n'));
+    expect(u.resource.size).toBe('outside\n'.length);
   });
 
   it('downloads http(s) URLs to hash them, and keeps the URL', async () => {
     const r = await resolveResource(`${base}/m.yaml`, o());
-    expect(r.resource).toEqual({ url: `${base}/m.yaml`, sha256: sha('served\n') });
+    expect(r.resource).toEqual({ url: `${base}/m.yaml`, sha256: sha('served\n'), size: 'served\n'.length });
     expect(await codeOf(resolveResource(`${base}/missing`, o()))).toBe('resource.fetch-failed');
   });
 

@@ -168,7 +168,8 @@ const cases: Array<[string, ScenarioSpec, Want]> = [
       head: (f) =>
         f.set(P.cube('lee/bc-centroid'), `x-pad: &h ${NEW}\n${centroid().replace(sha(centroid()), '*h')}`),
     },
-    { status: 'fail', violation: 'policy.frozen-field' },
+    // The policy reads files as the registry does, which refuses aliases outright.
+    { status: 'fail', violation: 'yaml.alias' },
   ],
   [
     'frozen hash overridden by a merge key',
@@ -708,7 +709,8 @@ describe('policy attacks with raw git objects', () => {
     expect(d.status).toBe('fail');
     expect(d.violations.map((v) => [v.code, v.file])).toEqual([
       ['policy.not-a-file', 'registry/mlcubes/lee/alias.yaml'],
-      ['yaml.syntax', P.cube('lee/bc-centroid')],
+      ['yaml.alias', P.cube('lee/bc-centroid')],
+      ['yaml.anchor', P.cube('lee/bc-centroid')],
     ]);
   });
 

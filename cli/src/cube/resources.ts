@@ -10,9 +10,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
-import { copyFileHashing, downloadToFile } from '../infra/download.js';
+import { copyFileHashing, DEFAULT_MAX_DOWNLOAD_BYTES, downloadToFile } from '../infra/download.js';
 import { homeLayout } from '../infra/gitperf-home.js';
-import { SHA256_RE, sha256File, sha256Tap } from '../infra/sha256.js';
+import { SHA256_RE, SizeLimitError, sha256File, sha256Tap } from '../infra/sha256.js';
 import { DEFAULT_MAX_EXTRACT_BYTES, type ExtractResult, extractTarball } from './tarball.js';
 import { failed, type Outcome, ok, type Resource } from './types.js';
 
@@ -25,7 +25,7 @@ export interface FetchOptions {
   label?: string;
   /** Extra certificate authority for https (PEM), e.g. a test server's self-signed certificate. */
   ca?: string | Buffer;
-  /** Refuse downloads larger than this many bytes (default 32 GiB). */
+  /** Refuse downloads larger than this many bytes (default: the resource's `size`, else 4 GiB). */
   maxBytes?: number;
 }
 
@@ -99,9 +99,14 @@ function describe(label: string | undefined, url: string): string {
   return label ? `${label} (${url})` : url;
 }
 
+/** The most a fetch of `res` may transfer: its recorded size (exact), else the caller's or the default cap. */
+function byteLimit(res: Resource, opts: FetchOptions): number {
+  return Math.min(res.size ?? Number.POSITIVE_INFINITY, opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES);
+}
+
 /** Copies or downloads `src` into `tmp` (with the hardened downloader), hashing on the way; returns the hash. */
-async function copyHashing(src: Source, tmp: string, opts: FetchOptions): Promise<string> {
-  const limits = { ca: opts.ca, maxBytes: opts.maxBytes };
+async function copyHashing(src: Source, tmp: string, maxBytes: number, opts: FetchOptions): Promise<string> {
+  const limits = { ca: opts.ca, maxBytes };
   return src.kind === 'file' ? copyFileHashing(src.path, tmp, limits) : downloadToFile(src.url, tmp, limits);
 }
 
@@ -157,10 +162,12 @@ export async function fetchResource(
   const tmp = path.join(cacheDir, `.tmp-${randomBytes(8).toString('hex')}`);
   const source = src.kind === 'file' ? src.path : src.url.href;
   let got: string;
+  const maxBytes = byteLimit(res, opts);
   try {
-    got = await copyHashing(src, tmp, opts);
+    got = await copyHashing(src, tmp, maxBytes, opts);
   } catch (e) {
     await rm(tmp, { force: true });
+    if (e instanceof SizeLimitError) return failed([...warnings, tooLarge(what, source, res, e.limit)]);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT')
       return failed([...warnings, error('resource.missing', `${what}: ${source} does not exist`)]);
@@ -181,6 +188,20 @@ export async function fetchResource(
   }
   await rename(tmp, cached);
   return ok({ path: cached, sha256: got, source, cached: false }, warnings);
+}
+
+function tooLarge(what: string, source: string, res: Resource, limit: number): Diagnostic {
+  const why =
+    res.size === undefined
+      ? `the entity records no size, so at most ${limit} bytes (${gib(limit)}) are fetched; record the file's \`size\` in the entity if it really is larger`
+      : limit === res.size
+        ? `the entity records ${res.size} bytes; the file was changed after registration (or the registry entry is wrong)`
+        : `more than the ${limit}-byte limit of this fetch`;
+  return error('resource.too-large', `${what}: ${source} sent more bytes than allowed, stopped: ${why}`);
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(bytes % 1024 ** 3 === 0 ? 0 : 2)} GiB`;
 }
 
 /** Fetches and verifies a tarball resource, then extracts it safely into `dest` (replacing it). */

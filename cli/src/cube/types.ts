@@ -23,6 +23,8 @@ export const RUNNER_KINDS: readonly RunnerKind[] = ['docker', 'podman', 'singula
 export interface Resource {
   url: string;
   sha256: string;
+  /** Bytes: a fetch stops as soon as it goes over (without it, DEFAULT_MAX_DOWNLOAD_BYTES). */
+  size?: number;
 }
 
 /** `spec` of a registered MLCube (schemas/mlcube.schema.json). Exactly one of image / imageTarball. */

@@ -6,32 +6,47 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { sha256Tap } from './sha256.js';
+import { SizeLimitError, sha256Tap } from './sha256.js';
 
 export interface DownloadOptions {
   /** Extra certificate authority for https (PEM), e.g. a test server's self-signed certificate. */
   ca?: string | Buffer;
-  /** Refuse more than this many bytes (default 32 GiB). */
+  /**
+   * Refuse more than this many bytes: the size the entity records for the file, when it records one (default
+   * DEFAULT_MAX_DOWNLOAD_BYTES). The transfer stops as soon as it goes over (SizeLimitError).
+   */
   maxBytes?: number;
   /** Give up when no data arrives for this long (default 60 s). */
   idleTimeoutMs?: number;
 }
 
-export const DEFAULT_MAX_DOWNLOAD_BYTES = 32 * 1024 ** 3;
+/**
+ * The cap on a file whose size is not recorded (4 GiB): a hostile URL can make gitperf fetch at most this
+ * much before the hash refuses it. Larger files (big image tarballs) record their `size`.
+ */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const MAX_REDIRECTS = 5;
 
 /**
  * Downloads `url` (http or https) into `file` (created or truncated) and returns `sha256:<hex>` of its bytes.
- * Throws an Error saying why (`HTTP 404`, `redirect from https to http:`, `larger than the …-byte limit`).
+ * Throws an Error saying why (`HTTP 404`, `redirect from https to http:`; a SizeLimitError when it sends more
+ * than `maxBytes`).
  */
 export async function downloadToFile(
   url: URL | string,
   file: string,
   options: DownloadOptions = {},
 ): Promise<string> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const response = await follow(new URL(url), options, 0);
-  const hashing = sha256Tap(options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES);
+  // A server that announces more than the limit is refused before its first byte is read.
+  const announced = Number(response.headers['content-length']);
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    response.destroy();
+    throw new SizeLimitError(maxBytes);
+  }
+  const hashing = sha256Tap(maxBytes);
   await pipeline(response, hashing.tap, createWriteStream(file));
   return hashing.digest();
 }

@@ -52,6 +52,14 @@ export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A copy or download stopped because it sent more than its limit (`limit` bytes). */
+export class SizeLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`larger than the ${limit}-byte limit`);
+    this.name = 'SizeLimitError';
+  }
+}
+
 /**
  * A pass-through stage for `stream.pipeline` that hashes what flows through it and refuses more than
  * `maxBytes` (a download or copy that would fill the disk); `digest()` after the pipeline ends.
@@ -66,7 +74,7 @@ export function sha256Tap(maxBytes = Number.POSITIVE_INFINITY): {
     tap: async function* (source: AsyncIterable<Buffer>) {
       for await (const chunk of source) {
         bytesSeen += chunk.length;
-        if (bytesSeen > maxBytes) throw new Error(`larger than the ${maxBytes}-byte limit`);
+        if (bytesSeen > maxBytes) throw new SizeLimitError(maxBytes);
         hash.update(chunk);
         yield chunk;
       }

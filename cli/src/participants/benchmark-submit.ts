@@ -119,7 +119,12 @@ export async function submitBenchmark(
       preparator: input.preparator,
       referenceModel: input.referenceModel,
       metrics: input.metrics,
-      demoDataset: { ...demo.resource, generatedUid: test.record.dataset.generatedUid },
+      // The benchmark schema's demo dataset records no size (it is capped by the default download limit).
+      demoDataset: {
+        url: demo.resource.url,
+        sha256: demo.resource.sha256,
+        generatedUid: test.record.dataset.generatedUid,
+      },
       compatibilityTest: test.record,
       policy: {
         modelAutoApproval: { mode: 'never' },

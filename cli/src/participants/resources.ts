@@ -1,6 +1,6 @@
 /**
  * Turning what a submitter names on the command line (a URL or a path) into a registry Resource
- * `{url, sha256}`: the file is fetched and hashed now, and the URL recorded is one every participant can
+ * `{url, sha256, size}`: the file is fetched, hashed and measured now (the size caps every later download), and the URL recorded is one every participant can
  * resolve. A path that exists in the registry repository (at the base commit) is recorded relative to the
  * repository root, like the example registry's `examples/cubes/...`; any other local file is recorded as a
  * `file://` URL, with a warning that only this machine can reach it; http(s) URLs are downloaded and kept.
@@ -40,7 +40,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     const p = fileURLToPath(given);
     if (!(await isFile(p))) fail('resource.missing', `${o.label}: ${p} does not exist or is not a file`);
     return {
-      resource: { url: given, sha256: await sha256File(p) },
+      resource: { url: given, ...(await hashAndSize(p)) },
       path: p,
       diagnostics: [unreachable(o.label, given)],
     };
@@ -54,7 +54,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     const inRepo = resolve(o.repoRoot, given);
     const rel = relative(o.repoRoot, inRepo);
     if (!rel.startsWith('..') && !isAbsolute(rel) && (await isFile(inRepo))) {
-      const sha256 = await sha256File(inRepo);
+      const { sha256, size } = await hashAndSize(inRepo);
       const diagnostics: Diagnostic[] = [];
       if ((await isFile(local)) && local !== inRepo && (await sha256File(local)) !== sha256)
         diagnostics.push(
@@ -63,7 +63,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
             `${o.label}: your ${given} differs from the registry repository's copy; the registry's copy (${sha256}) is what gets registered`,
           ),
         );
-      return { resource: { url: rel.split(sep).join('/'), sha256 }, path: inRepo, diagnostics };
+      return { resource: { url: rel.split(sep).join('/'), sha256, size }, path: inRepo, diagnostics };
     }
   }
   if (!(await isFile(local)))
@@ -73,10 +73,16 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
     );
   const url = pathToFileURL(local).href;
   return {
-    resource: { url, sha256: await sha256File(local) },
+    resource: { url, ...(await hashAndSize(local)) },
     path: local,
     diagnostics: [unreachable(o.label, url)],
   };
+}
+
+/** The hash and the size of a local file, recorded together: the size caps every later download of it. */
+async function hashAndSize(file: string): Promise<{ sha256: string; size: number }> {
+  const sha256 = await sha256File(file);
+  return { sha256, size: (await stat(file)).size };
 }
 
 function unreachable(label: string, url: string): Diagnostic {
@@ -92,7 +98,7 @@ async function download(url: string, o: ResolveOptions): Promise<ResolvedResourc
   const file = join(o.tmpDir, `download-${randomBytes(6).toString('hex')}`);
   try {
     const sha256 = await downloadToFile(url, file);
-    return { resource: { url, sha256 }, path: file, diagnostics: [] };
+    return { resource: { url, sha256, size: (await stat(file)).size }, path: file, diagnostics: [] };
   } catch (e) {
     await rm(file, { force: true });
     fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);

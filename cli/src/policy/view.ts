@@ -5,10 +5,8 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
-import { PositionMap } from '../infra/yaml-positions.js';
-import { YAML_OPTIONS } from '../registry/positions.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseYamlFile } from '../registry/yaml-file.js';
 import {
   listTree,
   listTreeUnder,
@@ -38,49 +36,24 @@ export interface RegistryView {
   fingerprint(path: string): string | undefined;
 }
 
-export function parseEntity(path: string, text: string): PolicyEntity {
-  const lc = new LineCounter();
-  // Exactly the loader's options (YAML 1.2 core, whatever a `%YAML 1.1` directive says): the policy must read
-  // the values the registry will be used with, or `01411` could be 777 here and 1411 there.
-  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc });
-  const positions = new PositionMap(text, { document: doc, lineCounter: lc });
-  const problems = doc.errors.map((e) =>
-    error('yaml.syntax', `${path} is not valid YAML: ${e.message.split('\n')[0]}; fix the syntax`, {
-      file: path,
-      line: e.linePos?.[0]?.line,
-      column: e.linePos?.[0]?.col,
-    }),
-  );
-  let data: Record<string, unknown> = {};
-  if (problems.length === 0) {
-    let js: unknown;
-    try {
-      js = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      // An alias before its anchor, or too many aliases: a refusal with a reason, not a crash.
-      problems.push(
-        error('yaml.syntax', `${path} is not valid YAML: ${(e as Error).message}; fix the syntax`, {
-          file: path,
-          line: 1,
-        }),
-      );
-    }
-    if (js && typeof js === 'object' && !Array.isArray(js)) data = js as Record<string, unknown>;
-    else if (problems.length === 0)
-      problems.push(
-        error('yaml.not-a-mapping', `${path} must hold one YAML mapping (an entity)`, {
-          file: path,
-          line: 1,
-        }),
-      );
-  }
+/**
+ * Reads one file as the registry loader does (`parseYamlFile`: the same YAML options, the same refusals, the
+ * same bounds): a file over 1 MiB or with too many entries is refused before it is parsed, so no changed
+ * file can make the policy check slow. The policy must read the values the registry will be used with, or
+ * `01411` could be 777 here and 1411 there.
+ */
+export function parseEntity(path: string, content: string | Uint8Array): PolicyEntity {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  const parsed = parseYamlFile(bytes, path);
+  const problems = parsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  const data = problems.length === 0 && parsed.data ? parsed.data : {};
   return {
     path,
     data,
     problems,
     lineOf(field: string): number | undefined {
       // For a key's value, point at the line of the key itself (where a person looks).
-      return positions.position(field === '.' ? [] : field.split('.'), 'key').line;
+      return parsed.positions.position(field === '.' ? [] : field.split('.'), 'key').line;
     },
   };
 }
@@ -306,8 +279,7 @@ export class GitView implements RegistryView {
     if (want.length === 0) return;
     const missing = want.map(([, oid]) => oid).filter((oid) => !this.bytes.has(oid));
     for (const [o, b] of readBlobs(this.repoDir, missing)) this.bytes.set(o, b);
-    for (const [p, oid] of want)
-      this.cache.set(p, parseEntity(p, this.bytes.get(oid)?.toString('utf8') ?? ''));
+    for (const [p, oid] of want) this.cache.set(p, parseEntity(p, this.bytes.get(oid) ?? new Uint8Array()));
   }
   get(path: string): PolicyEntity | undefined {
     if (!this.has(path)) return undefined;

@@ -7,7 +7,9 @@ export {
 } from '../infra/yaml-positions.js';
 
 export const YAML_OPTIONS = {
-  uniqueKeys: true,
+  // Duplicate keys are refused by `parseYamlFile` in one pass; the parser's own check is quadratic in the
+  // number of keys of a mapping (a hostile 1 MiB file took minutes).
+  uniqueKeys: false,
   merge: false,
   prettyErrors: false,
   version: '1.2',

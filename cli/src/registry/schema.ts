@@ -55,6 +55,9 @@ export function conformsToSchema<K extends Kind>(kind: K, data: unknown): data i
   return BY_KIND[kind](data);
 }
 
+/** Schema diagnostics reported per file. */
+export const MAX_SCHEMA_DIAGNOSTICS = 50;
+
 /**
  * Checks `data` against the schema of `kind`. Each error points at the offending key (unknown or
  * missing properties) or value (everything else).
@@ -71,6 +74,17 @@ export function validateSchema(
   const errors = validate.errors ?? [];
   const seen = new Set<string>();
   for (const e of errors) {
+    // A file with thousands of unknown keys gets the first few, not thousands of lookups and lines.
+    if (out.length === MAX_SCHEMA_DIAGNOSTICS) {
+      out.push(
+        error(
+          'schema.too-many-problems',
+          `more schema problems than the ${MAX_SCHEMA_DIAGNOSTICS} shown; fix those first`,
+          { file, line: 1, column: 1 },
+        ),
+      );
+      break;
+    }
     // Branch failures of an "exactly one of" are summarised by the oneOf error itself.
     if (e.schemaPath.includes('/oneOf/')) continue;
     // propertyNames reports once per bad name with the inner pattern error; keep the outer one.

@@ -222,6 +222,10 @@ export interface Resource {
    */
   url: string;
   sha256: Sha256;
+  /**
+   * The file's size in bytes: a download stops as soon as it sends more. Without it, downloads stop at 4 GiB.
+   */
+  size?: number;
 }
 /**
  * Metadata of a prepared dataset kept at a hospital, in registry/datasets/<owner>/<name>.yaml. The data never leaves the hospital.

@@ -4,8 +4,16 @@ import { yaml } from '../infra/yaml-library.js';
 import { fastParse } from './fast-yaml.js';
 import { PositionMap, type PositionMap as PositionMapT, YAML_OPTIONS } from './positions.js';
 
-/** Files larger than this are refused before parsing. */
+/** Files larger than this are refused before parsing (the loader, the validator and the policy). */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Line breaks plus commas a registry file may hold, refused before parsing: an upper bound on the entries of
+ * its mappings and lists (a block entry needs a line, a flow entry a comma). The largest legitimate entity, a
+ * Result with a 1,001-point threshold grid, has about 5,100 lines (an armoured ciphertext up to 4,100 more).
+ * The full YAML parser costs tens of microseconds per entry, so this bounds any single file's parse; the
+ * worst file under the bound is measured in scripts/bench/bounded-policy.bench.mjs.
+ */
+export const MAX_FILE_ENTRIES = 12_000;
 /** Registry entities are shallow; deeper nesting is refused (it only serves to exhaust the stack). */
 export const MAX_DEPTH = 32;
 
@@ -34,16 +42,9 @@ export function parseYamlFile(
 ): ParsedFile {
   const { fast = true, keepDocument = true } = opts;
   const diagnostics: Diagnostic[] = [];
-  if (bytes.length > MAX_FILE_BYTES) {
-    diagnostics.push(
-      error(
-        'file.too-large',
-        `file is larger than ${MAX_FILE_BYTES} bytes (1 MiB); registry files are small`,
-        {
-          file,
-        },
-      ),
-    );
+  const tooBig = fileBoundProblem(bytes, file);
+  if (tooBig) {
+    diagnostics.push(tooBig);
     return { diagnostics, text: '', positions: new PositionMap('') };
   }
   let text: string;
@@ -128,6 +129,34 @@ export function parseYamlFile(
   return { data: data as Record<string, unknown>, diagnostics, text, positions };
 }
 
+/**
+ * Why a registry file is refused before it is parsed (more than MAX_FILE_BYTES bytes or MAX_FILE_ENTRIES
+ * lines and commas), or undefined. Costs one pass over the bytes, so a hostile file is refused in milliseconds.
+ */
+export function fileBoundProblem(bytes: Uint8Array, file: string): Diagnostic | undefined {
+  if (bytes.length > MAX_FILE_BYTES) {
+    return error(
+      'file.too-large',
+      `file is larger than the ${MAX_FILE_BYTES}-byte (1 MiB) limit for registry files; ` +
+        'registry entities are small: keep large data out of the registry (link it by URL and sha256)',
+      { file },
+    );
+  }
+  let entries = 0;
+  for (const byte of bytes) if (byte === NEWLINE || byte === COMMA) entries++;
+  if (entries > MAX_FILE_ENTRIES) {
+    return error(
+      'file.too-many-entries',
+      `file has ${entries} lines and commas, more than the ${MAX_FILE_ENTRIES} a registry file may hold; ` +
+        'registry entities are small: remove what the schema does not ask for',
+      { file },
+    );
+  }
+  return undefined;
+}
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
 type Report = (code: string, message: string, node: Node | null | undefined) => void;
 
 /** Converts a YAML node to plain data, reporting every construct registry files must not use. */
@@ -159,6 +188,9 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
   if (isSeq(n)) return n.items.map((item) => toPlain(item, depth + 1, report));
   if (isMap(n)) {
     const out: Record<string, unknown> = {};
+    // Duplicates are found here, in one pass: the parser's own check (uniqueKeys) compares every pair of
+    // keys, which a file of 100,000 keys turns into minutes.
+    const seen = new Set<string>();
     for (const pair of n.items) {
       const key = pair.key as Node | null;
       if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
@@ -182,6 +214,11 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
         );
         continue;
       }
+      if (seen.has(k)) {
+        report('yaml.duplicate-key', 'duplicate key; each key may appear once in a mapping', key);
+        continue;
+      }
+      seen.add(k);
       const v = toPlain(pair.value, depth + 1, report);
       // A `__proto__` key must stay an ordinary own property, never the object's prototype.
       if (k === '__proto__')

@@ -1,4 +1,5 @@
 /** A submission with its reviews and the policy's decision on its current head. */
+import { GitperfError } from '../diagnostics/diagnostic.js';
 import type { Review, Submission, SubmissionState } from '../forge/forge.js';
 import { type EvaluatedDecision, evaluatePolicy } from '../policy/index.js';
 import type { SubmissionContext } from './context.js';
@@ -8,6 +9,8 @@ export interface EvaluatedSubmission {
   reviews: Review[];
   /** The policy's decision on the current head; absent for merged and closed submissions. */
   decision?: EvaluatedDecision;
+  /** Why the policy could not evaluate this open submission (a listing shows it and goes on to the others). */
+  evaluationError?: string;
 }
 
 export interface EvaluateOptions {
@@ -57,12 +60,29 @@ export async function listEvaluated(
   for (const s of subs) {
     const e =
       s.state === 'open'
-        ? await evaluateSubmission(ctx, s)
+        ? await evaluateOrReport(ctx, s)
         : { submission: s, reviews: await ctx.forge.listReviews(s.number) };
     if (filter.waitingForMe && !waitingFor(e, me)) continue;
     out.push(e);
   }
   return out;
+}
+
+/**
+ * One open submission of a listing: its decision, or why there is none. A submission whose evaluation throws
+ * (a missing head, a git failure, a bug) must not hide every other submission from every participant.
+ */
+async function evaluateOrReport(
+  ctx: SubmissionContext,
+  submission: Submission,
+): Promise<EvaluatedSubmission> {
+  try {
+    return await evaluateSubmission(ctx, submission);
+  } catch (e) {
+    const reason = e instanceof GitperfError ? e.diagnostic.message : (e as Error).message;
+    const reviews = await ctx.forge.listReviews(submission.number).catch(() => []);
+    return { submission, reviews, evaluationError: reason.split('\n')[0] };
+  }
 }
 
 export function waitingFor(e: EvaluatedSubmission, login: string): boolean {
@@ -86,6 +106,8 @@ export function nextStep(e: EvaluatedSubmission, viewer: Viewer): string {
   const command = (text: string) =>
     `\`gitperf ${text}${viewer.profile ? ` --profile ${viewer.profile}` : ''}\``;
   const d = e.decision;
+  if (e.evaluationError)
+    return `the policy could not evaluate it; ${command(`submission show ${n}`)} tries again (ask an admin if it keeps failing)`;
   if (!d) return e.submission.state === 'merged' ? 'merged' : 'closed without merging';
   if (d.status === 'pass') return `ready: ${command(`merge ${n}`)}`;
   const isAuthor = e.submission.author.toLowerCase() === me;

@@ -19,6 +19,7 @@ export function toJsonSubmission(e: EvaluatedSubmission, viewer: Viewer) {
           changes: d.changes,
         }
       : null,
+    ...(e.evaluationError ? { evaluationError: e.evaluationError } : {}),
     waitingFor: d ? [...new Set(d.required.flatMap((r) => r.who))] : [],
     next: nextStep(e, viewer),
   };
@@ -27,8 +28,12 @@ export function toJsonSubmission(e: EvaluatedSubmission, viewer: Viewer) {
 export function listLine(e: EvaluatedSubmission, viewer: Viewer): string {
   const s = e.submission;
   // Open submissions show the policy's status and the next step; finished ones their state only.
-  const status = e.decision ? e.decision.status : s.state;
+  const status = e.decision ? e.decision.status : e.evaluationError ? 'error' : s.state;
   const line = `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}`;
+  if (e.evaluationError)
+    return [line, `       evaluation failed: ${e.evaluationError}`, `       ${nextStep(e, viewer)}`].join(
+      '\n',
+    );
   if (!e.decision) return line;
   const out = [line];
   // The next step of a failing submission speaks of "the problems above": name the first one here.

@@ -13,7 +13,7 @@ import type { PolicyEntity } from '../view.js';
 
 /** Codes of structure problems, which the validator's findings for the same file supersede. */
 export function isStructureCode(code: string): boolean {
-  return code.startsWith('yaml.') || code.startsWith('schema.');
+  return code.startsWith('file.') || code.startsWith('yaml.') || code.startsWith('schema.');
 }
 
 export type ReadOutcome<K extends Kind> =
