@@ -7,13 +7,13 @@ import { openEntitySubmission, openLocalContext } from '../../../cli/src/submiss
 import { git } from '../../forge/local/helpers.js';
 import { cliBin, runCli } from '../../helpers/cli.js';
 import type { BareRepository } from '../../helpers/registry-builder.js';
-import { runnerConsortium, userYaml } from './fixture.js';
+import { runnerConsortium, signedRunnerConsortium, userYaml } from './fixture.js';
 
 describe('gitperf bot (whole process, local forge)', () => {
   let reg: BareRepository;
   let env: Record<string, string>;
   beforeEach(async () => {
-    reg = await runnerConsortium().bareRepository();
+    reg = await (await signedRunnerConsortium()).bareRepository();
     env = { GITPERF_HOME: join(reg.dir, 'home') };
     const created = await runCli(
       ['profile', 'create', 'bot', '--forge', 'local', '--registry', reg.bare, '--user', 'ada'],

@@ -24,6 +24,7 @@ import {
   resultFile,
   runnerConsortium,
   runnerEditFile,
+  signedRunnerConsortium,
   userYaml,
 } from './fixture.js';
 
@@ -45,7 +46,7 @@ describe.each(localForgeKinds)('gitperf bot (local forge $kind)', (forgeKind) =>
   let reg: BareRepository;
   const as = (user: string, hook?: BeforeRefUpdate) => localForgeContext(forgeKind, reg, user, hook);
   beforeEach(async () => {
-    reg = await runnerConsortium().bareRepository();
+    reg = await (await signedRunnerConsortium()).bareRepository();
   });
   afterEach(async () => {
     await reg.cleanup();

@@ -89,20 +89,36 @@ export async function localForgeContext(
 
 const RESULT_REF = resultRef('bc', 'lee/d1', 'ana/bc-logreg');
 
-/** The consortium: ana's benchmark and cubes, lee's dataset (associated) and runner lee/r1 serving it. */
-export function runnerConsortium() {
-  return registryBuilder()
-    .registry('demo-consortium', { defaultBranch: 'main' })
-    .user('ada', { roles: ['admin'] })
-    .user('ana')
-    .user('lee')
-    .mlcube('ana', 'bc-prep')
-    .mlcube('ana', 'bc-logreg')
-    .mlcube('ana', 'bc-metrics')
-    .benchmark('bc', 'ana')
-    .dataset('lee', 'd1')
-    .datasetAssociation('bc', 'lee/d1')
-    .runner('lee', 'r1', { datasets: ['lee/d1'] });
+/**
+ * The consortium: ana's benchmark and cubes, lee's dataset (associated) and runner lee/r1 serving it;
+ * `keys` registers the members' signing keys (see `signedRunnerConsortium`).
+ */
+export function runnerConsortium(keys: Partial<Record<'ada' | 'ana' | 'lee', string>> = {}) {
+  const withKey = (login: 'ada' | 'ana' | 'lee') => {
+    const key = keys[login];
+    return key ? { sshKeys: [key] } : {};
+  };
+  return (
+    registryBuilder()
+      .registry('demo-consortium', { defaultBranch: 'main' })
+      .user('ada', { roles: ['admin'], ...withKey('ada') })
+      .user('ana', withKey('ana'))
+      .user('lee', withKey('lee'))
+      .mlcube('ana', 'bc-prep')
+      .mlcube('ana', 'bc-logreg')
+      .mlcube('ana', 'bc-metrics')
+      .benchmark('bc', 'ana')
+      .dataset('lee', 'd1')
+      .datasetAssociation('bc', 'lee/d1')
+      // Standing consent: lee's runner results merge once the policy passes (no review by lee needed).
+      .runner('lee', 'r1', { datasets: ['lee/d1'], consent: 'standing' })
+  );
+}
+
+/** The consortium with every member's key registered, so that their reviews on the local forge count. */
+export async function signedRunnerConsortium() {
+  const [ada, ana, lee] = await Promise.all((['ada', 'ana', 'lee'] as const).map(memberKey));
+  return runnerConsortium({ ada, ana, lee });
 }
 
 /** Lee's result of the reference model on lee/d1, computed by runner lee/r1. */
@@ -118,6 +134,8 @@ export function resultFile() {
 /** Lee's runner lee/r1, no longer serving lee/d1. */
 export function runnerEditFile() {
   const path = entityPath('Runner', 'lee/r1');
-  const content = runnerConsortium().runner('lee', 'r1', { datasets: [] }).registryFiles()[path];
+  const content = runnerConsortium()
+    .runner('lee', 'r1', { datasets: [], consent: 'standing' })
+    .registryFiles()[path];
   return { path: `${REGISTRY_DIR}/${path}`, content };
 }

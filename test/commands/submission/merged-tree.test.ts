@@ -23,6 +23,7 @@ import {
   resultFile,
   runnerConsortium,
   runnerEditFile,
+  signedRunnerConsortium,
 } from './fixture.js';
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -43,7 +44,7 @@ describe.each(localForgeKinds)('a main that stays valid (local forge $kind)', (f
     return (await validateRegistry(new GitFileSource(new GitView(reg.bare, main)))).valid;
   };
   beforeEach(async () => {
-    reg = await runnerConsortium().bareRepository();
+    reg = await (await signedRunnerConsortium()).bareRepository();
   });
   afterEach(async () => {
     await reg.cleanup();
