@@ -37,6 +37,21 @@ export async function activeSubmissions(flags: {
 }
 
 /**
+ * The submission context of a GitHub workflow step (`--github`: repository, token and acting bot from
+ * GITHUB_REPOSITORY, GITHUB_TOKEN and GITPERF_BOT), else the active profile's.
+ */
+export async function workflowOrProfileSubmissions(flags: {
+  github?: boolean;
+  profile?: string;
+}): Promise<SubmissionContext> {
+  if (!flags.github) return activeSubmissions(flags);
+  const { readActionsEnvironment, actionsForge } = await import('../forge/github/actions-environment.js');
+  const { actionsContext } = await import('../submission/context.js');
+  const actions = readActionsEnvironment();
+  return actionsContext(actions, actionsForge(actions));
+}
+
+/**
  * `--registry` for read-only commands: read a registry folder instead of the active profile's registry. The
  * same flag, with the same meaning, as on the commands that run cubes (`--dir` is kept as an alias).
  */

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { activeSubmissions, profileFlags } from '../cli/profile-flag.js';
+import { profileFlags, workflowOrProfileSubmissions } from '../cli/profile-flag.js';
 import { GitperfError } from '../diagnostics/diagnostic.js';
 import { type BotPass, botPass, renderBotAction, runBot } from '../submission/bot.js';
 
@@ -12,6 +12,7 @@ export default class Bot extends BaseCommand {
   static override examples = [
     '<%= config.bin %> bot --once --profile bot',
     '<%= config.bin %> bot --interval 30',
+    '<%= config.bin %> bot --once --github   # a workflow step, acting as the GitHub App (GITPERF_BOT)',
   ];
   static override flags = {
     ...profileFlags,
@@ -22,11 +23,16 @@ export default class Bot extends BaseCommand {
       min: 1,
       helpValue: 'S',
     }),
+    github: Flags.boolean({
+      description:
+        'as a workflow step: the repository, token and acting bot from GITHUB_REPOSITORY, GITHUB_TOKEN and GITPERF_BOT (instead of a profile)',
+      exclusive: ['profile'],
+    }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Bot);
-    const ctx = await activeSubmissions(flags);
+    const ctx = await workflowOrProfileSubmissions(flags);
     const show = (pass: BotPass) => {
       if (pass.actions.length === 0) this.log('no open submissions');
       for (const action of pass.actions) this.log(renderBotAction(action));

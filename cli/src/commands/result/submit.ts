@@ -1,10 +1,9 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { participantFlags, participantFromFlags, yesFlag } from '../../cli/participant-flags.js';
-import { activeSubmissions } from '../../cli/profile-flag.js';
+import { workflowOrProfileSubmissions } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { describeOutcome, submitResults, submitRunnerResults } from '../../participants/index.js';
-import { actionsContext, type SubmissionContext } from '../../submission/index.js';
 
 export default class ResultSubmit extends BaseCommand {
   static override summary =
@@ -61,14 +60,7 @@ export default class ResultSubmit extends BaseCommand {
   }
 
   private async submitFrom(from: string, flags: { github?: boolean; profile?: string }): Promise<unknown> {
-    let ctx: SubmissionContext;
-    if (flags.github) {
-      const { readActionsEnvironment, actionsForge } = await import(
-        '../../forge/github/actions-environment.js'
-      );
-      const actions = readActionsEnvironment();
-      ctx = await actionsContext(actions, actionsForge(actions));
-    } else ctx = await activeSubmissions(flags);
+    const ctx = await workflowOrProfileSubmissions(flags);
     const outcomes = await submitRunnerResults(ctx, { from });
     for (const o of outcomes) {
       if (o.problem) this.report(o.problem);
