@@ -575,14 +575,19 @@ function describeRunnerPass(pass: PassReport): string {
   );
 }
 
-/** `merged #24, #25 (Approved-by: hospital-c); #26 waiting for @hospital-c`. */
+/** `merged #24, #25 (no review needed), #26 (Approved-by: hospital-c); #9 waiting for @ana or @raj`. */
 function describeBotPass(pass: BotPass): string {
   const merged = pass.actions.flatMap((a) => (a.action === 'merged' ? [a] : []));
   const waiting = pass.actions.flatMap((a) => (a.action === 'waiting' ? [a] : []));
-  const approvals = [...new Set(merged.flatMap((a) => a.trailers))];
+  // One group per set of approvals, so a merge that needed none is not shown with another's reviewer.
+  const byApprovals = new Map<string, number[]>();
+  for (const a of merged) {
+    const approvals = a.trailers.join(', ') || 'no review needed';
+    byApprovals.set(approvals, [...(byApprovals.get(approvals) ?? []), a.number]);
+  }
   const parts = [
     merged.length > 0
-      ? `merged ${merged.map((a) => `#${a.number}`).join(', ')}${approvals.length ? ` (${approvals.join(', ')})` : ' (no review needed)'}`
+      ? `merged ${[...byApprovals].map(([approvals, numbers]) => `${numbers.map((num) => `#${num}`).join(', ')} (${approvals})`).join(', ')}`
       : 'nothing to merge',
   ];
   // One group per set of reviewers awaited (a model association waits for the committee, results for their owner).
