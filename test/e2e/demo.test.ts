@@ -123,7 +123,9 @@ describe('gitperf demo (end to end)', () => {
   it("runs the results through the hospitals' runners and the bot; a model approved later runs only its jobs", () => {
     const lines = stdout.split('\n');
     const passes = (site: string) =>
-      lines.filter((l) => l.includes(`runner hospital-${site}/runner-${site} (consent: `));
+      lines.filter((l) =>
+        new RegExp(`^\\[\\s*\\d+\\] runner hospital-${site}/runner-${site} \\(consent: `).test(l),
+      );
     for (const site of ['a', 'b', 'c']) {
       const [first, second, ...more] = passes(site);
       expect(more).toEqual([]);
