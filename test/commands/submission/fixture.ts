@@ -68,7 +68,10 @@ export async function localForgeContext(
 
 const RESULT_REF = resultRef('bc', 'lee/d1', 'ana/bc-logreg');
 
-/** The consortium: ana's benchmark and cubes, lee's dataset (associated) and runner lee/r1 serving it. */
+/**
+ * The consortium: ana's benchmark and cubes, lee's dataset (associated) and runner lee/r1 serving it, with
+ * standing consent (so lee's results from it merge once the policy passes, without lee's own review).
+ */
 export function runnerConsortium() {
   return registryBuilder()
     .registry('demo-consortium', { defaultBranch: 'main' })
@@ -81,7 +84,7 @@ export function runnerConsortium() {
     .benchmark('bc', 'ana')
     .dataset('lee', 'd1')
     .datasetAssociation('bc', 'lee/d1')
-    .runner('lee', 'r1', { datasets: ['lee/d1'] });
+    .runner('lee', 'r1', { datasets: ['lee/d1'], consent: 'standing' });
 }
 
 /** Lee's result of the reference model on lee/d1, computed by runner lee/r1. */
@@ -97,6 +100,8 @@ export function resultFile() {
 /** Lee's runner lee/r1, no longer serving lee/d1. */
 export function runnerEditFile() {
   const path = entityPath('Runner', 'lee/r1');
-  const content = runnerConsortium().runner('lee', 'r1', { datasets: [] }).registryFiles()[path];
+  const content = runnerConsortium()
+    .runner('lee', 'r1', { datasets: [], consent: 'standing' })
+    .registryFiles()[path];
   return { path: `${REGISTRY_DIR}/${path}`, content };
 }
