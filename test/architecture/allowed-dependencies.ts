@@ -53,11 +53,12 @@ export const layeringRules: LayeringRules = {
     runner: ['participants', 'plan', 'workflows', 'policy', 'cube', 'registry', 'infra', 'diagnostics'],
     // A new registry: its files, its CODEOWNERS (policy), its first profile.
     init: ['policy', 'forge', 'profile', 'registry', 'git', 'infra', 'diagnostics'],
-    // Every role, played on a fresh registry.
+    // Every role, played on a fresh registry (the hospitals' runners included).
     demo: [
       'init',
       'leaderboard',
       'participants',
+      'runner',
       'submission',
       'workflows',
       'profile',

@@ -96,7 +96,11 @@ function expectedApprovers(path: string, modified = false): string[] {
   if (/^registry\/benchmarks\/[^/]+\/benchmark\.yaml$/.test(path)) return ['ada'];
   if (/^registry\/benchmarks\/[^/]+\/models\//.test(path)) return ['raj'];
   if (/^registry\/benchmarks\/[^/]+\/datasets\//.test(path)) return ['ana'];
-  // users (the only admin's own change), MLCubes, datasets, runners, results, priority: no approval needed
+  // Results come from the hospitals' runners: hospital-c's runner has review consent (its owner approves
+  // each result submission); hospital-a's and hospital-b's standing consent merges theirs without a review.
+  if (/^registry\/benchmarks\/[^/]+\/results\/hospital-c\//.test(path)) return ['hospital-c'];
+  // users (the only admin's own change), MLCubes, datasets, runners, standing-consent results, priority:
+  // no approval needed
   return [];
 }
 
@@ -114,6 +118,39 @@ describe('gitperf demo (end to end)', () => {
     expect(stdout).toMatch(
       /^kim\/bc-stump: mean auc 0\.\d{4} over 2 dataset\(s\); failed on 1 dataset\(s\): partial result$/m,
     );
+  });
+
+  it("runs the results through the hospitals' runners and the bot; a model approved later runs only its jobs", () => {
+    const lines = stdout.split('\n');
+    const passes = (site: string) =>
+      lines.filter((l) =>
+        new RegExp(`^\\[\\s*\\d+\\] runner hospital-${site}/runner-${site} \\(consent: `).test(l),
+      );
+    for (const site of ['a', 'b', 'c']) {
+      const [first, second, ...more] = passes(site);
+      expect(more).toEqual([]);
+      expect(first).toMatch(
+        / \.\.\. 2 jobs run \(ana\/bc-logreg, lee\/bc-centroid\), 2 results submitted: #\d+, #\d+ \(/,
+      );
+      expect(second).toMatch(/ \.\.\. 1 job run \(kim\/bc-stump\), 1 result submitted: #\d+/);
+    }
+    expect(passes('c')[1]).toMatch(/\(1 partial\)/);
+    expect(passes('a')[0]).toContain('(consent: standing)');
+    expect(passes('c')[0]).toContain('(consent: review)');
+    // kim's association merges after the first passes, before the second.
+    const kimMerged = lines.findIndex((l) => /raj approves and merges #\d+ \(kim\.bc-stump\)/.test(l));
+    expect(kimMerged).toBeGreaterThan(lines.indexOf(passes('c')[0]));
+    expect(kimMerged).toBeLessThan(lines.indexOf(passes('c')[1]));
+    const bot = lines.filter((l) => /^\[\s*\d+\] bot: /.test(l));
+    expect(bot.length).toBeGreaterThanOrEqual(3);
+    // The first pass merges the standing-consent results and leaves hospital-c's waiting for its owner.
+    expect(bot[0]).toMatch(/merged #\d+, #\d+, #\d+, #\d+ \(no review needed\)/);
+    expect(bot[0]).toMatch(/#\d+, #\d+ waiting for @hospital-c/);
+    expect(bot[1]).toMatch(/merged #\d+, #\d+ \(Approved-by: hospital-c\)/);
+    expect(stdout).toMatch(
+      /^\[\s*\d+\] hospital-c reviews what its runner submitted \(consent: review\) \.\.\. approved #\d+, #\d+ /m,
+    );
+    expect(stdout).not.toMatch(/submits the results of/);
   });
 
   it('ends by building the public leaderboard and printing the path of its index page', () => {
@@ -152,7 +189,11 @@ describe('gitperf demo (end to end)', () => {
       m.files.includes('registry/benchmarks/bc-diagnosis/models/lee.bc-centroid.yaml'),
     );
     expect(lee?.approvedBy).toEqual(['raj']);
-    expect(merges.length).toBe(22);
+    // One result submission per job, each opened by the hospital's runner and merged by the bot.
+    const results = merges.filter((m) => m.files.some((f) => f.includes('/results/')));
+    expect(results).toHaveLength(9);
+    for (const m of results) expect(m.files, `#${m.number}`).toHaveLength(1);
+    expect(merges.length).toBe(28);
   });
 
   it('leaves a CODEOWNERS that follows its users and committees (`gitperf codeowners --check` passes)', async () => {
@@ -204,6 +245,8 @@ describe('gitperf demo (end to end)', () => {
         expect(r.spec.dataset).toBe(d);
         const failing = m === 'kim/bc-stump' && d === 'hospital-c/wdbc-c';
         expect(r.spec.partial, `${m} on ${d}`).toBe(failing);
+        // Run by the hospital's own runner, not typed by hand.
+        expect(r.spec.execution.runnerRef).toBe(`${d.split('/')[0]}/runner-${d.slice(-1)}`);
         if (failing) expect(Number.isNaN(r.spec.metrics.auc)).toBe(true);
         else expect(r.spec.metrics.auc).toBeGreaterThan(0.8);
       }
@@ -296,7 +339,7 @@ describe('gitperf demo (end to end)', () => {
       env,
     });
     expect(list.exitCode, list.stderr).toBe(0);
-    expect(JSON.stringify(JSON.parse(list.stdout))).toMatch(/"number":23/);
+    expect(JSON.stringify(JSON.parse(list.stdout))).toMatch(/"number":29/);
     const args = [
       'association',
       'priority',
@@ -314,7 +357,7 @@ describe('gitperf demo (end to end)', () => {
     const raj = await runCli([...args, '--profile', 'raj', '--json'], { env });
     expect(raj.exitCode, raj.stderr).toBe(0);
     const out = JSON.parse(raj.stdout);
-    expect(out).toMatchObject({ number: 24, status: 'pass', previous: 0 });
-    expect(out.next).toBe('ready: `gitperf merge 24 --profile raj`');
+    expect(out).toMatchObject({ number: 30, status: 'pass', previous: 0 });
+    expect(out.next).toBe('ready: `gitperf merge 30 --profile raj`');
   });
 });

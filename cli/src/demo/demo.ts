@@ -3,9 +3,16 @@
  * the same procedures the participants' commands use (cli/src/participants), the local forge, the
  * policy engine and the workflows. Each step is announced on one line as it happens.
  *
- * The rejected request: kim runs `association request` twice for bc-stump; the committee (raj) approves
- * the first request and rejects the duplicate (request-changes, then closed unmerged). Both models are
- * associated, so the stump's failure at hospital C yields the partial result the table marks.
+ * The rejected request: kim runs `association request` twice for bc-stump; the committee (raj) rejects
+ * the duplicate (request-changes, then closed unmerged) and approves the first one later.
+ *
+ * Results are nobody's typing: once the associations merge, each hospital's runner makes one pass (the
+ * runner module's pass, as `runner start --once`, under the hospital's own profile and home) and submits
+ * one result per job; hospital C's runner has review consent, so its owner approves those submissions,
+ * while A's and B's standing consent lets their results merge as they pass; the merge bot (one pass of
+ * cli/src/submission/bot.ts) merges. When kim's model is approved later, the next runner passes run only
+ * its jobs (the plan is incremental), and the stump's failure at hospital C yields the partial result the
+ * table marks.
  */
 import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,11 +38,13 @@ import {
   submit,
   submitBenchmark,
   submitMlcube,
-  submitResults,
 } from '../participants/index.js';
 import { repoEntityPath } from '../registry/layout.js';
 import type { User } from '../registry/types.generated.js';
+import { type PassReport, runnerPass } from '../runner/index.js';
 import {
+  type BotPass,
+  botPass,
   closeSubmission,
   mergeSubmission,
   openLocalContext,
@@ -43,11 +52,9 @@ import {
   type SubmissionContext,
 } from '../submission/index.js';
 import { renderResultTable } from '../submission/listings.js';
-import { runBenchmark } from '../workflows/benchmark-run.js';
 import type { RunnerKind } from '../workflows/execution.js';
 import { sandboxInstalled } from '../workflows/execution-options.js';
 import { prepareDataset } from '../workflows/prepare-dataset.js';
-import { loadBenchmark } from '../workflows/registry-access.js';
 import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from './bootstrap.js';
 import { type DemoResults, demoResults } from './results-table.js';
 
@@ -79,10 +86,33 @@ export const HOSPITALS: Array<{
   dataset: string;
   runner: string;
   location: string;
+  /** The Runner's consent: standing (its results merge once the policy passes) or review (each one approved). */
+  consent: 'standing' | 'review';
 }> = [
-  { login: 'hospital-a', site: 'a', dataset: 'wdbc-a', runner: 'runner-a', location: 'Hospital A' },
-  { login: 'hospital-b', site: 'b', dataset: 'wdbc-b', runner: 'runner-b', location: 'Hospital B' },
-  { login: 'hospital-c', site: 'c', dataset: 'wdbc-c', runner: 'runner-c', location: 'Hospital C' },
+  {
+    login: 'hospital-a',
+    site: 'a',
+    dataset: 'wdbc-a',
+    runner: 'runner-a',
+    location: 'Hospital A',
+    consent: 'standing',
+  },
+  {
+    login: 'hospital-b',
+    site: 'b',
+    dataset: 'wdbc-b',
+    runner: 'runner-b',
+    location: 'Hospital B',
+    consent: 'standing',
+  },
+  {
+    login: 'hospital-c',
+    site: 'c',
+    dataset: 'wdbc-c',
+    runner: 'runner-c',
+    location: 'Hospital C',
+    consent: 'review',
+  },
 ];
 
 export interface DemoOptions {
@@ -333,18 +363,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     },
     () => 'closed without merging',
   );
-  for (const r of [leeReq, kimReq])
-    await step(
+  const approveModel = (r: typeof leeReq, later = '') =>
+    step(
       `raj approves and merges #${r.number} (${r.path
         .split('/')
         .pop()
-        ?.replace(/\.yaml$/, '')})`,
+        ?.replace(/\.yaml$/, '')})${later}`,
       async () => {
         await approve('raj', r.number);
         return merge('raj', r.number);
       },
       (m) => `merged, ${m.trailers.join(', ')}`,
     );
+  // kim's request waits for the committee until the hospitals' runners have run the first jobs.
+  await approveModel(leeReq);
   await step(
     `ana sets the priority of lee/bc-centroid to 1 (it runs before kim/bc-stump)`,
     async () => {
@@ -397,13 +429,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       (o) => `#${o.number} merged (self-service)`,
     );
     await step(
-      `${h.login} registers runner ${h.login}/${h.runner}`,
+      `${h.login} registers runner ${h.login}/${h.runner} (consent: ${h.consent})`,
       async () => {
         const o = opened(
           await registerRunner(p, {
             name: h.runner,
             datasets: [h.dataset],
             description: `Self-hosted CI runner inside ${h.location}.`,
+            consent: h.consent,
           }),
           h.login,
         );
@@ -431,41 +464,94 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     );
   }
 
-  // 5. Each hospital runs the benchmark on its data and publishes the results with consent.
-  await together(
-    HOSPITALS.map((h) => ({
-      label: `${h.login} runs ${BENCHMARK} on ${h.dataset} (every model, model errors recorded)`,
-      fn: async () => {
-        const ready = await prepare(await as(h.login));
-        const b = await loadBenchmark(BENCHMARK, ready.snapshot.registryDir);
-        return runBenchmark(
-          { benchmark: b, dataset: h.dataset, models: b.models, ignoreModelErrors: true },
-          ready,
-        );
-      },
-      done: (run: Awaited<ReturnType<typeof runBenchmark>>) =>
-        run.runs.map((r) => `${r.model} ${r.status}`).join(', '),
-    })),
-  );
-  for (const h of HOSPITALS) {
-    const p = await as(h.login);
-    await step(
-      `${h.login} submits the results of ${h.dataset} (shown, with consent)`,
+  // 5. Nobody types `benchmark run`, `result submit` or `merge` for results: each hospital's runner makes
+  // one pass (`runner start --once`) and submits one result per job, the data owner approves the results
+  // of a runner with review consent, and the merge bot merges what passes.
+  const bot = async (label: string) =>
+    step(
+      `bot: one pass over the open submissions${label}`,
       async () => {
-        const o = opened(await submitResults(p, { benchmark: BENCHMARK, dataset: h.dataset }), h.login);
-        await merge(h.login, o.number);
-        return o;
+        const pass = await botPass(await ctx(ADMIN));
+        for (const a of pass.actions) {
+          if (a.action === 'merged')
+            submissions.set(a.number, {
+              number: a.number,
+              title: a.title,
+              author: submissions.get(a.number)?.author ?? '',
+              state: 'merged',
+              approvedBy: a.trailers.map((t) => t.replace(/^Approved-by:\s*/, '')),
+            });
+        }
+        const failing = pass.actions.filter((a) => a.action !== 'merged' && a.action !== 'waiting');
+        if (failing.length > 0)
+          fail(
+            'demo.bot-failed',
+            `the merge bot did not merge: ${failing.map((a) => `#${a.number} ${a.action}`).join(', ')}`,
+          );
+        return pass;
       },
-      (o) =>
-        `#${o.number} merged (${o.results.length} results${o.results.some((r) => r.partial) ? `, ${o.results.filter((r) => r.partial).length} partial` : ''})`,
+      describeBotPass,
     );
-  }
+  const runners = async (what: string) =>
+    together(
+      HOSPITALS.map((h) => ({
+        label: `runner ${h.login}/${h.runner} (consent: ${h.consent}) makes one pass${what}`,
+        fn: async () => {
+          // Starting the runner is the hospital's go-ahead; the Runner's consent decides the rest.
+          const participant = { ...(await as(h.login)), consent: givenConsent() };
+          const pass = await runnerPass({ participant, runnerRef: `${h.login}/${h.runner}` });
+          if (!pass.ok)
+            fail(
+              'demo.runner-failed',
+              `runner ${pass.runner}: ${pass.jobs
+                .filter((j) => j.status !== 'submitted' && j.status !== 'already-submitted')
+                .map((j) => `${j.model} ${j.status}: ${j.diagnostics.map((d) => d.message).join('; ')}`)
+                .join(', ')}`,
+            );
+          for (const j of pass.jobs)
+            if (j.submission !== undefined)
+              submissions.set(j.submission, {
+                number: j.submission,
+                title: `results of ${j.model} on ${j.dataset}`,
+                author: h.login,
+                state: 'merged',
+                approvedBy: [],
+              });
+          return pass;
+        },
+        done: describeRunnerPass,
+      })),
+    );
+  /** The data owners whose runner asks for review approve what their runner submitted. */
+  const reviewResults = async (passes: PassReport[]) => {
+    for (const [i, h] of HOSPITALS.entries()) {
+      if (h.consent !== 'review') continue;
+      const numbers = passes[i].jobs.flatMap((j) => (j.submission === undefined ? [] : [j.submission]));
+      await step(
+        `${h.login} reviews what its runner submitted (consent: review)`,
+        async () => {
+          for (const num of numbers) await approve(h.login, num, 'Checked: these results may be published.');
+        },
+        () => `approved ${numbers.map((num) => `#${num}`).join(', ')}`,
+      );
+    }
+  };
+  const firstRound = await runners('');
+  await bot(' (standing consent merges; review consent waits)');
+  await reviewResults(firstRound);
+  await bot('');
+
+  // 6. The committee approves kim's model later: the plan is incremental, only that model's jobs run.
+  await approveModel(kimReq, ' (a model joins later)');
+  const secondRound = await runners(' (only the new model)');
+  await reviewResults(secondRound);
+  await bot('');
 
   const final = await registrySnapshot(await ctx(ADMIN), home);
   const results = demoResults(final.registry.index, BENCHMARK);
   write(`\n${renderResultTable(results.table)}\n\n`);
   for (const s of results.summaries) write(`${s.line}\n`);
-  // 6. The public leaderboard of what was merged, under the benchmark's sharing policy.
+  // 7. The public leaderboard of what was merged, under the benchmark's sharing policy.
   const leaderboard = await step(
     'the leaderboard is built from main (public view)',
     async () => {
@@ -489,4 +575,42 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     leaderboard,
     warnings: [...warnings.values()],
   };
+}
+
+/** `2 jobs run (ana/bc-logreg, lee/bc-centroid), 2 results submitted: #24, #26 (1 partial)`. */
+function describeRunnerPass(pass: PassReport): string {
+  const ran = pass.jobs.filter((j) => j.status === 'submitted');
+  const partial = ran.filter((j) => j.partial).length;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return (
+    `${plural(ran.length, 'job')} run (${ran.map((j) => j.model).join(', ')}), ` +
+    `${plural(ran.length, 'result')} submitted: ${ran.map((j) => `#${j.submission}`).join(', ')}` +
+    (partial > 0 ? ` (${partial} partial)` : '')
+  );
+}
+
+/** `merged #24, #25 (no review needed), #26 (Approved-by: hospital-c); #9 waiting for @ana or @raj`. */
+function describeBotPass(pass: BotPass): string {
+  const merged = pass.actions.flatMap((a) => (a.action === 'merged' ? [a] : []));
+  const waiting = pass.actions.flatMap((a) => (a.action === 'waiting' ? [a] : []));
+  // One group per set of approvals, so a merge that needed none is not shown with another's reviewer.
+  const byApprovals = new Map<string, number[]>();
+  for (const a of merged) {
+    const approvals = a.trailers.join(', ') || 'no review needed';
+    byApprovals.set(approvals, [...(byApprovals.get(approvals) ?? []), a.number]);
+  }
+  const parts = [
+    merged.length > 0
+      ? `merged ${[...byApprovals].map(([approvals, numbers]) => `${numbers.map((num) => `#${num}`).join(', ')} (${approvals})`).join(', ')}`
+      : 'nothing to merge',
+  ];
+  // One group per set of reviewers awaited (a model association waits for the committee, results for their owner).
+  const groups = new Map<string, number[]>();
+  for (const a of waiting) {
+    const who = a.waitingFor.map((login) => `@${login}`).join(' or ') || 'approval';
+    groups.set(who, [...(groups.get(who) ?? []), a.number]);
+  }
+  for (const [who, numbers] of groups)
+    parts.push(`${numbers.map((num) => `#${num}`).join(', ')} waiting for ${who}`);
+  return parts.join('; ');
 }

@@ -67,9 +67,11 @@ async function handle(ctx: SubmissionContext, submission: Submission): Promise<B
       };
     }
     const author = current.author.toLowerCase();
-    const waitingFor = [...new Set(decision.required.flatMap((r) => r.who))].filter((w) => w !== author);
+    // The policy names the author only where the author's own review counts (a runner's result under review
+    // consent, opened with its owner's login); a forge cannot request a review from the author (GitHub refuses).
+    const waitingFor = [...new Set(decision.required.flatMap((r) => r.who))];
     const asked = new Set(current.requestedReviewers.map((login) => login.toLowerCase()));
-    const requested = waitingFor.filter((login) => !asked.has(login));
+    const requested = waitingFor.filter((login) => login !== author && !asked.has(login));
     if (requested.length > 0) await ctx.forge.requestReviewers(current.number, requested);
     return { ...about, action: 'waiting', waitingFor, requested };
   } catch (e) {

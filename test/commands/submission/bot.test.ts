@@ -110,6 +110,33 @@ describe.each(localForgeKinds)('gitperf bot (local forge $kind)', (forgeKind) =>
     expect(await botPass(bot)).toEqual({ actions: [], failed: false });
   });
 
+  it("waits for the data owner's own review of a result from a runner with review consent, then merges", async () => {
+    await reg.cleanup();
+    reg = await runnerConsortium()
+      .runner('lee', 'r1', { datasets: ['lee/d1'], consent: 'review' })
+      .bareRepository();
+    const lee = await as('lee');
+    const result = await openEntitySubmission(lee, { files: [resultFile()], requestReviewers: false });
+    const bot = await as('ada');
+    const first = await botPass(bot);
+    // The author is the one awaited (its runner opened the submission under its login), but a forge cannot
+    // request a review from a submission's author: nobody is asked.
+    expect(first.actions).toEqual([
+      expect.objectContaining({
+        number: result.submission.number,
+        action: 'waiting',
+        waitingFor: ['lee'],
+        requested: [],
+      }),
+    ]);
+    expect(renderBotAction(first.actions[0])).toMatch(/waiting for @lee$/);
+    await reviewSubmission(lee, result.submission.number, 'APPROVE');
+    const second = await botPass(bot);
+    expect(second.actions).toEqual([
+      expect.objectContaining({ action: 'merged', trailers: ['Approved-by: lee'] }),
+    ]);
+  });
+
   it('reports a submission the base broke as failing, naming the submission it conflicts with', async () => {
     const lee = await as('lee');
     const result = await openEntitySubmission(lee, { files: [resultFile()] });
