@@ -1,7 +1,8 @@
 /**
  * One source of truth for the example: this repository's `registry/` is exactly what `gitperf demo`
- * leaves behind on the default branch of its registry, with one normalisation, the only volatile fields:
- * every timestamp (`ranAt`, `startedAt`, `finishedAt`) is set to EXAMPLE_CLOCK. Hashes, compatibility-test
+ * leaves behind on the default branch of its registry, with one normalisation of the only volatile fields:
+ * every timestamp (`ranAt`, `startedAt`, `finishedAt`) is set to EXAMPLE_CLOCK, and the keys made on the
+ * demo's machine (and the signatures they made) are left out (MACHINE_KEY_FIELDS). Hashes, compatibility-test
  * records, metrics and results are the real ones the demo produced. Used by
  * scripts/regenerate-example-registry.mjs and by the CI check in test/e2e.
  */
@@ -17,9 +18,19 @@ export const VOLATILE_FIELDS = ['ranAt', 'startedAt', 'finishedAt'] as const;
 
 const VOLATILE_RE = new RegExp(`^(\\s*(?:- )?(?:${VOLATILE_FIELDS.join('|')}): ).*$`, 'gm');
 
-/** The file with every volatile timestamp set to EXAMPLE_CLOCK. */
+/**
+ * Spec fields made from keys generated on the machine that ran the demo: the members' and runners' public
+ * keys and the results' signatures. They differ on every run, and a signature would no longer verify once
+ * the timestamps it covers are normalised, so the example carries none of them (its results are unsigned,
+ * which the registry allows and shows as such).
+ */
+export const MACHINE_KEY_FIELDS = ['signature', 'publicKey', 'keys', 'sshKeys'] as const;
+
+const MACHINE_KEY_RE = new RegExp(`^  (?:${MACHINE_KEY_FIELDS.join('|')}):.*\n(?:(?:   |  - ).*\n)*`, 'gm');
+
+/** The file with every volatile timestamp set to EXAMPLE_CLOCK and the machine's keys and signatures left out. */
 export function normaliseText(text: string): string {
-  return text.replace(VOLATILE_RE, `$1${EXAMPLE_CLOCK}`);
+  return text.replace(MACHINE_KEY_RE, '').replace(VOLATILE_RE, `$1${EXAMPLE_CLOCK}`);
 }
 
 /** Extracts `registry/` of `ref` from a repository into `out` (created; must not exist) and normalises it. */
