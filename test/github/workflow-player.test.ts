@@ -7,8 +7,7 @@
  * The story: a model association pull request opens → check → gitperf/policy pending naming the committee →
  * a committee approval (review event) → gitperf/policy success → merge → push → plan → run on the hospital's
  * runner (a temp GITPERF_HOME with the prepared dataset) → submit → the result pull request, waiting for the
- * data owner's consent. The merge is the admin's API call for now: `gitperf bot --github` (merge-bot.yml) is
- * built on another branch; when it lands, play merge-bot.yml there instead.
+ * data owner's consent → the data owner approves → gitperf/policy success → the merge bot merges it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
@@ -262,15 +261,29 @@ describe('the registry workflows, played', () => {
     );
     expect(policyStatus(number)?.at(-1)?.state).toBe('success');
 
-    // 5. The merge, pinned to the evaluated head, with the Approved-by trailer. Stand-in for merge-bot.yml
-    // (`gitperf bot --once --github`, built on another branch).
+    // 5. merge-bot.yml on workflow_run of the policy status: `gitperf bot --once --github`, acting as the App,
+    // merges the pull request pinned to the head it evaluated, with the Approved-by trailer.
     const head = (model.pull(number) as { headSha: string }).headSha;
-    const merged = await as('ana').merge(number, {
-      expectedHeadSha: head,
-      title: `Merge #${number}`,
-      trailers: ['Approved-by: raj'],
-    });
-    expect(sh(reg.root, '--git-dir', model.bare, 'rev-parse', 'refs/heads/main')).toBe(merged.sha);
+    const bot = ok(
+      await playJob({
+        ...common(),
+        workflow: join(workflows, 'merge-bot.yml'),
+        job: 'merge',
+        event: {
+          name: 'workflow_run',
+          payload: await workflowRunEvent('policy-status', 'workflow_run', number),
+        },
+        defaultRef: 'refs/heads/main',
+        artifacts: join(artifactsRoot, 'bot-1'),
+      }),
+    );
+    expect(bot.steps.at(-1)?.stdout).toMatch(new RegExp(`#${number}.*merged`));
+    const mainSha = sh(reg.root, '--git-dir', model.bare, 'rev-parse', 'refs/heads/main');
+    expect(sh(reg.root, '--git-dir', model.bare, 'rev-parse', `${mainSha}^2`)).toBe(head);
+    expect(sh(reg.root, '--git-dir', model.bare, 'log', '-1', '--format=%B', mainSha)).toMatch(
+      /^Approved-by: raj$/m,
+    );
+    const merged = { sha: mainSha };
 
     // 6. execute.yml on the push: plan (hosted) → run per matrix entry (the hospital runner) → submit (hosted).
     const push = example('push');
@@ -359,6 +372,46 @@ describe('the registry workflows, played', () => {
     );
     expect(again.steps.at(-1)?.stdout).toMatch(/already-submitted/);
     expect(model.pulls.length).toBe(2);
+
+    // 8. The data owner consents (approves the result pull request); the policy status turns success on the
+    // review's workflow_run, and the merge bot merges the result into main with hospital-c's trailer.
+    await as('hospital-c').review(2, 'hospital-c', 'APPROVE');
+    ok(
+      await playJob({
+        ...common(),
+        workflow: join(workflows, 'policy-status.yml'),
+        job: 'status',
+        event: { name: 'workflow_run', payload: await workflowRunEvent('review', 'pull_request_review', 2) },
+        defaultRef: 'refs/heads/main',
+        artifacts: join(artifactsRoot, 'status-3'),
+      }),
+    );
+    expect(policyStatus(2)?.at(-1)?.state).toBe('success');
+    const resultBot = ok(
+      await playJob({
+        ...common(),
+        workflow: join(workflows, 'merge-bot.yml'),
+        job: 'merge',
+        event: { name: 'workflow_run', payload: await workflowRunEvent('policy-status', 'workflow_run', 2) },
+        defaultRef: 'refs/heads/main',
+        artifacts: join(artifactsRoot, 'bot-2'),
+      }),
+    );
+    expect(resultBot.steps.at(-1)?.stdout).toMatch(/#2.*merged/);
+    const resultMerge = sh(reg.root, '--git-dir', model.bare, 'rev-parse', 'refs/heads/main');
+    expect(sh(reg.root, '--git-dir', model.bare, 'log', '-1', '--format=%B', resultMerge)).toMatch(
+      /^Approved-by: hospital-c$/m,
+    );
+    expect(
+      sh(
+        reg.root,
+        '--git-dir',
+        model.bare,
+        'cat-file',
+        '-e',
+        `${resultMerge}:registry/benchmarks/bc-diagnosis/results/hospital-c/wdbc-c/lee.bc-centroid.yaml`,
+      ),
+    ).toBe('');
 
     // Every request of the story was one GitHub's description allows, answered as it describes.
     expect(github.harness.violations).toEqual([]);
