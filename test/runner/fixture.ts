@@ -10,6 +10,7 @@ import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from '../../cli/src/demo/bootstrap.js';
 import { BENCHMARK, USERS } from '../../cli/src/demo/demo.js';
+import { homeLayout } from '../../cli/src/infra/gitperf-home.js';
 import {
   entityFile,
   givenConsent,
@@ -22,6 +23,7 @@ import {
   submitBenchmark,
   submitMlcube,
 } from '../../cli/src/participants/index.js';
+import { localMemberKey } from '../../cli/src/participants/user-add.js';
 import { createProfile } from '../../cli/src/profile/profile.js';
 import { repoEntityPath } from '../../cli/src/registry/layout.js';
 import {
@@ -61,7 +63,8 @@ export async function buildRunnerRegistry(
   const ctx = async (login: string) => {
     let c = contexts.get(login);
     if (!c) {
-      c = await openLocalContext(reg.bare, login);
+      // Reviews count only when signed with the key the member's User file registers (made with the profile).
+      c = await openLocalContext(reg.bare, login, homeLayout(home).userKey(login));
       contexts.set(login, c);
     }
     return c;
@@ -79,17 +82,27 @@ export async function buildRunnerRegistry(
     await merge(login, n);
   };
 
-  const users = await submit(
-    await as(ADMIN),
-    Object.entries(USERS).map(([login, spec]) =>
-      entityFile(repoEntityPath('User', login), {
+  // Each member's key from the admin's home; hospital-a's machine made its own key too (its runner signs
+  // reviews there), so hospital-a registers both.
+  const keysOf = async (login: string) =>
+    (
+      await Promise.all([
+        localMemberKey(home, login),
+        login === HOSPITAL ? localMemberKey(siteHome, login) : undefined,
+      ])
+    ).filter((key): key is string => key !== undefined);
+  const userFiles = await Promise.all(
+    Object.entries(USERS).map(async ([login, spec]) => {
+      const sshKeys = await keysOf(login);
+      return entityFile(repoEntityPath('User', login), {
         apiVersion: 'gitperf/v1',
         kind: 'User',
         metadata: { name: login },
-        spec,
-      }),
-    ),
+        spec: { ...spec, ...(sshKeys.length ? { sshKeys } : {}) },
+      });
+    }),
   );
+  const users = await submit(await as(ADMIN), userFiles);
   await merge(ADMIN, users.number);
   const cube = async (owner: string, name: string, folder: string) => {
     const o = await submitMlcube(await as(owner), {
