@@ -40,9 +40,21 @@ export interface RunnerRegisterOutcome extends SubmitOutcome {
   keyFile?: string;
 }
 
-/** The Runner entity `owner` declares (datasets as `owner/name`). */
-export function runnerEntity(owner: string, input: RunnerRegisterInput): Runner {
-  const datasets = input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
+/** The datasets a runner of `owner` serves, as `owner/name`. */
+function servedDatasets(owner: string, input: RunnerRegisterInput): string[] {
+  return input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
+}
+
+/**
+ * The Runner entity `owner` declares; `keys` are its signing keys with their validity (registerRunner adds
+ * them: the rotation depends on what the registry holds).
+ */
+export function runnerEntity(
+  owner: string,
+  input: RunnerRegisterInput,
+  keys?: Runner['spec']['keys'],
+): Runner {
+  const datasets = servedDatasets(owner, input);
   return {
     apiVersion: 'gitperf/v1',
     kind: 'Runner',
@@ -52,6 +64,7 @@ export function runnerEntity(owner: string, input: RunnerRegisterInput): Runner 
       datasets,
       ...(input.consent ? { consent: input.consent } : {}),
       ...(input.publicKey ? { publicKey: input.publicKey } : {}),
+      ...(keys ? { keys } : {}),
     },
   };
 }
@@ -68,7 +81,7 @@ export async function registerRunner(
       {},
       2,
     );
-  const datasets = input.datasets.map((d) => (d.includes('/') ? d : `${owner}/${d}`));
+  const datasets = servedDatasets(owner, input);
   if (datasets.length === 0)
     fail('runner.no-dataset', 'name at least one --dataset the runner serves', {}, 2);
   const snap = await registrySnapshot(p.sub, p.home);
@@ -85,18 +98,7 @@ export async function registerRunner(
   const publicKey = input.publicKey ?? generated?.publicKey ?? '';
   const previous = snap.registry.index.get('Runner', ref)?.entity;
   const keys = rotateKeys(previous, publicKey, input.now ?? new Date());
-  const entity: Runner = {
-    apiVersion: 'gitperf/v1',
-    kind: 'Runner',
-    metadata: { name: input.name, owner, ...(input.description ? { description: input.description } : {}) },
-    spec: {
-      labels: input.labels ?? ['self-hosted', 'gitperf', owner],
-      datasets,
-      ...(input.consent ? { consent: input.consent } : {}),
-      publicKey,
-      keys,
-    },
-  };
+  const entity = runnerEntity(owner, { ...input, publicKey }, keys);
   checkSchema('Runner', entity);
   const path = repoEntityPath('Runner', ref);
   const out = await submit(p, [entityFile(path, entity)]);

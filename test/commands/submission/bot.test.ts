@@ -112,7 +112,7 @@ describe.each(localForgeKinds)('gitperf bot (local forge $kind)', (forgeKind) =>
 
   it("waits for the data owner's own review of a result from a runner with review consent, then merges", async () => {
     await reg.cleanup();
-    reg = await runnerConsortium()
+    reg = await (await signedRunnerConsortium())
       .runner('lee', 'r1', { datasets: ['lee/d1'], consent: 'review' })
       .bareRepository();
     const lee = await as('lee');
