@@ -15,6 +15,7 @@ function cubeUsage(indent, refs) {
 ${indent}  ref: ${ref}
 ${indent}  hashes:
 ${indent}    manifest: ${h(`${ref}/m`)}
+${indent}    parameters: ${h(`${ref}/p`)}
 ${indent}    image: ${h(`${ref}/i`)}
 `,
     )
@@ -159,7 +160,8 @@ spec:
     - self-hosted
     - ${owner}
   datasets:
-${mine.map((r) => `    - ${r}\n`).join('')}`,
+${mine.map((r) => `    - ${r}\n`).join('')}  consent: standing
+`,
     );
   }
   for (const [b, bench] of benches.entries()) {
