@@ -2,8 +2,10 @@
  * age encryption of bytes to X25519 recipients, ASCII-armored (`-----BEGIN AGE ENCRYPTED FILE-----`), with the
  * `age-encryption` package; the output is what `age -r age1... -a` writes and `age -d -i` reads. Failures are
  * `trust.age-*` diagnostics, never the package's bare Error.
+ *
+ * `age-encryption` (and its 60 @noble modules) is imported on first use: every command that loads the trust
+ * layer (validate verifies signatures) would otherwise pay for it at start-up.
  */
-import { armor, Decrypter, Encrypter } from 'age-encryption';
 import { fail } from '../diagnostics/diagnostic.js';
 import { checkAgeRecipient } from './age-keys.js';
 
@@ -13,6 +15,7 @@ export async function encryptArmored(
 ): Promise<string> {
   if (recipients.length === 0)
     fail('trust.age-no-recipients', 'Encrypting needs at least one age recipient.');
+  const { armor, Encrypter } = await ageLibrary();
   const encrypter = new Encrypter();
   recipients.forEach((recipient, index) => {
     encrypter.addRecipient(checkAgeRecipient(recipient, `recipient ${index + 1}`));
@@ -29,6 +32,7 @@ export async function decryptArmored(
   identities: readonly string[],
   what = 'the encrypted data',
 ): Promise<Uint8Array> {
+  const { armor, Decrypter } = await ageLibrary();
   let file: Uint8Array;
   try {
     file = armor.decode(armored);
@@ -59,6 +63,10 @@ export async function decryptArmored(
     }
     return fail('trust.age-malformed', `${what} could not be decrypted: ${message} (corrupted or altered).`);
   }
+}
+
+function ageLibrary(): Promise<typeof import('age-encryption')> {
+  return import('age-encryption');
 }
 
 function reason(cause: unknown): string {
