@@ -54,7 +54,7 @@ function octal(value: number, width: number): string {
 
 /** One ustar header; long names use the prefix field, and names that fit neither are refused by the caller. */
 function header(name: string, type: '0' | '2' | '5', size: number, mode: number, link = ''): Buffer {
-  const h = Buffer.alloc(BLOCK);
+  const block = Buffer.alloc(BLOCK);
   let prefix = '';
   let base = name;
   if (Buffer.byteLength(name) > 100) {
@@ -62,22 +62,22 @@ function header(name: string, type: '0' | '2' | '5', size: number, mode: number,
     prefix = name.slice(0, cut);
     base = name.slice(cut + 1);
   }
-  h.write(base, 0, 100, 'utf8');
-  h.write(octal(mode, 8), 100, 'ascii');
-  h.write(octal(0, 8), 108, 'ascii');
-  h.write(octal(0, 8), 116, 'ascii');
-  h.write(octal(size, 12), 124, 'ascii');
-  h.write(octal(0, 12), 136, 'ascii');
-  h.write('        ', 148, 'ascii');
-  h.write(type, 156, 'ascii');
-  h.write(link, 157, 100, 'utf8');
-  h.write('ustar\0', 257, 'ascii');
-  h.write('00', 263, 'ascii');
-  h.write(prefix, 345, 155, 'utf8');
+  block.write(base, 0, 100, 'utf8');
+  block.write(octal(mode, 8), 100, 'ascii');
+  block.write(octal(0, 8), 108, 'ascii');
+  block.write(octal(0, 8), 116, 'ascii');
+  block.write(octal(size, 12), 124, 'ascii');
+  block.write(octal(0, 12), 136, 'ascii');
+  block.write('        ', 148, 'ascii');
+  block.write(type, 156, 'ascii');
+  block.write(link, 157, 100, 'utf8');
+  block.write('ustar\0', 257, 'ascii');
+  block.write('00', 263, 'ascii');
+  block.write(prefix, 345, 155, 'utf8');
   let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return h;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+  return block;
 }
 
 function fits(name: string): boolean {
@@ -99,37 +99,37 @@ export async function packCodeFolder(dir: string): Promise<Outcome<Buffer>> {
   const walk = async (abs: string, rel: string): Promise<void> => {
     for (const name of (await readdir(abs)).sort()) {
       if (!rel && excludedFromCode(name)) continue;
-      const p = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = await lstat(p);
+      const absolute = path.join(abs, name);
+      const relative = rel ? `${rel}/${name}` : name;
+      const st = await lstat(absolute);
       if (st.isSymbolicLink()) {
-        const target = await readlink(p);
+        const target = await readlink(absolute);
         // The archive must hold the code itself: a link out of the folder would dangle (or be refused) once extracted.
-        const lands = path.posix.normalize(path.posix.join(path.posix.dirname(r), target));
+        const lands = path.posix.normalize(path.posix.join(path.posix.dirname(relative), target));
         if (path.posix.isAbsolute(target) || lands === '..' || lands.startsWith('../'))
-          problems.push(`${r} (a link to ${target}, outside the folder)`);
-        else if (!fits(r) || Buffer.byteLength(target) > 100)
-          problems.push(`${r} (name or link target too long)`);
-        else parts.push(header(r, '2', 0, 0o777, target));
+          problems.push(`${relative} (a link to ${target}, outside the folder)`);
+        else if (!fits(relative) || Buffer.byteLength(target) > 100)
+          problems.push(`${relative} (name or link target too long)`);
+        else parts.push(header(relative, '2', 0, 0o777, target));
       } else if (st.isDirectory()) {
-        if (!fits(`${r}/`)) problems.push(`${r} (name too long)`);
-        else parts.push(header(`${r}/`, '5', 0, 0o755));
-        await walk(p, r);
+        if (!fits(`${relative}/`)) problems.push(`${relative} (name too long)`);
+        else parts.push(header(`${relative}/`, '5', 0, 0o755));
+        await walk(absolute, relative);
       } else if (st.isFile()) {
         total += st.size;
         if (total > MAX_CODE_BYTES) {
           problems.push(`more than ${MAX_CODE_BYTES} bytes in all`);
           return;
         }
-        if (!fits(r)) {
-          problems.push(`${r} (name too long)`);
+        if (!fits(relative)) {
+          problems.push(`${relative} (name too long)`);
           continue;
         }
-        const body = await readFile(p);
-        parts.push(header(r, '0', body.length, st.mode & 0o111 ? 0o755 : 0o644), body);
+        const body = await readFile(absolute);
+        parts.push(header(relative, '0', body.length, st.mode & 0o111 ? 0o755 : 0o644), body);
         const pad = (BLOCK - (body.length % BLOCK)) % BLOCK;
         if (pad) parts.push(Buffer.alloc(pad));
-      } else problems.push(`${r} (neither a file, a folder nor a link)`);
+      } else problems.push(`${relative} (neither a file, a folder nor a link)`);
     }
   };
   try {
@@ -215,9 +215,9 @@ export async function fetchCode(res: Resource, opts: FetchOptions = {}): Promise
   await mkdir(cacheDir, { recursive: true });
   const tmp = path.join(cacheDir, `.tmp-${randomBytes(8).toString('hex')}`);
   await writeFile(tmp, packed.value);
-  await rename(tmp, cached).catch(async (e) => {
+  await rename(tmp, cached).catch(async (renameError) => {
     await rm(tmp, { force: true });
-    throw e;
+    throw renameError;
   });
   return ok({ path: cached, sha256: got, source: folder, cached: false });
 }

@@ -12,11 +12,15 @@ import type { Manifest } from './manifest.js';
  * The code folder as the manifest names it (`lexical`, e.g. `<root>/../project`, which may be or pass through a
  * link) and its real path, or undefined when the cube has none besides its own folder.
  */
-export async function localCodeFolder(m: Manifest): Promise<{ lexical: string; real: string } | undefined> {
-  if (m.format !== 'mlcube') return undefined;
-  const declared = m.docker?.buildContext;
+export async function localCodeFolder(
+  manifest: Manifest,
+): Promise<{ lexical: string; real: string } | undefined> {
+  if (manifest.format !== 'mlcube') return undefined;
+  const declared = manifest.docker?.buildContext;
   const candidate =
-    declared && declared !== '.' ? path.resolve(m.root, declared) : path.resolve(m.root, '..', 'project');
+    declared && declared !== '.'
+      ? path.resolve(manifest.root, declared)
+      : path.resolve(manifest.root, '..', 'project');
   if (
     !(await stat(candidate).then(
       (st) => st.isDirectory(),
@@ -25,7 +29,7 @@ export async function localCodeFolder(m: Manifest): Promise<{ lexical: string; r
   )
     return undefined;
   const code = await realpath(candidate);
-  const root = await realpath(m.root).catch(() => m.root);
+  const root = await realpath(manifest.root).catch(() => manifest.root);
   // The cube's folder is bound already; an ancestor of it (`..`, `/`) is not a code folder to expose.
   if (code === root || root.startsWith(code + path.sep) || code === path.parse(code).root) return undefined;
   return { lexical: candidate, real: code };
@@ -37,8 +41,8 @@ export async function localCodeFolder(m: Manifest): Promise<{ lexical: string; r
  * (the manifest's own folder, as the examples' `python3 project/mlcube.py`). `mlcube submit` packs that folder,
  * and the local runner lays the verified code out there again.
  */
-export function registeredCodeFolder(m: Manifest): string {
-  const declared = m.format === 'mlcube' ? m.docker?.buildContext : undefined;
+export function registeredCodeFolder(manifest: Manifest): string {
+  const declared = manifest.format === 'mlcube' ? manifest.docker?.buildContext : undefined;
   if (!declared || declared === '.') return '.';
   const relative = path.normalize(declared);
   return relative.startsWith(`..${path.sep}`) ? relative : '.';

@@ -71,34 +71,40 @@ function gpuSelected(gpus: string | undefined): boolean {
 function shmSize(args: string): string[] {
   const words = splitWords(args);
   for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith('--shm-size=')) return [w];
-    if (w === '--shm-size' && i + 1 < words.length) return [`--shm-size=${words[i + 1]}`];
+    const word = words[i];
+    if (word.startsWith('--shm-size=')) return [word];
+    if (word === '--shm-size' && i + 1 < words.length) return [`--shm-size=${words[i + 1]}`];
   }
   return [];
 }
 
-export function buildCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<BuiltCommand> {
-  const task = findTask(m, plan.task);
+export function buildCommand(
+  manifest: Manifest,
+  plan: MountPlan,
+  options: CommandOptions,
+): Outcome<BuiltCommand> {
+  const task = findTask(manifest, plan.task);
   if (!task)
-    return failed([error('cube.unknown-task', `task ${plan.task} is not in ${m.file}`, { file: m.file })]);
-  if (m.format === 'container_config' && o.runner !== 'local')
-    return containerConfigCommand(m, plan, o, task);
-  switch (o.runner) {
+    return failed([
+      error('cube.unknown-task', `task ${plan.task} is not in ${manifest.file}`, { file: manifest.file }),
+    ]);
+  if (manifest.format === 'container_config' && options.runner !== 'local')
+    return containerConfigCommand(manifest, plan, options, task);
+  switch (options.runner) {
     case 'docker':
     case 'podman':
-      return dockerCommand(m, plan, o, task.entrypoint);
+      return dockerCommand(manifest, plan, options, task.entrypoint);
     case 'singularity':
     case 'apptainer':
-      return singularityCommand(m, plan, o, task.entrypoint);
+      return singularityCommand(manifest, plan, options, task.entrypoint);
     case 'local':
-      return localCommand(m, plan, o);
+      return localCommand(manifest, plan, options);
   }
 }
 
 /** `--env MEDPERF_LOGLEVEL=LEVEL` when a level was asked for: MedPerf sets it only then, upper-cased. */
-function loglevelEnv(o: CommandOptions): Record<string, string> {
-  return o.loglevel ? { MEDPERF_LOGLEVEL: o.loglevel.toUpperCase() } : {};
+function loglevelEnv(options: CommandOptions): Record<string, string> {
+  return options.loglevel ? { MEDPERF_LOGLEVEL: options.loglevel.toUpperCase() } : {};
 }
 
 /**
@@ -117,18 +123,18 @@ function entrypointArgs(
 }
 
 function dockerCommand(
-  m: Manifest,
+  manifest: Manifest,
   plan: MountPlan,
-  o: CommandOptions,
+  options: CommandOptions,
   entrypoint?: string,
 ): Outcome<BuiltCommand> {
-  const gpu = gpuSelected(o.gpus);
+  const gpu = gpuSelected(options.gpus);
   const { ep, after } = entrypointArgs(entrypoint, plan.task, plan.containerArgs);
-  return engineCommand(m, plan, o, {
-    image: o.image ?? m.docker?.image,
-    env: m.docker?.envArgs ?? {},
-    shm: shmSize(gpu ? (m.docker?.gpuArgs ?? '') : (m.docker?.cpuArgs ?? '')),
-    gpus: gpu ? o.gpus : undefined,
+  return engineCommand(manifest, plan, options, {
+    image: options.image ?? manifest.docker?.image,
+    env: manifest.docker?.envArgs ?? {},
+    shm: shmSize(gpu ? (manifest.docker?.gpuArgs ?? '') : (manifest.docker?.cpuArgs ?? '')),
+    gpus: gpu ? options.gpus : undefined,
     entrypoint: ep,
     after,
   });
@@ -148,22 +154,22 @@ interface EngineCall {
 }
 
 function engineCommand(
-  m: Manifest,
+  manifest: Manifest,
   plan: MountPlan,
-  o: CommandOptions,
+  options: CommandOptions,
   call: EngineCall,
 ): Outcome<BuiltCommand> {
-  const exe = o.runner;
+  const exe = options.runner;
   const image = call.image;
   if (!image) {
     return failed([
       error(
         'cube.no-image',
-        m.format === 'container_config'
-          ? `${m.file} is a ${m.containerType} container: the ${exe} runner runs it from the image its registry entry loads (or --image)`
-          : `${m.file} has no docker.image and the registry gave none; the ${exe} runner needs an image`,
+        manifest.format === 'container_config'
+          ? `${manifest.file} is a ${manifest.containerType} container: the ${exe} runner runs it from the image its registry entry loads (or --image)`
+          : `${manifest.file} has no docker.image and the registry gave none; the ${exe} runner needs an image`,
         {
-          file: m.file,
+          file: manifest.file,
         },
       ),
     ]);
@@ -174,12 +180,12 @@ function engineCommand(
     return failed([
       error(
         'cube.bad-image',
-        `${JSON.stringify(image)} is not an image reference (it starts with - or holds spaces); fix the image in ${m.file}`,
-        { file: m.file },
+        `${JSON.stringify(image)} is not an image reference (it starts with - or holds spaces); fix the image in ${manifest.file}`,
+        { file: manifest.file },
       ),
     ]);
   }
-  const bad = [...plan.mounts.map((x) => x.hostDir), o.tmpDir ?? ''].find((d) => d.includes(':'));
+  const bad = [...plan.mounts.map((x) => x.hostDir), options.tmpDir ?? ''].find((d) => d.includes(':'));
   if (bad) {
     return failed([
       error(
@@ -188,36 +194,43 @@ function engineCommand(
       ),
     ]);
   }
-  const argv = [exe, 'run', '--name', o.containerName];
+  const argv = [exe, 'run', '--name', options.containerName];
   // podman's docker-compatible API loses the exit code of `run --rm` (podman 4.3, verified); the docker CLI
   // runner therefore removes its container itself after the run.
   const removeAfter = exe === 'docker';
   if (!removeAfter) argv.push('--rm');
-  if (exe === 'podman' && o.rootless) argv.push('--userns=keep-id');
-  argv.push('-u', o.user);
+  if (exe === 'podman' && options.rootless) argv.push('--userns=keep-id');
+  argv.push('-u', options.user);
   for (const mt of plan.mounts) argv.push('--volume', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
-  if (o.tmpDir) argv.push('--volume', `${o.tmpDir}:/tmp:rw`);
+  if (options.tmpDir) argv.push('--volume', `${options.tmpDir}:/tmp:rw`);
   argv.push('--network', 'none');
   // Beyond MedPerf's command line: a cube needs no capabilities and must not gain any (setuid binaries in the
   // image), which matters when the hospital's runner runs as root.
   argv.push('--cap-drop=ALL', '--security-opt=no-new-privileges');
-  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...call.env, ...(o.env ?? {}) }))
-    argv.push('--env', `${k}=${v}`);
+  for (const [name, value] of Object.entries({
+    ...loglevelEnv(options),
+    ...call.env,
+    ...(options.env ?? {}),
+  }))
+    argv.push('--env', `${name}=${value}`);
   argv.push(...call.shm);
   if (call.gpus) argv.push(`--gpus=${call.gpus}`);
   if (call.entrypoint) argv.push(`--entrypoint=${call.entrypoint}`);
   argv.push(image, ...call.after);
   const rm =
-    exe === 'podman' ? [exe, 'rm', '-f', '-t', '0', o.containerName] : [exe, 'rm', '-f', o.containerName];
+    exe === 'podman'
+      ? [exe, 'rm', '-f', '-t', '0', options.containerName]
+      : [exe, 'rm', '-f', options.containerName];
   return ok({ argv, cleanup: [rm], removeAfter });
 }
 
 /** SIF name for an image pinned by digest (MedPerf names converted images by their hash). */
-function sifName(m: Manifest, o: CommandOptions): string {
-  const pinned = o.image ? /@sha256:([0-9a-f]{64})$/.exec(o.image) : null;
+function sifName(manifest: Manifest, options: CommandOptions): string {
+  const pinned = options.image ? /@sha256:([0-9a-f]{64})$/.exec(options.image) : null;
   if (pinned) return `${pinned[1]}.sif`;
-  if (o.image && m.singularity?.derived) return `${o.image.replace(/[^A-Za-z0-9]/g, '')}.sif`;
-  return m.singularity?.image ?? '';
+  if (options.image && manifest.singularity?.derived)
+    return `${options.image.replace(/[^A-Za-z0-9]/g, '')}.sif`;
+  return manifest.singularity?.image ?? '';
 }
 
 /** singularity/apptainer run options a cube may ask for: GPUs and more isolation, nothing that opens it. */
@@ -239,25 +252,25 @@ const SAFE_SINGULARITY_RUN_ARGS = new Set([
 ]);
 
 function singularityCommand(
-  m: Manifest,
+  manifest: Manifest,
   plan: MountPlan,
-  o: CommandOptions,
+  options: CommandOptions,
   entrypoint?: string,
 ): Outcome<BuiltCommand> {
-  const s = m.singularity;
-  if (!s) {
+  const singularity = manifest.singularity;
+  if (!singularity) {
     return failed([
       error(
         'cube.no-image',
-        `${m.file} has neither a singularity: nor a docker: section; the ${o.runner} runner needs one`,
+        `${manifest.file} has neither a singularity: nor a docker: section; the ${options.runner} runner needs one`,
         {
-          file: m.file,
+          file: manifest.file,
         },
       ),
     ]);
   }
-  const exe = o.runner;
-  const sif = path.join(s.imageDir, sifName(m, o));
+  const exe = options.runner;
+  const sif = path.join(singularity.imageDir, sifName(manifest, options));
   const bad = plan.mounts.map((x) => x.hostDir).find((d) => d.includes(':'));
   if (bad)
     return failed([error('cube.path-colon', `host path ${bad} contains ':', which --bind cannot express`)]);
@@ -277,30 +290,34 @@ function singularityCommand(
   ];
   // run_args come from the cube's author: only options that do not open the container are passed on; a
   // `--bind /:/host`, `--home`, `--network bridge` or `--add-caps` would undo the containment above.
-  const runArgs = splitWords(s.runArgs).filter((w) => w !== '--writable');
+  const runArgs = splitWords(singularity.runArgs).filter((w) => w !== '--writable');
   const unsafe = runArgs.filter((w) => !SAFE_SINGULARITY_RUN_ARGS.has(w));
   if (unsafe.length > 0) {
     return failed([
       error(
         'cube.unsafe-run-args',
-        `singularity.run_args of ${m.file} has ${unsafe.join(' ')}, which gitperf does not pass on (it could mount host ` +
+        `singularity.run_args of ${manifest.file} has ${unsafe.join(' ')}, which gitperf does not pass on (it could mount host ` +
           `folders, reach the network or add privileges); allowed: ${[...SAFE_SINGULARITY_RUN_ARGS].join(' ')}`,
-        { file: m.file },
+        { file: manifest.file },
       ),
     ]);
   }
   argv.push(...runArgs);
-  if (gpuSelected(o.gpus)) argv.push('--nv');
-  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...(m.docker?.envArgs ?? {}), ...(o.env ?? {}) }))
-    argv.push('--env', `${k}=${v}`);
+  if (gpuSelected(options.gpus)) argv.push('--nv');
+  for (const [name, value] of Object.entries({
+    ...loglevelEnv(options),
+    ...(manifest.docker?.envArgs ?? {}),
+    ...(options.env ?? {}),
+  }))
+    argv.push('--env', `${name}=${value}`);
   for (const mt of plan.mounts) argv.push('--bind', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
   argv.push(sif, ...ep, ...after);
-  let source = s.buildFile;
-  if (o.imageArchive) source = `docker-archive://${o.imageArchive}`;
-  else if (o.image) source = `docker://${o.image}`;
-  else if (!source.startsWith('docker://')) source = path.resolve(m.root, source);
-  const build = [exe, 'build', ...splitWords(s.buildArgs), sif, source];
-  return ok({ argv, cwd: m.root, prepare: [{ when: 'missing-file', path: sif, argv: build }] });
+  let source = singularity.buildFile;
+  if (options.imageArchive) source = `docker-archive://${options.imageArchive}`;
+  else if (options.image) source = `docker://${options.image}`;
+  else if (!source.startsWith('docker://')) source = path.resolve(manifest.root, source);
+  const build = [exe, 'build', ...splitWords(singularity.buildArgs), sif, source];
+  return ok({ argv, cwd: manifest.root, prepare: [{ when: 'missing-file', path: sif, argv: build }] });
 }
 
 /**
@@ -309,26 +326,26 @@ function singularityCommand(
  * no parameter arguments; with gitperf's isolation (no network, no capabilities, the caller's uid:gid).
  */
 function containerConfigCommand(
-  m: Manifest,
+  manifest: Manifest,
   plan: MountPlan,
-  o: CommandOptions,
+  options: CommandOptions,
   task: TaskSpec,
 ): Outcome<BuiltCommand> {
   const run = task.run ?? { command: [], environment: {} };
   // MedPerf: the caller's --gpus wins over the cube's run_args.gpus.
-  const gpus = gpuSelected(o.gpus) ? o.gpus : run.gpus;
-  if (o.runner === 'docker' || o.runner === 'podman') {
-    if (m.containerType === 'SingularityFile') {
+  const gpus = gpuSelected(options.gpus) ? options.gpus : run.gpus;
+  if (options.runner === 'docker' || options.runner === 'podman') {
+    if (manifest.containerType === 'SingularityFile') {
       return failed([
         error(
           'cube.runner-unsupported',
-          `${m.file} is a SingularityFile container, which runs only with singularity or apptainer (as in MedPerf); use --runner singularity|apptainer`,
-          { file: m.file },
+          `${manifest.file} is a SingularityFile container, which runs only with singularity or apptainer (as in MedPerf); use --runner singularity|apptainer`,
+          { file: manifest.file },
         ),
       ]);
     }
-    return engineCommand(m, plan, o, {
-      image: o.image ?? (m.containerType === 'DockerImage' ? m.image : undefined),
+    return engineCommand(manifest, plan, options, {
+      image: options.image ?? (manifest.containerType === 'DockerImage' ? manifest.image : undefined),
       env: run.environment,
       shm: run.shmSize ? [`--shm-size=${run.shmSize}`] : [],
       gpus,
@@ -336,43 +353,47 @@ function containerConfigCommand(
       after: run.command,
     });
   }
-  const exe = o.runner;
+  const exe = options.runner;
   const bad = plan.mounts.map((x) => x.hostDir).find((d) => d.includes(':'));
   if (bad)
     return failed([error('cube.path-colon', `host path ${bad} contains ':', which --bind cannot express`)]);
   let sif: string;
   let prepare: BuiltCommand['prepare'] = [];
-  if (m.containerType === 'SingularityFile') {
-    if (!o.imageArchive) {
+  if (manifest.containerType === 'SingularityFile') {
+    if (!options.imageArchive) {
       return failed([
         error(
           'cube.no-image',
-          `${m.file} is a SingularityFile container: it runs from the verified image file of its registry entry`,
-          { file: m.file },
+          `${manifest.file} is a SingularityFile container: it runs from the verified image file of its registry entry`,
+          { file: manifest.file },
         ),
       ]);
     }
-    sif = o.imageArchive;
+    sif = options.imageArchive;
   } else {
     let source: string;
     let name: string;
-    if (o.imageArchive) {
-      source = `docker-archive://${o.imageArchive}`;
-      name = `${path.basename(o.imageArchive).replace(/[^A-Za-z0-9]/g, '')}.sif`;
+    if (options.imageArchive) {
+      source = `docker-archive://${options.imageArchive}`;
+      name = `${path.basename(options.imageArchive).replace(/[^A-Za-z0-9]/g, '')}.sif`;
     } else {
-      const image = o.image ?? (m.containerType === 'DockerImage' ? m.image : undefined);
+      const image = options.image ?? (manifest.containerType === 'DockerImage' ? manifest.image : undefined);
       if (!image) {
         return failed([
-          error('cube.no-image', `${m.file} is a ${m.containerType} container with no image to convert`, {
-            file: m.file,
-          }),
+          error(
+            'cube.no-image',
+            `${manifest.file} is a ${manifest.containerType} container with no image to convert`,
+            {
+              file: manifest.file,
+            },
+          ),
         ]);
       }
       source = `docker://${image}`;
       const pinned = /@sha256:([0-9a-f]{64})$/.exec(image);
       name = pinned ? `${pinned[1]}.sif` : `${image.replace(/[^A-Za-z0-9]/g, '')}.sif`;
     }
-    sif = path.join(m.workspace, '.image', name);
+    sif = path.join(manifest.workspace, '.image', name);
     prepare = [{ when: 'missing-file', path: sif, argv: [exe, 'build', sif, source] }];
   }
   const argv = [
@@ -385,63 +406,67 @@ function containerConfigCommand(
     'none',
   ];
   if (gpus) argv.push('--nv');
-  for (const [k, v] of Object.entries({ ...loglevelEnv(o), ...run.environment, ...(o.env ?? {}) }))
-    argv.push('--env', `${k}=${v}`);
+  for (const [name, value] of Object.entries({
+    ...loglevelEnv(options),
+    ...run.environment,
+    ...(options.env ?? {}),
+  }))
+    argv.push('--env', `${name}=${value}`);
   for (const mt of plan.mounts) argv.push('--bind', `${mt.hostDir}:${mt.containerDir}:${mt.mode}`);
   argv.push(sif);
   if (run.entrypoint) argv.push(run.entrypoint);
   argv.push(...run.command);
-  return ok({ argv, cwd: m.root, prepare });
+  return ok({ argv, cwd: manifest.root, prepare });
 }
 
-function localCommand(m: Manifest, plan: MountPlan, o: CommandOptions): Outcome<BuiltCommand> {
-  if (!m.local) {
+function localCommand(manifest: Manifest, plan: MountPlan, options: CommandOptions): Outcome<BuiltCommand> {
+  if (!manifest.local) {
     return failed([
       error(
         'cube.no-local-command',
-        `${m.file} has no local: {command: ...} section; add one (e.g. command: python3 mlcube.py) or use a container runner`,
-        { file: m.file },
+        `${manifest.file} has no local: {command: ...} section; add one (e.g. command: python3 mlcube.py) or use a container runner`,
+        { file: manifest.file },
       ),
     ]);
   }
-  const task = findTask(m, plan.task);
+  const task = findTask(manifest, plan.task);
   const env = {
-    ...loglevelEnv(o),
+    ...loglevelEnv(options),
     PYTHONDONTWRITEBYTECODE: '1',
-    ...(m.docker?.envArgs ?? task?.run?.environment ?? {}),
-    ...(o.env ?? {}),
+    ...(manifest.docker?.envArgs ?? task?.run?.environment ?? {}),
+    ...(options.env ?? {}),
   };
-  const inner = [...m.local.command, plan.task, ...plan.hostArgs];
-  if (!o.bwrap) return ok({ argv: inner, cwd: m.root, env });
+  const inner = [...manifest.local.command, plan.task, ...plan.hostArgs];
+  if (!options.bwrap) return ok({ argv: inner, cwd: manifest.root, env });
   // Nothing of the host but its read-only system runtime; the cube's folders are bound below.
-  const argv = sandboxPrelude(o.bwrap, o.sandboxRuntime ?? []);
+  const argv = sandboxPrelude(options.bwrap, options.sandboxRuntime ?? []);
   // Later binds win over earlier ones, and a bind hides what was mounted below it: bind shallow paths first.
   const binds: { dir: string; mode: 'ro' | 'rw' }[] = [
-    { dir: m.root, mode: 'ro' },
-    ...codeBinds(m.root, o.codeDir),
+    { dir: manifest.root, mode: 'ro' },
+    ...codeBinds(manifest.root, options.codeDir),
     // container_config.yaml binds files on their own; the local runner binds their folders, as for mlcube.yaml.
     // Real paths: a bind onto a link inside an already bound folder fails in bubblewrap.
-    ...plan.params.map((x) => ({
-      dir: realOrSame(x.type === 'directory' ? x.hostPath : path.dirname(x.hostPath)),
-      mode: plan.mounts[x.mount].mode,
+    ...plan.params.map((param) => ({
+      dir: realOrSame(param.type === 'directory' ? param.hostPath : path.dirname(param.hostPath)),
+      mode: plan.mounts[param.mount].mode,
     })),
     // Code linked into the cube folder (the local runner's source folder) may live under /tmp, which the sandbox
     // hides. Listed after the mounts so a folder that is also a parameter keeps the parameter's mode.
-    ...linkTargets(m.root).map((dir) => ({ dir, mode: 'ro' as const })),
+    ...linkTargets(manifest.root).map((dir) => ({ dir, mode: 'ro' as const })),
   ];
   const depth = (d: string) => d.split(path.sep).filter(Boolean).length;
   const seen = new Set<string>();
-  for (const b of binds
+  for (const bind of binds
     .map((b, i) => ({ ...b, i }))
     .sort((a, b) => depth(a.dir) - depth(b.dir) || a.i - b.i)) {
-    if (seen.has(b.dir)) continue;
-    seen.add(b.dir);
-    argv.push(b.mode === 'rw' ? '--bind' : '--ro-bind', b.dir, b.dir);
+    if (seen.has(bind.dir)) continue;
+    seen.add(bind.dir);
+    argv.push(bind.mode === 'rw' ? '--bind' : '--ro-bind', bind.dir, bind.dir);
   }
-  argv.push('--chdir', m.root);
-  for (const [k, v] of Object.entries({ ...SANDBOX_ENV, ...env })) argv.push('--setenv', k, v);
+  argv.push('--chdir', manifest.root);
+  for (const [name, value] of Object.entries({ ...SANDBOX_ENV, ...env })) argv.push('--setenv', name, value);
   argv.push('--', ...inner);
-  return ok({ argv, cwd: m.root, env, sandboxed: true });
+  return ok({ argv, cwd: manifest.root, env, sandboxed: true });
 }
 
 function realOrSame(dir: string): string {
@@ -468,10 +493,10 @@ function codeBinds(root: string, code: CommandOptions['codeDir']): { dir: string
 function linkTargets(dir: string): string[] {
   const out: string[] = [];
   try {
-    for (const e of readdirSync(dir, { withFileTypes: true }))
-      if (e.isSymbolicLink()) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isSymbolicLink()) {
         try {
-          out.push(realpathSync(path.join(dir, e.name)));
+          out.push(realpathSync(path.join(dir, entry.name)));
         } catch {
           // a dangling link: the run reports the missing file itself
         }

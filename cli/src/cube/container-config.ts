@@ -41,8 +41,8 @@ const MEDPERF_DEFAULTS: Record<string, string> = {
 
 type JsonMap = { [k: string]: Json };
 
-function isMap(v: Json | undefined): v is JsonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function isMap(value: Json | undefined): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function parseContainerConfig(
@@ -51,13 +51,13 @@ export function parseContainerConfig(
 ): Outcome<Manifest> {
   const { file, root, workspace, lineOf } = at;
   const diags: Diagnostic[] = [];
-  for (const k of Object.keys(cfg)) {
-    if (!TOP_KEYS.has(k)) {
+  for (const key of Object.keys(cfg)) {
+    if (!TOP_KEYS.has(key)) {
       diags.push(
         warning(
           'manifest.unknown-key',
-          `${k} is not a container_config.yaml setting gitperf knows (known: ${[...TOP_KEYS].join(', ')}); it is ignored`,
-          lineOf([k]),
+          `${key} is not a container_config.yaml setting gitperf knows (known: ${[...TOP_KEYS].join(', ')}); it is ignored`,
+          lineOf([key]),
         ),
       );
     }
@@ -99,8 +99,8 @@ export function parseContainerConfig(
   const local = parseLocalSection(cfg.local, lineOf, diags);
 
   const tasks: TaskSpec[] = [];
-  const t = cfg.tasks;
-  if (!isMap(t) || Object.keys(t).length === 0) {
+  const taskMap = cfg.tasks;
+  if (!isMap(taskMap) || Object.keys(taskMap).length === 0) {
     diags.push(
       error(
         'manifest.tasks',
@@ -109,7 +109,7 @@ export function parseContainerConfig(
       ),
     );
   } else {
-    for (const [name, tv] of Object.entries(t)) {
+    for (const [name, tv] of Object.entries(taskMap)) {
       const task = parseTask(name, tv, lineOf, diags);
       if (task) tasks.push(task);
     }
@@ -145,13 +145,13 @@ function parseTask(name: string, tv: Json, lineOf: LineOf, diags: Diagnostic[]):
     return undefined;
   }
   const tobj: JsonMap = tv ?? {};
-  for (const k of Object.keys(tobj)) {
-    if (!TASK_KEYS.has(k)) {
+  for (const key of Object.keys(tobj)) {
+    if (!TASK_KEYS.has(key)) {
       diags.push(
         error(
           'manifest.unknown-key',
-          `tasks.${name}.${k} is not a task setting (allowed: ${[...TASK_KEYS].join(', ')})`,
-          lineOf([...tp, k]),
+          `tasks.${name}.${key} is not a task setting (allowed: ${[...TASK_KEYS].join(', ')})`,
+          lineOf([...tp, key]),
         ),
       );
     }
@@ -175,8 +175,15 @@ function parseTask(name: string, tv: Json, lineOf: LineOf, diags: Diagnostic[]):
       continue;
     }
     for (const [vname, vv] of Object.entries(group)) {
-      const p = parseVolume(vname, vv, [...tp, key, vname], `tasks.${name}.${key}.${vname}`, lineOf, diags);
-      if (!p?.mountPath) continue;
+      const param = parseVolume(
+        vname,
+        vv,
+        [...tp, key, vname],
+        `tasks.${name}.${key}.${vname}`,
+        lineOf,
+        diags,
+      );
+      if (!param?.mountPath) continue;
       if ([...task.inputs, ...task.outputs].some((q) => q.name === vname)) {
         diags.push(
           error(
@@ -187,19 +194,19 @@ function parseTask(name: string, tv: Json, lineOf: LineOf, diags: Diagnostic[]):
         );
         continue;
       }
-      const clash = mountPaths.get(p.mountPath);
+      const clash = mountPaths.get(param.mountPath);
       if (clash) {
         diags.push(
           error(
             'manifest.duplicate-mount',
-            `task ${name}: volumes ${clash} and ${vname} are both mounted at ${p.mountPath}`,
+            `task ${name}: volumes ${clash} and ${vname} are both mounted at ${param.mountPath}`,
             lineOf([...tp, key, vname, 'mount_path']),
           ),
         );
         continue;
       }
-      mountPaths.set(p.mountPath, vname);
-      task[io].push(p);
+      mountPaths.set(param.mountPath, vname);
+      task[io].push(param);
     }
   }
   if (tobj.run_args !== undefined && tobj.run_args !== null) {
@@ -211,33 +218,35 @@ function parseTask(name: string, tv: Json, lineOf: LineOf, diags: Diagnostic[]):
 
 function parseVolume(
   name: string,
-  v: Json,
-  p: (string | number)[],
+  value: Json,
+  keyPath: (string | number)[],
   what: string,
   lineOf: LineOf,
   diags: Diagnostic[],
 ): ParamSpec | undefined {
-  if (!isMap(v)) {
-    diags.push(error('manifest.type', `${what} must be a mapping {mount_path, type}`, lineOf(p)));
+  if (!isMap(value)) {
+    diags.push(error('manifest.type', `${what} must be a mapping {mount_path, type}`, lineOf(keyPath)));
     return undefined;
   }
-  for (const k of Object.keys(v)) {
-    if (!VOLUME_KEYS.has(k)) {
+  for (const key of Object.keys(value)) {
+    if (!VOLUME_KEYS.has(key)) {
       diags.push(
         warning(
           'manifest.unknown-key',
-          `${what}.${k} is not a volume setting (mount_path, type); it is ignored`,
-          lineOf([...p, k]),
+          `${what}.${key} is not a volume setting (mount_path, type); it is ignored`,
+          lineOf([...keyPath, key]),
         ),
       );
     }
   }
-  const type = v.type;
+  const type = value.type;
   if (type !== 'file' && type !== 'directory') {
-    diags.push(error('manifest.value', `${what}.type must be file or directory`, lineOf([...p, 'type'])));
+    diags.push(
+      error('manifest.value', `${what}.type must be file or directory`, lineOf([...keyPath, 'type'])),
+    );
     return undefined;
   }
-  const mountPath = v.mount_path;
+  const mountPath = value.mount_path;
   // The mount path goes into `--volume HOST:MOUNT:MODE`: it must be one absolute path the engine cannot misread.
   if (
     typeof mountPath !== 'string' ||
@@ -251,7 +260,7 @@ function parseVolume(
       error(
         'manifest.mount-path',
         `${what}.mount_path must be an absolute path inside the container without ':', spaces or commas, other than / and /tmp (got ${JSON.stringify(mountPath)})`,
-        lineOf([...p, 'mount_path']),
+        lineOf([...keyPath, 'mount_path']),
       ),
     );
     return undefined;
@@ -261,74 +270,80 @@ function parseVolume(
     type,
     default: MEDPERF_DEFAULTS[name] ?? name,
     mountPath: path.posix.normalize(mountPath),
-    line: lineOf(p).line,
+    line: lineOf(keyPath).line,
   };
 }
 
 function parseRunArgs(
-  v: Json,
-  p: (string | number)[],
+  value: Json,
+  keyPath: (string | number)[],
   what: string,
   lineOf: LineOf,
   diags: Diagnostic[],
 ): ContainerRunArgs | undefined {
-  if (!isMap(v)) {
-    diags.push(error('manifest.type', `${what} must be a mapping`, lineOf(p)));
+  if (!isMap(value)) {
+    diags.push(error('manifest.type', `${what} must be a mapping`, lineOf(keyPath)));
     return undefined;
   }
   const run: ContainerRunArgs = { command: [], environment: {} };
-  for (const [k, x] of Object.entries(v)) {
-    const at = lineOf([...p, k]);
-    if (!RUN_ARG_KEYS.has(k)) {
+  for (const [key, setting] of Object.entries(value)) {
+    const at = lineOf([...keyPath, key]);
+    if (!RUN_ARG_KEYS.has(key)) {
       diags.push(
         error(
           'cube.unsafe-run-args',
-          `${what}.${k} is not passed on: run_args may only hold ${[...RUN_ARG_KEYS].join(', ')} (as in MedPerf); other engine options could mount host folders, reach the network or add privileges`,
+          `${what}.${key} is not passed on: run_args may only hold ${[...RUN_ARG_KEYS].join(', ')} (as in MedPerf); other engine options could mount host folders, reach the network or add privileges`,
           at,
         ),
       );
       continue;
     }
-    if (x === null || x === undefined) continue;
-    if (k === 'command') {
-      if (typeof x === 'string') run.command = splitWords(x);
-      else if (Array.isArray(x) && x.every((w) => typeof w === 'string')) run.command = x as string[];
+    if (setting === null || setting === undefined) continue;
+    if (key === 'command') {
+      if (typeof setting === 'string') run.command = splitWords(setting);
+      else if (Array.isArray(setting) && setting.every((w) => typeof w === 'string'))
+        run.command = setting as string[];
       else diags.push(error('manifest.type', `${what}.command must be a string or a list of strings`, at));
-    } else if (k === 'entrypoint') {
-      if (typeof x === 'string' && x !== '') run.entrypoint = x;
+    } else if (key === 'entrypoint') {
+      if (typeof setting === 'string' && setting !== '') run.entrypoint = setting;
       else diags.push(error('manifest.type', `${what}.entrypoint must be a non-empty string`, at));
-    } else if (k === 'environment') {
-      if (!isMap(x))
+    } else if (key === 'environment') {
+      if (!isMap(setting))
         diags.push(error('manifest.type', `${what}.environment must be a mapping of names to values`, at));
       else
-        for (const [name, val] of Object.entries(x))
+        for (const [name, val] of Object.entries(setting))
           run.environment[name] = val === null ? '' : typeof val === 'string' ? val : JSON.stringify(val);
-    } else if (k === 'shm_size') {
-      if (typeof x === 'string' || typeof x === 'number') run.shmSize = String(x);
+    } else if (key === 'shm_size') {
+      if (typeof setting === 'string' || typeof setting === 'number') run.shmSize = String(setting);
       else diags.push(error('manifest.type', `${what}.shm_size must be a size such as 2gb`, at));
-    } else if (k === 'gpus') {
-      const g = normaliseGpus(x);
-      if (g === null)
+    } else if (key === 'gpus') {
+      const gpus = normaliseGpus(setting);
+      if (gpus === null)
         diags.push(
           error('manifest.value', `${what}.gpus must be all, a count, device=a,b or a list of ids`, at),
         );
-      else if (g) run.gpus = g;
+      else if (gpus) run.gpus = gpus;
     }
   }
   return run;
 }
 
 /** MedPerf's _normalize_gpu_arg, written as the `--gpus` value: '' for none, null when invalid. */
-function normaliseGpus(x: Json): string | null {
-  if (x === 'all') return 'all';
-  if (typeof x === 'number') return Number.isInteger(x) && x >= 0 ? (x === 0 ? '' : String(x)) : null;
-  if (typeof x === 'string') {
-    if (x === '' || x === '0') return '';
-    if (/^[0-9]+$/.test(x)) return String(Number(x));
-    if (/^device=[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/.test(x)) return x;
+function normaliseGpus(value: Json): string | null {
+  if (value === 'all') return 'all';
+  if (typeof value === 'number')
+    return Number.isInteger(value) && value >= 0 ? (value === 0 ? '' : String(value)) : null;
+  if (typeof value === 'string') {
+    if (value === '' || value === '0') return '';
+    if (/^[0-9]+$/.test(value)) return String(Number(value));
+    if (/^device=[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/.test(value)) return value;
     return null;
   }
-  if (Array.isArray(x) && x.length > 0 && x.every((d) => typeof d === 'string' && /^[A-Za-z0-9-]+$/.test(d)))
-    return `device=${x.join(',')}`;
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((d) => typeof d === 'string' && /^[A-Za-z0-9-]+$/.test(d))
+  )
+    return `device=${value.join(',')}`;
   return null;
 }

@@ -62,7 +62,7 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
   const log = createWriteStream(spec.logPath, { flags: 'w' });
   // A log that cannot be written (disk full) must not crash gitperf mid-run; the run result still comes back.
   log.on('error', () => undefined);
-  for (const h of spec.header ?? []) log.write(`# ${h}\n`);
+  for (const line of spec.header ?? []) log.write(`# ${line}\n`);
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const [cmd, ...args] = spec.argv;
@@ -85,17 +85,17 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
   // If gitperf itself exits or is interrupted, do not leave the cube (or its container) running.
   const onExit = () => {
     killGroup('SIGKILL');
-    for (const c of spec.cleanupOnExit ?? [])
-      spawnSync(c[0], c.slice(1), { stdio: 'ignore', env: spec.env, timeout: 20_000 });
+    for (const step of spec.cleanupOnExit ?? [])
+      spawnSync(step[0], step.slice(1), { stdio: 'ignore', env: spec.env, timeout: 20_000 });
   };
   process.once('exit', onExit);
   if (active++ === 0) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  const forward = (b: Buffer) => {
-    log.write(b);
-    spec.onOutput?.(b.toString('utf8'));
+  const forward = (chunk: Buffer) => {
+    log.write(chunk);
+    spec.onOutput?.(chunk.toString('utf8'));
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
@@ -120,14 +120,14 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
 
   const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve) => {
-      child.once('error', (e) => {
-        spawnError = e.message;
+      child.once('error', (failure) => {
+        spawnError = failure.message;
         resolve({ code: null, signal: null });
       });
       // Whatever the cube left running in its group dies with it, so it cannot keep working (or hold the
       // output pipes open) after the run is reported; a timeout is not needed for that.
       child.once('exit', () => killGroup('SIGKILL'));
-      child.once('close', (c, s) => resolve({ code: c, signal: s }));
+      child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
     },
   );
   if (timer) clearTimeout(timer);
@@ -169,10 +169,10 @@ export async function which(name: string, envPath = process.env.PATH ?? ''): Pro
   }
   for (const dir of envPath.split(path.delimiter)) {
     if (!dir) continue;
-    const p = path.join(dir, name);
+    const entryPath = path.join(dir, name);
     try {
-      await access(p, constants.X_OK);
-      return p;
+      await access(entryPath, constants.X_OK);
+      return entryPath;
     } catch {
       // next
     }

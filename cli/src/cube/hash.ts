@@ -10,14 +10,15 @@ export async function treeDigest(root: string): Promise<string> {
   const lines: string[] = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
     for (const name of (await readdir(dir)).sort()) {
-      const p = path.join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = await lstat(p);
-      if (st.isSymbolicLink()) lines.push(`L ${JSON.stringify(r)} ${JSON.stringify(await readlink(p))}`);
+      const absolute = path.join(dir, name);
+      const relative = rel ? `${rel}/${name}` : name;
+      const st = await lstat(absolute);
+      if (st.isSymbolicLink())
+        lines.push(`L ${JSON.stringify(relative)} ${JSON.stringify(await readlink(absolute))}`);
       else if (st.isDirectory()) {
-        lines.push(`D ${JSON.stringify(r)}`);
-        await walk(p, r);
-      } else lines.push(`F ${JSON.stringify(r)} ${await sha256File(p)}`);
+        lines.push(`D ${JSON.stringify(relative)}`);
+        await walk(absolute, relative);
+      } else lines.push(`F ${JSON.stringify(relative)} ${await sha256File(absolute)}`);
     }
   };
   await walk(root, '');

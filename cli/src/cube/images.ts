@@ -29,8 +29,8 @@ export async function loadImageTarball(
 ): Promise<Outcome<{ id: string; names: string[] }>> {
   let out: string;
   try {
-    const r = await run(engine, ['load', '-i', file], { env, maxBuffer: 16 * 1024 * 1024 });
-    out = `${r.stdout}\n${r.stderr}`;
+    const result = await run(engine, ['load', '-i', file], { env, maxBuffer: 16 * 1024 * 1024 });
+    out = `${result.stdout}\n${result.stderr}`;
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
     return failed([
@@ -47,10 +47,10 @@ export async function loadImageTarball(
   for (const line of out.split('\n')) {
     const mId = /^Loaded image ID:\s*(?:sha256:)?([0-9a-f]{64})/.exec(line.trim());
     if (mId) id = mId[1];
-    const m = /^Loaded image\(?s?\)?:\s*(.+)$/.exec(line.trim());
-    if (m)
+    const match = /^Loaded image\(?s?\)?:\s*(.+)$/.exec(line.trim());
+    if (match)
       names.push(
-        ...m[1]
+        ...match[1]
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean),
@@ -62,8 +62,8 @@ export async function loadImageTarball(
         error('image.load-failed', `${engine} load -i ${file} did not say which image it loaded`),
       ]);
     try {
-      const r = await run(engine, ['image', 'inspect', '--format', '{{.Id}}', names[0]], { env });
-      id = r.stdout.trim().replace(/^sha256:/, '');
+      const result = await run(engine, ['image', 'inspect', '--format', '{{.Id}}', names[0]], { env });
+      id = result.stdout.trim().replace(/^sha256:/, '');
     } catch (e) {
       return failed([
         error('image.load-failed', `cannot inspect the loaded image ${names[0]}: ${(e as Error).message}`),

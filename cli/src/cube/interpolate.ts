@@ -13,8 +13,8 @@ export interface InterpolationError {
 
 const REF = /\$\{([^}]*)\}/g;
 
-function isObject(v: unknown): v is { [k: string]: Json } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function isObject(value: unknown): value is { [k: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Resolves every reference in `root` (not mutated); returns the resolved copy and any errors. */
@@ -30,8 +30,8 @@ export function interpolate(
     const trimmed = ref.trim();
     if (trimmed.startsWith('oc.env:')) {
       const [name, ...rest] = trimmed.slice('oc.env:'.length).split(',');
-      const v = env[name.trim()];
-      if (v !== undefined) return v;
+      const value = env[name.trim()];
+      if (value !== undefined) return value;
       if (rest.length > 0) return rest.join(',').trim();
       errors.push({ path: from, message: `environment variable ${name.trim()} is not set` });
       return undefined;
@@ -43,13 +43,13 @@ export function interpolate(
     const parts = trimmed.split('.');
     let node: Json | undefined = root;
     const path: (string | number)[] = [];
-    for (const p of parts) {
-      if (Array.isArray(node) && /^\d+$/.test(p)) {
-        node = node[Number(p)];
-        path.push(Number(p));
-      } else if (isObject(node) && p in node) {
-        node = node[p];
-        path.push(p);
+    for (const part of parts) {
+      if (Array.isArray(node) && /^\d+$/.test(part)) {
+        node = node[Number(part)];
+        path.push(Number(part));
+      } else if (isObject(node) && part in node) {
+        node = node[part];
+        path.push(part);
       } else {
         errors.push({
           path: from,
@@ -76,22 +76,23 @@ export function interpolate(
         out = lookup(whole[1], path);
       } else {
         let bad = false;
-        const s = node.replace(REF, (_m, ref: string) => {
-          const v = lookup(ref, path);
-          if (v === undefined) {
+        const replaced = node.replace(REF, (_m, ref: string) => {
+          const value = lookup(ref, path);
+          if (value === undefined) {
             bad = true;
             return '';
           }
-          return typeof v === 'string' ? v : JSON.stringify(v);
+          return typeof value === 'string' ? value : JSON.stringify(value);
         });
-        out = bad ? undefined : s;
+        out = bad ? undefined : replaced;
       }
     } else if (Array.isArray(node)) {
       out = node.map((v, i) => resolveAt(v, [...path, i]) ?? null);
     } else if (isObject(node)) {
-      const o: { [k: string]: Json } = {};
-      for (const [k, v] of Object.entries(node)) o[k] = resolveAt(v, [...path, k]) ?? null;
-      out = o;
+      const resolved: { [k: string]: Json } = {};
+      for (const [key, value] of Object.entries(node))
+        resolved[key] = resolveAt(value, [...path, key]) ?? null;
+      out = resolved;
     } else {
       out = node;
     }

@@ -143,32 +143,32 @@ const TASK_KEYS = new Set(['entrypoint', 'parameters']);
 const PARAM_KEYS = new Set(['type', 'default', 'opts']);
 
 /** Splits a command string the way a POSIX shell splits words (quotes and backslashes, no expansion). */
-export function splitWords(s: string): string[] {
+export function splitWords(text: string): string[] {
   const out: string[] = [];
   let cur = '';
   let has = false;
-  let q: '"' | "'" | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (q === "'") {
-      if (c === "'") q = null;
-      else cur += c;
-    } else if (q === '"') {
-      if (c === '"') q = null;
-      else if (c === '\\' && i + 1 < s.length && '"\\$`'.includes(s[i + 1])) cur += s[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      q = c;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote === "'") {
+      if (char === "'") quote = null;
+      else cur += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = null;
+      else if (char === '\\' && i + 1 < text.length && '"\\$`'.includes(text[i + 1])) cur += text[++i];
+      else cur += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
       has = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
+    } else if (char === '\\' && i + 1 < text.length) {
+      cur += text[++i];
       has = true;
-    } else if (/\s/.test(c)) {
+    } else if (/\s/.test(char)) {
       if (has || cur) out.push(cur);
       cur = '';
       has = false;
     } else {
-      cur += c;
+      cur += char;
     }
   }
   if (has || cur) out.push(cur);
@@ -260,12 +260,12 @@ export function parseManifest(
   const positions = new PositionMap(text, { document: doc, lineCounter: lc });
   const at = (offset: number | undefined) =>
     offset === undefined ? { file } : { file, ...positions.offsetToPosition(offset) };
-  for (const e of doc.errors) {
+  for (const yamlError of doc.errors) {
     diags.push(
       error(
         'manifest.yaml-syntax',
-        `mlcube.yaml is not valid YAML: ${e.message.split('\n')[0]}`,
-        at(e.pos[0]),
+        `mlcube.yaml is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+        at(yamlError.pos[0]),
       ),
     );
   }
@@ -296,33 +296,38 @@ export function parseManifest(
   merged.runtime = { root, workspace };
   merged.workspace = workspace;
   const { value: cfg, errors } = interpolate(merged, opts.env);
-  for (const e of errors) diags.push(error('manifest.reference', `${e.message}`, lineOf(e.path)));
+  for (const referenceError of errors)
+    diags.push(error('manifest.reference', `${referenceError.message}`, lineOf(referenceError.path)));
 
-  const str = (v: Json | undefined, p: (string | number)[], what: string): string | undefined => {
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    diags.push(error('manifest.type', `${what} must be a string`, lineOf(p)));
+  const str = (value: Json | undefined, keyPath: (string | number)[], what: string): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    diags.push(error('manifest.type', `${what} must be a string`, lineOf(keyPath)));
     return undefined;
   };
-  const dict = (v: Json | undefined, p: (string | number)[], what: string): Record<string, string> => {
-    if (v === undefined || v === null || v === '') return {};
-    if (typeof v === 'object' && !Array.isArray(v)) {
-      const o: Record<string, string> = {};
-      for (const [k, x] of Object.entries(v))
-        o[k] = x === null ? '' : typeof x === 'string' ? x : JSON.stringify(x);
-      return o;
+  const dict = (
+    value: Json | undefined,
+    keyPath: (string | number)[],
+    what: string,
+  ): Record<string, string> => {
+    if (value === undefined || value === null || value === '') return {};
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      const values: Record<string, string> = {};
+      for (const [name, entry] of Object.entries(value))
+        values[name] = entry === null ? '' : typeof entry === 'string' ? entry : JSON.stringify(entry);
+      return values;
     }
-    if (typeof v === 'string') {
+    if (typeof value === 'string') {
       // MLCube passes a string through verbatim; split `K=V K2=V2` so it stays an argument array.
-      const o: Record<string, string> = {};
-      for (const w of splitWords(v.replace(/(^|\s)-e\s+/g, ' ').replace(/--env\s+/g, ' '))) {
-        const i = w.indexOf('=');
-        if (i > 0) o[w.slice(0, i)] = w.slice(i + 1);
+      const values: Record<string, string> = {};
+      for (const word of splitWords(value.replace(/(^|\s)-e\s+/g, ' ').replace(/--env\s+/g, ' '))) {
+        const equals = word.indexOf('=');
+        if (equals > 0) values[word.slice(0, equals)] = word.slice(equals + 1);
       }
-      return o;
+      return values;
     }
-    diags.push(error('manifest.type', `${what} must be a mapping of names to values`, lineOf(p)));
+    diags.push(error('manifest.type', `${what} must be a mapping of names to values`, lineOf(keyPath)));
     return {};
   };
 
@@ -333,8 +338,8 @@ export function parseManifest(
     if (typeof platform !== 'object' || Array.isArray(platform)) {
       diags.push(error('manifest.type', 'platform must be a mapping', lineOf(['platform'])));
     } else if (platform.accelerator_count !== undefined && platform.accelerator_count !== null) {
-      const n = Number(platform.accelerator_count);
-      if (!Number.isInteger(n) || n < 0) {
+      const count = Number(platform.accelerator_count);
+      if (!Number.isInteger(count) || count < 0) {
         diags.push(
           error(
             'manifest.type',
@@ -342,31 +347,31 @@ export function parseManifest(
             lineOf(['platform', 'accelerator_count']),
           ),
         );
-      } else acceleratorCount = n;
+      } else acceleratorCount = count;
     }
   }
 
   // docker
   let docker: DockerSection | undefined;
   if (cfg.docker !== undefined && cfg.docker !== null) {
-    const d = cfg.docker;
-    if (typeof d !== 'object' || Array.isArray(d)) {
+    const dockerSection = cfg.docker;
+    if (typeof dockerSection !== 'object' || Array.isArray(dockerSection)) {
       diags.push(
         error('manifest.type', 'docker must be a mapping (image, build_context, ...)', lineOf(['docker'])),
       );
     } else {
-      for (const k of Object.keys(d)) {
-        if (!DOCKER_KEYS.has(k)) {
+      for (const key of Object.keys(dockerSection)) {
+        if (!DOCKER_KEYS.has(key)) {
           diags.push(
             error(
               'manifest.unknown-key',
-              `docker.${k} is not a docker runner setting (allowed: ${[...DOCKER_KEYS].join(', ')})`,
-              lineOf(['docker', k]),
+              `docker.${key} is not a docker runner setting (allowed: ${[...DOCKER_KEYS].join(', ')})`,
+              lineOf(['docker', key]),
             ),
           );
         }
       }
-      const image = str(d.image, ['docker', 'image'], 'docker.image');
+      const image = str(dockerSection.image, ['docker', 'image'], 'docker.image');
       if (!image)
         diags.push(
           error(
@@ -375,7 +380,8 @@ export function parseManifest(
             lineOf(['docker']),
           ),
         );
-      const strategy = str(d.build_strategy, ['docker', 'build_strategy'], 'docker.build_strategy') ?? 'pull';
+      const strategy =
+        str(dockerSection.build_strategy, ['docker', 'build_strategy'], 'docker.build_strategy') ?? 'pull';
       if (!['pull', 'auto', 'always'].includes(strategy)) {
         diags.push(
           error(
@@ -386,21 +392,23 @@ export function parseManifest(
         );
       }
       const flags: Record<string, string> = {};
-      for (const k of Object.keys(d)) {
-        if (k.startsWith('--')) {
-          const v = str(d[k], ['docker', k], `docker.${k}`);
-          if (v !== undefined && v !== '') flags[k] = v;
+      for (const key of Object.keys(dockerSection)) {
+        if (key.startsWith('--')) {
+          const value = str(dockerSection[key], ['docker', key], `docker.${key}`);
+          if (value !== undefined && value !== '') flags[key] = value;
         }
       }
       docker = {
         image: image ?? '',
-        docker: str(d.docker, ['docker', 'docker'], 'docker.docker') ?? 'docker',
-        cpuArgs: str(d.cpu_args, ['docker', 'cpu_args'], 'docker.cpu_args') ?? '',
-        gpuArgs: str(d.gpu_args, ['docker', 'gpu_args'], 'docker.gpu_args') ?? '',
-        envArgs: dict(d.env_args, ['docker', 'env_args'], 'docker.env_args'),
-        buildArgs: dict(d.build_args, ['docker', 'build_args'], 'docker.build_args'),
-        buildContext: str(d.build_context, ['docker', 'build_context'], 'docker.build_context') ?? '.',
-        buildFile: str(d.build_file, ['docker', 'build_file'], 'docker.build_file') ?? 'Dockerfile',
+        docker: str(dockerSection.docker, ['docker', 'docker'], 'docker.docker') ?? 'docker',
+        cpuArgs: str(dockerSection.cpu_args, ['docker', 'cpu_args'], 'docker.cpu_args') ?? '',
+        gpuArgs: str(dockerSection.gpu_args, ['docker', 'gpu_args'], 'docker.gpu_args') ?? '',
+        envArgs: dict(dockerSection.env_args, ['docker', 'env_args'], 'docker.env_args'),
+        buildArgs: dict(dockerSection.build_args, ['docker', 'build_args'], 'docker.build_args'),
+        buildContext:
+          str(dockerSection.build_context, ['docker', 'build_context'], 'docker.build_context') ?? '.',
+        buildFile:
+          str(dockerSection.build_file, ['docker', 'build_file'], 'docker.build_file') ?? 'Dockerfile',
         buildStrategy: strategy as DockerSection['buildStrategy'],
         flags,
       };
@@ -409,9 +417,9 @@ export function parseManifest(
 
   // singularity (derived from docker when absent, as MLCube does)
   let singularity: SingularitySection | undefined;
-  const s = cfg.singularity;
-  if (s !== undefined && s !== null) {
-    if (typeof s !== 'object' || Array.isArray(s)) {
+  const singularitySection = cfg.singularity;
+  if (singularitySection !== undefined && singularitySection !== null) {
+    if (typeof singularitySection !== 'object' || Array.isArray(singularitySection)) {
       diags.push(
         error(
           'manifest.type',
@@ -420,18 +428,18 @@ export function parseManifest(
         ),
       );
     } else {
-      for (const k of Object.keys(s)) {
-        if (!SINGULARITY_KEYS.has(k)) {
+      for (const key of Object.keys(singularitySection)) {
+        if (!SINGULARITY_KEYS.has(key)) {
           diags.push(
             error(
               'manifest.unknown-key',
-              `singularity.${k} is not a singularity runner setting (allowed: ${[...SINGULARITY_KEYS].join(', ')})`,
-              lineOf(['singularity', k]),
+              `singularity.${key} is not a singularity runner setting (allowed: ${[...SINGULARITY_KEYS].join(', ')})`,
+              lineOf(['singularity', key]),
             ),
           );
         }
       }
-      const image = str(s.image, ['singularity', 'image'], 'singularity.image');
+      const image = str(singularitySection.image, ['singularity', 'image'], 'singularity.image');
       if (!image) {
         diags.push(
           error(
@@ -442,25 +450,29 @@ export function parseManifest(
         );
       }
       const flags: Record<string, string | boolean> = {};
-      for (const k of Object.keys(s)) {
-        if (k.startsWith('--')) {
-          const v = s[k];
-          if (typeof v === 'boolean') flags[k] = v;
-          else if (v !== null && v !== '') flags[k] = String(v);
+      for (const key of Object.keys(singularitySection)) {
+        if (key.startsWith('--')) {
+          const value = singularitySection[key];
+          if (typeof value === 'boolean') flags[key] = value;
+          else if (value !== null && value !== '') flags[key] = String(value);
         }
       }
       const imageDir =
-        str(s.image_dir, ['singularity', 'image_dir'], 'singularity.image_dir') ??
+        str(singularitySection.image_dir, ['singularity', 'image_dir'], 'singularity.image_dir') ??
         path.join(workspace, '.image');
       singularity = {
         image: image ?? '',
         imageDir: path.resolve(root, imageDir),
         singularity:
-          str(s.singularity, ['singularity', 'singularity'], 'singularity.singularity') ?? 'singularity',
-        buildArgs: str(s.build_args, ['singularity', 'build_args'], 'singularity.build_args') ?? '--fakeroot',
+          str(singularitySection.singularity, ['singularity', 'singularity'], 'singularity.singularity') ??
+          'singularity',
+        buildArgs:
+          str(singularitySection.build_args, ['singularity', 'build_args'], 'singularity.build_args') ??
+          '--fakeroot',
         buildFile:
-          str(s.build_file, ['singularity', 'build_file'], 'singularity.build_file') ?? 'Singularity.recipe',
-        runArgs: str(s.run_args, ['singularity', 'run_args'], 'singularity.run_args') ?? '',
+          str(singularitySection.build_file, ['singularity', 'build_file'], 'singularity.build_file') ??
+          'Singularity.recipe',
+        runArgs: str(singularitySection.run_args, ['singularity', 'run_args'], 'singularity.run_args') ?? '',
         flags,
         derived: false,
       };
@@ -483,13 +495,13 @@ export function parseManifest(
 
   // tasks
   const tasks: TaskSpec[] = [];
-  const t = cfg.tasks;
+  const taskMap = cfg.tasks;
   if (
-    t === undefined ||
-    t === null ||
-    typeof t !== 'object' ||
-    Array.isArray(t) ||
-    Object.keys(t).length === 0
+    taskMap === undefined ||
+    taskMap === null ||
+    typeof taskMap !== 'object' ||
+    Array.isArray(taskMap) ||
+    Object.keys(taskMap).length === 0
   ) {
     diags.push(
       error(
@@ -499,7 +511,7 @@ export function parseManifest(
       ),
     );
   } else {
-    for (const [name, tv] of Object.entries(t)) {
+    for (const [name, tv] of Object.entries(taskMap)) {
       const tp = ['tasks', name];
       const task: TaskSpec = { name, inputs: [], outputs: [], line: lineOf(tp).line };
       if (tv !== null && (typeof tv !== 'object' || Array.isArray(tv))) {
@@ -507,13 +519,13 @@ export function parseManifest(
         continue;
       }
       const tobj = tv ?? {};
-      for (const k of Object.keys(tobj)) {
-        if (!TASK_KEYS.has(k)) {
+      for (const key of Object.keys(tobj)) {
+        if (!TASK_KEYS.has(key)) {
           diags.push(
             error(
               'manifest.unknown-key',
-              `tasks.${name}.${k} is not a task setting (allowed: entrypoint, parameters)`,
-              lineOf([...tp, k]),
+              `tasks.${name}.${key} is not a task setting (allowed: entrypoint, parameters)`,
+              lineOf([...tp, key]),
             ),
           );
         }
@@ -530,13 +542,13 @@ export function parseManifest(
             ),
           );
         } else {
-          for (const k of Object.keys(params)) {
-            if (k !== 'inputs' && k !== 'outputs') {
+          for (const key of Object.keys(params)) {
+            if (key !== 'inputs' && key !== 'outputs') {
               diags.push(
                 error(
                   'manifest.unknown-key',
-                  `tasks.${name}.parameters.${k} must be inputs or outputs`,
-                  lineOf([...tp, 'parameters', k]),
+                  `tasks.${name}.parameters.${key} must be inputs or outputs`,
+                  lineOf([...tp, 'parameters', key]),
                 ),
               );
             }
@@ -556,7 +568,7 @@ export function parseManifest(
               continue;
             }
             for (const [pname, pv] of Object.entries(group)) {
-              const p = normaliseParam(
+              const param = normaliseParam(
                 pname,
                 pv,
                 [...gp, pname],
@@ -564,8 +576,8 @@ export function parseManifest(
                 diags,
                 lineOf,
               );
-              if (!p) continue;
-              if (io === 'outputs' && p.type === 'unknown') {
+              if (!param) continue;
+              if (io === 'outputs' && param.type === 'unknown') {
                 diags.push(
                   warning(
                     'manifest.output-type-unknown',
@@ -574,7 +586,7 @@ export function parseManifest(
                   ),
                 );
               }
-              if (io === 'outputs' && p.opts === 'ro') {
+              if (io === 'outputs' && param.opts === 'ro') {
                 diags.push(
                   warning(
                     'manifest.output-ro',
@@ -583,21 +595,21 @@ export function parseManifest(
                   ),
                 );
               }
-              task[io].push(p);
+              task[io].push(param);
             }
           }
           const seen = new Set<string>();
-          for (const p of [...task.inputs, ...task.outputs]) {
-            if (seen.has(p.name)) {
+          for (const param of [...task.inputs, ...task.outputs]) {
+            if (seen.has(param.name)) {
               diags.push(
                 error(
                   'manifest.duplicate-parameter',
-                  `task ${name} declares ${p.name} as both an input and an output`,
-                  { file, line: p.line },
+                  `task ${name} declares ${param.name} as both an input and an output`,
+                  { file, line: param.line },
                 ),
               );
             }
-            seen.add(p.name);
+            seen.add(param.name);
           }
         }
       }
@@ -640,30 +652,31 @@ export type LineOf = (p: (string | number)[]) => { file: string; line?: number; 
 
 /** gitperf's `local: {command: ...}` (both manifest formats): the local runner's host command as words. */
 export function parseLocalSection(
-  l: Json | undefined,
+  localSection: Json | undefined,
   lineOf: LineOf,
   diags: Diagnostic[],
 ): Manifest['local'] {
-  if (l === undefined || l === null) return undefined;
-  if (typeof l !== 'object' || Array.isArray(l)) {
+  if (localSection === undefined || localSection === null) return undefined;
+  if (typeof localSection !== 'object' || Array.isArray(localSection)) {
     diags.push(error('manifest.type', 'local must be a mapping with a command', lineOf(['local'])));
     return undefined;
   }
-  for (const k of Object.keys(l)) {
-    if (k !== 'command') {
+  for (const key of Object.keys(localSection)) {
+    if (key !== 'command') {
       diags.push(
         error(
           'manifest.unknown-key',
-          `local.${k} is not a local runner setting (allowed: command)`,
-          lineOf(['local', k]),
+          `local.${key} is not a local runner setting (allowed: command)`,
+          lineOf(['local', key]),
         ),
       );
     }
   }
-  const c = l.command;
+  const localCommand = localSection.command;
   let command: string[] = [];
-  if (typeof c === 'string') command = splitWords(c);
-  else if (Array.isArray(c) && c.every((x) => typeof x === 'string')) command = c as string[];
+  if (typeof localCommand === 'string') command = splitWords(localCommand);
+  else if (Array.isArray(localCommand) && localCommand.every((x) => typeof x === 'string'))
+    command = localCommand as string[];
   else {
     diags.push(
       error(
@@ -674,7 +687,7 @@ export function parseLocalSection(
     );
   }
   if (command.length > 0) return { command };
-  if (typeof c === 'string' || Array.isArray(c)) {
+  if (typeof localCommand === 'string' || Array.isArray(localCommand)) {
     diags.push(error('manifest.local-command', 'local.command is empty', lineOf(['local', 'command'])));
   }
   return undefined;
@@ -682,30 +695,30 @@ export function parseLocalSection(
 
 function normaliseParam(
   name: string,
-  v: Json,
-  p: (string | number)[],
+  value: Json,
+  keyPath: (string | number)[],
   what: string,
   diags: Diagnostic[],
   lineOf: LineOf,
 ): ParamSpec | undefined {
-  const line = lineOf(p).line;
+  const line = lineOf(keyPath).line;
   let def: Record<string, Json>;
-  if (v === null) def = {};
-  else if (typeof v === 'string') def = { default: v };
-  else if (typeof v === 'object' && !Array.isArray(v)) def = v;
+  if (value === null) def = {};
+  else if (typeof value === 'string') def = { default: value };
+  else if (typeof value === 'object' && !Array.isArray(value)) def = value;
   else {
     diags.push(
-      error('manifest.type', `${what} must be a path or a mapping {type, default, opts}`, lineOf(p)),
+      error('manifest.type', `${what} must be a path or a mapping {type, default, opts}`, lineOf(keyPath)),
     );
     return undefined;
   }
-  for (const k of Object.keys(def)) {
-    if (!PARAM_KEYS.has(k)) {
+  for (const key of Object.keys(def)) {
+    if (!PARAM_KEYS.has(key)) {
       diags.push(
         error(
           'manifest.unknown-key',
-          `${what}.${k} is not a parameter setting (allowed: type, default, opts)`,
-          lineOf([...p, k]),
+          `${what}.${key} is not a parameter setting (allowed: type, default, opts)`,
+          lineOf([...keyPath, key]),
         ),
       );
     }
@@ -713,18 +726,24 @@ function normaliseParam(
   const type = def.type ?? 'unknown';
   if (type !== 'file' && type !== 'directory' && type !== 'unknown') {
     diags.push(
-      error('manifest.value', `${what}.type must be file, directory or unknown`, lineOf([...p, 'type'])),
+      error(
+        'manifest.value',
+        `${what}.type must be file, directory or unknown`,
+        lineOf([...keyPath, 'type']),
+      ),
     );
     return undefined;
   }
   const dflt = def.default ?? name;
   if (typeof dflt !== 'string' || dflt === '') {
-    diags.push(error('manifest.type', `${what}.default must be a non-empty path`, lineOf([...p, 'default'])));
+    diags.push(
+      error('manifest.type', `${what}.default must be a non-empty path`, lineOf([...keyPath, 'default'])),
+    );
     return undefined;
   }
   const opts = def.opts;
   if (opts !== undefined && opts !== null && opts !== 'ro' && opts !== 'rw') {
-    diags.push(error('manifest.value', `${what}.opts must be ro or rw`, lineOf([...p, 'opts'])));
+    diags.push(error('manifest.value', `${what}.opts must be ro or rw`, lineOf([...keyPath, 'opts'])));
     return undefined;
   }
   return {
@@ -737,11 +756,11 @@ function normaliseParam(
 }
 
 /** MLCube: an untyped parameter whose path ends in a separator is a directory. */
-export function withSlashRule(type: ParamType, p: string): ParamType {
-  return type === 'unknown' && (p.endsWith('/') || p.endsWith('\\')) ? 'directory' : type;
+export function withSlashRule(type: ParamType, paramPath: string): ParamType {
+  return type === 'unknown' && (paramPath.endsWith('/') || paramPath.endsWith('\\')) ? 'directory' : type;
 }
 
 /** Offset of the node at `p`, or of the nearest existing ancestor; keys are preferred for map entries. */
-export function findTask(m: Manifest, name: string): TaskSpec | undefined {
-  return m.tasks.find((t) => t.name === name);
+export function findTask(manifest: Manifest, name: string): TaskSpec | undefined {
+  return manifest.tasks.find((t) => t.name === name);
 }

@@ -104,7 +104,8 @@ export async function materialiseCube(
   const code =
     spec.code && opts.runner === 'local' ? await fetchCode(spec.code, fetchOpts('code')) : undefined;
   if (code && !code.ok) return failed(code.diagnostics);
-  for (const r of [manifest, params, extra, tarball, code]) if (r) diags.push(...r.diagnostics);
+  for (const outcome of [manifest, params, extra, tarball, code])
+    if (outcome) diags.push(...outcome.diagnostics);
 
   const dest = path.resolve(opts.dest);
   await mkdir(path.dirname(dest), { recursive: true });
@@ -125,23 +126,23 @@ export async function materialiseCube(
         `additional files of ${who}`,
       );
       if (bad) return failed([...diags, bad]);
-      const x = await extractTarball(copy, path.join(tmp, 'workspace', 'additional_files'), {
+      const extracted = await extractTarball(copy, path.join(tmp, 'workspace', 'additional_files'), {
         label: `additional files of ${who}`,
         maxBytes: opts.maxExtractBytes,
       });
       await rm(copy, { force: true });
-      if (!x.ok) return failed([...diags, ...x.diagnostics]);
+      if (!extracted.ok) return failed([...diags, ...extracted.diagnostics]);
     }
     if (code?.ok && spec.code) {
       const copy = path.join(tmp, '.code.tar');
       const bad = await copyVerified(code.value.path, spec.code.sha256, copy, `code of ${who}`);
       if (bad) return failed([...diags, bad]);
-      const x = await extractTarball(copy, path.join(tmp, CODE_FOLDER), {
+      const extracted = await extractTarball(copy, path.join(tmp, CODE_FOLDER), {
         label: `code of ${who}`,
         maxBytes: opts.maxExtractBytes,
       });
       await rm(copy, { force: true });
-      if (!x.ok) return failed([...diags, ...x.diagnostics]);
+      if (!extracted.ok) return failed([...diags, ...extracted.diagnostics]);
       const clash = (await readdir(path.join(tmp, CODE_FOLDER))).filter(excludedFromCode);
       if (clash.length > 0) {
         return failed([
@@ -154,13 +155,13 @@ export async function materialiseCube(
       }
     }
     // The copies must still be what was verified (the cache could change between hash and copy).
-    for (const [f, r, l] of [
+    for (const [file, reference, label] of [
       [path.join(tmp, manifestName), spec.manifest, 'manifest'],
       ...(spec.parameters
         ? [[path.join(tmp, 'workspace', 'parameters.yaml'), spec.parameters, 'parameters file']]
         : []),
     ] as [string, { sha256: string }, string][]) {
-      const bad = await verifyFile(f, r.sha256, `${l} of ${who}`);
+      const bad = await verifyFile(file, reference.sha256, `${label} of ${who}`);
       if (bad) return failed([...diags, bad]);
     }
     const loaded = await loadManifest(tmp);
@@ -199,10 +200,10 @@ export async function materialiseCube(
           `image tarball of ${who}`,
         );
         if (bad) return failed([...diags, bad]);
-        const l = await loadImageTarball(engine, copy, opts.engineEnv ?? process.env);
+        const loadedImage = await loadImageTarball(engine, copy, opts.engineEnv ?? process.env);
         await rm(copy, { force: true });
-        if (!l.ok) return failed([...diags, ...l.diagnostics]);
-        image = l.value.id;
+        if (!loadedImage.ok) return failed([...diags, ...loadedImage.diagnostics]);
+        image = loadedImage.value.id;
       } else imageArchive = tarball.value.path;
     } else if (!spec.image && !spec.imageTarball) {
       diags.push(warning('cube.no-image', `${who} registers no image; only the local runner can run it`));
@@ -261,16 +262,16 @@ async function reuseIntactCube(
   if (!rec || rec.ref !== opts.ref) return undefined;
   const want = opts.hashes;
   const keys = new Set([...Object.keys(want), ...Object.keys(rec.hashes)]) as Set<keyof CubeHashes>;
-  for (const k of keys) if (want[k] !== rec.hashes[k]) return undefined;
+  for (const key of keys) if (want[key] !== rec.hashes[key]) return undefined;
   if (rec.image !== (spec.image ? pinnedImage(spec.image) : undefined)) return undefined;
   // A folder a container runner materialised holds no code: the local runner needs it extracted.
   if (spec.code && opts.runner === 'local' && !rec.codeTree) return undefined;
   if ((await verifyCubeFolder(dest)).length > 0) return undefined;
-  const m = await loadManifest(dest);
-  if (!m.ok) return undefined;
+  const manifest = await loadManifest(dest);
+  if (!manifest.ok) return undefined;
   return {
     dir: dest,
-    manifest: m.value,
+    manifest: manifest.value,
     hashes: rec.hashes,
     image: rec.image,
     imageArchive: rec.imageArchive,
@@ -298,24 +299,28 @@ export async function verifyCubeFolder(cubeDir: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const file = await findManifestFile(cubeDir);
   if (!file.ok) return file.diagnostics;
-  const m = await verifyFile(
+  const manifestProblem = await verifyFile(
     file.value ?? path.join(cubeDir, 'mlcube.yaml'),
     rec.hashes.manifest,
     `manifest of ${who}`,
   );
-  if (m) out.push(m);
+  if (manifestProblem) out.push(manifestProblem);
   if (rec.hashes.parameters) {
-    const p = await verifyFile(
+    const parametersProblem = await verifyFile(
       path.join(cubeDir, 'workspace', 'parameters.yaml'),
       rec.hashes.parameters,
       `parameters file of ${who}`,
     );
-    if (p) out.push(p);
+    if (parametersProblem) out.push(parametersProblem);
   }
   if (rec.imageArchive && rec.hashes.imageTarball) {
     // singularity/apptainer build from the cached tarball at run time: it is checked like the other files.
-    const i = await verifyFile(rec.imageArchive, rec.hashes.imageTarball, `image tarball of ${who}`);
-    if (i) out.push(i);
+    const imageProblem = await verifyFile(
+      rec.imageArchive,
+      rec.hashes.imageTarball,
+      `image tarball of ${who}`,
+    );
+    if (imageProblem) out.push(imageProblem);
   }
   if (rec.codeTree) {
     const dir = path.join(cubeDir, CODE_FOLDER);
@@ -361,8 +366,8 @@ export async function cubeFolderHashes(cubeDir: string): Promise<CubeHashes> {
   } catch {
     // no parameters file
   }
-  const m = await loadManifest(cubeDir);
-  const code = m.ok ? await localCodeFolder(m.value) : undefined;
+  const manifest = await loadManifest(cubeDir);
+  const code = manifest.ok ? await localCodeFolder(manifest.value) : undefined;
   if (code) hashes.code = await treeDigest(code.real);
   return hashes;
 }

@@ -59,32 +59,36 @@ export interface PlanOptions {
 }
 
 /** `~` and `$VAR` / `${VAR}` expansion, then relative paths joined to the workspace. */
-export function resolveHostPath(p: string, workspace: string, env: NodeJS.ProcessEnv = process.env): string {
-  let s = p;
-  if (s === '~' || s.startsWith('~/')) s = path.join(os.homedir(), s.slice(1));
-  s = s.replace(
+export function resolveHostPath(
+  hostPath: string,
+  workspace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  let expanded = hostPath;
+  if (expanded === '~' || expanded.startsWith('~/')) expanded = path.join(os.homedir(), expanded.slice(1));
+  expanded = expanded.replace(
     /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
-    (m, a?: string, b?: string) => {
-      const v = env[(a ?? b) as string];
-      return v === undefined ? m : v;
+    (reference, bracedName?: string, bareName?: string) => {
+      const value = env[(bracedName ?? bareName) as string];
+      return value === undefined ? reference : value;
     },
   );
-  return path.resolve(workspace, s);
+  return path.resolve(workspace, expanded);
 }
 
-async function kind(p: string): Promise<'file' | 'directory' | 'other' | 'missing'> {
+async function kind(target: string): Promise<'file' | 'directory' | 'other' | 'missing'> {
   try {
-    const s = await stat(p);
-    return s.isDirectory() ? 'directory' : s.isFile() ? 'file' : 'other';
+    const stats = await stat(target);
+    return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
   } catch {
     return 'missing';
   }
 }
 
-/** True when `p`, with every symlink of its existing part resolved, lies in `dir` (or is `dir`). */
-async function insideFolder(p: string, dir: string): Promise<boolean> {
+/** True when `target`, with every symlink of its existing part resolved, lies in `dir` (or is `dir`). */
+async function insideFolder(target: string, dir: string): Promise<boolean> {
   const root = await realpath(dir).catch(() => path.resolve(dir));
-  let existing = path.resolve(p);
+  let existing = path.resolve(target);
   const rest: string[] = [];
   for (;;) {
     try {
@@ -102,30 +106,30 @@ async function insideFolder(p: string, dir: string): Promise<boolean> {
 }
 
 export async function planMounts(
-  m: Manifest,
+  manifest: Manifest,
   taskName: string,
   opts: PlanOptions = {},
 ): Promise<Outcome<MountPlan>> {
   const diags: Diagnostic[] = [];
-  const task = findTask(m, taskName);
+  const task = findTask(manifest, taskName);
   if (!task) {
     return failed([
       error(
         'cube.unknown-task',
-        `task ${taskName} is not in ${m.file} (tasks: ${m.tasks.map((t) => t.name).join(', ') || 'none'})`,
-        { file: m.file },
+        `task ${taskName} is not in ${manifest.file} (tasks: ${manifest.tasks.map((t) => t.name).join(', ') || 'none'})`,
+        { file: manifest.file },
       ),
     ]);
   }
   const overrides = opts.params ?? {};
   const declared = new Set([...task.inputs, ...task.outputs].map((p) => p.name));
-  for (const k of Object.keys(overrides)) {
-    if (!declared.has(k) && !opts.ignoreUnknownParams) {
+  for (const name of Object.keys(overrides)) {
+    if (!declared.has(name) && !opts.ignoreUnknownParams) {
       diags.push(
         error(
           'cube.unknown-parameter',
-          `task ${taskName} has no parameter ${k} (it has: ${[...declared].join(', ') || 'none'})`,
-          { file: m.file, line: task.line },
+          `task ${taskName} has no parameter ${name} (it has: ${[...declared].join(', ') || 'none'})`,
+          { file: manifest.file, line: task.line },
         ),
       );
     }
@@ -133,21 +137,21 @@ export async function planMounts(
   const plan: MountPlan = { task: taskName, params: [], mounts: [], containerArgs: [], hostArgs: [] };
   const byDir = new Map<string, number>();
 
-  const place = async (p: ParamSpec, io: 'input' | 'output') => {
-    const at = { file: m.file, line: p.line };
-    const raw = overrides[p.name] ?? p.default;
+  const place = async (param: ParamSpec, io: 'input' | 'output') => {
+    const at = { file: manifest.file, line: param.line };
+    const raw = overrides[param.name] ?? param.default;
     // An override re-applies the trailing-slash rule to an untyped parameter.
-    let type = p.name in overrides ? withSlashRule(p.type, raw) : p.type;
-    const hostPath = resolveHostPath(raw, m.workspace, opts.env);
+    let type = param.name in overrides ? withSlashRule(param.type, raw) : param.type;
+    const hostPath = resolveHostPath(raw, manifest.workspace, opts.env);
     // The manifest is the cube author's: its defaults may not reach outside the workspace (`../../etc`,
     // `~/.ssh`, `$HOME`, or a symlink a previous run left in an output folder). Paths the caller passes are theirs.
-    if (!(p.name in overrides) && !(await insideFolder(hostPath, m.workspace))) {
+    if (!(param.name in overrides) && !(await insideFolder(hostPath, manifest.workspace))) {
       diags.push(
         error(
           'cube.param-outside-workspace',
-          `${io} ${p.name} of task ${taskName}: the manifest's default ${JSON.stringify(raw)} leads to ${hostPath}, ` +
-            `outside the cube's workspace ${m.workspace}; a cube may only default to paths inside its workspace ` +
-            `(pass ${p.name}=PATH to choose a folder yourself)`,
+          `${io} ${param.name} of task ${taskName}: the manifest's default ${JSON.stringify(raw)} leads to ${hostPath}, ` +
+            `outside the cube's workspace ${manifest.workspace}; a cube may only default to paths inside its workspace ` +
+            `(pass ${param.name}=PATH to choose a folder yourself)`,
           at,
         ),
       );
@@ -156,7 +160,9 @@ export async function planMounts(
     const onDisk = await kind(hostPath);
     // MedPerf creates the cube's additional_files folder before every run, so a cube without any still starts.
     const medperfCreates =
-      m.format === 'container_config' && p.name === 'additional_files' && !(p.name in overrides);
+      manifest.format === 'container_config' &&
+      param.name === 'additional_files' &&
+      !(param.name in overrides);
     if (io === 'input') {
       if (onDisk === 'missing' && medperfCreates && type === 'directory') {
         // created with the outputs
@@ -164,19 +170,23 @@ export async function planMounts(
         diags.push(
           warning(
             'cube.input-missing',
-            `input ${p.name} of task ${taskName}: ${hostPath} does not exist (MLCube would create it; gitperf refuses the run until it exists)`,
+            `input ${param.name} of task ${taskName}: ${hostPath} does not exist (MLCube would create it; gitperf refuses the run until it exists)`,
             at,
           ),
         );
       } else if (onDisk === 'missing') {
         diags.push(
-          error('cube.input-missing', `input ${p.name} of task ${taskName}: ${hostPath} does not exist`, at),
+          error(
+            'cube.input-missing',
+            `input ${param.name} of task ${taskName}: ${hostPath} does not exist`,
+            at,
+          ),
         );
         return;
       }
       if (onDisk === 'other') {
         diags.push(
-          error('cube.input-type', `input ${p.name}: ${hostPath} is neither a file nor a directory`, at),
+          error('cube.input-type', `input ${param.name}: ${hostPath} is neither a file nor a directory`, at),
         );
         return;
       }
@@ -185,7 +195,11 @@ export async function planMounts(
       } else if (type === 'unknown') type = onDisk;
       else if (type !== onDisk) {
         diags.push(
-          error('cube.input-type', `input ${p.name} must be a ${type}, but ${hostPath} is a ${onDisk}`, at),
+          error(
+            'cube.input-type',
+            `input ${param.name} must be a ${type}, but ${hostPath} is a ${onDisk}`,
+            at,
+          ),
         );
         return;
       }
@@ -194,7 +208,7 @@ export async function planMounts(
         diags.push(
           error(
             'cube.output-type-unknown',
-            `output ${p.name} of task ${taskName} has an unknown type; declare type: file or directory in mlcube.yaml, or pass a path ending in /`,
+            `output ${param.name} of task ${taskName} has an unknown type; declare type: file or directory in mlcube.yaml, or pass a path ending in /`,
             at,
           ),
         );
@@ -202,28 +216,36 @@ export async function planMounts(
       }
       if (onDisk !== 'missing' && onDisk !== type) {
         diags.push(
-          error('cube.output-type', `output ${p.name} must be a ${type}, but ${hostPath} is a ${onDisk}`, at),
+          error(
+            'cube.output-type',
+            `output ${param.name} must be a ${type}, but ${hostPath} is a ${onDisk}`,
+            at,
+          ),
         );
         return;
       }
     }
-    const t = type as 'file' | 'directory';
-    if (p.mountPath) {
+    const fileType = type as 'file' | 'directory';
+    if (param.mountPath) {
       // container_config.yaml: each volume is bound on its own at the path the cube expects; no arguments.
-      plan.mounts.push({ hostDir: hostPath, containerDir: p.mountPath, mode: io === 'input' ? 'ro' : 'rw' });
+      plan.mounts.push({
+        hostDir: hostPath,
+        containerDir: param.mountPath,
+        mode: io === 'input' ? 'ro' : 'rw',
+      });
       plan.params.push({
-        name: p.name,
+        name: param.name,
         io,
-        type: t,
+        type: fileType,
         hostPath,
-        containerPath: p.mountPath,
+        containerPath: param.mountPath,
         mount: plan.mounts.length - 1,
         ...(medperfCreates && onDisk === 'missing' ? { create: true } : {}),
       });
-      plan.hostArgs.push(`--${p.name}=${hostPath}`);
+      plan.hostArgs.push(`--${param.name}=${hostPath}`);
       return;
     }
-    const dir = t === 'directory' ? hostPath : path.dirname(hostPath);
+    const dir = fileType === 'directory' ? hostPath : path.dirname(hostPath);
     let idx = byDir.get(dir);
     if (idx === undefined) {
       idx = plan.mounts.length;
@@ -237,24 +259,24 @@ export async function planMounts(
       diags.push(
         warning(
           'cube.output-readonly',
-          `output ${p.name} is in ${dir}, which an input already mounts read-only; the cube cannot write it`,
+          `output ${param.name} is in ${dir}, which an input already mounts read-only; the cube cannot write it`,
           at,
         ),
       );
     }
     const containerPath =
-      t === 'directory' ? `/mlcube_io${idx}` : `/mlcube_io${idx}/${path.basename(hostPath)}`;
-    plan.params.push({ name: p.name, io, type: t, hostPath, containerPath, mount: idx });
-    plan.containerArgs.push(`--${p.name}=${containerPath}`);
-    plan.hostArgs.push(`--${p.name}=${hostPath}`);
+      fileType === 'directory' ? `/mlcube_io${idx}` : `/mlcube_io${idx}/${path.basename(hostPath)}`;
+    plan.params.push({ name: param.name, io, type: fileType, hostPath, containerPath, mount: idx });
+    plan.containerArgs.push(`--${param.name}=${containerPath}`);
+    plan.hostArgs.push(`--${param.name}=${hostPath}`);
   };
 
-  for (const p of task.inputs) await place(p, 'input');
-  for (const p of task.outputs) await place(p, 'output');
+  for (const param of task.inputs) await place(param, 'input');
+  for (const param of task.outputs) await place(param, 'output');
   if (diags.some((d) => d.severity === 'error')) return failed(diags);
 
   if (opts.createOutputs ?? true) {
-    const made = await createOutputs(plan, m.file);
+    const made = await createOutputs(plan, manifest.file);
     if (made) return failed([...diags, made]);
   }
   return ok(plan, diags);
@@ -265,18 +287,18 @@ export async function planMounts(
  * Returns a diagnostic when one cannot be created.
  */
 export async function createOutputs(plan: MountPlan, manifestFile?: string): Promise<Diagnostic | undefined> {
-  for (const p of plan.params) {
-    if (p.io !== 'output' && !p.create) continue;
+  for (const param of plan.params) {
+    if (param.io !== 'output' && !param.create) continue;
     try {
-      if (p.type === 'directory') await mkdir(p.hostPath, { recursive: true });
+      if (param.type === 'directory') await mkdir(param.hostPath, { recursive: true });
       else {
-        await mkdir(path.dirname(p.hostPath), { recursive: true });
-        await (await open(p.hostPath, 'a')).close();
+        await mkdir(path.dirname(param.hostPath), { recursive: true });
+        await (await open(param.hostPath, 'a')).close();
       }
     } catch (e) {
       return error(
         'cube.output-create',
-        `cannot create output ${p.name} at ${p.hostPath}: ${(e as Error).message}`,
+        `cannot create output ${param.name} at ${param.hostPath}: ${(e as Error).message}`,
         {
           file: manifestFile,
         },

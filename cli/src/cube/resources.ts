@@ -210,22 +210,22 @@ export async function fetchTarball(
   dest: string,
   opts: FetchOptions & { maxExtractBytes?: number } = {},
 ): Promise<Outcome<ExtractResult & { sha256: string }>> {
-  const f = await fetchResource(res, opts);
-  if (!f.ok) return f;
+  const fetched = await fetchResource(res, opts);
+  if (!fetched.ok) return fetched;
   // Extract a private copy made while hashing, not the cache entry: the extraction reads the archive twice
   // (listing check, then unpacking), and the cache could be replaced in between.
   const target = path.resolve(dest);
   await mkdir(path.dirname(target), { recursive: true });
   const copy = `${target}.src-${randomBytes(6).toString('hex')}`;
   try {
-    const bad = await copyVerified(f.value.path, res.sha256, copy, describe(opts.label, res.url));
-    if (bad) return failed([...f.diagnostics, bad]);
-    const x = await extractTarball(copy, target, {
+    const bad = await copyVerified(fetched.value.path, res.sha256, copy, describe(opts.label, res.url));
+    if (bad) return failed([...fetched.diagnostics, bad]);
+    const extracted = await extractTarball(copy, target, {
       label: opts.label,
       maxBytes: opts.maxExtractBytes ?? DEFAULT_MAX_EXTRACT_BYTES,
     });
-    if (!x.ok) return failed([...f.diagnostics, ...x.diagnostics]);
-    return ok({ ...x.value, sha256: f.value.sha256 }, f.diagnostics);
+    if (!extracted.ok) return failed([...fetched.diagnostics, ...extracted.diagnostics]);
+    return ok({ ...extracted.value, sha256: fetched.value.sha256 }, fetched.diagnostics);
   } finally {
     await rm(copy, { force: true });
   }

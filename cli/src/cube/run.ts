@@ -96,9 +96,9 @@ export interface RunResult {
 const CONTAINER_RUNNERS = new Set<RunnerKind>(['docker', 'podman']);
 
 function uidGid(): string {
-  const u = process.getuid?.() ?? 0;
-  const g = process.getgid?.() ?? 0;
-  return `${u}:${g}`;
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return `${uid}:${gid}`;
 }
 
 /**
@@ -114,9 +114,9 @@ export async function planRun(
   if (tampered.length > 0) return failed(tampered);
   const loaded = await loadManifest(cubeDir);
   if (!loaded.ok) return loaded;
-  const m = loaded.value;
+  const manifest = loaded.value;
   const warnings: Diagnostic[] = [...loaded.diagnostics];
-  const mounts = await planMounts(m, opts.task, {
+  const mounts = await planMounts(manifest, opts.task, {
     params: opts.params,
     createOutputs: planOpts.createOutputs ?? true,
     ignoreUnknownParams: opts.ignoreUnknownParams,
@@ -139,8 +139,8 @@ export async function planRun(
     opts.runner === 'docker' || opts.runner === 'podman'
       ? path.join(homeLayout(home).containerTmp, containerName)
       : undefined;
-  const codeDir = opts.runner === 'local' ? await localCodeFolder(m) : undefined;
-  const built = buildCommand(m, mounts.value, {
+  const codeDir = opts.runner === 'local' ? await localCodeFolder(manifest) : undefined;
+  const built = buildCommand(manifest, mounts.value, {
     runner: opts.runner,
     image: opts.image ?? record?.image,
     imageArchive: record?.imageArchive,
@@ -161,7 +161,7 @@ export async function planRun(
       runner: opts.runner,
       task: opts.task,
       cubeDir,
-      manifest: m,
+      manifest: manifest,
       mounts: mounts.value,
       command: built.value,
       containerName: CONTAINER_RUNNERS.has(opts.runner) ? containerName : undefined,
@@ -215,34 +215,34 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
   const tmpDir = plan.tmpDir;
   if (tmpDir) await mkdir(tmpDir, { recursive: true, mode: 0o700 });
 
-  for (const p of cmd.prepare ?? []) {
-    const exists = await stat(p.path).then(
+  for (const step of cmd.prepare ?? []) {
+    const exists = await stat(step.path).then(
       () => true,
       () => false,
     );
     if (exists) continue;
-    await mkdir(path.dirname(p.path), { recursive: true });
-    const r = await execLogged({
-      argv: p.argv,
+    await mkdir(path.dirname(step.path), { recursive: true });
+    const result = await execLogged({
+      argv: step.argv,
       cwd: cmd.cwd,
       env: engineEnv,
       logPath: `${logPath}.prepare`,
-      header: [p.argv.join(' ')],
+      header: [step.argv.join(' ')],
     });
-    if (r.exitCode !== 0) {
+    if (result.exitCode !== 0) {
       return failed([
         ...plan.warnings,
         error(
           'runner.prepare-failed',
-          `could not build the image (${p.argv.join(' ')}); see ${logPath}.prepare`,
+          `could not build the image (${step.argv.join(' ')}); see ${logPath}.prepare`,
         ),
       ]);
     }
   }
 
   const cleanup = async () => {
-    for (const c of cmd.cleanup ?? []) {
-      await execLogged({ argv: c, env: engineEnv, logPath: `${logPath}.cleanup` }).catch(() => undefined);
+    for (const step of cmd.cleanup ?? []) {
+      await execLogged({ argv: step, env: engineEnv, logPath: `${logPath}.cleanup` }).catch(() => undefined);
     }
   };
   // A local cube never inherits gitperf's environment (tokens, keys): bwrap gets only PATH to start, and clears
@@ -257,8 +257,8 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     `gitperf ${opts.runner} run of ${plan.manifest.name ?? plan.cubeDir} task ${opts.task}`,
     `argv: ${JSON.stringify(cmd.argv)}`,
   ];
-  for (const w of plan.warnings) header.push(`${w.severity} ${w.code}: ${w.message}`);
-  const r = await execLogged({
+  for (const warning of plan.warnings) header.push(`${warning.severity} ${warning.code}: ${warning.message}`);
+  const result = await execLogged({
     argv: cmd.argv,
     cwd: cmd.cwd,
     env,
@@ -269,12 +269,12 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     onOutput: opts.onOutput,
     cleanupOnExit: cmd.cleanup,
   });
-  if (cmd.removeAfter || r.timedOut) await cleanup();
+  if (cmd.removeAfter || result.timedOut) await cleanup();
   await rm(`${logPath}.cleanup`, { force: true });
   if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
   const warnings = [...plan.warnings];
   // docker/podman use 125 for their own failures (daemon unreachable, bad image, bad mount), not the cube's.
-  if ((opts.runner === 'docker' || opts.runner === 'podman') && r.exitCode === 125 && !r.timedOut) {
+  if ((opts.runner === 'docker' || opts.runner === 'podman') && result.exitCode === 125 && !result.timedOut) {
     warnings.push(
       warning(
         'runner.engine-error',
@@ -283,25 +283,25 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
     );
   }
   // bubblewrap's own failures (no user namespaces, a missing mount point) would otherwise look like the cube's.
-  if (cmd.sandboxed && r.exitCode !== 0 && !r.timedOut) {
+  if (cmd.sandboxed && result.exitCode !== 0 && !result.timedOut) {
     const head = await readFile(logPath, 'utf8').then(
       (t) => t.slice(0, 8192),
       () => '',
     );
-    const m = /^bwrap: (.*)$/m.exec(head);
-    if (m) {
+    const match = /^bwrap: (.*)$/m.exec(head);
+    if (match) {
       warnings.push(
         warning(
           'runner.sandbox-failed',
-          `bubblewrap could not start the sandbox (${m[1]}); the cube did not run. See ${logPath}`,
+          `bubblewrap could not start the sandbox (${match[1]}); the cube did not run. See ${logPath}`,
         ),
       );
     }
   }
-  if (r.spawnError) {
+  if (result.spawnError) {
     return failed([
       ...plan.warnings,
-      error('runner.start-failed', `could not start ${exe}: ${r.spawnError}`),
+      error('runner.start-failed', `could not start ${exe}: ${result.spawnError}`),
     ]);
   }
   return ok(
@@ -309,15 +309,15 @@ export async function runTask(opts: RunTaskOptions): Promise<Outcome<RunResult>>
       runner: opts.runner,
       task: opts.task,
       argv: cmd.argv,
-      exitCode: r.exitCode,
-      signal: r.signal,
-      timedOut: r.timedOut,
-      succeeded: r.exitCode === 0 && !r.timedOut,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      succeeded: result.exitCode === 0 && !result.timedOut,
       logPath,
       containerName: plan.containerName,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      durationMs: r.durationMs,
+      startedAt: result.startedAt,
+      finishedAt: result.finishedAt,
+      durationMs: result.durationMs,
       warnings,
     },
     warnings,

@@ -44,13 +44,13 @@ export type RuntimeEntry =
 /** The host's runtime entries that exist, each as a read-only bind or as the symlink the host has. */
 export async function sandboxRuntime(): Promise<RuntimeEntry[]> {
   const out: RuntimeEntry[] = [];
-  for (const p of [...SYSTEM_TOP, ...SANDBOX_ETC]) {
-    const st = await lstat(p).catch(() => undefined);
+  for (const systemPath of [...SYSTEM_TOP, ...SANDBOX_ETC]) {
+    const st = await lstat(systemPath).catch(() => undefined);
     if (!st) continue;
-    if (st.isSymbolicLink() && SYSTEM_TOP.includes(p))
-      out.push({ kind: 'symlink', path: p, target: await readlink(p) });
+    if (st.isSymbolicLink() && SYSTEM_TOP.includes(systemPath))
+      out.push({ kind: 'symlink', path: systemPath, target: await readlink(systemPath) });
     // Other links (`/etc/localtime` -> /usr/share/zoneinfo/...) are bound as what they point to.
-    else out.push({ kind: 'ro-bind', path: p });
+    else out.push({ kind: 'ro-bind', path: systemPath });
   }
   return out;
 }
@@ -72,9 +72,9 @@ export function sandboxPrelude(bwrap: string, runtime: readonly RuntimeEntry[]):
     '--new-session',
     '--clearenv',
   ];
-  for (const e of runtime) {
-    if (e.kind === 'symlink') argv.push('--symlink', e.target, e.path);
-    else argv.push('--ro-bind-try', e.path, e.path);
+  for (const runtimePath of runtime) {
+    if (runtimePath.kind === 'symlink') argv.push('--symlink', runtimePath.target, runtimePath.path);
+    else argv.push('--ro-bind-try', runtimePath.path, runtimePath.path);
   }
   argv.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
   return argv;

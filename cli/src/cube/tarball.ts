@@ -29,8 +29,8 @@ export interface ExtractResult {
 
 const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
-function components(p: string): string[] {
-  return p.split('/').filter((c) => c !== '' && c !== '.');
+function components(entryPath: string): string[] {
+  return entryPath.split('/').filter((c) => c !== '' && c !== '.');
 }
 
 /** True when walking `parts` from the archive root, following the archive's own symlinks, never leaves it. */
@@ -39,14 +39,14 @@ export function staysInside(parts: string[], links: Map<string, string>): boolea
   let queue = [...parts];
   let hops = 0;
   while (queue.length > 0) {
-    const c = queue.shift() as string;
-    if (c === '' || c === '.') continue;
-    if (c === '..') {
+    const component = queue.shift() as string;
+    if (component === '' || component === '.') continue;
+    if (component === '..') {
       if (cur.length === 0) return false;
       cur.pop();
       continue;
     }
-    cur.push(c);
+    cur.push(component);
     const target = links.get(cur.join('/'));
     if (target !== undefined) {
       if (++hops > 64 || target.startsWith('/')) return false;
@@ -78,26 +78,26 @@ export async function checkTarball(
     await tar.t({
       file,
       strict: true,
-      onReadEntry: (e) => {
-        const raw = e.path;
-        const type = e.type as string;
+      onReadEntry: (entry) => {
+        const raw = entry.path;
+        const type = entry.type as string;
         if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw))
           bad('tarball.absolute-path', `entry ${raw} has an absolute path`);
         else if (raw.split(/[\\/]/).includes('..')) bad('tarball.parent-path', `entry ${raw} contains ..`);
         else if (!ALLOWED.has(type))
           bad('tarball.entry-type', `entry ${raw} is a ${type}; only files, folders and links are allowed`);
         else {
-          const p = components(raw).join('/');
-          if (type === 'SymbolicLink') links.set(p, e.linkpath ?? '');
-          else if (type === 'Link') hardlinks.push({ at: p, target: e.linkpath ?? '' });
-          else entries.push(p);
+          const entryPath = components(raw).join('/');
+          if (type === 'SymbolicLink') links.set(entryPath, entry.linkpath ?? '');
+          else if (type === 'Link') hardlinks.push({ at: entryPath, target: entry.linkpath ?? '' });
+          else entries.push(entryPath);
           if (type !== 'Directory') files++;
-          bytes += e.size ?? 0;
+          bytes += entry.size ?? 0;
           if (bytes > maxBytes) bad('tarball.too-large', `contents exceed the ${maxBytes}-byte limit`);
           if (entries.length + links.size + hardlinks.length > maxEntries)
             bad('tarball.too-many-entries', `more than ${maxEntries} entries`);
         }
-        e.resume();
+        entry.resume();
       },
     });
   } catch (e) {
@@ -115,19 +115,22 @@ export async function checkTarball(
       bad('tarball.link-escape', `symlink ${at} -> ${target} leaves the extraction folder`);
     }
   }
-  for (const h of hardlinks) {
+  for (const hardlink of hardlinks) {
     if (
-      h.target.startsWith('/') ||
-      h.target.split('/').includes('..') ||
-      !staysInside(components(h.target), links)
+      hardlink.target.startsWith('/') ||
+      hardlink.target.split('/').includes('..') ||
+      !staysInside(components(hardlink.target), links)
     ) {
-      bad('tarball.link-escape', `hard link ${h.at} -> ${h.target} leaves the extraction folder`);
+      bad(
+        'tarball.link-escape',
+        `hard link ${hardlink.at} -> ${hardlink.target} leaves the extraction folder`,
+      );
     }
   }
-  for (const p of entries) {
+  for (const entryPath of entries) {
     // An entry written through a symlink must still land inside.
-    if (!staysInside(components(p), links))
-      bad('tarball.link-escape', `entry ${p} would be written through a link leaving the folder`);
+    if (!staysInside(components(entryPath), links))
+      bad('tarball.link-escape', `entry ${entryPath} would be written through a link leaving the folder`);
   }
   if (diags.length > 0) return failed(diags);
   return ok({ files, bytes });
@@ -139,18 +142,18 @@ async function walk(
   acc: { bytes: number; files: number; problems: string[] },
 ): Promise<void> {
   for (const name of await readdir(dir)) {
-    const p = path.join(dir, name);
-    const st = await lstat(p);
+    const entryPath = path.join(dir, name);
+    const st = await lstat(entryPath);
     if (st.isSymbolicLink()) {
-      const t = await readlink(p);
-      const resolved = path.resolve(path.dirname(p), t);
-      if (path.isAbsolute(t) || (resolved !== root && !resolved.startsWith(root + path.sep)))
-        acc.problems.push(path.relative(root, p));
-    } else if (st.isDirectory()) await walk(p, root, acc);
+      const linkTarget = await readlink(entryPath);
+      const resolved = path.resolve(path.dirname(entryPath), linkTarget);
+      if (path.isAbsolute(linkTarget) || (resolved !== root && !resolved.startsWith(root + path.sep)))
+        acc.problems.push(path.relative(root, entryPath));
+    } else if (st.isDirectory()) await walk(entryPath, root, acc);
     else if (st.isFile()) {
       acc.files++;
       acc.bytes += st.size;
-    } else acc.problems.push(path.relative(root, p));
+    } else acc.problems.push(path.relative(root, entryPath));
   }
 }
 
