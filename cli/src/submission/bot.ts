@@ -86,24 +86,24 @@ async function handle(ctx: SubmissionContext, submission: Submission): Promise<B
 }
 
 /** One line for people: `#3 merged (abc123): Approved-by: ada`, `#4 waiting for @ana`, `#5 failing: …`. */
-export function renderBotAction(a: BotAction): string {
-  const lead = `#${a.number} ${a.title}:`;
-  switch (a.action) {
+export function renderBotAction(action: BotAction): string {
+  const lead = `#${action.number} ${action.title}:`;
+  switch (action.action) {
     case 'merged':
-      return `${lead} merged (${a.sha.slice(0, 12)})${a.trailers.length ? `, ${a.trailers.join(', ')}` : ''}`;
+      return `${lead} merged (${action.sha.slice(0, 12)})${action.trailers.length ? `, ${action.trailers.join(', ')}` : ''}`;
     case 'waiting': {
-      const who = a.waitingFor.map((login) => `@${login}`).join(' or ');
-      const asked = a.requested.length ? ` (review requested from ${a.requested.join(', ')})` : '';
+      const who = action.waitingFor.map((login) => `@${login}`).join(' or ');
+      const asked = action.requested.length ? ` (review requested from ${action.requested.join(', ')})` : '';
       return `${lead} waiting for ${who || 'approval'}${asked}`;
     }
     case 'failing':
-      return `${lead} failing: ${a.reason}`;
+      return `${lead} failing: ${action.reason}`;
     case 'head-moved':
-      return `${lead} changed while merging, not merged; the next pass evaluates the new head (${a.reason})`;
+      return `${lead} changed while merging, not merged; the next pass evaluates the new head (${action.reason})`;
     case 'skipped':
-      return `${lead} skipped: ${a.reason}`;
+      return `${lead} skipped: ${action.reason}`;
     case 'error':
-      return `${lead} bot error: ${a.code}: ${a.reason}`;
+      return `${lead} bot error: ${action.code}: ${action.reason}`;
   }
 }
 

@@ -12,18 +12,20 @@ export async function closeSubmission(
   number: number,
   message?: string,
 ): Promise<void> {
-  const e = await evaluateSubmission(ctx, number);
+  const evaluated = await evaluateSubmission(ctx, number);
   const me = ctx.user.toLowerCase();
-  if (e.submission.state !== 'open')
-    fail('submission.not-open', `submission #${number} is already ${e.submission.state}`);
-  const base = await ctx.baseState(e.submission.base);
+  if (evaluated.submission.state !== 'open')
+    fail('submission.not-open', `submission #${number} is already ${evaluated.submission.state}`);
+  const base = await ctx.baseState(evaluated.submission.base);
   const roles = base.view.get(repoEntityPath('User', me))?.data.spec as { roles?: unknown } | undefined;
   const isAdmin = Array.isArray(roles?.roles) && roles.roles.includes('admin');
-  const approver = [...e.decision.required, ...e.decision.approved].some((r) => r.who.includes(me));
-  if (e.submission.author.toLowerCase() !== me && !approver && !isAdmin)
+  const approver = [...evaluated.decision.required, ...evaluated.decision.approved].some((r) =>
+    r.who.includes(me),
+  );
+  if (evaluated.submission.author.toLowerCase() !== me && !approver && !isAdmin)
     fail(
       'submission.close-not-allowed',
-      `only the author (${e.submission.author}), its approvers or an admin can close submission #${number}`,
+      `only the author (${evaluated.submission.author}), its approvers or an admin can close submission #${number}`,
     );
   if (message) await ctx.forge.review(number, ctx.user, 'COMMENT', message);
   await ctx.forge.close(number);

@@ -94,13 +94,13 @@ export function githubContext(
     return root;
   };
   const fetch = async (dir: string, refspecs: string[]) => {
-    const r = await runGit(['fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
+    const fetched = await runGit(['fetch', '--quiet', '--no-tags', 'origin', ...refspecs], {
       cwd: dir,
       env: gitEnv,
       allowedExitCodes: [0, 1, 128],
     });
-    if (r.exitCode !== 0)
-      fail('submission.fetch-failed', `git fetch origin failed in ${dir}: ${String(r.stderr).trim()}`);
+    if (fetched.exitCode !== 0)
+      fail('submission.fetch-failed', `git fetch origin failed in ${dir}: ${String(fetched.stderr).trim()}`);
   };
   return {
     forge,
@@ -137,11 +137,11 @@ export async function actionsContext(
 
 /** The remote's default branch (`git ls-remote --symref origin HEAD`), `main` when it does not say. */
 async function defaultBranch(dir: string): Promise<string> {
-  const r = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], {
+  const remoteHead = await runGit(['ls-remote', '--symref', 'origin', 'HEAD'], {
     cwd: dir,
     allowedExitCodes: [0, 1, 2, 128],
   });
-  return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(r.stdout)?.[1] ?? 'main';
+  return /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(remoteHead.stdout)?.[1] ?? 'main';
 }
 
 export function submissionContext(session: ForgeSession, cwd?: string): SubmissionContext {

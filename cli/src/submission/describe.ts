@@ -50,21 +50,26 @@ export function bodyFor(
   const out = [`Submitted by @${author} with gitperf.`, ''];
   if (note) out.push(note, '');
   out.push('### What this submits', '');
-  for (const c of changes) out.push(`- ${c.action} \`${c.path}\`: ${describePath(c.path)}`);
+  for (const change of changes)
+    out.push(`- ${change.action} \`${change.path}\`: ${describePath(change.path)}`);
   out.push('', '### Approvals it needs', '');
   if (forecast.violations.length > 0) {
     out.push('It breaks registry rules and cannot merge as it is:', '');
-    for (const v of forecast.violations)
-      out.push(`- \`${v.code}\` ${v.file ?? ''}${v.line ? `:${v.line}` : ''}: ${v.message}`);
+    for (const violation of forecast.violations)
+      out.push(
+        `- \`${violation.code}\` ${violation.file ?? ''}${violation.line ? `:${violation.line}` : ''}: ${violation.message}`,
+      );
     out.push('');
   }
   if (forecast.required.length === 0) out.push('None: it merges once the checks pass.');
-  for (const r of forecast.required)
-    out.push(`- ${formatWho(r.who)} (\`${r.code}\`, \`${r.file}\`): ${r.why}`);
+  for (const requirement of forecast.required)
+    out.push(
+      `- ${formatWho(requirement.who)} (\`${requirement.code}\`, \`${requirement.file}\`): ${requirement.why}`,
+    );
   return `${out.join('\n')}\n`;
 }
 
-export function actionOf(f: SubmissionFile, baseHas: boolean): FileAction {
-  if (f.content === null) return 'deleted';
+export function actionOf(file: SubmissionFile, baseHas: boolean): FileAction {
+  if (file.content === null) return 'deleted';
   return baseHas ? 'modified' : 'added';
 }

@@ -57,13 +57,13 @@ export async function listEvaluated(
   });
   if (filter.mine) subs = subs.filter((s) => s.author.toLowerCase() === me);
   const out: EvaluatedSubmission[] = [];
-  for (const s of subs) {
-    const e =
-      s.state === 'open'
-        ? await evaluateOrReport(ctx, s)
-        : { submission: s, reviews: await ctx.forge.listReviews(s.number) };
-    if (filter.waitingForMe && !waitingFor(e, me)) continue;
-    out.push(e);
+  for (const submission of subs) {
+    const evaluated =
+      submission.state === 'open'
+        ? await evaluateOrReport(ctx, submission)
+        : { submission, reviews: await ctx.forge.listReviews(submission.number) };
+    if (filter.waitingForMe && !waitingFor(evaluated, me)) continue;
+    out.push(evaluated);
   }
   return out;
 }
@@ -85,8 +85,8 @@ async function evaluateOrReport(
   }
 }
 
-export function waitingFor(e: EvaluatedSubmission, login: string): boolean {
-  return !!e.decision && e.decision.required.some((r) => r.who.includes(login.toLowerCase()));
+export function waitingFor(evaluated: EvaluatedSubmission, login: string): boolean {
+  return !!evaluated.decision && evaluated.decision.required.some((r) => r.who.includes(login.toLowerCase()));
 }
 
 /** Who reads a next step: their login, and the `--profile` they gave (repeated in suggested commands). */
@@ -100,29 +100,29 @@ export function viewerOf(ctx: Pick<SubmissionContext, 'user' | 'profileFlag'>): 
 }
 
 /** What should happen next, in one sentence, for the viewer. */
-export function nextStep(e: EvaluatedSubmission, viewer: Viewer): string {
-  const n = e.submission.number;
+export function nextStep(evaluated: EvaluatedSubmission, viewer: Viewer): string {
+  const number = evaluated.submission.number;
   const me = viewer.login.toLowerCase();
   const command = (text: string) =>
     `\`gitperf ${text}${viewer.profile ? ` --profile ${viewer.profile}` : ''}\``;
-  const d = e.decision;
-  if (e.evaluationError)
-    return `the policy could not evaluate it; ${command(`submission show ${n}`)} tries again (ask an admin if it keeps failing)`;
-  if (!d) return e.submission.state === 'merged' ? 'merged' : 'closed without merging';
-  if (d.status === 'pass') return `ready: ${command(`merge ${n}`)}`;
-  const isAuthor = e.submission.author.toLowerCase() === me;
-  if (d.status === 'fail')
+  const decision = evaluated.decision;
+  if (evaluated.evaluationError)
+    return `the policy could not evaluate it; ${command(`submission show ${number}`)} tries again (ask an admin if it keeps failing)`;
+  if (!decision) return evaluated.submission.state === 'merged' ? 'merged' : 'closed without merging';
+  if (decision.status === 'pass') return `ready: ${command(`merge ${number}`)}`;
+  const isAuthor = evaluated.submission.author.toLowerCase() === me;
+  if (decision.status === 'fail')
     return isAuthor
-      ? `fix the problems above and submit again (or ${command(`submission close ${n}`)})`
-      : `breaks the registry rules; the author must fix it (or close it: ${command(`submission close ${n}`)})`;
-  const who = [...new Set(d.required.flatMap((r) => r.who))];
+      ? `fix the problems above and submit again (or ${command(`submission close ${number}`)})`
+      : `breaks the registry rules; the author must fix it (or close it: ${command(`submission close ${number}`)})`;
+  const who = [...new Set(decision.required.flatMap((r) => r.who))];
   // A reviewer who asked for changes on the current head waits for the author, not for their own approval.
-  const mine = e.reviews.filter(
-    (r) => r.reviewer.toLowerCase() === me && r.commitSha === e.submission.headSha,
+  const mine = evaluated.reviews.filter(
+    (r) => r.reviewer.toLowerCase() === me && r.commitSha === evaluated.submission.headSha,
   );
   if (mine.at(-1)?.state === 'CHANGES_REQUESTED')
-    return `you requested changes: waiting for @${e.submission.author} to update it (or close it: ${command(`submission close ${n}`)})`;
+    return `you requested changes: waiting for @${evaluated.submission.author} to update it (or close it: ${command(`submission close ${number}`)})`;
   if (who.includes(me))
-    return `waiting for you: ${command(`review approve ${n}`)} (or ${command(`review request-changes ${n} -m MSG`)})`;
+    return `waiting for you: ${command(`review approve ${number}`)} (or ${command(`review request-changes ${number} -m MSG`)})`;
   return `waiting for approval by ${who.map((w) => `@${w}`).join(' or ')}`;
 }

@@ -21,17 +21,17 @@ export async function readSubmissionFiles(
 ): Promise<SubmissionFile[]> {
   if (paths.length === 0 && deletes.length === 0)
     fail('submission.no-files', 'name at least one FILE (or --delete PATH)', {}, 2);
-  const rel = (p: string) => {
-    const r = relative(root, resolve(p));
-    if (r.startsWith('..') || r === '' || isAbsolute(r))
-      fail('submission.outside-root', `${p} is not inside the repository ${root}`, {}, 2);
-    return r.split(sep).join('/');
+  const rel = (filePath: string) => {
+    const relativePath = relative(root, resolve(filePath));
+    if (relativePath.startsWith('..') || relativePath === '' || isAbsolute(relativePath))
+      fail('submission.outside-root', `${filePath} is not inside the repository ${root}`, {}, 2);
+    return relativePath.split(sep).join('/');
   };
   const files: SubmissionFile[] = [];
-  for (const p of paths) {
+  for (const filePath of paths) {
     let content: string;
     try {
-      content = await readFile(resolve(p), 'utf8');
+      content = await readFile(resolve(filePath), 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why =
@@ -40,11 +40,11 @@ export async function readSubmissionFiles(
           : code === 'ENOENT'
             ? 'no such file'
             : (e as Error).message;
-      fail('submission.file-missing', `cannot read ${p}: ${why}`, { file: p }, 2);
+      fail('submission.file-missing', `cannot read ${filePath}: ${why}`, { file: filePath }, 2);
     }
-    files.push({ path: rel(p), content });
+    files.push({ path: rel(filePath), content });
   }
-  for (const d of deletes)
-    files.push({ path: isAbsolute(d) ? rel(d) : d.split(sep).join('/'), content: null });
+  for (const deleted of deletes)
+    files.push({ path: isAbsolute(deleted) ? rel(deleted) : deleted.split(sep).join('/'), content: null });
   return files;
 }

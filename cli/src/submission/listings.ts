@@ -6,28 +6,28 @@ import type { RegistryIndex } from '../registry/registry-index.js';
 import { failIfBroken } from './registry-state.js';
 
 export function benchmarkRows(index: RegistryIndex) {
-  return index.list('Benchmark').map((b) => ({
-    name: b.ref,
-    owner: b.entity.metadata.owner ?? null,
-    state: b.entity.spec.state,
-    committee: b.entity.spec.committee,
-    primaryMetric: b.entity.spec.policy.primaryMetric,
-    models: index.modelAssociations(b.ref).length,
-    datasets: index.datasetAssociations(b.ref).length,
-    results: index.results(b.ref).length,
+  return index.list('Benchmark').map((benchmark) => ({
+    name: benchmark.ref,
+    owner: benchmark.entity.metadata.owner ?? null,
+    state: benchmark.entity.spec.state,
+    committee: benchmark.entity.spec.committee,
+    primaryMetric: benchmark.entity.spec.policy.primaryMetric,
+    models: index.modelAssociations(benchmark.ref).length,
+    datasets: index.datasetAssociations(benchmark.ref).length,
+    results: index.results(benchmark.ref).length,
   }));
 }
 
 /** `problems`: the files that did not load (RegistryState.problems), to tell a broken file from none. */
 export function benchmarkDetail(index: RegistryIndex, name: string, problems: readonly Diagnostic[] = []) {
-  const b = index.get('Benchmark', name);
-  if (!b) failIfBroken(problems, entityPath('Benchmark', name));
-  if (!b) fail('registry.unknown', `no benchmark "${name}"; \`gitperf benchmark list\` shows them`);
+  const benchmark = index.get('Benchmark', name);
+  if (!benchmark) failIfBroken(problems, entityPath('Benchmark', name));
+  if (!benchmark) fail('registry.unknown', `no benchmark "${name}"; \`gitperf benchmark list\` shows them`);
   return {
     name,
-    file: b.file,
-    metadata: b.entity.metadata,
-    spec: b.entity.spec,
+    file: benchmark.file,
+    metadata: benchmark.entity.metadata,
+    spec: benchmark.entity.spec,
     models: index
       .modelAssociations(name)
       .map((a) => ({ model: a.entity.spec.model, priority: a.entity.spec.priority ?? 0 }))
@@ -38,25 +38,25 @@ export function benchmarkDetail(index: RegistryIndex, name: string, problems: re
 }
 
 export function mlcubeRows(index: RegistryIndex) {
-  return index.list('MLCube').map((c) => ({
-    ref: c.ref,
-    state: c.entity.spec.state,
-    valid: c.entity.spec.valid,
-    image: c.entity.spec.image
-      ? `${c.entity.spec.image.reference}${c.entity.spec.image.digest ? `@${c.entity.spec.image.digest}` : ''}`
-      : c.entity.spec.imageTarball
-        ? `tarball ${c.entity.spec.imageTarball.url}`
+  return index.list('MLCube').map((cube) => ({
+    ref: cube.ref,
+    state: cube.entity.spec.state,
+    valid: cube.entity.spec.valid,
+    image: cube.entity.spec.image
+      ? `${cube.entity.spec.image.reference}${cube.entity.spec.image.digest ? `@${cube.entity.spec.image.digest}` : ''}`
+      : cube.entity.spec.imageTarball
+        ? `tarball ${cube.entity.spec.imageTarball.url}`
         : null,
   }));
 }
 
 export function datasetRows(index: RegistryIndex) {
-  return index.list('Dataset').map((d) => ({
-    ref: d.ref,
-    preparator: d.entity.spec.preparator,
-    state: d.entity.spec.state,
-    valid: d.entity.spec.valid,
-    generatedUid: d.entity.spec.generatedUid,
+  return index.list('Dataset').map((dataset) => ({
+    ref: dataset.ref,
+    preparator: dataset.entity.spec.preparator,
+    state: dataset.entity.spec.state,
+    valid: dataset.entity.spec.valid,
+    generatedUid: dataset.entity.spec.generatedUid,
   }));
 }
 
@@ -67,13 +67,13 @@ export function entityDetail(
   ref: string,
   problems: readonly Diagnostic[] = [],
 ): LoadedEntity {
-  const e = index.get(kind, ref);
-  if (!e) {
+  const entity = index.get(kind, ref);
+  if (!entity) {
     failIfBroken(problems, entityPath(kind, ref));
     const cmd = kind === 'MLCube' ? 'mlcube' : 'dataset';
     fail('registry.unknown', `no ${cmd} "${ref}" (write OWNER/NAME); \`gitperf ${cmd} list\` shows them`);
   }
-  return e;
+  return entity;
 }
 
 export interface ResultRow {
@@ -102,23 +102,24 @@ export function resultTable(
   benchmark: string,
   problems: readonly Diagnostic[] = [],
 ): ResultTable {
-  const b = index.get('Benchmark', benchmark);
-  if (!b) failIfBroken(problems, entityPath('Benchmark', benchmark));
-  if (!b) fail('registry.unknown', `no benchmark "${benchmark}"; \`gitperf benchmark list\` shows them`);
-  const rows: ResultRow[] = index.results(benchmark).map((r) => ({
-    model: r.entity.spec.model,
-    dataset: r.entity.spec.dataset,
-    partial: r.entity.spec.partial,
-    metrics: (r.entity.spec.metrics as Record<string, number> | undefined) ?? null,
-    encrypted: r.entity.spec.encrypted !== undefined,
-    finishedAt: r.entity.spec.execution.finishedAt,
-    signedBy: r.entity.spec.signature ? (r.entity.spec.execution.runnerRef ?? null) : null,
+  const benchmarkEntity = index.get('Benchmark', benchmark);
+  if (!benchmarkEntity) failIfBroken(problems, entityPath('Benchmark', benchmark));
+  if (!benchmarkEntity)
+    fail('registry.unknown', `no benchmark "${benchmark}"; \`gitperf benchmark list\` shows them`);
+  const rows: ResultRow[] = index.results(benchmark).map((result) => ({
+    model: result.entity.spec.model,
+    dataset: result.entity.spec.dataset,
+    partial: result.entity.spec.partial,
+    metrics: (result.entity.spec.metrics as Record<string, number> | undefined) ?? null,
+    encrypted: result.entity.spec.encrypted !== undefined,
+    finishedAt: result.entity.spec.execution.finishedAt,
+    signedBy: result.entity.spec.signature ? (result.entity.spec.execution.runnerRef ?? null) : null,
   }));
   rows.sort((x, y) => x.model.localeCompare(y.model) || x.dataset.localeCompare(y.dataset));
   return {
     benchmark,
-    primaryMetric: b.entity.spec.policy.primaryMetric,
-    higherIsBetter: b.entity.spec.policy.higherIsBetter,
+    primaryMetric: benchmarkEntity.entity.spec.policy.primaryMetric,
+    higherIsBetter: benchmarkEntity.entity.spec.policy.higherIsBetter,
     models: [...new Set(rows.map((r) => r.model))],
     datasets: [...new Set(rows.map((r) => r.dataset))],
     rows,
@@ -126,26 +127,26 @@ export function resultTable(
 }
 
 /** A text matrix: one line per model, one column per dataset, the primary metric in each cell. */
-export function renderResultTable(t: ResultTable): string {
-  if (t.rows.length === 0) return `no results for ${t.benchmark} yet`;
-  const cell = (m: string, d: string) => {
-    const r = t.rows.find((x) => x.model === m && x.dataset === d);
-    if (!r) return '-';
-    if (r.encrypted || !r.metrics) return 'encrypted';
-    const v = r.metrics[t.primaryMetric];
-    const s = v === undefined ? '?' : Number.isNaN(v) ? 'NaN' : v.toFixed(4);
-    const marked = r.partial ? `${s} (partial)` : s;
-    return r.signedBy ? marked : `${marked} (unsigned)`;
+export function renderResultTable(table: ResultTable): string {
+  if (table.rows.length === 0) return `no results for ${table.benchmark} yet`;
+  const cell = (model: string, dataset: string) => {
+    const row = table.rows.find((x) => x.model === model && x.dataset === dataset);
+    if (!row) return '-';
+    if (row.encrypted || !row.metrics) return 'encrypted';
+    const metric = row.metrics[table.primaryMetric];
+    const shown = metric === undefined ? '?' : Number.isNaN(metric) ? 'NaN' : metric.toFixed(4);
+    const marked = row.partial ? `${shown} (partial)` : shown;
+    return row.signedBy ? marked : `${marked} (unsigned)`;
   };
   const header = [
-    `model \\ dataset (${t.primaryMetric}${t.higherIsBetter ? ', higher is better' : ', lower is better'})`,
-    ...t.datasets,
+    `model \\ dataset (${table.primaryMetric}${table.higherIsBetter ? ', higher is better' : ', lower is better'})`,
+    ...table.datasets,
   ];
-  const lines = [header, ...t.models.map((m) => [m, ...t.datasets.map((d) => cell(m, d))])];
+  const lines = [header, ...table.models.map((m) => [m, ...table.datasets.map((d) => cell(m, d))])];
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   return lines
-    .map((l) =>
-      l
+    .map((line) =>
+      line
         .map((c, i) => c.padEnd(widths[i]))
         .join('  ')
         .trimEnd(),

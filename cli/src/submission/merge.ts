@@ -65,19 +65,20 @@ export function conflictNote(decision: Pick<EvaluatedDecision, 'conflictsWith'>,
 export async function mergeIfPassing(ctx: SubmissionContext, number: number): Promise<MergeAttempt> {
   for (let evaluation = 1; ; evaluation++) {
     const evaluated = await evaluateSubmission(ctx, number, { mergedTree: true });
-    const { submission: s, decision: d } = evaluated;
-    if (s.state !== 'open') fail('submission.not-open', `submission #${number} is already ${s.state}`);
-    if (d.status !== 'pass') return { evaluated };
-    const trailers = approvedByTrailers(d.approved);
+    const { submission, decision } = evaluated;
+    if (submission.state !== 'open')
+      fail('submission.not-open', `submission #${number} is already ${submission.state}`);
+    if (decision.status !== 'pass') return { evaluated };
+    const trailers = approvedByTrailers(decision.approved);
     try {
       const { sha } = await ctx.forge.merge(number, {
-        expectedHeadSha: d.headSha,
-        expectedBaseSha: d.baseSha,
-        title: mergeTitle(number, s.title),
+        expectedHeadSha: decision.headSha,
+        expectedBaseSha: decision.baseSha,
+        title: mergeTitle(number, submission.title),
         trailers,
       });
       return {
-        evaluated: { ...evaluated, submission: { ...s, state: 'merged', mergedSha: sha } },
+        evaluated: { ...evaluated, submission: { ...submission, state: 'merged', mergedSha: sha } },
         merged: { sha, trailers },
       };
     } catch (e) {
@@ -95,26 +96,26 @@ export async function mergeSubmission(ctx: SubmissionContext, number: number): P
 
 /** The policy's reason for not merging, as an error naming what to do. */
 function refuse(evaluated: MergeAttempt['evaluated']): never {
-  const { submission: s, decision: d } = evaluated;
-  const number = s.number;
-  if (d.status === 'fail') {
-    const v = d.violations[0];
+  const { submission, decision } = evaluated;
+  const number = submission.number;
+  if (decision.status === 'fail') {
+    const violation = decision.violations[0];
     const more =
-      d.violations.length > 1
-        ? ` (and ${d.violations.length - 1} more problem(s); \`gitperf submission show ${number}\`)`
+      decision.violations.length > 1
+        ? ` (and ${decision.violations.length - 1} more problem(s); \`gitperf submission show ${number}\`)`
         : '';
-    const conflict = conflictNote(d, s.base);
+    const conflict = conflictNote(decision, submission.base);
     fail(
       'policy.fail',
-      `submission #${number} cannot merge: ${conflict ? `${conflict}: ` : ''}${v.code}: ${v.message}${more}`,
-      { file: v.file, line: v.line },
+      `submission #${number} cannot merge: ${conflict ? `${conflict}: ` : ''}${violation.code}: ${violation.message}${more}`,
+      { file: violation.file, line: violation.line },
     );
   }
-  const needs = d.required.map((r) => `${r.file}: ${r.why}`).join('; ');
+  const needs = decision.required.map((r) => `${r.file}: ${r.why}`).join('; ');
   const stale =
-    d.staleApprovals.length > 0
-      ? ` (approvals by ${d.staleApprovals.join(', ')} were given on an older commit and no longer count)`
+    decision.staleApprovals.length > 0
+      ? ` (approvals by ${decision.staleApprovals.join(', ')} were given on an older commit and no longer count)`
       : '';
-  const uncounted = (d.uncountedReviews ?? []).map((u) => ` (${u.why})`).join('');
+  const uncounted = (decision.uncountedReviews ?? []).map((u) => ` (${u.why})`).join('');
   fail('policy.pending', `submission #${number} is waiting for approvals: ${needs}${stale}${uncounted}`);
 }

@@ -66,11 +66,12 @@ export async function forecast(
   const base = await ctx.baseState();
   const files = withCodeowners(base.view, given);
   const changes: Array<{ path: string; action: FileAction }> = [];
-  for (const f of files) {
-    const has = base.view.has(f.path);
-    if (f.content === null && !has) continue; // deleting what is not there changes nothing
-    if (f.content !== null && has && base.view.fingerprint(f.path) === gitBlobId(f.content)) continue;
-    changes.push({ path: f.path, action: actionOf(f, has) });
+  for (const file of files) {
+    const has = base.view.has(file.path);
+    if (file.content === null && !has) continue; // deleting what is not there changes nothing
+    if (file.content !== null && has && base.view.fingerprint(file.path) === gitBlobId(file.content))
+      continue;
+    changes.push({ path: file.path, action: actionOf(file, has) });
   }
   const head = new OverlayView(base.view, files);
   const decision = decide({ base: base.view, head, changes, author, reviews: [], headSha: 'forecast' });

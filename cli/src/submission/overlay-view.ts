@@ -14,38 +14,38 @@ export class OverlayView implements RegistryView {
     private readonly base: RegistryView,
     files: readonly SubmissionFile[],
   ) {
-    for (const f of files) this.files.set(f.path, f.content);
+    for (const file of files) this.files.set(file.path, file.content);
   }
   has(path: string): boolean {
-    const o = this.files.get(path);
-    return o === undefined ? this.base.has(path) : o !== null;
+    const overlaid = this.files.get(path);
+    return overlaid === undefined ? this.base.has(path) : overlaid !== null;
   }
   list(dir: string): string[] {
     const prefix = dir === '' ? '' : `${dir}/`;
     const out = new Set(this.base.list(dir));
-    for (const [p, c] of this.files) {
-      if (!p.startsWith(prefix)) continue;
-      if (c === null) out.delete(p);
-      else out.add(p);
+    for (const [filePath, content] of this.files) {
+      if (!filePath.startsWith(prefix)) continue;
+      if (content === null) out.delete(filePath);
+      else out.add(filePath);
     }
     return [...out].sort();
   }
   get(path: string): PolicyEntity | undefined {
-    const o = this.files.get(path);
-    if (o === undefined) return this.base.get(path);
-    if (o === null) return undefined;
-    let e = this.cache.get(path);
-    if (!e) {
-      e = parseEntity(path, o);
-      this.cache.set(path, e);
+    const overlaid = this.files.get(path);
+    if (overlaid === undefined) return this.base.get(path);
+    if (overlaid === null) return undefined;
+    let entity = this.cache.get(path);
+    if (!entity) {
+      entity = parseEntity(path, overlaid);
+      this.cache.set(path, entity);
     }
-    return e;
+    return entity;
   }
   fingerprint(path: string): string | undefined {
-    const o = this.files.get(path);
-    if (o === undefined) return this.base.fingerprint(path);
+    const overlaid = this.files.get(path);
+    if (overlaid === undefined) return this.base.fingerprint(path);
     // The git blob id, as GitView gives: unchanged content compares equal to the base's file.
-    return o === null ? undefined : gitBlobId(o);
+    return overlaid === null ? undefined : gitBlobId(overlaid);
   }
 }
 
@@ -63,8 +63,8 @@ export class OverlayFileSource implements FileSource {
   ) {
     this.displayRoot = base.displayRoot;
     const prefix = `${registryDir}/`;
-    for (const f of files)
-      if (f.path.startsWith(prefix)) this.files.set(f.path.slice(prefix.length), f.content);
+    for (const file of files)
+      if (file.path.startsWith(prefix)) this.files.set(file.path.slice(prefix.length), file.content);
   }
   async list(): Promise<FileEntry[]> {
     const out = (await this.base.list()).filter((e) => !this.files.has(e.path));
@@ -72,10 +72,10 @@ export class OverlayFileSource implements FileSource {
     return out;
   }
   async read(path: string, limit: number): Promise<Uint8Array> {
-    const o = this.files.get(path);
-    if (o === undefined) return this.base.read(path, limit);
-    if (o === null) throw new Error(`${path} is deleted by this submission`);
-    return Buffer.from(o, 'utf8').subarray(0, limit + 1);
+    const overlaid = this.files.get(path);
+    if (overlaid === undefined) return this.base.read(path, limit);
+    if (overlaid === null) throw new Error(`${path} is deleted by this submission`);
+    return Buffer.from(overlaid, 'utf8').subarray(0, limit + 1);
   }
 }
 

@@ -68,8 +68,9 @@ export async function pullRequestsOfEvent(
     const listed = (Array.isArray(run.pull_requests) ? run.pull_requests : [])
       .map((p) => obj(p))
       .filter(
-        (p) =>
-          obj(obj(p.base).repo).id === undefined || obj(obj(p.base).repo).id === obj(event.repository).id,
+        (pull) =>
+          obj(obj(pull.base).repo).id === undefined ||
+          obj(obj(pull.base).repo).id === obj(event.repository).id,
       )
       .map((p) => Number(p.number))
       .filter((n) => Number.isInteger(n) && n > 0);
@@ -95,21 +96,21 @@ export async function pullRequestsOfEvent(
 }
 
 /** The status for a decision: GitHub shows the description (at most 140 characters) next to the context. */
-export function statusFor(d: EvaluatedDecision): { state: CommitStatusState; description: string } {
-  if (d.status === 'pass')
+export function statusFor(decision: EvaluatedDecision): { state: CommitStatusState; description: string } {
+  if (decision.status === 'pass')
     return {
       state: 'success',
       description: 'May merge: every rule holds and every needed approval is given',
     };
-  if (d.status === 'fail') {
-    const first = d.violations[0];
-    const more = d.violations.length > 1 ? ` (+${d.violations.length - 1} more)` : '';
+  if (decision.status === 'fail') {
+    const first = decision.violations[0];
+    const more = decision.violations.length > 1 ? ` (+${decision.violations.length - 1} more)` : '';
     return {
       state: 'failure',
       description: `${first ? `${first.code}: ${first.message}` : 'The registry rules are broken'}${more}`,
     };
   }
-  const groups = [...new Set(d.required.map((r) => formatWho(r.who)))];
+  const groups = [...new Set(decision.required.map((r) => formatWho(r.who)))];
   return { state: 'pending', description: `Waiting for approval by ${groups.join('; and by ')}` };
 }
 
@@ -147,10 +148,10 @@ export async function postPolicyStatus(
     await forge.setStatus(submission.headSha, status);
     const waitingFor = [...new Set(decision.required.flatMap((r) => r.who))];
     const ask = waitingFor.filter(
-      (w) =>
-        w !== submission.author.toLowerCase() &&
-        !submission.requestedReviewers.some((r) => r.toLowerCase() === w) &&
-        !reviews.some((r) => r.reviewer.toLowerCase() === w && r.commitSha === submission.headSha),
+      (login) =>
+        login !== submission.author.toLowerCase() &&
+        !submission.requestedReviewers.some((r) => r.toLowerCase() === login) &&
+        !reviews.some((r) => r.reviewer.toLowerCase() === login && r.commitSha === submission.headSha),
     );
     let reviewersRequested: string[] = [];
     let reviewerWarning: string | undefined;
@@ -193,14 +194,14 @@ async function ensureCommit(dir: string, sub: Submission, env: Record<string, st
     allowedExitCodes: [0, 1, 128],
   });
   if (has.exitCode === 0) return;
-  const r = await runGit(['fetch', '--quiet', '--no-tags', 'origin', sub.headSha], {
+  const fetched = await runGit(['fetch', '--quiet', '--no-tags', 'origin', sub.headSha], {
     cwd: dir,
     env,
     allowedExitCodes: [0, 1, 128],
   });
-  if (r.exitCode !== 0)
+  if (fetched.exitCode !== 0)
     fail(
       'policy-status.head-missing',
-      `pull request #${sub.number}'s head ${sub.headSha} could not be fetched from origin (${String(r.stderr).trim()}); check that the workflow's token can read the repository`,
+      `pull request #${sub.number}'s head ${sub.headSha} could not be fetched from origin (${String(fetched.stderr).trim()}); check that the workflow's token can read the repository`,
     );
 }

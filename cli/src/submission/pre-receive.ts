@@ -44,15 +44,15 @@ const HOW_TO_SUBMIT =
   'changes reach it only as submissions the policy lets merge: open one with `gitperf submission open` (or a participant command such as `gitperf user add`, `gitperf mlcube submit`, `gitperf dataset register`), have it approved (`gitperf review approve N`) and merge it with `gitperf merge N`';
 
 async function git(gitDir: string, args: string[], okCodes = [0]): Promise<{ out: string; code: number }> {
-  const r = await runGit(args, { gitDir, allowedExitCodes: okCodes });
-  return { out: String(r.stdout).trim(), code: r.exitCode };
+  const result = await runGit(args, { gitDir, allowedExitCodes: okCodes });
+  return { out: String(result.stdout).trim(), code: result.exitCode };
 }
 
 async function readMeta(gitDir: string, commit: string, ref: string): Promise<PullMeta | string> {
-  const r = await git(gitDir, ['cat-file', 'blob', `${commit}:${META_FILE}`], [0, 128]);
-  if (r.code !== 0) return `${ref}: ${commit.slice(0, 12)} holds no ${META_FILE}`;
+  const result = await git(gitDir, ['cat-file', 'blob', `${commit}:${META_FILE}`], [0, 128]);
+  if (result.code !== 0) return `${ref}: ${commit.slice(0, 12)} holds no ${META_FILE}`;
   try {
-    return parseMeta(r.out, ref);
+    return parseMeta(result.out, ref);
   } catch (e) {
     return `${ref}: ${(e as Error).message}`;
   }
@@ -74,28 +74,28 @@ export async function checkPush(gitDir: string, updates: readonly RefUpdateLine[
     keysView ? registeredSshKeys(keysView, login) : { keys: [], file: `registry/users/${login}.yaml` };
 
   const newMetas = new Map<number, PullMeta>();
-  for (const u of updates) {
-    const pull = parsePullRef(u.ref);
-    if (u.ref === defaultRef) continue; // checked below, once the metadata is read
+  for (const update of updates) {
+    const pull = parsePullRef(update.ref);
+    if (update.ref === defaultRef) continue; // checked below, once the metadata is read
     if (!pull) continue; // statuses, other branches, tags: nothing the policy reads as merged state
-    if (u.new === ZERO_SHA) {
-      problems.push(`${u.ref}: a submission's refs cannot be deleted (they are its audit trail)`);
+    if (update.new === ZERO_SHA) {
+      problems.push(`${update.ref}: a submission's refs cannot be deleted (they are its audit trail)`);
       continue;
     }
     if (pull.part === 'head') continue; // new content is judged by the policy when it merges
-    const meta = await readMeta(gitDir, u.new, u.ref);
+    const meta = await readMeta(gitDir, update.new, update.ref);
     if (typeof meta === 'string') {
       problems.push(meta);
       continue;
     }
     newMetas.set(pull.number, meta);
-    problems.push(...(await checkMetaUpdate(gitDir, u, meta, pull.number, keysOf)));
+    problems.push(...(await checkMetaUpdate(gitDir, update, meta, pull.number, keysOf)));
     if (meta.state === 'merged' && meta.base === defaultName) {
-      const wasMerged = u.old !== ZERO_SHA && (await readMeta(gitDir, u.old, u.ref));
+      const wasMerged = update.old !== ZERO_SHA && (await readMeta(gitDir, update.old, update.ref));
       const already = typeof wasMerged === 'object' && wasMerged.state === 'merged';
       if (!already && defaultUpdate?.new !== meta.mergedSha)
         problems.push(
-          `${u.ref}: submission #${pull.number} claims to be merged, but this push does not move ${defaultName} to its merge ${String(meta.mergedSha).slice(0, 12)}`,
+          `${update.ref}: submission #${pull.number} claims to be merged, but this push does not move ${defaultName} to its merge ${String(meta.mergedSha).slice(0, 12)}`,
         );
     }
   }
@@ -109,65 +109,73 @@ type KeysOf = (login: string) => { keys: readonly string[]; file: string };
 
 async function checkMetaUpdate(
   gitDir: string,
-  u: RefUpdateLine,
+  update: RefUpdateLine,
   meta: PullMeta,
   number: number,
   keysOf: KeysOf,
 ): Promise<string[]> {
   const problems: string[] = [];
-  if (meta.number !== number) problems.push(`${u.ref}: its ${META_FILE} is for submission #${meta.number}`);
+  if (meta.number !== number)
+    problems.push(`${update.ref}: its ${META_FILE} is for submission #${meta.number}`);
   let earlier: Review[] = [];
-  if (u.old !== ZERO_SHA) {
-    const ancestor = await git(gitDir, ['merge-base', '--is-ancestor', u.old, u.new], [0, 1, 128]);
+  if (update.old !== ZERO_SHA) {
+    const ancestor = await git(gitDir, ['merge-base', '--is-ancestor', update.old, update.new], [0, 1, 128]);
     if (ancestor.code !== 0)
-      problems.push(`${u.ref}: the metadata history is append-only; this push rewrites it`);
-    const old = await readMeta(gitDir, u.old, u.ref);
+      problems.push(`${update.ref}: the metadata history is append-only; this push rewrites it`);
+    const old = await readMeta(gitDir, update.old, update.ref);
     if (typeof old === 'object') {
       for (const field of ['number', 'author', 'base', 'baseSha', 'createdAt'] as const)
-        if (old[field] !== meta[field]) problems.push(`${u.ref}: \`${field}\` of a submission cannot change`);
+        if (old[field] !== meta[field])
+          problems.push(`${update.ref}: \`${field}\` of a submission cannot change`);
       if (old.state !== 'open' && old.state !== meta.state)
-        problems.push(`${u.ref}: submission #${number} is ${old.state}; it cannot become ${meta.state}`);
+        problems.push(`${update.ref}: submission #${number} is ${old.state}; it cannot become ${meta.state}`);
       const kept = JSON.stringify(meta.reviews.slice(0, old.reviews.length));
       if (kept !== JSON.stringify(old.reviews))
-        problems.push(`${u.ref}: recorded reviews cannot be changed or removed`);
+        problems.push(`${update.ref}: recorded reviews cannot be changed or removed`);
       earlier = old.reviews;
     }
   }
   const added = meta.reviews.slice(earlier.length);
   const { uncounted } = signedReviews(added, number, keysOf);
-  for (const review of uncounted) problems.push(`${u.ref}: refused a forged review: ${review.why}`);
+  for (const review of uncounted) problems.push(`${update.ref}: refused a forged review: ${review.why}`);
   return problems;
 }
 
 async function checkDefaultBranch(
   gitDir: string,
-  u: RefUpdateLine,
+  update: RefUpdateLine,
   defaultName: string,
   metas: Map<number, PullMeta>,
   keysOf: KeysOf,
 ): Promise<string[]> {
-  const refuse = (why: string) => [`${u.ref}: ${why}; ${HOW_TO_SUBMIT}`];
-  if (u.new === ZERO_SHA) return refuse(`the registry's ${defaultName} cannot be deleted`);
-  if (u.old === ZERO_SHA)
+  const refuse = (why: string) => [`${update.ref}: ${why}; ${HOW_TO_SUBMIT}`];
+  if (update.new === ZERO_SHA) return refuse(`the registry's ${defaultName} cannot be deleted`);
+  if (update.old === ZERO_SHA)
     return refuse(`${defaultName} already exists in the registry or cannot be created by a push`);
-  const entry = [...metas.entries()].find(([, m]) => m.state === 'merged' && m.mergedSha === u.new);
+  const entry = [...metas.entries()].find(([, m]) => m.state === 'merged' && m.mergedSha === update.new);
   if (!entry)
     return refuse(
-      `a push cannot move ${defaultName} (${u.old.slice(0, 12)} → ${u.new.slice(0, 12)}): it is not the forge's merge of a submission`,
+      `a push cannot move ${defaultName} (${update.old.slice(0, 12)} → ${update.new.slice(0, 12)}): it is not the forge's merge of a submission`,
     );
   const [number, meta] = entry;
-  const parents = (await git(gitDir, ['rev-list', '--parents', '-n', '1', u.new])).out.split(' ').slice(1);
+  const parents = (await git(gitDir, ['rev-list', '--parents', '-n', '1', update.new])).out
+    .split(' ')
+    .slice(1);
   const headSha = (await git(gitDir, ['rev-parse', '--verify', '--quiet', pullRef(number, 'head')], [0, 1]))
     .out;
-  if (parents.length !== 2 || parents[0] !== u.old || parents[1] !== headSha)
+  if (parents.length !== 2 || parents[0] !== update.old || parents[1] !== headSha)
     return refuse(
-      `${u.new.slice(0, 12)} is not a merge of ${defaultName}'s tip ${u.old.slice(0, 12)} and submission #${number}'s head`,
+      `${update.new.slice(0, 12)} is not a merge of ${defaultName}'s tip ${update.old.slice(0, 12)} and submission #${number}'s head`,
     );
-  const merged = await git(gitDir, ['merge-tree', '--write-tree', '--no-messages', u.old, headSha], [0, 1]);
-  const tree = (await git(gitDir, ['rev-parse', `${u.new}^{tree}`])).out;
+  const merged = await git(
+    gitDir,
+    ['merge-tree', '--write-tree', '--no-messages', update.old, headSha],
+    [0, 1],
+  );
+  const tree = (await git(gitDir, ['rev-parse', `${update.new}^{tree}`])).out;
   if (merged.code !== 0 || merged.out.split('\n')[0] !== tree)
     return refuse(
-      `the tree of ${u.new.slice(0, 12)} is not git's merge of submission #${number} into ${defaultName}`,
+      `the tree of ${update.new.slice(0, 12)} is not git's merge of submission #${number} into ${defaultName}`,
     );
   const merger = String(meta.mergedBy ?? '');
   const { keys, file } = keysOf(merger.toLowerCase());
@@ -176,9 +184,9 @@ async function checkDefaultBranch(
     record: {
       submission: number,
       base: meta.base,
-      baseSha: u.old,
+      baseSha: update.old,
       headSha,
-      mergeSha: u.new,
+      mergeSha: update.new,
       mergedBy: merger,
       mergedAt: String(meta.mergedAt ?? ''),
     },
@@ -193,7 +201,7 @@ async function checkDefaultBranch(
   // The policy again, on the tip this merge lands on, with the submission's signed reviews only.
   const decision = await evaluatePolicy({
     repoDir: gitDir,
-    baseRef: u.old,
+    baseRef: update.old,
     headRef: headSha,
     author: meta.author,
     reviews: meta.reviews,
@@ -206,7 +214,7 @@ async function checkDefaultBranch(
       ...(decision.uncountedReviews ?? []).map((r) => r.why),
     ];
     return refuse(
-      `submission #${number}'s policy is ${decision.status} on ${u.old.slice(0, 12)} (${why.join('; ')})`,
+      `submission #${number}'s policy is ${decision.status} on ${update.old.slice(0, 12)} (${why.join('; ')})`,
     );
   }
   return [];

@@ -32,9 +32,9 @@ export interface RegistryHistory {
   registryPrefix: string;
 }
 
-function isDir(p: string): boolean {
+function isDir(dir: string): boolean {
   try {
-    return statSync(p).isDirectory();
+    return statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -59,8 +59,8 @@ export async function registrySource(opts: { registry?: string; profile?: string
   }
   let local: LocalForgeAddress | undefined;
   try {
-    const p = await resolveProfile(opts.profile);
-    if (p.profile.forge === 'local') local = p.profile;
+    const profile = await resolveProfile(opts.profile);
+    if (profile.profile.forge === 'local') local = profile.profile;
   } catch (e) {
     // No profile at all is fine when the current folder is a checkout; a named but unknown one is not.
     if (opts.profile || !isDir('registry')) throw e;
@@ -91,11 +91,11 @@ export async function loadRegistryState(opts: {
   profile?: string;
 }): Promise<RegistryState> {
   const { source, where, git } = await registrySource(opts);
-  const r = await loadRegistry(source);
+  const loaded = await loadRegistry(source);
   return {
-    index: new RegistryIndex(r.entities),
+    index: new RegistryIndex(loaded.entities),
     source: where,
-    problems: r.diagnostics,
+    problems: loaded.diagnostics,
     ...(git ? { git } : {}),
   };
 }
@@ -120,11 +120,11 @@ export function skippedWarning(st: Pick<RegistryState, 'problems' | 'source'>): 
  * `mlcubes/ana/bc-prep.yaml`) is in the registry but did not load: "no such entity" would mislead.
  */
 export function failIfBroken(problems: readonly Diagnostic[], relPath: string): void {
-  const p = problems.find((d) => d.file === relPath || d.file?.endsWith(`/${relPath}`));
-  if (!p) return;
+  const problem = problems.find((d) => d.file === relPath || d.file?.endsWith(`/${relPath}`));
+  if (!problem) return;
   fail(
     'registry.entity-broken',
-    `${p.file} is in the registry but did not load: ${p.code} ${p.message}; fix the file (\`gitperf validate\` shows every problem)`,
-    { file: p.file, line: p.line, column: p.column },
+    `${problem.file} is in the registry but did not load: ${problem.code} ${problem.message}; fix the file (\`gitperf validate\` shows every problem)`,
+    { file: problem.file, line: problem.line, column: problem.column },
   );
 }

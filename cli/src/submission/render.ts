@@ -3,81 +3,92 @@ import { renderDecisionText } from '../policy/index.js';
 import { type EvaluatedSubmission, nextStep, type Viewer } from './evaluate.js';
 import type { ReviewOutcome } from './review.js';
 
-export function toJsonSubmission(e: EvaluatedSubmission, viewer: Viewer) {
-  const d = e.decision;
+export function toJsonSubmission(evaluated: EvaluatedSubmission, viewer: Viewer) {
+  const decision = evaluated.decision;
   return {
-    ...e.submission,
-    reviews: e.reviews,
-    policy: d
+    ...evaluated.submission,
+    reviews: evaluated.reviews,
+    policy: decision
       ? {
-          status: d.status,
-          required: d.required,
-          approved: d.approved,
-          violations: d.violations,
-          staleApprovals: d.staleApprovals,
-          announcements: d.announcements,
-          changes: d.changes,
+          status: decision.status,
+          required: decision.required,
+          approved: decision.approved,
+          violations: decision.violations,
+          staleApprovals: decision.staleApprovals,
+          announcements: decision.announcements,
+          changes: decision.changes,
         }
       : null,
-    ...(e.evaluationError ? { evaluationError: e.evaluationError } : {}),
-    waitingFor: d ? [...new Set(d.required.flatMap((r) => r.who))] : [],
-    next: nextStep(e, viewer),
+    ...(evaluated.evaluationError ? { evaluationError: evaluated.evaluationError } : {}),
+    waitingFor: decision ? [...new Set(decision.required.flatMap((r) => r.who))] : [],
+    next: nextStep(evaluated, viewer),
   };
 }
 
-export function listLine(e: EvaluatedSubmission, viewer: Viewer): string {
-  const s = e.submission;
+export function listLine(evaluated: EvaluatedSubmission, viewer: Viewer): string {
+  const submission = evaluated.submission;
   // Open submissions show the policy's status and the next step; finished ones their state only.
-  const status = e.decision ? e.decision.status : e.evaluationError ? 'error' : s.state;
-  const line = `#${String(s.number).padEnd(4)} ${status.padEnd(8)} ${s.author.padEnd(12)} ${s.title}`;
-  if (e.evaluationError)
-    return [line, `       evaluation failed: ${e.evaluationError}`, `       ${nextStep(e, viewer)}`].join(
-      '\n',
-    );
-  if (!e.decision) return line;
+  const status = evaluated.decision
+    ? evaluated.decision.status
+    : evaluated.evaluationError
+      ? 'error'
+      : submission.state;
+  const line = `#${String(submission.number).padEnd(4)} ${status.padEnd(8)} ${submission.author.padEnd(12)} ${submission.title}`;
+  if (evaluated.evaluationError)
+    return [
+      line,
+      `       evaluation failed: ${evaluated.evaluationError}`,
+      `       ${nextStep(evaluated, viewer)}`,
+    ].join('\n');
+  if (!evaluated.decision) return line;
   const out = [line];
   // The next step of a failing submission speaks of "the problems above": name the first one here.
-  const v = e.decision.status === 'fail' ? e.decision.violations[0] : undefined;
-  if (v) {
-    const more = e.decision.violations.length - 1;
+  const violation = evaluated.decision.status === 'fail' ? evaluated.decision.violations[0] : undefined;
+  if (violation) {
+    const more = evaluated.decision.violations.length - 1;
     out.push(
-      `       ${v.file ? `${v.file}${v.line ? `:${v.line}` : ''}: ` : ''}${v.code} ${v.message}` +
-        (more > 0 ? ` (and ${more} more: \`gitperf submission show ${s.number}\`)` : ''),
+      `       ${violation.file ? `${violation.file}${violation.line ? `:${violation.line}` : ''}: ` : ''}${violation.code} ${violation.message}` +
+        (more > 0 ? ` (and ${more} more: \`gitperf submission show ${submission.number}\`)` : ''),
     );
   }
-  out.push(`       ${nextStep(e, viewer)}`);
+  out.push(`       ${nextStep(evaluated, viewer)}`);
   return out.join('\n');
 }
 
-export function showText(e: EvaluatedSubmission, viewer: Viewer): string {
-  const s = e.submission;
+export function showText(evaluated: EvaluatedSubmission, viewer: Viewer): string {
+  const submission = evaluated.submission;
   const out = [
-    `#${s.number} ${s.title}`,
-    `  state: ${s.state}   author: ${s.author}   ${s.head} -> ${s.base}   head ${s.headSha.slice(0, 12)}`,
-    `  url: ${s.url}`,
+    `#${submission.number} ${submission.title}`,
+    `  state: ${submission.state}   author: ${submission.author}   ${submission.head} -> ${submission.base}   head ${submission.headSha.slice(0, 12)}`,
+    `  url: ${submission.url}`,
   ];
-  if (s.mergedSha) out.push(`  merged as ${s.mergedSha.slice(0, 12)}`);
-  if (s.requestedReviewers.length > 0) out.push(`  reviewers requested: ${s.requestedReviewers.join(', ')}`);
-  for (const r of e.reviews) {
-    const current = r.commitSha === s.headSha ? '' : ' (on an older commit)';
-    out.push(`  review: ${r.reviewer} ${r.state}${current}${r.body ? `: ${r.body}` : ''}`);
+  if (submission.mergedSha) out.push(`  merged as ${submission.mergedSha.slice(0, 12)}`);
+  if (submission.requestedReviewers.length > 0)
+    out.push(`  reviewers requested: ${submission.requestedReviewers.join(', ')}`);
+  for (const review of evaluated.reviews) {
+    const current = review.commitSha === submission.headSha ? '' : ' (on an older commit)';
+    out.push(
+      `  review: ${review.reviewer} ${review.state}${current}${review.body ? `: ${review.body}` : ''}`,
+    );
   }
   // The body holds what a reviewer must judge (e.g. the compatibility test's metrics).
-  if (s.body.trim())
+  if (submission.body.trim())
     out.push(
       '',
-      ...s.body
+      ...submission.body
         .trimEnd()
         .split('\n')
         .map((line) => `  | ${line}`),
       '',
     );
-  if (e.decision) {
-    for (const c of e.decision.changes)
-      out.push(`  ${c.action.padEnd(8)} ${c.path}${c.fields.length ? ` (${c.fields.join(', ')})` : ''}`);
-    out.push(renderDecisionText(e.decision).replace(/^/gm, '  '));
+  if (evaluated.decision) {
+    for (const change of evaluated.decision.changes)
+      out.push(
+        `  ${change.action.padEnd(8)} ${change.path}${change.fields.length ? ` (${change.fields.join(', ')})` : ''}`,
+      );
+    out.push(renderDecisionText(evaluated.decision).replace(/^/gm, '  '));
   }
-  out.push(`  next: ${nextStep(e, viewer)}`);
+  out.push(`  next: ${nextStep(evaluated, viewer)}`);
   return out.join('\n');
 }
 
@@ -88,14 +99,20 @@ const DONE: Record<string, string> = {
   DISMISSED: 'dismissed a review on',
 };
 
-export function renderReviewOutcome(o: ReviewOutcome, viewer: Viewer): string {
-  const s = o.submission;
-  const out = [`${o.review.reviewer} ${DONE[o.review.state]} submission #${s.number}: ${s.title}`];
-  if (o.note) out.push(`  note: ${o.note}`);
-  out.push(`  policy: ${o.decision.status}`, `  next: ${nextStep(o, viewer)}`);
+export function renderReviewOutcome(outcome: ReviewOutcome, viewer: Viewer): string {
+  const submission = outcome.submission;
+  const out = [
+    `${outcome.review.reviewer} ${DONE[outcome.review.state]} submission #${submission.number}: ${submission.title}`,
+  ];
+  if (outcome.note) out.push(`  note: ${outcome.note}`);
+  out.push(`  policy: ${outcome.decision.status}`, `  next: ${nextStep(outcome, viewer)}`);
   return out.join('\n');
 }
 
-export function reviewOutcomeJson(o: ReviewOutcome, viewer: Viewer) {
-  return { review: o.review, note: o.note ?? null, submission: toJsonSubmission(o, viewer) };
+export function reviewOutcomeJson(outcome: ReviewOutcome, viewer: Viewer) {
+  return {
+    review: outcome.review,
+    note: outcome.note ?? null,
+    submission: toJsonSubmission(outcome, viewer),
+  };
 }
