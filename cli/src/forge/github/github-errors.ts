@@ -10,20 +10,24 @@ interface HttpFailure {
   };
 }
 
-function isHttpFailure(e: unknown): e is HttpFailure {
-  return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
+function isHttpFailure(failure: unknown): failure is HttpFailure {
+  return (
+    typeof failure === 'object' &&
+    failure !== null &&
+    typeof (failure as { status?: unknown }).status === 'number'
+  );
 }
 
 /** GitHub's own explanation: `message` plus the `errors[].message`/`code` details a 422 carries. */
-export function githubMessage(e: unknown): string {
-  if (!isHttpFailure(e)) return e instanceof Error ? e.message : String(e);
-  const data = e.response?.data;
-  if (typeof data !== 'object' || data === null) return e.message;
-  const d = data as { message?: unknown; errors?: unknown };
+export function githubMessage(failure: unknown): string {
+  if (!isHttpFailure(failure)) return failure instanceof Error ? failure.message : String(failure);
+  const data = failure.response?.data;
+  if (typeof data !== 'object' || data === null) return failure.message;
+  const body = data as { message?: unknown; errors?: unknown };
   const parts: string[] = [];
-  if (typeof d.message === 'string') parts.push(d.message);
-  if (Array.isArray(d.errors)) {
-    for (const item of d.errors) {
+  if (typeof body.message === 'string') parts.push(body.message);
+  if (Array.isArray(body.errors)) {
+    for (const item of body.errors) {
       if (typeof item === 'string') parts.push(item);
       else if (item && typeof item === 'object') {
         const it = item as { message?: unknown; code?: unknown; field?: unknown };
@@ -33,16 +37,16 @@ export function githubMessage(e: unknown): string {
       }
     }
   }
-  return parts.length > 0 ? parts.join('; ') : e.message;
+  return parts.length > 0 ? parts.join('; ') : failure.message;
 }
 
-export function httpStatus(e: unknown): number | undefined {
-  return isHttpFailure(e) ? e.status : undefined;
+export function httpStatus(failure: unknown): number | undefined {
+  return isHttpFailure(failure) ? failure.status : undefined;
 }
 
-function header(e: HttpFailure, name: string): string | undefined {
-  const v = e.response?.headers?.[name];
-  return v === undefined ? undefined : String(v);
+function header(failure: HttpFailure, name: string): string | undefined {
+  const value = failure.response?.headers?.[name];
+  return value === undefined ? undefined : String(value);
 }
 
 /**
@@ -50,14 +54,14 @@ function header(e: HttpFailure, name: string): string | undefined {
  * `what` names the operation for people ("open pull request #3", "read branch main").
  * A GitperfError passes through unchanged.
  */
-export function toGitperfError(e: unknown, what: string, repo: string): GitperfError {
-  if (e instanceof GitperfError) return e;
-  if (!isHttpFailure(e)) {
-    const msg = e instanceof Error ? e.message : String(e);
+export function toGitperfError(failure: unknown, what: string, repo: string): GitperfError {
+  if (failure instanceof GitperfError) return failure;
+  if (!isHttpFailure(failure)) {
+    const msg = failure instanceof Error ? failure.message : String(failure);
     return new GitperfError(error('github.unreachable', `Could not ${what} on ${repo}: ${msg}.`));
   }
-  const gh = githubMessage(e);
-  const status = e.status;
+  const gh = githubMessage(failure);
+  const status = failure.status;
   if (status === 401) {
     return new GitperfError(
       error(
@@ -68,9 +72,9 @@ export function toGitperfError(e: unknown, what: string, repo: string): GitperfE
   }
   const rateLimited =
     status === 429 ||
-    (status === 403 && (header(e, 'x-ratelimit-remaining') === '0' || /rate limit/i.test(gh)));
+    (status === 403 && (header(failure, 'x-ratelimit-remaining') === '0' || /rate limit/i.test(gh)));
   if (rateLimited) {
-    const reset = Number(header(e, 'x-ratelimit-reset'));
+    const reset = Number(header(failure, 'x-ratelimit-reset'));
     const when =
       Number.isFinite(reset) && reset > 0
         ? `after ${new Date(reset * 1000).toISOString()}`

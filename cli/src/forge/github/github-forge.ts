@@ -85,15 +85,15 @@ function toSubmission(pr: PullLike): Submission {
 }
 
 /** Pending (draft) reviews have no verdict yet and are visible only to their author: they are skipped. */
-function toReview(r: ReviewLike): Review | undefined {
-  const state = r.state as ReviewState;
+function toReview(review: ReviewLike): Review | undefined {
+  const state = review.state as ReviewState;
   if (!['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED'].includes(state)) return undefined;
   return {
-    reviewer: r.user?.login ?? 'ghost',
+    reviewer: review.user?.login ?? 'ghost',
     state,
-    commitSha: r.commit_id ?? '',
-    submittedAt: r.submitted_at ?? '',
-    ...(r.body ? { body: r.body } : {}),
+    commitSha: review.commit_id ?? '',
+    submittedAt: review.submitted_at ?? '',
+    ...(review.body ? { body: review.body } : {}),
   };
 }
 
@@ -169,9 +169,9 @@ export class GitHubForge implements Forge {
     this.login ??= this.call('identify the token owner', async () => {
       const { data } = await this.octokit.users.getAuthenticated();
       return data.login;
-    }).catch((e) => {
+    }).catch((failure) => {
       this.login = undefined; // a failure is not remembered: the next call asks again
-      throw e;
+      throw failure;
     });
     return this.login;
   }
@@ -201,9 +201,9 @@ export class GitHubForge implements Forge {
     this.defaultBranchName ??= this.call('read the repository', async () => {
       const { data } = await this.octokit.repos.get({ owner: this.owner, repo: this.repo });
       return data.default_branch;
-    }).catch((e) => {
+    }).catch((failure) => {
       this.defaultBranchName = undefined;
-      throw e;
+      throw failure;
     });
     return this.defaultBranchName;
   }
@@ -219,7 +219,7 @@ export class GitHubForge implements Forge {
    */
   async openSubmission(input: OpenSubmissionInput): Promise<Submission> {
     if (input.files.length === 0) fail('github.nothing-to-submit', 'A submission needs at least one file.');
-    for (const f of input.files) checkPath(f.path);
+    for (const file of input.files) checkPath(file.path);
     if (input.body.length > MAX_BODY_CHARS) {
       fail(
         'github.body-too-long',
@@ -283,10 +283,10 @@ export class GitHubForge implements Forge {
         owner,
         repo,
         base_tree: parentTree,
-        tree: files.map((f) =>
-          f.content === null
-            ? { path: f.path, mode: '100644' as const, type: 'blob' as const, sha: null }
-            : { path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content },
+        tree: files.map((file) =>
+          file.content === null
+            ? { path: file.path, mode: '100644' as const, type: 'blob' as const, sha: null }
+            : { path: file.path, mode: '100644' as const, type: 'blob' as const, content: file.content },
         ),
       });
       return data.sha;
@@ -444,9 +444,9 @@ export class GitHubForge implements Forge {
     const teams: string[] = [];
     for (const raw of logins) {
       const name = raw.trim().replace(/^@/, '');
-      const k = name.toLowerCase();
-      if (!k || k === author || seen.has(k)) continue;
-      seen.add(k);
+      const key = name.toLowerCase();
+      if (!key || key === author || seen.has(key)) continue;
+      seen.add(key);
       if (name.includes('/')) teams.push(name.slice(name.indexOf('/') + 1));
       else reviewers.push(name);
     }
@@ -539,7 +539,7 @@ export class GitHubForge implements Forge {
    * raced another one fails with `github.head-moved`.
    */
   async pushToSubmission(number: number, files: SubmissionFile[], message?: string): Promise<Submission> {
-    for (const f of files) checkPath(f.path);
+    for (const file of files) checkPath(file.path);
     const pr = await this.call(`read pull request #${number}`, async () => {
       const { data } = await this.octokit.pulls.get({
         owner: this.owner,
@@ -590,11 +590,11 @@ export class GitHubForge implements Forge {
         ref: sha,
         per_page: 100,
       });
-      return data.statuses.map((s) => ({
-        state: s.state as CommitStatus['state'],
-        context: s.context,
-        description: s.description ?? '',
-        ...(s.target_url ? { targetUrl: s.target_url } : {}),
+      return data.statuses.map((status) => ({
+        state: status.state as CommitStatus['state'],
+        context: status.context,
+        description: status.description ?? '',
+        ...(status.target_url ? { targetUrl: status.target_url } : {}),
       }));
     });
   }
@@ -669,10 +669,10 @@ export class GitHubForge implements Forge {
         per_page: 100,
       }),
     );
-    return files.map((f) => ({
-      path: f.filename,
-      status: f.status,
-      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+    return files.map((file) => ({
+      path: file.filename,
+      status: file.status,
+      ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
     }));
   }
 }

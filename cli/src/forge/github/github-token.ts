@@ -20,12 +20,12 @@ const SLUG = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 
 /** Splits a profile's `OWNER/NAME` into its parts, refusing anything GitHub would not accept as a repository. */
 export function parseRepoSlug(slug: string): { owner: string; repo: string } {
-  const m = SLUG.exec(slug.trim());
-  if (!m || m[2] === '.' || m[2] === '..') {
+  const match = SLUG.exec(slug.trim());
+  if (!match || match[2] === '.' || match[2] === '..') {
     return fail(
       'github.repo-invalid',
       `"${slug}" is not a GitHub repository: write it as OWNER/NAME, for example medperf/registry.`,
     );
   }
-  return { owner: m[1], repo: m[2] };
+  return { owner: match[1], repo: match[2] };
 }

@@ -33,22 +33,22 @@ const unpaced = {
   key: () => ({ schedule: async (_options: unknown, job: () => unknown) => job() }),
 };
 
-export function createOctokit(o: OctokitClientOptions): GitperfOctokit {
-  const base = o.retryAfterBaseMs ?? 1000;
-  const warn = o.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+export function createOctokit(clientOptions: OctokitClientOptions): GitperfOctokit {
+  const base = clientOptions.retryAfterBaseMs ?? 1000;
+  const warn = clientOptions.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const pacing =
-    o.paceWrites === false
+    clientOptions.paceWrites === false
       ? // why: the plugin only calls key().schedule() on these groups; Bottleneck is not a direct dependency.
         { write: unpaced as never, notifications: unpaced as never }
       : {};
   return new GitperfOctokit({
-    auth: o.token,
-    baseUrl: o.baseUrl?.replace(/\/+$/, ''),
+    auth: clientOptions.token,
+    baseUrl: clientOptions.baseUrl?.replace(/\/+$/, ''),
     userAgent: 'gitperf',
     // Failed requests become diagnostics; Octokit's own request log would print them a second time.
     log: { debug: () => {}, info: () => {}, warn, error: () => {} },
-    request: o.fetch ? { fetch: o.fetch } : {},
-    retry: { retries: o.retries ?? 3, retryAfterBaseValue: base },
+    request: clientOptions.fetch ? { fetch: clientOptions.fetch } : {},
+    retry: { retries: clientOptions.retries ?? 3, retryAfterBaseValue: base },
     throttle: {
       ...pacing,
       retryAfterBaseValue: base,

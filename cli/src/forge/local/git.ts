@@ -33,8 +33,8 @@ export interface TreeChange {
 }
 
 /** A URL (`ssh://`, `file://`, `https://`) or scp-like `user@host:path`, as opposed to a path on disk. */
-export function isRemoteUrl(s: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[\w.-]+@[\w.-]+:/.test(s);
+export function isRemoteUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || /^[\w.-]+@[\w.-]+:/.test(location);
 }
 
 export class Git {
@@ -74,9 +74,9 @@ export class Git {
     args.push('+refs/heads/*:refs/heads/*', '+refs/gitperf/*:refs/gitperf/*');
     // Two commands of one user can fetch into the same cache at once; one of them may find a ref locked.
     for (let i = 1; ; i++) {
-      const r = await this.run(args, { okCodes: [0, 1, 128] });
-      if (r.exitCode === 0) return;
-      if (i >= 5) throw new Error(`git fetch ${this.remote} failed: ${r.stderr.trim()}`);
+      const result = await this.run(args, { okCodes: [0, 1, 128] });
+      if (result.exitCode === 0) return;
+      if (i >= 5) throw new Error(`git fetch ${this.remote} failed: ${result.stderr.trim()}`);
       await new Promise((res) => setTimeout(res, 20 * i));
     }
   }
@@ -87,20 +87,23 @@ export class Git {
    * (the shared repository: a path or a URL) for the caller to open instead.
    */
   static async open(path: string): Promise<Git | { origin: string }> {
-    const r = await runGit(['rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
+    const result = await runGit(['rev-parse', '--absolute-git-dir', '--is-bare-repository'], {
       cwd: path,
       allowedExitCodes: [0, 128],
     });
-    if (r.exitCode !== 0)
+    if (result.exitCode !== 0)
       fail(
         'forge.registry-missing',
         `${path} is not a git repository; check the profile's \`registry\` path or create one with \`gitperf init --local\``,
       );
-    const [gitDir, bare] = String(r.stdout).trim().split('\n');
+    const [gitDir, bare] = String(result.stdout).trim().split('\n');
     if (bare === 'true') return new Git(gitDir);
-    const o = await runGit(['config', '--get', 'remote.origin.url'], { cwd: path, allowedExitCodes: [0, 1] });
-    const origin = String(o.stdout).trim();
-    if (o.exitCode !== 0 || origin === '')
+    const originResult = await runGit(['config', '--get', 'remote.origin.url'], {
+      cwd: path,
+      allowedExitCodes: [0, 1],
+    });
+    const origin = String(originResult.stdout).trim();
+    if (originResult.exitCode !== 0 || origin === '')
       fail(
         'forge.registry-not-bare',
         `${path} is a working tree without an origin; the local forge serves a bare repository (\`gitperf init --local\` makes one): point the profile's \`registry\` at it`,
@@ -123,25 +126,27 @@ export class Git {
 
   /** The commit a ref points at, or undefined when the ref does not exist. */
   async resolve(ref: string): Promise<string | undefined> {
-    const r = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okCodes: [0, 1] });
-    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+    const result = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      okCodes: [0, 1],
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
   /** `refs/heads/main` for a repository whose HEAD is main. */
   async headRef(): Promise<string> {
-    const r = await this.run(['symbolic-ref', 'HEAD'], { okCodes: [0, 1, 128] });
-    return r.exitCode === 0 ? r.stdout.trim() : 'refs/heads/main';
+    const result = await this.run(['symbolic-ref', 'HEAD'], { okCodes: [0, 1, 128] });
+    return result.exitCode === 0 ? result.stdout.trim() : 'refs/heads/main';
   }
 
   /** Every ref under a prefix with the object it points at. */
   async listRefs(prefix: string): Promise<Array<{ ref: string; sha: string }>> {
-    const r = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
-    return r.stdout
+    const result = await this.run(['for-each-ref', '--format=%(objectname) %(refname)', prefix]);
+    return result.stdout
       .split('\n')
       .filter((l) => l.length > 0)
-      .map((l) => {
-        const i = l.indexOf(' ');
-        return { sha: l.slice(0, i), ref: l.slice(i + 1) };
+      .map((line) => {
+        const space = line.indexOf(' ');
+        return { sha: line.slice(0, space), ref: line.slice(space + 1) };
       });
   }
 
@@ -174,10 +179,10 @@ export class Git {
       const [, lines] = await Promise.all([
         this.run(['read-tree', base ?? '--empty'], { env }),
         Promise.all(
-          changes.map(async (c) =>
-            c.content === null
-              ? `0 ${ZERO_SHA}\t${c.path}`
-              : `100644 ${await this.writeBlob(c.content)}\t${c.path}`,
+          changes.map(async (change) =>
+            change.content === null
+              ? `0 ${ZERO_SHA}\t${change.path}`
+              : `100644 ${await this.writeBlob(change.content)}\t${change.path}`,
           ),
         ),
       ]);
@@ -197,21 +202,21 @@ export class Git {
     committer: Identity = author,
   ): Promise<string> {
     const args = ['commit-tree', tree];
-    for (const p of parents) args.push('-p', p);
-    const r = await this.run(args, {
+    for (const parent of parents) args.push('-p', parent);
+    const result = await this.run(args, {
       input: message,
       env: commitIdentityEnvironment(author, committer),
     });
-    return r.stdout.trim();
+    return result.stdout.trim();
   }
 
   /** The tree of merging `theirs` into `ours`, or undefined when they conflict. */
   async mergeTree(ours: string, theirs: string): Promise<string | undefined> {
-    const r = await this.run(['merge-tree', '--write-tree', '--no-messages', ours, theirs], {
+    const result = await this.run(['merge-tree', '--write-tree', '--no-messages', ours, theirs], {
       okCodes: [0, 1],
     });
-    if (r.exitCode === 1) return undefined;
-    return r.stdout.split('\n')[0].trim();
+    if (result.exitCode === 1) return undefined;
+    return result.stdout.split('\n')[0].trim();
   }
 
   /**
@@ -221,18 +226,18 @@ export class Git {
   async updateRefs(updates: RefUpdate[]): Promise<void> {
     if (this.remote) return this.pushRefs(this.remote, updates);
     const lines = ['start'];
-    for (const u of updates) {
-      if (u.op === 'create') lines.push(`create ${u.ref} ${u.sha}`);
-      else if (u.op === 'update') lines.push(`update ${u.ref} ${u.sha} ${u.old}`);
-      else lines.push(`verify ${u.ref} ${u.old}`);
+    for (const update of updates) {
+      if (update.op === 'create') lines.push(`create ${update.ref} ${update.sha}`);
+      else if (update.op === 'update') lines.push(`update ${update.ref} ${update.sha} ${update.old}`);
+      else lines.push(`verify ${update.ref} ${update.old}`);
     }
     lines.push('prepare', 'commit');
-    const r = await this.run(['update-ref', '--stdin'], {
+    const result = await this.run(['update-ref', '--stdin'], {
       input: `${lines.join('\n')}\n`,
       okCodes: [0, 1, 128],
     });
-    if (r.exitCode === 0) return;
-    const msg = r.stderr.trim();
+    if (result.exitCode === 0) return;
+    const msg = result.stderr.trim();
     if (
       /already exists|but expected|cannot lock ref|unable to create .*lock|unable to resolve reference/i.test(
         msg,
@@ -250,15 +255,15 @@ export class Git {
   private async pushRefs(url: string, updates: RefUpdate[]): Promise<void> {
     const args = ['push', '--atomic', '--porcelain', '--no-verify', url];
     const specs: string[] = [];
-    for (const u of updates) {
-      const expect = u.op === 'create' ? '' : u.old;
-      args.push(`--force-with-lease=${u.ref}:${expect}`);
+    for (const update of updates) {
+      const expect = update.op === 'create' ? '' : update.old;
+      args.push(`--force-with-lease=${update.ref}:${expect}`);
       // No `+` on the refspec: a `+` would force the update past its lease.
-      specs.push(`${u.op === 'verify' ? u.old : u.sha}:${u.ref}`);
+      specs.push(`${update.op === 'verify' ? update.old : update.sha}:${update.ref}`);
     }
-    const r = await this.run([...args, ...specs], { okCodes: [0, 1, 128] });
-    if (r.exitCode !== 0) {
-      const out = `${r.stdout}\n${r.stderr}`;
+    const result = await this.run([...args, ...specs], { okCodes: [0, 1, 128] });
+    if (result.exitCode !== 0) {
+      const out = `${result.stdout}\n${result.stderr}`;
       if (
         /stale info|fetch first|non-fast-forward|already exists|atomic push failed|cannot lock ref/i.test(out)
       )

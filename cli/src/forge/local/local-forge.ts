@@ -78,16 +78,16 @@ function checkFiles(files: SubmissionFile[]): void {
   if (files.length === 0)
     fail('forge.empty-submission', 'a submission needs at least one file to add, change or delete');
   const seen = new Set<string>();
-  for (const f of files) {
-    const p = f.path;
+  for (const file of files) {
+    const filePath = file.path;
     if (
-      p === '' ||
-      p.startsWith('/') ||
-      p.split('/').some((s) => s === '' || s === '.' || s === '..' || s === '.git')
+      filePath === '' ||
+      filePath.startsWith('/') ||
+      filePath.split('/').some((s) => s === '' || s === '.' || s === '..' || s === '.git')
     )
-      fail('forge.path-invalid', `"${p}" is not a repository-relative file path`);
-    if (seen.has(p)) fail('forge.path-duplicate', `"${p}" is listed twice in one submission`);
-    seen.add(p);
+      fail('forge.path-invalid', `"${filePath}" is not a repository-relative file path`);
+    if (seen.has(filePath)) fail('forge.path-duplicate', `"${filePath}" is listed twice in one submission`);
+    seen.add(filePath);
   }
 }
 
@@ -146,15 +146,18 @@ export class LocalForge implements Forge {
       const urlHash = sha256Hex(registry).slice(0, 16);
       return Git.openRemote(registry, cacheDir ?? homeLayout().forgeCache(urlHash));
     }
-    const g = await Git.open(registry);
-    if (g instanceof Git) return g;
+    const opened = await Git.open(registry);
+    if (opened instanceof Git) return opened;
     if (depth > 0)
       fail(
         'forge.registry-not-bare',
         `${registry} is a working tree; point the profile's \`registry\` at the bare repository`,
       );
     // A relative origin path is relative to the clone.
-    const origin = isRemoteUrl(g.origin) || isAbsolute(g.origin) ? g.origin : resolve(registry, g.origin);
+    const origin =
+      isRemoteUrl(opened.origin) || isAbsolute(opened.origin)
+        ? opened.origin
+        : resolve(registry, opened.origin);
     return LocalForge.openGit(origin, cacheDir, depth + 1);
   }
 
@@ -167,8 +170,8 @@ export class LocalForge implements Forge {
       );
   }
 
-  private url(n: number): string {
-    return `${this.git.remote ?? pathToFileURL(this.git.gitDir).href}#pulls/${n}`;
+  private url(number: number): string {
+    return `${this.git.remote ?? pathToFileURL(this.git.gitDir).href}#pulls/${number}`;
   }
 
   /** Runs one read-compute-CAS attempt until it wins; LostRace means someone else wrote first. */
@@ -306,8 +309,8 @@ export class LocalForge implements Forge {
   private async highestNumber(): Promise<number> {
     let max = 0;
     for (const { ref } of await this.git.listRefs('refs/gitperf/pulls/')) {
-      const p = parsePullRef(ref);
-      if (p && p.number > max) max = p.number;
+      const pullRef = parsePullRef(ref);
+      if (pullRef && pullRef.number > max) max = pullRef.number;
     }
     return max;
   }
@@ -377,18 +380,18 @@ export class LocalForge implements Forge {
     const heads = new Map<number, string>();
     const metas: Array<{ number: number; sha: string }> = [];
     for (const { ref, sha } of refs) {
-      const p = parsePullRef(ref);
-      if (!p) continue;
-      if (p.part === 'head') heads.set(p.number, sha);
-      else metas.push({ number: p.number, sha });
+      const pullRef = parsePullRef(ref);
+      if (!pullRef) continue;
+      if (pullRef.part === 'head') heads.set(pullRef.number, sha);
+      else metas.push({ number: pullRef.number, sha });
     }
     const texts = await this.git.readBlobs(metas.map((m) => `${m.sha}:${META_FILE}`));
     const out: Submission[] = [];
-    metas.forEach((m, i) => {
-      const head = heads.get(m.number);
-      const text = texts[i];
+    metas.forEach((pull, index) => {
+      const head = heads.get(pull.number);
+      const text = texts[index];
       if (!head || text === undefined) return;
-      const meta = parseMeta(text, pullRef(m.number, 'meta'));
+      const meta = parseMeta(text, pullRef(pull.number, 'meta'));
       if (want === 'all' || meta.state === want) out.push(this.toSubmission(meta, head));
     });
     return out.sort((a, b) => a.number - b.number);
@@ -461,7 +464,8 @@ export class LocalForge implements Forge {
 
   async requestReviewers(number: number, logins: string[]): Promise<void> {
     await this.updateMeta(number, `request reviewers on #${number}`, (meta) => {
-      for (const l of logins) if (!meta.requestedReviewers.includes(l)) meta.requestedReviewers.push(l);
+      for (const login of logins)
+        if (!meta.requestedReviewers.includes(login)) meta.requestedReviewers.push(login);
       return meta;
     });
   }
@@ -474,26 +478,28 @@ export class LocalForge implements Forge {
       const next = [...current.filter((s) => s.context !== status.context), status];
       const blob = await this.git.writeBlob(`${JSON.stringify(next, null, 2)}\n`);
       const tree = await this.git.mktree([{ name: 'statuses.json', blob }]);
-      const c = await this.git.commitTree(
+      const statusCommit = await this.git.commitTree(
         tree,
         old ? [old] : [],
         `status ${status.context}: ${status.state}\n`,
         identityOf(this.user),
       );
-      await commit([old ? { op: 'update', ref, sha: c, old } : { op: 'create', ref, sha: c }]);
+      await commit([
+        old ? { op: 'update', ref, sha: statusCommit, old } : { op: 'create', ref, sha: statusCommit },
+      ]);
     });
   }
 
   /** The latest status per context recorded for a commit (local-only). */
   async listStatuses(sha: string): Promise<CommitStatus[]> {
     await this.git.sync();
-    const c = await this.git.resolve(`refs/gitperf/statuses/${sha}`);
-    return c ? this.readStatuses(c) : [];
+    const statusCommit = await this.git.resolve(`refs/gitperf/statuses/${sha}`);
+    return statusCommit ? this.readStatuses(statusCommit) : [];
   }
 
   private async readStatuses(commit: string): Promise<CommitStatus[]> {
-    const t = await this.git.readBlob(`${commit}:statuses.json`);
-    return t ? (JSON.parse(t) as CommitStatus[]) : [];
+    const text = await this.git.readBlob(`${commit}:statuses.json`);
+    return text ? (JSON.parse(text) as CommitStatus[]) : [];
   }
 
   /**

@@ -32,8 +32,8 @@ export interface PullMeta {
 
 export const META_FILE = 'meta.json';
 
-export function pullRef(n: number, part: 'head' | 'meta'): string {
-  return `refs/gitperf/pulls/${n}/${part}`;
+export function pullRef(number: number, part: 'head' | 'meta'): string {
+  return `refs/gitperf/pulls/${number}/${part}`;
 }
 
 /**
@@ -45,17 +45,17 @@ export function branchClaimRef(branch: string): string {
 }
 
 export function parsePullRef(ref: string): { number: number; part: string } | undefined {
-  const m = /^refs\/gitperf\/pulls\/([1-9][0-9]*)\/(head|meta)$/.exec(ref);
-  return m ? { number: Number(m[1]), part: m[2] } : undefined;
+  const match = /^refs\/gitperf\/pulls\/([1-9][0-9]*)\/(head|meta)$/.exec(ref);
+  return match ? { number: Number(match[1]), part: match[2] } : undefined;
 }
 
-export function serializeMeta(m: PullMeta): string {
-  return `${JSON.stringify(m, null, 2)}\n`;
+export function serializeMeta(meta: PullMeta): string {
+  return `${JSON.stringify(meta, null, 2)}\n`;
 }
 
 export function parseMeta(text: string, ref: string): PullMeta {
-  const m = JSON.parse(text) as PullMeta;
-  if (m.version !== 1 || typeof m.number !== 'number' || !Array.isArray(m.reviews))
-    throw new Error(`${ref}: ${META_FILE} is not a gitperf pull request (version ${String(m.version)})`);
-  return m;
+  const meta = JSON.parse(text) as PullMeta;
+  if (meta.version !== 1 || typeof meta.number !== 'number' || !Array.isArray(meta.reviews))
+    throw new Error(`${ref}: ${META_FILE} is not a gitperf pull request (version ${String(meta.version)})`);
+  return meta;
 }
