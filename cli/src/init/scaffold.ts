@@ -74,20 +74,20 @@ function yamlDoc(doc: unknown): string {
 }
 
 function defaultName(dir: string): string {
-  const n = basename(dir)
+  const folderName = basename(dir)
     .toLowerCase()
     .replace(/\.git$/, '')
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 63)
     .replace(/-+$/, '');
-  return n || 'registry';
+  return folderName || 'registry';
 }
 
 async function isAbsentOrEmpty(path: string): Promise<boolean> {
   try {
-    const s = await stat(path);
-    return s.isDirectory() && (await readdir(path)).length === 0;
+    const stats = await stat(path);
+    return stats.isDirectory() && (await readdir(path)).length === 0;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
     throw e;
@@ -120,7 +120,7 @@ export async function registryFiles(
       spec: { roles: ['admin'], ...(adminKeys.length > 0 ? { sshKeys: adminKeys } : {}) },
     }),
   );
-  for (const t of WORKFLOW_TEMPLATES) files.set(t.path, t.content);
+  for (const template of WORKFLOW_TEMPLATES) files.set(template.path, template.content);
   files.set(
     'README.md',
     `# ${name}
@@ -148,7 +148,7 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
       {},
       2,
     );
-  for (const b of bots) if (!isName(b)) fail('init.bot-invalid', `"${b}" is not a bot login`, {}, 2);
+  for (const bot of bots) if (!isName(bot)) fail('init.bot-invalid', `"${bot}" is not a bot login`, {}, 2);
   if (!(await isAbsentOrEmpty(dir)))
     fail('init.dir-not-empty', `${dir} already exists and is not empty; choose a new folder`, {}, 2);
   const bare = opts.local ? resolve(opts.local.bare ?? `${dir.replace(/\/+$/, '')}.git`) : undefined;
@@ -174,7 +174,8 @@ export async function initRegistry(opts: InitOptions): Promise<InitResult> {
   if (schemaFiles.length === 0)
     fail('init.schemas-missing', `no schemas found in ${PACKAGE_SCHEMAS}; reinstall gitperf`);
   await mkdir(join(dir, 'schemas'), { recursive: true });
-  for (const f of schemaFiles) await copyFile(join(PACKAGE_SCHEMAS, f), join(dir, 'schemas', f));
+  for (const schemaFile of schemaFiles)
+    await copyFile(join(PACKAGE_SCHEMAS, schemaFile), join(dir, 'schemas', schemaFile));
   if (opts.withExamples)
     for (const rel of HOSTED_EXAMPLES) {
       await mkdir(join(dir, 'examples', rel, '..'), { recursive: true });
