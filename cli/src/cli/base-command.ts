@@ -19,8 +19,8 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Print a diagnostic for people (stderr) unless --json is on. */
-  protected report(d: Diagnostic): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${renderText(d)}\n`);
+  protected report(diagnostic: Diagnostic): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${renderText(diagnostic)}\n`);
   }
 
   /**
@@ -61,19 +61,19 @@ export abstract class BaseCommand extends Command {
     if (process.env.GITPERF_DEBUG) throw err;
     const environmental = fileSystemProblem(err);
     if (environmental) return this.exitWith(environmental, 1);
-    const d: Diagnostic = {
+    const diagnostic: Diagnostic = {
       code: 'internal',
       message: `${err.message} (this is a bug in gitperf; rerun with GITPERF_DEBUG=1 for details)`,
       severity: 'error',
     };
-    return this.exitWith(d, 1);
+    return this.exitWith(diagnostic, 1);
   }
 
-  private exitWith(d: Diagnostic, code: number): never {
+  private exitWith(diagnostic: Diagnostic, code: number): never {
     if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify({ error: toJson(d) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ error: toJson(diagnostic) }, null, 2)}\n`);
     } else {
-      process.stderr.write(`${renderText(d)}\n`);
+      process.stderr.write(`${renderText(diagnostic)}\n`);
     }
     process.exitCode = code;
     throw new Errors.ExitError(code);

@@ -21,9 +21,9 @@ export function reviewCommand(event: ReviewEvent, summary: string) {
     async run(): Promise<unknown> {
       const { args, flags } = await this.parse(this.constructor as ReturnType<typeof reviewCommand>);
       const ctx = await activeSubmissions(flags);
-      const o = await reviewSubmission(ctx, args.number, event, flags.message);
-      this.log(renderReviewOutcome(o, viewerOf(ctx)));
-      return reviewOutcomeJson(o, viewerOf(ctx));
+      const outcome = await reviewSubmission(ctx, args.number, event, flags.message);
+      this.log(renderReviewOutcome(outcome, viewerOf(ctx)));
+      return reviewOutcomeJson(outcome, viewerOf(ctx));
     }
   };
 }
