@@ -44,23 +44,30 @@ export function githubToken(env: NodeJS.ProcessEnv = process.env): string | unde
 }
 
 /** Checks one profile's shape; returns a message naming the problem, or undefined. */
-export function checkProfile(p: unknown): string | undefined {
-  if (!p || typeof p !== 'object') return 'a profile must be a mapping';
-  const o = p as Record<string, unknown>;
-  if (o.forge === 'local') {
-    if (typeof o.registry !== 'string' || o.registry === '') return 'a local profile needs `registry: PATH`';
-    if (typeof o.user !== 'string' || !LOGIN_RE.test(o.user))
+export function checkProfile(candidate: unknown): string | undefined {
+  if (!candidate || typeof candidate !== 'object') return 'a profile must be a mapping';
+  const fields = candidate as Record<string, unknown>;
+  if (fields.forge === 'local') {
+    if (typeof fields.registry !== 'string' || fields.registry === '')
+      return 'a local profile needs `registry: PATH`';
+    if (typeof fields.user !== 'string' || !LOGIN_RE.test(fields.user))
       return 'a local profile needs `user: LOGIN` (letters, digits and dashes)';
-    if (o.signingKey !== undefined && (typeof o.signingKey !== 'string' || o.signingKey === ''))
+    if (
+      fields.signingKey !== undefined &&
+      (typeof fields.signingKey !== 'string' || fields.signingKey === '')
+    )
       return '`signingKey` must be the path of a private key file';
     return undefined;
   }
-  if (o.forge === 'github') {
-    if (typeof o.repo !== 'string' || !REPO_RE.test(o.repo))
+  if (fields.forge === 'github') {
+    if (typeof fields.repo !== 'string' || !REPO_RE.test(fields.repo))
       return 'a github profile needs `repo: OWNER/NAME`';
-    if (o.baseUrl !== undefined && (typeof o.baseUrl !== 'string' || !/^https?:\/\//.test(o.baseUrl)))
+    if (
+      fields.baseUrl !== undefined &&
+      (typeof fields.baseUrl !== 'string' || !/^https?:\/\//.test(fields.baseUrl))
+    )
       return '`baseUrl` must be an http(s) URL';
-    if (o.user !== undefined && (typeof o.user !== 'string' || !LOGIN_RE.test(o.user)))
+    if (fields.user !== undefined && (typeof fields.user !== 'string' || !LOGIN_RE.test(fields.user)))
       return '`user` must be a login';
     return undefined;
   }
@@ -92,17 +99,17 @@ export async function loadConfig(home: string = gitperfHome()): Promise<GitperfC
   if (doc === null || doc === undefined) return { profiles: {} };
   if (typeof doc !== 'object' || Array.isArray(doc))
     fail('profile.config-invalid', 'the config must be a mapping with `profiles:`', { file });
-  const o = doc as Record<string, unknown>;
+  const fields = doc as Record<string, unknown>;
   const profiles: Record<string, Profile> = {};
-  const raw = o.profiles ?? {};
+  const raw = fields.profiles ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw))
     fail('profile.config-invalid', '`profiles` must be a mapping of name to profile', { file });
-  for (const [name, p] of Object.entries(raw as Record<string, unknown>)) {
-    const problem = checkProfile(p);
+  for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
+    const problem = checkProfile(entry);
     if (problem) fail('profile.invalid', `profile "${name}": ${problem}`, { file });
-    profiles[name] = p as Profile;
+    profiles[name] = entry as Profile;
   }
-  const current = typeof o.current === 'string' ? o.current : undefined;
+  const current = typeof fields.current === 'string' ? fields.current : undefined;
   return { current, profiles };
 }
 
@@ -202,8 +209,8 @@ export async function resolveProfile(
 }
 
 /** One line for people: `local  /path as ana` or `github owner/name`. */
-export function describeProfile(p: Profile): string {
-  return p.forge === 'local'
-    ? `local  ${p.registry} as ${p.user}`
-    : `github ${p.repo}${p.baseUrl ? ` at ${p.baseUrl}` : ''}${p.user ? ` as ${p.user}` : ''}`;
+export function describeProfile(profile: Profile): string {
+  return profile.forge === 'local'
+    ? `local  ${profile.registry} as ${profile.user}`
+    : `github ${profile.repo}${profile.baseUrl ? ` at ${profile.baseUrl}` : ''}${profile.user ? ` as ${profile.user}` : ''}`;
 }
