@@ -17,8 +17,8 @@ export function jobBranch(job: PlanJob, view: RegistryView): string {
   const spec = <T>(path: string): T | undefined => view.get(path)?.data as T | undefined;
   const bench = spec<Benchmark>(repoEntityPath('Benchmark', job.benchmark))?.spec;
   const cube = (ref: string | undefined) => {
-    const s = ref ? spec<{ spec?: MlcubeSpec }>(repoEntityPath('MLCube', ref))?.spec : undefined;
-    return s?.manifest ? registeredHashes(s) : null;
+    const cubeSpec = ref ? spec<{ spec?: MlcubeSpec }>(repoEntityPath('MLCube', ref))?.spec : undefined;
+    return cubeSpec?.manifest ? registeredHashes(cubeSpec) : null;
   };
   const state = JSON.stringify([
     bench?.preparator ?? null,

@@ -27,29 +27,29 @@ export interface RunnerStartResult {
   last?: PassReport;
 }
 
-export async function startRunner(o: RunnerStartOptions): Promise<RunnerStartResult> {
-  const runnerRef = await selectRunner(o.participant, o.name);
-  const log = o.log ?? (() => {});
-  const interval = Math.max(0, o.interval ?? 60) * 1000;
+export async function startRunner(options: RunnerStartOptions): Promise<RunnerStartResult> {
+  const runnerRef = await selectRunner(options.participant, options.name);
+  const log = options.log ?? (() => {});
+  const interval = Math.max(0, options.interval ?? 60) * 1000;
   let passes = 0;
   let last: PassReport | undefined;
-  log(`runner ${runnerRef}: cubes run with ${o.participant.runner}`);
-  while (!o.signal?.aborted) {
+  log(`runner ${runnerRef}: cubes run with ${options.participant.runner}`);
+  while (!options.signal?.aborted) {
     try {
-      last = await runnerPass({ participant: o.participant, runnerRef, log, signal: o.signal });
+      last = await runnerPass({ participant: options.participant, runnerRef, log, signal: options.signal });
     } catch (e) {
       // A long-running runner outlives a pass that could not read the registry (the forge unreachable, a
       // registry mid-repair): it says why and tries again next interval. One pass (--once) reports it.
-      if (o.once || !(e instanceof GitperfError)) throw e;
+      if (options.once || !(e instanceof GitperfError)) throw e;
       log(`pass failed: ${e.diagnostic.code} ${e.diagnostic.message} (trying again in ${interval / 1000} s)`);
       passes++;
-      await sleep(interval, o.signal);
+      await sleep(interval, options.signal);
       continue;
     }
     passes++;
-    o.onPass?.(last);
-    if (o.once || o.signal?.aborted) break;
-    await sleep(interval, o.signal);
+    options.onPass?.(last);
+    if (options.once || options.signal?.aborted) break;
+    await sleep(interval, options.signal);
   }
   return { runner: runnerRef, passes, ...(last ? { last } : {}) };
 }

@@ -33,8 +33,9 @@ export function memoryFile(home: string, runnerRef: string): string {
 
 export async function readMemory(file: string): Promise<RunnerMemory> {
   try {
-    const m = JSON.parse(await readFile(file, 'utf8')) as RunnerMemory;
-    if (m && m.version === 1 && typeof m.failures === 'object' && m.failures !== null) return m;
+    const memory = JSON.parse(await readFile(file, 'utf8')) as RunnerMemory;
+    if (memory && memory.version === 1 && typeof memory.failures === 'object' && memory.failures !== null)
+      return memory;
   } catch {
     // Absent or unreadable: start afresh (it is a cache of what the registry and the forge say).
   }

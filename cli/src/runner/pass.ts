@@ -86,9 +86,9 @@ export interface RunnerPassContext {
  * The Runner this profile runs as: `name` (`owner/name`, or a name of the profile's login), else the only
  * Runner of the login on the default branch. It must be merged and owned by the login.
  */
-export async function selectRunner(p: Participant, name?: string): Promise<string> {
-  const login = p.sub.user.toLowerCase();
-  const { view } = await p.sub.baseState();
+export async function selectRunner(participant: Participant, name?: string): Promise<string> {
+  const login = participant.sub.user.toLowerCase();
+  const { view } = await participant.sub.baseState();
   if (name) {
     const ref = name.includes('/') ? name.toLowerCase() : `${login}/${name.toLowerCase()}`;
     if (!ref.startsWith(`${login}/`))
@@ -128,11 +128,11 @@ export async function selectRunner(p: Participant, name?: string): Promise<strin
 }
 
 export async function runnerPass(ctx: RunnerPassContext): Promise<PassReport> {
-  const p = ctx.participant;
+  const participant = ctx.participant;
   const log = ctx.log ?? (() => {});
-  const file = memoryFile(p.home, ctx.runnerRef);
+  const file = memoryFile(participant.home, ctx.runnerRef);
   // baseState fetches first (a URL registry's cache, the GitHub clone): this is the pass's one fetch.
-  const [base, memory] = await Promise.all([p.sub.baseState(), readMemory(file)]);
+  const [base, memory] = await Promise.all([participant.sub.baseState(), readMemory(file)]);
   const report: PassReport = {
     runner: ctx.runnerRef,
     registrySha: base.sha,
@@ -160,7 +160,7 @@ export async function runnerPass(ctx: RunnerPassContext): Promise<PassReport> {
   const failures: RunnerMemory['failures'] = {};
   let waiting = false;
   if (jobs.length > 0) {
-    const submitted = await submittedBranches(p);
+    const submitted = await submittedBranches(participant);
     const preparedHere = new Map<string, Diagnostic | undefined>();
     let snapshot: Awaited<ReturnType<typeof registrySnapshot>> | undefined;
     for (const job of jobs) {
@@ -196,7 +196,7 @@ export async function runnerPass(ctx: RunnerPassContext): Promise<PassReport> {
         continue;
       }
       if (!preparedHere.has(job.dataset)) {
-        const problem = await notPreparedHere(p, job.dataset, base.view);
+        const problem = await notPreparedHere(participant, job.dataset, base.view);
         preparedHere.set(job.dataset, problem);
         if (problem) {
           report.notPrepared.push(problem);
@@ -212,7 +212,7 @@ export async function runnerPass(ctx: RunnerPassContext): Promise<PassReport> {
         outcome.status = 'interrupted';
         continue;
       }
-      snapshot ??= await registrySnapshot(p.sub, p.home);
+      snapshot ??= await registrySnapshot(participant.sub, participant.home);
       await runJob(ctx, job, outcome, snapshot);
       if (outcome.status === 'failed') {
         const first = outcome.diagnostics.find((d) => d.severity === 'error') ?? outcome.diagnostics[0];
@@ -242,10 +242,10 @@ function describe(job: PlannedJob): string {
 }
 
 /** Branch → submission number, over every submission of the forge (open, merged or closed). */
-async function submittedBranches(p: Participant): Promise<Map<string, number>> {
+async function submittedBranches(participant: Participant): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  for (const s of await p.sub.forge.listSubmissions({ state: 'all' }))
-    if (s.head.startsWith('gitperf/run/')) out.set(s.head, s.number);
+  for (const submission of await participant.sub.forge.listSubmissions({ state: 'all' }))
+    if (submission.head.startsWith('gitperf/run/')) out.set(submission.head, submission.number);
   return out;
 }
 
@@ -254,15 +254,15 @@ async function submittedBranches(p: Participant): Promise<Map<string, number>> {
  * under the dataset's name, by the same owner, with the registered generatedUid.
  */
 async function notPreparedHere(
-  p: Participant,
+  participant: Participant,
   datasetRef: string,
   view: RegistryView,
 ): Promise<Diagnostic | undefined> {
   const [owner, name] = datasetRef.split('/');
   const registered = (view.get(repoEntityPath('Dataset', datasetRef))?.data as Dataset | undefined)?.spec;
-  const how = `prepare it on this machine with \`gitperf dataset prepare --preparator ${registered?.preparator ?? 'OWNER/NAME'} --data DATA --labels LABELS --name ${name} --owner ${owner}\` (GITPERF_HOME ${p.home})`;
+  const how = `prepare it on this machine with \`gitperf dataset prepare --preparator ${registered?.preparator ?? 'OWNER/NAME'} --data DATA --labels LABELS --name ${name} --owner ${owner}\` (GITPERF_HOME ${participant.home})`;
   try {
-    const ds = await loadPreparedDataset(name, layout(p.home));
+    const ds = await loadPreparedDataset(name, layout(participant.home));
     if (ds.entity.metadata.owner !== owner)
       return warning(
         'runner.dataset-not-prepared',
@@ -287,17 +287,17 @@ async function runJob(
   outcome: JobOutcome,
   snapshot: Awaited<ReturnType<typeof registrySnapshot>>,
 ): Promise<void> {
-  const p = ctx.participant;
+  const participant = ctx.participant;
   const log = ctx.log ?? (() => {});
-  const lay = layout(p.home);
+  const lay = layout(participant.home);
   try {
     const bench = await loadBenchmark(job.benchmark, snapshot.registryDir);
     const exec = cubeAccess({
-      runner: p.runner,
+      runner: participant.runner,
       layout: lay,
       registry: snapshot.registry,
-      onWarning: p.onWarning,
-      containerLoglevel: p.containerLoglevel,
+      onWarning: participant.onWarning,
+      containerLoglevel: participant.containerLoglevel,
     });
     log(`running        ${describe(job)} (${job.reason})`);
     const run = await runBenchmark(
@@ -308,7 +308,7 @@ async function runJob(
         ignoreModelErrors: true,
         runnerRef: ctx.runnerRef,
       },
-      { exec, layout: lay, progress: p.progress },
+      { exec, layout: lay, progress: participant.progress },
     );
     const model = run.runs[0];
     outcome.diagnostics.push(...(model?.diagnostics ?? []));
@@ -324,13 +324,13 @@ async function runJob(
       return;
     }
     outcome.partial = model.result.spec.partial;
-    const opened = await submitResults(p, {
+    const opened = await submitResults(participant, {
       benchmark: job.benchmark,
       dataset: job.dataset,
       model: job.model,
       branch: outcome.branch,
       // Signed with this runner's key when it was made on this machine (`runner register`); else unsigned.
-      ...(hasRunnerKey(p.home, ctx.runnerRef) ? { runner: ctx.runnerRef } : {}),
+      ...(hasRunnerKey(participant.home, ctx.runnerRef) ? { runner: ctx.runnerRef } : {}),
     });
     outcome.status = 'submitted';
     outcome.submission = opened.number;
