@@ -91,7 +91,7 @@ export async function runBenchmark(
   // Start resolving and verifying every cube now, in parallel with the dataset check: each model awaits its own
   // (a failure is reported when that model's turn comes, as a model error).
   const models = [...new Set(input.models)];
-  for (const m of models) ctx.exec.cube(m, 'model').catch(() => undefined);
+  for (const model of models) ctx.exec.cube(model, 'model').catch(() => undefined);
   const dsRef = `${ds.entity.metadata.owner}/${ds.entity.metadata.name}`;
   // The prepared bytes must still be the ones the dataset was registered with.
   const uid = await folderHash([ds.dataPath, ds.labelsPath]);
@@ -155,13 +155,13 @@ interface OneModelContext {
   ignore: boolean;
 }
 
-async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun> {
+async function runOneModel(source: string, context: OneModelContext): Promise<ModelRun> {
   const t0 = performance.now();
   const startedAt = new Date();
-  const [dataOwner] = c.dataset.ref.split('/');
+  const [dataOwner] = context.dataset.ref.split('/');
   let model: ReadyCube;
   try {
-    model = await c.exec.cube(source, 'model');
+    model = await context.exec.cube(source, 'model');
   } catch (e) {
     // A model whose resources fail verification is a model error like any other.
     if (!(e instanceof GitperfError)) throw e;
@@ -173,17 +173,22 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
       seconds: elapsed(t0),
     };
   }
-  const resultFile = c.lay.result(c.input.benchmark.name, dataOwner, c.dataset.name, model.ref);
-  if (!c.input.noCache) {
+  const resultFile = context.lay.result(
+    context.input.benchmark.name,
+    dataOwner,
+    context.dataset.name,
+    model.ref,
+  );
+  if (!context.input.noCache) {
     const cached = await readCachedResult(
       resultFile,
       model,
-      c.metrics,
-      c.dataset.generatedUid,
-      c.input.runnerRef,
+      context.metrics,
+      context.dataset.generatedUid,
+      context.input.runnerRef,
     );
     if (cached) {
-      c.progress.note(
+      context.progress.note(
         `${model.ref}: keeping the existing result ${resultFile} (pass --no-cache to run again)`,
       );
       return {
@@ -197,22 +202,22 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
       };
     }
   }
-  const predictionsDir = c.lay.predictions(model.ref, c.dataset.name);
+  const predictionsDir = context.lay.predictions(model.ref, context.dataset.name);
   const out = await inferAndEvaluate(
     {
       model,
-      metrics: c.metrics,
-      dataPath: c.dataset.dataPath,
-      labelsPath: c.dataset.labelsPath,
+      metrics: context.metrics,
+      dataPath: context.dataset.dataPath,
+      labelsPath: context.dataset.labelsPath,
       predictionsDir,
-      tmpDir: c.lay.tmp,
-      trashDir: c.lay.trash,
-      ignoreModelErrors: c.ignore,
-      timeouts: c.input.timeouts,
-      logSuffix: c.dataset.name,
+      tmpDir: context.lay.tmp,
+      trashDir: context.lay.trash,
+      ignoreModelErrors: context.ignore,
+      timeouts: context.input.timeouts,
+      logSuffix: context.dataset.name,
     },
-    c.exec,
-    c.progress,
+    context.exec,
+    context.progress,
   );
   if (out.status === 'failed' || !out.metrics)
     return {
@@ -224,17 +229,17 @@ async function runOneModel(source: string, c: OneModelContext): Promise<ModelRun
       seconds: elapsed(t0),
     };
   const result = buildResult({
-    benchmark: c.input.benchmark.name,
+    benchmark: context.input.benchmark.name,
     model: model.ref,
-    dataset: { ref: c.dataset.ref, generatedUid: c.dataset.generatedUid },
+    dataset: { ref: context.dataset.ref, generatedUid: context.dataset.generatedUid },
     metrics: out.metrics,
     ...(out.sufficientStatistics ? { sufficientStatistics: out.sufficientStatistics } : {}),
     partial: out.status === 'partial',
-    runner: c.exec.runner,
-    ...(c.input.runnerRef ? { runnerRef: c.input.runnerRef } : {}),
+    runner: context.exec.runner,
+    ...(context.input.runnerRef ? { runnerRef: context.input.runnerRef } : {}),
     startedAt,
     finishedAt: new Date(),
-    cubes: [c.prepUsage, usage('model', model), usage('metrics', c.metrics)],
+    cubes: [context.prepUsage, usage('model', model), usage('metrics', context.metrics)],
   });
   checkEntity('Result', result);
   await writeYamlAtomic(resultFile, result);
@@ -263,17 +268,19 @@ async function readCachedResult(
 ): Promise<Result | undefined> {
   if (!(await stat(file).catch(() => undefined))) return undefined;
   try {
-    const r = parse(await readFile(file, 'utf8')) as Result;
+    const result = parse(await readFile(file, 'utf8')) as Result;
     const same = (role: string, cube: ReadyCube) =>
-      r.spec.execution.cubes.some(
-        (u) =>
-          u.role === role && u.ref === cube.ref && JSON.stringify(u.hashes) === JSON.stringify(cube.hashes),
+      result.spec.execution.cubes.some(
+        (usedCube) =>
+          usedCube.role === role &&
+          usedCube.ref === cube.ref &&
+          JSON.stringify(usedCube.hashes) === JSON.stringify(cube.hashes),
       );
-    return r.spec.execution.dataset.generatedUid === generatedUid &&
-      r.spec.execution.runnerRef === runnerRef &&
+    return result.spec.execution.dataset.generatedUid === generatedUid &&
+      result.spec.execution.runnerRef === runnerRef &&
       same('model', model) &&
       same('metrics', metrics)
-      ? r
+      ? result
       : undefined;
   } catch {
     return undefined;
@@ -287,18 +294,18 @@ function elapsed(t0: number): number {
 /** The diagnostics a finished run should show: one per failed model, a warning per partial one. */
 export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const r of run.runs) {
-    if (r.status === 'failed') out.push(...r.diagnostics);
-    if (r.status === 'partial')
+  for (const modelRun of run.runs) {
+    if (modelRun.status === 'failed') out.push(...modelRun.diagnostics);
+    if (modelRun.status === 'partial')
       out.push({
-        ...error('result.partial', `${r.model}: infer failed; the result is marked partial`),
+        ...error('result.partial', `${modelRun.model}: infer failed; the result is marked partial`),
         severity: 'warning',
       });
-    if (r.status === 'skipped')
+    if (modelRun.status === 'skipped')
       out.push({
         ...error(
           'model.skipped',
-          `${r.model} did not run because an earlier model failed (see --ignore-model-errors)`,
+          `${modelRun.model} did not run because an earlier model failed (see --ignore-model-errors)`,
         ),
         severity: 'warning',
       });
@@ -313,10 +320,10 @@ export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
 export async function copyResults(runs: readonly ModelRun[], lay: Layout, outDir: string): Promise<string[]> {
   const resultsRoot = homeLayout(lay.home).results;
   const copied: string[] = [];
-  for (const r of runs) {
-    if (!r.resultFile) continue;
-    const target = join(outDir, relative(resultsRoot, r.resultFile));
-    await writeFileAtomic(target, await readFile(r.resultFile));
+  for (const modelRun of runs) {
+    if (!modelRun.resultFile) continue;
+    const target = join(outDir, relative(resultsRoot, modelRun.resultFile));
+    await writeFileAtomic(target, await readFile(modelRun.resultFile));
     copied.push(target);
   }
   return copied;

@@ -100,9 +100,9 @@ export async function runCompatibilityTest(
   } else if (input.data.kind === 'raw') {
     // Relative to the caller's folder, not to the cube workspace.
     raw = { data: resolve(input.data.data), labels: resolve(input.data.labels) };
-    for (const p of [raw.data, raw.labels])
-      if (!(await stat(p).catch(() => undefined))?.isDirectory())
-        fail('test.input-missing', `${p} does not exist or is not a folder`);
+    for (const folder of [raw.data, raw.labels])
+      if (!(await stat(folder).catch(() => undefined))?.isDirectory())
+        fail('test.input-missing', `${folder} does not exist or is not a folder`);
     dataIdentity = { raw: (await folderHash([raw.data, raw.labels])).hash };
   } else {
     const ds = await loadPreparedDataset(input.data.dataset, lay);
@@ -219,8 +219,8 @@ async function readInputs(file: string): Promise<{ warnings?: Diagnostic[] } | u
 
 async function readCachedReport(file: string): Promise<CompatibilityTest | undefined> {
   try {
-    const r = parse(await readFile(file, 'utf8')) as CompatibilityTest;
-    return r && typeof r === 'object' && r.metrics ? r : undefined;
+    const test = parse(await readFile(file, 'utf8')) as CompatibilityTest;
+    return test && typeof test === 'object' && test.metrics ? test : undefined;
   } catch {
     return undefined;
   }

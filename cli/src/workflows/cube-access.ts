@@ -62,15 +62,15 @@ function throwAll(diags: Diagnostic[], fallback: string): never {
   throw new GitperfError({ ...first, message: [first.message, ...rest].join('; ') });
 }
 
-function readyCube(ref: string, dir: string, m: Manifest, hashes: ReadyCube['hashes']): ReadyCube {
+function readyCube(ref: string, dir: string, manifest: Manifest, hashes: ReadyCube['hashes']): ReadyCube {
   return {
     ref,
     dir,
     hashes,
-    tasks: m.tasks.map((t) => t.name),
+    tasks: manifest.tasks.map((t) => t.name),
     declares(task, param) {
-      const t = findTask(m, task);
-      return Boolean(t && [...t.inputs, ...t.outputs].some((p) => p.name === param));
+      const taskSpec = findTask(manifest, task);
+      return Boolean(taskSpec && [...taskSpec.inputs, ...taskSpec.outputs].some((p) => p.name === param));
     },
   };
 }
@@ -79,12 +79,12 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
   const lay = opts.layout ?? defaultLayout();
   const seen = new Set<string>();
   const warn = (ds: Diagnostic[]) => {
-    for (const d of ds) {
-      if (d.severity === 'error') continue;
-      const k = `${d.code}:${d.message}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      opts.onWarning?.(d);
+    for (const diagnostic of ds) {
+      if (diagnostic.severity === 'error') continue;
+      const key = `${diagnostic.code}:${diagnostic.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      opts.onWarning?.(diagnostic);
     }
   };
   // Read once per CubeExecution (one procedure), so every cube of a run comes from the same registry state.
@@ -103,21 +103,21 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
   async function fromFolder(dir: string): Promise<ReadyCube> {
     const tampered = await verifyCubeFolder(dir);
     if (tampered.length > 0) throwAll(tampered, `the cube folder ${dir} does not match its record`);
-    const m = await loadManifest(dir);
-    if (!m.ok) throwAll(m.diagnostics, `cannot read the manifest in ${dir}`);
-    warn(m.diagnostics);
+    const manifest = await loadManifest(dir);
+    if (!manifest.ok) throwAll(manifest.diagnostics, `cannot read the manifest in ${dir}`);
+    warn(manifest.diagnostics);
     const ref =
       opts.folderRefs?.[dir] ??
       opts.folderRefs?.[resolve(dir)] ??
-      `local/${slug(m.value.name ?? basename(dir), { fallback: 'cube' })}`;
-    return readyCube(ref, dir, m.value, await cubeFolderHashes(dir));
+      `local/${slug(manifest.value.name ?? basename(dir), { fallback: 'cube' })}`;
+    return readyCube(ref, dir, manifest.value, await cubeFolderHashes(dir));
   }
 
   async function fromRegistry(ref: string): Promise<ReadyCube> {
     const reg = await registry();
     const spec = mlcubeSpec(reg, ref);
     const [owner, name] = ref.split('/');
-    const m = await materialiseCube(spec as MlcubeSpec, {
+    const materialised = await materialiseCube(spec as MlcubeSpec, {
       dest: lay.cube(owner, name),
       hashes: registeredHashes(spec),
       ref,
@@ -126,21 +126,21 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       home: lay.home,
       engineEnv: opts.engineEnv,
     });
-    if (!m.ok) throwAll(m.diagnostics, `cannot prepare the MLCube ${ref}`);
-    warn(m.diagnostics);
+    if (!materialised.ok) throwAll(materialised.diagnostics, `cannot prepare the MLCube ${ref}`);
+    warn(materialised.diagnostics);
     if (opts.runner === 'local') {
-      const dir = await layOutLocalCode(ref, spec as MlcubeSpec, m.value);
-      return readyCube(ref, dir, m.value.manifest, m.value.hashes);
+      const dir = await layOutLocalCode(ref, spec as MlcubeSpec, materialised.value);
+      return readyCube(ref, dir, materialised.value.manifest, materialised.value.hashes);
     }
-    return readyCube(ref, m.value.dir, m.value.manifest, m.value.hashes);
+    return readyCube(ref, materialised.value.dir, materialised.value.manifest, materialised.value.hashes);
   }
 
   return {
     runner: opts.runner,
     cube(source: string, _role: CubeRole): Promise<ReadyCube> {
-      let p = resolved.get(source);
-      if (!p) {
-        p = (async () => {
+      let pending = resolved.get(source);
+      if (!pending) {
+        pending = (async () => {
           const dir = resolve(source);
           const found = await findManifestFile(dir);
           if (!found.ok) return throwAll(found.diagnostics, `cannot read the cube folder ${dir}`);
@@ -151,38 +151,40 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
             `${source} is neither a cube folder (with mlcube.yaml or container_config.yaml) nor an MLCube reference owner/name`,
           );
         })();
-        resolved.set(source, p);
-        p.catch(() => resolved.delete(source));
+        resolved.set(source, pending);
+        pending.catch(() => resolved.delete(source));
       }
-      return p;
+      return pending;
     },
 
-    async run(cube, task, params, o: RunTaskOptions = {}): Promise<TaskOutcome> {
+    async run(cube, task, params, options: RunTaskOptions = {}): Promise<TaskOutcome> {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const r = await runTask({
+      const outcome = await runTask({
         cubeDir: cube.dir,
         task,
         runner: opts.runner,
         params,
-        timeoutSeconds: o.timeoutSeconds,
+        timeoutSeconds: options.timeoutSeconds,
         home: lay.home,
-        logFile: o.logName ? join(lay.logs, `${stamp}-${o.logName}.log`) : undefined,
+        logFile: options.logName ? join(lay.logs, `${stamp}-${options.logName}.log`) : undefined,
         engineEnv: opts.engineEnv,
         sandbox: opts.sandbox,
         loglevel: opts.containerLoglevel,
       });
-      if (!r.ok)
-        return { ok: false, exitCode: null, timedOut: false, seconds: 0, diagnostics: r.diagnostics };
-      warn(r.value.warnings);
+      if (!outcome.ok)
+        return { ok: false, exitCode: null, timedOut: false, seconds: 0, diagnostics: outcome.diagnostics };
+      warn(outcome.value.warnings);
       return {
-        ok: r.value.succeeded,
-        exitCode: r.value.exitCode,
-        timedOut: r.value.timedOut,
-        logFile: r.value.logPath,
-        seconds: r.value.durationMs / 1000,
-        diagnostics: r.value.succeeded
+        ok: outcome.value.succeeded,
+        exitCode: outcome.value.exitCode,
+        timedOut: outcome.value.timedOut,
+        logFile: outcome.value.logPath,
+        seconds: outcome.value.durationMs / 1000,
+        diagnostics: outcome.value.succeeded
           ? []
-          : [engineFailure(opts.runner, r.value.exitCode, r.value.logPath)].filter((d) => d !== undefined),
+          : [engineFailure(opts.runner, outcome.value.exitCode, outcome.value.logPath)].filter(
+              (d) => d !== undefined,
+            ),
       };
     },
 
@@ -191,13 +193,13 @@ export function cubeAccess(opts: CubeAccessOptions): CubeExecution {
       const hex = resource.sha256.replace(/^sha256:/, '');
       const dest = lay.demo(hex);
       // Extracted again on every use from the re-verified tarball: the extracted copy could have been edited.
-      const x = await fetchTarball(resource, dest, {
+      const extracted = await fetchTarball(resource, dest, {
         baseDir: reg?.repoRoot,
         home: lay.home,
         label: 'demo dataset',
       });
-      if (!x.ok) throwAll(x.diagnostics, `cannot fetch the demo dataset ${resource.url}`);
-      warn(x.diagnostics);
+      if (!extracted.ok) throwAll(extracted.diagnostics, `cannot fetch the demo dataset ${resource.url}`);
+      warn(extracted.diagnostics);
       return dest;
     },
   };
@@ -246,16 +248,16 @@ async function layOutLocalCode(
     const dir = join(view, 'mlcube');
     await rm(view, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    for (const e of await readdir(cube.dir)) {
-      if (e === '.local') continue;
-      await symlink(join(cube.dir, e), join(dir, e));
+    for (const entry of await readdir(cube.dir)) {
+      if (entry === '.local') continue;
+      await symlink(join(cube.dir, entry), join(dir, entry));
     }
     await symlink(code, join(view, basename(context)));
     return dir;
   }
-  for (const e of await readdir(code)) {
-    const link = join(cube.dir, e);
-    const target = join(CODE_FOLDER, e);
+  for (const entry of await readdir(code)) {
+    const link = join(cube.dir, entry);
+    const target = join(CODE_FOLDER, entry);
     // Relative, inside the cube folder: the sandbox binds that folder, so the links resolve inside it too.
     if ((await readlink(link).catch(() => undefined)) === target) continue;
     await rm(link, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import type {
 import * as validators from '../registry/validators.generated.js';
 import type { RunnerKind } from './execution.js';
 
-export function buildDataset(a: {
+export function buildDataset(fields: {
   name: string;
   owner: string;
   description?: string;
@@ -31,23 +31,27 @@ export function buildDataset(a: {
   return {
     apiVersion: 'gitperf/v1',
     kind: 'Dataset',
-    metadata: { name: a.name, owner: a.owner, ...(a.description ? { description: a.description } : {}) },
+    metadata: {
+      name: fields.name,
+      owner: fields.owner,
+      ...(fields.description ? { description: fields.description } : {}),
+    },
     spec: {
-      preparator: a.preparator,
-      inputDataHash: a.inputDataHash,
-      generatedUid: a.generatedUid,
-      location: a.location,
+      preparator: fields.preparator,
+      inputDataHash: fields.inputDataHash,
+      generatedUid: fields.generatedUid,
+      location: fields.location,
       // What the preparator wrote; its bounds (DatasetStatistics) are checked with the rest of the entity
       // against the schema before anything is written.
-      statistics: a.statistics as DatasetStatistics,
+      statistics: fields.statistics as DatasetStatistics,
       state: 'development',
-      submittedAsPrepared: a.submittedAsPrepared ?? false,
+      submittedAsPrepared: fields.submittedAsPrepared ?? false,
       valid: true,
     },
   };
 }
 
-export function buildResult(a: {
+export function buildResult(fields: {
   benchmark: string;
   model: string;
   dataset: { ref: string; generatedUid: string };
@@ -61,32 +65,32 @@ export function buildResult(a: {
   finishedAt: Date;
   cubes: CubeUsage[];
 }): Result {
-  const [dataOwner] = a.dataset.ref.split('/');
+  const [dataOwner] = fields.dataset.ref.split('/');
   return {
     apiVersion: 'gitperf/v1',
     kind: 'Result',
-    metadata: { name: a.model.replace('/', '.'), owner: dataOwner },
+    metadata: { name: fields.model.replace('/', '.'), owner: dataOwner },
     spec: {
-      benchmark: a.benchmark,
-      model: a.model,
-      dataset: a.dataset.ref,
-      metrics: a.metrics,
-      ...(a.sufficientStatistics ? { sufficientStatistics: a.sufficientStatistics } : {}),
-      partial: a.partial,
+      benchmark: fields.benchmark,
+      model: fields.model,
+      dataset: fields.dataset.ref,
+      metrics: fields.metrics,
+      ...(fields.sufficientStatistics ? { sufficientStatistics: fields.sufficientStatistics } : {}),
+      partial: fields.partial,
       execution: {
-        runner: a.runner,
-        ...(a.runnerRef ? { runnerRef: a.runnerRef } : {}),
-        startedAt: iso(a.startedAt),
-        finishedAt: iso(a.finishedAt),
+        runner: fields.runner,
+        ...(fields.runnerRef ? { runnerRef: fields.runnerRef } : {}),
+        startedAt: iso(fields.startedAt),
+        finishedAt: iso(fields.finishedAt),
         gitperfVersion: gitperfVersion(),
-        cubes: a.cubes as Result['spec']['execution']['cubes'],
-        dataset: { generatedUid: a.dataset.generatedUid },
+        cubes: fields.cubes as Result['spec']['execution']['cubes'],
+        dataset: { generatedUid: fields.dataset.generatedUid },
       },
     },
   };
 }
 
-export function buildCompatibilityTest(a: {
+export function buildCompatibilityTest(fields: {
   ranAt: Date;
   runner: RunnerKind;
   source: 'demo' | 'prepared';
@@ -95,18 +99,18 @@ export function buildCompatibilityTest(a: {
   metrics: Metrics;
 }): CompatibilityTest {
   return {
-    ranAt: iso(a.ranAt),
-    runner: a.runner,
+    ranAt: iso(fields.ranAt),
+    runner: fields.runner,
     gitperfVersion: gitperfVersion(),
-    dataset: { source: a.source, generatedUid: a.generatedUid },
-    cubes: a.cubes as CompatibilityTest['cubes'],
-    metrics: a.metrics,
+    dataset: { source: fields.source, generatedUid: fields.generatedUid },
+    cubes: fields.cubes as CompatibilityTest['cubes'],
+    metrics: fields.metrics,
   };
 }
 
 /** RFC 3339 without milliseconds, as the registry writes dates. */
-function iso(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
+function iso(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 type ValidatorFn = ((v: unknown) => boolean) & {
@@ -122,12 +126,12 @@ export function checkEntity(kind: Kind, value: unknown): void {
   fail('entity.invalid', `the ${kind} gitperf built does not match the ${kind} schema: ${why}`);
 }
 
-function withoutNaN(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isNaN(v) ? 0 : v;
-  if (Array.isArray(v)) return v.map(withoutNaN);
-  if (v && typeof v === 'object')
+function withoutNaN(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isNaN(value) ? 0 : value;
+  if (Array.isArray(value)) return value.map(withoutNaN);
+  if (value && typeof value === 'object')
     return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, withoutNaN(x)]),
+      Object.entries(value as Record<string, unknown>).map(([k, x]) => [k, withoutNaN(x)]),
     );
-  return v;
+  return value;
 }

@@ -83,40 +83,46 @@ export async function listFolderFiles(paths: readonly string[]): Promise<FolderL
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let totalBytes = 0;
-  for (const f of files) totalBytes += f.size;
+  for (const file of files) totalBytes += file.size;
   return { files, totalBytes, ignored };
 }
 
 async function walk(dir: string, out: HashedFile[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) =>
-    fail('hash.unreadable', `cannot read folder ${dir} (${e.code ?? e.message}); check its permissions`, {
-      file: dir,
-    }),
+  const entries = await readdir(dir, { withFileTypes: true }).catch((readError: NodeJS.ErrnoException) =>
+    fail(
+      'hash.unreadable',
+      `cannot read folder ${dir} (${readError.code ?? readError.message}); check its permissions`,
+      {
+        file: dir,
+      },
+    ),
   );
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      await walk(p, out);
-    } else if (e.isFile()) {
-      const s = await lstat(p);
-      out.push({ path: p, size: s.size });
-    } else if (e.isSymbolicLink()) {
+  for (const entry of entries) {
+    const entryPath = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await walk(entryPath, out);
+    } else if (entry.isFile()) {
+      const stats = await lstat(entryPath);
+      out.push({ path: entryPath, size: stats.size });
+    } else if (entry.isSymbolicLink()) {
       // os.walk: a link to a directory is listed as a directory but not descended; anything else is a file.
-      const target = await stat(p).catch(() => undefined);
+      const target = await stat(entryPath).catch(() => undefined);
       if (target?.isDirectory()) continue;
       if (!target)
-        fail('hash.unreadable', `${p} is a broken symbolic link; remove it or restore its target`, {
-          file: p,
+        fail('hash.unreadable', `${entryPath} is a broken symbolic link; remove it or restore its target`, {
+          file: entryPath,
         });
       if (!target.isFile())
-        fail('hash.unreadable', `${p} links to something that is not a regular file; remove it`, { file: p });
-      out.push({ path: p, size: target.size });
+        fail('hash.unreadable', `${entryPath} links to something that is not a regular file; remove it`, {
+          file: entryPath,
+        });
+      out.push({ path: entryPath, size: target.size });
     } else {
       fail(
         'hash.unreadable',
-        `${p} is not a regular file (fifo, socket or device); remove it from the folder`,
+        `${entryPath} is not a regular file (fifo, socket or device); remove it from the folder`,
         {
-          file: p,
+          file: entryPath,
         },
       );
     }
@@ -136,9 +142,9 @@ function sha256OfListedFile(path: string, buffer: Buffer): string {
 
 /** Combine per-file digests MedPerf's way: sort, concatenate, sha256. */
 export function combineDigests(digests: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const d of [...digests].sort()) h.update(d, 'utf8');
-  return h.digest('hex');
+  const hash = createHash('sha256');
+  for (const digest of [...digests].sort()) hash.update(digest, 'utf8');
+  return hash.digest('hex');
 }
 
 /** The MedPerf folder hash of `paths` (see the file comment for the exact rule). */
@@ -164,7 +170,7 @@ export async function hashFiles(
   opts: FolderHashOptions = {},
 ): Promise<string[]> {
   let total = 0;
-  for (const f of files) total += f.size;
+  for (const file of files) total += file.size;
   const workers =
     opts.workers ??
     (total >= PARALLEL_MIN_BYTES && files.length > 1 ? Math.min(availableParallelism(), 4) : 1);
@@ -181,9 +187,9 @@ async function hashInThread(
   const out: string[] = [];
   let bytesDone = 0;
   let lastTick = Date.now();
-  for (const f of files) {
-    out.push(sha256OfListedFile(f.path, buf));
-    bytesDone += f.size;
+  for (const file of files) {
+    out.push(sha256OfListedFile(file.path, buf));
+    bytesDone += file.size;
     if (onProgress && Date.now() - lastTick > 100) {
       lastTick = Date.now();
       onProgress({ filesDone: out.length, filesTotal: files.length, bytesDone, bytesTotal: total });
@@ -209,13 +215,13 @@ parentPort.on('message', (msg) => {
     let fd;
     try { fd = openSync(path, 'r'); } catch (e) { parentPort.postMessage({ id: msg.id, error: path + ' (' + e.code + ')' }); return; }
     try {
-      const h = createHash('sha256');
+      const hash = createHash('sha256');
       for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        h.update(n === buf.length ? buf : buf.subarray(0, n));
+        const bytesRead = readSync(fd, buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        hash.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
       }
-      digests.push(h.digest('hex'));
+      digests.push(hash.digest('hex'));
     } catch (e) {
       parentPort.postMessage({ id: msg.id, error: path + ' (' + (e.code || e.message) + ')' }); return;
     } finally { closeSync(fd); }
@@ -272,8 +278,8 @@ async function hashInWorkers(
       makeBatches(files).map(async (batch) => {
         const reply = await pool.run({ paths: batch.files.map((f) => f.path) });
         if (reply.error !== undefined) throw new Error(reply.error);
-        reply.digests?.forEach((digest, i) => {
-          out[batch.start + i] = digest;
+        reply.digests?.forEach((digest, index) => {
+          out[batch.start + index] = digest;
         });
         filesDone += batch.files.length;
         bytesDone += batch.bytes;

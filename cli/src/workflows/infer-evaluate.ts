@@ -42,17 +42,17 @@ export interface InferEvaluateOutcome {
   logs: string[];
 }
 
-function taskFailure(cube: ReadyCube, task: string, r: TaskOutcome, code: string): Diagnostic {
-  const why = r.timedOut
+function taskFailure(cube: ReadyCube, task: string, outcome: TaskOutcome, code: string): Diagnostic {
+  const why = outcome.timedOut
     ? 'timed out'
-    : r.exitCode === null
+    : outcome.exitCode === null
       ? 'could not start'
-      : `exited with code ${r.exitCode}`;
-  const detail = r.diagnostics.find((d) => d.severity === 'error')?.message;
+      : `exited with code ${outcome.exitCode}`;
+  const detail = outcome.diagnostics.find((d) => d.severity === 'error')?.message;
   return error(
     code,
-    `the ${task} task of ${cube.ref} ${why}${detail ? `: ${detail}` : ''}${r.logFile ? `; see ${r.logFile}` : ''}`,
-    r.logFile ? { file: r.logFile } : {},
+    `the ${task} task of ${cube.ref} ${why}${detail ? `: ${detail}` : ''}${outcome.logFile ? `; see ${outcome.logFile}` : ''}`,
+    outcome.logFile ? { file: outcome.logFile } : {},
   );
 }
 

@@ -74,8 +74,8 @@ export interface PrepareContext {
   progress?: Progress;
 }
 
-async function isDir(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+async function isDir(folder: string): Promise<boolean> {
+  return (await stat(folder).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 export async function prepareDataset(
@@ -92,21 +92,21 @@ export async function prepareDataset(
       `"${input.name}" is not a valid dataset name (lower-case letters, digits, -)`,
     );
   if (!isName(input.owner)) fail('dataset.owner-invalid', `"${input.owner}" is not a valid login`);
-  for (const [what, p] of [
+  for (const [what, folder] of [
     ['data', input.data],
     ['labels', input.labels],
   ] as const) {
-    if (!(await isDir(p)))
-      fail('dataset.input-missing', `the raw ${what} folder ${p} does not exist or is not a folder`);
+    if (!(await isDir(folder)))
+      fail('dataset.input-missing', `the raw ${what} folder ${folder} does not exist or is not a folder`);
   }
 
   // The preparator is resolved and verified first: a refused cube should not wait for a long hash.
   const prep = await ctx.exec.cube(input.preparator, 'preparator');
-  for (const t of ['prepare', 'sanity_check', 'statistics'])
-    if (!prep.tasks.includes(t))
+  for (const task of ['prepare', 'sanity_check', 'statistics'])
+    if (!prep.tasks.includes(task))
       fail(
         'dataset.preparator-invalid',
-        `the preparator ${prep.ref} has no \`${t}\` task; is it a data preparator?`,
+        `the preparator ${prep.ref} has no \`${task}\` task; is it a data preparator?`,
       );
 
   progress.step('hashing raw data and labels');
@@ -144,8 +144,9 @@ export async function prepareDataset(
   // `wdbc.staging-` never matches the staging folders of `wdbc-a`.)
   const stagingParent = join(lay.datasets, '.staging');
   const prefix = `${input.name}.staging`;
-  for (const e of await readdir(stagingParent).catch(() => [] as string[]))
-    if (e.startsWith(`${prefix}-`)) await rm(join(stagingParent, e), { recursive: true, force: true });
+  for (const entry of await readdir(stagingParent).catch(() => [] as string[]))
+    if (entry.startsWith(`${prefix}-`))
+      await rm(join(stagingParent, entry), { recursive: true, force: true });
   const work = await stagingDir(stagingParent, prefix);
   try {
     const prepared = await runPreparation(prep, input, work, ctx.exec, progress);
@@ -273,22 +274,22 @@ async function step(
 ): Promise<void> {
   const label = `${task} (${cube.ref})`;
   progress.step(label);
-  const r = await exec.run(cube, task, params, {
+  const outcome = await exec.run(cube, task, params, {
     timeoutSeconds,
     logName: `${task}-${cube.ref.replace('/', '.')}`,
   });
-  progress.done(label, r.ok, r.ok ? `${r.seconds.toFixed(1)} s` : undefined);
-  if (!r.ok) {
-    const why = r.timedOut
+  progress.done(label, outcome.ok, outcome.ok ? `${outcome.seconds.toFixed(1)} s` : undefined);
+  if (!outcome.ok) {
+    const why = outcome.timedOut
       ? `timed out after ${timeoutSeconds} s`
-      : r.exitCode === null
+      : outcome.exitCode === null
         ? 'could not start'
-        : `exited with code ${r.exitCode}`;
-    const detail = r.diagnostics.find((d) => d.severity === 'error')?.message;
+        : `exited with code ${outcome.exitCode}`;
+    const detail = outcome.diagnostics.find((d) => d.severity === 'error')?.message;
     fail(
       code,
-      `the ${task} task of ${cube.ref} ${why}${detail ? `: ${detail}` : ''}${r.logFile ? `; see ${r.logFile}` : ''}`,
-      r.logFile ? { file: r.logFile } : {},
+      `the ${task} task of ${cube.ref} ${why}${detail ? `: ${detail}` : ''}${outcome.logFile ? `; see ${outcome.logFile}` : ''}`,
+      outcome.logFile ? { file: outcome.logFile } : {},
     );
   }
 }

@@ -59,13 +59,13 @@ export async function loadBenchmark(nameOrDir: string, registryDir?: string): Pr
     regDir = dirname(dirname(resolve(nameOrDir)));
   }
   const reg = await openRegistry(regDir);
-  const b = reg.index.get('Benchmark', name);
-  if (!b)
+  const benchmark = reg.index.get('Benchmark', name);
+  if (!benchmark)
     fail(
       'benchmark.not-found',
       `no valid benchmark ${name} in ${reg.dir}; check registry/benchmarks/${name}/benchmark.yaml with \`gitperf validate\``,
     );
-  const spec = b.entity.spec;
+  const spec = benchmark.entity.spec;
   const associated = reg.index
     .modelAssociations(name)
     .map((a) => ({ ref: a.entity.spec.model, priority: a.entity.spec.priority ?? 0 }))
@@ -76,7 +76,7 @@ export async function loadBenchmark(nameOrDir: string, registryDir?: string): Pr
     preparator: spec.preparator,
     referenceModel: spec.referenceModel,
     metrics: spec.metrics,
-    entity: b.entity,
+    entity: benchmark.entity,
     demoDataset: spec.demoDataset,
     models: [spec.referenceModel, ...associated.map((a) => a.ref)],
     registry: reg,
@@ -84,11 +84,11 @@ export async function loadBenchmark(nameOrDir: string, registryDir?: string): Pr
 }
 
 export function mlcubeSpec(reg: RegistryView, ref: string): MLCube['spec'] {
-  const c = reg.index.get('MLCube', ref);
-  if (!c)
+  const cube = reg.index.get('MLCube', ref);
+  if (!cube)
     fail(
       'cube.not-found',
       `no valid MLCube ${ref} in ${reg.dir} (registry/mlcubes/${ref}.yaml), and no cube folder at that path`,
     );
-  return c.entity.spec;
+  return cube.entity.spec;
 }

@@ -57,22 +57,24 @@ export async function readMetricsOutput(file: string): Promise<MetricsOutput> {
     fail('metrics.invalid', 'the evaluate task must write a YAML mapping of metric name to number', { file });
   const out: Record<string, number> = {};
   let sufficientStatistics: SufficientStatistics | undefined;
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if (k === SUFFICIENT_STATISTICS_KEY) {
-      sufficientStatistics = toSufficientStatistics(v, file);
+  for (const [key, entry] of Object.entries(doc as Record<string, unknown>)) {
+    if (key === SUFFICIENT_STATISTICS_KEY) {
+      sufficientStatistics = toSufficientStatistics(entry, file);
       continue;
     }
-    if (!METRIC_NAME.test(k))
-      fail('metrics.invalid', `metric name "${k}" must match ${METRIC_NAME.source} to be recorded`, { file });
-    if (typeof v !== 'number' || v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)
+    if (!METRIC_NAME.test(key))
+      fail('metrics.invalid', `metric name "${key}" must match ${METRIC_NAME.source} to be recorded`, {
+        file,
+      });
+    if (typeof entry !== 'number' || entry === Number.POSITIVE_INFINITY || entry === Number.NEGATIVE_INFINITY)
       fail(
         'metrics.invalid',
-        `metric "${k}" is ${JSON.stringify(v)}; metrics must be finite numbers or .nan`,
+        `metric "${key}" is ${JSON.stringify(entry)}; metrics must be finite numbers or .nan`,
         {
           file,
         },
       );
-    out[k] = v;
+    out[key] = entry;
   }
   if (Object.keys(out).length === 0)
     fail('metrics.invalid', 'the evaluate task reported no metrics', { file });
@@ -87,26 +89,31 @@ function toSufficientStatistics(value: unknown, file: string): SufficientStatist
     fail('metrics.invalid', `${SUFFICIENT_STATISTICS_KEY} ${why}`, { file });
   const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
   if (!value || typeof value !== 'object' || Array.isArray(value)) return bad('must be a mapping');
-  const o = value as Record<string, unknown>;
-  if (!isCount(o.cases)) return bad('needs `cases`, a whole number of cases');
-  const cases = o.cases;
-  const point = (p: unknown, where: string): ConfusionCounts => {
-    if (!p || typeof p !== 'object' || Array.isArray(p)) return bad(`${where} must be a mapping`);
-    const c = p as Record<string, unknown>;
-    if (typeof c.threshold !== 'number' || !Number.isFinite(c.threshold))
+  const fields = value as Record<string, unknown>;
+  if (!isCount(fields.cases)) return bad('needs `cases`, a whole number of cases');
+  const cases = fields.cases;
+  const point = (pointValue: unknown, where: string): ConfusionCounts => {
+    if (!pointValue || typeof pointValue !== 'object' || Array.isArray(pointValue))
+      return bad(`${where} must be a mapping`);
+    const pointFields = pointValue as Record<string, unknown>;
+    if (typeof pointFields.threshold !== 'number' || !Number.isFinite(pointFields.threshold))
       return bad(`${where} needs a finite threshold`);
-    const counts = [c.tp, c.fp, c.tn, c.fn];
+    const counts = [pointFields.tp, pointFields.fp, pointFields.tn, pointFields.fn];
     if (!counts.every(isCount)) return bad(`${where} needs whole-number tp, fp, tn and fn`);
     const [tp, fp, tn, fn] = counts as number[];
     if (tp + fp + tn + fn !== cases)
       bad(`${where}: tp+fp+tn+fn is ${tp + fp + tn + fn}, not cases (${cases})`);
-    return { threshold: c.threshold, tp, fp, tn, fn };
+    return { threshold: pointFields.threshold, tp, fp, tn, fn };
   };
-  const operatingPoint = point(o.operating_point, 'operating_point');
-  if (o.threshold_grid === undefined) return { cases, operatingPoint };
-  if (!Array.isArray(o.threshold_grid) || o.threshold_grid.length < 2 || o.threshold_grid.length > MAX_GRID)
+  const operatingPoint = point(fields.operating_point, 'operating_point');
+  if (fields.threshold_grid === undefined) return { cases, operatingPoint };
+  if (
+    !Array.isArray(fields.threshold_grid) ||
+    fields.threshold_grid.length < 2 ||
+    fields.threshold_grid.length > MAX_GRID
+  )
     return bad(`threshold_grid must be a list of 2 to ${MAX_GRID} points`);
-  const thresholdGrid = o.threshold_grid.map((p, i) => point(p, `threshold_grid item ${i}`));
+  const thresholdGrid = fields.threshold_grid.map((p, i) => point(p, `threshold_grid item ${i}`));
   return { cases, operatingPoint, thresholdGrid };
 }
 
@@ -122,23 +129,23 @@ export async function readDemoPaths(root: string): Promise<DemoPaths> {
   const doc = await readYaml(file, 'demo.paths-invalid', 'the demo tarball');
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     fail('demo.paths-invalid', 'paths.yaml must be a mapping with data_path and labels_path', { file });
-  const o = doc as Record<string, unknown>;
+  const fields = doc as Record<string, unknown>;
   const inside = async (key: string, required: boolean): Promise<string | undefined> => {
-    const v = o[key];
-    if (v === undefined || v === null) {
+    const value = fields[key];
+    if (value === undefined || value === null) {
       if (required) fail('demo.paths-invalid', `paths.yaml has no ${key}`, { file });
       return undefined;
     }
-    if (typeof v !== 'string' || isAbsolute(v))
+    if (typeof value !== 'string' || isAbsolute(value))
       return fail('demo.paths-invalid', `${key} must be a path relative to the tarball's root`, { file });
-    const p = resolve(root, v);
-    const rel = relative(root, p);
+    const absolute = resolve(root, value);
+    const rel = relative(root, absolute);
     if (rel.startsWith('..') || isAbsolute(rel))
-      fail('demo.paths-invalid', `${key} (${v}) leaves the tarball's root`, { file });
-    const st = await stat(p).catch(() => undefined);
+      fail('demo.paths-invalid', `${key} (${value}) leaves the tarball's root`, { file });
+    const st = await stat(absolute).catch(() => undefined);
     if (!st?.isDirectory())
-      fail('demo.paths-invalid', `${key} (${v}) is not a folder in the tarball`, { file });
-    return p;
+      fail('demo.paths-invalid', `${key} (${value}) is not a folder in the tarball`, { file });
+    return absolute;
   };
   const dataPath = (await inside('data_path', true)) as string;
   const labelsPath = (await inside('labels_path', true)) as string;
