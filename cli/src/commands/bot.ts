@@ -63,9 +63,9 @@ export default class Bot extends BaseCommand {
               this.log(line);
             }
         },
-        onPassError: (e) => {
-          if (e instanceof GitperfError) this.report(e.diagnostic);
-          else throw e;
+        onPassError: (passError) => {
+          if (passError instanceof GitperfError) this.report(passError.diagnostic);
+          else throw passError;
         },
       });
     } finally {

@@ -28,20 +28,23 @@ export default class Codeowners extends BaseCommand {
         2,
       );
     }
-    const s = flags.check ? codeownersStatus(flags.root) : writeCodeowners(flags.root);
-    const lines = flags.check && !s.upToDate ? describeDiff(s.actual, s.expected) : [];
-    if (flags.check && !s.upToDate) process.exitCode = 1;
-    if (this.jsonEnabled()) return { path: s.path, upToDate: s.upToDate, bytes: s.bytes, diff: lines };
+    const status = flags.check ? codeownersStatus(flags.root) : writeCodeowners(flags.root);
+    const lines = flags.check && !status.upToDate ? describeDiff(status.actual, status.expected) : [];
+    if (flags.check && !status.upToDate) process.exitCode = 1;
+    if (this.jsonEnabled())
+      return { path: status.path, upToDate: status.upToDate, bytes: status.bytes, diff: lines };
     if (flags.check) {
-      if (s.upToDate) this.log(`${s.path} is up to date (${s.bytes} bytes)`);
+      if (status.upToDate) this.log(`${status.path} is up to date (${status.bytes} bytes)`);
       else {
         process.stderr.write(
-          `${s.path}: error codeowners.stale the committed file is not what \`gitperf codeowners\` generates; run it and commit the result\n${lines.join('\n')}\n`,
+          `${status.path}: error codeowners.stale the committed file is not what \`gitperf codeowners\` generates; run it and commit the result\n${lines.join('\n')}\n`,
         );
       }
     } else {
       this.log(
-        s.upToDate ? `${s.path} already up to date (${s.bytes} bytes)` : `wrote ${s.path} (${s.bytes} bytes)`,
+        status.upToDate
+          ? `${status.path} already up to date (${status.bytes} bytes)`
+          : `wrote ${status.path} (${status.bytes} bytes)`,
       );
     }
     return undefined;

@@ -30,7 +30,7 @@ export default class Init extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Init);
-    const r = await initRegistry({
+    const initialised = await initRegistry({
       dir: args.dir,
       admin: flags.admin,
       name: flags.name,
@@ -39,20 +39,22 @@ export default class Init extends BaseCommand {
       withExamples: flags['with-examples'],
     });
     this.log(
-      `created registry ${r.name} in ${r.dir} (${r.files.length} files, commit ${r.commit.slice(0, 12)})`,
+      `created registry ${initialised.name} in ${initialised.dir} (${initialised.files.length} files, commit ${initialised.commit.slice(0, 12)})`,
     );
-    if (r.bare) {
-      this.log(`local forge repository: ${r.bare}; profile ${r.profile} acts as ${r.admin} (now current)`);
-      const profileFlag = r.profile === undefined ? '' : ` --profile ${r.profile}`;
+    if (initialised.bare) {
+      this.log(
+        `local forge repository: ${initialised.bare}; profile ${initialised.profile} acts as ${initialised.admin} (now current)`,
+      );
+      const profileFlag = initialised.profile === undefined ? '' : ` --profile ${initialised.profile}`;
       this.log(
         `next: register the members: \`gitperf user add LOGIN...${profileFlag}\`, then \`gitperf merge N${profileFlag}\``,
       );
       this.log(
-        `  and give each a profile: \`gitperf profile create LOGIN --forge local --registry ${r.bare} --user LOGIN\``,
+        `  and give each a profile: \`gitperf profile create LOGIN --forge local --registry ${initialised.bare} --user LOGIN\``,
       );
     } else {
       this.log('next: push it to GitHub and `gitperf profile create NAME --forge github --repo OWNER/NAME`');
     }
-    return r;
+    return initialised;
   }
 }

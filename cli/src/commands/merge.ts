@@ -15,10 +15,15 @@ export default class Merge extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Merge);
     const ctx = await activeSubmissions(flags);
-    const m = await mergeSubmission(ctx, args.number);
-    this.log(`merged submission #${args.number}: ${m.submission.title} (${m.sha.slice(0, 12)})`);
-    if (m.trailers.length > 0) this.log(`  ${m.trailers.join(', ')}`);
+    const merged = await mergeSubmission(ctx, args.number);
+    this.log(`merged submission #${args.number}: ${merged.submission.title} (${merged.sha.slice(0, 12)})`);
+    if (merged.trailers.length > 0) this.log(`  ${merged.trailers.join(', ')}`);
     this.log('  it is now part of the registry');
-    return { number: args.number, sha: m.sha, trailers: m.trailers, title: m.submission.title };
+    return {
+      number: args.number,
+      sha: merged.sha,
+      trailers: merged.trailers,
+      title: merged.submission.title,
+    };
   }
 }

@@ -86,8 +86,8 @@ export default class Validate extends BaseCommand {
       return {
         valid: report.valid,
         entities: report.entities,
-        errors: report.diagnostics.map((d) => {
-          const { severity: _s, ...rest } = render.toJson(d);
+        errors: report.diagnostics.map((diagnostic) => {
+          const { severity: _s, ...rest } = render.toJson(diagnostic);
           return rest;
         }),
       };
@@ -111,11 +111,16 @@ export default class Validate extends BaseCommand {
 }
 
 /** What git said (its first stderr line), or the error's message when git did not run. */
-function gitProblem(e: unknown): string {
-  if (e instanceof Error && 'stderr' in e && typeof e.stderr === 'string' && e.stderr.trim()) {
-    return e.stderr.trim().split('\n')[0];
+function gitProblem(failure: unknown): string {
+  if (
+    failure instanceof Error &&
+    'stderr' in failure &&
+    typeof failure.stderr === 'string' &&
+    failure.stderr.trim()
+  ) {
+    return failure.stderr.trim().split('\n')[0];
   }
-  return (e as Error).message.split('\n')[0];
+  return (failure as Error).message.split('\n')[0];
 }
 
 /**

@@ -17,8 +17,8 @@ export default class AssociationPriority extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(AssociationPriority);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await setAssociationPriority(p, {
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await setAssociationPriority(participant, {
       benchmark: flags.benchmark,
       model: flags.model,
       priority: flags.priority,

@@ -26,14 +26,14 @@ export default class AssociationRequest extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(AssociationRequest);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await requestAssociation(p, {
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await requestAssociation(participant, {
       benchmark: flags.benchmark,
       model: flags.model,
       dataset: flags.dataset,
       noCache: flags['no-cache'],
     });
-    for (const d of out.diagnostics) this.report(d);
+    for (const diagnostic of out.diagnostics) this.report(diagnostic);
     this.log(describeCompatibilityTest(out.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;

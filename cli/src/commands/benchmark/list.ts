@@ -15,10 +15,10 @@ export default class BenchmarkList extends BaseCommand {
     const skipped = skippedWarning(st);
     if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no benchmarks in ${st.source}`);
-    for (const r of rows)
+    for (const row of rows)
       this.log(
-        `${r.name.padEnd(20)} ${r.state.padEnd(12)} owner ${r.owner ?? '-'}  committee ${r.committee.join(',')}  ` +
-          `${r.models} model(s), ${r.datasets} dataset(s), ${r.results} result(s)`,
+        `${row.name.padEnd(20)} ${row.state.padEnd(12)} owner ${row.owner ?? '-'}  committee ${row.committee.join(',')}  ` +
+          `${row.models} model(s), ${row.datasets} dataset(s), ${row.results} result(s)`,
       );
     return { source: st.source, benchmarks: rows, problems: st.problems.map(toJson) };
   }

@@ -54,12 +54,12 @@ export default class BenchmarkRun extends BaseCommand {
       (d) => this.report(d),
       bench.registry,
     );
-    for (const m of flags.model ?? [])
-      if (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(m) && !bench.models.includes(m))
+    for (const model of flags.model ?? [])
+      if (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(model) && !bench.models.includes(model))
         this.report(
           warning(
             'model.not-associated',
-            `${m} is not associated with ${bench.name}: its result can be submitted only once the association is merged`,
+            `${model} is not associated with ${bench.name}: its result can be submitted only once the association is merged`,
           ),
         );
     // `owner/name` (what the plan and the execution workflow's matrix name): the local dataset is its name;
@@ -95,38 +95,38 @@ export default class BenchmarkRun extends BaseCommand {
       );
     if (flags.out) await copyResults(run.runs, ctx.layout, flags.out);
     const primary = bench.entity.spec.policy.primaryMetric;
-    for (const r of run.runs) {
-      const m = r.result?.spec.metrics?.[primary];
+    for (const modelRun of run.runs) {
+      const metric = modelRun.result?.spec.metrics?.[primary];
       this.log(
-        `${r.status.padEnd(7)} ${r.model}${m !== undefined ? `  ${primary}=${m}` : ''}${r.resultFile ? `  ${r.resultFile}` : ''}`,
+        `${modelRun.status.padEnd(7)} ${modelRun.model}${metric !== undefined ? `  ${primary}=${metric}` : ''}${modelRun.resultFile ? `  ${modelRun.resultFile}` : ''}`,
       );
     }
     const diags = runDiagnostics(run);
-    for (const d of diags) this.report(d);
+    for (const diagnostic of diags) this.report(diagnostic);
     const out = {
       benchmark: run.benchmark,
       dataset: run.dataset,
       seconds: run.seconds,
       cubeSeconds: run.cubeSeconds,
-      runs: run.runs.map((r) => ({
-        model: r.model,
-        status: r.status,
-        resultFile: r.resultFile ?? null,
-        result: r.result ?? null,
-        predictions: r.predictionsDir ?? null,
-        diagnostics: r.diagnostics,
+      runs: run.runs.map((modelRun) => ({
+        model: modelRun.model,
+        status: modelRun.status,
+        resultFile: modelRun.resultFile ?? null,
+        result: modelRun.result ?? null,
+        predictions: modelRun.predictionsDir ?? null,
+        diagnostics: modelRun.diagnostics,
       })),
     };
     const failedRuns = run.runs.filter((r) => r.status === 'failed');
     if (failedRuns.length > 0) {
       // Results of the models that did run are written and listed; the exit code says the run is incomplete.
-      const d = error(
+      const failure = error(
         'benchmark.model-failed',
         `${failedRuns.length} model(s) failed: ${failedRuns.map((r) => r.model).join(', ')}`,
       );
-      this.report(d);
+      this.report(failure);
       process.exitCode = 1;
-      return { ...out, error: toJson(d) };
+      return { ...out, error: toJson(failure) };
     }
     return out;
   }

@@ -12,19 +12,23 @@ export default class BenchmarkShow extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(BenchmarkShow);
     const st = await loadRegistryState(flags);
-    const d = benchmarkDetail(st.index, args.name, st.problems);
-    const s = d.spec;
-    this.log(`${d.name} (${s.state}), owner ${d.metadata.owner ?? '-'}, committee ${s.committee.join(', ')}`);
-    if (d.metadata.description) this.log(`  ${d.metadata.description}`);
-    this.log(`  preparator ${s.preparator}, reference model ${s.referenceModel}, metrics ${s.metrics}`);
+    const detail = benchmarkDetail(st.index, args.name, st.problems);
+    const spec = detail.spec;
     this.log(
-      `  primary metric ${s.policy.primaryMetric} (${s.policy.higherIsBetter ? 'higher' : 'lower'} is better), sharing ${s.policy.sharing}`,
+      `${detail.name} (${spec.state}), owner ${detail.metadata.owner ?? '-'}, committee ${spec.committee.join(', ')}`,
+    );
+    if (detail.metadata.description) this.log(`  ${detail.metadata.description}`);
+    this.log(
+      `  preparator ${spec.preparator}, reference model ${spec.referenceModel}, metrics ${spec.metrics}`,
     );
     this.log(
-      `  models: ${d.models.map((m) => `${m.model}${m.priority ? ` (priority ${m.priority})` : ''}`).join(', ') || 'none'}`,
+      `  primary metric ${spec.policy.primaryMetric} (${spec.policy.higherIsBetter ? 'higher' : 'lower'} is better), sharing ${spec.policy.sharing}`,
     );
-    this.log(`  datasets: ${d.datasets.join(', ') || 'none'}`);
-    this.log(`  results: ${d.results}`);
-    return d;
+    this.log(
+      `  models: ${detail.models.map((m) => `${m.model}${m.priority ? ` (priority ${m.priority})` : ''}`).join(', ') || 'none'}`,
+    );
+    this.log(`  datasets: ${detail.datasets.join(', ') || 'none'}`);
+    this.log(`  results: ${detail.results}`);
+    return detail;
   }
 }

@@ -43,8 +43,8 @@ export default class BenchmarkSubmit extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(BenchmarkSubmit);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await submitBenchmark(p, {
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await submitBenchmark(participant, {
       name: flags.name,
       preparator: flags.preparator,
       referenceModel: flags['reference-model'],
@@ -61,7 +61,7 @@ export default class BenchmarkSubmit extends BaseCommand {
       docsUrl: flags['docs-url'],
       noCache: flags['no-cache'],
     });
-    for (const d of out.diagnostics) this.report(d);
+    for (const diagnostic of out.diagnostics) this.report(diagnostic);
     this.log(describeCompatibilityTest(out.entity.spec.compatibilityTest.metrics as Record<string, number>));
     this.log(describeOutcome(out));
     return out;

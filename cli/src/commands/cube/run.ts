@@ -49,10 +49,10 @@ export default class CubeRun extends BaseCommand {
   async run(): Promise<unknown> {
     const { flags, argv } = await this.parse(CubeRun);
     const params: Record<string, string> = {};
-    for (const a of argv as string[]) {
-      const i = a.indexOf('=');
-      if (i <= 0) fail('cube.bad-argument', `expected NAME=PATH, got "${a}"`, {}, 2);
-      params[a.slice(0, i)] = path.resolve(a.slice(i + 1)) + (/[\\/]$/.test(a) ? '/' : '');
+    for (const arg of argv as string[]) {
+      const equals = arg.indexOf('=');
+      if (equals <= 0) fail('cube.bad-argument', `expected NAME=PATH, got "${arg}"`, {}, 2);
+      params[arg.slice(0, equals)] = path.resolve(arg.slice(equals + 1)) + (/[\\/]$/.test(arg) ? '/' : '');
     }
     const runner = (await chooseRunner(flags.runner)) as RunnerKind;
     const opts = {
@@ -70,55 +70,58 @@ export default class CubeRun extends BaseCommand {
     const json = this.jsonEnabled();
     const rejectWith = (ds: Diagnostic[]): never => {
       const errors = ds.filter((d) => d.severity === 'error');
-      for (const d of ds) if (d.severity !== 'error') this.report(d);
-      for (const d of errors.slice(0, -1)) this.report(d);
+      for (const diagnostic of ds) if (diagnostic.severity !== 'error') this.report(diagnostic);
+      for (const diagnostic of errors.slice(0, -1)) this.report(diagnostic);
       throw new GitperfError(errors[errors.length - 1] ?? ds[0]);
     };
 
     if (flags['dry-run']) {
       const plan = await planRun(opts, { createOutputs: false, dryRun: true });
       if (!plan.ok) return rejectWith(plan.diagnostics);
-      for (const w of plan.value.warnings) this.report(w);
-      const c = plan.value.command;
+      for (const warning of plan.value.warnings) this.report(warning);
+      const command = plan.value.command;
       if (!json) {
-        for (const p of c.prepare ?? []) this.log(`# if ${p.path} is missing: ${shellQuote(p.argv)}`);
-        if (c.cwd && runner === 'local') this.log(`# in ${c.cwd}`);
-        this.log(shellQuote(c.argv));
+        for (const step of command.prepare ?? [])
+          this.log(`# if ${step.path} is missing: ${shellQuote(step.argv)}`);
+        if (command.cwd && runner === 'local') this.log(`# in ${command.cwd}`);
+        this.log(shellQuote(command.argv));
       }
       return {
         runner,
         task: flags.task,
-        argv: c.argv,
-        command: shellQuote(c.argv),
-        cwd: c.cwd ?? null,
-        prepare: c.prepare ?? [],
+        argv: command.argv,
+        command: shellQuote(command.argv),
+        cwd: command.cwd ?? null,
+        prepare: command.prepare ?? [],
         mounts: plan.value.mounts.mounts,
         params: plan.value.mounts.params,
         warnings: plan.value.warnings,
       };
     }
 
-    const r = await runTask({
+    const outcome = await runTask({
       ...opts,
       // Live output for people; --json keeps stdout for the result.
       onOutput: json ? undefined : (s) => process.stderr.write(s),
     });
-    if (!r.ok) return rejectWith(r.diagnostics);
-    for (const w of r.value.warnings) this.report(w);
-    const v = r.value;
-    const secs = (v.durationMs / 1000).toFixed(1);
-    if (!v.succeeded) {
+    if (!outcome.ok) return rejectWith(outcome.diagnostics);
+    for (const warning of outcome.value.warnings) this.report(warning);
+    const taskResult = outcome.value;
+    const secs = (taskResult.durationMs / 1000).toFixed(1);
+    if (!taskResult.succeeded) {
       process.exitCode = 1;
       this.report({
-        code: v.timedOut ? 'cube.timeout' : 'cube.task-failed',
-        message: v.timedOut
-          ? `task ${v.task} timed out after ${flags.timeout} s and was stopped; log: ${v.logPath}`
-          : `task ${v.task} failed with exit code ${v.exitCode ?? `none (signal ${v.signal})`} after ${secs} s; log: ${v.logPath}`,
+        code: taskResult.timedOut ? 'cube.timeout' : 'cube.task-failed',
+        message: taskResult.timedOut
+          ? `task ${taskResult.task} timed out after ${flags.timeout} s and was stopped; log: ${taskResult.logPath}`
+          : `task ${taskResult.task} failed with exit code ${taskResult.exitCode ?? `none (signal ${taskResult.signal})`} after ${secs} s; log: ${taskResult.logPath}`,
         severity: 'error',
       });
     } else if (!json) {
-      this.log(`task ${v.task} succeeded on ${v.runner} in ${secs} s; log: ${v.logPath}`);
+      this.log(
+        `task ${taskResult.task} succeeded on ${taskResult.runner} in ${secs} s; log: ${taskResult.logPath}`,
+      );
     }
-    return v;
+    return taskResult;
   }
 }

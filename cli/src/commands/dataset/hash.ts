@@ -31,29 +31,38 @@ export default class DatasetHash extends BaseCommand {
     const json = this.jsonEnabled();
     const progress = consoleProgress();
     let started = false;
-    const h = await folderHash(paths, {
+    const hashed = await folderHash(paths, {
       onProgress: json
         ? undefined
-        : (p) => {
-            if (p.bytesTotal < 64 * 1024 * 1024) return;
+        : (hashProgress) => {
+            if (hashProgress.bytesTotal < 64 * 1024 * 1024) return;
             if (!started) progress.step('hashing');
             started = true;
-            progress.update(p.bytesDone / p.bytesTotal, `${p.filesDone}/${p.filesTotal} files`);
+            progress.update(
+              hashProgress.bytesDone / hashProgress.bytesTotal,
+              `${hashProgress.filesDone}/${hashProgress.filesTotal} files`,
+            );
           },
     });
-    for (const i of h.ignored) {
+    for (const ignored of hashed.ignored) {
       this.report({
         code: 'hash.path-ignored',
         severity: 'warning',
         message:
-          i.reason === 'missing'
-            ? `${i.path} does not exist; it adds nothing to the hash (as in MedPerf)`
-            : `${i.path} is not a folder; MedPerf's folder hash ignores it, pass its folder instead`,
-        file: i.path,
+          ignored.reason === 'missing'
+            ? `${ignored.path} does not exist; it adds nothing to the hash (as in MedPerf)`
+            : `${ignored.path} is not a folder; MedPerf's folder hash ignores it, pass its folder instead`,
+        file: ignored.path,
       });
     }
-    if (started) progress.done('hashing', true, `${h.files} files`);
-    if (!json) this.log(h.hash);
-    return { hash: h.hash, hex: h.hex, files: h.files, bytes: h.bytes, ignored: h.ignored };
+    if (started) progress.done('hashing', true, `${hashed.files} files`);
+    if (!json) this.log(hashed.hash);
+    return {
+      hash: hashed.hash,
+      hex: hashed.hex,
+      files: hashed.files,
+      bytes: hashed.bytes,
+      ignored: hashed.ignored,
+    };
   }
 }

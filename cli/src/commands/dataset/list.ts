@@ -15,9 +15,9 @@ export default class DatasetList extends BaseCommand {
     const skipped = skippedWarning(st);
     if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no datasets in ${st.source}`);
-    for (const r of rows) {
-      const extra = `preparator ${r.preparator}`;
-      this.log(`${r.ref.padEnd(28)} ${r.state.padEnd(12)} ${r.valid ? 'valid' : 'INVALID'}  ${extra}`);
+    for (const row of rows) {
+      const extra = `preparator ${row.preparator}`;
+      this.log(`${row.ref.padEnd(28)} ${row.state.padEnd(12)} ${row.valid ? 'valid' : 'INVALID'}  ${extra}`);
     }
     return { source: st.source, datasets: rows, problems: st.problems.map(toJson) };
   }

@@ -23,8 +23,8 @@ export default class DatasetRegister extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(DatasetRegister);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await registerDataset(p, { name: args.name, development: flags.development });
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await registerDataset(participant, { name: args.name, development: flags.development });
     this.log(describeOutcome(out));
     return out;
   }

@@ -15,9 +15,9 @@ export default class MlcubeList extends BaseCommand {
     const skipped = skippedWarning(st);
     if (skipped) this.report(skipped);
     if (rows.length === 0) this.log(`no mlcubes in ${st.source}`);
-    for (const r of rows) {
-      const extra = r.image ?? '';
-      this.log(`${r.ref.padEnd(28)} ${r.state.padEnd(12)} ${r.valid ? 'valid' : 'INVALID'}  ${extra}`);
+    for (const row of rows) {
+      const extra = row.image ?? '';
+      this.log(`${row.ref.padEnd(28)} ${row.state.padEnd(12)} ${row.valid ? 'valid' : 'INVALID'}  ${extra}`);
     }
     return { source: st.source, mlcubes: rows, problems: st.problems.map(toJson) };
   }

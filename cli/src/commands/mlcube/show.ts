@@ -12,9 +12,9 @@ export default class MlcubeShow extends BaseCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(MlcubeShow);
     const st = await loadRegistryState(flags);
-    const e = entityDetail(st.index, 'MLCube', args.ref, st.problems);
-    this.log(`# ${e.file} (${st.source})`);
-    this.log(e.text.trimEnd());
-    return { ref: e.ref, file: e.file, ...e.entity };
+    const entity = entityDetail(st.index, 'MLCube', args.ref, st.problems);
+    this.log(`# ${entity.file} (${st.source})`);
+    this.log(entity.text.trimEnd());
+    return { ref: entity.ref, file: entity.file, ...entity.entity };
   }
 }

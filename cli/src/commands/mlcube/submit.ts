@@ -32,8 +32,8 @@ export default class MlcubeSubmit extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(MlcubeSubmit);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await submitMlcube(p, {
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await submitMlcube(participant, {
       name: flags.name,
       manifest: flags.manifest,
       parameters: flags.parameters,

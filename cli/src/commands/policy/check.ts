@@ -52,40 +52,47 @@ export default class PolicyCheck extends BaseCommand {
     const headSha = git.resolveCommit(flags.repo, flags.head);
     const reviews: Review[] = [];
     if (flags['reviews-file']) {
-      const r = input.readReviewsFile(flags['reviews-file']);
-      if (!r.ok) throw new GitperfError(r.diagnostic, 2);
-      reviews.push(...r.value);
+      const fileReviews = input.readReviewsFile(flags['reviews-file']);
+      if (!fileReviews.ok) throw new GitperfError(fileReviews.diagnostic, 2);
+      reviews.push(...fileReviews.value);
     }
-    for (const [i, s] of (flags.review ?? []).entries()) {
+    for (const [index, reviewFlag] of (flags.review ?? []).entries()) {
       const latest = Math.max(Date.UTC(2000, 0, 1), ...reviews.map((x) => Date.parse(x.submittedAt) || 0));
-      const r = input.parseReviewFlag(s, headSha, i, latest);
-      if (!r.ok) throw new GitperfError(r.diagnostic, 2);
-      reviews.push(r.value);
+      const parsed = input.parseReviewFlag(reviewFlag, headSha, index, latest);
+      if (!parsed.ok) throw new GitperfError(parsed.diagnostic, 2);
+      reviews.push(parsed.value);
     }
-    const d = await evaluatePolicy({
+    const decision = await evaluatePolicy({
       repoDir: flags.repo,
       baseRef: flags.base,
       headRef: headSha,
       author: flags.author,
       reviews,
     });
-    process.exitCode = d.status === 'pass' ? 0 : d.status === 'fail' ? 1 : 3;
+    process.exitCode = decision.status === 'pass' ? 0 : decision.status === 'fail' ? 1 : 3;
     if (this.jsonEnabled()) {
-      return { ...d, violations: d.violations.map(render.toJson) };
+      return { ...decision, violations: decision.violations.map(render.toJson) };
     }
     if (flags.format === 'github') {
-      const lines = d.violations.map((v) => render.renderGithub(v));
-      for (const r of d.required) {
-        lines.push(render.renderGithub({ code: r.code, message: r.why, severity: 'warning', file: r.file }));
+      const lines = decision.violations.map((v) => render.renderGithub(v));
+      for (const requirement of decision.required) {
+        lines.push(
+          render.renderGithub({
+            code: requirement.code,
+            message: requirement.why,
+            severity: 'warning',
+            file: requirement.file,
+          }),
+        );
       }
-      lines.push(renderDecisionText(d));
+      lines.push(renderDecisionText(decision));
       process.stdout.write(`${lines.join('\n')}\n`);
-      const md = renderSummaryMarkdown(d);
+      const md = renderSummaryMarkdown(decision);
       if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
       else process.stdout.write(`\n${md}`);
       return undefined;
     }
-    process.stdout.write(`${printable(renderDecisionText(d))}\n`);
+    process.stdout.write(`${printable(renderDecisionText(decision))}\n`);
     return undefined;
   }
 }

@@ -37,11 +37,13 @@ export default class PolicyStatus extends BaseCommand {
         ...(result.skipped ? { skipped: result.skipped } : {}),
       };
     if (result.statuses.length === 0) this.log(`nothing to do: ${result.skipped}`);
-    for (const s of result.statuses) {
-      this.log(`#${s.number} ${s.headSha.slice(0, 12)} gitperf/policy ${s.state}: ${s.description}`);
-      if (s.reviewersRequested.length > 0)
-        this.log(`  requested reviews from ${s.reviewersRequested.join(', ')}`);
-      if (s.reviewerWarning) this.log(`  warning: ${s.reviewerWarning}`);
+    for (const status of result.statuses) {
+      this.log(
+        `#${status.number} ${status.headSha.slice(0, 12)} gitperf/policy ${status.state}: ${status.description}`,
+      );
+      if (status.reviewersRequested.length > 0)
+        this.log(`  requested reviews from ${status.reviewersRequested.join(', ')}`);
+      if (status.reviewerWarning) this.log(`  warning: ${status.reviewerWarning}`);
     }
     return undefined;
   }

@@ -10,8 +10,10 @@ export default class ProfileList extends BaseCommand {
     const names = Object.keys(config.profiles).sort();
     if (names.length === 0)
       this.log('no profiles yet: `gitperf profile create` or `gitperf init DIR --local`');
-    for (const n of names)
-      this.log(`${n === config.current ? '*' : ' '} ${n.padEnd(16)} ${describeProfile(config.profiles[n])}`);
+    for (const name of names)
+      this.log(
+        `${name === config.current ? '*' : ' '} ${name.padEnd(16)} ${describeProfile(config.profiles[name])}`,
+      );
     return {
       current: config.current ?? null,
       profiles: names.map((name) => ({ name, current: name === config.current, ...config.profiles[name] })),

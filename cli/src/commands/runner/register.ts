@@ -51,7 +51,7 @@ export default class RunnerRegister extends BaseCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(RunnerRegister);
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
     const input = {
       name: flags.name,
       datasets: flags.dataset,
@@ -65,17 +65,17 @@ export default class RunnerRegister extends BaseCommand {
     };
     let out: Awaited<ReturnType<typeof registerRunner>> | undefined;
     try {
-      out = await registerRunner(p, input);
+      out = await registerRunner(participant, input);
       this.log(describeOutcome(out));
     } catch (e) {
       // With --jit the entity may be merged already: attaching another runner needs no new submission.
       if (!(flags.jit && e instanceof GitperfError && e.diagnostic.code === 'submission.no-change')) throw e;
-      this.log(`runner ${me(p)}/${flags.name} is already registered with these settings`);
+      this.log(`runner ${me(participant)}/${flags.name} is already registered with these settings`);
     }
-    const entity = out?.entity ?? runnerEntity(me(p), input);
+    const entity = out?.entity ?? runnerEntity(me(participant), input);
     const { profile } = await activeProfile(flags);
     if (flags.jit) {
-      const config = await jitRunner(p.sub.forge, entity);
+      const config = await jitRunner(participant.sub.forge, entity);
       this.log(jitRunnerSteps(config));
       return { ...out, jit: config };
     }

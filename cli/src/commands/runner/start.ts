@@ -61,7 +61,7 @@ export default class RunnerStart extends BaseCommand {
         signal: controller.signal,
         log: json ? undefined : (line) => this.log(line),
         onPass: (report) => {
-          for (const w of report.warnings) this.report(w);
+          for (const warning of report.warnings) this.report(warning);
           if (flags.once) passes.push(report);
           if (!json) this.log(summary(report));
         },
@@ -78,12 +78,12 @@ export default class RunnerStart extends BaseCommand {
 }
 
 /** One line per pass: what it did. */
-function summary(r: PassReport): string {
-  const at = r.registrySha.slice(0, 12);
-  if (r.unchanged)
-    return `pass at ${at}: registry unchanged, nothing to do${r.ok ? '' : ' (earlier failures are not retried)'}`;
-  if (r.jobs.length === 0) return `pass at ${at}: no job waits for ${r.runner}`;
+function summary(passReport: PassReport): string {
+  const at = passReport.registrySha.slice(0, 12);
+  if (passReport.unchanged)
+    return `pass at ${at}: registry unchanged, nothing to do${passReport.ok ? '' : ' (earlier failures are not retried)'}`;
+  if (passReport.jobs.length === 0) return `pass at ${at}: no job waits for ${passReport.runner}`;
   const count = new Map<string, number>();
-  for (const j of r.jobs) count.set(j.status, (count.get(j.status) ?? 0) + 1);
-  return `pass at ${at}: ${r.jobs.length} job(s): ${[...count].map(([s, n]) => `${n} ${s}`).join(', ')}`;
+  for (const job of passReport.jobs) count.set(job.status, (count.get(job.status) ?? 0) + 1);
+  return `pass at ${at}: ${passReport.jobs.length} job(s): ${[...count].map(([s, n]) => `${n} ${s}`).join(', ')}`;
 }

@@ -30,7 +30,7 @@ export default class SubmissionList extends BaseCommand {
       state: flags.state as 'open' | 'merged' | 'closed' | 'all',
     });
     if (list.length === 0) this.log('no submissions match');
-    for (const e of list) this.log(listLine(e, viewerOf(ctx)));
+    for (const evaluated of list) this.log(listLine(evaluated, viewerOf(ctx)));
     return { user: ctx.user, submissions: list.map((e) => toJsonSubmission(e, viewerOf(ctx))) };
   }
 }

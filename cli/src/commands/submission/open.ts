@@ -29,16 +29,16 @@ export default class SubmissionOpen extends BaseCommand {
     const root = resolve(flags.root ?? (await checkoutRoot()));
     const files = await readSubmissionFiles(argv as string[], flags.delete ?? [], root);
     const ctx = await activeSubmissions(flags);
-    const o = await openEntitySubmission(ctx, { files, title: flags.title, note: flags.message });
-    this.log(`opened submission #${o.submission.number}: ${o.submission.title}`);
-    this.log(`  ${o.submission.url}`);
-    if (o.reviewerWarning) this.warn(o.reviewerWarning);
-    this.log(`  next: ${nextStep(o, viewerOf(ctx))}`);
+    const opened = await openEntitySubmission(ctx, { files, title: flags.title, note: flags.message });
+    this.log(`opened submission #${opened.submission.number}: ${opened.submission.title}`);
+    this.log(`  ${opened.submission.url}`);
+    if (opened.reviewerWarning) this.warn(opened.reviewerWarning);
+    this.log(`  next: ${nextStep(opened, viewerOf(ctx))}`);
     return {
-      ...o.submission,
-      policy: o.decision.status,
-      required: o.decision.required,
-      next: nextStep(o, viewerOf(ctx)),
+      ...opened.submission,
+      policy: opened.decision.status,
+      required: opened.decision.required,
+      next: nextStep(opened, viewerOf(ctx)),
     };
   }
 }

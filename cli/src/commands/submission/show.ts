@@ -16,11 +16,11 @@ export default class SubmissionShow extends BaseCommand {
     const { args, flags } = await this.parse(SubmissionShow);
     const ctx = await activeSubmissions(flags);
     const sub = await ctx.forge.getSubmission(args.number);
-    const e =
+    const evaluated =
       sub.state === 'open'
         ? await evaluateSubmission(ctx, sub)
         : { submission: sub, reviews: await ctx.forge.listReviews(sub.number) };
-    this.log(showText(e, viewerOf(ctx)));
-    return toJsonSubmission(e, viewerOf(ctx));
+    this.log(showText(evaluated, viewerOf(ctx)));
+    return toJsonSubmission(evaluated, viewerOf(ctx));
   }
 }

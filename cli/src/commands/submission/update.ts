@@ -28,18 +28,20 @@ export default class SubmissionUpdate extends BaseCommand {
     const root = resolve(flags.root ?? (await checkoutRoot()));
     const files = await readSubmissionFiles((argv as string[]).slice(1), flags.delete ?? [], root);
     const ctx = await activeSubmissions(flags);
-    const e = await updateSubmission(ctx, args.number, files, flags.message);
-    this.log(`updated submission #${args.number}: new head ${e.submission.headSha.slice(0, 12)}`);
+    const evaluated = await updateSubmission(ctx, args.number, files, flags.message);
+    this.log(`updated submission #${args.number}: new head ${evaluated.submission.headSha.slice(0, 12)}`);
     // The author's own approval never counted; only others' approvals are news here.
-    const stale = e.decision.staleApprovals.filter((l) => l !== e.submission.author.toLowerCase());
+    const stale = evaluated.decision.staleApprovals.filter(
+      (l) => l !== evaluated.submission.author.toLowerCase(),
+    );
     if (stale.length > 0)
       this.log(`  approvals by ${stale.join(', ')} were on the old head and no longer count`);
-    this.log(`  next: ${nextStep(e, viewerOf(ctx))}`);
+    this.log(`  next: ${nextStep(evaluated, viewerOf(ctx))}`);
     return {
-      ...e.submission,
-      policy: e.decision.status,
+      ...evaluated.submission,
+      policy: evaluated.decision.status,
       staleApprovals: stale,
-      next: nextStep(e, viewerOf(ctx)),
+      next: nextStep(evaluated, viewerOf(ctx)),
     };
   }
 }

@@ -98,10 +98,15 @@ export default class TestRun extends BaseCommand {
       noCache: flags['no-cache'],
       timeouts: allTimeouts(flags.timeout),
     };
-    const r = await runCompatibilityTest(input, ctx);
-    for (const d of r.diagnostics) this.report(d);
-    this.log(`compatibility test ${r.cached ? '(cached) ' : ''}passed; report: ${r.reportFile}`);
-    this.log(toYaml({ compatibilityTest: r.record }).trimEnd());
-    return { report: r.record, reportFile: r.reportFile, cached: r.cached, diagnostics: r.diagnostics };
+    const outcome = await runCompatibilityTest(input, ctx);
+    for (const diagnostic of outcome.diagnostics) this.report(diagnostic);
+    this.log(`compatibility test ${outcome.cached ? '(cached) ' : ''}passed; report: ${outcome.reportFile}`);
+    this.log(toYaml({ compatibilityTest: outcome.record }).trimEnd());
+    return {
+      report: outcome.record,
+      reportFile: outcome.reportFile,
+      cached: outcome.cached,
+      diagnostics: outcome.diagnostics,
+    };
   }
 }
