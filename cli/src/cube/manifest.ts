@@ -760,7 +760,7 @@ export function withSlashRule(type: ParamType, paramPath: string): ParamType {
   return type === 'unknown' && (paramPath.endsWith('/') || paramPath.endsWith('\\')) ? 'directory' : type;
 }
 
-/** Offset of the node at `p`, or of the nearest existing ancestor; keys are preferred for map entries. */
+/** The task called `name` in the manifest, if there is one. */
 export function findTask(manifest: Manifest, name: string): TaskSpec | undefined {
   return manifest.tasks.find((t) => t.name === name);
 }
