@@ -63,7 +63,7 @@ export async function loadTrust() {
 }
 
 /** A runner's key pair, derived from its ref (a seed is any 32 bytes): the same registry every time. */
-function runnerKeyPair(trust, runnerRef) {
+export function runnerKeyPair(trust, runnerRef) {
   const seed = createHash('sha256').update(`gitperf-bench-runner-key/${runnerRef}`).digest();
   return { seed, publicKey: trust.publicKeyOfSeed(seed) };
 }
