@@ -3,6 +3,7 @@ import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
 import { entityPath } from '../registry/layout.js';
 import type { LoadedEntity } from '../registry/loader.js';
 import type { RegistryIndex } from '../registry/registry-index.js';
+import { isSignedResult, markUnsigned } from '../registry/result-signed.js';
 import { failIfBroken } from './registry-state.js';
 
 export function benchmarkRows(index: RegistryIndex) {
@@ -83,6 +84,8 @@ export interface ResultRow {
   metrics: Record<string, number> | null;
   encrypted: boolean;
   finishedAt: string;
+  /** Whether it is signed (false: marked `unsigned`, registry/result-signed.ts). */
+  signed: boolean;
   /** The runner whose key signed it (verified by `gitperf validate` at merge), or null: unsigned. */
   signedBy: string | null;
 }
@@ -112,7 +115,8 @@ export function resultTable(
     metrics: (r.entity.spec.metrics as Record<string, number> | undefined) ?? null,
     encrypted: r.entity.spec.encrypted !== undefined,
     finishedAt: r.entity.spec.execution.finishedAt,
-    signedBy: r.entity.spec.signature ? (r.entity.spec.execution.runnerRef ?? null) : null,
+    signed: isSignedResult(r.entity),
+    signedBy: isSignedResult(r.entity) ? (r.entity.spec.execution.runnerRef ?? null) : null,
   }));
   rows.sort((x, y) => x.model.localeCompare(y.model) || x.dataset.localeCompare(y.dataset));
   return {
@@ -131,11 +135,11 @@ export function renderResultTable(t: ResultTable): string {
   const cell = (m: string, d: string) => {
     const r = t.rows.find((x) => x.model === m && x.dataset === d);
     if (!r) return '-';
-    if (r.encrypted || !r.metrics) return 'encrypted';
+    if (r.encrypted || !r.metrics) return markUnsigned('encrypted', r.signed);
     const v = r.metrics[t.primaryMetric];
     const s = v === undefined ? '?' : Number.isNaN(v) ? 'NaN' : v.toFixed(4);
     const marked = r.partial ? `${s} (partial)` : s;
-    return r.signedBy ? marked : `${marked} (unsigned)`;
+    return markUnsigned(marked, r.signed);
   };
   const header = [
     `model \\ dataset (${t.primaryMetric}${t.higherIsBetter ? ', higher is better' : ', lower is better'})`,
