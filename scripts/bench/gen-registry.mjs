@@ -1,10 +1,14 @@
 // Generates a valid synthetic registry of about `total` entities (default 10,000) with the kind
 // mix of a large consortium: results dominate, then associations, datasets and cubes.
-// Usage: node scripts/bench/gen-registry.mjs DIR [TOTAL]    (also imported by registry-cache.mjs)
+// `signed`: every Runner has a signing key (spec.publicKey and spec.keys, as `runner register` writes them)
+// and every result is signed with its runner's key (spec.execution.runnerRef + spec.signature, as
+// participants/result-signing.ts signs), by the built trust code (cli/dist/trust: run `npm run build` first).
+// The keys are derived from the runner's name, so a generated registry is the same every time.
+// Usage: node scripts/bench/gen-registry.mjs DIR [TOTAL] [--signed]    (also imported by registry-cache.mjs)
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const h = (s) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
@@ -41,8 +45,50 @@ ${cubeUsage('      ', [
 `;
 }
 
-/** Writes the registry under `dir`; returns counts per kind and a few paths benchmarks use. */
-export function generateRegistry(dir, total = 10_000) {
+const TRUST_DIST = fileURLToPath(new URL('../../cli/dist/trust/', import.meta.url));
+/** The trust modules a signed registry is made with (the files the cache key must cover). */
+export const TRUST_MODULES = ['index.js', 'ed25519.js'];
+
+/** The built trust code: signing, key formats and seed-to-public-key derivation. */
+export async function loadTrust() {
+  if (!existsSync(join(TRUST_DIST, 'index.js'))) {
+    throw new Error(
+      'gen-registry: cli/dist/trust is missing; run `npm run build` first (a signed registry uses it)',
+    );
+  }
+  const [trust, ed25519] = await Promise.all(
+    TRUST_MODULES.map((f) => import(pathToFileURL(join(TRUST_DIST, f)).href)),
+  );
+  return { ...trust, publicKeyOfSeed: ed25519.publicKeyOfSeed };
+}
+
+/** A runner's key pair, derived from its ref (a seed is any 32 bytes): the same registry every time. */
+export function runnerKeyPair(trust, runnerRef) {
+  const seed = createHash('sha256').update(`gitperf-bench-runner-key/${runnerRef}`).digest();
+  return { seed, publicKey: trust.publicKeyOfSeed(seed) };
+}
+
+/** When every bench runner key starts being valid (before every generated result's finishedAt). */
+const KEYS_VALID_AFTER = '2026-01-01T00:00:00Z';
+
+/** A YAML literal block (`|`) holding `text` (which ends in one newline), indented by `indent`. */
+function literalBlock(indent, text) {
+  return `|\n${text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `${indent}${line}\n`)
+    .join('')}`;
+}
+
+/**
+ * Writes the registry under `dir`; returns counts per kind and a few paths benchmarks use. With
+ * `options.signed`, `options.trust` is loadTrust()'s answer (kept out of this synchronous function).
+ */
+export function generateRegistry(dir, total = 10_000, options = {}) {
+  const { signed = false, trust } = options;
+  if (signed && !trust)
+    throw new Error('generateRegistry: a signed registry needs options.trust (loadTrust())');
+  const runnerKeys = new Map();
   const counts = {};
   const write = (rel, kind, text) => {
     const p = join(dir, rel);
@@ -147,6 +193,18 @@ spec:
 `,
       );
     }
+    let keyFields = '';
+    if (signed) {
+      const runnerRef = `${owner}/runner`;
+      const pair = runnerKeyPair(trust, runnerRef);
+      runnerKeys.set(runnerRef, pair);
+      const line = trust.formatPublicKey(pair.publicKey, runnerRef);
+      keyFields = `  publicKey: ${line}
+  keys:
+    - publicKey: ${line}
+      validAfter: ${KEYS_VALID_AFTER}
+`;
+    }
     write(
       `runners/${owner}/runner.yaml`,
       'Runner',
@@ -161,7 +219,7 @@ spec:
     - ${owner}
   datasets:
 ${mine.map((r) => `    - ${r}\n`).join('')}  consent: standing
-`,
+${keyFields}`,
     );
   }
   for (const [b, bench] of benches.entries()) {
@@ -248,6 +306,41 @@ ${compat('prepared', h(`${d.ref}/uid`), bench.prep, `committee-0/ref-${b}`, `com
       const [dOwner, dName] = d.ref.split('/');
       const [mOwner, mName] = m.split('/');
       const rel = `benchmarks/${bench.name}/results/${dOwner}/${dName}/${mOwner}.${mName}.yaml`;
+      const cubes = [
+        ['preparator', bench.prep],
+        ['model', m],
+        ['metrics', `committee-0/metrics-${b}`],
+      ];
+      const aucText = `0.${(i * 7919) % 1000}`;
+      const runnerRef = `${dOwner}/runner`;
+      let signature = '';
+      if (signed) {
+        // The same fields as the YAML below, as the validator will read them back.
+        const result = {
+          metadata: { name: `${mOwner}.${mName}`, owner: dOwner },
+          spec: {
+            benchmark: bench.name,
+            model: m,
+            dataset: d.ref,
+            metrics: { auc: Number(aucText), accuracy: 0.9 },
+            partial: false,
+            execution: {
+              runner: 'podman',
+              runnerRef,
+              startedAt: '2026-11-23T10:00:00Z',
+              finishedAt: '2026-11-23T10:00:42Z',
+              gitperfVersion: '0.1.0',
+              cubes: cubes.map(([role, ref]) => ({
+                role,
+                ref,
+                hashes: { manifest: h(`${ref}/m`), parameters: h(`${ref}/p`), image: h(`${ref}/i`) },
+              })),
+              dataset: { generatedUid: h(`${d.ref}/uid`) },
+            },
+          },
+        };
+        signature = `  signature: ${literalBlock('    ', trust.signResult(result, runnerKeys.get(runnerRef)))}`;
+      }
       write(
         rel,
         'Result',
@@ -261,23 +354,19 @@ spec:
   model: ${m}
   dataset: ${d.ref}
   metrics:
-    auc: 0.${(i * 7919) % 1000}
+    auc: ${aucText}
     accuracy: 0.9
   partial: false
   execution:
     runner: podman
-    runnerRef: ${dOwner}/runner
+    runnerRef: ${runnerRef}
     startedAt: 2026-11-23T10:00:00Z
     finishedAt: 2026-11-23T10:00:42Z
     gitperfVersion: 0.1.0
     cubes:
-${cubeUsage('      ', [
-  ['preparator', bench.prep],
-  ['model', m],
-  ['metrics', `committee-0/metrics-${b}`],
-])}    dataset:
+${cubeUsage('      ', cubes)}    dataset:
       generatedUid: ${h(`${d.ref}/uid`)}
-`,
+${signature}`,
       );
       samplePaths.result ??= rel;
       made++;
@@ -289,11 +378,14 @@ ${cubeUsage('      ', [
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [dir, total] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const signed = args.includes('--signed');
+  const [dir, total] = args.filter((a) => a !== '--signed');
   if (!dir) {
-    console.error('usage: node scripts/bench/gen-registry.mjs DIR [TOTAL]');
+    console.error('usage: node scripts/bench/gen-registry.mjs DIR [TOTAL] [--signed]');
     process.exit(2);
   }
-  const r = generateRegistry(dir, total ? Number(total) : undefined);
+  const trust = signed ? await loadTrust() : undefined;
+  const r = generateRegistry(dir, total ? Number(total) : undefined, { signed, trust });
   console.log(JSON.stringify(r, null, 2));
 }

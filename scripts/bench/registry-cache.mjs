@@ -7,6 +7,8 @@
 //
 // Layout of a cached repository: `registry/` committed on `main` (the base); branch `pr-result-edit`
 // changes one result's metric, `pr-new-cube` adds one MLCube (one-file pull requests for the policy).
+// A signed registry (`cachedRegistry(total, log, {signed: true})`, every result signed by its runner's
+// key) is cached apart, under `-signed`, its name keyed also by the built trust code that signed it.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -22,7 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateRegistry } from './gen-registry.mjs';
+import { generateRegistry, TRUST_MODULES } from './gen-registry.mjs';
 
 const CACHE_ROOT = join(tmpdir(), 'gitperf-bench-cache');
 const sources = ['gen-registry.mjs', 'registry-cache.mjs'].map((f) =>
@@ -33,6 +35,29 @@ export const GENERATOR_VERSION = createHash('sha256')
   .update(Buffer.concat(sources))
   .digest('hex')
   .slice(0, 12);
+
+/**
+ * The version of a signed registry: the generator's and the built trust code's (every module of
+ * cli/dist/trust, since the signing code imports most of them), so a change of the payload or of the
+ * signature format makes a new cache. Throws when cli/dist is missing.
+ */
+function signedVersion() {
+  const dist = fileURLToPath(new URL('../../cli/dist/trust/', import.meta.url));
+  if (!existsSync(join(dist, TRUST_MODULES[0]))) {
+    throw new Error('registry-cache: cli/dist/trust is missing; run `npm run build` first');
+  }
+  const built = readdirSync(dist)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => readFileSync(join(dist, f)));
+  return createHash('sha256')
+    .update(Buffer.concat([...sources, ...built]))
+    .digest('hex')
+    .slice(0, 12);
+}
+
+/** Cache folder names: `v<version>-<total>` or `v<version>-<total>-signed`. */
+const CACHE_NAME = /^v([0-9a-f]{12})-\d+(-signed)?$/;
 
 const IDENTITY = [
   '-c',
@@ -75,25 +100,34 @@ function branchWith(repo, name, base, files, message) {
 }
 
 /**
- * The cached repository for `total` entities, made when missing. Returns its folder, the generator's
- * report (counts, sample paths) and the shas of the base and of each pull-request branch.
+ * The cached repository for `total` entities, made when missing; `signed`: every result signed (see
+ * gen-registry.mjs; `trust` is its loadTrust()). In a signed registry `pr-result-edit` breaks that
+ * result's signature (an edited metric): validating it reports `result.signature-invalid`. Returns its folder, the generator's report (counts, sample paths) and the shas of
+ * the base and of each pull-request branch.
  */
-export function cachedRegistry(total, log = console.log) {
-  const name = `v${GENERATOR_VERSION}-${total}`;
+export function cachedRegistry(total, log = console.log, { signed = false, trust } = {}) {
+  if (signed && !trust)
+    throw new Error('cachedRegistry: a signed registry needs options.trust (loadTrust())');
+  const version = signed ? signedVersion() : GENERATOR_VERSION;
+  const name = `v${version}-${total}${signed ? '-signed' : ''}`;
   const repo = join(CACHE_ROOT, name);
   mkdirSync(CACHE_ROOT, { recursive: true });
   // Folders an older generator made (same naming scheme, other version): nobody can use them again.
+  // Each variant judges only its own kind (a signed cache's version also covers the built trust code).
   for (const f of readdirSync(CACHE_ROOT)) {
-    if (/^v[0-9a-f]{12}-\d+$/.test(f) && !f.startsWith(`v${GENERATOR_VERSION}-`)) {
+    const match = CACHE_NAME.exec(f);
+    if (match && Boolean(match[2]) === signed && match[1] !== version) {
       rmSync(join(CACHE_ROOT, f), { recursive: true, force: true });
     }
   }
   if (!existsSync(join(repo, '.git', 'gitperf-bench.json'))) {
-    log(`generating a ${total}-entity registry and its git repository (cached in ${repo}) ...`);
+    log(
+      `generating a ${total}-entity ${signed ? 'signed ' : ''}registry and its git repository (cached in ${repo}) ...`,
+    );
     const t = Date.now();
     // Built aside and renamed into place, so an interrupted build is never taken for a cache.
     const tmp = mkdtempSync(join(CACHE_ROOT, 'building-'));
-    const gen = generateRegistry(join(tmp, 'registry'), total);
+    const gen = generateRegistry(join(tmp, 'registry'), total, { signed, trust });
     git(tmp, ['init', '-q', '-b', 'main']);
     git(tmp, ['add', '-A']);
     git(tmp, [...IDENTITY, 'commit', '-q', '-m', 'bench registry']);

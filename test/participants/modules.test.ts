@@ -13,7 +13,9 @@ import { GitperfError } from '../../cli/src/diagnostics/diagnostic.js';
 import { requireConsent, terminalConsent } from '../../cli/src/participants/consent.js';
 import { parseImage } from '../../cli/src/participants/mlcube-submit.js';
 import { resolveResource } from '../../cli/src/participants/resources.js';
+import { metricsBlock } from '../../cli/src/participants/result-submit.js';
 import { registrySnapshot } from '../../cli/src/participants/snapshot.js';
+import type { Result } from '../../cli/src/registry/types.generated.js';
 import { openLocalContext } from '../../cli/src/submission/index.js';
 
 let tmp: string;
@@ -154,6 +156,20 @@ describe('consent', () => {
       expect((failure as GitperfError).diagnostic.code).toBe('consent.interrupted');
       expect((failure as GitperfError).exitCode).toBe(130);
     }
+  });
+});
+
+describe('the consent screen of results', () => {
+  it('marks a result no runner signed as unsigned, and a signed one not', () => {
+    const result = {
+      spec: { model: 'lee/bc-centroid', partial: false, metrics: { auc: 0.91 } },
+    } as unknown as Result;
+    expect(metricsBlock(result).split('\n')).toEqual([
+      '  lee/bc-centroid  (unsigned: submitted by hand, no runner signed it)',
+      '    auc: 0.91',
+    ]);
+    const signed = { spec: { ...result.spec, signature: '-----BEGIN SSH SIGNATURE-----\n' } } as Result;
+    expect(metricsBlock(signed).split('\n')[0]).toBe('  lee/bc-centroid');
   });
 });
 

@@ -4,10 +4,29 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastParse } from '../../cli/src/registry/fast-yaml.js';
 import { parseYamlFile } from '../../cli/src/registry/yaml-file.js';
+import { publicKeyOfSeed } from '../../cli/src/trust/ed25519.js';
+import { formatPublicKey, signResult } from '../../cli/src/trust/index.js';
+import { toYaml } from '../../cli/src/workflows/atomic.js';
 // @ts-expect-error: plain ESM script without type declarations
 import { generateRegistry } from '../../scripts/bench/gen-registry.mjs';
 import { repoRoot } from '../helpers/cli.js';
 import { FIXTURE } from './fixture.js';
+
+/** What gen-registry.mjs takes from cli/dist/trust, from the sources here. */
+const sourceTrust = { formatPublicKey, signResult, publicKeyOfSeed };
+
+/** A result with its signature, as `gitperf result submit --runner` writes it (a literal block). */
+function signedResultText(): string {
+  const tmp = mkdtempSync(join(tmpdir(), 'gitperf-fast-'));
+  try {
+    const { samplePaths } = generateRegistry(tmp, 300);
+    const text = readFileSync(join(tmp, samplePaths.result), 'utf8');
+    const signature = `-----BEGIN SSH SIGNATURE-----\n${'U1NIU0lHAAAAAQ+/'.repeat(4)}\n${'c3NoLWVk=='.repeat(7)}\n-----END SSH SIGNATURE-----\n`;
+    return `${text}${toYaml({ signature }).replace(/^/gm, '  ').replace(/ +$/, '')}`;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 /** What the `yaml` package (through the full loader path) makes of `text`. */
 function reference(text: string) {
@@ -35,7 +54,9 @@ describe('fast YAML path', () => {
   it('takes the fast path for, and agrees with yaml on, every example, fixture and generated file', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'gitperf-fast-'));
     try {
-      generateRegistry(tmp, 300);
+      generateRegistry(join(tmp, 'plain'), 300);
+      // Signed: runner keys in spec.keys, a literal-block signature in every result.
+      generateRegistry(join(tmp, 'signed'), 300, { signed: true, trust: sourceTrust });
       const files = [...walk(join(repoRoot, 'registry')), ...walk(tmp)];
       const texts = [...files.map((f) => readFileSync(f, 'utf8')), ...Object.values(FIXTURE)];
       expect(texts.length).toBeGreaterThan(300);
@@ -60,13 +81,27 @@ describe('fast YAML path', () => {
     ['nested mappings', 'a:\n  b:\n    c: 1\n  d: 2\ne: 3\n'],
     ['unicode text', 'a: Hôpital Saint-Étienne\nb: 東京\n'],
     ['no final newline', 'a: 1'],
+    ['literal block', 'a: |\n  x\n  # not a comment: "y" \'z\' [1]\nb: 1\n'],
+    ['stripped literal block', 'a:\n  b: |-\n    x\n    y\n  c: 2\n'],
+    ['literal block at the end', 'a: 1\nsignature: |\n  -----BEGIN SSH SIGNATURE-----\n  AAAA/+==\n'],
+    ['literal block in a list item', 'a:\n  - b: 1\n    c: |\n      x\n'],
+    ['literal block then a comment', 'a: |\n    x\n# c\nb: 1\n'],
   ])('agrees on %s', (_name, text) => {
     expect(agree(text)).toBe('fast');
   });
 
   it.each([
     ['flow collections', 'a: [1, 2]\n'],
-    ['block scalar', 'a: |\n  x\n'],
+    ['folded block scalar', 'a: >\n  x\n'],
+    ['kept literal block', 'a: |+\n  x\n'],
+    ['indentation indicator', 'a: |2\n   x\n'],
+    ['literal block with a blank line', 'a: |\n  x\n\n  y\n'],
+    ['literal block before a blank line', 'a: |\n  x\n\nb: 1\n'],
+    ['literal block, a line more indented', 'a: |\n  x\n    y\n'],
+    ['literal block without a final newline', 'a: |\n  x'],
+    ['empty literal block', 'a: |\nb: 1\n'],
+    ['literal block on a list line', 'a:\n  - b: |\n      x\n'],
+    ['literal block with a comment on its header', 'a: | # c\n  x\n'],
     ['escapes', 'a: "x\\ty"\n'],
     ['doubled single quote', "a: 'it''s'\n"],
     ['anchor', 'a: &x 1\n'],
@@ -178,9 +213,16 @@ describe('fast YAML path', () => {
         const k = keys[rnd(keys.length)];
         if (used.has(k)) continue;
         used.add(k);
-        const r = depth > 3 ? 0 : rnd(4);
+        const r = depth > 3 ? 0 : rnd(5);
         if (r === 0) out += `${indent}${k}: ${scalars[rnd(scalars.length)]}\n`;
-        else if (r === 1) out += `${indent}${k}:\n${doc(`${indent}  `, depth + 1)}`;
+        else if (r === 4) {
+          // A literal block: any text is content, at one indentation (sometimes not: yaml decides).
+          out += `${indent}${k}: ${rnd(2) ? '|' : '|-'}\n`;
+          for (let m = 1 + rnd(3); m > 0; m--) {
+            const extra = rnd(8) === 0 ? ' ' : '';
+            out += `${indent}  ${extra}${scalars[rnd(scalars.length)]}\n${rnd(12) === 0 ? '\n' : ''}`;
+          }
+        } else if (r === 1) out += `${indent}${k}:\n${doc(`${indent}  `, depth + 1)}`;
         else {
           out += `${indent}${k}:\n`;
           const seqIndent = r === 2 ? indent : `${indent}  `;
@@ -228,7 +270,7 @@ describe('fast YAML path', () => {
       '|',
     ];
     palette.push('>', '?', ',', '%', '@', '\\', 'e', '0', 'x', '+', '~', '\t', '  ', '- ', ': ', '\n  ');
-    const sources = Object.values(FIXTURE);
+    const sources = [...Object.values(FIXTURE), signedResultText()];
     let fast = 0;
     for (let n = 0; n < 3000; n++) {
       let t = sources[rnd(sources.length)];

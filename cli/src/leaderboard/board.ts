@@ -3,6 +3,7 @@
  * the JSON file next to it and `leaderboard show` all render this value and nothing else, so what a
  * level forbids is left out once, here.
  */
+import { UNSIGNED, UNSIGNED_WHY } from '../registry/result-signed.js';
 import { atLeastAsDetailed, DEFAULT_MIN_CASES } from '../registry/sharing.js';
 import type { SharingLevel } from '../registry/types.generated.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
@@ -60,6 +61,10 @@ export interface Provenance {
   commits: string[];
   /** The cubes that produced them, by manifest hash. */
   cubes: CubeHash[];
+  /** Every one of those results is signed by its runner. */
+  signed: boolean;
+  /** How many of them are unsigned (submitted by hand): the numbers they enter are marked `unsigned`. */
+  unsigned: number;
 }
 
 export interface ModelRow {
@@ -88,6 +93,8 @@ export interface MatrixCell {
   value?: number;
   cases?: number;
   partial?: boolean;
+  /** Whether the cell's result is signed (any cell holding a result). */
+  signed?: boolean;
   /** The result file and the commit that merged it. */
   file?: string;
   commit?: string;
@@ -204,6 +211,13 @@ function inputNotes(results: readonly ResultCell[], level: SharingLevel): BoardN
   return notes;
 }
 
+/** The flag of a row whose numbers include unsigned results (text, Markdown and the page say the same). */
+export function unsignedFlag(p: Provenance): string | undefined {
+  return p.unsigned
+    ? `${UNSIGNED}: ${p.unsigned} of ${plural(p.fileCount, 'result')} (${UNSIGNED_WHY})`
+    : undefined;
+}
+
 function provenanceOf(
   cells: readonly ResultCell[],
   level: SharingLevel,
@@ -217,11 +231,14 @@ function provenanceOf(
     }
   const files = cells.map((c) => c.file).sort();
   const shas = sortedUnique(files.map((f) => commits?.get(f)).filter((s): s is string => !!s));
+  const unsigned = cells.filter((c) => !c.signed).length;
   return {
     ...(level === 'full' ? { files } : {}),
     fileCount: files.length,
     commits: shas,
     cubes: [...cubes.values()].sort((a, b) => `${a.role}${a.ref}`.localeCompare(`${b.role}${b.ref}`)),
+    signed: unsigned === 0,
+    unsigned,
   };
 }
 
@@ -366,9 +383,10 @@ function matrixOf(
     cells: datasets.map((dataset): MatrixCell => {
       const r = byKey.get(`${model}\n${dataset}`);
       if (!r) return { state: 'missing' };
-      if (r.encrypted) return { state: 'encrypted' };
-      if (!r.stats) return { state: 'no-statistics' };
-      if (r.stats.cases < minCases) return { state: 'suppressed', ...(r.partial ? { partial: true } : {}) };
+      if (r.encrypted) return { state: 'encrypted', signed: r.signed };
+      if (!r.stats) return { state: 'no-statistics', signed: r.signed };
+      if (r.stats.cases < minCases)
+        return { state: 'suppressed', ...(r.partial ? { partial: true } : {}), signed: r.signed };
       const value = poolMetric(primary, [{ stats: r.stats, metrics: r.metrics }]).value;
       const commit = commits?.get(r.file);
       return {
@@ -376,6 +394,7 @@ function matrixOf(
         ...(value === undefined ? {} : { value }),
         cases: r.stats.cases,
         ...(r.partial ? { partial: true } : {}),
+        signed: r.signed,
         file: r.file,
         ...(commit ? { commit } : {}),
       };

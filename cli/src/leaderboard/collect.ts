@@ -1,5 +1,6 @@
 /** What the leaderboard reads from a loaded registry: per benchmark, its policy, models and results. */
 import type { RegistryIndex } from '../registry/registry-index.js';
+import { isSignedResult } from '../registry/result-signed.js';
 import type { Benchmark, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
 
 /** One merged result: one model on one dataset. */
@@ -13,6 +14,8 @@ export interface ResultCell {
   encrypted: boolean;
   stats?: SufficientStatistics;
   partial: boolean;
+  /** A runner signed it; an unsigned one (submitted by hand) is marked `unsigned` where its numbers show. */
+  signed: boolean;
   cubes: readonly CubeUsage[];
 }
 
@@ -44,6 +47,7 @@ export function collectBenchmarks(index: RegistryIndex): BenchmarkInput[] {
         encrypted: spec.encrypted !== undefined,
         ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
         partial: spec.partial,
+        signed: isSignedResult(r.entity),
         cubes: spec.execution.cubes,
       };
     }),

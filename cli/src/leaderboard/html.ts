@@ -3,7 +3,8 @@
  * Readable without JavaScript; a small inline script makes the tables sortable. Real table markup
  * (caption, th with scope), and the forest plot carries a text alternative.
  */
-import type { Board, MatrixCell, MetricView, ModelRow } from './board.js';
+import { UNSIGNED, UNSIGNED_WHY } from '../registry/result-signed.js';
+import { type Board, type MatrixCell, type MetricView, type ModelRow, unsignedFlag } from './board.js';
 import { escapeXml as esc } from './escape.js';
 import { scopeTitle } from './participants.js';
 import { forestPlot } from './svg.js';
@@ -91,6 +92,8 @@ function rankingRow(m: ModelRow, spread: boolean): string {
   const flags: string[] = [];
   if (m.suppressed) flags.push(`suppressed: ${m.suppressed}`);
   if (m.partial) flags.push(`partial: ${m.partial.what.join('; ')}`);
+  const unsigned = unsignedFlag(m.provenance);
+  if (unsigned) flags.push(unsigned);
   flags.push(...m.notes);
   const cells = [
     `<td class="num">${m.rank ?? '—'}</td>`,
@@ -163,7 +166,10 @@ function matrixCell(c: MatrixCell): string {
     case 'shown': {
       // Kept short: a 300 x 30 matrix has 9,000 of these (n cases, merge commit).
       const title = c.commit ? `n=${c.cases} ${c.commit.slice(0, 10)}` : `n=${c.cases}`;
-      return `<td title="${title}">${fmt(c.value)}${c.partial ? '*' : ''}</td>`;
+      // data-v keeps the column sortable by value when the cell also says `unsigned`.
+      return c.signed === false
+        ? `<td title="${title}" data-v="${c.value ?? ''}">${fmt(c.value)}${c.partial ? '*' : ''} <small class="unsigned">${UNSIGNED}</small></td>`
+        : `<td title="${title}">${fmt(c.value)}${c.partial ? '*' : ''}</td>`;
     }
     case 'suppressed':
       return '<td class="suppressed">suppressed</td>';
@@ -187,7 +193,7 @@ function matrixTable(board: Board): string {
     )
     .join('\n');
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Model × dataset</h2>
-<p>Each cell is the site's ${esc(mx.metric)} from its own counts; cells from fewer than ${board.minCasesPerCell} cases are suppressed; * marks a partial run. A cell's result file is <code>benchmarks/${esc(board.benchmark)}/results/&lt;data owner&gt;/&lt;dataset&gt;/&lt;model owner&gt;.&lt;cube&gt;.yaml</code>; hover a cell for its cases (n) and the commit that merged it.</p>
+<p>Each cell is the site's ${esc(mx.metric)} from its own counts; cells from fewer than ${board.minCasesPerCell} cases are suppressed; * marks a partial run; ${UNSIGNED} marks a result ${esc(UNSIGNED_WHY)}. A cell's result file is <code>benchmarks/${esc(board.benchmark)}/results/&lt;data owner&gt;/&lt;dataset&gt;/&lt;model owner&gt;.&lt;cube&gt;.yaml</code>; hover a cell for its cases (n) and the commit that merged it.</p>
 <div class="matrix-wrap"><table data-sortable id="matrix"><caption>${esc(mx.metric)} per dataset (rows) and model (columns)</caption><thead><tr><th scope="col" data-sort="text">Dataset</th>${head}</tr></thead><tbody>
 ${body}</tbody></table></div></section>`;
 }
@@ -213,7 +219,10 @@ function provenance(board: Board): string {
           : p.files
             ? '<p>Result files: one per matrix cell (path pattern above; listed in the JSON).</p>'
             : '';
-      return `<details><summary>${esc(m.model)}: ${p.fileCount} result file(s)</summary><p>Merge commits: ${commits}</p><ul>${cubes}</ul>${files}</details>`;
+      const unsigned = p.unsigned
+        ? `, <strong class="unsigned">${p.unsigned} ${UNSIGNED}</strong> (${esc(UNSIGNED_WHY)})`
+        : ', all signed by their runners';
+      return `<details><summary>${esc(m.model)}: ${p.fileCount} result file(s)${unsigned}</summary><p>Merge commits: ${commits}</p><ul>${cubes}</ul>${files}</details>`;
     })
     .join('\n');
   return `<section aria-labelledby="prov-h"><h2 id="prov-h">Provenance</h2><p>Every pooled number of a model comes from these result files, merged in these commits, produced by these cubes.</p>${items}</section>`;

@@ -14,11 +14,12 @@ import { displayPath, type FileEntry, type FileSource } from '../registry/file-s
 import type { Entity } from '../registry/kinds.js';
 import { classifyPath, type PathInfo } from '../registry/layout.js';
 import { fromBytes, loadFile } from '../registry/loader.js';
+import { isSignedResult } from '../registry/result-signed.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
 
 /** Bump when a projection's shape changes: older cache files are then ignored. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const CACHE_FILE = 'entries.json';
 /** Reads in flight at once (the file system answers on its thread pool). */
 const READ_CONCURRENCY = 64;
@@ -65,6 +66,7 @@ function project(entity: Entity): Projection | undefined {
           encrypted: spec.encrypted !== undefined,
           ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
           partial: spec.partial,
+          signed: isSignedResult(entity),
           cubes: spec.execution.cubes,
         },
       };

@@ -1,5 +1,5 @@
 /** `leaderboard show`: the same boards as the site, as terminal text, Markdown, or JSON. */
-import { BOARD_SCHEMA, type Board, type ModelRow, type View } from './board.js';
+import { BOARD_SCHEMA, type Board, type ModelRow, unsignedFlag, type View } from './board.js';
 import { fmt } from './html.js';
 import { scopeTitle } from './participants.js';
 
@@ -31,9 +31,11 @@ function columns(board: Board): string[] {
 
 function cells(board: Board, m: ModelRow): string[] {
   const p = m.primary;
+  const unsigned = unsignedFlag(m.provenance);
   const flags = [
     ...(m.suppressed ? [`suppressed (${m.suppressed})`] : []),
     ...(m.partial ? [`partial: ${m.partial.what.join('; ')}`] : []),
+    ...(unsigned ? [unsigned] : []),
     ...m.notes,
   ];
   return [

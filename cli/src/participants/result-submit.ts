@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { datasetAssociationRef, resultRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
+import { isSignedResult, UNSIGNED, UNSIGNED_WHY } from '../registry/result-signed.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { requireConsent } from './consent.js';
@@ -42,6 +43,8 @@ export interface ResultSubmitOutcome extends SubmitOutcome {
     path: string;
     partial: boolean;
     metrics: Record<string, number>;
+    /** Whether it is signed (false: marked `unsigned`, registry/result-signed.ts). */
+    signed: boolean;
     /** Signed by this runner's key, or absent (unsigned). */
     signedBy?: string;
   }>;
@@ -170,16 +173,19 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       path: path(r),
       partial: r.spec.partial,
       metrics: (r.spec.metrics ?? {}) as Record<string, number>,
-      ...(r.spec.signature ? { signedBy: r.spec.execution.runnerRef } : {}),
+      signed: isSignedResult(r),
+      ...(isSignedResult(r) ? { signedBy: r.spec.execution.runnerRef } : {}),
     })),
     skipped,
   };
 }
 
-/** `  lee/bc-centroid (partial)` then one `metric: value` line each. */
+/** `  lee/bc-centroid (partial)` (and `(unsigned: ...)` without a runner's signature), then one `metric: value` line each. */
 export function metricsBlock(r: Result): string {
   const lines = [
-    `  ${r.spec.model}${r.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}`,
+    `  ${r.spec.model}${r.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}${
+      isSignedResult(r) ? '' : `  (${UNSIGNED}: ${UNSIGNED_WHY})`
+    }`,
   ];
   for (const [k, v] of Object.entries(r.spec.metrics ?? {}))
     lines.push(`    ${k}: ${Number.isNaN(v) ? '.nan' : v}`);

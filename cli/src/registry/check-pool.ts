@@ -34,6 +34,20 @@ export function workerCount(fileCount: number): number {
 }
 
 /**
+ * Worker threads that verify result signatures beside a validation running in this thread (see
+ * trust/result-verifier.ts): one per core but the one this thread uses, at most 4; none on one core.
+ * GITPERF_SIGNATURE_WORKERS forces a count (0 = verify in this thread), and then they start at once
+ * instead of only for a registry with many signatures.
+ */
+export function signatureWorkers(): { workers: number; startAt?: number } {
+  const env = process.env.GITPERF_SIGNATURE_WORKERS;
+  if (env !== undefined && env !== '') {
+    return { workers: Math.max(0, Math.min(16, Number.parseInt(env, 10) || 0)), startAt: 1 };
+  }
+  return { workers: Math.max(0, Math.min(4, availableParallelism() - 1)) };
+}
+
+/**
  * Checks files (all three layers) in worker threads. Benchmark, Dataset, MLCube and Runner files go first,
  * since other files' checks read a few of their fields; then the rest, with those fields known.
  * Bad input in a file never fails the whole run: it comes back as diagnostics.

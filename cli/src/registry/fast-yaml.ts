@@ -1,10 +1,12 @@
 /**
  * A fast path for the plain block YAML that registry files are made of: block mappings and
- * sequences, plain or simply quoted one-line scalars, comments. It returns exactly what the `yaml`
- * package (YAML 1.2, core schema) would give for such a file, or `undefined` the moment it meets
- * anything else (flow collections, block scalars, escapes, anchors, tags, tabs, duplicate keys,
- * multi-line scalars, odd indentation, ...), in which case the caller parses with `yaml`, which
- * stays the authority for everything non-trivial and for every error message and position.
+ * sequences, plain or simply quoted one-line scalars, comments, and the literal block (`key: |` or
+ * `key: |-`, every line at one indentation, no blank line) that holds a signature or an armored
+ * ciphertext. It returns exactly what the `yaml` package (YAML 1.2, core schema) would give for such a
+ * file, or `undefined` the moment it meets anything else (flow collections, other block scalars,
+ * escapes, anchors, tags, tabs, duplicate keys, multi-line scalars, odd indentation, ...), in which
+ * case the caller parses with `yaml`, which stays the authority for everything non-trivial and for
+ * every error message and position.
  *
  * Why: `yaml` spends ~0.3 ms per registry file building a full document model; validating ten
  * thousand files must take well under two seconds on two cores. test/registry/fast-yaml.test.ts
@@ -58,7 +60,12 @@ interface Line {
   indent: number;
   /** Text after the indentation, comment-free lines only. */
   text: string;
+  /** For `key: |` / `key: |-`: the literal block's value (its lines, read verbatim). */
+  literal?: string;
 }
+
+/** `key: |` or `key: |-` (clip or strip chomping, no indentation indicator, no comment). */
+const LITERAL_HEADER = /^[^\s-][^\s]*: \|-?$/;
 
 /**
  * Scalar text after `key:` or `- `: a plain or simply quoted scalar, possibly followed by a
@@ -141,12 +148,14 @@ class Parser {
     if (!this.enter()) return FAIL;
     const out: Record<string, unknown> = {};
     let text = inline;
+    let literal: string | undefined;
     for (;;) {
       if (text === undefined) {
         const line = this.lines[this.i];
         if (!line || line.indent < indent) break;
         if (line.indent > indent) return FAIL;
         text = line.text;
+        literal = line.literal;
         this.i++;
       }
       const e = entry(text);
@@ -155,7 +164,10 @@ class Parser {
       if (typeof resolvePlain(e.key) !== 'string') return FAIL;
       if (e.key === '__proto__' || e.key === '<<' || Object.hasOwn(out, e.key)) return FAIL;
       let v: Out;
-      if (e.rest === '' || e.rest.startsWith('#')) {
+      if (literal !== undefined) {
+        v = literal;
+        literal = undefined;
+      } else if (e.rest === '' || e.rest.startsWith('#')) {
         if (e.rest.startsWith('#')) return FAIL;
         v = this.nested(indent, true);
       } else {
@@ -204,13 +216,49 @@ class Parser {
 }
 
 /**
+ * The lines of a literal block from `raws[start]` on, for a header at `parentIndent`: one or more lines at
+ * one indentation deeper than the header's, up to the first line at or left of the header's indentation
+ * (or the end). Undefined for what the fast path leaves to `yaml`: no content, a blank line anywhere in or
+ * right after the block (chomping and indentation rules), a line indented differently, a last line that is
+ * not followed by a newline. Text in the block is verbatim: `#`, quotes and `: ` are content.
+ */
+function literalBlock(
+  raws: readonly string[],
+  start: number,
+  parentIndent: number,
+): { value: string; next: number } | undefined {
+  let contentIndent = -1;
+  const content: string[] = [];
+  let r = start;
+  for (; r < raws.length; r++) {
+    const raw = raws[r];
+    let indent = 0;
+    while (raw.charCodeAt(indent) === 32) indent++;
+    if (indent === raw.length) {
+      // A blank (or all-space) line: inside or after a block it would need the chomping rules.
+      if (r === raws.length - 1 && raw === '' && content.length > 0) break; // the file's final newline
+      return undefined;
+    }
+    if (indent <= parentIndent) break;
+    if (contentIndent === -1) contentIndent = indent;
+    if (indent !== contentIndent) return undefined;
+    content.push(raw.slice(indent));
+  }
+  // The last content line must end in a newline (the file's end without one changes clip chomping).
+  if (content.length === 0 || r === raws.length) return undefined;
+  return { value: content.join('\n'), next: r };
+}
+
+/**
  * Parses registry-style YAML, or returns undefined when the text needs the full parser.
  * The result is always a mapping when defined.
  */
 export function fastParse(text: string): Record<string, unknown> | undefined {
   if (UNSAFE.test(text) || text.includes('\r')) return undefined;
   const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
+  const raws = text.split('\n');
+  for (let r = 0; r < raws.length; r++) {
+    const raw = raws[r];
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     const body = raw.slice(indent);
@@ -220,6 +268,17 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
     if (body.endsWith(' ')) {
       // Trailing spaces are harmless for yaml but rare; keep the fast path's cases simple.
       return undefined;
+    }
+    if (body.endsWith('|') || body.endsWith('|-')) {
+      if (!LITERAL_HEADER.test(body)) {
+        lines.push({ indent, text: body }); // not a literal header: the parser declines a lone `|`
+        continue;
+      }
+      const block = literalBlock(raws, r + 1, indent);
+      if (!block) return undefined;
+      lines.push({ indent, text: body, literal: body.endsWith('-') ? block.value : `${block.value}\n` });
+      r = block.next - 1;
+      continue;
     }
     lines.push({ indent, text: body });
   }

@@ -5,7 +5,7 @@ import type { PathInfo } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { fromBytes, type ListedFile, type LoadedEntity } from './loader.js';
 import { checkReferences, type RefFacts, SupportFacts } from './references.js';
-import { checkResultProvenance } from './result-provenance.js';
+import { checkResultProvenance, type SignatureSink } from './result-provenance.js';
 
 /** Which refs exist per kind, from a file listing alone (no parsing), and which refs are duplicated. */
 export class PathFacts {
@@ -40,13 +40,17 @@ export function refFacts(paths: PathFacts, support: SupportFacts = new SupportFa
   return { has: (k, r) => paths.has(k, r), support };
 }
 
-/** All layers for one file: input and schema (via fromBytes), layout, consistency, references, provenance. */
+/**
+ * All layers for one file: input and schema (via fromBytes), layout, consistency, references, provenance.
+ * A result's signature is verified here, or handed to `signatures` (a verifier working beside the caller).
+ */
 export function checkFile(
   path: string,
   file: string,
   info: PathInfo,
   bytes: Uint8Array,
   facts: RefFacts,
+  signatures?: SignatureSink,
 ): { entity?: LoadedEntity; diagnostics: Diagnostic[] } {
   const r = fromBytes(path, file, info, bytes);
   if (!r.entity) return r;
@@ -58,7 +62,7 @@ export function checkFile(
       ...checkConsistency(r.entity),
       ...checkReferences(r.entity, facts),
       // A whole registry: every result is as merged, so differing hashes make it stale, not invalid.
-      ...checkResultProvenance(r.entity, facts.support, { atMerge: false }),
+      ...checkResultProvenance(r.entity, facts.support, { atMerge: false }, signatures),
     ],
   };
 }

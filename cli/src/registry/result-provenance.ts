@@ -19,6 +19,8 @@ import {
   type AllowedSignerLine,
   allowedSignerLines,
   keysNotRevokedAt,
+  type ResultSignatureJob,
+  type ResultSignatureVerdict,
   runnerSigners,
   verifyResultSignature,
 } from '../trust/index.js';
@@ -37,15 +39,19 @@ export interface ProvenanceMode {
 
 const ROLES: readonly CubeRole[] = ['preparator', 'model', 'metrics'];
 
-/** Provenance and signature of a Result; other kinds have none. */
+/**
+ * Provenance and signature of a Result; other kinds have none. With `signatures`, the signature is handed
+ * to it (a verifier checking many at once, in worker threads) instead of being verified here.
+ */
 export function checkResultProvenance(
   e: LoadedEntity,
   support: SupportFacts,
   mode: ProvenanceMode,
+  signatures?: SignatureSink,
 ): Diagnostic[] {
   if (e.kind !== 'Result') return [];
   const result = e as LoadedEntity<'Result'>;
-  return [...checkCubesAndData(result, support, mode), ...checkSignature(result, support, mode)];
+  return [...checkCubesAndData(result, support, mode), ...checkSignature(result, support, mode, signatures)];
 }
 
 function checkCubesAndData(
@@ -150,39 +156,92 @@ function signersOf(runnerRef: string, keys: readonly RunnerKeyData[], cache: boo
   return lines;
 }
 
+/**
+ * A result's signature to verify: the job for the verifier (trust/result-verifier.ts), the runner's
+ * allowed signers, and how a failed verdict is reported (at `spec.signature`, found only then).
+ */
+export interface PendingSignature {
+  job: ResultSignatureJob;
+  signers: readonly AllowedSignerLine[];
+  report: (verdict: ResultSignatureVerdict) => Diagnostic[];
+}
+
+/** Verifies a result's signature where it is checked (the default), or hands it to a verifier. */
+export type SignatureSink = (pending: PendingSignature) => void;
+
 function checkSignature(
   e: LoadedEntity<'Result'>,
   support: SupportFacts,
   mode: ProvenanceMode,
+  sink: SignatureSink | undefined,
 ): Diagnostic[] {
+  const prepared = prepareSignature(e, support, mode);
+  if (!('job' in prepared)) return prepared.diagnostics;
+  if (sink) {
+    sink(prepared);
+    return [];
+  }
+  const verdict = verifyResultSignature({
+    result: prepared.job.result,
+    signers: prepared.signers,
+    what: prepared.job.what,
+  });
+  return prepared.report(verdict);
+}
+
+/** What verifying a result's signature takes, or the verdict already when no key can be tried. */
+function prepareSignature(
+  e: LoadedEntity<'Result'>,
+  support: SupportFacts,
+  mode: ProvenanceMode,
+): PendingSignature | { diagnostics: Diagnostic[] } {
   const spec = e.entity.spec;
-  if (spec.signature === undefined) return []; // unsigned: allowed, shown as such
-  const at = { file: e.file, ...e.position(['spec', 'signature'], 'value') };
+  if (spec.signature === undefined) return { diagnostics: [] }; // unsigned: allowed, shown as such
   const runnerRef = spec.execution.runnerRef;
-  const invalid = (message: string) => [error('result.signature-invalid', message, at)];
+  // The position only when reporting: finding it parses the file again with the full YAML parser.
+  const invalid = (message: string) => [
+    error('result.signature-invalid', message, {
+      file: e.file,
+      ...e.position(['spec', 'signature'], 'value'),
+    }),
+  ];
   if (!runnerRef) {
-    return invalid(
-      'the result is signed but names no runner (spec.execution.runnerRef), so no key can vouch for it; add the runner or remove the signature',
-    );
+    return {
+      diagnostics: invalid(
+        'the result is signed but names no runner (spec.execution.runnerRef), so no key can vouch for it; add the runner or remove the signature',
+      ),
+    };
   }
   const allKeys = support.runnerKeys(runnerRef);
-  if (allKeys === undefined) return []; // an unknown runner is the reference layer's error
+  if (allKeys === undefined) return { diagnostics: [] }; // an unknown runner is the reference layer's error
   const keys = mode.atMerge ? keysNotRevokedAt(allKeys, mode.now ?? new Date()) : allKeys;
   if (keys.length === 0) {
-    return invalid(
-      `runner "${runnerRef}" has no ${allKeys.length > 0 ? 'unrevoked ' : ''}signing key (spec.keys of runners/${runnerRef}.yaml), so the signature cannot be checked`,
-    );
+    return {
+      diagnostics: invalid(
+        `runner "${runnerRef}" has no ${allKeys.length > 0 ? 'unrevoked ' : ''}signing key (spec.keys of runners/${runnerRef}.yaml), so the signature cannot be checked`,
+      ),
+    };
   }
   let signers: AllowedSignerLine[];
   try {
     signers = signersOf(runnerRef, keys, keys === allKeys);
   } catch (problem) {
     if (!(problem instanceof GitperfError)) throw problem;
-    return invalid(`runner "${runnerRef}"'s keys cannot be read: ${problem.diagnostic.message}`);
+    return {
+      diagnostics: invalid(`runner "${runnerRef}"'s keys cannot be read: ${problem.diagnostic.message}`),
+    };
   }
-  const verdict = verifyResultSignature({ result: e.entity, signers, what: 'the result' });
-  if (verdict.ok) return [];
-  return invalid(`${verdict.diagnostic.message} (${verdict.diagnostic.code})`);
+  return {
+    // The key list differs at merge (revoked keys left out), so it has its own key in a batch's table.
+    job: {
+      result: e.entity,
+      signersKey: `${runnerRef}${keys === allKeys ? '' : '\0unrevoked'}`,
+      what: 'the result',
+    },
+    signers,
+    report: (verdict) =>
+      verdict.ok ? [] : invalid(`${verdict.diagnostic.message} (${verdict.diagnostic.code})`),
+  };
 }
 
 /** A runner's keys are well-formed public keys with sensible validity (checked in the Runner's own file). */
@@ -191,17 +250,9 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
   const runner = e as LoadedEntity<'Runner'>;
   const out: Diagnostic[] = [];
   const check = (publicKey: string, path: (string | number)[]) => {
-    try {
-      allowedSignerLines(runnerSigners(runner.ref, [{ publicKey }]));
-    } catch (problem) {
-      if (!(problem instanceof GitperfError)) throw problem;
-      out.push(
-        error('runner.public-key', `${problem.diagnostic.message}`, {
-          file: e.file,
-          ...e.position(path, 'value'),
-        }),
-      );
-    }
+    const problem = keyLineProblem(runner.ref, publicKey);
+    if (problem === undefined) return;
+    out.push(error('runner.public-key', problem, { file: e.file, ...e.position(path, 'value') }));
   };
   const spec = runner.entity.spec;
   if (spec.publicKey !== undefined) check(spec.publicKey, ['spec', 'publicKey']);
@@ -237,6 +288,25 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
     );
   }
   return out;
+}
+
+// A Runner lists its current key twice (spec.publicKey and in spec.keys): each line is parsed once.
+const keyLineProblems = new Map<string, string | undefined>();
+
+/** Why `publicKey` cannot be an allowed signer of runner `runnerRef`, or undefined when it can. */
+function keyLineProblem(runnerRef: string, publicKey: string): string | undefined {
+  const id = `${runnerRef}\0${publicKey}`;
+  if (keyLineProblems.has(id)) return keyLineProblems.get(id);
+  let problem: string | undefined;
+  try {
+    allowedSignerLines(runnerSigners(runnerRef, [{ publicKey }]));
+  } catch (thrown) {
+    if (!(thrown instanceof GitperfError)) throw thrown;
+    problem = thrown.diagnostic.message;
+  }
+  if (keyLineProblems.size >= 4096) keyLineProblems.clear();
+  keyLineProblems.set(id, problem);
+  return problem;
 }
 
 /** Two key lines name the same key (comments aside). */

@@ -1,6 +1,7 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { type ResultSignatureVerdict, ResultSignatureVerifier } from '../trust/index.js';
 import { referrerFolders } from './change-scope.js';
-import { checkInWorkers, workerCount } from './check-pool.js';
+import { checkInWorkers, signatureWorkers, workerCount } from './check-pool.js';
 import { checkConsistency } from './consistency-rules.js';
 import { checkFile, PathFacts, refFacts } from './file-check.js';
 import { displayPath, type FileSource } from './file-source.js';
@@ -9,7 +10,7 @@ import { classifyPath, entityPath } from './layout.js';
 import { checkLayout } from './layout-rules.js';
 import { type ListedFile, type LoadedEntity, listRegistry, loadFile } from './loader.js';
 import { checkReferences, SUPPORT_KINDS, SupportFacts } from './references.js';
-import { checkResultProvenance } from './result-provenance.js';
+import { checkResultProvenance, type PendingSignature } from './result-provenance.js';
 import { MAX_FILE_BYTES } from './yaml-file.js';
 
 export interface ValidateOptions {
@@ -87,19 +88,33 @@ async function validateAll(source: FileSource, files: ListedFile[], paths: PathF
   const support = new SupportFacts();
   const facts = refFacts(paths, support);
   const isSupport = (f: ListedFile) => f.info !== undefined && SUPPORT_KINDS.includes(f.info.kind);
-  for (const f of [...parseable.filter(isSupport), ...parseable.filter((x) => !isSupport(x))]) {
-    const info = f.info;
-    if (!info) continue;
-    let bytes: Uint8Array;
-    try {
-      bytes = await source.read(f.entry.path, MAX_FILE_BYTES);
-    } catch (e) {
-      diagnostics.push(unreadable(source, f, e));
-      continue;
+  // Result signatures are verified by worker threads while this thread goes on checking files.
+  const verifier = new ResultSignatureVerifier(signatureWorkers());
+  const pending: PendingSignature[] = [];
+  const settle = (signature: PendingSignature) => (verdict: ResultSignatureVerdict) =>
+    diagnostics.push(...signature.report(verdict));
+  try {
+    for (const f of [...parseable.filter(isSupport), ...parseable.filter((x) => !isSupport(x))]) {
+      const info = f.info;
+      if (!info) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = await source.read(f.entry.path, MAX_FILE_BYTES);
+      } catch (e) {
+        diagnostics.push(unreadable(source, f, e));
+        continue;
+      }
+      const r = checkFile(f.entry.path, displayPath(source, f.entry.path), info, bytes, facts, (p) =>
+        pending.push(p),
+      );
+      diagnostics.push(...r.diagnostics);
+      if (r.entity) support.add(r.entity);
+      for (const signature of pending.splice(0)) {
+        await verifier.add(signature.job, signature.signers, settle(signature));
+      }
     }
-    const r = checkFile(f.entry.path, displayPath(source, f.entry.path), info, bytes, facts);
-    diagnostics.push(...r.diagnostics);
-    if (r.entity) support.add(r.entity);
+  } finally {
+    await verifier.finish();
   }
   return diagnostics;
 }

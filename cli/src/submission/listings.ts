@@ -3,6 +3,7 @@ import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
 import { entityPath } from '../registry/layout.js';
 import type { LoadedEntity } from '../registry/loader.js';
 import type { RegistryIndex } from '../registry/registry-index.js';
+import { isSignedResult, markUnsigned } from '../registry/result-signed.js';
 import { failIfBroken } from './registry-state.js';
 
 export function benchmarkRows(index: RegistryIndex) {
@@ -83,6 +84,8 @@ export interface ResultRow {
   metrics: Record<string, number> | null;
   encrypted: boolean;
   finishedAt: string;
+  /** Whether it is signed (false: marked `unsigned`, registry/result-signed.ts). */
+  signed: boolean;
   /** The runner whose key signed it (verified by `gitperf validate` at merge), or null: unsigned. */
   signedBy: string | null;
 }
@@ -113,7 +116,8 @@ export function resultTable(
     metrics: (result.entity.spec.metrics as Record<string, number> | undefined) ?? null,
     encrypted: result.entity.spec.encrypted !== undefined,
     finishedAt: result.entity.spec.execution.finishedAt,
-    signedBy: result.entity.spec.signature ? (result.entity.spec.execution.runnerRef ?? null) : null,
+    signed: isSignedResult(result.entity),
+    signedBy: isSignedResult(result.entity) ? (result.entity.spec.execution.runnerRef ?? null) : null,
   }));
   rows.sort((x, y) => x.model.localeCompare(y.model) || x.dataset.localeCompare(y.dataset));
   return {
@@ -132,11 +136,11 @@ export function renderResultTable(table: ResultTable): string {
   const cell = (model: string, dataset: string) => {
     const row = table.rows.find((x) => x.model === model && x.dataset === dataset);
     if (!row) return '-';
-    if (row.encrypted || !row.metrics) return 'encrypted';
+    if (row.encrypted || !row.metrics) return markUnsigned('encrypted', row.signed);
     const metric = row.metrics[table.primaryMetric];
     const shown = metric === undefined ? '?' : Number.isNaN(metric) ? 'NaN' : metric.toFixed(4);
     const marked = row.partial ? `${shown} (partial)` : shown;
-    return row.signedBy ? marked : `${marked} (unsigned)`;
+    return markUnsigned(marked, row.signed);
   };
   const header = [
     `model \\ dataset (${table.primaryMetric}${table.higherIsBetter ? ', higher is better' : ', lower is better'})`,

@@ -229,12 +229,22 @@ export function matchPatternList(value: string, patternList: string): boolean {
 }
 
 function globMatch(value: string, pattern: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
+  if (!/[*?]/.test(pattern)) return value === pattern;
+  let compiled = globCache.get(pattern);
+  if (!compiled) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    compiled = new RegExp(`^${source}$`, 's');
+    if (globCache.size >= 1024) globCache.clear();
+    globCache.set(pattern, compiled);
+  }
+  return compiled.test(value);
 }
+
+// A registry's validation matches thousands of signatures against a few runners' patterns.
+const globCache = new Map<string, RegExp>();
 
 /** Entries from the structured form, for verifying without writing a file. */
 export function allowedSignerLines(signers: readonly AllowedSigner[]): AllowedSignerLine[] {
@@ -265,8 +275,7 @@ export function verifyWithAllowedSigners(input: {
   const checked = checkSignature(input.message, input.signature, namespace, what);
   if (!checked.ok) return checked;
   const signature = checked.signature;
-  const fingerprint = publicKeyFingerprint(signature.publicKey);
-  const wanted = publicKeyBlob(signature.publicKey);
+  const { fingerprint, blob: wanted } = keyFacts(signature.publicKey);
   const seconds = Math.floor(input.time.getTime() / 1000);
   const candidates = input.signers.filter(
     (entry) =>
@@ -305,6 +314,19 @@ export function verifyWithAllowedSigners(input: {
     );
   }
   return { ok: true, principal: input.principal, fingerprint, line: valid.line, signature };
+}
+
+// The blob and fingerprint of each signing key, computed once: a registry has a few keys, many signatures.
+const keyFactsCache = new Map<string, { blob: Buffer; fingerprint: string }>();
+function keyFacts(publicKey: Buffer): { blob: Buffer; fingerprint: string } {
+  const id = publicKey.toString('hex');
+  let facts = keyFactsCache.get(id);
+  if (!facts) {
+    facts = { blob: publicKeyBlob(publicKey), fingerprint: publicKeyFingerprint(publicKey) };
+    if (keyFactsCache.size >= 4096) keyFactsCache.clear();
+    keyFactsCache.set(id, facts);
+  }
+  return facts;
 }
 
 function refuse(code: string, message: string): SignerVerdict {

@@ -9,11 +9,55 @@ import { fail } from '../diagnostics/diagnostic.js';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [name: string]: JsonValue };
 
 export function canonicalJson(value: JsonValue): string {
-  return serialise(value, '$');
+  const fast = serialiseFast(value);
+  // Only a value JSON cannot hold fails the fast pass; the slow one says where and why.
+  return fast ?? serialise(value, '$');
 }
 
 export function canonicalJsonBytes(value: JsonValue): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+/**
+ * The same serialisation without building a path for each member (a registry's validation canonicalises
+ * thousands of payloads): undefined when something cannot be serialised, for `serialise` to report.
+ */
+function serialiseFast(value: JsonValue): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'string':
+      return SURROGATE.test(value) && LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let index = 0; index < value.length; index++) {
+          const item = serialiseFast(value[index]);
+          if (item === undefined) return undefined;
+          out += index === 0 ? item : `,${item}`;
+        }
+        return `${out}]`;
+      }
+      const names = Object.keys(value).sort();
+      let out = '{';
+      let first = true;
+      for (const name of names) {
+        const member = value[name];
+        if (member === undefined) continue;
+        if (SURROGATE.test(name) && LONE_SURROGATE.test(name)) return undefined;
+        const text = serialiseFast(member);
+        if (text === undefined) return undefined;
+        out += `${first ? '' : ','}${JSON.stringify(name)}:${text}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function serialise(value: JsonValue, path: string): string {
@@ -53,3 +97,5 @@ function quote(text: string, path: string): string {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Any surrogate: a cheap first test (most text has none), before the exact one above. */
+const SURROGATE = /[\uD800-\uDFFF]/;

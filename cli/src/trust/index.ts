@@ -47,6 +47,12 @@ export {
   type SignableResult,
 } from './result-payload.js';
 export { signResult, verifyResultSignature } from './result-signature.js';
+export {
+  type ResultSignatureJob,
+  type ResultSignatureVerdict,
+  ResultSignatureVerifier,
+  resultVerifierWorkersAvailable,
+} from './result-verifier.js';
 export { keysNotRevokedAt, type RunnerKey, runnerSigners } from './runner-signers.js';
 export { formatPublicKey, parsePublicKey, publicKeyFingerprint } from './ssh-public-key.js';
 export { checkSignature, parseSignature, RESULT_NAMESPACE, signMessage } from './sshsig.js';

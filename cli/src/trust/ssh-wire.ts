@@ -5,6 +5,8 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Builds an SSH wire buffer field by field. */
 export class SshWriter {
   private readonly parts: Buffer[] = [];
@@ -74,7 +76,7 @@ export class SshReader {
   text(field: string): string {
     const bytes = this.string(field);
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return UTF8.decode(bytes);
     } catch {
       return this.fail(`${field} is not UTF-8 text.`);
     }

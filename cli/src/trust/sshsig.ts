@@ -34,13 +34,24 @@ export interface SshSignature {
 
 function signedData(namespace: string, hashAlgorithm: string, message: Uint8Array): Buffer {
   const digest = createHash(hashAlgorithm).update(message).digest();
-  return new SshWriter()
-    .raw(MAGIC)
-    .string(namespace)
-    .string('')
-    .string(hashAlgorithm)
-    .string(digest)
-    .toBuffer();
+  return Buffer.concat([
+    signedDataPrefix(namespace, hashAlgorithm),
+    new SshWriter().string(digest).toBuffer(),
+  ]);
+}
+
+// The fields before the digest depend on the namespace and hash only: built once each (a registry's
+// validation builds the signed data of thousands of signatures).
+const prefixes = new Map<string, Buffer>();
+function signedDataPrefix(namespace: string, hashAlgorithm: string): Buffer {
+  const key = `${hashAlgorithm}\0${namespace}`;
+  let prefix = prefixes.get(key);
+  if (!prefix) {
+    prefix = new SshWriter().raw(MAGIC).string(namespace).string('').string(hashAlgorithm).toBuffer();
+    if (prefixes.size >= 64) prefixes.clear();
+    prefixes.set(key, prefix);
+  }
+  return prefix;
 }
 
 function checkNamespace(namespace: string): void {

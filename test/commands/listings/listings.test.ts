@@ -73,6 +73,8 @@ describe('read-only listings', () => {
       for (const r of t.rows) {
         const [mOwner, mName] = r.model.split('/');
         expect(resultFiles).toContain(`results/${r.dataset}/${mOwner}.${mName}.yaml`);
+        // The example's results carry no runner signature: the JSON says so, as the text does.
+        expect(r).toMatchObject({ signed: false, signedBy: null });
       }
       const d = benchmarkDetail(folderIndex, b.name);
       const modelFiles = (await filesUnder(join(exampleDir, 'benchmarks', b.name, 'models'))).map((f) =>
@@ -97,6 +99,7 @@ describe('read-only listings', () => {
           metrics: { auc: Number.NaN },
           encrypted: false,
           finishedAt: '',
+          signed: true,
           signedBy: 'h-a/runner',
         },
         {
@@ -106,6 +109,7 @@ describe('read-only listings', () => {
           metrics: { auc: 0.91234 },
           encrypted: false,
           finishedAt: '',
+          signed: false,
           signedBy: null,
         },
         {
@@ -115,6 +119,7 @@ describe('read-only listings', () => {
           metrics: null,
           encrypted: true,
           finishedAt: '',
+          signed: false,
           signedBy: null,
         },
       ],
@@ -122,7 +127,7 @@ describe('read-only listings', () => {
     expect(renderResultTable(t).split('\n')).toEqual([
       'model \\ dataset (auc, higher is better)  h-a/a              h-b/b',
       'kim/stump                                NaN (partial)      -',
-      'lee/centroid                             0.9123 (unsigned)  encrypted',
+      'lee/centroid                             0.9123 (unsigned)  encrypted (unsigned)',
     ]);
   });
 

@@ -53,6 +53,30 @@ describe('results', () => {
     expect(violationCodes(nowhere)).toEqual([]);
   });
 
+  it('an unsigned result is allowed and announced as unsigned; a signed one is not announced', () => {
+    const unsigned = decideOver({
+      author: 'hospital-b',
+      head: resultOf('hospital-b/wdbc-b', 'lee/bc-centroid'),
+    });
+    expect(unsigned.status).toBe('pass');
+    expect(unsigned.announcements).toEqual([
+      {
+        file: P.result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid'),
+        message: expect.stringMatching(/ is unsigned: submitted by hand, no runner signed it$/),
+      },
+    ]);
+    const signed = decideOver({
+      author: 'hospital-b',
+      head: (f) => {
+        const entity = result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid');
+        (entity.spec as { signature?: string }).signature =
+          '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n';
+        f.set(P.result(B, 'hospital-b/wdbc-b', 'lee/bc-centroid'), entity);
+      },
+    });
+    expect(signed.announcements).toEqual([]);
+  });
+
   it('the reference model needs no association', () => {
     expect(
       decideOver({ author: 'hospital-b', head: resultOf('hospital-b/wdbc-b', 'ana/bc-logreg') }).status,

@@ -1,5 +1,5 @@
 /**
- * Results: the data owner's consent is authorship (or, for a registry bot acting for one of the
+ * Results: an unsigned result (no runner signed it) is announced as such. The data owner's consent is authorship (or, for a registry bot acting for one of the
  * owner's runners, the owner's approving review). A result a runner produced (`spec.execution.runnerRef`)
  * follows that runner's `spec.consent`: `standing` (the owner's merged Runner entity is the consent: no
  * further review), or `review` (default: the owner approves each result submission, even one the runner
@@ -8,6 +8,7 @@
  */
 import { datasetAssociationRef, modelAssociationRef } from '../../registry/kinds.js';
 import { repoEntityPath } from '../../registry/layout.js';
+import { isSignedResult, UNSIGNED, UNSIGNED_WHY } from '../../registry/result-signed.js';
 import type { ChangeUnderReview } from './change-under-review.js';
 import { formatWho } from './wording.js';
 
@@ -29,6 +30,9 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
     }
     return;
   }
+  // Allowed, and said to everyone reading the submission, as everywhere the result is shown.
+  if (review.after && !isSignedResult(review.after))
+    review.announce(`${review.describe()} is ${UNSIGNED}: ${UNSIGNED_WHY}`);
   const byDataOwner = author === dataOwner;
   if (!byDataOwner && !botActsForRunner(review, datasetRef, dataOwner)) return;
   if (!checkMergedPrerequisites(review, benchmarkName, datasetRef, modelRef)) return;
