@@ -12,12 +12,12 @@ import { displayPath, type FileEntry, type FileSource } from '../registry/file-s
 import type { Entity } from '../registry/kinds.js';
 import { classifyPath, type PathInfo } from '../registry/layout.js';
 import { fromBytes, loadFile } from '../registry/loader.js';
-import type { CubeHashes, CubeUsage } from '../registry/types.generated.js';
+import type { ConfusionCounts, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
 
 /** Bump when a projection's stored shape changes: older cache shards are then ignored. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 /** This reader's folder in the parse cache. */
 const CACHE_READER = 'leaderboard';
 /** Reads in flight at once (the file system answers on its thread pool). */
@@ -78,16 +78,30 @@ function project(entity: Entity): Projection | undefined {
 type Stored =
   | ['B', string, string | null, BenchmarkInput['policy']]
   | ['M', string, 0 | 1]
-  | [
-      'R',
-      string,
-      string,
-      Record<string, number | null>,
-      0 | 1,
-      0 | 1,
-      [CubeUsage['role'], string, CubeHashes][],
-      ResultCell['stats'] | null,
-    ];
+  | ['R', string, string, Record<string, number | null>, 0 | 1, 0 | 1, string, StoredStatistics | null];
+
+/** Sufficient statistics as numbers: cases, the operating point, then the grid (5 numbers a point). */
+type StoredStatistics = [number, number, number, number, number, number, number[] | null];
+
+const counts = (c: ConfusionCounts): number[] => [c.threshold, c.tp, c.fp, c.tn, c.fn];
+
+function storeStatistics(s: SufficientStatistics): StoredStatistics {
+  const grid = s.thresholdGrid ? s.thresholdGrid.flatMap(counts) : null;
+  const [threshold, tp, fp, tn, fn] = counts(s.operatingPoint);
+  return [s.cases, threshold, tp, fp, tn, fn, grid];
+}
+
+function restoreStatistics(s: StoredStatistics): SufficientStatistics {
+  const [cases, threshold, tp, fp, tn, fn, grid] = s;
+  const out: SufficientStatistics = { cases, operatingPoint: { threshold, tp, fp, tn, fn } };
+  if (grid) {
+    const points: ConfusionCounts[] = [];
+    for (let i = 0; i + 4 < grid.length; i += 5)
+      points.push({ threshold: grid[i], tp: grid[i + 1], fp: grid[i + 2], tn: grid[i + 3], fn: grid[i + 4] });
+    out.thresholdGrid = points;
+  }
+  return out;
+}
 
 function store(p: Projection): Stored {
   switch (p.kind) {
@@ -105,21 +119,35 @@ function store(p: Projection): Stored {
         c.metrics,
         c.encrypted ? 1 : 0,
         c.partial ? 1 : 0,
-        c.cubes.map((u) => [u.role, u.ref, { ...u.hashes }]),
-        c.stats ?? null,
+        // As text: results of a benchmark mostly share their cubes, and restore() shares one copy.
+        JSON.stringify(c.cubes),
+        c.stats ? storeStatistics(c.stats) : null,
       ];
     }
   }
 }
 
 /** The projection a stored entry holds; undefined when it is not one (a corrupt cache is a miss). */
-function restore(s: Stored | undefined): Projection | undefined {
+function restore(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
+  try {
+    return restoreEntry(s, cubes);
+  } catch {
+    return undefined; // a corrupt entry (bad cube text, statistics of another shape) is a miss
+  }
+}
+
+function restoreEntry(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
   if (!Array.isArray(s)) return undefined;
   if (s[0] === 'B' && typeof s[1] === 'string' && s[3] && typeof s[3] === 'object')
     return { kind: 'Benchmark', name: s[1], ...(s[2] ? { description: s[2] } : {}), policy: s[3] };
   if (s[0] === 'M' && typeof s[1] === 'string')
     return { kind: 'ModelAssociation', model: s[1], optIn: s[2] === 1 };
-  if (s[0] === 'R' && s.length === 8 && s[3] && typeof s[3] === 'object' && Array.isArray(s[6])) {
+  if (s[0] === 'R' && s.length === 8 && s[3] && typeof s[3] === 'object' && typeof s[6] === 'string') {
+    let used = cubes.get(s[6]);
+    if (!used) {
+      used = JSON.parse(s[6]) as CubeUsage[];
+      cubes.set(s[6], used);
+    }
     const metrics: Record<string, number> = {};
     for (const name in s[3]) metrics[name] = s[3][name] ?? Number.NaN;
     return {
@@ -129,9 +157,9 @@ function restore(s: Stored | undefined): Projection | undefined {
         dataset: s[2],
         metrics,
         encrypted: s[4] === 1,
-        ...(s[7] ? { stats: s[7] } : {}),
+        ...(s[7] ? { stats: restoreStatistics(s[7]) } : {}),
         partial: s[5] === 1,
-        cubes: s[6].map(([role, ref, hashes]) => ({ role, ref, hashes })),
+        cubes: used,
       },
     };
   }
@@ -160,6 +188,7 @@ export async function readLeaderboardInputs(
     CACHE_VERSION,
   );
   const blobIds = opts.blobIds ?? new Map<string, string>();
+  const sharedCubes = new Map<string, CubeUsage[]>();
   const problems: Diagnostic[] = [];
   const files: { entry: FileEntry; info: PathInfo }[] = [];
   for (const entry of await leaderboardFiles(source)) {
@@ -179,7 +208,9 @@ export async function readLeaderboardInputs(
   for (const f of files) {
     // Upper-case paths are refused by the loader whatever the content; they never reach the cache.
     const id = f.entry.type === 'file' && !f.info.upperCase ? blobIds.get(f.entry.path) : undefined;
-    const hit = id ? restore(cache.get(shardOf(f.info), contentKey(f.info.kind, id))) : undefined;
+    const hit = id
+      ? restore(cache.get(shardOf(f.info), contentKey(f.info.kind, id)), sharedCubes)
+      : undefined;
     if (hit) {
       cached++;
       projections.set(f.entry.path, hit);
@@ -205,7 +236,7 @@ export async function readLeaderboardInputs(
       return;
     }
     const key = info.upperCase ? undefined : contentKey(info.kind, gitBlobId(bytes));
-    const hit = key ? restore(cache.get(shardOf(info), key)) : undefined;
+    const hit = key ? restore(cache.get(shardOf(info), key), sharedCubes) : undefined;
     if (hit) {
       cached++;
       projections.set(entry.path, hit);
