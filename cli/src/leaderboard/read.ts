@@ -1,9 +1,10 @@
 /**
  * Reads what the leaderboard needs straight from a registry source: the benchmarks, their model
  * associations and their results, nothing else. Each file is parsed and schema-checked exactly as the
- * registry loader does (`fromBytes`), once per content: the fields the leaderboard uses are kept in
- * `$GITPERF_HOME/cache/leaderboard/` keyed by the sha256 of (kind, bytes), so a rebuild parses only
- * new or changed files. The cache is a pure function of the file contents: deleting it only costs time.
+ * registry loader does (`fromBytes`), once per content: the fields the leaderboard uses are kept in the
+ * parse cache (infra/parse-cache.ts; a shard per benchmark) keyed by (kind, git blob id), so a rebuild
+ * parses only new or changed files, and files git reports unchanged (`blobIds`) are not even read. The
+ * cache is a pure function of the file contents: deleting it only costs time.
  */
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
