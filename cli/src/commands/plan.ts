@@ -91,7 +91,6 @@ export default class Plan extends BaseCommand {
       { benchmark: flags.benchmark, dataset: flags.dataset, runner: flags.runner, datasetOwner },
       git,
       folder,
-      { cacheDir: (await import('../infra/gitperf-home.js')).homeLayout().parseCache },
     );
     if (this.jsonEnabled()) return render.planJson(result);
     for (const w of render.planWarnings(result)) this.report(w);

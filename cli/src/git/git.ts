@@ -300,20 +300,14 @@ export async function workingTreeRoot(folder: string): Promise<string | undefine
  * what the index records: `ls-files` gives the index's ids and `diff-files` the files that differ from
  * it (git compares stat data, and content where the stat data cannot tell: racily clean entries). Files
  * that are untracked, modified, unmerged, assume-unchanged or skip-worktree are absent: the caller reads
- * and hashes those. Undefined outside a git work tree or without git (never rejects). Lets a reader skip reading unchanged files.
+ * and hashes those. Undefined outside a git work tree. Lets a reader skip reading unchanged files.
  */
 export async function cleanBlobIds(folder: string): Promise<Map<string, string> | undefined> {
   const options = { cwd: folder, allowedExitCodes: [0, 128] };
-  let listed: GitOutput<Buffer>;
-  let changed: GitOutput<Buffer>;
-  try {
-    [listed, changed] = await Promise.all([
-      runGitForBytes(['ls-files', '--stage', '-v', '-z', '--', '.'], options),
-      runGitForBytes(['diff-files', '--name-only', '-z', '--relative', '--', '.'], options),
-    ]);
-  } catch {
-    return undefined; // no git: the caller reads every file, which is only slower
-  }
+  const [listed, changed] = await Promise.all([
+    runGitForBytes(['ls-files', '--stage', '-v', '-z', '--', '.'], options),
+    runGitForBytes(['diff-files', '--name-only', '-z', '--relative', '--', '.'], options),
+  ]);
   if (listed.exitCode !== 0 || changed.exitCode !== 0) return undefined;
   const ids = new Map<string, string>();
   // `<tag> <mode> <id> <stage>\t<path>`: tag H is a plain cached entry (lower case: assume-unchanged,

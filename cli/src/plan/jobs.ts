@@ -12,12 +12,7 @@ import type { LoadedEntity } from '../registry/loader.js';
 import { currentHashes, type ExpectedCube, staleFields } from '../registry/provenance.js';
 import type { CubeRole } from '../registry/types.generated.js';
 import { datasetMatches, type PlanInput, type PlanScope, recordedExecution } from './plan-input.js';
-import {
-  canonicalCubeText,
-  canonicalDatasetText,
-  cubesFingerprint,
-  isCanonicalCurrent,
-} from './recorded-execution.js';
+import { canonicalCubeText, canonicalDatasetText, isCanonicalCurrent } from './recorded-execution.js';
 
 export type JobReason = 'new' | 'stale';
 
@@ -60,8 +55,6 @@ interface Expected extends ExpectedCube {
   canonical: Buffer;
   /** For a model: the blocks of the benchmark's preparator, this model and the metrics cube, in run order. */
   pieces: Buffer[];
-  /** For a model: cubesFingerprint of `pieces` (what a current result's cached fingerprint holds). */
-  fingerprint: string;
 }
 
 function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Expected {
@@ -73,7 +66,6 @@ function expected(role: CubeRole, ref: string, cube: LoadedEntity<'MLCube'>): Ex
     count: Object.keys(hashes).length,
     canonical: Buffer.from(canonicalCubeText(role, ref, hashes)),
     pieces: [],
-    fingerprint: '',
   };
 }
 
@@ -146,10 +138,8 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
     }
     const prepExpected = expected('preparator', spec.preparator, prep);
     const metricsExpected = expected('metrics', spec.metrics, metrics);
-    for (const model of expectedModels.values()) {
+    for (const model of expectedModels.values())
       model.pieces = [prepExpected.canonical, model.canonical, metricsExpected.canonical];
-      model.fingerprint = cubesFingerprint(model.pieces);
-    }
     for (const da of datasetAssociations) {
       const dataset = da.info.dataset ?? da.entity.spec.dataset;
       if (!datasetMatches(scope, dataset) || (runnerDatasets && !runnerDatasets.has(dataset))) continue;
@@ -178,11 +168,7 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
         let changed: string[] = [];
         if (resultFile) {
           const cubes = [prepExpected, model, metricsExpected];
-          const known = resultFile.fingerprint;
-          if (known) {
-            if (known[0] === model.fingerprint && known[1] === ds.entity.spec.generatedUid) continue;
-          } else if (resultFile.bytes && isCanonicalCurrent(resultFile.bytes, model.pieces, datasetText))
-            continue;
+          if (isCanonicalCurrent(resultFile.bytes, model.pieces, datasetText)) continue;
           const recorded = recordedExecution(resultFile, warnings);
           if (!recorded) continue; // broken: a warning says so
           changed = staleFields(recorded, cubes, ds.entity.spec.generatedUid);

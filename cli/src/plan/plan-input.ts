@@ -4,21 +4,13 @@
  * execution of each result in scope (scanned, see recorded-execution.ts). A file that does not load is a
  * warning and is planned around; it never stops the plan.
  */
-import { join } from 'node:path';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
-import { contentKey, gitBlobId, ParseCache } from '../infra/parse-cache.js';
 import { displayPath, type FileSource } from '../registry/file-source.js';
 import { datasetAssociationRef, type Kind } from '../registry/kinds.js';
 import { entityPath } from '../registry/layout.js';
 import { fromBytes, type ListedFile, type LoadedEntity, loadFile } from '../registry/loader.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
-import {
-  canonicalCubeText,
-  cubesFingerprint,
-  type RecordedExecution,
-  recordedFromEntity,
-  scanRecordedExecution,
-} from './recorded-execution.js';
+import { type RecordedExecution, recordedFromEntity, scanRecordedExecution } from './recorded-execution.js';
 import { listedPlanFiles, type PlanFiles } from './registry-files.js';
 
 /** Which jobs to plan. Every field narrows; none set plans everything. */
@@ -39,35 +31,8 @@ export interface ResultFile {
   /** As shown to people. */
   file: string;
   info: NonNullable<ListedFile['info']>;
-  /** The file's bytes; absent when the parse cache knew the file (then `readBytes` reads it if needed). */
-  bytes?: Buffer;
-  readBytes?: () => Buffer | undefined;
-  /** From the parse cache: what the file records, in short (see RecordedFingerprint). */
-  fingerprint?: RecordedFingerprint;
+  bytes: Buffer;
 }
-
-/**
- * What the parse cache keeps of a result: the cubesFingerprint of its recorded cubes (canonical text,
- * recorded order) and its recorded generatedUid. Equal to the expected ones: the result is current.
- * Otherwise the plan reads the file for the details (what changed).
- */
-export type RecordedFingerprint = [cubes: string, generatedUid: string];
-
-/**
- * The parse cache the plan keeps the recorded executions of results in (infra/parse-cache.ts), and the
- * git blob ids of the registry's unchanged files (git/git.ts `cleanBlobIds`): a result whose blob id is
- * known and cached is not read at all.
- */
-export interface PlanCache {
-  /** The home layout's `parseCache`. */
-  dir: string;
-  /** A promise, so that git answers while the entities load. */
-  blobIds?: Promise<ReadonlyMap<string, string> | undefined>;
-}
-
-/** This reader's folder in the parse cache, and its entries' format (bump when RecordedExecution changes). */
-const CACHE_READER = 'plan-results';
-const CACHE_VERSION = 1;
 
 export interface PlanInput {
   /** Benchmarks in scope that loaded, whatever their state. */
@@ -102,7 +67,6 @@ export async function readPlanInput(
   source: FileSource,
   scope: PlanScope = {},
   files?: PlanFiles,
-  planCache?: PlanCache,
 ): Promise<PlanInput> {
   const listing = files ?? (await listedPlanFiles(source));
   const warnings: Diagnostic[] = [];
@@ -202,9 +166,6 @@ export async function readPlanInput(
     );
   }
 
-  const recordedCache = planCache
-    ? new RecordedCache(planCache.dir, (await planCache.blobIds) ?? new Map())
-    : undefined;
   const cubes = new Map<string, LoadedEntity<'MLCube'>>();
   const datasets = new Map<string, LoadedEntity<'Dataset'>>();
   const results = new Map<string, ResultFile>();
@@ -230,13 +191,12 @@ export async function readPlanInput(
       if (e) datasets.set(ref, e);
       for (const f of await listing.under(`benchmarks/${bench.ref}/results/${ref}`)) {
         if (f.info?.kind !== 'Result') continue;
-        const read = await readResult(source, f, warnings, listing, recordedCache);
+        const read = await readResult(source, f, warnings, listing);
         if (read) results.set(read.info.ref, read);
         else brokenResults.add(f.info?.ref ?? '');
       }
     }
   }
-  recordedCache?.save();
   return {
     benchmarks,
     cubes,
@@ -257,7 +217,6 @@ async function readResult(
   f: ListedFile,
   warnings: Diagnostic[],
   listing: PlanFiles,
-  cache: RecordedCache | undefined,
 ): Promise<ResultFile | undefined> {
   const info = f.info;
   if (f.entry.type !== 'file' || !info || info.upperCase) {
@@ -266,27 +225,14 @@ async function readResult(
     return undefined;
   }
   const file = displayPath(source, f.entry.path);
-  const known = cache?.known(f.entry.path, info);
-  if (known && listing.readSmall) {
-    const readSmall = listing.readSmall;
-    const readBytes = () => {
-      try {
-        return readSmall(f.entry.path);
-      } catch (e) {
-        warnings.push(
-          leftOut(warning('file.unreadable', `cannot read the file: ${(e as Error).message}`, { file })),
-        );
-        return undefined;
-      }
-    };
-    return { path: f.entry.path, file, info, fingerprint: known, readBytes };
-  }
   try {
-    const read = listing.readSmall?.(f.entry.path) ?? (await source.read(f.entry.path, MAX_FILE_BYTES));
-    const bytes = Buffer.from(read.buffer, read.byteOffset, read.length);
-    const result: ResultFile = { path: f.entry.path, file, info, bytes };
-    cache?.remember(result);
-    return result;
+    const bytes = listing.readSmall?.(f.entry.path) ?? (await source.read(f.entry.path, MAX_FILE_BYTES));
+    return {
+      path: f.entry.path,
+      file,
+      info,
+      bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+    };
   } catch (e) {
     warnings.push(
       leftOut(warning('file.unreadable', `cannot read the file: ${(e as Error).message}`, { file })),
@@ -295,68 +241,12 @@ async function readResult(
   }
 }
 
-/** The fingerprints of results by content (see PlanCache); one shard per benchmark and dataset. */
-class RecordedCache {
-  private readonly cache: ParseCache<RecordedFingerprint>;
-  private readonly blobIds: ReadonlyMap<string, string>;
-
-  constructor(dir: string, blobIds: ReadonlyMap<string, string>) {
-    this.cache = new ParseCache(join(dir, CACHE_READER), CACHE_VERSION);
-    this.blobIds = blobIds;
-  }
-
-  /** The cached fingerprint of an unchanged file, without reading it. */
-  known(path: string, info: NonNullable<ListedFile['info']>): RecordedFingerprint | undefined {
-    const id = this.blobIds.get(path);
-    if (!id) return undefined;
-    const hit = this.cache.get(shardOf(info), contentKey('Result', id));
-    return isFingerprint(hit) ? hit : undefined;
-  }
-
-  /** Keeps the fingerprint of a file just read (one that does not load is not kept: its warnings come each time). */
-  remember(result: ResultFile): void {
-    if (!result.bytes) return;
-    const key = contentKey('Result', gitBlobId(result.bytes));
-    const shard = shardOf(result.info);
-    if (isFingerprint(this.cache.get(shard, key))) return;
-    const recorded = recordedExecution(result, []);
-    if (recorded) this.cache.set(shard, key, fingerprintOf(recorded));
-  }
-
-  save(): void {
-    this.cache.save();
-  }
-}
-
-function fingerprintOf(recorded: RecordedExecution): RecordedFingerprint {
-  return [
-    cubesFingerprint(
-      recorded.cubes.map((c) => {
-        const hashes: Record<string, string> = {};
-        for (const [name, value] of Object.entries(c.hashes)) if (value !== undefined) hashes[name] = value;
-        return canonicalCubeText(c.role, c.ref, hashes);
-      }),
-    ),
-    recorded.generatedUid,
-  ];
-}
-
-function shardOf(info: NonNullable<ListedFile['info']>): string {
-  return `${info.benchmark}/${info.dataset}`;
-}
-
-/** Whether a cache entry is a fingerprint (a corrupt cache is a miss). */
-function isFingerprint(v: unknown): v is RecordedFingerprint {
-  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
-}
-
 /**
  * What a result file records: scanned when it is plain ASCII in gitperf's layout, else fully loaded.
  * Undefined when it does not load; `problems` then gets the loader's diagnostics as warnings.
  */
 export function recordedExecution(result: ResultFile, problems: Diagnostic[]): RecordedExecution | undefined {
-  const bytes = result.bytes ?? result.readBytes?.();
-  if (!bytes) return undefined; // unreadable: readBytes warned
+  const { bytes } = result;
   if (bytes.length <= MAX_FILE_BYTES && isAscii(bytes)) {
     const scanned = scanRecordedExecution(bytes);
     if (scanned) return scanned;

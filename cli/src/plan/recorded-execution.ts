@@ -13,7 +13,6 @@
  *  3. the caller loads the file fully, so an unusual but valid file is still read right and a broken one is
  *     reported with the loader's diagnostics.
  */
-import { createHash } from 'node:crypto';
 import type { RecordedCube, RecordedExecution } from '../registry/provenance.js';
 import type { Result } from '../registry/types.generated.js';
 
@@ -121,17 +120,6 @@ export function canonicalCubeText(role: string, ref: string, hashes: Record<stri
   let text = `      - role: ${role}\n        ref: ${ref}\n        hashes:\n`;
   for (const [key, value] of Object.entries(hashes)) text += `          ${key}: ${value}\n`;
   return text;
-}
-
-/**
- * A short digest of cube blocks in canonical text (canonicalCubeText each, in order): equal digests mean
- * the same roles, refs and hashes in the same order. The parse cache keeps a result's digest so the plan
- * can tell a current result without reading it (jobs.ts compares it with the expected cubes' digest).
- */
-export function cubesFingerprint(blocks: readonly (string | Buffer)[]): string {
-  const hash = createHash('sha256');
-  for (const block of blocks) hash.update(block);
-  return hash.digest('hex').slice(0, 32);
 }
 
 export function canonicalDatasetText(generatedUid: string): string {
