@@ -3,11 +3,10 @@
 // half with a result, one result in ten stale), a git checkout, timed as whole processes (medians):
 // the whole plan (--json) and one runner's plan (--runner). Targets on the 2-core reference machine:
 // whole <= 1.5 s, one runner <= 0.5 s. Prints CPU seconds too: on a shared machine wall-clock time mostly
-// measures the neighbours. Each is run once cold (an empty $GITPERF_HOME: every result is read) and then
-// --runs times warm (the parse cache in $GITPERF_HOME/cache/parsed has the results' fingerprints, and git
-// names the unchanged files, so they are not read); the warm median is judged (the registry's workflow
-// plans after every merge, with the cache of the previous run), the cold run is printed for information.
-// A one-runner plan reads its few hundred results directly and uses no cache.
+// measures the neighbours. Each is run once cold (an empty $GITPERF_HOME, a fresh page cache aside) and
+// then --runs times warm; the warm median is judged, the cold run is printed for information. The plan
+// keeps no parse cache today (see cli/src/plan/README.md), so cold and warm differ only by what the
+// operating system caches.
 // Usage: node scripts/bench/plan.bench.mjs [--runs N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
