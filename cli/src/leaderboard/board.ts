@@ -400,14 +400,14 @@ function matrixOf(
         if (r.stats.cases < minCases) return { state: 'suppressed', ...(r.partial ? { partial: true } : {}) };
         const value = siteValue(r as Poolable);
         const commit = commits?.get(r.file);
-        return {
-          state: 'shown',
-          ...(value === undefined ? {} : { value }),
-          cases: r.stats.cases,
-          ...(r.partial ? { partial: true } : {}),
-          file: r.file,
-          ...(commit ? { commit } : {}),
-        };
+        // Built field by field (9,000 cells a page; spreads of optional fields cost more), in this order.
+        const cell: MatrixCell = { state: 'shown' };
+        if (value !== undefined) cell.value = value;
+        cell.cases = r.stats.cases;
+        if (r.partial) cell.partial = true;
+        cell.file = r.file;
+        if (commit) cell.commit = commit;
+        return cell;
       }),
     };
   });
