@@ -294,3 +294,31 @@ export async function workingTreeRoot(folder: string): Promise<string | undefine
   const result = await runGit(['rev-parse', '--show-toplevel'], { cwd: folder, allowedExitCodes: [0, 128] });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
+
+/**
+ * Git's blob ids of the regular files below `folder` (paths relative to it) whose work-tree content is
+ * what the index records: `ls-files` gives the index's ids and `diff-files` the files that differ from
+ * it (git compares stat data, and content where the stat data cannot tell: racily clean entries). Files
+ * that are untracked, modified, unmerged, assume-unchanged or skip-worktree are absent: the caller reads
+ * and hashes those. Undefined outside a git work tree. Lets a reader skip reading unchanged files.
+ */
+export async function cleanBlobIds(folder: string): Promise<Map<string, string> | undefined> {
+  const options = { cwd: folder, allowedExitCodes: [0, 128] };
+  const [listed, changed] = await Promise.all([
+    runGitForBytes(['ls-files', '--stage', '-v', '-z', '--', '.'], options),
+    runGitForBytes(['diff-files', '--name-only', '-z', '--relative', '--', '.'], options),
+  ]);
+  if (listed.exitCode !== 0 || changed.exitCode !== 0) return undefined;
+  const ids = new Map<string, string>();
+  // `<tag> <mode> <id> <stage>\t<path>`: tag H is a plain cached entry (lower case: assume-unchanged,
+  // S: skip-worktree, whose work-tree files git does not look at).
+  for (const record of listed.stdout.toString('utf8').split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [tag, mode, id, stage] = record.slice(0, tab).split(' ');
+    if (tag === 'H' && (mode === '100644' || mode === '100755') && stage === '0')
+      ids.set(record.slice(tab + 1), id);
+  }
+  for (const path of changed.stdout.toString('utf8').split('\0')) ids.delete(path);
+  return ids;
+}

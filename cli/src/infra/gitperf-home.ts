@@ -3,7 +3,7 @@
  *
  *   config.yaml                                 profiles (mode 0600)
  *   cache/sha256/<hex>                          verified resources, content-addressed
- *   cache/leaderboard/entries.json              parsed benchmarks, associations, results by content hash
+ *   cache/parsed/<reader>/<shard>.json          parsed registry files by git blob id (infra/parse-cache.ts)
  *   cubes/<owner>/<name>/                       materialised MLCubes
  *   logs/                                       task logs (the cube engine's)
  *   tmp/<container>/                            a container's /tmp
@@ -34,8 +34,8 @@ export interface GitperfHomeLayout {
   configFile: string;
   /** Content-addressed resource cache (`<hex>` files). */
   resourceCache: string;
-  /** The leaderboard's parsed registry files, by content hash (rebuilt from the files when missing). */
-  leaderboardCache: string;
+  /** Parsed registry files by git blob id (infra/parse-cache.ts; rebuilt from the files when missing). */
+  parseCache: string;
   cubes: string;
   cube(owner: string, name: string): string;
   logs: string;
@@ -68,7 +68,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     home,
     configFile: path.join(home, 'config.yaml'),
     resourceCache: path.join(home, 'cache', 'sha256'),
-    leaderboardCache: path.join(home, 'cache', 'leaderboard'),
+    parseCache: path.join(home, 'cache', 'parsed'),
     cubes: path.join(home, 'cubes'),
     cube: (owner, name) => path.join(home, 'cubes', owner, name),
     logs: path.join(home, 'logs'),

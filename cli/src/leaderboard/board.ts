@@ -170,6 +170,20 @@ function isPoolable(r: ResultCell): r is Poolable {
   return !r.encrypted && r.stats !== undefined;
 }
 
+/**
+ * The primary metric of one result alone (a site's value, for the spread and the matrix), computed once
+ * per result: the same site value appears in both.
+ */
+function siteValues(primary: string): (r: Poolable) => number | undefined {
+  const values = new Map<Poolable, number | undefined>();
+  return (r) => {
+    if (values.has(r)) return values.get(r);
+    const value = poolMetric(primary, [poolCell(r)]).value;
+    values.set(r, value);
+    return value;
+  };
+}
+
 function poolCell(r: Poolable): PoolCell {
   return { stats: r.stats, metrics: r.metrics };
 }
@@ -223,12 +237,17 @@ function provenanceOf(
   level: SharingLevel,
   commits: ReadonlyMap<string, string> | undefined,
 ): Provenance {
-  const cubes = new Map<string, CubeHash>();
+  // By manifest first (one lookup per use; results mostly share their cubes), then role and ref.
+  const byManifest = new Map<string, CubeHash[]>();
   for (const c of cells)
     for (const u of c.cubes) {
-      const key = `${u.role}|${u.ref}|${u.hashes.manifest}`;
-      if (!cubes.has(key)) cubes.set(key, { role: u.role, ref: u.ref, manifest: u.hashes.manifest });
+      const manifest = u.hashes.manifest;
+      const known = byManifest.get(manifest);
+      if (!known) byManifest.set(manifest, [{ role: u.role, ref: u.ref, manifest }]);
+      else if (!known.some((k) => k.role === u.role && k.ref === u.ref))
+        known.push({ role: u.role, ref: u.ref, manifest });
     }
+  const cubes = [...byManifest.values()].flat();
   const files = cells.map((c) => c.file).sort();
   const shas = sortedUnique(files.map((f) => commits?.get(f)).filter((s): s is string => !!s));
   const unsigned = cells.filter((c) => !c.signed).length;
@@ -236,7 +255,7 @@ function provenanceOf(
     ...(level === 'full' ? { files } : {}),
     fileCount: files.length,
     commits: shas,
-    cubes: [...cubes.values()].sort((a, b) => `${a.role}${a.ref}`.localeCompare(`${b.role}${b.ref}`)),
+    cubes: cubes.sort((a, b) => `${a.role}${a.ref}`.localeCompare(`${b.role}${b.ref}`)),
     signed: unsigned === 0,
     unsigned,
   };
@@ -253,6 +272,7 @@ function modelRow(
     primary: string;
     metricNames: readonly string[];
     commits?: ReadonlyMap<string, string>;
+    siteValue: (r: Poolable) => number | undefined;
   },
 ): ModelRow {
   const poolable = results.filter(isPoolable);
@@ -316,7 +336,7 @@ function modelRow(
     const shown = new Set(plan.shown);
     const values = poolable
       .filter((r) => shown.has(r.dataset))
-      .map((r) => poolMetric(ctx.primary, [poolCell(r)]).value)
+      .map(ctx.siteValue)
       .filter((v): v is number => v !== undefined);
     if (values.length)
       spread = {
@@ -374,32 +394,42 @@ function matrixOf(
   primary: string,
   minCases: number,
   commits: ReadonlyMap<string, string> | undefined,
+  siteValue: (r: Poolable) => number | undefined,
 ): Matrix {
   const listed = new Set(models);
   const datasets = sortedUnique(results.filter((r) => listed.has(r.model)).map((r) => r.dataset));
-  const byKey = new Map(results.map((r) => [`${r.model}\n${r.dataset}`, r]));
-  const rows = models.map((model) => ({
-    model,
-    cells: datasets.map((dataset): MatrixCell => {
-      const r = byKey.get(`${model}\n${dataset}`);
-      if (!r) return { state: 'missing' };
-      if (r.encrypted) return { state: 'encrypted', signed: r.signed };
-      if (!r.stats) return { state: 'no-statistics', signed: r.signed };
-      if (r.stats.cases < minCases)
-        return { state: 'suppressed', ...(r.partial ? { partial: true } : {}), signed: r.signed };
-      const value = poolMetric(primary, [{ stats: r.stats, metrics: r.metrics }]).value;
-      const commit = commits?.get(r.file);
-      return {
-        state: 'shown',
-        ...(value === undefined ? {} : { value }),
-        cases: r.stats.cases,
-        ...(r.partial ? { partial: true } : {}),
-        signed: r.signed,
-        file: r.file,
-        ...(commit ? { commit } : {}),
-      };
-    }),
-  }));
+  // model -> dataset -> result (nested maps: no key string built per cell).
+  const byModel = new Map<string, Map<string, ResultCell>>();
+  for (const r of results) {
+    const row = byModel.get(r.model);
+    if (row) row.set(r.dataset, r);
+    else byModel.set(r.model, new Map([[r.dataset, r]]));
+  }
+  const rows = models.map((model) => {
+    const row = byModel.get(model);
+    return {
+      model,
+      cells: datasets.map((dataset): MatrixCell => {
+        const r = row?.get(dataset);
+        if (!r) return { state: 'missing' };
+        if (r.encrypted) return { state: 'encrypted', signed: r.signed };
+        if (!r.stats) return { state: 'no-statistics', signed: r.signed };
+        if (r.stats.cases < minCases)
+          return { state: 'suppressed', ...(r.partial ? { partial: true } : {}), signed: r.signed };
+        const value = siteValue(r as Poolable);
+        const commit = commits?.get(r.file);
+        // Built field by field (9,000 cells a page; spreads of optional fields cost more), in this order.
+        const cell: MatrixCell = { state: 'shown' };
+        if (value !== undefined) cell.value = value;
+        cell.cases = r.stats.cases;
+        if (r.partial) cell.partial = true;
+        cell.signed = r.signed;
+        cell.file = r.file;
+        if (commit) cell.commit = commit;
+        return cell;
+      }),
+    };
+  });
   return { metric: primary, datasets, rows };
 }
 
@@ -446,8 +476,14 @@ export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
       message: `no result reports the primary metric "${policy.primaryMetric}", so the models are not ranked${metricNames.length ? `; the results report ${metricNames.join(', ')}` : ''}`,
     });
   const byModel = new Map<string, ResultCell[]>();
-  for (const r of input.results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  for (const r of input.results) {
+    const list = byModel.get(r.model);
+    if (list) list.push(r);
+    else byModel.set(r.model, [r]);
+  }
+  const siteValue = siteValues(policy.primaryMetric);
   const ctx = {
+    siteValue,
     level,
     poolLevel: levelOf(policy, 'participants'),
     minCases,
@@ -486,6 +522,7 @@ export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
           policy.primaryMetric,
           minCases,
           opts.commits,
+          siteValue,
         )
       : undefined;
   return {

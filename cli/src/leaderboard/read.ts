@@ -1,26 +1,27 @@
 /**
  * Reads what the leaderboard needs straight from a registry source: the benchmarks, their model
  * associations and their results, nothing else. Each file is parsed and schema-checked exactly as the
- * registry loader does (`fromBytes`), once per content: the fields the leaderboard uses are kept in
- * `$GITPERF_HOME/cache/leaderboard/` keyed by the sha256 of (kind, bytes), so a rebuild parses only
- * new or changed files. The cache is a pure function of the file contents: deleting it only costs time.
+ * registry loader does (`fromBytes`), once per content: the fields the leaderboard uses are kept in the
+ * parse cache (infra/parse-cache.ts; a shard per benchmark) keyed by (kind, git blob id), so a rebuild
+ * parses only new or changed files, and files git reports unchanged (`blobIds`) are not even read. The
+ * cache is a pure function of the file contents: deleting it only costs time.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { writeFileAtomicSync } from '../infra/atomic-write.js';
-import { sha256Hex } from '../infra/sha256.js';
+import { contentKey, gitBlobId, ParseCache } from '../infra/parse-cache.js';
 import { displayPath, type FileEntry, type FileSource } from '../registry/file-source.js';
 import type { Entity } from '../registry/kinds.js';
 import { classifyPath, type PathInfo } from '../registry/layout.js';
 import { fromBytes, loadFile } from '../registry/loader.js';
 import { isSignedResult } from '../registry/result-signed.js';
+import type { ConfusionCounts, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
 import type { BenchmarkInput, ResultCell } from './collect.js';
 
-/** Bump when a projection's shape changes: older cache files are then ignored. */
-const CACHE_VERSION = 2;
-const CACHE_FILE = 'entries.json';
+/** Bump when a projection's stored shape changes: older cache shards are then ignored. */
+const CACHE_VERSION = 4;
+/** This reader's folder in the parse cache. */
+const CACHE_READER = 'leaderboard';
 /** Reads in flight at once (the file system answers on its thread pool). */
 const READ_CONCURRENCY = 64;
 
@@ -76,65 +77,98 @@ function project(entity: Entity): Projection | undefined {
   }
 }
 
-/**
- * JSON writes NaN as null; metrics are numbers (NaN allowed as `.nan`) and nothing else in a
- * projection may be NaN, so a null metric read back is NaN. Fixed on use, not with a reviver (which
- * makes parsing the whole cache several times slower).
- */
-function restoreNaN(p: Projection): Projection {
-  if (p.kind !== 'Result') return p;
-  const metrics = p.cell.metrics as Record<string, number | null>;
-  for (const name in metrics) if (metrics[name] === null) metrics[name] = Number.NaN;
-  return p;
+/** What the cache stores for a projection: the same fields, in arrays (a third of the JSON to parse). */
+type Stored =
+  | ['B', string, string | null, BenchmarkInput['policy']]
+  | ['M', string, 0 | 1]
+  | ['R', string, string, Record<string, number | null>, 0 | 1, 0 | 1, string, StoredStatistics | null, 0 | 1];
+
+/** Sufficient statistics as numbers: cases, the operating point, then the grid (5 numbers a point). */
+type StoredStatistics = [number, number, number, number, number, number, number[] | null];
+
+const counts = (c: ConfusionCounts): number[] => [c.threshold, c.tp, c.fp, c.tn, c.fn];
+
+function storeStatistics(s: SufficientStatistics): StoredStatistics {
+  const grid = s.thresholdGrid ? s.thresholdGrid.flatMap(counts) : null;
+  const [threshold, tp, fp, tn, fn] = counts(s.operatingPoint);
+  return [s.cases, threshold, tp, fp, tn, fn, grid];
 }
 
-class ProjectionCache {
-  private readonly file?: string;
-  private readonly entries = new Map<string, Projection>();
-  private readonly used = new Map<string, Projection>();
-  private changed = false;
+function restoreStatistics(s: StoredStatistics): SufficientStatistics {
+  const [cases, threshold, tp, fp, tn, fn, grid] = s;
+  const out: SufficientStatistics = { cases, operatingPoint: { threshold, tp, fp, tn, fn } };
+  if (grid) {
+    const points: ConfusionCounts[] = [];
+    for (let i = 0; i + 4 < grid.length; i += 5)
+      points.push({ threshold: grid[i], tp: grid[i + 1], fp: grid[i + 2], tn: grid[i + 3], fn: grid[i + 4] });
+    out.thresholdGrid = points;
+  }
+  return out;
+}
 
-  constructor(dir: string | undefined) {
-    if (!dir) return;
-    this.file = join(dir, CACHE_FILE);
-    if (!existsSync(this.file)) return;
-    try {
-      const stored = JSON.parse(readFileSync(this.file, 'utf8')) as {
-        version?: number;
-        entries?: Record<string, Projection>;
-      };
-      if (stored.version === CACHE_VERSION && stored.entries)
-        for (const [key, value] of Object.entries(stored.entries)) this.entries.set(key, value);
-    } catch {
-      // An unreadable cache is an empty one: everything is parsed again and the cache rewritten.
-      this.changed = true;
+function store(p: Projection): Stored {
+  switch (p.kind) {
+    case 'Benchmark':
+      return ['B', p.name, p.description ?? null, p.policy];
+    case 'ModelAssociation':
+      return ['M', p.model, p.optIn ? 1 : 0];
+    case 'Result': {
+      const c = p.cell;
+      return [
+        'R',
+        c.model,
+        c.dataset,
+        // JSON writes NaN as null; metrics are the only numbers that may be NaN (`.nan`).
+        c.metrics,
+        c.encrypted ? 1 : 0,
+        c.partial ? 1 : 0,
+        // As text: results of a benchmark mostly share their cubes, and restore() shares one copy.
+        JSON.stringify(c.cubes),
+        c.stats ? storeStatistics(c.stats) : null,
+        c.signed ? 1 : 0,
+      ];
     }
   }
+}
 
-  get(key: string): Projection | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    if (!this.used.has(key)) this.used.set(key, restoreNaN(hit));
-    return hit;
+/** The projection a stored entry holds; undefined when it is not one (a corrupt cache is a miss). */
+function restore(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
+  try {
+    return restoreEntry(s, cubes);
+  } catch {
+    return undefined; // a corrupt entry (bad cube text, statistics of another shape) is a miss
   }
+}
 
-  set(key: string, value: Projection): void {
-    this.used.set(key, value);
-    this.changed = true;
-  }
-
-  /** Keeps the entries of this registry state only, so the cache never outgrows the registry. */
-  save(): void {
-    if (!this.file || (!this.changed && this.used.size === this.entries.size)) return;
-    try {
-      writeFileAtomicSync(
-        this.file,
-        JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(this.used) }),
-      );
-    } catch {
-      // A cache that cannot be written only costs the next run time.
+function restoreEntry(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
+  if (!Array.isArray(s)) return undefined;
+  if (s[0] === 'B' && typeof s[1] === 'string' && s[3] && typeof s[3] === 'object')
+    return { kind: 'Benchmark', name: s[1], ...(s[2] ? { description: s[2] } : {}), policy: s[3] };
+  if (s[0] === 'M' && typeof s[1] === 'string')
+    return { kind: 'ModelAssociation', model: s[1], optIn: s[2] === 1 };
+  if (s[0] === 'R' && s.length === 9 && s[3] && typeof s[3] === 'object' && typeof s[6] === 'string') {
+    let used = cubes.get(s[6]);
+    if (!used) {
+      used = JSON.parse(s[6]) as CubeUsage[];
+      cubes.set(s[6], used);
     }
+    const metrics: Record<string, number> = {};
+    for (const name in s[3]) metrics[name] = s[3][name] ?? Number.NaN;
+    return {
+      kind: 'Result',
+      cell: {
+        model: s[1],
+        dataset: s[2],
+        metrics,
+        encrypted: s[4] === 1,
+        ...(s[7] ? { stats: restoreStatistics(s[7]) } : {}),
+        partial: s[5] === 1,
+        signed: s[8] === 1,
+        cubes: used,
+      },
+    };
   }
+  return undefined;
 }
 
 async function leaderboardFiles(source: FileSource): Promise<FileEntry[]> {
@@ -145,14 +179,21 @@ async function leaderboardFiles(source: FileSource): Promise<FileEntry[]> {
 }
 
 /**
- * The benchmarks' leaderboard inputs. `cacheDir` (the home layout's `leaderboardCache`) keeps parsed
- * files between runs; without it every file is parsed.
+ * The benchmarks' leaderboard inputs. `cacheDir` (the home layout's `parseCache`) keeps parsed files
+ * between runs; without it every file is parsed. `blobIds` (git/git.ts `cleanBlobIds` of the registry
+ * folder): registry-relative path -> git blob id of the files known unchanged, which are then neither
+ * read nor hashed when the cache has them.
  */
 export async function readLeaderboardInputs(
   source: FileSource,
-  opts: { cacheDir?: string } = {},
+  opts: { cacheDir?: string; blobIds?: ReadonlyMap<string, string> } = {},
 ): Promise<LeaderboardRead> {
-  const cache = new ProjectionCache(opts.cacheDir);
+  const cache = new ParseCache<Stored>(
+    opts.cacheDir ? join(opts.cacheDir, CACHE_READER) : undefined,
+    CACHE_VERSION,
+  );
+  const blobIds = opts.blobIds ?? new Map<string, string>();
+  const sharedCubes = new Map<string, CubeUsage[]>();
   const problems: Diagnostic[] = [];
   const files: { entry: FileEntry; info: PathInfo }[] = [];
   for (const entry of await leaderboardFiles(source)) {
@@ -164,11 +205,24 @@ export async function readLeaderboardInputs(
     }
     if (WANTED.has(info.kind)) files.push({ entry, info });
   }
-  await source.prefetch?.(files.map((f) => f.entry.path));
 
   const projections = new Map<string, Projection>();
   let parsed = 0;
   let cached = 0;
+  const toRead: { entry: FileEntry; info: PathInfo }[] = [];
+  for (const f of files) {
+    // Upper-case paths are refused by the loader whatever the content; they never reach the cache.
+    const id = f.entry.type === 'file' && !f.info.upperCase ? blobIds.get(f.entry.path) : undefined;
+    const hit = id
+      ? restore(cache.get(shardOf(f.info), contentKey(f.info.kind, id)), sharedCubes)
+      : undefined;
+    if (hit) {
+      cached++;
+      projections.set(f.entry.path, hit);
+    } else toRead.push(f);
+  }
+  await source.prefetch?.(toRead.map((f) => f.entry.path));
+
   const readOne = async ({ entry, info }: { entry: FileEntry; info: PathInfo }): Promise<void> => {
     if (entry.type !== 'file') {
       problems.push(...(await loadFile(source, { entry, info })).diagnostics);
@@ -186,9 +240,8 @@ export async function readLeaderboardInputs(
       });
       return;
     }
-    // Upper-case paths are refused by the loader whatever the content; they never reach the cache.
-    const key = info.upperCase ? undefined : sha256Hex(Buffer.concat([Buffer.from(`${info.kind}\0`), bytes]));
-    const hit = key ? cache.get(key) : undefined;
+    const key = info.upperCase ? undefined : contentKey(info.kind, gitBlobId(bytes));
+    const hit = key ? restore(cache.get(shardOf(info), key), sharedCubes) : undefined;
     if (hit) {
       cached++;
       projections.set(entry.path, hit);
@@ -200,12 +253,17 @@ export async function readLeaderboardInputs(
     const projection = loaded.entity ? project(loaded.entity.entity) : undefined;
     if (!projection) return;
     projections.set(entry.path, projection);
-    if (key) cache.set(key, projection);
+    if (key) cache.set(shardOf(info), key, store(projection));
   };
-  for (let start = 0; start < files.length; start += READ_CONCURRENCY)
-    await Promise.all(files.slice(start, start + READ_CONCURRENCY).map(readOne));
+  for (let start = 0; start < toRead.length; start += READ_CONCURRENCY)
+    await Promise.all(toRead.slice(start, start + READ_CONCURRENCY).map(readOne));
   cache.save();
   return { benchmarks: assemble(files, projections), problems, parsed, cached };
+}
+
+/** One cache shard per benchmark: reading one benchmark loads only its shard. */
+function shardOf(info: PathInfo): string {
+  return info.benchmark ?? '';
 }
 
 /** Groups the projections by benchmark, in path order (as the registry index lists them). */

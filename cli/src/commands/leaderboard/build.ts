@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
+import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
 import { participantBoards, participantLogins } from '../../leaderboard/participants.js';
@@ -13,7 +14,7 @@ import { registrySource, skippedWarning } from '../../submission/registry-state.
 export default class LeaderboardBuild extends BaseCommand {
   static override summary = 'Build the leaderboard as a static site: an index and one page per benchmark.';
   static override description =
-    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole. Parsed files are cached in $GITPERF_HOME/cache/leaderboard by content hash.`;
+    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole. Parsed files are cached in $GITPERF_HOME/cache/parsed by git blob id.`;
   static override examples = [
     '<%= config.bin %> leaderboard build --out site',
     '<%= config.bin %> leaderboard build --out private-site --view participants --dir registry',
@@ -35,7 +36,12 @@ export default class LeaderboardBuild extends BaseCommand {
     const { flags } = await this.parse(LeaderboardBuild);
     const view = flags.view;
     const { source, where, git } = await registrySource(flags);
-    const read = await readLeaderboardInputs(source, { cacheDir: homeLayout().leaderboardCache });
+    // A folder in a git work tree: git names the unchanged files, whose parsed form the cache has.
+    const blobIds = git ? undefined : await cleanBlobIds(where);
+    const read = await readLeaderboardInputs(source, {
+      cacheDir: homeLayout().parseCache,
+      ...(blobIds ? { blobIds } : {}),
+    });
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
     const commits = commitsFor({ git, dir: git ? undefined : where });

@@ -3,6 +3,7 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { activeProfile, profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
+import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
 import { participantBoards } from '../../leaderboard/participants.js';
@@ -55,7 +56,12 @@ export default class LeaderboardShow extends BaseCommand {
         fail('leaderboard.no-user', `--mine needs a profile with a user; profile ${p.name} has none`, {}, 2);
     }
     const { source, where, git } = await registrySource(flags);
-    const read = await readLeaderboardInputs(source, { cacheDir: homeLayout().leaderboardCache });
+    // A folder in a git work tree: git names the unchanged files, whose parsed form the cache has.
+    const blobIds = git ? undefined : await cleanBlobIds(where);
+    const read = await readLeaderboardInputs(source, {
+      cacheDir: homeLayout().parseCache,
+      ...(blobIds ? { blobIds } : {}),
+    });
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
     if (flags.benchmark && !read.benchmarks.some((b) => b.name === flags.benchmark))
