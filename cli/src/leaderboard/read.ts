@@ -81,7 +81,17 @@ function project(entity: Entity): Projection | undefined {
 type Stored =
   | ['B', string, string | null, BenchmarkInput['policy']]
   | ['M', string, 0 | 1]
-  | ['R', string, string, Record<string, number | null>, 0 | 1, 0 | 1, string, StoredStatistics | null, 0 | 1];
+  | [
+      'R',
+      string,
+      string,
+      Record<string, number | null>,
+      0 | 1,
+      0 | 1,
+      string,
+      StoredStatistics | null,
+      0 | 1,
+    ];
 
 /** Sufficient statistics as numbers: cases, the operating point, then the grid (5 numbers a point). */
 type StoredStatistics = [number, number, number, number, number, number, number[] | null];
