@@ -3,11 +3,10 @@
  * which kind of address, so commands never construct forges themselves.
  */
 import type { Forge, ForgeAddress } from './forge.js';
-import { openGitHubForge } from './github/index.js';
 import { LocalForge } from './local/local-forge.js';
 
 export type { Forge, ForgeAddress } from './forge.js';
-export { GitHubForge } from './github/index.js';
+export type { GitHubForge } from './github/index.js';
 export { LocalForge } from './local/local-forge.js';
 
 export interface ForgeSession {
@@ -28,6 +27,8 @@ export async function createForge(
     });
     return { forge, user: address.user };
   }
+  // Loaded only for a GitHub profile: Octokit and its plugins cost every local command about 0.05 s.
+  const { openGitHubForge } = await import('./github/index.js');
   const forge = openGitHubForge(address, env);
   return { forge, user: address.user ?? (await forge.currentUser()) };
 }

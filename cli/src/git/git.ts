@@ -1,12 +1,11 @@
 /**
- * The one way gitperf runs git. Every command goes through `runGit` (async, execa) or, for the policy's
- * synchronous registry view, `runGitSync` (spawnSync: no event-loop round trips and no execa import on
- * the `policy check` start-up path). Both apply the same environment (C locale so messages can be
+ * The one way gitperf runs git. Every command goes through `runGit` (async, node's child_process) or,
+ * for the policy's synchronous registry view, `runGitSync` (spawnSync: no event-loop round trips). Both apply the same environment (C locale so messages can be
  * matched, no terminal prompts, no optional locks) and throw the same `GitError`, which carries the
  * command, git's exit code and its stderr, and renders as a `git.failed` diagnostic when it reaches
  * the user.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { error, GitperfError } from '../diagnostics/diagnostic.js';
 
 export interface GitCommandOptions {
@@ -128,27 +127,56 @@ function failure(
   );
 }
 
-async function run(
+/**
+ * Runs git asynchronously with node's own child_process (execa's ~100 modules cost a short command more
+ * than the git call itself). Output beyond MAX_OUTPUT_BYTES stops git and is a failure.
+ */
+function run(
   args: readonly string[],
   options: GitCommandOptions,
   encoding: 'utf8' | 'buffer',
 ): Promise<GitOutput<string | Uint8Array>> {
-  // Loaded on first use: execa costs ~0.1 s to import, which the synchronous readers never pay.
-  const { execa } = await import('execa');
-  const result = await execa('git', commandLine(args, options), {
-    input: options.input,
-    env: environment(options),
-    encoding,
-    reject: false,
-    stripFinalNewline: false,
-    maxBuffer: MAX_OUTPUT_BYTES,
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', commandLine(args, options), {
+      env: { ...process.env, ...environment(options) },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stdoutChunks: Buffer[] = [];
+    const stderrChunks: Buffer[] = [];
+    let stdoutBytes = 0;
+    let tooLarge = false;
+    let startError: Error | undefined;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_OUTPUT_BYTES) {
+        tooLarge = true;
+        child.kill('SIGKILL');
+      } else stdoutChunks.push(chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => stderrChunks.push(chunk));
+    child.on('error', (cause) => {
+      startError = cause;
+    });
+    if (child.stdin) {
+      // EPIPE: git exited before reading its input (not a repository, say); its status and stderr tell why.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+    child.on('close', (exitCode) => {
+      const stderr = Buffer.concat(stderrChunks).toString('utf8');
+      if (startError || exitCode === null) {
+        const why = startError?.message ?? (tooLarge ? `output over ${MAX_OUTPUT_BYTES} bytes` : 'killed');
+        reject(failure(args, options, undefined, stderr, why));
+        return;
+      }
+      if (!(options.allowedExitCodes ?? [0]).includes(exitCode)) {
+        reject(failure(args, options, exitCode, stderr));
+        return;
+      }
+      const bytes = Buffer.concat(stdoutChunks);
+      resolve({ stdout: encoding === 'utf8' ? bytes.toString('utf8') : bytes, stderr, exitCode });
+    });
   });
-  const stderr = String(result.stderr ?? '');
-  if (result.exitCode === undefined) throw failure(args, options, undefined, stderr, result.shortMessage);
-  if (!(options.allowedExitCodes ?? [0]).includes(result.exitCode)) {
-    throw failure(args, options, result.exitCode, stderr);
-  }
-  return { stdout: result.stdout as string | Uint8Array, stderr, exitCode: result.exitCode };
 }
 
 /** Runs git; stdout as text (not trimmed). Throws GitError on an exit code not in `allowedExitCodes`. */
