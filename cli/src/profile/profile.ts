@@ -6,13 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { ForgeAddress, GitHubForgeAddress, LocalForgeAddress } from '../forge/forge.js';
 import { isRemoteUrl } from '../forge/local/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
-import { ensureKeyPairFile } from '../trust/index.js';
+import { yaml } from '../infra/yaml-library.js';
+import { ensureKeyPairFile } from '../trust/key-files.js';
 
 // A profile is a forge address stored under a name: the forge defines what an address holds (it is
 // what `createForge` opens), so the types flow one way, profile → forge.
@@ -86,7 +86,7 @@ export async function loadConfig(home: string = gitperfHome()): Promise<GitperfC
   }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = yaml().parse(text);
   } catch (e) {
     // The yaml package's message ends with "at line L, column C:"; the position goes in the diagnostic.
     const pos = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
@@ -119,7 +119,7 @@ export async function saveConfig(config: GitperfConfig, home: string = gitperfHo
   const doc: Record<string, unknown> = {};
   if (config.current) doc.current = config.current;
   doc.profiles = config.profiles;
-  await writeFileAtomic(file, stringify(doc), { mode: 0o600 });
+  await writeFileAtomic(file, yaml().stringify(doc), { mode: 0o600 });
 }
 
 /**

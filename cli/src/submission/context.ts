@@ -5,15 +5,12 @@
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Forge, Submission, SubmissionRepository } from '../forge/forge.js';
-import {
-  type ActionsEnvironment,
-  actingLogin,
-  fetchAuthEnvironment,
-} from '../forge/github/actions-environment.js';
+import type { ActionsEnvironment } from '../forge/github/actions-environment.js';
 import type { GitHubForge } from '../forge/github/index.js';
 import { createForge, type ForgeSession } from '../forge/index.js';
 import { runGit, workingTreeRoot } from '../git/git.js';
-import { GitView, type RegistryView, resolveCommit } from '../policy/index.js';
+import { resolveCommit } from '../policy/git-tree.js';
+import { GitView, type RegistryView } from '../policy/view.js';
 
 export interface PolicyRefs {
   /** A git repository (bare or not) holding both commits. */
@@ -132,6 +129,8 @@ export async function actionsContext(
   forge: GitHubForge,
   cwd: string = process.cwd(),
 ): Promise<SubmissionContext> {
+  // Loaded here, not at the top: it brings Octokit, which commands on a local profile never need.
+  const { actingLogin, fetchAuthEnvironment } = await import('../forge/github/actions-environment.js');
   return githubContext(forge, await actingLogin(actions, forge), cwd, fetchAuthEnvironment(actions));
 }
 
