@@ -15,10 +15,10 @@ import type { Entity } from '../registry/kinds.js';
 import { classifyPath, type PathInfo } from '../registry/layout.js';
 import { fromBytes, loadFile } from '../registry/loader.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
-import type { BenchmarkInput, ResultCell } from './collect.js';
+import { type BenchmarkInput, type ResultCell, sealedOf } from './collect.js';
 
 /** Bump when a projection's shape changes: older cache files are then ignored. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const CACHE_FILE = 'entries.json';
 /** Reads in flight at once (the file system answers on its thread pool). */
 const READ_CONCURRENCY = 64;
@@ -63,6 +63,7 @@ function project(entity: Entity): Projection | undefined {
           dataset: spec.dataset,
           metrics: spec.metrics ?? {},
           encrypted: spec.encrypted !== undefined,
+          ...(spec.encrypted ? { sealed: sealedOf(spec.encrypted) } : {}),
           ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
           partial: spec.partial,
           cubes: spec.execution.cubes,

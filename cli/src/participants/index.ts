@@ -1,5 +1,12 @@
 /** The participants' procedures: what each role does to submit to a registry. Commands call these. */
 
+export {
+  AGE_IDENTITY_ENV,
+  ensureMemberAgeIdentity,
+  localMemberAgeRecipients,
+  type ReaderIdentities,
+  readerIdentities,
+} from './age-identity.js';
 export { type PriorityInput, type PriorityOutcome, setAssociationPriority } from './association-priority.js';
 export {
   type AssociationRequestInput,
@@ -58,3 +65,4 @@ export {
   submit,
 } from './submit.js';
 export { addUsers, localMemberKey, type UserAddInput, type UserAddOutcome } from './user-add.js';
+export { type AgeKeyOutcome, publishAgeKey } from './user-age-key.js';
