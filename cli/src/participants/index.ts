@@ -41,6 +41,7 @@ export {
   submitMlcube,
 } from './mlcube-submit.js';
 export { type ResolvedResource, resolveResource } from './resources.js';
+export { type ReencryptInput, type ReencryptOutcome, reencryptResults } from './result-reencrypt.js';
 export { ensureRunnerKey, hasRunnerKey, runnerKeyFile, signAsRunner } from './result-signing.js';
 export {
   metricsBlock,

@@ -4,11 +4,12 @@
  * follows that runner's `spec.consent`: `standing` (the owner's merged Runner entity is the consent: no
  * further review), or `review` (default: the owner approves each result submission, even one the runner
  * opened unattended under the owner's own login). Results need their benchmark and associations merged
- * first.
+ * first. A committee member may re-encrypt a result to the current readers (result-reencryption.ts).
  */
 import { datasetAssociationRef, modelAssociationRef } from '../../registry/kinds.js';
 import { repoEntityPath } from '../../registry/layout.js';
 import type { ChangeUnderReview } from './change-under-review.js';
+import { checkReencryption, isReencryption } from './result-reencryption.js';
 import { formatWho } from './wording.js';
 
 export function checkResult(review: ChangeUnderReview<'Result'>): void {
@@ -27,6 +28,11 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
         `only the data owner @${dataOwner} (or an admin) may withdraw ${review.describe()}`,
       );
     }
+    return;
+  }
+  // A committee member's re-encryption (same measurements, same signature): result-reencryption.ts.
+  if (isReencryption(review) && author !== dataOwner) {
+    checkReencryption(review);
     return;
   }
   const byDataOwner = author === dataOwner;
