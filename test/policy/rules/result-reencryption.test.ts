@@ -81,7 +81,7 @@ describe('re-encrypting a result (real git)', () => {
     const leaving = (f: FileEdit) => {
       base(f);
       f.edit(RESULT, (result) => {
-        result.spec.encrypted.recipients = ['ana', 'hospital-a', 'raj'];
+        (result.spec.encrypted as { recipients: string[] }).recipients = ['ana', 'hospital-a', 'raj'];
       });
       f.edit(P.user('raj'), (user) => {
         delete user.spec.ageRecipients;
