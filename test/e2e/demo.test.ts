@@ -404,4 +404,49 @@ describe('gitperf demo (end to end)', () => {
     expect(out).toMatchObject({ number: 30, status: 'pass', previous: 0 });
     expect(out.next).toBe('ready: `gitperf merge 30 --profile raj`');
   });
+
+  it("result show decrypts with the reader's identity and shows only the envelope to others", async () => {
+    const env = { GITPERF_HOME: join(dir, 'home') };
+    const ref = ['--benchmark', 'bc-diagnosis', '--dataset', 'hospital-b/wdbc-b', '--model', 'kim/bc-stump'];
+    const identity = (login: string) => ['--identity', join(dir, 'home', 'keys', 'age', login)];
+    const kim = await runCli(['result', 'show', ...ref, ...identity('kim'), '--profile', 'kim', '--json'], {
+      env,
+    });
+    expect(kim.exitCode, kim.stderr).toBe(0);
+    expect(JSON.parse(kim.stdout)).toMatchObject({ readable: true, signedBy: 'hospital-b/runner-b' });
+    expect(JSON.parse(kim.stdout).metrics.auc).toBeGreaterThan(0.8);
+    // lee owns another model: the participants' level shows model owners only their own rows.
+    const lee = await runCli(['result', 'show', ...ref, ...identity('lee'), '--profile', 'lee'], { env });
+    expect(lee.exitCode, lee.stderr).toBe(0);
+    expect(lee.stdout).toContain('metrics: encrypted, not readable with the given identities');
+    expect(lee.stdout).toContain('encrypted (age) to: ana, hospital-b, kim, raj');
+  });
+
+  it('a committee member re-encrypts every result; another approves; the signatures still verify', async () => {
+    const env = { GITPERF_HOME: join(dir, 'home') };
+    const r = await runCli(
+      ['result', 'reencrypt', '--benchmark', 'bc-diagnosis', '--all', '--profile', 'ana', '--json'],
+      { env },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.changed).toHaveLength(9);
+    expect(out.submission).toMatchObject({ status: 'pending', waitingFor: ['raj'] });
+    const n = String(out.submission.number);
+    expect((await runCli(['review', 'approve', n, '--profile', 'raj'], { env })).exitCode).toBe(0);
+    const merged = await runCli(['merge', n, '--profile', 'ana'], { env });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    const clone = join(tmp, 'clone-reencrypted');
+    await execa('git', ['clone', '-q', bare, clone]);
+    const validate = await runCli(['validate', 'registry'], {
+      cwd: clone,
+      env: { GITPERF_HOME: join(tmp, 'empty-home') },
+    });
+    expect(validate.exitCode, validate.stdout + validate.stderr).toBe(0);
+    const verify = await runCli(['result', 'verify', '--registry', join(clone, 'registry')], {
+      env: { GITPERF_HOME: join(tmp, 'empty-home') },
+    });
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('9 result(s): 9 signed, 0 unsigned, 0 invalid');
+  });
 });
