@@ -7,7 +7,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptResult, readableMeasurements } from '../../cli/src/registry/result-encryption.js';
+import {
+  encryptResult,
+  readableMeasurements,
+  requireCommitteeReader,
+} from '../../cli/src/registry/result-encryption.js';
 import { describeReaders, resultReaders, resultsEncrypted } from '../../cli/src/registry/result-readers.js';
 import type { Benchmark, Result } from '../../cli/src/registry/types.generated.js';
 import {
@@ -99,6 +103,11 @@ describe('who may read a result', () => {
     expect(some.committeeCanRead).toBe(true);
     const none = resultReaders(benchmark('aggregate'), { model: 'lee/x', dataOwner: 'hospital-c' }, () => []);
     expect(none.committeeCanRead).toBe(false);
+    // Nobody could build the leaderboard from such a result: refused, saying what to do.
+    expect(() => requireCommitteeReader(some, 'bc')).not.toThrow();
+    expect(() => requireCommitteeReader(none, 'bc')).toThrow(
+      /no committee member \(ana, raj\).*gitperf user age-key/,
+    );
   });
 });
 
