@@ -3,7 +3,7 @@
  * re-encrypts them to the readers the policy allows now (a member joined or left the committee, a reader
  * published an age recipient) and opens one submission. The measurements keep their nonce, so the digest the
  * runner signed, and its signature, stay valid; the policy lets a committee member make this change without
- * the data owners (policy/rules/result-reencryption.ts). What a removed reader already read stays read.
+ * the data owners (policy/rules/result-encryption.ts). What a removed reader already read stays read.
  */
 import { fail } from '../diagnostics/diagnostic.js';
 import { repoEntityPath } from '../registry/layout.js';

@@ -1,5 +1,5 @@
 /**
- * Re-encrypting a result (policy/rules/result-reencryption.ts), over real git repositories evaluated as
+ * Encrypted results and their re-encryption (policy/rules/result-encryption.ts), over real git repositories evaluated as
  * `gitperf policy check` does. The base: bc-diagnosis (per-model sharing, committee ana and raj) with
  * hospital-a's result of lee/bc-centroid encrypted to ana and hospital-a; raj has since published an age
  * recipient. A committee member re-encrypts it to the three of them without the data owner.
@@ -62,6 +62,29 @@ const reencryptTo =
   };
 
 const requirements = (d: EvaluatedDecision) => d.required.map((r) => [r.code, r.who]);
+
+describe('results where the benchmark keeps them encrypted (real git)', () => {
+  it('a plain result is refused once the committee can read encrypted ones; allowed before', async () => {
+    const plainChange = (f: FileEdit) =>
+      f.edit(RESULT, (result) => {
+        (result.spec.metrics as Record<string, number>).auc = 0.5;
+      });
+    const keyed = await runScenario({
+      base: (f) => publish(f, ['ana']),
+      head: plainChange,
+      author: 'hospital-a',
+    });
+    expect(keyed.violations.map((v) => v.code)).toEqual(['policy.result-not-encrypted']);
+    expect(keyed.violations[0].message).toContain('(ana)');
+    const unkeyed = await runScenario({ head: plainChange, author: 'hospital-a' });
+    expect(unkeyed.violations).toEqual([]);
+  });
+
+  it("the data owner's encrypted result passes", async () => {
+    const d = await runScenario({ base: (f) => publish(f, ['ana']), head: base, author: 'hospital-a' });
+    expect(d.violations).toEqual([]);
+  });
+});
 
 describe('re-encrypting a result (real git)', () => {
   it('a committee member re-encrypts to the current readers: another member approves, no data owner', async () => {

@@ -1,5 +1,10 @@
 /**
- * Re-encrypting a result (issue 11): a committee member changes who can decrypt an encrypted result — a member
+ * Encrypted results (issue 11). A benchmark whose sharing is stricter than full keeps its results encrypted
+ * (registry/result-readers.ts): once a committee member has published an age recipient (so encryption is
+ * possible), a new or changed result with its metrics in the clear is refused, `policy.result-not-encrypted`
+ * (before that, `result submit` itself refuses, telling the committee to publish one).
+ *
+ * Re-encrypting a result: a committee member changes who can decrypt an encrypted result — a member
  * who joined the committee, a model owner or data owner who published an age recipient later, a member who
  * left — without the data owner: the measurements and the digest the runner signed are unchanged, only
  * `spec.encrypted.recipients` and `spec.encrypted.ciphertext` are. The recipients must be exactly the readers
@@ -7,7 +12,7 @@
  * committee member approves, as for the committee's other decisions. Whoever could decrypt the old ciphertext
  * keeps what they read: re-encryption only protects what is read from now on.
  */
-import { resultReaders } from '../../registry/result-readers.js';
+import { resultReaders, resultsEncrypted } from '../../registry/result-readers.js';
 import type { ChangeUnderReview } from './change-under-review.js';
 import { formatWho } from './wording.js';
 
@@ -70,5 +75,25 @@ export function checkReencryption(review: ChangeUnderReview<'Result'>): void {
   const added = given.filter((login) => !before.includes(login));
   review.announce(
     `re-encrypted to ${given.join(', ')}${added.length ? `; added ${added.join(', ')}` : ''}${removed.length ? `; removed ${removed.join(', ')} (what they already read stays read)` : ''}`,
+  );
+}
+
+/** Refuses a plain result where the benchmark keeps results encrypted and its committee can read them. */
+export function checkEncryptedWhenRequired(review: ChangeUnderReview<'Result'>): void {
+  const after = review.after;
+  if (!after || after.spec.encrypted) return;
+  const benchmarkName = review.info.benchmark ?? '';
+  const benchmark = review.merged.benchmark(benchmarkName);
+  if (!benchmark || !resultsEncrypted(benchmark)) return;
+  const readers = resultReaders(
+    benchmark,
+    { model: after.spec.model, dataOwner: review.info.owner ?? after.metadata.owner },
+    (login) => review.merged.entity('User', login)?.spec?.ageRecipients,
+  );
+  if (!readers.committeeCanRead) return;
+  review.violate(
+    'policy.result-not-encrypted',
+    `${review.describe()} has its metrics in the clear, but benchmark ${benchmarkName} shares ${benchmark.spec.policy.sharing}, so its results are stored encrypted to those it lets read them (${readers.logins.join(', ')}); submit it with \`gitperf result submit\`, which encrypts it`,
+    'spec.metrics',
   );
 }
