@@ -310,13 +310,21 @@ export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
  * Copies the result files a run wrote (`$GITPERF_HOME/results/...`) into `outDir` with the same relative
  * path: what a self-hosted runner uploads for the hosted submit job (`result submit --from`).
  */
-export async function copyResults(runs: readonly ModelRun[], lay: Layout, outDir: string): Promise<string[]> {
+export async function copyResults(
+  runs: readonly ModelRun[],
+  lay: Layout,
+  outDir: string,
+  /** Applied to each result before it is written (the encryption a benchmark's sharing policy asks for). */
+  transform?: (result: Result) => Promise<Result>,
+): Promise<string[]> {
   const resultsRoot = homeLayout(lay.home).results;
   const copied: string[] = [];
   for (const r of runs) {
     if (!r.resultFile) continue;
     const target = join(outDir, relative(resultsRoot, r.resultFile));
-    await writeFileAtomic(target, await readFile(r.resultFile));
+    if (transform)
+      await writeYamlAtomic(target, await transform(parse(await readFile(r.resultFile, 'utf8')) as Result));
+    else await writeFileAtomic(target, await readFile(r.resultFile));
     copied.push(target);
   }
   return copied;
