@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => new URL(`../cli/dist/${p}`, import.meta.url).href;
 const { runDemo } = await import(dist('demo/demo.js'));
 const { exportRegistry, replaceRegistry } = await import(dist('demo/example-registry.js'));
+const { readIdentityFile } = await import(dist('trust/index.js'));
 
 const outIdx = process.argv.indexOf('--out');
 const target = outIdx > 0 ? process.argv[outIdx + 1] : join(root, 'registry');
@@ -24,7 +25,9 @@ try {
     runner: 'local',
     write: (s) => process.stderr.write(s),
   });
-  const files = await exportRegistry(report.bare, join(work, 'registry'));
+  // The demo's results are encrypted; the example carries them as the committee (ana) reads them.
+  const identities = await readIdentityFile(join(report.home, 'keys', 'age', 'ana'));
+  const files = await exportRegistry(report.bare, join(work, 'registry'), 'main', identities);
   await replaceRegistry(join(work, 'registry'), target);
   process.stdout.write(`wrote ${files.length} files to ${target}\n`);
 } finally {

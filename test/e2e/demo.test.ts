@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { compareRegistries, exportRegistry } from '../../cli/src/demo/example-registry.js';
 import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
 import { MAX_FILE_BYTES } from '../../cli/src/registry/yaml-file.js';
+import { readIdentityFile } from '../../cli/src/trust/index.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 let tmp: string;
@@ -52,6 +53,17 @@ function filesUnder(folder: string): string[] {
 }
 
 const git = async (args: string[]) => String((await execa('git', ['-C', bare, ...args])).stdout);
+
+/** The demo's committee member's age identity (the demo made it in its home). */
+const committeeIdentities = async () => readIdentityFile(join(dir, 'home', 'keys', 'age', 'ana'));
+
+/** The metrics of an encrypted result, as the committee reads them (NaN stays the JSON string "NaN"). */
+async function decrypted(result: { spec: { encrypted: { ciphertext: string } } }) {
+  const out = await execa('age', ['-d', '-i', join(dir, 'home', 'keys', 'age', 'ana')], {
+    input: result.spec.encrypted.ciphertext,
+  });
+  return JSON.parse(out.stdout).metrics as Record<string, number | 'NaN'>;
+}
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'gitperf-e2e-'));
@@ -245,16 +257,48 @@ describe('gitperf demo (end to end)', () => {
         expect(r.spec.dataset).toBe(d);
         const failing = m === 'kim/bc-stump' && d === 'hospital-c/wdbc-c';
         expect(r.spec.partial, `${m} on ${d}`).toBe(failing);
-        // Run by the hospital's own runner, not typed by hand.
+        // Run by the hospital's own runner, not typed by hand, signed by it, and encrypted (per-model sharing)
+        // to the committee, the data owner and (participants: full) the model owner.
         expect(r.spec.execution.runnerRef).toBe(`${d.split('/')[0]}/runner-${d.slice(-1)}`);
-        if (failing) expect(Number.isNaN(r.spec.metrics.auc)).toBe(true);
-        else expect(r.spec.metrics.auc).toBeGreaterThan(0.8);
+        expect(r.spec.signature).toMatch(/^-----BEGIN SSH SIGNATURE-----/);
+        expect(r.spec.metrics).toBeUndefined();
+        expect(r.spec.encrypted.recipients).toEqual(
+          [...new Set(['ana', 'raj', d.split('/')[0], m.split('/')[0]])].sort(),
+        );
+        const metrics = await decrypted(r);
+        if (failing) expect(metrics.auc).toBe('NaN');
+        else expect(metrics.auc).toBeGreaterThan(0.8);
       }
+  });
+
+  it("a model owner reads their own model's results with the real age CLI, and not another model's", async () => {
+    const file = 'registry/benchmarks/bc-diagnosis/results/hospital-a/wdbc-a';
+    const lee = parse(await git(['show', `main:${file}/lee.bc-centroid.yaml`]));
+    const kim = parse(await git(['show', `main:${file}/kim.bc-stump.yaml`]));
+    const identity = join(dir, 'home', 'keys', 'age', 'lee');
+    const own = await execa('age', ['-d', '-i', identity], { input: lee.spec.encrypted.ciphertext });
+    expect(JSON.parse(own.stdout).metrics.auc).toBeGreaterThan(0.8);
+    const other = await execa('age', ['-d', '-i', identity], {
+      input: kim.spec.encrypted.ciphertext,
+      reject: false,
+    });
+    expect(other.exitCode).not.toBe(0);
+    expect(other.stderr).toMatch(/no identity matched/);
+  });
+
+  it('validates the encrypted registry without any identity', async () => {
+    const clone = join(tmp, 'clone-validate');
+    await execa('git', ['clone', '-q', bare, clone]);
+    const r = await runCli(['validate', 'registry', '--json'], {
+      cwd: clone,
+      env: { GITPERF_HOME: join(tmp, 'empty-home'), GITPERF_AGE_IDENTITY: '' },
+    });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
   });
 
   it('the committed example registry/ is what the demo produces (timestamps normalised)', async () => {
     const out = join(tmp, 'exported');
-    await exportRegistry(bare, out);
+    await exportRegistry(bare, out, 'main', await committeeIdentities());
     const diff = await compareRegistries(join(repoRoot, 'registry'), out);
     const hint = 'run `npm run build && node scripts/regenerate-example-registry.mjs` and commit registry/';
     expect(diff.onlyIn.expected, hint).toEqual([]);
@@ -359,5 +403,50 @@ describe('gitperf demo (end to end)', () => {
     const out = JSON.parse(raj.stdout);
     expect(out).toMatchObject({ number: 30, status: 'pass', previous: 0 });
     expect(out.next).toBe('ready: `gitperf merge 30 --profile raj`');
+  });
+
+  it("result show decrypts with the reader's identity and shows only the envelope to others", async () => {
+    const env = { GITPERF_HOME: join(dir, 'home') };
+    const ref = ['--benchmark', 'bc-diagnosis', '--dataset', 'hospital-b/wdbc-b', '--model', 'kim/bc-stump'];
+    const identity = (login: string) => ['--identity', join(dir, 'home', 'keys', 'age', login)];
+    const kim = await runCli(['result', 'show', ...ref, ...identity('kim'), '--profile', 'kim', '--json'], {
+      env,
+    });
+    expect(kim.exitCode, kim.stderr).toBe(0);
+    expect(JSON.parse(kim.stdout)).toMatchObject({ readable: true, signedBy: 'hospital-b/runner-b' });
+    expect(JSON.parse(kim.stdout).metrics.auc).toBeGreaterThan(0.8);
+    // lee owns another model: the participants' level shows model owners only their own rows.
+    const lee = await runCli(['result', 'show', ...ref, ...identity('lee'), '--profile', 'lee'], { env });
+    expect(lee.exitCode, lee.stderr).toBe(0);
+    expect(lee.stdout).toContain('metrics: encrypted, not readable with the given identities');
+    expect(lee.stdout).toContain('encrypted (age) to: ana, hospital-b, kim, raj');
+  });
+
+  it('a committee member re-encrypts every result; another approves; the signatures still verify', async () => {
+    const env = { GITPERF_HOME: join(dir, 'home') };
+    const r = await runCli(
+      ['result', 'reencrypt', '--benchmark', 'bc-diagnosis', '--all', '--profile', 'ana', '--json'],
+      { env },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.changed).toHaveLength(9);
+    expect(out.submission).toMatchObject({ status: 'pending', waitingFor: ['raj'] });
+    const n = String(out.submission.number);
+    expect((await runCli(['review', 'approve', n, '--profile', 'raj'], { env })).exitCode).toBe(0);
+    const merged = await runCli(['merge', n, '--profile', 'ana'], { env });
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    const clone = join(tmp, 'clone-reencrypted');
+    await execa('git', ['clone', '-q', bare, clone]);
+    const validate = await runCli(['validate', 'registry'], {
+      cwd: clone,
+      env: { GITPERF_HOME: join(tmp, 'empty-home') },
+    });
+    expect(validate.exitCode, validate.stdout + validate.stderr).toBe(0);
+    const verify = await runCli(['result', 'verify', '--registry', join(clone, 'registry')], {
+      env: { GITPERF_HOME: join(tmp, 'empty-home') },
+    });
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain('9 result(s): 9 signed, 0 unsigned, 0 invalid');
   });
 });

@@ -344,3 +344,22 @@ describe('gitperf runner register and association requests', () => {
     expect(both.exitCode, both.stderr).toBe(2);
   });
 });
+
+describe('gitperf user age-key', () => {
+  it('makes the identity (0600) and submits its recipient to the member’s User entity, for an admin to approve', async () => {
+    const before = await count();
+    const r = await cli(['user', 'age-key', '--profile', 'lee', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ login: 'lee', created: true, registered: true, alreadyPublished: false });
+    expect(out.identityFile).toBe(homeLayout(home).ageIdentity('lee'));
+    expect(statSync(out.identityFile).mode & 0o077).toBe(0);
+    expect(out.recipient).toMatch(/^age1[02-9ac-hj-np-z]{58}$/);
+    expect(out.submission).toMatchObject({ status: 'pending', waitingFor: ['ada'] });
+    expect(out.submission.files).toEqual(['registry/users/lee.yaml']);
+    expect(await count()).toBe(before + 1);
+    // The identity file is the one `age -d -i` reads; asking again reuses it.
+    const again = await cli(['user', 'age-key', '--profile', 'lee', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: false, recipient: out.recipient });
+  });
+});

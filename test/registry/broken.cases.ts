@@ -278,7 +278,7 @@ export const CASES: BrokenCase[] = [
         d,
         RESULT,
         '  partial: false\n',
-        '  encrypted:\n    scheme: age\n    recipients: [ana]\n    ciphertext: abc\n  partial: false\n',
+        `  encrypted:\n    scheme: age\n    recipients: [ana]\n    ciphertext: "-----BEGIN AGE ENCRYPTED FILE-----\\nabc\\n"\n    measurementsSha256: ${'a'.repeat(64)}\n  partial: false\n`,
       ),
     code: 'schema.one-of',
     file: RESULT,
@@ -510,6 +510,22 @@ export const CASES: BrokenCase[] = [
     line: 46,
     column: 19,
     cli: true,
+  },
+  {
+    // The schema checks the shape; only the bech32 checksum tells a mistyped recipient.
+    name: 'an age recipient whose checksum does not match',
+    layer: 'consistency',
+    mutate: (d) =>
+      patch(
+        d,
+        ANA,
+        '  organization: Org\n',
+        '  organization: Org\n  ageRecipients:\n    - age1nnvymhseddxsjlll5tlur99xwh7ftvjdet8fj8eks024k99vgfrq7yghcq\n',
+      ),
+    code: 'user.age-recipient-invalid',
+    file: ANA,
+    line: 8,
+    column: 7,
   },
   {
     name: 'confusion counts that do not add up to the cases',

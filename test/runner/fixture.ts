@@ -12,8 +12,10 @@ import { ADMIN, bootstrapRegistry, PACKAGE_EXAMPLES } from '../../cli/src/demo/b
 import { BENCHMARK, USERS } from '../../cli/src/demo/demo.js';
 import { homeLayout } from '../../cli/src/infra/gitperf-home.js';
 import {
+  ensureMemberAgeIdentity,
   entityFile,
   givenConsent,
+  localMemberAgeRecipients,
   type Participant,
   prepare,
   registerDataset,
@@ -91,14 +93,22 @@ export async function buildRunnerRegistry(
         login === HOSPITAL ? localMemberKey(siteHome, login) : undefined,
       ])
     ).filter((key): key is string => key !== undefined);
+  // The benchmark keeps results encrypted (per-model sharing): the committee's ana reads them (age identity in
+  // the admin's home), so the runner's results can be encrypted to the committee.
+  await ensureMemberAgeIdentity(home, 'ana');
   const userFiles = await Promise.all(
     Object.entries(USERS).map(async ([login, spec]) => {
       const sshKeys = await keysOf(login);
+      const ageRecipients = await localMemberAgeRecipients(home, login);
       return entityFile(repoEntityPath('User', login), {
         apiVersion: 'gitperf/v1',
         kind: 'User',
         metadata: { name: login },
-        spec: { ...spec, ...(sshKeys.length ? { sshKeys } : {}) },
+        spec: {
+          ...spec,
+          ...(sshKeys.length ? { sshKeys } : {}),
+          ...(ageRecipients ? { ageRecipients } : {}),
+        },
       });
     }),
   );

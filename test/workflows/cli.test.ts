@@ -1,11 +1,11 @@
 // The procedure commands as whole processes (cli/dist, built by `npm test`), on the real demo cubes with the
 // local runner and a real registry in a temp folder. Generous per-test timeouts (CI machines are shared); no
 // timing assertions.
-import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { folderHash } from '../../cli/src/workflows/folder-hash.js';
 import { cliBin, repoRoot, runCli } from '../helpers/cli.js';
 import { cubeFolder, makeTestRegistry, site, type TestRegistry } from './fixtures.js';
@@ -102,6 +102,52 @@ describe('gitperf dataset prepare / benchmark run / test run', () => {
     expect(
       parse(await import('node:fs/promises').then((f) => f.readFile(stumpFile, 'utf8'))).spec.partial,
     ).toBe(true);
+  }, 240_000);
+
+  it('benchmark run --out hands results over encrypted to the readers once the committee has a recipient', async () => {
+    const run = (out: string) =>
+      runCli(
+        [
+          'benchmark',
+          'run',
+          '--benchmark',
+          'bc-diagnosis',
+          '--dataset',
+          'wdbc-c',
+          '--model',
+          'lee/bc-centroid',
+        ].concat(['--registry', reg.registryDir, '--runner', 'local', '--out', join(reg.root, out)]),
+        { env },
+      );
+    const handed = (out: string) =>
+      join(reg.root, out, 'bc-diagnosis', 'hospital-c', 'wdbc-c', 'lee.bc-centroid.yaml');
+    // No committee member has published an age recipient: in the clear, with a warning.
+    const plain = await run('out-plain');
+    expect(plain.exitCode, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('result.not-encrypted');
+    expect(parse(await readFile(handed('out-plain'), 'utf8')).spec.metrics.auc).toBeGreaterThan(0.8);
+    // ana (committee) publishes one: the per-model benchmark's result leaves encrypted to her.
+    const identity = join(reg.root, 'ana.age');
+    await execa('age-keygen', ['-o', identity]);
+    const recipient = (await execa('age-keygen', ['-y', identity])).stdout.trim();
+    await mkdir(join(reg.registryDir, 'users'), { recursive: true });
+    await writeFile(
+      join(reg.registryDir, 'users', 'ana.yaml'),
+      stringify({
+        apiVersion: 'gitperf/v1',
+        kind: 'User',
+        metadata: { name: 'ana' },
+        spec: { ageRecipients: [recipient] },
+      }),
+    );
+    const sealed = await run('out-sealed');
+    expect(sealed.exitCode, sealed.stderr).toBe(0);
+    expect(sealed.stderr).not.toContain('result.not-encrypted');
+    const result = parse(await readFile(handed('out-sealed'), 'utf8'));
+    expect(result.spec.metrics).toBeUndefined();
+    expect(result.spec.encrypted.recipients).toEqual(['ana']);
+    const opened = await execa('age', ['-d', '-i', identity], { input: result.spec.encrypted.ciphertext });
+    expect(JSON.parse(opened.stdout).metrics.auc).toBeGreaterThan(0.8);
   }, 240_000);
 
   it('runs the compatibility test of a model on the demo data of a benchmark given as a folder', async () => {

@@ -20,10 +20,13 @@ import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { fail } from '../diagnostics/diagnostic.js';
 import { homeLayout } from '../infra/gitperf-home.js';
-import { buildBoards } from '../leaderboard/build.js';
+import { boardsOf } from '../leaderboard/build.js';
+import { collectBenchmarks } from '../leaderboard/collect.js';
+import { decryptLeaderboardInputs } from '../leaderboard/decrypt.js';
 import { lastCommits } from '../leaderboard/merge-commits.js';
 import { writeSite } from '../leaderboard/site.js';
 import {
+  ensureMemberAgeIdentity,
   entityFile,
   givenConsent,
   localMemberKey,
@@ -52,6 +55,7 @@ import {
   type SubmissionContext,
 } from '../submission/index.js';
 import { renderResultTable } from '../submission/listings.js';
+import { readIdentityFile } from '../trust/index.js';
 import type { RunnerKind } from '../workflows/execution.js';
 import { sandboxInstalled } from '../workflows/execution-options.js';
 import { prepareDataset } from '../workflows/prepare-dataset.js';
@@ -70,6 +74,9 @@ export const USERS: Record<string, User['spec']> = {
   'hospital-b': { displayName: 'Hospital B', organization: 'Hospital B' },
   'hospital-c': { displayName: 'Hospital C', organization: 'Hospital C' },
 };
+
+/** The committee member whose age identity reads the encrypted results for the demo's table and leaderboard. */
+const COMMITTEE_READER = 'ana';
 
 /** owner, name, example folder, description. */
 export const CUBES: Array<[string, string, string, string]> = [
@@ -263,14 +270,25 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const users = await step(
     `ada submits the ${Object.keys(USERS).length} consortium members (users)`,
     async () => {
-      // Each member's profile made their signing key in the demo's home: register it with them.
+      // Each member's profile made their signing key in the demo's home: register it with them. Each member
+      // also makes an age identity where they work (`gitperf user age-key`): the benchmark keeps results
+      // encrypted to the committee, the data owner and (participants: full) the model owner.
       const keys = await Promise.all(Object.keys(USERS).map((login) => localMemberKey(home, login)));
+      const ageRecipients = await Promise.all(
+        Object.keys(USERS).map(
+          async (login) => (await ensureMemberAgeIdentity(homeOf(login), login)).recipients,
+        ),
+      );
       const files = Object.entries(USERS).map(([login, spec], index) =>
         entityFile(repoEntityPath('User', login), {
           apiVersion: 'gitperf/v1',
           kind: 'User',
           metadata: { name: login },
-          spec: { ...spec, ...(keys[index] ? { sshKeys: [keys[index]] } : {}) },
+          spec: {
+            ...spec,
+            ...(keys[index] ? { sshKeys: [keys[index]] } : {}),
+            ageRecipients: ageRecipients[index],
+          },
         }),
       );
       const o = opened(
@@ -548,7 +566,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   await bot('');
 
   const final = await registrySnapshot(await ctx(ADMIN), home);
-  const results = demoResults(final.registry.index, BENCHMARK);
+  // The committee reads the encrypted results with its identity (in CI: a workflow secret, `--identity`).
+  const committeeIdentities = await readIdentityFile(homeLayout(home).ageIdentity(COMMITTEE_READER));
+  const results = await demoResults(final.registry.index, BENCHMARK, committeeIdentities);
   write(`\n${renderResultTable(results.table)}\n\n`);
   for (const s of results.summaries) write(`${s.line}\n`);
   // 7. The public leaderboard of what was merged, under the benchmark's sharing policy.
@@ -556,7 +576,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     'the leaderboard is built from main (public view)',
     async () => {
       const commits = lastCommits({ repoDir: reg.bare, commit: 'HEAD', registryPrefix: 'registry' });
-      const boards = buildBoards(final.registry.index, { view: 'public', commits });
+      const { benchmarks } = await decryptLeaderboardInputs(
+        collectBenchmarks(final.registry.index),
+        committeeIdentities,
+      );
+      const boards = boardsOf(benchmarks, { view: 'public', commits });
       return writeSite(join(dir, 'leaderboard'), boards, 'public').index;
     },
     (index) => index,

@@ -3,12 +3,18 @@
  * leaves behind on the default branch of its registry, with one normalisation of the only volatile fields:
  * every timestamp (`ranAt`, `startedAt`, `finishedAt`) is set to EXAMPLE_CLOCK, and the keys made on the
  * demo's machine (and the signatures they made) are left out (MACHINE_KEY_FIELDS). Hashes, compatibility-test
- * records, metrics and results are the real ones the demo produced. Used by
+ * records, metrics and results are the real ones the demo produced; the demo's results are encrypted (its
+ * benchmark shares per-model), and the example carries them decrypted with the committee's identity (a
+ * ciphertext and its nonce differ on every run, and the example's readers have no identity). Used by
  * scripts/regenerate-example-registry.mjs and by the CI check in test/e2e.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
+import { parse } from 'yaml';
 import { extractArchive } from '../git/git.js';
+import { openSealedMeasurements } from '../registry/result-encryption.js';
+import type { Result } from '../registry/types.generated.js';
+import { toYaml } from '../workflows/atomic.js';
 
 /** The fixed clock of the committed example. */
 export const EXAMPLE_CLOCK = '2026-01-01T00:00:00Z';
@@ -24,7 +30,7 @@ const VOLATILE_RE = new RegExp(`^(\\s*(?:- )?(?:${VOLATILE_FIELDS.join('|')}): )
  * the timestamps it covers are normalised, so the example carries none of them (its results are unsigned,
  * which the registry allows and shows as such).
  */
-export const MACHINE_KEY_FIELDS = ['signature', 'publicKey', 'keys', 'sshKeys'] as const;
+export const MACHINE_KEY_FIELDS = ['signature', 'publicKey', 'keys', 'sshKeys', 'ageRecipients'] as const;
 
 const MACHINE_KEY_RE = new RegExp(`^  (?:${MACHINE_KEY_FIELDS.join('|')}):.*\n(?:(?:   |  - ).*\n)*`, 'gm');
 
@@ -33,16 +39,62 @@ export function normaliseText(text: string): string {
   return text.replace(MACHINE_KEY_RE, '').replace(VOLATILE_RE, `$1${EXAMPLE_CLOCK}`);
 }
 
-/** Extracts `registry/` of `ref` from a repository into `out` (created; must not exist) and normalises it. */
-export async function exportRegistry(repo: string, out: string, ref = 'main'): Promise<string[]> {
+/**
+ * Extracts `registry/` of `ref` from a repository into `out` (created; must not exist) and normalises it;
+ * encrypted results are written decrypted with `identities` (the committee's).
+ */
+export async function exportRegistry(
+  repo: string,
+  out: string,
+  ref = 'main',
+  identities: readonly string[] = [],
+): Promise<string[]> {
   await mkdir(out, { recursive: true });
   await extractArchive(ref, out, { cwd: repo, paths: ['registry'], strip: 1 });
   const files = await listFiles(out);
   for (const f of files) {
     const p = join(out, f);
-    await writeFile(p, normaliseText(await readFile(p, 'utf8')));
+    const text = await readFile(p, 'utf8');
+    const plain = text.includes('\n  encrypted:\n') ? await decryptedText(text, identities, f) : text;
+    await writeFile(p, normaliseText(plain));
   }
   return files;
+}
+
+/** An encrypted Result file as the plain one it was: metrics and sufficient statistics after `dataset`. */
+async function decryptedText(text: string, identities: readonly string[], file: string): Promise<string> {
+  const result = parse(text) as Result;
+  const sealed = result.spec.encrypted;
+  if (!sealed) return text;
+  const measurements = await openSealedMeasurements(sealed, identities, file);
+  if (!measurements) throw new Error(`${file}: the identities given cannot decrypt it`);
+  const spec: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(result.spec)) {
+    if (key === 'encrypted') continue;
+    spec[key] = value;
+    if (key !== 'dataset') continue;
+    spec.metrics = measurements.metrics;
+    if (measurements.sufficientStatistics !== undefined)
+      spec.sufficientStatistics = schemaOrder(measurements.sufficientStatistics);
+  }
+  return toYaml({ ...result, spec });
+}
+
+/** The schema's member order of sufficient statistics (the decrypted JSON is in JCS order: sorted). */
+const STATISTICS_ORDER = ['cases', 'operatingPoint', 'thresholdGrid', 'threshold', 'tp', 'fp', 'tn', 'fn'];
+
+function schemaOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(schemaOrder);
+  if (typeof value !== 'object' || value === null) return value;
+  const rank = (key: string) => {
+    const at = STATISTICS_ORDER.indexOf(key);
+    return at === -1 ? STATISTICS_ORDER.length : at;
+  };
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .map(([key, inner]) => [key, schemaOrder(inner)]),
+  );
 }
 
 /** Every file under `dir`, relative, '/'-separated, sorted. */

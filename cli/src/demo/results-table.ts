@@ -3,7 +3,7 @@
  * primary metric, from the same table `gitperf result list` prints (cli/src/submission/listings.ts).
  */
 import type { RegistryIndex } from '../registry/registry-index.js';
-import { type ResultTable, resultTable } from '../submission/listings.js';
+import { decryptResultTable, type ResultTable, resultTable } from '../submission/listings.js';
 
 export interface ModelSummary {
   model: string;
@@ -19,8 +19,13 @@ export interface DemoResults {
   summaries: ModelSummary[];
 }
 
-export function demoResults(index: RegistryIndex, benchmark: string): DemoResults {
-  const table = resultTable(index, benchmark);
+/** `identities`: a reader's age identities (the demo's committee member), to read encrypted results. */
+export async function demoResults(
+  index: RegistryIndex,
+  benchmark: string,
+  identities: readonly string[] = [],
+): Promise<DemoResults> {
+  const table = await decryptResultTable(index, resultTable(index, benchmark), identities);
   const b = index.get('Benchmark', benchmark);
   const ref = b?.entity.spec.referenceModel;
   const datasets = index.datasetAssociations(benchmark).length;

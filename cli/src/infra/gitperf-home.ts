@@ -13,6 +13,7 @@
  *   runners/<owner>/<name>/state.json           `runner start`'s memory: last registry commit, failed jobs
  *   keys/users/<login>, keys/users/<login>.pub  a member's key: signs their reviews and merges on the local forge
  *   keys/runners/<owner>/<name>[.pub]           a runner's signing key pair (private key mode 0600)
+ *   keys/age/<login>                            a member's age identity (mode 0600): reads results encrypted to them
  *   datasets/<name>/                            prepared datasets
  *   predictions/<model-owner>.<cube>/<dataset>/ model outputs
  *   results/<benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml
@@ -53,6 +54,10 @@ export interface GitperfHomeLayout {
   userKey(login: string): string;
   /** A runner's private key file (`.pub` beside it): `keys/runners/<owner>/<name>`. */
   runnerKey(owner: string, name: string): string;
+  /** The folder of the age identities on this machine (`keys/age/`): every file in it is tried to decrypt. */
+  ageIdentities: string;
+  /** A member's age identity file (`keys/age/<login>`, as `age-keygen -o` writes it). */
+  ageIdentity(login: string): string;
   datasets: string;
   predictions: string;
   results: string;
@@ -78,6 +83,8 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     keys: path.join(home, 'keys'),
     runnerState: (owner, name) => path.join(home, 'runners', owner, name, 'state.json'),
     userKey: (login) => path.join(home, 'keys', 'users', login.toLowerCase()),
+    ageIdentities: path.join(home, 'keys', 'age'),
+    ageIdentity: (login) => path.join(home, 'keys', 'age', login.toLowerCase()),
     runnerKey: (owner, name) => path.join(home, 'keys', 'runners', owner, name),
     datasets: path.join(home, 'datasets'),
     predictions: path.join(home, 'predictions'),

@@ -205,7 +205,7 @@ function inputNotes(results: readonly ResultCell[], level: SharingLevel): BoardN
   if (encrypted.length)
     notes.push({
       code: 'leaderboard.encrypted-results',
-      message: `${plural(encrypted.length, 'result')} ${encrypted.length === 1 ? 'is' : 'are'} encrypted and left out of every number${list(encrypted)}`,
+      message: `${plural(encrypted.length, 'result')} ${encrypted.length === 1 ? 'is' : 'are'} encrypted, not readable with the given identities (\`--identity\`: a committee member's age identity), and left out of every number${list(encrypted)}`,
     });
   const noStats = results.filter((r) => !r.encrypted && !r.stats);
   if (noStats.length)

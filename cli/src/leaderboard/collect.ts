@@ -1,5 +1,6 @@
 /** What the leaderboard reads from a loaded registry: per benchmark, its policy, models and results. */
 import type { RegistryIndex } from '../registry/registry-index.js';
+import type { SealedMeasurements } from '../registry/result-encryption.js';
 import { isSignedResult } from '../registry/result-signed.js';
 import type { Benchmark, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
 
@@ -12,6 +13,8 @@ export interface ResultCell {
   /** The reported metrics; empty when the result is encrypted. */
   metrics: Readonly<Record<string, number>>;
   encrypted: boolean;
+  /** An encrypted result's ciphertext and signed digest (decrypt.ts opens them with a committee identity). */
+  sealed?: SealedMeasurements;
   stats?: SufficientStatistics;
   partial: boolean;
   /** A runner signed it; an unsigned one (submitted by hand) is marked `unsigned` where its numbers show. */
@@ -45,6 +48,7 @@ export function collectBenchmarks(index: RegistryIndex): BenchmarkInput[] {
         file: r.path,
         metrics: spec.metrics ?? {},
         encrypted: spec.encrypted !== undefined,
+        ...(spec.encrypted ? { sealed: sealedOf(spec.encrypted) } : {}),
         ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
         partial: spec.partial,
         signed: isSignedResult(r.entity),
@@ -52,4 +56,9 @@ export function collectBenchmarks(index: RegistryIndex): BenchmarkInput[] {
       };
     }),
   }));
+}
+
+/** The part of `spec.encrypted` a reader needs (the recipients' logins are not). */
+export function sealedOf(encrypted: SealedMeasurements): SealedMeasurements {
+  return { ciphertext: encrypted.ciphertext, measurementsSha256: encrypted.measurementsSha256 };
 }

@@ -176,7 +176,7 @@ function matrixCell(c: MatrixCell): string {
     case 'no-statistics':
       return '<td class="suppressed">no counts</td>';
     case 'encrypted':
-      return '<td class="suppressed">encrypted</td>';
+      return '<td class="suppressed" title="encrypted, not readable with the given identities">encrypted</td>';
     default:
       return '<td>—</td>';
   }

@@ -16,10 +16,10 @@ import { fromBytes, loadFile } from '../registry/loader.js';
 import { isSignedResult } from '../registry/result-signed.js';
 import type { ConfusionCounts, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
-import type { BenchmarkInput, ResultCell } from './collect.js';
+import { type BenchmarkInput, type ResultCell, sealedOf } from './collect.js';
 
 /** Bump when a projection's stored shape changes: older cache shards are then ignored. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 /** This reader's folder in the parse cache. */
 const CACHE_READER = 'leaderboard';
 /** Reads in flight at once (the file system answers on its thread pool). */
@@ -65,6 +65,7 @@ function project(entity: Entity): Projection | undefined {
           dataset: spec.dataset,
           metrics: spec.metrics ?? {},
           encrypted: spec.encrypted !== undefined,
+          ...(spec.encrypted ? { sealed: sealedOf(spec.encrypted) } : {}),
           ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
           partial: spec.partial,
           signed: isSignedResult(entity),
@@ -91,6 +92,7 @@ type Stored =
       string,
       StoredStatistics | null,
       0 | 1,
+      [string, string] | null,
     ];
 
 /** Sufficient statistics as numbers: cases, the operating point, then the grid (5 numbers a point). */
@@ -136,6 +138,7 @@ function store(p: Projection): Stored {
         JSON.stringify(c.cubes),
         c.stats ? storeStatistics(c.stats) : null,
         c.signed ? 1 : 0,
+        c.sealed ? [c.sealed.ciphertext, c.sealed.measurementsSha256] : null,
       ];
     }
   }
@@ -156,7 +159,7 @@ function restoreEntry(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): P
     return { kind: 'Benchmark', name: s[1], ...(s[2] ? { description: s[2] } : {}), policy: s[3] };
   if (s[0] === 'M' && typeof s[1] === 'string')
     return { kind: 'ModelAssociation', model: s[1], optIn: s[2] === 1 };
-  if (s[0] === 'R' && s.length === 9 && s[3] && typeof s[3] === 'object' && typeof s[6] === 'string') {
+  if (s[0] === 'R' && s.length === 10 && s[3] && typeof s[3] === 'object' && typeof s[6] === 'string') {
     let used = cubes.get(s[6]);
     if (!used) {
       used = JSON.parse(s[6]) as CubeUsage[];
@@ -171,6 +174,7 @@ function restoreEntry(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): P
         dataset: s[2],
         metrics,
         encrypted: s[4] === 1,
+        ...(Array.isArray(s[9]) ? { sealed: { ciphertext: s[9][0], measurementsSha256: s[9][1] } } : {}),
         ...(s[7] ? { stats: restoreStatistics(s[7]) } : {}),
         partial: s[5] === 1,
         signed: s[8] === 1,

@@ -1,5 +1,12 @@
 /** The participants' procedures: what each role does to submit to a registry. Commands call these. */
 
+export {
+  AGE_IDENTITY_ENV,
+  ensureMemberAgeIdentity,
+  localMemberAgeRecipients,
+  type ReaderIdentities,
+  readerIdentities,
+} from './age-identity.js';
 export { type PriorityInput, type PriorityOutcome, setAssociationPriority } from './association-priority.js';
 export {
   type AssociationRequestInput,
@@ -34,6 +41,7 @@ export {
   submitMlcube,
 } from './mlcube-submit.js';
 export { type ResolvedResource, resolveResource } from './resources.js';
+export { type ReencryptInput, type ReencryptOutcome, reencryptResults } from './result-reencrypt.js';
 export { ensureRunnerKey, hasRunnerKey, runnerKeyFile, signAsRunner } from './result-signing.js';
 export {
   metricsBlock,
@@ -58,3 +66,4 @@ export {
   submit,
 } from './submit.js';
 export { addUsers, localMemberKey, type UserAddInput, type UserAddOutcome } from './user-add.js';
+export { type AgeKeyOutcome, publishAgeKey } from './user-age-key.js';

@@ -11,9 +11,17 @@ import { parse } from 'yaml';
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { datasetAssociationRef, resultRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
+import {
+  encryptResult,
+  readableMeasurements,
+  readersInRegistry,
+  requireCommitteeReader,
+} from '../registry/result-encryption.js';
+import { describeReaders, type ResultReaders, resultsEncrypted } from '../registry/result-readers.js';
 import { isSignedResult, UNSIGNED, UNSIGNED_WHY } from '../registry/result-signed.js';
 import type { Result } from '../registry/types.generated.js';
 import { layout, pairName } from '../workflows/layout.js';
+import { readerIdentities } from './age-identity.js';
 import { requireConsent } from './consent.js';
 import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
@@ -47,6 +55,8 @@ export interface ResultSubmitOutcome extends SubmitOutcome {
     signed: boolean;
     /** Signed by this runner's key, or absent (unsigned). */
     signedBy?: string;
+    /** The logins it is encrypted to, when the benchmark keeps results private. */
+    encryptedTo?: string[];
   }>;
   skipped: Diagnostic[];
 }
@@ -129,6 +139,33 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
     checkSchema('Result', r);
     chosen.push(r);
   }
+  // Encrypt before signing: the signature then covers the digest of the encrypted measurements.
+  const plain = chosen.slice();
+  const readersOf: ResultReaders[] = [];
+  if (resultsEncrypted(bench.entity)) {
+    const { identities } = await readerIdentities(p.home);
+    for (const [i, r] of chosen.entries()) {
+      const readers = readersInRegistry(index, bench.entity, r);
+      requireCommitteeReader(readers, input.benchmark);
+      for (const reader of readers.withoutRecipients)
+        skipped.push(
+          warning(
+            'result.reader-without-recipient',
+            `${reader.login} (${reader.roles.join(', ')}) may read the result of ${r.spec.model} but has published no age recipient, so it is not encrypted to them; they run \`gitperf user age-key\`, then a committee member re-encrypts (\`gitperf result reencrypt --benchmark ${input.benchmark}\`)`,
+          ),
+        );
+      readersOf[i] = readers;
+      const previous = index.get('Result', resultRef(input.benchmark, dsRef, r.spec.model));
+      chosen[i] = await encryptResult(
+        r,
+        readers,
+        previous && {
+          entity: previous.entity,
+          measurements: await readableMeasurements(previous.entity, identities, previous.file),
+        },
+      );
+    }
+  }
   if (input.runner) {
     const runner = index.get('Runner', input.runner);
     if (!runner)
@@ -145,7 +182,13 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
   if (chosen.length === 0)
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
 
-  const summary = chosen.map((r) => metricsBlock(r)).join('\n');
+  const summary = plain
+    .map((r, i) =>
+      readersOf[i]
+        ? `${metricsBlock(r)}\n    (stored encrypted; readable only by ${describeReaders(readersOf[i].readers.filter((reader) => reader.recipients.length > 0))})`
+        : metricsBlock(r),
+    )
+    .join('\n');
   const path = (r: Result) => repoEntityPath('Result', resultRef(input.benchmark, dsRef, r.spec.model));
   // The policy's forecast runs first (inside submit), so consent is asked only for what can be opened.
   const out = await submit(
@@ -160,7 +203,9 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       confirm: async () =>
         requireConsent(
           await p.consent(
-            `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
+            readersOf.length > 0
+              ? `These metrics of ${dsRef} on ${input.benchmark} will be submitted encrypted (age): only the readers named under each can decrypt them; who, what, the hashes of the cubes and data that produced them, the signature and "partial" stay public:\n\n${summary}`
+              : `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
             `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
           ),
         ),
@@ -168,13 +213,14 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
   );
   return {
     ...out,
-    results: chosen.map((r) => ({
+    results: chosen.map((r, i) => ({
       model: r.spec.model,
       path: path(r),
       partial: r.spec.partial,
-      metrics: (r.spec.metrics ?? {}) as Record<string, number>,
+      metrics: (plain[i].spec.metrics ?? {}) as Record<string, number>,
       signed: isSignedResult(r),
       ...(isSignedResult(r) ? { signedBy: r.spec.execution.runnerRef } : {}),
+      ...(r.spec.encrypted ? { encryptedTo: r.spec.encrypted.recipients } : {}),
     })),
     skipped,
   };

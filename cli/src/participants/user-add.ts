@@ -9,7 +9,8 @@ import { homeLayout } from '../infra/gitperf-home.js';
 import { isName } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
 import type { User } from '../registry/types.generated.js';
-import { formatPublicKey, parsePublicKey } from '../trust/index.js';
+import { checkAgeRecipient, formatPublicKey, parsePublicKey } from '../trust/index.js';
+import { localMemberAgeRecipients } from './age-identity.js';
 import type { Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { registrySnapshot } from './snapshot.js';
@@ -28,6 +29,11 @@ export interface UserAddInput {
    * the login in this `$GITPERF_HOME` (`keys/users/<login>.pub`), when there is one.
    */
   sshKeys?: string[];
+  /**
+   * Their age recipients (one login only). Default: those of the identity `gitperf user age-key` made for the
+   * login in this `$GITPERF_HOME` (`keys/age/<login>`), when there is one.
+   */
+  ageRecipients?: string[];
 }
 
 /**
@@ -72,10 +78,13 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
         {},
         2,
       );
-  if (logins.length > 1 && (input.displayName || input.email || input.sshKeys?.length))
+  if (
+    logins.length > 1 &&
+    (input.displayName || input.email || input.sshKeys?.length || input.ageRecipients?.length)
+  )
     fail(
       'user.one-person-flag',
-      '--name, --email and --ssh-key describe one person; add users one at a time to give them',
+      '--name, --email, --ssh-key and --age-recipient describe one person; add users one at a time to give them',
       {},
       2,
     );
@@ -91,6 +100,13 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
       return local ? [local] : [];
     }),
   );
+  const ageRecipients = await Promise.all(
+    logins.map(async (login) =>
+      input.ageRecipients?.length
+        ? [...new Set(input.ageRecipients.map((line) => checkAgeRecipient(line, '--age-recipient')))]
+        : ((await localMemberAgeRecipients(participant.home, login)) ?? []),
+    ),
+  );
   const withoutKey = logins.filter((_, index) => keys[index].length === 0);
   if (withoutKey.length > 0 && participant.sub.forge.signsReviews)
     participant.onWarning?.(
@@ -102,6 +118,7 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
   const entities = logins.map((login, index): User => {
     const spec: User['spec'] = {
       ...(keys[index].length > 0 ? { sshKeys: keys[index] } : {}),
+      ...(ageRecipients[index].length > 0 ? { ageRecipients: ageRecipients[index] } : {}),
       ...(input.admin ? { roles: ['admin'] } : {}),
       ...(input.displayName ? { displayName: input.displayName } : {}),
       ...(input.organization ? { organization: input.organization } : {}),

@@ -1,4 +1,5 @@
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { isAgeRecipient } from '../trust/index.js';
 import type { LoadedEntity } from './loader.js';
 import { checkRunnerKeys } from './result-provenance.js';
 import { atLeastAsDetailed, SHARING_ORDER } from './sharing.js';
@@ -6,14 +7,31 @@ import type { ConfusionCounts } from './types.generated.js';
 
 /**
  * Rules within one file that a JSON Schema cannot state: the participants' view is at least as
- * detailed as the public one, a result's confusion counts add up to its cases, a runner's keys are keys.
+ * detailed as the public one, a result's confusion counts add up to its cases, a runner's keys are keys, a
+ * user's age recipients are X25519 keys (the bech32 checksum; the schema checks only the shape).
  * (A result's provenance and signature need other files: result-provenance.ts, run with the references.)
  */
 export function checkConsistency(e: LoadedEntity): Diagnostic[] {
   if (e.kind === 'Benchmark') return checkSharing(e as LoadedEntity<'Benchmark'>);
   if (e.kind === 'Result') return checkCounts(e as LoadedEntity<'Result'>);
   if (e.kind === 'Runner') return checkRunnerKeys(e);
+  if (e.kind === 'User') return checkAgeRecipients(e as LoadedEntity<'User'>);
   return [];
+}
+
+function checkAgeRecipients(e: LoadedEntity<'User'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [i, recipient] of (e.entity.spec?.ageRecipients ?? []).entries()) {
+    if (!isAgeRecipient(recipient))
+      out.push(
+        error(
+          'user.age-recipient-invalid',
+          `spec.ageRecipients item ${i} is not an age X25519 recipient (its checksum does not match); copy the line \`age-keygen -y IDENTITY\` prints, or run \`gitperf user age-key\``,
+          { file: e.file, ...e.position(['spec', 'ageRecipients', i], 'value') },
+        ),
+      );
+  }
+  return out;
 }
 
 function checkSharing(e: LoadedEntity<'Benchmark'>): Diagnostic[] {

@@ -163,6 +163,14 @@ export interface User {
      * Items: An OpenSSH public key line: ssh-ed25519 AAAA... [comment].
      */
     sshKeys?: string[];
+    /**
+     * The user's age X25519 recipients (age1..., as `age-keygen -y` prints): results a benchmark's policy keeps private are encrypted to them when the user may read them.
+     *
+     * @maxItems 8
+     *
+     * Items: An age X25519 recipient.
+     */
+    ageRecipients?: string[];
   };
 }
 /**
@@ -501,19 +509,24 @@ export interface Result {
      */
     encrypted?: {
       /**
-       * The encryption scheme, e.g. age.
+       * The encryption scheme: age (X25519 recipients, ASCII-armoured).
        */
-      scheme: string;
+      scheme: 'age';
       /**
-       * Logins able to decrypt.
+       * Logins able to decrypt (the readers the benchmark's policy allows; each published age recipients in their User entity).
        *
        * @minItems 1
+       * @maxItems 64
        */
       recipients: Login[];
       /**
-       * The encrypted metrics, base64 or ASCII-armoured.
+       * The measurements (metrics, sufficient statistics, nonce) encrypted with age, ASCII-armoured.
        */
       ciphertext: string;
+      /**
+       * SHA-256 (lowercase hex) of the encrypted measurements' canonical JSON; the runner's signature covers it, a reader who decrypts checks it.
+       */
+      measurementsSha256: string;
     };
     /**
      * true when the model did not complete on every case.

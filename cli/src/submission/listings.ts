@@ -3,6 +3,7 @@ import { type Diagnostic, fail } from '../diagnostics/diagnostic.js';
 import { entityPath } from '../registry/layout.js';
 import type { LoadedEntity } from '../registry/loader.js';
 import type { RegistryIndex } from '../registry/registry-index.js';
+import { readableMeasurements } from '../registry/result-encryption.js';
 import { isSignedResult, markUnsigned } from '../registry/result-signed.js';
 import { failIfBroken } from './registry-state.js';
 
@@ -130,13 +131,38 @@ export function resultTable(
   };
 }
 
+/**
+ * The table with the encrypted results the reader's `identities` can open decrypted (their metrics filled in,
+ * `encrypted` kept true); the others stay without metrics. A ciphertext that is not for these identities is
+ * the expected case, not an error.
+ */
+export async function decryptResultTable(
+  index: RegistryIndex,
+  table: ResultTable,
+  identities: readonly string[],
+): Promise<ResultTable> {
+  if (identities.length === 0) return table;
+  const rows = await Promise.all(
+    table.rows.map(async (row) => {
+      if (!row.encrypted) return row;
+      const entry = index
+        .results(table.benchmark)
+        .find((r) => r.entity.spec.model === row.model && r.entity.spec.dataset === row.dataset);
+      if (!entry) return row;
+      const measurements = await readableMeasurements(entry.entity, identities, entry.file);
+      return measurements ? { ...row, metrics: measurements.metrics } : row;
+    }),
+  );
+  return { ...table, rows };
+}
+
 /** A text matrix: one line per model, one column per dataset, the primary metric in each cell. */
 export function renderResultTable(table: ResultTable): string {
   if (table.rows.length === 0) return `no results for ${table.benchmark} yet`;
   const cell = (model: string, dataset: string) => {
     const row = table.rows.find((x) => x.model === model && x.dataset === dataset);
     if (!row) return '-';
-    if (row.encrypted || !row.metrics) return markUnsigned('encrypted', row.signed);
+    if (!row.metrics) return markUnsigned('encrypted', row.signed);
     const metric = row.metrics[table.primaryMetric];
     const shown = metric === undefined ? '?' : Number.isNaN(metric) ? 'NaN' : metric.toFixed(4);
     const marked = row.partial ? `${shown} (partial)` : shown;
@@ -156,4 +182,80 @@ export function renderResultTable(table: ResultTable): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+export interface ResultDetail {
+  file: string;
+  benchmark: string;
+  model: string;
+  dataset: string;
+  dataOwner: string;
+  partial: boolean;
+  finishedAt: string;
+  /** The runner whose key signed it, or null: unsigned. */
+  signedBy: string | null;
+  /** The logins it is encrypted to; null when it is plain. */
+  encryptedTo: string[] | null;
+  /** False when it is encrypted and none of the reader's identities is a recipient. */
+  readable: boolean;
+  metrics?: Record<string, number>;
+  sufficientStatistics?: unknown;
+}
+
+/** One result, decrypted when the identities can (the digest the signature covers is checked). */
+export async function resultDetail(
+  index: RegistryIndex,
+  ref: { benchmark: string; dataset: string; model: string },
+  identities: readonly string[],
+): Promise<ResultDetail> {
+  const entry = index
+    .results(ref.benchmark)
+    .find((r) => r.entity.spec.model === ref.model && r.entity.spec.dataset === ref.dataset);
+  if (!entry)
+    fail(
+      'registry.unknown',
+      `no result of ${ref.model} on ${ref.dataset} in benchmark ${ref.benchmark}; \`gitperf result list --benchmark ${ref.benchmark}\` shows them`,
+    );
+  const spec = entry.entity.spec;
+  const measurements = await readableMeasurements(entry.entity, identities, entry.file);
+  return {
+    file: entry.file,
+    benchmark: spec.benchmark,
+    model: spec.model,
+    dataset: spec.dataset,
+    dataOwner: entry.entity.metadata.owner,
+    partial: spec.partial,
+    finishedAt: spec.execution.finishedAt,
+    signedBy: spec.signature ? (spec.execution.runnerRef ?? null) : null,
+    encryptedTo: spec.encrypted ? spec.encrypted.recipients : null,
+    readable: measurements !== undefined,
+    ...(measurements
+      ? {
+          metrics: measurements.metrics,
+          ...(measurements.sufficientStatistics !== undefined
+            ? { sufficientStatistics: measurements.sufficientStatistics }
+            : {}),
+        }
+      : {}),
+  };
+}
+
+/** The result for people: the public envelope, then the measurements or why they cannot be shown. */
+export function renderResultDetail(d: ResultDetail): string {
+  const lines = [
+    `${d.model} on ${d.dataset} (${d.benchmark})${d.partial ? '  PARTIAL' : ''}`,
+    `  file: ${d.file}`,
+    `  finished: ${d.finishedAt}; ${d.signedBy ? `signed by runner ${d.signedBy}` : 'unsigned'}`,
+  ];
+  if (d.encryptedTo) lines.push(`  encrypted (age) to: ${d.encryptedTo.join(', ')}`);
+  if (!d.readable) {
+    lines.push('  metrics: encrypted, not readable with the given identities');
+    return lines.join('\n');
+  }
+  lines.push('  metrics:');
+  for (const [name, value] of Object.entries(d.metrics ?? {}))
+    lines.push(`    ${name}: ${Number.isNaN(value) ? 'NaN' : value}`);
+  if (d.sufficientStatistics !== undefined)
+    lines.push(`  sufficient statistics: ${JSON.stringify(d.sufficientStatistics)}`);
+  return lines.join('\n');
 }

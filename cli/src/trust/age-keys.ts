@@ -4,8 +4,10 @@
  * them and `age -i` reads them). Only native X25519 is accepted: it is what every `age` release reads
  * (Debian's age 1.1 cannot read post-quantum recipients).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { fail } from '../diagnostics/diagnostic.js';
+import { createFileAtomic } from '../infra/atomic-write.js';
 import { decodeBech32 } from './bech32.js';
 
 /** The shape of an X25519 recipient, for a JSON-schema `pattern`; `isAgeRecipient` also checks the checksum. */
@@ -73,4 +75,30 @@ export async function readIdentityFile(file: string): Promise<string[]> {
     });
   }
   return parseIdentityFile(text, file);
+}
+
+/** The recipient (public key, `age1...`) of an X25519 identity. */
+export async function ageRecipientOf(identity: string): Promise<string> {
+  return identityToRecipient(identity);
+}
+
+/**
+ * The identity file at `file` (mode 0600, as `age-keygen -o` writes it: `# created`, `# public key`, the
+ * secret), created when there is none; returns the recipients of its identities. Two processes making it at
+ * once agree: only the first file is put in place (exclusively), and both read that one.
+ */
+export async function ensureAgeIdentityFile(
+  file: string,
+): Promise<{ recipients: string[]; created: boolean }> {
+  let created = false;
+  try {
+    await stat(file);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    const identity = await generateX25519Identity();
+    const text = `# created: ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}\n# public key: ${await identityToRecipient(identity)}\n${identity}\n`;
+    created = await createFileAtomic(file, text, { mode: 0o600 });
+  }
+  const identities = await readIdentityFile(file);
+  return { recipients: await Promise.all(identities.map(ageRecipientOf)), created };
 }

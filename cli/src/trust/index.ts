@@ -3,7 +3,9 @@
 export { decryptArmored, encryptArmored } from './age-armor.js';
 export {
   AGE_RECIPIENT_PATTERN,
+  ageRecipientOf,
   checkAgeRecipient,
+  ensureAgeIdentityFile,
   isAgeRecipient,
   parseIdentityFile,
   readIdentityFile,

@@ -317,13 +317,24 @@ export function runDiagnostics(run: BenchmarkRun): Diagnostic[] {
  * Copies the result files a run wrote (`$GITPERF_HOME/results/...`) into `outDir` with the same relative
  * path: what a self-hosted runner uploads for the hosted submit job (`result submit --from`).
  */
-export async function copyResults(runs: readonly ModelRun[], lay: Layout, outDir: string): Promise<string[]> {
+export async function copyResults(
+  runs: readonly ModelRun[],
+  lay: Layout,
+  outDir: string,
+  /** Applied to each result before it is written (the encryption a benchmark's sharing policy asks for). */
+  transform?: (result: Result) => Promise<Result>,
+): Promise<string[]> {
   const resultsRoot = homeLayout(lay.home).results;
   const copied: string[] = [];
   for (const modelRun of runs) {
     if (!modelRun.resultFile) continue;
     const target = join(outDir, relative(resultsRoot, modelRun.resultFile));
-    await writeFileAtomic(target, await readFile(modelRun.resultFile));
+    if (transform)
+      await writeYamlAtomic(
+        target,
+        await transform(parse(await readFile(modelRun.resultFile, 'utf8')) as Result),
+      );
+    else await writeFileAtomic(target, await readFile(modelRun.resultFile));
     copied.push(target);
   }
   return copied;

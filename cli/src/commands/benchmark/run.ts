@@ -4,6 +4,9 @@ import { commandExecution, executionFlags } from '../../cli/execution-flags.js';
 import { error, fail, warning } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { datasetAssociationRef } from '../../registry/kinds.js';
+import { encryptResult, readersInRegistry } from '../../registry/result-encryption.js';
+import { resultsEncrypted } from '../../registry/result-readers.js';
+import type { Result } from '../../registry/types.generated.js';
 import { copyResults, runBenchmark, runDiagnostics } from '../../workflows/benchmark-run.js';
 import { allTimeouts } from '../../workflows/execution-options.js';
 import { loadBenchmark } from '../../workflows/registry-access.js';
@@ -39,7 +42,7 @@ export default class BenchmarkRun extends BaseCommand {
     }),
     out: Flags.string({
       description:
-        'also copy each result file written into DIR (as <benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml), e.g. to hand it to `gitperf result submit --from DIR`',
+        "also copy each result file written into DIR (as <benchmark>/<data-owner>/<dataset>/<model-owner>.<cube>.yaml), e.g. to hand it to `gitperf result submit --from DIR`; encrypted to the readers the benchmark's policy allows when its sharing is stricter than full",
       helpValue: 'DIR',
     }),
     ...executionFlags,
@@ -93,7 +96,25 @@ export default class BenchmarkRun extends BaseCommand {
         {},
         2,
       );
-    if (flags.out) await copyResults(run.runs, ctx.layout, flags.out);
+    // What leaves the machine (a workflow artifact anyone with read access may download) is encrypted to the
+    // readers the benchmark's policy allows, as `result submit` would encrypt it.
+    const index = bench.registry.index;
+    // An unattended job does not stop where the committee has published no recipient yet: the result is
+    // copied plain, with a warning, as the policy still accepts it then.
+    const sealResult = resultsEncrypted(bench.entity)
+      ? async (result: Result) => {
+          const readers = readersInRegistry(index, bench.entity, result);
+          if (readers.committeeCanRead) return encryptResult(result, readers);
+          this.report(
+            warning(
+              'result.not-encrypted',
+              `${bench.name} keeps results encrypted, but no committee member has published an age recipient: the result of ${result.spec.model} is copied in the clear; a committee member runs \`gitperf user age-key\``,
+            ),
+          );
+          return result;
+        }
+      : undefined;
+    if (flags.out) await copyResults(run.runs, ctx.layout, flags.out, sealResult);
     const primary = bench.entity.spec.policy.primaryMetric;
     for (const modelRun of run.runs) {
       const metric = modelRun.result?.spec.metrics?.[primary];

@@ -1,10 +1,12 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { identitiesFromFlags, identityFlags } from '../../cli/identity-flag.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
+import { decryptLeaderboardInputs } from '../../leaderboard/decrypt.js';
 import { participantBoards, participantLogins } from '../../leaderboard/participants.js';
 import { readLeaderboardInputs } from '../../leaderboard/read.js';
 import { writeParticipantPages, writeSite } from '../../leaderboard/site.js';
@@ -23,6 +25,7 @@ export default class LeaderboardBuild extends BaseCommand {
   static override flags = {
     ...profileFlags,
     ...registryDirFlags,
+    ...identityFlags,
     out: Flags.string({ description: 'folder to write the site to', helpValue: 'DIR', required: true }),
     view: viewFlag,
     'participants-out': Flags.string({
@@ -42,18 +45,23 @@ export default class LeaderboardBuild extends BaseCommand {
       cacheDir: homeLayout().parseCache,
       ...(blobIds ? { blobIds } : {}),
     });
+    // Encrypted results count only when the given identity (the committee's, a workflow secret) opens them.
+    const { benchmarks } = await decryptLeaderboardInputs(
+      read.benchmarks,
+      (await identitiesFromFlags(flags)).identities,
+    );
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
     const commits = commitsFor({ git, dir: git ? undefined : where });
-    const boards = boardsOf(read.benchmarks, { view, commits });
+    const boards = boardsOf(benchmarks, { view, commits });
     const site = writeSite(flags.out, boards, view);
     this.log(`wrote ${site.files.length} files (${boards.length} benchmarks, ${view} view)`);
     let participants: string[] | undefined;
     if (flags['participants-out']) {
       const pages = new Map(
-        participantLogins(read.benchmarks).map((login) => [
+        participantLogins(benchmarks).map((login) => [
           login,
-          participantBoards(read.benchmarks, login, { commits }),
+          participantBoards(benchmarks, login, { commits }),
         ]),
       );
       const written = writeParticipantPages(flags['participants-out'], flags.out, pages);

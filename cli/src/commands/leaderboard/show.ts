@@ -1,11 +1,13 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { identitiesFromFlags, identityFlags } from '../../cli/identity-flag.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { activeProfile, profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
 import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
+import { decryptLeaderboardInputs } from '../../leaderboard/decrypt.js';
 import { participantBoards } from '../../leaderboard/participants.js';
 import { readLeaderboardInputs } from '../../leaderboard/read.js';
 import { commitsFor } from '../../leaderboard/source.js';
@@ -25,6 +27,7 @@ export default class LeaderboardShow extends BaseCommand {
   static override flags = {
     ...profileFlags,
     ...registryDirFlags,
+    ...identityFlags,
     benchmark: Flags.string({ char: 'b', description: 'only this benchmark' }),
     format: Flags.custom<ShowFormat>({
       description: 'output format',
@@ -62,15 +65,20 @@ export default class LeaderboardShow extends BaseCommand {
       cacheDir: homeLayout().parseCache,
       ...(blobIds ? { blobIds } : {}),
     });
+    // Encrypted results count only when the given identity (the committee's, a workflow secret) opens them.
+    const { benchmarks } = await decryptLeaderboardInputs(
+      read.benchmarks,
+      (await identitiesFromFlags(flags)).identities,
+    );
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
-    if (flags.benchmark && !read.benchmarks.some((b) => b.name === flags.benchmark))
+    if (flags.benchmark && !benchmarks.some((b) => b.name === flags.benchmark))
       fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${where}`, {}, 1);
     const commits = commitsFor({ git, dir: git ? undefined : where });
     const only = flags.benchmark ? { benchmark: flags.benchmark } : {};
     const boards = login
-      ? participantBoards(read.benchmarks, login, { commits, ...only })
-      : boardsOf(read.benchmarks, { view, commits, ...only });
+      ? participantBoards(benchmarks, login, { commits, ...only })
+      : boardsOf(benchmarks, { view, commits, ...only });
     const shownView = login ? 'participants' : view;
     if (!this.jsonEnabled()) process.stdout.write(renderBoards(boards, shownView, format));
     return leaderboardDocument(boards, shownView);

@@ -28,6 +28,12 @@ export default class UserAdd extends BaseCommand {
       helpValue: '"ssh-ed25519 AAAA..."',
       multiple: true,
     }),
+    'age-recipient': Flags.string({
+      description:
+        'their age recipient (one login only; repeatable): results a benchmark keeps private are encrypted to it where they may read them. Default: the identity `gitperf user age-key` made for them on this machine',
+      helpValue: 'age1...',
+      multiple: true,
+    }),
     ...participantFlags,
   };
 
@@ -41,6 +47,7 @@ export default class UserAdd extends BaseCommand {
       email: flags.email,
       admin: flags.admin,
       sshKeys: flags['ssh-key'],
+      ageRecipients: flags['age-recipient'],
     });
     this.log(describeOutcome(outcome));
     return outcome;

@@ -4,12 +4,14 @@
  * follows that runner's `spec.consent`: `standing` (the owner's merged Runner entity is the consent: no
  * further review), or `review` (default: the owner approves each result submission, even one the runner
  * opened unattended under the owner's own login). Results need their benchmark and associations merged
- * first.
+ * first. Where the benchmark keeps results encrypted they must be; a committee member may re-encrypt a
+ * result to the current readers (result-encryption.ts).
  */
 import { datasetAssociationRef, modelAssociationRef } from '../../registry/kinds.js';
 import { repoEntityPath } from '../../registry/layout.js';
 import { isSignedResult, UNSIGNED, UNSIGNED_WHY } from '../../registry/result-signed.js';
 import type { ChangeUnderReview } from './change-under-review.js';
+import { checkEncryptedWhenRequired, checkReencryption, isReencryption } from './result-encryption.js';
 import { formatWho } from './wording.js';
 
 export function checkResult(review: ChangeUnderReview<'Result'>): void {
@@ -30,9 +32,15 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
     }
     return;
   }
+  // A committee member's re-encryption (same measurements, same signature): result-encryption.ts.
+  if (isReencryption(review) && author !== dataOwner) {
+    checkReencryption(review);
+    return;
+  }
   // Allowed, and said to everyone reading the submission, as everywhere the result is shown.
   if (review.after && !isSignedResult(review.after))
     review.announce(`${review.describe()} is ${UNSIGNED}: ${UNSIGNED_WHY}`);
+  checkEncryptedWhenRequired(review);
   const byDataOwner = author === dataOwner;
   if (!byDataOwner && !botActsForRunner(review, datasetRef, dataOwner)) return;
   if (!checkMergedPrerequisites(review, benchmarkName, datasetRef, modelRef)) return;
