@@ -108,6 +108,10 @@ async function generateValidators(schemas) {
   const exports = {};
   for (const [kind, file] of Object.entries(KIND_SCHEMAS)) exports[kind] = schemas[file].$id;
   exports.Envelope = schemas['envelope.schema.json'].$id;
+  // What an encrypted result holds: its reader checks the decrypted measurements against the same bounds.
+  const defs = schemas['defs.schema.json'].$id;
+  exports.Metrics = `${defs}#/$defs/Metrics`;
+  exports.SufficientStatistics = `${defs}#/$defs/SufficientStatistics`;
   const code = standaloneCode(ajv, exports);
   return [
     '// @ts-nocheck',

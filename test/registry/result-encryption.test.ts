@@ -21,6 +21,7 @@ import {
   ensureAgeIdentityFile,
   formatPublicKey,
   generateEd25519KeyPair,
+  type JsonValue,
   type Measurements,
   readIdentityFile,
   signResult,
@@ -158,6 +159,39 @@ describe("a Result's measurements encrypted to its readers", () => {
     // A ciphertext moved from another result (its digest differs) is refused, not shown.
     result.spec.encrypted.measurementsSha256 = 'f'.repeat(64);
     expect(await codeOf(readableMeasurements(result, ana, 'r'))).toBe('result.measurements-digest-mismatch');
+  });
+
+  it('refuses decrypted measurements beyond the schema bounds (65 metrics, fractional counts), whatever the digest', async () => {
+    const ana = await readIdentityFile(identityFiles.get('ana') as string);
+    const sealedResult = (measurements: { [field: string]: JsonValue }): Result => {
+      const text = canonicalJson(measurements);
+      const sealed = run('age', ['-a', '-r', recipientOf.get('ana') as string], text);
+      expect(sealed.status, sealed.stderr).toBe(0);
+      const result = plainResult();
+      delete result.spec.metrics;
+      delete result.spec.sufficientStatistics;
+      result.spec.encrypted = {
+        scheme: 'age',
+        recipients: ['ana'],
+        ciphertext: sealed.stdout,
+        measurementsSha256: createHash('sha256').update(text).digest('hex'),
+      };
+      return result;
+    };
+    const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`m${index}`, index / 100]));
+    const wide = sealedResult({ metrics: tooMany, nonce: 'ab'.repeat(32) });
+    expect(await codeOf(readableMeasurements(wide, ana, 'r'))).toBe('result.measurements-out-of-bounds');
+    const fractional = sealedResult({
+      metrics: { auc: 0.5 },
+      sufficientStatistics: { cases: 10.5, operatingPoint: { threshold: 0.5, tp: 1, fp: 2, tn: 3, fn: 4 } },
+      nonce: 'ab'.repeat(32),
+    });
+    expect(await codeOf(readableMeasurements(fractional, ana, 'r'))).toBe(
+      'result.measurements-out-of-bounds',
+    );
+    // Within bounds, the same path reads them.
+    const fine = sealedResult({ metrics: { auc: 0.5 }, nonce: 'ab'.repeat(32) });
+    expect((await readableMeasurements(fine, ana, 'r'))?.metrics).toEqual({ auc: 0.5 });
   });
 
   it('signs after encrypting: the signature covers the digest, so re-encrypting keeps it valid', async () => {

@@ -15,6 +15,7 @@ import {
 } from '../trust/index.js';
 import type { RegistryIndex } from './registry-index.js';
 import { type ResultReaders, resultReaders } from './result-readers.js';
+import { measurementsOutOfBounds } from './schema.js';
 import type { Benchmark, Result } from './types.generated.js';
 
 /** The readers of `result` in the registry `index` (users' recipients from their User entities). */
@@ -110,6 +111,12 @@ export async function openSealedMeasurements(
       fail(
         'result.measurements-digest-mismatch',
         `${what}: the decrypted measurements have SHA-256 ${measurementsSha256}, but spec.encrypted.measurementsSha256 is ${sealed.measurementsSha256}; the ciphertext does not belong to this result`,
+      );
+    const outOfBounds = measurementsOutOfBounds(measurements);
+    if (outOfBounds)
+      fail(
+        'result.measurements-out-of-bounds',
+        `${what}: the decrypted measurements break the Result schema's bounds (${outOfBounds}); a result made by gitperf never does: ask its data owner to resubmit it`,
       );
     return measurements;
   } catch (problem) {

@@ -170,3 +170,31 @@ function typeNames(types: string): string {
     );
   return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
+
+const MEASUREMENT_VALIDATORS: readonly [string, 'metrics' | 'sufficientStatistics', Validator][] = [
+  ['spec.metrics', 'metrics', validators.Metrics as unknown as Validator],
+  [
+    'spec.sufficientStatistics',
+    'sufficientStatistics',
+    validators.SufficientStatistics as unknown as Validator,
+  ],
+];
+
+/**
+ * How decrypted measurements break the bounds the Result schema puts on plain ones (at most 64 numeric
+ * metrics, integer statistics of bounded size), or undefined when they keep them: a ciphertext is opaque to
+ * the validator, so its readers check what it held.
+ */
+export function measurementsOutOfBounds(measurements: {
+  metrics: unknown;
+  sufficientStatistics?: unknown;
+}): string | undefined {
+  for (const [where, field, validate] of MEASUREMENT_VALIDATORS) {
+    const value = measurements[field];
+    if (value === undefined || validate(value)) continue;
+    const first = validate.errors?.[0];
+    const at = first ? formatPath([...where.split('.'), ...parsePointer(first.instancePath)]) : where;
+    return `${at} ${first?.message ?? 'does not match the schema'}`;
+  }
+  return undefined;
+}
