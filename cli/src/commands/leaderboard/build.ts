@@ -3,12 +3,10 @@ import { BaseCommand } from '../../cli/base-command.js';
 import { identitiesFromFlags, identityFlags } from '../../cli/identity-flag.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
-import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
-import { decryptLeaderboardInputs } from '../../leaderboard/decrypt.js';
 import { participantBoards, participantLogins } from '../../leaderboard/participants.js';
-import { readLeaderboardInputs } from '../../leaderboard/read.js';
+import { readRegistryInputs } from '../../leaderboard/registry-inputs.js';
 import { writeParticipantPages, writeSite } from '../../leaderboard/site.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { registrySource, skippedWarning } from '../../submission/registry-state.js';
@@ -39,17 +37,13 @@ export default class LeaderboardBuild extends BaseCommand {
     const { flags } = await this.parse(LeaderboardBuild);
     const view = flags.view;
     const { source, where, git } = await registrySource(flags);
-    // A folder in a git work tree: git names the unchanged files, whose parsed form the cache has.
-    const blobIds = git ? undefined : await cleanBlobIds(where);
-    const read = await readLeaderboardInputs(source, {
+    const read = await readRegistryInputs({
+      source,
+      ...(git ? {} : { folder: where }),
       cacheDir: homeLayout().parseCache,
-      ...(blobIds ? { blobIds } : {}),
+      identities: (await identitiesFromFlags(flags)).identities,
     });
-    // Encrypted results count only when the given identity (the committee's, a workflow secret) opens them.
-    const { benchmarks } = await decryptLeaderboardInputs(
-      read.benchmarks,
-      (await identitiesFromFlags(flags)).identities,
-    );
+    const benchmarks = read.benchmarks;
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
     const commits = commitsFor({ git, dir: git ? undefined : where });

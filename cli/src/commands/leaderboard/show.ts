@@ -4,12 +4,10 @@ import { identitiesFromFlags, identityFlags } from '../../cli/identity-flag.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { activeProfile, profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { fail } from '../../diagnostics/diagnostic.js';
-import { cleanBlobIds } from '../../git/git.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
 import { boardsOf } from '../../leaderboard/build.js';
-import { decryptLeaderboardInputs } from '../../leaderboard/decrypt.js';
 import { participantBoards } from '../../leaderboard/participants.js';
-import { readLeaderboardInputs } from '../../leaderboard/read.js';
+import { readRegistryInputs } from '../../leaderboard/registry-inputs.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { leaderboardDocument, renderBoards, type ShowFormat } from '../../leaderboard/text.js';
 import { registrySource, skippedWarning } from '../../submission/registry-state.js';
@@ -59,17 +57,13 @@ export default class LeaderboardShow extends BaseCommand {
         fail('leaderboard.no-user', `--mine needs a profile with a user; profile ${p.name} has none`, {}, 2);
     }
     const { source, where, git } = await registrySource(flags);
-    // A folder in a git work tree: git names the unchanged files, whose parsed form the cache has.
-    const blobIds = git ? undefined : await cleanBlobIds(where);
-    const read = await readLeaderboardInputs(source, {
+    const read = await readRegistryInputs({
+      source,
+      ...(git ? {} : { folder: where }),
       cacheDir: homeLayout().parseCache,
-      ...(blobIds ? { blobIds } : {}),
+      identities: (await identitiesFromFlags(flags)).identities,
     });
-    // Encrypted results count only when the given identity (the committee's, a workflow secret) opens them.
-    const { benchmarks } = await decryptLeaderboardInputs(
-      read.benchmarks,
-      (await identitiesFromFlags(flags)).identities,
-    );
+    const benchmarks = read.benchmarks;
     const skipped = skippedWarning({ problems: read.problems, source: where });
     if (skipped) this.report(skipped);
     if (flags.benchmark && !benchmarks.some((b) => b.name === flags.benchmark))
