@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dist = join(root, 'cli/dist/workflows');
@@ -62,8 +62,12 @@ async function makeRegistry(reg) {
     ['kim', 'bc-stump', 'stump'],
   ]) {
     const dir = join(examples, 'cubes', folder);
+    // The local runner runs registered cubes only from registered code (spec.code): the cube's folder, by
+    // the canonical archive hash the committed example registry records for it.
+    const example = parse(await readFile(join(root, 'registry/mlcubes', owner, `${name}.yaml`), 'utf8'));
     const spec = {
       manifest: await resource(join(dir, 'mlcube.yaml')),
+      code: { url: `${pathToFileURL(dir).href}/`, sha256: example.spec.code.sha256 },
       parameters: await resource(join(dir, 'workspace/parameters.yaml')),
       ...(folder === 'logreg'
         ? { additionalFiles: await resource(join(dir, 'additional_files.tar.gz')) }

@@ -5,7 +5,6 @@
  * (Debian's age 1.1 cannot read post-quantum recipients).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { fail } from '../diagnostics/diagnostic.js';
 import { createFileAtomic } from '../infra/atomic-write.js';
 import { decodeBech32 } from './bech32.js';
@@ -79,6 +78,7 @@ export async function readIdentityFile(file: string): Promise<string[]> {
 
 /** The recipient (public key, `age1...`) of an X25519 identity. */
 export async function ageRecipientOf(identity: string): Promise<string> {
+  const { identityToRecipient } = await import('age-encryption');
   return identityToRecipient(identity);
 }
 
@@ -95,6 +95,8 @@ export async function ensureAgeIdentityFile(
     await stat(file);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause;
+    // Imported here, as in age-armor.ts: the library's 60 modules would otherwise load with every command.
+    const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
     const identity = await generateX25519Identity();
     const text = `# created: ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}\n# public key: ${await identityToRecipient(identity)}\n${identity}\n`;
     created = await createFileAtomic(file, text, { mode: 0o600 });
