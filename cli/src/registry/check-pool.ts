@@ -56,11 +56,14 @@ export async function checkInWorkers(
   source: FileSource,
   files: ListedFile[],
   facts: PathFacts,
-  n: number,
+  workers: number,
   onRead?: (f: ListedFile, error: Diagnostic | undefined) => void,
 ): Promise<Diagnostic[]> {
   // Two batches per worker: reading the next batch overlaps parsing without piling up.
-  const pool = new WorkerPool<CheckJob, WorkerResponse>(WORKER_URL, { size: n, maxInFlightPerWorker: 2 });
+  const pool = new WorkerPool<CheckJob, WorkerResponse>(WORKER_URL, {
+    size: workers,
+    maxInFlightPerWorker: 2,
+  });
   pool.broadcast({ type: 'init', refs: facts.toJSON() } satisfies WorkerRequest);
   const diagnostics: Diagnostic[] = [];
 
@@ -71,17 +74,17 @@ export async function checkInWorkers(
       const paths: string[] = [];
       const shown: string[] = [];
       const chunks: Uint8Array[] = [];
-      for (const f of batch) {
+      for (const file of batch) {
         try {
-          chunks.push(await source.read(f.entry.path, MAX_FILE_BYTES));
-          paths.push(f.entry.path);
-          shown.push(displayPath(source, f.entry.path));
+          chunks.push(await source.read(file.entry.path, MAX_FILE_BYTES));
+          paths.push(file.entry.path);
+          shown.push(displayPath(source, file.entry.path));
         } catch (e) {
-          onRead?.(f, {
+          onRead?.(file, {
             code: 'file.unreadable',
             message: `cannot read the file: ${(e as Error).message}`,
             severity: 'error',
-            file: displayPath(source, f.entry.path),
+            file: displayPath(source, file.entry.path),
           });
         }
       }
@@ -95,7 +98,7 @@ export async function checkInWorkers(
       );
     }
     const results = await Promise.all(pending);
-    for (const r of results) diagnostics.push(...r.diagnostics);
+    for (const result of results) diagnostics.push(...result.diagnostics);
     return results.map((r) => r.support);
   };
 
@@ -105,7 +108,7 @@ export async function checkInWorkers(
     const rest = parseable.filter((f) => f.info && !SUPPORT_KINDS.includes(f.info.kind));
     const parts = await runPhase(first);
     const support = emptySupportData();
-    for (const p of parts) mergeSupportData(support, p);
+    for (const part of parts) mergeSupportData(support, part);
     pool.broadcast({ type: 'support', data: support } satisfies WorkerRequest);
     await runPhase(rest);
     return diagnostics;

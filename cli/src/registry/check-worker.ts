@@ -38,9 +38,9 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     const info = classifyPath(msg.paths[i]);
     if (!info) continue;
     const bytes = all.subarray(msg.offsets[i], msg.offsets[i + 1]);
-    const r = checkFile(msg.paths[i], msg.files[i], info, bytes, facts);
-    diagnostics.push(...r.diagnostics);
-    if (r.entity && SUPPORT_KINDS.includes(r.entity.kind)) support.add(r.entity);
+    const checked = checkFile(msg.paths[i], msg.files[i], info, bytes, facts);
+    diagnostics.push(...checked.diagnostics);
+    if (checked.entity && SUPPORT_KINDS.includes(checked.entity.kind)) support.add(checked.entity);
   }
   const res: WorkerResponse = { id: msg.id, diagnostics, support: support.data };
   parentPort?.postMessage(res);

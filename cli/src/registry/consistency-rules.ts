@@ -11,43 +11,43 @@ import type { ConfusionCounts } from './types.generated.js';
  * user's age recipients are X25519 keys (the bech32 checksum; the schema checks only the shape).
  * (A result's provenance and signature need other files: result-provenance.ts, run with the references.)
  */
-export function checkConsistency(e: LoadedEntity): Diagnostic[] {
-  if (e.kind === 'Benchmark') return checkSharing(e as LoadedEntity<'Benchmark'>);
-  if (e.kind === 'Result') return checkCounts(e as LoadedEntity<'Result'>);
-  if (e.kind === 'Runner') return checkRunnerKeys(e);
-  if (e.kind === 'User') return checkAgeRecipients(e as LoadedEntity<'User'>);
+export function checkConsistency(loaded: LoadedEntity): Diagnostic[] {
+  if (loaded.kind === 'Benchmark') return checkSharing(loaded as LoadedEntity<'Benchmark'>);
+  if (loaded.kind === 'Result') return checkCounts(loaded as LoadedEntity<'Result'>);
+  if (loaded.kind === 'Runner') return checkRunnerKeys(loaded);
+  if (loaded.kind === 'User') return checkAgeRecipients(loaded as LoadedEntity<'User'>);
   return [];
 }
 
-function checkAgeRecipients(e: LoadedEntity<'User'>): Diagnostic[] {
+function checkAgeRecipients(loaded: LoadedEntity<'User'>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [i, recipient] of (e.entity.spec?.ageRecipients ?? []).entries()) {
+  for (const [i, recipient] of (loaded.entity.spec?.ageRecipients ?? []).entries()) {
     if (!isAgeRecipient(recipient))
       out.push(
         error(
           'user.age-recipient-invalid',
           `spec.ageRecipients item ${i} is not an age X25519 recipient (its checksum does not match); copy the line \`age-keygen -y IDENTITY\` prints, or run \`gitperf user age-key\``,
-          { file: e.file, ...e.position(['spec', 'ageRecipients', i], 'value') },
+          { file: loaded.file, ...loaded.position(['spec', 'ageRecipients', i], 'value') },
         ),
       );
   }
   return out;
 }
 
-function checkSharing(e: LoadedEntity<'Benchmark'>): Diagnostic[] {
-  const policy = e.entity.spec.policy;
+function checkSharing(loaded: LoadedEntity<'Benchmark'>): Diagnostic[] {
+  const policy = loaded.entity.spec.policy;
   if (policy.participants === undefined || atLeastAsDetailed(policy.participants, policy.sharing)) return [];
   return [
     error(
       'policy.participants-less-detailed',
       `spec.policy.participants "${policy.participants}" shows less than the public sharing "${policy.sharing}"; participants must see at least what the public sees (levels: ${SHARING_ORDER.join(' < ')})`,
-      { file: e.file, ...e.position(['spec', 'policy', 'participants'], 'value') },
+      { file: loaded.file, ...loaded.position(['spec', 'policy', 'participants'], 'value') },
     ),
   ];
 }
 
-function checkCounts(e: LoadedEntity<'Result'>): Diagnostic[] {
-  const stats = e.entity.spec.sufficientStatistics;
+function checkCounts(loaded: LoadedEntity<'Result'>): Diagnostic[] {
+  const stats = loaded.entity.spec.sufficientStatistics;
   if (!stats) return [];
   const out: Diagnostic[] = [];
   const check = (counts: ConfusionCounts, path: (string | number)[]) => {
@@ -57,7 +57,7 @@ function checkCounts(e: LoadedEntity<'Result'>): Diagnostic[] {
         error(
           'result.counts-mismatch',
           `tp+fp+tn+fn at threshold ${counts.threshold} is ${total}, but cases is ${stats.cases}; every threshold's counts must add up to the cases`,
-          { file: e.file, ...e.position(path, 'key') },
+          { file: loaded.file, ...loaded.position(path, 'key') },
         ),
       );
   };
@@ -65,13 +65,13 @@ function checkCounts(e: LoadedEntity<'Result'>): Diagnostic[] {
   check(stats.operatingPoint, [...base, 'operatingPoint']);
   for (const [i, c] of (stats.thresholdGrid ?? []).entries()) check(c, [...base, 'thresholdGrid', i]);
   const positives = stats.operatingPoint.tp + stats.operatingPoint.fn;
-  stats.thresholdGrid?.forEach((c, i) => {
-    if (c.tp + c.fn !== positives)
+  stats.thresholdGrid?.forEach((cell, i) => {
+    if (cell.tp + cell.fn !== positives)
       out.push(
         error(
           'result.counts-mismatch',
-          `thresholdGrid item ${i} has ${c.tp + c.fn} positives (tp+fn), the operating point ${positives}; the same cases must be counted at every threshold`,
-          { file: e.file, ...e.position([...base, 'thresholdGrid', i], 'key') },
+          `thresholdGrid item ${i} has ${cell.tp + cell.fn} positives (tp+fn), the operating point ${positives}; the same cases must be counted at every threshold`,
+          { file: loaded.file, ...loaded.position([...base, 'thresholdGrid', i], 'key') },
         ),
       );
   });

@@ -31,25 +31,29 @@ const INDICATOR_START = /^[?:,[\]{}#&*!|>'"%@`]/;
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 /** Resolves a plain scalar as the core schema does; undefined for values we leave to `yaml`. */
-function resolvePlain(s: string): unknown {
+function resolvePlain(text: string): unknown {
   // Only strings starting with one of `~ . + - 0-9 n N t T f F` (or empty) can resolve to
   // anything but a string; most registry values (refs, hashes, names) skip the tests below.
-  const c = s.charCodeAt(0);
-  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !'nNtTfF'.includes(s[0])) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
-  if (INT.test(s)) return parseInt(s, 10);
-  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
-  if (FLOAT_NAN.test(s)) {
+  const firstCode = text.charCodeAt(0);
+  if (
+    ((firstCode >= 97 && firstCode <= 122) || (firstCode >= 65 && firstCode <= 90)) &&
+    !'nNtTfF'.includes(text[0])
+  )
+    return text;
+  if (NULL.test(text)) return null;
+  if (BOOL.test(text)) return text[0] === 't' || text[0] === 'T';
+  if (INT_OCT.test(text)) return parseInt(text.substring(2), 8);
+  if (INT.test(text)) return parseInt(text, 10);
+  if (INT_HEX.test(text)) return parseInt(text.substring(2), 16);
+  if (FLOAT_NAN.test(text)) {
     // Infinities are refused with a diagnostic by the full path.
-    return s.slice(-3).toLowerCase() === 'nan' ? Number.NaN : undefined;
+    return text.slice(-3).toLowerCase() === 'nan' ? Number.NaN : undefined;
   }
-  if (FLOAT_EXP.test(s) || FLOAT.test(s)) {
-    const n = parseFloat(s);
-    return Number.isFinite(n) ? n : undefined;
+  if (FLOAT_EXP.test(text) || FLOAT.test(text)) {
+    const number = parseFloat(text);
+    return Number.isFinite(number) ? number : undefined;
   }
-  return s;
+  return text;
 }
 
 const FAIL = Symbol('fallback');
@@ -72,12 +76,12 @@ const LITERAL_HEADER = /^[^\s-][^\s]*: \|-?$/;
  * comment. Returns FAIL for anything else.
  */
 function scalar(raw: string): Out {
-  const c = raw[0];
-  if (c === '"' || c === "'") {
-    const end = raw.indexOf(c, 1);
+  const firstChar = raw[0];
+  if (firstChar === '"' || firstChar === "'") {
+    const end = raw.indexOf(firstChar, 1);
     if (end === -1) return FAIL;
     const body = raw.slice(1, end);
-    if (c === '"' && body.includes('\\')) return FAIL;
+    if (firstChar === '"' && body.includes('\\')) return FAIL;
     const rest = raw.slice(end + 1);
     // `''` is an escaped quote in single-quoted scalars; leave it (and anything odd after) to yaml.
     if (rest !== '' && !/^ +(#.*)?$/.test(rest)) return FAIL;
@@ -86,13 +90,13 @@ function scalar(raw: string): Out {
   // Strip a trailing comment: ` #` starts one in plain scalars.
   const hash = raw.indexOf(' #');
   // Lines never end in spaces here (fastParse declines those), so only a comment leaves some.
-  const v = hash === -1 ? raw : raw.slice(0, hash).replace(/ +$/, '');
-  if (v === '') return FAIL;
-  if (INDICATOR_START.test(v)) return FAIL;
-  if (v[0] === '-' && (v.length === 1 || v[1] === ' ')) return FAIL;
-  if (v.includes(': ') || v.endsWith(':') || v.includes('\t')) return FAIL;
-  const r = resolvePlain(v);
-  return r === undefined ? FAIL : r;
+  const plain = hash === -1 ? raw : raw.slice(0, hash).replace(/ +$/, '');
+  if (plain === '') return FAIL;
+  if (INDICATOR_START.test(plain)) return FAIL;
+  if (plain[0] === '-' && (plain.length === 1 || plain[1] === ' ')) return FAIL;
+  if (plain.includes(': ') || plain.endsWith(':') || plain.includes('\t')) return FAIL;
+  const resolved = resolvePlain(plain);
+  return resolved === undefined ? FAIL : resolved;
 }
 
 /** Splits `key: rest` / `key:`; undefined when the line is not a simple mapping entry. */
@@ -112,8 +116,8 @@ class Parser {
 
   parseDocument(): Out {
     if (this.lines.length === 0 || this.lines[0].indent !== 0) return FAIL;
-    const v = this.block(0);
-    return this.i === this.lines.length ? v : FAIL;
+    const value = this.block(0);
+    return this.i === this.lines.length ? value : FAIL;
   }
 
   /** A block collection whose entries sit at exactly `indent`. */
@@ -158,25 +162,26 @@ class Parser {
         literal = line.literal;
         this.i++;
       }
-      const e = entry(text);
+      const keyEntry = entry(text);
       text = undefined;
-      if (!e) return FAIL;
-      if (typeof resolvePlain(e.key) !== 'string') return FAIL;
-      if (e.key === '__proto__' || e.key === '<<' || Object.hasOwn(out, e.key)) return FAIL;
-      let v: Out;
+      if (!keyEntry) return FAIL;
+      if (typeof resolvePlain(keyEntry.key) !== 'string') return FAIL;
+      if (keyEntry.key === '__proto__' || keyEntry.key === '<<' || Object.hasOwn(out, keyEntry.key))
+        return FAIL;
+      let value: Out;
       if (literal !== undefined) {
-        v = literal;
+        value = literal;
         literal = undefined;
-      } else if (e.rest === '' || e.rest.startsWith('#')) {
-        if (e.rest.startsWith('#')) return FAIL;
-        v = this.nested(indent, true);
+      } else if (keyEntry.rest === '' || keyEntry.rest.startsWith('#')) {
+        if (keyEntry.rest.startsWith('#')) return FAIL;
+        value = this.nested(indent, true);
       } else {
-        v = scalar(e.rest);
+        value = scalar(keyEntry.rest);
         const next = this.lines[this.i];
         if (next && next.indent > indent) return FAIL; // a continuation line or an error
       }
-      if (v === FAIL) return FAIL;
-      out[e.key] = v;
+      if (value === FAIL) return FAIL;
+      out[keyEntry.key] = value;
     }
     this.depth--;
     return out;
@@ -193,22 +198,22 @@ class Parser {
       this.i++;
       const after = line.text.slice(1);
       const rest = after.replace(/^ +/, '');
-      let v: Out;
+      let value: Out;
       if (rest === '') {
         const next = this.lines[this.i];
-        v = next && next.indent > indent ? this.block(next.indent) : null;
+        value = next && next.indent > indent ? this.block(next.indent) : null;
       } else if (rest.startsWith('- ') || rest === '-') {
         return FAIL;
       } else if (entry(rest)) {
         // `- key: value`: a mapping whose keys line up with this first key.
-        v = this.mapping(indent + 1 + (after.length - rest.length), rest);
+        value = this.mapping(indent + 1 + (after.length - rest.length), rest);
       } else {
-        v = scalar(rest);
+        value = scalar(rest);
         const next = this.lines[this.i];
         if (next && next.indent > indent) return FAIL;
       }
-      if (v === FAIL) return FAIL;
-      out.push(v);
+      if (value === FAIL) return FAIL;
+      out.push(value);
     }
     this.depth--;
     return out;
@@ -229,14 +234,14 @@ function literalBlock(
 ): { value: string; next: number } | undefined {
   let contentIndent = -1;
   const content: string[] = [];
-  let r = start;
-  for (; r < raws.length; r++) {
-    const raw = raws[r];
+  let rawIndex = start;
+  for (; rawIndex < raws.length; rawIndex++) {
+    const raw = raws[rawIndex];
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     if (indent === raw.length) {
       // A blank (or all-space) line: inside or after a block it would need the chomping rules.
-      if (r === raws.length - 1 && raw === '' && content.length > 0) break; // the file's final newline
+      if (rawIndex === raws.length - 1 && raw === '' && content.length > 0) break; // the file's final newline
       return undefined;
     }
     if (indent <= parentIndent) break;
@@ -245,8 +250,8 @@ function literalBlock(
     content.push(raw.slice(indent));
   }
   // The last content line must end in a newline (the file's end without one changes clip chomping).
-  if (content.length === 0 || r === raws.length) return undefined;
-  return { value: content.join('\n'), next: r };
+  if (content.length === 0 || rawIndex === raws.length) return undefined;
+  return { value: content.join('\n'), next: rawIndex };
 }
 
 /**
@@ -282,7 +287,7 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
     }
     lines.push({ indent, text: body });
   }
-  const v = new Parser(lines).parseDocument();
-  if (v === FAIL || v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  return v as Record<string, unknown>;
+  const value = new Parser(lines).parseDocument();
+  if (value === FAIL || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return value as Record<string, unknown>;
 }

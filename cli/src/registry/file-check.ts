@@ -17,11 +17,11 @@ export class PathFacts {
 
   static fromListing(files: ListedFile[]): PathFacts {
     const refs: Partial<Record<Kind, string[]>> = {};
-    for (const f of files) {
-      if (!f.info || f.entry.type !== 'file') continue;
-      const list = refs[f.info.kind] ?? [];
-      list.push(f.info.ref);
-      refs[f.info.kind] = list;
+    for (const file of files) {
+      if (!file.info || file.entry.type !== 'file') continue;
+      const list = refs[file.info.kind] ?? [];
+      list.push(file.info.ref);
+      refs[file.info.kind] = list;
     }
     return new PathFacts(refs);
   }
@@ -52,17 +52,17 @@ export function checkFile(
   facts: RefFacts,
   signatures?: SignatureSink,
 ): { entity?: LoadedEntity; diagnostics: Diagnostic[] } {
-  const r = fromBytes(path, file, info, bytes);
-  if (!r.entity) return r;
+  const parsed = fromBytes(path, file, info, bytes);
+  if (!parsed.entity) return parsed;
   return {
-    entity: r.entity,
+    entity: parsed.entity,
     diagnostics: [
-      ...r.diagnostics,
-      ...checkLayout(r.entity),
-      ...checkConsistency(r.entity),
-      ...checkReferences(r.entity, facts),
+      ...parsed.diagnostics,
+      ...checkLayout(parsed.entity),
+      ...checkConsistency(parsed.entity),
+      ...checkReferences(parsed.entity, facts),
       // A whole registry: every result is as merged, so differing hashes make it stale, not invalid.
-      ...checkResultProvenance(r.entity, facts.support, { atMerge: false }, signatures),
+      ...checkResultProvenance(parsed.entity, facts.support, { atMerge: false }, signatures),
     ],
   };
 }

@@ -75,10 +75,10 @@ export class FsFileSource implements FileSource {
   /** Synchronous readdir: ten thousand small directory reads are faster without the thread-pool hop. */
   private walk(rel: string, out: FileEntry[]): void {
     const entries = readdirSync(rel ? join(this.dir, rel) : this.dir, { withFileTypes: true });
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) this.walk(path, out);
-      else out.push({ path, type: entryType(e) });
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) this.walk(path, out);
+      else out.push({ path, type: entryType(entry) });
     }
   }
 
@@ -95,8 +95,8 @@ export class FsFileSource implements FileSource {
         for (const folder of folders) {
           const abs = folder ? join(this.dir, folder) : this.dir;
           if (segment === '*') {
-            for (const e of readdirSafe(abs))
-              if (e.isDirectory()) next.push(folder ? `${folder}/${e.name}` : e.name);
+            for (const entry of readdirSafe(abs))
+              if (entry.isDirectory()) next.push(folder ? `${folder}/${entry.name}` : entry.name);
             continue;
           }
           const path = folder ? `${folder}/${segment}` : segment;
@@ -139,8 +139,8 @@ export class FsFileSource implements FileSource {
   }
 }
 
-function entryType(e: Dirent): FileEntry['type'] {
-  return e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : 'other';
+function entryType(dirent: Dirent): FileEntry['type'] {
+  return dirent.isSymbolicLink() ? 'symlink' : dirent.isFile() ? 'file' : 'other';
 }
 
 function readdirSafe(dir: string): Dirent[] {
@@ -160,9 +160,9 @@ export function readFileLimited(file: string, limit: number): Uint8Array {
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
-      const n = readSync(fd, buf, got, want - got, null);
-      if (n === 0) break;
-      got += n;
+      const bytesRead = readSync(fd, buf, got, want - got, null);
+      if (bytesRead === 0) break;
+      got += bytesRead;
     }
     return got === want ? buf : buf.subarray(0, got);
   } finally {
@@ -190,9 +190,9 @@ export class MemoryFileSource implements FileSource {
   }
 
   async read(path: string, limit: number): Promise<Uint8Array> {
-    const v = this.files.get(path);
-    if (!(v instanceof Uint8Array)) throw new Error(`${path}: no such file`);
-    return v.subarray(0, limit + 1);
+    const content = this.files.get(path);
+    if (!(content instanceof Uint8Array)) throw new Error(`${path}: no such file`);
+    return content.subarray(0, limit + 1);
   }
 
   async exists(path: string): Promise<boolean> {

@@ -40,8 +40,8 @@ export interface EntityByKind {
 /** The typed content of one registry file. */
 export type Entity<K extends Kind = Kind> = EntityByKind[K];
 
-export function isKind(s: unknown): s is Kind {
-  return typeof s === 'string' && (KINDS as readonly string[]).includes(s);
+export function isKind(value: unknown): value is Kind {
+  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
 }
 
 /** Zero count per kind, for reports. */
@@ -106,7 +106,7 @@ export function pairName(ownedReference: string): string {
 
 /** Splits `owner/name`; undefined when the string is not of that form. */
 export function splitOwnedRef(ref: string): { owner: string; name: string } | undefined {
-  const i = ref.indexOf('/');
-  if (i <= 0 || i !== ref.lastIndexOf('/') || i === ref.length - 1) return undefined;
-  return { owner: ref.slice(0, i), name: ref.slice(i + 1) };
+  const slash = ref.indexOf('/');
+  if (slash <= 0 || slash !== ref.lastIndexOf('/') || slash === ref.length - 1) return undefined;
+  return { owner: ref.slice(0, slash), name: ref.slice(slash + 1) };
 }

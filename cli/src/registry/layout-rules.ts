@@ -6,14 +6,14 @@ import type { PropertyPath } from './positions.js';
  * The layout layer: what a file's path says must match what the file says. Once this holds, the
  * path alone tells an entity's kind, name, owner, benchmark, model and dataset.
  */
-export function checkLayout(e: LoadedEntity): Diagnostic[] {
+export function checkLayout(loaded: LoadedEntity): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (path: PropertyPath) => ({ file: e.file, ...e.position(path, 'value') });
-  const meta = e.entity.metadata as { name: string; owner?: string };
-  const spec = e.entity.spec as { benchmark?: string; model?: string; dataset?: string };
-  const { info } = e;
+  const at = (path: PropertyPath) => ({ file: loaded.file, ...loaded.position(path, 'value') });
+  const meta = loaded.entity.metadata as { name: string; owner?: string };
+  const spec = loaded.entity.spec as { benchmark?: string; model?: string; dataset?: string };
+  const { info } = loaded;
 
-  if (e.kind !== 'Registry' && meta.name !== info.name) {
+  if (loaded.kind !== 'Registry' && meta.name !== info.name) {
     out.push(
       error(
         'layout.name-mismatch',
@@ -23,7 +23,7 @@ export function checkLayout(e: LoadedEntity): Diagnostic[] {
     );
   }
   if (info.owner !== undefined && meta.owner !== info.owner) {
-    const folder = e.kind === 'Result' ? 'results/<data-owner>/ folder' : 'owner folder';
+    const folder = loaded.kind === 'Result' ? 'results/<data-owner>/ folder' : 'owner folder';
     out.push(
       error(
         'layout.owner-mismatch',
@@ -32,7 +32,7 @@ export function checkLayout(e: LoadedEntity): Diagnostic[] {
       ),
     );
   }
-  if (info.benchmark !== undefined && e.kind !== 'Benchmark' && spec.benchmark !== info.benchmark) {
+  if (info.benchmark !== undefined && loaded.kind !== 'Benchmark' && spec.benchmark !== info.benchmark) {
     out.push(
       error(
         'layout.benchmark-mismatch',
@@ -51,7 +51,7 @@ export function checkLayout(e: LoadedEntity): Diagnostic[] {
     );
   }
   if (info.dataset !== undefined && spec.dataset !== info.dataset) {
-    const where = e.kind === 'Result' ? 'the results/<data-owner>/<dataset>/ folders' : 'the file name';
+    const where = loaded.kind === 'Result' ? 'the results/<data-owner>/<dataset>/ folders' : 'the file name';
     out.push(
       error(
         'layout.ref-mismatch',

@@ -34,7 +34,7 @@ export interface PathInfo {
 
 /** One name as a capturing group. */
 const NAME_GROUP = `(${NAME_PATTERN})`;
-const PATTERNS: [RegExp, (m: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] = [
+const PATTERNS: [RegExp, (match: RegExpExecArray) => Omit<PathInfo, 'upperCase'>][] = [
   [/^registry\.yaml$/, () => ({ kind: 'Registry', ref: REGISTRY_REF, name: '' })],
   [new RegExp(`^users/${NAME_GROUP}\\.yaml$`), (match) => ({ kind: 'User', ref: match[1], name: match[1] })],
   [

@@ -63,11 +63,11 @@ export async function loadRegistry(source: FileSource, opts: LoadOptions = {}): 
   const only = opts.paths ? new Set(opts.paths) : undefined;
   const entities: LoadedEntity[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const f of files) {
-    if (only && !only.has(f.entry.path)) continue;
-    const r = await loadFile(source, f);
-    diagnostics.push(...r.diagnostics);
-    if (r.entity) entities.push(r.entity);
+  for (const file of files) {
+    if (only && !only.has(file.entry.path)) continue;
+    const loadedFile = await loadFile(source, file);
+    diagnostics.push(...loadedFile.diagnostics);
+    if (loadedFile.entity) entities.push(loadedFile.entity);
   }
   return { entities, diagnostics, files };
 }

@@ -66,24 +66,24 @@ export class SupportFacts {
     this.data = data ?? emptySupportData();
   }
   /** Records what an entity contributes (Benchmark, Dataset, MLCube and Runner contribute something). */
-  add(e: Pick<LoadedEntity, 'kind' | 'ref' | 'entity'>): void {
-    if (e.kind === 'Benchmark') {
-      const b = e.entity as EntityByKind['Benchmark'];
-      this.data.benchmarks[e.ref] = {
-        preparator: b.spec.preparator,
-        referenceModel: b.spec.referenceModel,
-        metrics: b.spec.metrics,
+  add(loaded: Pick<LoadedEntity, 'kind' | 'ref' | 'entity'>): void {
+    if (loaded.kind === 'Benchmark') {
+      const benchmark = loaded.entity as EntityByKind['Benchmark'];
+      this.data.benchmarks[loaded.ref] = {
+        preparator: benchmark.spec.preparator,
+        referenceModel: benchmark.spec.referenceModel,
+        metrics: benchmark.spec.metrics,
       };
-    } else if (e.kind === 'Dataset') {
-      const d = e.entity as EntityByKind['Dataset'];
-      this.data.datasetPreparators[e.ref] = d.spec.preparator;
-      this.data.datasetUids[e.ref] = d.spec.generatedUid;
-    } else if (e.kind === 'MLCube') {
-      this.data.cubeHashes[e.ref] = currentHashes((e.entity as EntityByKind['MLCube']).spec);
-    } else if (e.kind === 'Runner') {
-      const r = e.entity as EntityByKind['Runner'];
-      this.data.runnerDatasets[e.ref] = r.spec.datasets;
-      this.data.runnerKeys[e.ref] = runnerKeys(r.spec);
+    } else if (loaded.kind === 'Dataset') {
+      const dataset = loaded.entity as EntityByKind['Dataset'];
+      this.data.datasetPreparators[loaded.ref] = dataset.spec.preparator;
+      this.data.datasetUids[loaded.ref] = dataset.spec.generatedUid;
+    } else if (loaded.kind === 'MLCube') {
+      this.data.cubeHashes[loaded.ref] = currentHashes((loaded.entity as EntityByKind['MLCube']).spec);
+    } else if (loaded.kind === 'Runner') {
+      const runner = loaded.entity as EntityByKind['Runner'];
+      this.data.runnerDatasets[loaded.ref] = runner.spec.datasets;
+      this.data.runnerKeys[loaded.ref] = runnerKeys(runner.spec);
     }
   }
   benchmark(name: string): { preparator: string; referenceModel: string; metrics: string } | undefined {
@@ -117,9 +117,9 @@ const ARTICLE: Record<string, string> = { MLCube: 'an MLCube', Dataset: 'a Datas
  * owners and committee members are registered users, results have their associations, runners
  * serve their owner's datasets.
  */
-export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] {
+export function checkReferences(loaded: LoadedEntity, facts: RefFacts): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const at = (path: PropertyPath) => ({ file: e.file, ...e.position(path, 'value') });
+  const at = (path: PropertyPath) => ({ file: loaded.file, ...loaded.position(path, 'value') });
 
   const user = (login: string | undefined, path: PropertyPath, what: string) => {
     if (login === undefined || facts.has('User', login)) return;
@@ -159,31 +159,31 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
   };
   const compat = (t: CompatibilityTest) => cubes(t.cubes, ['spec', 'compatibilityTest', 'cubes']);
 
-  switch (e.kind) {
+  switch (loaded.kind) {
     case 'Registry':
     case 'User':
       break;
     case 'MLCube':
-      user((e.entity as EntityByKind['MLCube']).metadata.owner, ['metadata', 'owner'], 'owner');
+      user((loaded.entity as EntityByKind['MLCube']).metadata.owner, ['metadata', 'owner'], 'owner');
       break;
     case 'Dataset': {
-      const d = e.entity as EntityByKind['Dataset'];
-      user(d.metadata.owner, ['metadata', 'owner'], 'owner');
-      owned('MLCube', d.spec.preparator, ['spec', 'preparator'], 'preparator');
+      const dataset = loaded.entity as EntityByKind['Dataset'];
+      user(dataset.metadata.owner, ['metadata', 'owner'], 'owner');
+      owned('MLCube', dataset.spec.preparator, ['spec', 'preparator'], 'preparator');
       break;
     }
     case 'Runner': {
-      const r = e.entity as EntityByKind['Runner'];
-      user(r.metadata.owner, ['metadata', 'owner'], 'owner');
-      r.spec.datasets.forEach((ref, i) => {
+      const runner = loaded.entity as EntityByKind['Runner'];
+      user(runner.metadata.owner, ['metadata', 'owner'], 'owner');
+      runner.spec.datasets.forEach((ref, i) => {
         const path = ['spec', 'datasets', i];
         if (!owned('Dataset', ref, path, 'dataset')) return;
         const owner = splitOwnedRef(ref)?.owner;
-        if (owner !== r.metadata.owner) {
+        if (owner !== runner.metadata.owner) {
           out.push(
             error(
               'ref.runner-foreign-dataset',
-              `runner of "${r.metadata.owner}" cannot serve dataset "${ref}" of "${owner}"; a runner serves only its owner's datasets`,
+              `runner of "${runner.metadata.owner}" cannot serve dataset "${ref}" of "${owner}"; a runner serves only its owner's datasets`,
               at(path),
             ),
           );
@@ -192,63 +192,63 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
       break;
     }
     case 'Benchmark': {
-      const b = e.entity as EntityByKind['Benchmark'];
-      user(b.metadata.owner, ['metadata', 'owner'], 'owner');
-      for (const [i, login] of b.spec.committee.entries())
+      const benchmark = loaded.entity as EntityByKind['Benchmark'];
+      user(benchmark.metadata.owner, ['metadata', 'owner'], 'owner');
+      for (const [i, login] of benchmark.spec.committee.entries())
         user(login, ['spec', 'committee', i], 'committee member');
-      owned('MLCube', b.spec.preparator, ['spec', 'preparator'], 'preparator');
-      owned('MLCube', b.spec.referenceModel, ['spec', 'referenceModel'], 'referenceModel');
-      owned('MLCube', b.spec.metrics, ['spec', 'metrics'], 'metrics');
+      owned('MLCube', benchmark.spec.preparator, ['spec', 'preparator'], 'preparator');
+      owned('MLCube', benchmark.spec.referenceModel, ['spec', 'referenceModel'], 'referenceModel');
+      owned('MLCube', benchmark.spec.metrics, ['spec', 'metrics'], 'metrics');
       for (const which of ['modelAutoApproval', 'datasetAutoApproval'] as const) {
-        for (const [i, login] of (b.spec.policy[which].allowlist ?? []).entries()) {
+        for (const [i, login] of (benchmark.spec.policy[which].allowlist ?? []).entries()) {
           user(login, ['spec', 'policy', which, 'allowlist', i], 'allowlist entry');
         }
       }
-      compat(b.spec.compatibilityTest);
+      compat(benchmark.spec.compatibilityTest);
       break;
     }
     case 'ModelAssociation': {
-      const a = e.entity as EntityByKind['ModelAssociation'];
-      user(a.metadata.owner, ['metadata', 'owner'], 'owner');
-      benchmark(a.spec.benchmark, ['spec', 'benchmark']);
-      owned('MLCube', a.spec.model, ['spec', 'model'], 'model');
-      compat(a.spec.compatibilityTest);
+      const association = loaded.entity as EntityByKind['ModelAssociation'];
+      user(association.metadata.owner, ['metadata', 'owner'], 'owner');
+      benchmark(association.spec.benchmark, ['spec', 'benchmark']);
+      owned('MLCube', association.spec.model, ['spec', 'model'], 'model');
+      compat(association.spec.compatibilityTest);
       break;
     }
     case 'DatasetAssociation': {
-      const a = e.entity as EntityByKind['DatasetAssociation'];
-      user(a.metadata.owner, ['metadata', 'owner'], 'owner');
-      const hasB = benchmark(a.spec.benchmark, ['spec', 'benchmark']);
-      const hasD = owned('Dataset', a.spec.dataset, ['spec', 'dataset'], 'dataset');
-      const b = hasB ? facts.support.benchmark(a.spec.benchmark) : undefined;
-      const prep = hasD ? facts.support.datasetPreparator(a.spec.dataset) : undefined;
-      if (b && prep !== undefined && prep !== b.preparator) {
+      const association = loaded.entity as EntityByKind['DatasetAssociation'];
+      user(association.metadata.owner, ['metadata', 'owner'], 'owner');
+      const hasB = benchmark(association.spec.benchmark, ['spec', 'benchmark']);
+      const hasD = owned('Dataset', association.spec.dataset, ['spec', 'dataset'], 'dataset');
+      const benchmarkFacts = hasB ? facts.support.benchmark(association.spec.benchmark) : undefined;
+      const prep = hasD ? facts.support.datasetPreparator(association.spec.dataset) : undefined;
+      if (benchmarkFacts && prep !== undefined && prep !== benchmarkFacts.preparator) {
         out.push(
           error(
             'ref.preparator-mismatch',
-            `dataset "${a.spec.dataset}" was prepared with "${prep}", but benchmark "${a.spec.benchmark}" uses preparator "${b.preparator}"`,
+            `dataset "${association.spec.dataset}" was prepared with "${prep}", but benchmark "${association.spec.benchmark}" uses preparator "${benchmarkFacts.preparator}"`,
             at(['spec', 'dataset']),
           ),
         );
       }
-      compat(a.spec.compatibilityTest);
+      compat(association.spec.compatibilityTest);
       break;
     }
     case 'Result': {
-      const r = e.entity as EntityByKind['Result'];
-      user(r.metadata.owner, ['metadata', 'owner'], 'owner (data owner)');
-      const hasB = benchmark(r.spec.benchmark, ['spec', 'benchmark']);
-      const hasM = owned('MLCube', r.spec.model, ['spec', 'model'], 'model');
-      const hasD = owned('Dataset', r.spec.dataset, ['spec', 'dataset'], 'dataset');
+      const result = loaded.entity as EntityByKind['Result'];
+      user(result.metadata.owner, ['metadata', 'owner'], 'owner (data owner)');
+      const hasB = benchmark(result.spec.benchmark, ['spec', 'benchmark']);
+      const hasM = owned('MLCube', result.spec.model, ['spec', 'model'], 'model');
+      const hasD = owned('Dataset', result.spec.dataset, ['spec', 'dataset'], 'dataset');
       if (
         hasB &&
         hasD &&
-        !facts.has('DatasetAssociation', datasetAssociationRef(r.spec.benchmark, r.spec.dataset))
+        !facts.has('DatasetAssociation', datasetAssociationRef(result.spec.benchmark, result.spec.dataset))
       ) {
         out.push(
           error(
             'ref.not-associated',
-            `dataset "${r.spec.dataset}" is not associated with benchmark "${r.spec.benchmark}"; its association must be merged before results`,
+            `dataset "${result.spec.dataset}" is not associated with benchmark "${result.spec.benchmark}"; its association must be merged before results`,
             at(['spec', 'dataset']),
           ),
         );
@@ -256,35 +256,35 @@ export function checkReferences(e: LoadedEntity, facts: RefFacts): Diagnostic[] 
       if (
         hasB &&
         hasM &&
-        !facts.has('ModelAssociation', modelAssociationRef(r.spec.benchmark, r.spec.model))
+        !facts.has('ModelAssociation', modelAssociationRef(result.spec.benchmark, result.spec.model))
       ) {
-        const b = facts.support.benchmark(r.spec.benchmark);
+        const benchmarkFacts = facts.support.benchmark(result.spec.benchmark);
         // The reference model takes part without an association; an unloadable benchmark is reported on its own.
-        if (b && b.referenceModel !== r.spec.model) {
+        if (benchmarkFacts && benchmarkFacts.referenceModel !== result.spec.model) {
           out.push(
             error(
               'ref.not-associated',
-              `model "${r.spec.model}" is neither associated with benchmark "${r.spec.benchmark}" nor its reference model; its association must be merged before results`,
+              `model "${result.spec.model}" is neither associated with benchmark "${result.spec.benchmark}" nor its reference model; its association must be merged before results`,
               at(['spec', 'model']),
             ),
           );
         }
       }
-      const runnerRef = r.spec.execution.runnerRef;
+      const runnerRef = result.spec.execution.runnerRef;
       if (runnerRef && owned('Runner', runnerRef, ['spec', 'execution', 'runnerRef'], 'runner')) {
         const served = facts.support.runnerDatasets(runnerRef);
-        if (served && !served.includes(r.spec.dataset)) {
+        if (served && !served.includes(result.spec.dataset)) {
           out.push(
             error(
               'ref.runner-not-serving',
-              `runner "${runnerRef}" does not serve dataset "${r.spec.dataset}"`,
+              `runner "${runnerRef}" does not serve dataset "${result.spec.dataset}"`,
               at(['spec', 'execution', 'runnerRef']),
             ),
           );
         }
       }
-      cubes(r.spec.execution.cubes, ['spec', 'execution', 'cubes']);
-      for (const [i, login] of (r.spec.encrypted?.recipients ?? []).entries()) {
+      cubes(result.spec.execution.cubes, ['spec', 'execution', 'cubes']);
+      for (const [i, login] of (result.spec.encrypted?.recipients ?? []).entries()) {
         user(login, ['spec', 'encrypted', 'recipients', i], 'recipient');
       }
       break;

@@ -8,9 +8,9 @@ export class RegistryIndex {
 
   constructor(entities: Iterable<LoadedEntity>) {
     for (const k of KINDS) this.byKind.set(k, new Map());
-    for (const e of entities) {
-      this.byKind.get(e.kind)?.set(e.ref, e);
-      this.byPath.set(e.path, e);
+    for (const entity of entities) {
+      this.byKind.get(entity.kind)?.set(entity.ref, entity);
+      this.byPath.set(entity.path, entity);
     }
   }
 

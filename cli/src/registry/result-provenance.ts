@@ -44,26 +44,26 @@ const ROLES: readonly CubeRole[] = ['preparator', 'model', 'metrics'];
  * to it (a verifier checking many at once, in worker threads) instead of being verified here.
  */
 export function checkResultProvenance(
-  e: LoadedEntity,
+  loaded: LoadedEntity,
   support: SupportFacts,
   mode: ProvenanceMode,
   signatures?: SignatureSink,
 ): Diagnostic[] {
-  if (e.kind !== 'Result') return [];
-  const result = e as LoadedEntity<'Result'>;
+  if (loaded.kind !== 'Result') return [];
+  const result = loaded as LoadedEntity<'Result'>;
   return [...checkCubesAndData(result, support, mode), ...checkSignature(result, support, mode, signatures)];
 }
 
 function checkCubesAndData(
-  e: LoadedEntity<'Result'>,
+  loaded: LoadedEntity<'Result'>,
   support: SupportFacts,
   mode: ProvenanceMode,
 ): Diagnostic[] {
-  const spec = e.entity.spec;
+  const spec = loaded.entity.spec;
   const out: Diagnostic[] = [];
   const at = (path: (string | number)[], target: 'key' | 'value' = 'value') => ({
-    file: e.file,
-    ...e.position(path, target),
+    file: loaded.file,
+    ...loaded.position(path, target),
   });
   const cubesPath = ['spec', 'execution', 'cubes'];
   // An unknown benchmark is the reference layer's error; without it there is nothing to compare with.
@@ -170,12 +170,12 @@ export interface PendingSignature {
 export type SignatureSink = (pending: PendingSignature) => void;
 
 function checkSignature(
-  e: LoadedEntity<'Result'>,
+  loaded: LoadedEntity<'Result'>,
   support: SupportFacts,
   mode: ProvenanceMode,
   sink: SignatureSink | undefined,
 ): Diagnostic[] {
-  const prepared = prepareSignature(e, support, mode);
+  const prepared = prepareSignature(loaded, support, mode);
   if (!('job' in prepared)) return prepared.diagnostics;
   if (sink) {
     sink(prepared);
@@ -191,18 +191,18 @@ function checkSignature(
 
 /** What verifying a result's signature takes, or the verdict already when no key can be tried. */
 function prepareSignature(
-  e: LoadedEntity<'Result'>,
+  loaded: LoadedEntity<'Result'>,
   support: SupportFacts,
   mode: ProvenanceMode,
 ): PendingSignature | { diagnostics: Diagnostic[] } {
-  const spec = e.entity.spec;
+  const spec = loaded.entity.spec;
   if (spec.signature === undefined) return { diagnostics: [] }; // unsigned: allowed, shown as such
   const runnerRef = spec.execution.runnerRef;
   // The position only when reporting: finding it parses the file again with the full YAML parser.
   const invalid = (message: string) => [
     error('result.signature-invalid', message, {
-      file: e.file,
-      ...e.position(['spec', 'signature'], 'value'),
+      file: loaded.file,
+      ...loaded.position(['spec', 'signature'], 'value'),
     }),
   ];
   if (!runnerRef) {
@@ -234,7 +234,7 @@ function prepareSignature(
   return {
     // The key list differs at merge (revoked keys left out), so it has its own key in a batch's table.
     job: {
-      result: e.entity,
+      result: loaded.entity,
       signersKey: `${runnerRef}${keys === allKeys ? '' : '\0unrevoked'}`,
       what: 'the result',
     },
@@ -245,14 +245,14 @@ function prepareSignature(
 }
 
 /** A runner's keys are well-formed public keys with sensible validity (checked in the Runner's own file). */
-export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
-  if (e.kind !== 'Runner') return [];
-  const runner = e as LoadedEntity<'Runner'>;
+export function checkRunnerKeys(loaded: LoadedEntity): Diagnostic[] {
+  if (loaded.kind !== 'Runner') return [];
+  const runner = loaded as LoadedEntity<'Runner'>;
   const out: Diagnostic[] = [];
   const check = (publicKey: string, path: (string | number)[]) => {
     const problem = keyLineProblem(runner.ref, publicKey);
     if (problem === undefined) return;
-    out.push(error('runner.public-key', problem, { file: e.file, ...e.position(path, 'value') }));
+    out.push(error('runner.public-key', problem, { file: loaded.file, ...loaded.position(path, 'value') }));
   };
   const spec = runner.entity.spec;
   if (spec.publicKey !== undefined) check(spec.publicKey, ['spec', 'publicKey']);
@@ -264,8 +264,8 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
           'runner.key-validity',
           `validBefore ${key.validBefore} is earlier than validAfter ${key.validAfter}`,
           {
-            file: e.file,
-            ...e.position(['spec', 'keys', i, 'validBefore'], 'value'),
+            file: loaded.file,
+            ...loaded.position(['spec', 'keys', i, 'validBefore'], 'value'),
           },
         ),
       );
@@ -281,8 +281,8 @@ export function checkRunnerKeys(e: LoadedEntity): Diagnostic[] {
         'runner.public-key',
         'spec.publicKey (the current key) must also be listed in spec.keys, with its validity',
         {
-          file: e.file,
-          ...e.position(['spec', 'publicKey'], 'value'),
+          file: loaded.file,
+          ...loaded.position(['spec', 'publicKey'], 'value'),
         },
       ),
     );
@@ -340,22 +340,22 @@ export function verifyRegistryResults(
   signers: readonly AllowedSignerLine[],
 ): ResultVerdict[] {
   const out: ResultVerdict[] = [];
-  for (const r of index.list('Result')) {
-    const spec = r.entity.spec;
+  for (const result of index.list('Result')) {
+    const spec = result.entity.spec;
     const base = {
-      file: r.file,
-      result: r.ref,
+      file: result.file,
+      result: result.ref,
       ...(spec.execution.runnerRef ? { runner: spec.execution.runnerRef } : {}),
     };
     if (spec.signature === undefined) {
       out.push({ ...base, status: 'unsigned' });
       continue;
     }
-    const verdict = verifyResultSignature({ result: r.entity, signers, what: `result ${r.ref}` });
+    const verdict = verifyResultSignature({ result: result.entity, signers, what: `result ${result.ref}` });
     out.push(
       verdict.ok
         ? { ...base, status: 'signed', fingerprint: verdict.fingerprint }
-        : { ...base, status: 'invalid', diagnostic: { ...verdict.diagnostic, file: r.file } },
+        : { ...base, status: 'invalid', diagnostic: { ...verdict.diagnostic, file: result.file } },
     );
   }
   return out;

@@ -21,12 +21,12 @@ const BY_KIND = validators as unknown as Record<Kind, Validator>;
 
 /** `['spec', 'cubes', 0, 'ref']` -> `spec.cubes[0].ref` */
 export function formatPath(path: PropertyPath): string {
-  let s = '';
+  let text = '';
   for (const seg of path) {
-    if (typeof seg === 'number') s += `[${seg}]`;
-    else s += s ? `.${seg}` : seg;
+    if (typeof seg === 'number') text += `[${seg}]`;
+    else text += text ? `.${seg}` : seg;
   }
-  return s || '(top level)';
+  return text || '(top level)';
 }
 
 function parsePointer(pointer: string): (string | number)[] {
@@ -38,16 +38,16 @@ function parsePointer(pointer: string): (string | number)[] {
     .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`;
-  return String(v);
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+  return String(value);
 }
 
-function kebab(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function kebab(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** True when `data` passes the schema of `kind`: then it is an `Entity<K>` (the generated type). */
@@ -73,7 +73,7 @@ export function validateSchema(
   const out: Diagnostic[] = [];
   const errors = validate.errors ?? [];
   const seen = new Set<string>();
-  for (const e of errors) {
+  for (const schemaError of errors) {
     // A file with thousands of unknown keys gets the first few, not thousands of lookups and lines.
     if (out.length === MAX_SCHEMA_DIAGNOSTICS) {
       out.push(
@@ -86,33 +86,33 @@ export function validateSchema(
       break;
     }
     // Branch failures of an "exactly one of" are summarised by the oneOf error itself.
-    if (e.schemaPath.includes('/oneOf/')) continue;
+    if (schemaError.schemaPath.includes('/oneOf/')) continue;
     // propertyNames reports once per bad name with the inner pattern error; keep the outer one.
-    if (e.propertyName !== undefined && e.keyword !== 'propertyNames') continue;
-    const base = parsePointer(e.instancePath);
+    if (schemaError.propertyName !== undefined && schemaError.keyword !== 'propertyNames') continue;
+    const base = parsePointer(schemaError.instancePath);
     let path: PropertyPath = base;
     let target: PositionTarget = 'value';
-    let code = `schema.${kebab(e.keyword)}`;
+    let code = `schema.${kebab(schemaError.keyword)}`;
     const where = formatPath(base);
     let message: string;
-    switch (e.keyword) {
+    switch (schemaError.keyword) {
       case 'required':
         target = 'key';
         message = base.length
-          ? `${where} is missing the required property "${e.params.missingProperty}"`
-          : `missing the required top-level property "${e.params.missingProperty}"`;
+          ? `${where} is missing the required property "${schemaError.params.missingProperty}"`
+          : `missing the required top-level property "${schemaError.params.missingProperty}"`;
         break;
       case 'additionalProperties': {
-        const name = String(e.params.additionalProperty);
+        const name = String(schemaError.params.additionalProperty);
         path = [...base, name];
         target = 'key';
         code = 'schema.additional-property';
-        const allowed = Object.keys(e.parentSchema?.properties ?? {});
+        const allowed = Object.keys(schemaError.parentSchema?.properties ?? {});
         message = `unknown property "${name}" in ${where}; check the spelling${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`;
         break;
       }
       case 'propertyNames': {
-        const name = String(e.params.propertyName);
+        const name = String(schemaError.params.propertyName);
         path = [...base, name];
         target = 'key';
         code = 'schema.property-name';
@@ -120,7 +120,7 @@ export function validateSchema(
         break;
       }
       case 'oneOf': {
-        const branches = ((e.parentSchema as { oneOf?: { required?: string[] }[] })?.oneOf ?? [])
+        const branches = ((schemaError.parentSchema as { oneOf?: { required?: string[] }[] })?.oneOf ?? [])
           .map((b) => b.required?.join(' + '))
           .filter(Boolean);
         target = base.length ? 'key' : 'value';
@@ -130,22 +130,22 @@ export function validateSchema(
         break;
       }
       case 'enum':
-        message = `${where} must be one of ${(e.params.allowedValues as unknown[]).map(String).join(', ')} (found ${describe(e.data)})`;
+        message = `${where} must be one of ${(schemaError.params.allowedValues as unknown[]).map(String).join(', ')} (found ${describe(schemaError.data)})`;
         break;
       case 'const':
-        message = `${where} must be ${JSON.stringify(e.params.allowedValue)} (found ${describe(e.data)})`;
+        message = `${where} must be ${JSON.stringify(schemaError.params.allowedValue)} (found ${describe(schemaError.data)})`;
         break;
       case 'type':
-        message = `${where} must be ${typeNames(String(e.params.type))} (found ${describe(e.data)})`;
+        message = `${where} must be ${typeNames(String(schemaError.params.type))} (found ${describe(schemaError.data)})`;
         break;
       case 'pattern':
-        message = `${where} is not valid (found ${describe(e.data)}): expected ${lowerFirst(e.parentSchema?.description ?? `a value matching ${e.params.pattern}`)}`;
+        message = `${where} is not valid (found ${describe(schemaError.data)}): expected ${lowerFirst(schemaError.parentSchema?.description ?? `a value matching ${schemaError.params.pattern}`)}`;
         break;
       case 'uniqueItems':
-        message = `${where} lists the same value twice (items ${e.params.j} and ${e.params.i}); remove the repeat`;
+        message = `${where} lists the same value twice (items ${schemaError.params.j} and ${schemaError.params.i}); remove the repeat`;
         break;
       default:
-        message = `${where} ${e.message ?? 'is not valid'}`;
+        message = `${where} ${schemaError.message ?? 'is not valid'}`;
     }
     const pos = positions.position(path, target);
     const key = `${code}|${pos.line}|${pos.column}|${message}`;
@@ -156,9 +156,9 @@ export function validateSchema(
   return out;
 }
 
-function lowerFirst(s: string): string {
-  const t = s.replace(/\.$/, '');
-  return /^[A-Z]([a-z]| )/.test(t) ? t[0].toLowerCase() + t.slice(1) : t;
+function lowerFirst(text: string): string {
+  const trimmed = text.replace(/\.$/, '');
+  return /^[A-Z]([a-z]| )/.test(trimmed) ? trimmed[0].toLowerCase() + trimmed.slice(1) : trimmed;
 }
 
 /** ajv's `type` parameter ("object", or "number,string,null" for a union) in words. */

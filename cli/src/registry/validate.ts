@@ -49,8 +49,9 @@ export async function validateRegistry(
   const files = await listRegistry(source);
   const paths = PathFacts.fromListing(files);
   const entities = emptyCounts();
-  for (const f of files) {
-    if (f.info && f.entry.type === 'file' && (!changed || changed.has(f.entry.path))) entities[f.info.kind]++;
+  for (const file of files) {
+    if (file.info && file.entry.type === 'file' && (!changed || changed.has(file.entry.path)))
+      entities[file.info.kind]++;
   }
 
   const diagnostics = changed
@@ -74,14 +75,14 @@ async function validateAll(source: FileSource, files: ListedFile[], paths: PathF
   const diagnostics: Diagnostic[] = [];
   // Symlinks, unknown paths and the like are refused without reading.
   const parseable: ListedFile[] = [];
-  for (const f of files) {
-    if (f.info && f.entry.type === 'file') parseable.push(f);
-    else diagnostics.push(...(await loadFile(source, f)).diagnostics);
+  for (const file of files) {
+    if (file.info && file.entry.type === 'file') parseable.push(file);
+    else diagnostics.push(...(await loadFile(source, file)).diagnostics);
   }
-  const n = workerCount(parseable.length);
-  if (n > 0) {
+  const workers = workerCount(parseable.length);
+  if (workers > 0) {
     diagnostics.push(
-      ...(await checkInWorkers(source, parseable, paths, n, (_f, d) => d && diagnostics.push(d))),
+      ...(await checkInWorkers(source, parseable, paths, workers, (_f, d) => d && diagnostics.push(d))),
     );
     return diagnostics;
   }
@@ -94,21 +95,26 @@ async function validateAll(source: FileSource, files: ListedFile[], paths: PathF
   const settle = (signature: PendingSignature) => (verdict: ResultSignatureVerdict) =>
     diagnostics.push(...signature.report(verdict));
   try {
-    for (const f of [...parseable.filter(isSupport), ...parseable.filter((x) => !isSupport(x))]) {
-      const info = f.info;
+    for (const file of [...parseable.filter(isSupport), ...parseable.filter((x) => !isSupport(x))]) {
+      const info = file.info;
       if (!info) continue;
       let bytes: Uint8Array;
       try {
-        bytes = await source.read(f.entry.path, MAX_FILE_BYTES);
+        bytes = await source.read(file.entry.path, MAX_FILE_BYTES);
       } catch (e) {
-        diagnostics.push(unreadable(source, f, e));
+        diagnostics.push(unreadable(source, file, e));
         continue;
       }
-      const r = checkFile(f.entry.path, displayPath(source, f.entry.path), info, bytes, facts, (p) =>
-        pending.push(p),
+      const checkedFile = checkFile(
+        file.entry.path,
+        displayPath(source, file.entry.path),
+        info,
+        bytes,
+        facts,
+        (signature) => pending.push(signature),
       );
-      diagnostics.push(...r.diagnostics);
-      if (r.entity) support.add(r.entity);
+      diagnostics.push(...checkedFile.diagnostics);
+      if (checkedFile.entity) support.add(checkedFile.entity);
       for (const signature of pending.splice(0)) {
         await verifier.add(signature.job, signature.signers, settle(signature));
       }
@@ -131,44 +137,44 @@ async function validateChange(
   const byPath = new Map(files.map((f) => [f.entry.path, f]));
   const loaded = new Map<string, LoadedEntity>();
   const support = new SupportFacts();
-  const load = async (f: ListedFile, report: boolean) => {
-    const r = await loadFile(source, f);
-    if (report) diagnostics.push(...r.diagnostics);
-    if (r.entity) {
-      loaded.set(f.entry.path, r.entity);
-      support.add(r.entity);
+  const load = async (file: ListedFile, report: boolean) => {
+    const loadedFile = await loadFile(source, file);
+    if (report) diagnostics.push(...loadedFile.diagnostics);
+    if (loadedFile.entity) {
+      loaded.set(file.entry.path, loadedFile.entity);
+      support.add(loadedFile.entity);
     }
-    return r.entity;
+    return loadedFile.entity;
   };
 
   const checked: LoadedEntity[] = [];
-  for (const p of changed) {
-    const f = byPath.get(p);
-    if (!f) continue;
-    const e = await load(f, true);
-    if (e) {
-      checked.push(e);
-      diagnostics.push(...checkLayout(e), ...checkConsistency(e));
+  for (const changedPath of changed) {
+    const file = byPath.get(changedPath);
+    if (!file) continue;
+    const entity = await load(file, true);
+    if (entity) {
+      checked.push(entity);
+      diagnostics.push(...checkLayout(entity), ...checkConsistency(entity));
     }
   }
   const refChecked = [...checked];
   const deleted = [...changed].filter((p) => !byPath.has(p));
-  for (const f of await affectedFiles(source, files, deleted, checked)) {
-    if (changed.has(f.entry.path) || loaded.has(f.entry.path)) continue;
+  for (const file of await affectedFiles(source, files, deleted, checked)) {
+    if (changed.has(file.entry.path) || loaded.has(file.entry.path)) continue;
     // Unchanged files are not re-reported for their own schema problems, only for broken refs.
-    const e = await load(f, false);
-    if (e) refChecked.push(e);
+    const entity = await load(file, false);
+    if (entity) refChecked.push(entity);
   }
   // The few fields the checks read from other files: benchmark, dataset, runner.
-  for (const e of refChecked) {
-    for (const [kind, ref] of supportFor(e)) {
+  for (const entity of refChecked) {
+    for (const [kind, ref] of supportFor(entity)) {
       const path = paths.has(kind, ref) ? entityPathOf(files, kind, ref) : undefined;
-      const f = path ? byPath.get(path) : undefined;
-      if (f && !loaded.has(f.entry.path)) await load(f, false);
+      const supportFile = path ? byPath.get(path) : undefined;
+      if (supportFile && !loaded.has(supportFile.entry.path)) await load(supportFile, false);
     }
   }
   const facts = refFacts(paths, support);
-  for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
+  for (const entity of refChecked) diagnostics.push(...checkReferences(entity, facts));
   diagnostics.push(...provenance(refChecked, checked, support, now));
   return diagnostics;
 }
@@ -198,12 +204,12 @@ async function validateChangeByLookup(
       continue;
     }
     const info = classifyPath(path);
-    const r = await loadFile(source, { entry: { path, type: 'file' }, info });
-    diagnostics.push(...r.diagnostics);
+    const loadedFile = await loadFile(source, { entry: { path, type: 'file' }, info });
+    diagnostics.push(...loadedFile.diagnostics);
     if (info) entities[info.kind]++;
-    if (!r.entity) continue;
-    checked.push(r.entity);
-    diagnostics.push(...checkLayout(r.entity), ...checkConsistency(r.entity));
+    if (!loadedFile.entity) continue;
+    checked.push(loadedFile.entity);
+    diagnostics.push(...checkLayout(loadedFile.entity), ...checkConsistency(loadedFile.entity));
   }
 
   // Unchanged files the change may break, from the folders that can hold them.
@@ -218,7 +224,7 @@ async function validateChangeByLookup(
     scopes.push(...folders);
     deleted.push(path);
   }
-  for (const e of checked) scopes.push(...(referrerFolders(e.info, false) ?? []));
+  for (const entity of checked) scopes.push(...(referrerFolders(entity.info, false) ?? []));
   if (missing.length > 0 || scopes.length > 0) {
     if (!source.listUnder) return undefined;
     // A changed path that is not a regular file but is there (a symlink): the listing path refuses it.
@@ -230,35 +236,35 @@ async function validateChangeByLookup(
       .filter((entry) => !changed.has(entry.path))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
       .map((entry) => ({ entry, info: classifyPath(entry.path) }));
-    for (const f of await affectedFiles(source, files, deleted, checked)) {
+    for (const file of await affectedFiles(source, files, deleted, checked)) {
       // Unchanged files are not re-reported for their own schema problems, only for broken refs.
-      const r = await loadFile(source, f);
-      if (r.entity) refChecked.push(r.entity);
+      const loadedFile = await loadFile(source, file);
+      if (loadedFile.entity) refChecked.push(loadedFile.entity);
     }
   }
 
   const known = new Map<string, boolean>();
   const has = async (kind: Kind, ref: string) => {
     const key = `${kind}\0${ref}`;
-    let v = known.get(key);
-    if (v === undefined) {
-      v = await exists(entityPath(kind, ref));
-      known.set(key, v);
+    let present = known.get(key);
+    if (present === undefined) {
+      present = await exists(entityPath(kind, ref));
+      known.set(key, present);
     }
-    return v;
+    return present;
   };
   const support = new SupportFacts();
   const supportRefs = refChecked.flatMap(supportFor).filter(([, ref]) => ref);
   await source.prefetch?.(supportRefs.map(([kind, ref]) => entityPath(kind, ref)));
   const supportLoaded = new Set<string>();
-  for (const e of refChecked) {
-    for (const [kind, ref] of supportFor(e)) {
+  for (const entity of refChecked) {
+    for (const [kind, ref] of supportFor(entity)) {
       if (!ref || !(await has(kind, ref))) continue;
       const path = entityPath(kind, ref);
       if (supportLoaded.has(path)) continue;
       supportLoaded.add(path);
-      const r = await loadFile(source, { entry: { path, type: 'file' }, info: classifyPath(path) });
-      if (r.entity) support.add(r.entity);
+      const loadedFile = await loadFile(source, { entry: { path, type: 'file' }, info: classifyPath(path) });
+      if (loadedFile.entity) support.add(loadedFile.entity);
     }
   }
   // checkReferences asks has() synchronously: record what it asks, look those up, and repeat until
@@ -267,19 +273,19 @@ async function validateChangeByLookup(
     const asked: [Kind, string][] = [];
     const recording = {
       has: (kind: Kind, ref: string) => {
-        const v = known.get(`${kind}\0${ref}`);
-        if (v === undefined) asked.push([kind, ref]);
-        return v ?? true;
+        const present = known.get(`${kind}\0${ref}`);
+        if (present === undefined) asked.push([kind, ref]);
+        return present ?? true;
       },
       support,
     };
-    for (const e of refChecked) checkReferences(e, recording);
+    for (const entity of refChecked) checkReferences(entity, recording);
     if (asked.length === 0) break;
     await source.prefetch?.(asked.map(([kind, ref]) => entityPath(kind, ref)));
     for (const [kind, ref] of asked) await has(kind, ref);
   }
   const facts = { has: (kind: Kind, ref: string) => known.get(`${kind}\0${ref}`) ?? false, support };
-  for (const e of refChecked) diagnostics.push(...checkReferences(e, facts));
+  for (const entity of refChecked) diagnostics.push(...checkReferences(entity, facts));
   diagnostics.push(...provenance(refChecked, checked, support, now));
   const sorted = sortDiagnostics(diagnostics);
   return { valid: !sorted.some((d) => d.severity === 'error'), entities, diagnostics: sorted };
@@ -288,22 +294,22 @@ async function validateChangeByLookup(
 function entityPathOf(files: ListedFile[], kind: Kind, ref: string): string | undefined {
   // Lower-case canonical path first; an upper-case duplicate is reported elsewhere.
   let found: string | undefined;
-  for (const f of files) {
-    if (f.info?.kind === kind && f.info.ref === ref) {
-      if (!f.info.upperCase) return f.entry.path;
-      found ??= f.entry.path;
+  for (const file of files) {
+    if (file.info?.kind === kind && file.info.ref === ref) {
+      if (!file.info.upperCase) return file.entry.path;
+      found ??= file.entry.path;
     }
   }
   return found;
 }
 
-function normalize(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\//, '');
+function normalize(filePath: string): string {
+  return filePath.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-function unreadable(source: FileSource, f: ListedFile, e: unknown): Diagnostic {
-  return error('file.unreadable', `cannot read the file: ${(e as Error).message}`, {
-    file: displayPath(source, f.entry.path),
+function unreadable(source: FileSource, file: ListedFile, cause: unknown): Diagnostic {
+  return error('file.unreadable', `cannot read the file: ${(cause as Error).message}`, {
+    file: displayPath(source, file.entry.path),
   });
 }
 
@@ -317,21 +323,24 @@ async function duplicates(
   const out: Diagnostic[] = [];
   // Canonical (lower-case) paths claim the name first, so the upper-case copy is the one reported.
   const ordered = [...files].sort((a, b) => Number(a.info?.upperCase ?? 0) - Number(b.info?.upperCase ?? 0));
-  for (const f of ordered) {
-    if (!f.info || f.entry.type !== 'file') continue;
-    const key = `${f.info.kind}\0${f.info.ref}`;
+  for (const file of ordered) {
+    if (!file.info || file.entry.type !== 'file') continue;
+    const key = `${file.info.kind}\0${file.info.ref}`;
     const prev = seen.get(key);
     if (!prev) {
-      seen.set(key, f);
+      seen.set(key, file);
       continue;
     }
-    if (changed && !changed.has(f.entry.path) && !changed.has(prev.entry.path)) continue;
-    const e = (await loadFile(source, f)).entity;
+    if (changed && !changed.has(file.entry.path) && !changed.has(prev.entry.path)) continue;
+    const entity = (await loadFile(source, file)).entity;
     out.push(
       error(
         'layout.duplicate-name',
-        `${f.info.kind} "${f.info.ref}" is defined twice (names are unique per kind, ignoring case): ${prev.entry.path} and ${f.entry.path}`,
-        { file: displayPath(source, f.entry.path), ...(e ? e.position(['metadata', 'name']) : {}) },
+        `${file.info.kind} "${file.info.ref}" is defined twice (names are unique per kind, ignoring case): ${prev.entry.path} and ${file.entry.path}`,
+        {
+          file: displayPath(source, file.entry.path),
+          ...(entity ? entity.position(['metadata', 'name']) : {}),
+        },
       ),
     );
   }
@@ -352,19 +361,19 @@ function provenance(
   return entities.flatMap((e) => checkResultProvenance(e, support, { atMerge: atMerge.has(e), now }));
 }
 
-function supportFor(e: LoadedEntity): [Kind, string][] {
-  const spec = e.entity.spec as {
+function supportFor(entity: LoadedEntity): [Kind, string][] {
+  const spec = entity.entity.spec as {
     benchmark?: string;
     dataset?: string;
     model?: string;
     execution?: { runnerRef?: string; cubes?: { ref?: string }[] };
   };
-  if (e.kind === 'DatasetAssociation')
+  if (entity.kind === 'DatasetAssociation')
     return [
       ['Benchmark', spec.benchmark ?? ''],
       ['Dataset', spec.dataset ?? ''],
     ];
-  if (e.kind === 'Result') {
+  if (entity.kind === 'Result') {
     const out: [Kind, string][] = [
       ['Benchmark', spec.benchmark ?? ''],
       ['Dataset', spec.dataset ?? ''],
@@ -402,58 +411,63 @@ async function affectedFiles(
   const entities = files.filter((f) => f.info && f.entry.type === 'file');
   const searchText = new Map<Kind, string[]>();
 
-  for (const p of deleted) {
-    const info = classifyPath(p);
+  for (const deletedPath of deleted) {
+    const info = classifyPath(deletedPath);
     if (!info) continue;
-    for (const f of entities) {
-      const i = f.info;
-      if (!i) continue;
+    for (const file of entities) {
+      const fileInfo = file.info;
+      if (!fileInfo) continue;
       const hit =
-        (info.kind === 'User' && i.owner === info.ref) ||
-        (info.kind === 'MLCube' && i.model === info.ref) ||
-        (info.kind === 'Dataset' && i.dataset === info.ref) ||
-        (info.kind === 'Benchmark' && i.kind !== 'Benchmark' && i.benchmark === info.ref) ||
+        (info.kind === 'User' && fileInfo.owner === info.ref) ||
+        (info.kind === 'MLCube' && fileInfo.model === info.ref) ||
+        (info.kind === 'Dataset' && fileInfo.dataset === info.ref) ||
+        (info.kind === 'Benchmark' && fileInfo.kind !== 'Benchmark' && fileInfo.benchmark === info.ref) ||
         (info.kind === 'ModelAssociation' &&
-          i.kind === 'Result' &&
-          i.benchmark === info.benchmark &&
-          i.model === info.model) ||
+          fileInfo.kind === 'Result' &&
+          fileInfo.benchmark === info.benchmark &&
+          fileInfo.model === info.model) ||
         (info.kind === 'DatasetAssociation' &&
-          i.kind === 'Result' &&
-          i.benchmark === info.benchmark &&
-          i.dataset === info.dataset);
-      if (hit) out.add(f);
+          fileInfo.kind === 'Result' &&
+          fileInfo.benchmark === info.benchmark &&
+          fileInfo.dataset === info.dataset);
+      if (hit) out.add(file);
     }
-    for (const k of CONTENT_REFERRERS[info.kind] ?? []) {
-      const list = searchText.get(k) ?? [];
+    for (const referrerKind of CONTENT_REFERRERS[info.kind] ?? []) {
+      const list = searchText.get(referrerKind) ?? [];
       list.push(info.ref);
-      searchText.set(k, list);
+      searchText.set(referrerKind, list);
     }
   }
-  for (const e of changed) {
-    for (const f of entities) {
-      const i = f.info;
-      if (!i) continue;
+  for (const changedEntity of changed) {
+    for (const file of entities) {
+      const fileInfo = file.info;
+      if (!fileInfo) continue;
       if (
-        e.kind === 'Benchmark' &&
-        i.benchmark === e.ref &&
-        (i.kind === 'Result' || i.kind === 'DatasetAssociation')
+        changedEntity.kind === 'Benchmark' &&
+        fileInfo.benchmark === changedEntity.ref &&
+        (fileInfo.kind === 'Result' || fileInfo.kind === 'DatasetAssociation')
       )
-        out.add(f);
-      if (e.kind === 'Dataset' && i.kind === 'DatasetAssociation' && i.dataset === e.ref) out.add(f);
+        out.add(file);
+      if (
+        changedEntity.kind === 'Dataset' &&
+        fileInfo.kind === 'DatasetAssociation' &&
+        fileInfo.dataset === changedEntity.ref
+      )
+        out.add(file);
     }
   }
   if (searchText.size) {
     const decoder = new TextDecoder();
-    for (const f of entities) {
-      const needles = f.info ? searchText.get(f.info.kind) : undefined;
-      if (!needles || out.has(f)) continue;
+    for (const file of entities) {
+      const needles = file.info ? searchText.get(file.info.kind) : undefined;
+      if (!needles || out.has(file)) continue;
       let text: string;
       try {
-        text = decoder.decode(await source.read(f.entry.path, MAX_FILE_BYTES));
+        text = decoder.decode(await source.read(file.entry.path, MAX_FILE_BYTES));
       } catch {
         continue;
       }
-      if (needles.some((n) => text.includes(n))) out.add(f);
+      if (needles.some((n) => text.includes(n))) out.add(file);
     }
   }
   return [...out];

@@ -163,35 +163,48 @@ type Report = (code: string, message: string, node: Node | null | undefined) => 
 function toPlain(node: unknown, depth: number, report: Report): unknown {
   if (node === null || node === undefined) return null;
   const { isAlias, isMap, isScalar, isSeq } = yaml();
-  const n = node as Node;
-  if (isAlias(n)) {
-    report('yaml.alias', `alias *${n.source} is not allowed in registry files; write the value out`, n);
+  const yamlNode = node as Node;
+  if (isAlias(yamlNode)) {
+    report(
+      'yaml.alias',
+      `alias *${yamlNode.source} is not allowed in registry files; write the value out`,
+      yamlNode,
+    );
     return null;
   }
-  if (n.anchor) report('yaml.anchor', `anchor &${n.anchor} is not allowed in registry files; remove it`, n);
-  if (n.tag)
-    report('yaml.tag', `explicit tag ${shortTag(n.tag)} is not allowed in registry files; remove it`, n);
+  if (yamlNode.anchor)
+    report('yaml.anchor', `anchor &${yamlNode.anchor} is not allowed in registry files; remove it`, yamlNode);
+  if (yamlNode.tag)
+    report(
+      'yaml.tag',
+      `explicit tag ${shortTag(yamlNode.tag)} is not allowed in registry files; remove it`,
+      yamlNode,
+    );
   if (depth > MAX_DEPTH) {
-    report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, n);
+    report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, yamlNode);
     throw new RangeError('too deep');
   }
-  if (isScalar(n)) {
-    if (typeof n.value === 'number' && !Number.isFinite(n.value) && !Number.isNaN(n.value)) {
+  if (isScalar(yamlNode)) {
+    if (
+      typeof yamlNode.value === 'number' &&
+      !Number.isFinite(yamlNode.value) &&
+      !Number.isNaN(yamlNode.value)
+    ) {
       report(
         'schema.infinite-number',
         'infinite numbers (.inf) are not allowed; write a finite number or .nan',
-        n,
+        yamlNode,
       );
     }
-    return n.value;
+    return yamlNode.value;
   }
-  if (isSeq(n)) return n.items.map((item) => toPlain(item, depth + 1, report));
-  if (isMap(n)) {
+  if (isSeq(yamlNode)) return yamlNode.items.map((item) => toPlain(item, depth + 1, report));
+  if (isMap(yamlNode)) {
     const out: Record<string, unknown> = {};
     // Duplicates are found here, in one pass: the parser's own check (uniqueKeys) compares every pair of
     // keys, which a file of 100,000 keys turns into minutes.
     const seen = new Set<string>();
-    for (const pair of n.items) {
+    for (const pair of yamlNode.items) {
       const key = pair.key as Node | null;
       if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
         report('yaml.complex-key', 'mapping keys must be plain strings', key ?? (pair.value as Node));
@@ -205,8 +218,8 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
           `explicit tag ${shortTag(key.tag)} is not allowed in registry files; remove it`,
           key,
         );
-      const k = String(key.value);
-      if (k === '<<') {
+      const keyText = String(key.value);
+      if (keyText === '<<') {
         report(
           'yaml.merge-key',
           'merge keys (<<) are not allowed in registry files; write the keys out',
@@ -214,20 +227,25 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
         );
         continue;
       }
-      if (seen.has(k)) {
+      if (seen.has(keyText)) {
         report('yaml.duplicate-key', 'duplicate key; each key may appear once in a mapping', key);
         continue;
       }
-      seen.add(k);
-      const v = toPlain(pair.value, depth + 1, report);
+      seen.add(keyText);
+      const plainValue = toPlain(pair.value, depth + 1, report);
       // A `__proto__` key must stay an ordinary own property, never the object's prototype.
-      if (k === '__proto__')
-        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-      else out[k] = v;
+      if (keyText === '__proto__')
+        Object.defineProperty(out, keyText, {
+          value: plainValue,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[keyText] = plainValue;
     }
     return out;
   }
-  report('yaml.syntax', 'unsupported YAML node', n);
+  report('yaml.syntax', 'unsupported YAML node', yamlNode);
   return null;
 }
 
@@ -236,35 +254,35 @@ function shortTag(tag: string): string {
 }
 
 /** Offset of the first byte that breaks UTF-8 (the decoder only says that one does). */
-export function firstInvalidUtf8(b: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n = 0;
+  while (i < bytes.length) {
+    const leadByte = bytes[i];
+    let continuationBytes = 0;
     let min = 0;
-    if (c < 0x80) {
+    if (leadByte < 0x80) {
       i++;
       continue;
     }
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
+    if (leadByte >= 0xc2 && leadByte <= 0xdf) {
+      continuationBytes = 1;
       min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
+    } else if (leadByte >= 0xe0 && leadByte <= 0xef) {
+      continuationBytes = 2;
       min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
+    } else if (leadByte >= 0xf0 && leadByte <= 0xf4) {
+      continuationBytes = 3;
       min = 0x10000;
     } else return i;
-    if (i + n >= b.length) return i;
-    let cp = c & (0x3f >> n);
-    for (let j = 1; j <= n; j++) {
-      const cc = b[i + j];
+    if (i + continuationBytes >= bytes.length) return i;
+    let cp = leadByte & (0x3f >> continuationBytes);
+    for (let j = 1; j <= continuationBytes; j++) {
+      const cc = bytes[i + j];
       if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
       cp = (cp << 6) | (cc & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
+    i += continuationBytes + 1;
   }
-  return b.length;
+  return bytes.length;
 }
