@@ -6,24 +6,26 @@
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Deep equality where NaN equals NaN (metrics may be `.nan`). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a === 'number' && typeof b === 'number') return a === b;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+export function sameValue(left: unknown, right: unknown): boolean {
+  if (Object.is(left, right)) return true;
+  if (typeof left === 'number' && typeof right === 'number') return left === right;
+  if (Array.isArray(left) && Array.isArray(right)) {
+    return left.length === right.length && left.every((x, i) => sameValue(x, right[i]));
   }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameValue(a[k], b[k]));
+  if (isObject(left) && isObject(right)) {
+    const ka = Object.keys(left);
+    const kb = Object.keys(right);
+    return (
+      ka.length === kb.length && ka.every((k) => Object.hasOwn(right, k) && sameValue(left[k], right[k]))
+    );
   }
   // Dates parsed by YAML compare by time.
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
   return false;
 }
 
@@ -34,13 +36,13 @@ export function changedFields(before: unknown, after: unknown, prefix = ''): str
   return out.sort();
 }
 
-function walk(a: unknown, b: unknown, path: string, out: string[]): void {
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) walk(a[k], b[k], path ? `${path}.${k}` : k, out);
+function walk(left: unknown, right: unknown, path: string, out: string[]): void {
+  if (isObject(left) && isObject(right)) {
+    const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+    for (const key of keys) walk(left[key], right[key], path ? `${path}.${key}` : key, out);
     return;
   }
-  if (!sameValue(a, b)) out.push(path || '.');
+  if (!sameValue(left, right)) out.push(path || '.');
 }
 
 /** True when `field` is `pattern` or lies below it (`spec.policy` covers `spec.policy.sharing`). */

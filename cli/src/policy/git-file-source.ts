@@ -21,9 +21,9 @@ export class GitFileSource implements FileSource {
 
   async list(): Promise<FileEntry[]> {
     const out: FileEntry[] = [];
-    for (const e of this.view.entries) {
-      if (!e.path.startsWith(this.prefix)) continue;
-      out.push({ path: e.path.slice(this.prefix.length), type: fileType(e.mode) });
+    for (const entry of this.view.entries) {
+      if (!entry.path.startsWith(this.prefix)) continue;
+      out.push({ path: entry.path.slice(this.prefix.length), type: fileType(entry.mode) });
     }
     return out;
   }
@@ -49,16 +49,16 @@ export class GitFileSource implements FileSource {
       }
       paths.push(...folders);
     }
-    return this.view.entriesUnder(paths).map((e) => ({
-      path: e.path.slice(this.prefix.length),
-      type: fileType(e.mode),
+    return this.view.entriesUnder(paths).map((entry) => ({
+      path: entry.path.slice(this.prefix.length),
+      type: fileType(entry.mode),
     }));
   }
 
   async read(path: string, limit: number): Promise<Uint8Array> {
-    const b = this.view.read(this.prefix + path);
-    if (!b) throw new Error(`${this.prefix}${path}: no such file at commit ${this.view.commit}`);
-    return b.subarray(0, limit + 1);
+    const bytes = this.view.read(this.prefix + path);
+    if (!bytes) throw new Error(`${this.prefix}${path}: no such file at commit ${this.view.commit}`);
+    return bytes.subarray(0, limit + 1);
   }
 }
 

@@ -65,11 +65,11 @@ export function resolveCommits(repoDir: string, refs: readonly string[]): string
 }
 
 /** The commit a pull request branched from: what its diff is computed against (GitHub's three-dot diff). */
-export function mergeBase(repoDir: string, a: string, b: string): string {
-  const result = runGitSync(['merge-base', a, b], { cwd: repoDir, allowedExitCodes: [0, 1, 128] });
+export function mergeBase(repoDir: string, left: string, right: string): string {
+  const result = runGitSync(['merge-base', left, right], { cwd: repoDir, allowedExitCodes: [0, 1, 128] });
   const sha = result.stdout.toString().trim();
   // Unrelated histories have no merge base; compare the two trees directly then.
-  return result.exitCode === 0 && sha ? sha : a;
+  return result.exitCode === 0 && sha ? sha : left;
 }
 
 /** Every blob under `prefix` (a folder, no trailing slash; '' for the whole tree) at `commit`. */

@@ -28,16 +28,16 @@ interface Outcome {
 }
 
 /** The location of a diagnostic, without keys for what it does not know. */
-function at(d: Diagnostic): Pick<Diagnostic, 'file' | 'line' | 'column'> {
+function at(diagnostic: Diagnostic): Pick<Diagnostic, 'file' | 'line' | 'column'> {
   return {
-    ...(d.file === undefined ? {} : { file: d.file }),
-    ...(d.line === undefined ? {} : { line: d.line }),
-    ...(d.column === undefined ? {} : { column: d.column }),
+    ...(diagnostic.file === undefined ? {} : { file: diagnostic.file }),
+    ...(diagnostic.line === undefined ? {} : { line: diagnostic.line }),
+    ...(diagnostic.column === undefined ? {} : { column: diagnostic.column }),
   };
 }
 
-function errorKey(d: Diagnostic): string {
-  return `${d.code}\0${d.file ?? ''}\0${d.message}`;
+function errorKey(diagnostic: Diagnostic): string {
+  return `${diagnostic.code}\0${diagnostic.file ?? ''}\0${diagnostic.message}`;
 }
 
 /** Validator errors of the changed registry files of `tree` (a tree or commit), read over `from`. */
@@ -54,7 +54,8 @@ async function validatorErrors(
   if (changed.length === 0) return errors;
   const view = new GitView(repoDir, tree, { view: new GitView(repoDir, from), changes });
   const report = await validateRegistry(new GitFileSource(view), { changed });
-  for (const d of report.diagnostics) if (d.severity === 'error') errors.set(errorKey(d), d);
+  for (const diagnostic of report.diagnostics)
+    if (diagnostic.severity === 'error') errors.set(errorKey(diagnostic), diagnostic);
   return errors;
 }
 
@@ -94,11 +95,11 @@ export async function checkMergedTree(
     const baseAlone = await validatorErrors(repoDir, mergeBaseSha, baseSha);
     const introduced = [...merged.errors].filter(([key]) => !baseAlone.has(key));
     if (introduced.length === 0) return undefined;
-    violations = introduced.map(([, d]) =>
+    violations = introduced.map(([, diagnostic]) =>
       error(
         'policy.merged-invalid',
-        `merged onto ${baseName} as it is now, the registry would be invalid: ${d.code}: ${d.message}`,
-        at(d),
+        `merged onto ${baseName} as it is now, the registry would be invalid: ${diagnostic.code}: ${diagnostic.message}`,
+        at(diagnostic),
       ),
     );
     const keys = introduced.map(([key]) => key);

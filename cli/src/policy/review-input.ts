@@ -23,30 +23,30 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagno
 
 /** `ana:APPROVED`, `ana:approved@<40-hex sha>`; reviews without a sha are taken to be on the head commit. */
 export function parseReviewFlag(
-  s: string,
+  flag: string,
   headSha: string,
   index: number,
   after = Date.UTC(2000, 0, 1),
 ): Parsed<Review> {
-  const m = s.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]+))?$/);
-  const state = m ? STATES[m[2].toLowerCase()] : undefined;
+  const match = flag.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]+))?$/);
+  const state = match ? STATES[match[2].toLowerCase()] : undefined;
   // The sha must be a full commit id (reviews.ts owns that rule), never an abbreviation.
-  const shaOk = m?.[3] === undefined || FULL_SHA.test(m[3]);
-  if (!m || !state || !shaOk) {
+  const shaOk = match?.[3] === undefined || FULL_SHA.test(match[3]);
+  if (!match || !state || !shaOk) {
     return {
       ok: false,
       diagnostic: error(
         'policy.bad-review',
-        `--review "${s}" is not LOGIN:STATE[@SHA] with STATE one of APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED and SHA the full 40-character commit id (an abbreviated one could name another commit)`,
+        `--review "${flag}" is not LOGIN:STATE[@SHA] with STATE one of APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED and SHA the full 40-character commit id (an abbreviated one could name another commit)`,
       ),
     };
   }
   return {
     ok: true,
     value: {
-      reviewer: m[1].toLowerCase(),
+      reviewer: match[1].toLowerCase(),
       state,
-      commitSha: (m[3] ?? headSha).toLowerCase(),
+      commitSha: (match[3] ?? headSha).toLowerCase(),
       // Flags are in the order given, after any reviews from a file: later ones are later reviews.
       submittedAt: new Date(after + (index + 1) * 1000).toISOString(),
     },
@@ -66,14 +66,15 @@ export function readReviewsFile(file: string): Parsed<Review[]> {
   }
   if (!Array.isArray(raw)) return bad('must be a JSON array of reviews');
   const out: Review[] = [];
-  for (const [i, r] of raw.entries()) {
-    const o = (r ?? {}) as Record<string, unknown>;
-    const reviewer = (o.reviewer ?? (o.user as Record<string, unknown> | undefined)?.login) as unknown;
-    const state = typeof o.state === 'string' ? STATES[o.state.toLowerCase()] : undefined;
-    const commitSha = o.commitSha ?? o.commit_id;
-    const submittedAt = o.submittedAt ?? o.submitted_at ?? '';
+  for (const [i, rawReview] of raw.entries()) {
+    const fields = (rawReview ?? {}) as Record<string, unknown>;
+    const reviewer = (fields.reviewer ??
+      (fields.user as Record<string, unknown> | undefined)?.login) as unknown;
+    const state = typeof fields.state === 'string' ? STATES[fields.state.toLowerCase()] : undefined;
+    const commitSha = fields.commitSha ?? fields.commit_id;
+    const submittedAt = fields.submittedAt ?? fields.submitted_at ?? '';
     // GitHub lists PENDING (draft) reviews to their author only; they are not verdicts.
-    if (o.state === 'PENDING') continue;
+    if (fields.state === 'PENDING') continue;
     if (typeof reviewer !== 'string' || !state || typeof commitSha !== 'string') {
       return bad(`review #${i + 1} needs reviewer (or user.login), state and commitSha (or commit_id)`);
     }

@@ -27,21 +27,25 @@ export function reduceReviews(reviews: readonly Review[], headSha: string): Verd
     if (!prev || compareTime(review.submittedAt, prev.review.submittedAt) >= 0)
       latest.set(who, { review, index });
   });
-  const v: Verdicts = { approvedBy: new Set(), changesRequestedBy: new Set(), staleApprovalBy: new Set() };
+  const verdicts: Verdicts = {
+    approvedBy: new Set(),
+    changesRequestedBy: new Set(),
+    staleApprovalBy: new Set(),
+  };
   for (const [who, { review }] of latest) {
     if (review.state === 'APPROVED') {
-      if (sameSha(review.commitSha, headSha)) v.approvedBy.add(who);
-      else v.staleApprovalBy.add(who);
+      if (sameSha(review.commitSha, headSha)) verdicts.approvedBy.add(who);
+      else verdicts.staleApprovalBy.add(who);
     } else if (review.state === 'CHANGES_REQUESTED') {
-      v.changesRequestedBy.add(who);
+      verdicts.changesRequestedBy.add(who);
     }
   }
-  return v;
+  return verdicts;
 }
 
-function compareTime(a: string, b: string): number {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
+function compareTime(left: string, right: string): number {
+  const ta = Date.parse(left);
+  const tb = Date.parse(right);
   if (Number.isNaN(ta) || Number.isNaN(tb)) return 0;
   return ta - tb;
 }
@@ -50,8 +54,8 @@ function compareTime(a: string, b: string): number {
  * A review counts on exactly the commit it names: full object ids only (40 hex digits, or 64 for SHA-256
  * repositories). A prefix could name a commit an attacker made to share it.
  */
-function sameSha(a: string, b: string): boolean {
-  return FULL_SHA.test(a) && a.toLowerCase() === b.toLowerCase();
+function sameSha(left: string, right: string): boolean {
+  return FULL_SHA.test(left) && left.toLowerCase() === right.toLowerCase();
 }
 
 export const FULL_SHA = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;

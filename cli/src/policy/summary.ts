@@ -11,72 +11,78 @@ const HEADLINE: Record<Decision['status'], string> = {
 
 function groupRequirements(reqs: readonly Requirement[]): Array<{ who: string[]; files: Requirement[] }> {
   const groups = new Map<string, { who: string[]; files: Requirement[] }>();
-  for (const r of reqs) {
-    const key = r.who.join(' ');
-    const g = groups.get(key) ?? { who: r.who, files: [] };
-    g.files.push(r);
-    groups.set(key, g);
+  for (const requirement of reqs) {
+    const key = requirement.who.join(' ');
+    const group = groups.get(key) ?? { who: requirement.who, files: [] };
+    group.files.push(requirement);
+    groups.set(key, group);
   }
   return [...groups.values()];
 }
 
-export function renderDecisionText(d: Decision): string {
+export function renderDecisionText(decision: Decision): string {
   const out = [
-    `policy: ${d.status} — ${HEADLINE[d.status]} (${d.changes.length} changed file(s), author @${d.author})`,
+    `policy: ${decision.status} — ${HEADLINE[decision.status]} (${decision.changes.length} changed file(s), author @${decision.author})`,
   ];
-  for (const a of d.announcements) out.push(`  ${a.file}: announced: ${a.message}`);
-  for (const v of d.violations) out.push(`  ${renderText(v)}`);
-  for (const r of d.required) out.push(`  ${r.file}: pending ${r.code} ${r.why}`);
-  for (const a of d.approved) out.push(`  ${a.file}: approved by ${formatWho(a.by).replace(' or ', ', ')}`);
-  if (d.staleApprovals.length > 0) {
+  for (const announcement of decision.announcements)
+    out.push(`  ${announcement.file}: announced: ${announcement.message}`);
+  for (const violation of decision.violations) out.push(`  ${renderText(violation)}`);
+  for (const requirement of decision.required)
+    out.push(`  ${requirement.file}: pending ${requirement.code} ${requirement.why}`);
+  for (const approval of decision.approved)
+    out.push(`  ${approval.file}: approved by ${formatWho(approval.by).replace(' or ', ', ')}`);
+  if (decision.staleApprovals.length > 0) {
     out.push(
-      `  note: approval(s) by ${formatWho(d.staleApprovals).replace(' or ', ', ')} were given on an older commit and no longer count; they must approve the current head again`,
+      `  note: approval(s) by ${formatWho(decision.staleApprovals).replace(' or ', ', ')} were given on an older commit and no longer count; they must approve the current head again`,
     );
   }
-  for (const u of d.uncountedReviews ?? []) out.push(`  note: ${u.why}`);
+  for (const uncounted of decision.uncountedReviews ?? []) out.push(`  note: ${uncounted.why}`);
   return out.join('\n');
 }
 
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderSummaryMarkdown(d: Decision): string {
-  const icon = { pass: '✅', pending: '⏳', fail: '❌' }[d.status];
+export function renderSummaryMarkdown(decision: Decision): string {
+  const icon = { pass: '✅', pending: '⏳', fail: '❌' }[decision.status];
   const out: string[] = [
-    `## ${icon} gitperf policy: ${d.status}`,
+    `## ${icon} gitperf policy: ${decision.status}`,
     '',
-    `${HEADLINE[d.status]}. Author: @${d.author}, head \`${d.headSha.slice(0, 12)}\`.`,
+    `${HEADLINE[decision.status]}. Author: @${decision.author}, head \`${decision.headSha.slice(0, 12)}\`.`,
     '',
   ];
-  if (d.announcements.length > 0) {
+  if (decision.announcements.length > 0) {
     out.push('### Announced', '');
-    for (const a of d.announcements) out.push(`- \`${a.file}\`: ${md(a.message)}`);
+    for (const announcement of decision.announcements)
+      out.push(`- \`${announcement.file}\`: ${md(announcement.message)}`);
     out.push('');
   }
-  if (d.violations.length > 0) {
+  if (decision.violations.length > 0) {
     out.push('### Violations', '', '| file | line | rule | what to do |', '|---|---|---|---|');
-    for (const v of d.violations)
-      out.push(`| ${md(v.file ?? '')} | ${v.line ?? ''} | \`${v.code}\` | ${md(v.message)} |`);
+    for (const violation of decision.violations)
+      out.push(
+        `| ${md(violation.file ?? '')} | ${violation.line ?? ''} | \`${violation.code}\` | ${md(violation.message)} |`,
+      );
     out.push('');
   }
-  if (d.required.length > 0) {
+  if (decision.required.length > 0) {
     out.push('### Approvals still needed', '');
-    for (const g of groupRequirements(d.required)) {
-      out.push(`- **${formatWho(g.who)}** (any one of them, on the current head):`);
-      for (const r of g.files) out.push(`  - \`${r.file}\`: ${md(r.why)}`);
+    for (const group of groupRequirements(decision.required)) {
+      out.push(`- **${formatWho(group.who)}** (any one of them, on the current head):`);
+      for (const requirement of group.files) out.push(`  - \`${requirement.file}\`: ${md(requirement.why)}`);
     }
     out.push('');
   }
-  if (d.staleApprovals.length > 0) {
+  if (decision.staleApprovals.length > 0) {
     out.push(
-      `> Approvals by ${formatWho(d.staleApprovals).replace(' or ', ' and ')} were given on an older commit; a new push needs new approvals.`,
+      `> Approvals by ${formatWho(decision.staleApprovals).replace(' or ', ' and ')} were given on an older commit; a new push needs new approvals.`,
       '',
     );
   }
-  for (const u of d.uncountedReviews ?? []) out.push(`> ${md(u.why)}`, '');
-  if (d.approved.length > 0) {
+  for (const uncounted of decision.uncountedReviews ?? []) out.push(`> ${md(uncounted.why)}`, '');
+  if (decision.approved.length > 0) {
     out.push('### Approvals given', '');
-    for (const a of d.approved)
-      out.push(`- \`${a.file}\`: ${a.code} by ${a.by.map((b) => `@${b}`).join(', ')}`);
+    for (const approval of decision.approved)
+      out.push(`- \`${approval.file}\`: ${approval.code} by ${approval.by.map((b) => `@${b}`).join(', ')}`);
     out.push('');
   }
   out.push(
@@ -85,8 +91,8 @@ export function renderSummaryMarkdown(d: Decision): string {
     '| file | kind | change | fields |',
     '|---|---|---|---|',
   );
-  for (const c of d.changes)
-    out.push(`| ${md(c.path)} | ${c.kind} | ${c.action} | ${md(c.fields.join(', '))} |`);
+  for (const change of decision.changes)
+    out.push(`| ${md(change.path)} | ${change.kind} | ${change.action} | ${md(change.fields.join(', '))} |`);
   out.push('', '</details>', '');
   return out.join('\n');
 }

@@ -77,12 +77,12 @@ export class MemoryView implements RegistryView {
   get(path: string): PolicyEntity | undefined {
     const text = this.files.get(path);
     if (text === undefined) return undefined;
-    let e = this.cache.get(path);
-    if (!e) {
-      e = parseEntity(path, text);
-      this.cache.set(path, e);
+    let entity = this.cache.get(path);
+    if (!entity) {
+      entity = parseEntity(path, text);
+      this.cache.set(path, entity);
     }
-    return e;
+    return entity;
   }
 }
 
@@ -120,7 +120,7 @@ export class GitView implements RegistryView {
     if (!this.allEntries) {
       if (this.overlay) {
         const byPath = new Map(this.overlay.view.entries.map((e) => [e.path, e]));
-        for (const c of this.overlay.changes.values()) applyChange(byPath, c);
+        for (const change of this.overlay.changes.values()) applyChange(byPath, change);
         this.allEntries = [...byPath.values()];
       } else {
         this.allEntries = listTree(this.repoDir, this.commit);
@@ -136,23 +136,23 @@ export class GitView implements RegistryView {
   /** Resolves the entries of many paths with at most one git process. */
   lookup(paths: Iterable<string>): void {
     const unknown: string[] = [];
-    for (const p of paths) {
-      if (this.known.has(p)) continue;
-      const change = this.overlay?.changes.get(p);
-      if (change) this.known.set(p, entryAfter(change));
-      else if (this.overlay) unknown.push(p);
-      else if (this.coveredByListing(p)) this.known.set(p, null);
-      else unknown.push(p);
+    for (const path of paths) {
+      if (this.known.has(path)) continue;
+      const change = this.overlay?.changes.get(path);
+      if (change) this.known.set(path, entryAfter(change));
+      else if (this.overlay) unknown.push(path);
+      else if (this.coveredByListing(path)) this.known.set(path, null);
+      else unknown.push(path);
     }
     if (unknown.length === 0) return;
     if (this.overlay) {
       const base = this.overlay.view;
       base.lookup(unknown);
-      for (const p of unknown) this.known.set(p, base.known.get(p) ?? null);
+      for (const path of unknown) this.known.set(path, base.known.get(path) ?? null);
       return;
     }
-    for (const p of unknown) this.known.set(p, null);
-    for (const e of lookupTree(this.repoDir, this.commit, unknown)) this.known.set(e.path, e);
+    for (const path of unknown) this.known.set(path, null);
+    for (const entry of lookupTree(this.repoDir, this.commit, unknown)) this.known.set(entry.path, entry);
   }
   private coveredByListing(path: string): boolean {
     if (this.listed.has('')) return true;
@@ -163,8 +163,8 @@ export class GitView implements RegistryView {
   }
   /** Object id of a regular file (symlinks and submodules are not content). */
   private oidOf(path: string): string | undefined {
-    const e = this.entry(path);
-    return e?.mode.startsWith('100') ? e.oid : undefined;
+    const entry = this.entry(path);
+    return entry?.mode.startsWith('100') ? entry.oid : undefined;
   }
   /**
    * Reads the blobs of several views' files with one git process per repository, so later `get`s and
@@ -186,15 +186,15 @@ export class GitView implements RegistryView {
     const groups = new Map<Map<string, Buffer>, { repoDir: string; oids: Set<string> }>();
     for (const [view, paths] of gitRequests) {
       view.lookup(paths);
-      const g = groups.get(view.bytes) ?? { repoDir: view.repoDir, oids: new Set<string>() };
-      for (const p of paths) {
-        const oid = view.oidOf(p);
-        if (oid && !view.bytes.has(oid)) g.oids.add(oid);
+      const group = groups.get(view.bytes) ?? { repoDir: view.repoDir, oids: new Set<string>() };
+      for (const path of paths) {
+        const oid = view.oidOf(path);
+        if (oid && !view.bytes.has(oid)) group.oids.add(oid);
       }
-      groups.set(view.bytes, g);
+      groups.set(view.bytes, group);
     }
-    for (const [bytes, g] of groups) {
-      for (const [o, b] of readBlobs(g.repoDir, [...g.oids])) bytes.set(o, b);
+    for (const [bytes, group] of groups) {
+      for (const [oid, blob] of readBlobs(group.repoDir, [...group.oids])) bytes.set(oid, blob);
     }
   }
   /** The raw bytes of a regular file (read once, shared with `get`). */
@@ -202,7 +202,7 @@ export class GitView implements RegistryView {
     const oid = this.oidOf(path);
     if (!oid) return undefined;
     if (!this.bytes.has(oid)) {
-      for (const [o, b] of readBlobs(this.repoDir, [oid])) this.bytes.set(o, b);
+      for (const [blobOid, blob] of readBlobs(this.repoDir, [oid])) this.bytes.set(blobOid, blob);
     }
     return this.bytes.get(oid);
   }
@@ -217,17 +217,18 @@ export class GitView implements RegistryView {
     if (paths) return paths;
     const found = new Map<string, TreeEntry>();
     if (this.overlay) {
-      for (const p of this.overlay.view.list(dir)) {
-        const e = this.overlay.view.known.get(p);
-        if (e) found.set(p, e);
+      for (const path of this.overlay.view.list(dir)) {
+        const entry = this.overlay.view.known.get(path);
+        if (entry) found.set(path, entry);
       }
       const prefix = dir ? `${dir}/` : '';
-      for (const c of this.overlay.changes.values()) if (c.path.startsWith(prefix)) applyChange(found, c);
+      for (const change of this.overlay.changes.values())
+        if (change.path.startsWith(prefix)) applyChange(found, change);
     } else {
       const entries = dir ? listTree(this.repoDir, this.commit, dir) : this.entries;
-      for (const e of entries) found.set(e.path, e);
+      for (const entry of entries) found.set(entry.path, entry);
     }
-    for (const [p, e] of found) this.known.set(p, e);
+    for (const [path, entry] of found) this.known.set(path, entry);
     paths = [...found.values()]
       .filter((e) => e.mode.startsWith('100'))
       .map((e) => e.path)
@@ -239,17 +240,17 @@ export class GitView implements RegistryView {
   childFolders(dir: string): string[] {
     const names = new Set<string>();
     if (this.overlay) {
-      for (const n of this.overlay.view.childFolders(dir)) names.add(n);
+      for (const name of this.overlay.view.childFolders(dir)) names.add(name);
       // A folder the diff creates (its first file is added); one it empties disappears from git.
       const prefix = `${dir}/`;
-      for (const c of this.overlay.changes.values()) {
-        const rest = c.path.startsWith(prefix) ? c.path.slice(prefix.length) : '';
-        if (rest.includes('/') && c.action !== 'deleted') names.add(rest.slice(0, rest.indexOf('/')));
+      for (const change of this.overlay.changes.values()) {
+        const rest = change.path.startsWith(prefix) ? change.path.slice(prefix.length) : '';
+        if (rest.includes('/') && change.action !== 'deleted') names.add(rest.slice(0, rest.indexOf('/')));
       }
       return [...names].sort();
     }
-    for (const e of lookupTree(this.repoDir, this.commit, [`${dir}/`])) {
-      if (e.mode === '040000') names.add(e.path.slice(dir.length + 1));
+    for (const entry of lookupTree(this.repoDir, this.commit, [`${dir}/`])) {
+      if (entry.mode === '040000') names.add(entry.path.slice(dir.length + 1));
     }
     return [...names].sort();
   }
@@ -259,12 +260,12 @@ export class GitView implements RegistryView {
     const under = (p: string) => paths.some((q) => p === q || p.startsWith(`${q}/`));
     const found = new Map<string, TreeEntry>();
     if (this.overlay) {
-      for (const e of this.overlay.view.entriesUnder(paths)) found.set(e.path, e);
-      for (const c of this.overlay.changes.values()) if (under(c.path)) applyChange(found, c);
+      for (const entry of this.overlay.view.entriesUnder(paths)) found.set(entry.path, entry);
+      for (const change of this.overlay.changes.values()) if (under(change.path)) applyChange(found, change);
     } else {
-      for (const e of listTreeUnder(this.repoDir, this.commit, paths)) found.set(e.path, e);
+      for (const entry of listTreeUnder(this.repoDir, this.commit, paths)) found.set(entry.path, entry);
     }
-    for (const [p, e] of found) this.known.set(p, e);
+    for (const [path, entry] of found) this.known.set(path, entry);
     return [...found.values()];
   }
   /** Reads many files with one git process; later `get`s of them are free. */
@@ -272,14 +273,15 @@ export class GitView implements RegistryView {
     const paths = [...pathsIn].filter((p) => !this.cache.has(p));
     this.lookup(paths);
     const want: Array<[string, string]> = [];
-    for (const p of paths) {
-      const oid = this.oidOf(p);
-      if (oid) want.push([p, oid]);
+    for (const path of paths) {
+      const oid = this.oidOf(path);
+      if (oid) want.push([path, oid]);
     }
     if (want.length === 0) return;
     const missing = want.map(([, oid]) => oid).filter((oid) => !this.bytes.has(oid));
-    for (const [o, b] of readBlobs(this.repoDir, missing)) this.bytes.set(o, b);
-    for (const [p, oid] of want) this.cache.set(p, parseEntity(p, this.bytes.get(oid) ?? new Uint8Array()));
+    for (const [oid, blob] of readBlobs(this.repoDir, missing)) this.bytes.set(oid, blob);
+    for (const [path, oid] of want)
+      this.cache.set(path, parseEntity(path, this.bytes.get(oid) ?? new Uint8Array()));
   }
   get(path: string): PolicyEntity | undefined {
     if (!this.has(path)) return undefined;
@@ -295,8 +297,8 @@ function entryAfter(change: PathChange): TreeEntry | null {
 }
 
 function applyChange(byPath: Map<string, TreeEntry>, change: PathChange): void {
-  const e = entryAfter(change);
-  if (e) byPath.set(change.path, e);
+  const entry = entryAfter(change);
+  if (entry) byPath.set(change.path, entry);
   else byPath.delete(change.path);
 }
 
@@ -345,11 +347,11 @@ export class FolderView implements RegistryView {
       } catch {
         return;
       }
-      for (const e of entries) {
-        if (!rel && (e.name === '.git' || e.name === 'node_modules')) continue;
-        const p = rel ? `${rel}/${e.name}` : e.name;
-        if (e.isDirectory()) walk(p);
-        else if (e.isFile()) out.push(p);
+      for (const dirent of entries) {
+        if (!rel && (dirent.name === '.git' || dirent.name === 'node_modules')) continue;
+        const childPath = rel ? `${rel}/${dirent.name}` : dirent.name;
+        if (dirent.isDirectory()) walk(childPath);
+        else if (dirent.isFile()) out.push(childPath);
       }
     };
     walk(dir);

@@ -77,12 +77,12 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
 
   if (benchmarks.length > 0) {
     out.push('# Benchmarks: the committee owns the folder (associations); admins own benchmark.yaml.');
-    for (const b of benchmarks) {
-      const committee = [...new Set(b.committee)]
+    for (const benchmark of benchmarks) {
+      const committee = [...new Set(benchmark.committee)]
         .sort()
         .map((c) => `@${c}`)
         .join(' ');
-      line(`/registry/benchmarks/${b.name}/`, committee || adminOwners);
+      line(`/registry/benchmarks/${benchmark.name}/`, committee || adminOwners);
     }
     // One line for every benchmark.yaml: it comes after the folder lines, so it wins for that file.
     line('/registry/benchmarks/*/benchmark.yaml', adminOwners);
@@ -96,16 +96,16 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
         : "# Users (one line each to stay under GitHub's 3 MB limit): /registry/**/<login>/ owns their MLCubes,\n" +
             '# datasets, runners, and results on their datasets in every benchmark.',
     );
-    for (const u of users) {
-      const owner = `@${u}`;
-      if (form === 'compact' && !LAYOUT_NAMES.has(u) && !benchmarkNames.has(u)) {
-        line(`/registry/**/${u}/`, owner);
+    for (const login of users) {
+      const owner = `@${login}`;
+      if (form === 'compact' && !LAYOUT_NAMES.has(login) && !benchmarkNames.has(login)) {
+        line(`/registry/**/${login}/`, owner);
         continue;
       }
-      line(`/registry/mlcubes/${u}/`, owner);
-      line(`/registry/datasets/${u}/`, owner);
-      line(`/registry/runners/${u}/`, owner);
-      line(`/registry/benchmarks/*/results/${u}/`, owner);
+      line(`/registry/mlcubes/${login}/`, owner);
+      line(`/registry/datasets/${login}/`, owner);
+      line(`/registry/runners/${login}/`, owner);
+      line(`/registry/benchmarks/*/results/${login}/`, owner);
     }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

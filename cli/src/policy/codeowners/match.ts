@@ -55,10 +55,10 @@ export function parseCodeowners(text: string): ParsedCodeowners {
   return { rules, errors };
 }
 
-function unsupported(p: string): string | undefined {
-  if (p.startsWith('!')) return 'negation (!)';
-  if (p.includes('[') || p.includes(']')) return 'a character range ([ ])';
-  if (p.includes('\\')) return 'an escape (\\)';
+function unsupported(pattern: string): string | undefined {
+  if (pattern.startsWith('!')) return 'negation (!)';
+  if (pattern.includes('[') || pattern.includes(']')) return 'a character range ([ ])';
+  if (pattern.includes('\\')) return 'an escape (\\)';
   return undefined;
 }
 
@@ -66,13 +66,13 @@ const escapeRe = (s: string) => s.replace(/[.+^${}()|\\]/g, '\\$&');
 
 /** Converts one pattern to a regex over repository-relative file paths (no leading slash). */
 export function patternToRegex(pattern: string): RegExp {
-  let p = pattern;
-  const dirOnly = p.endsWith('/');
-  if (dirOnly) p = p.replace(/\/+$/, '');
+  let glob = pattern;
+  const dirOnly = glob.endsWith('/');
+  if (dirOnly) glob = glob.replace(/\/+$/, '');
   // A slash at the start or in the middle anchors the pattern to the repository root.
-  const anchored = p.includes('/');
-  p = p.replace(/^\/+/, '');
-  const segs = p.split('/');
+  const anchored = glob.includes('/');
+  glob = glob.replace(/^\/+/, '');
+  const segs = glob.split('/');
   let re = '';
   segs.forEach((seg, i) => {
     const last = i === segs.length - 1;
@@ -107,17 +107,17 @@ export function patternToRegex(pattern: string): RegExp {
 /** The owners of a file: those of the last matching rule; `[]` when unowned. */
 export function ownersOf(parsed: ParsedCodeowners | CodeownersRule[], path: string): string[] {
   const rules = Array.isArray(parsed) ? parsed : parsed.rules;
-  const p = path.replace(/^\/+/, '');
+  const relative = path.replace(/^\/+/, '');
   for (let i = rules.length - 1; i >= 0; i--) {
-    if (rules[i].regex.test(p)) return rules[i].owners;
+    if (rules[i].regex.test(relative)) return rules[i].owners;
   }
   return [];
 }
 
 /** The line that decides a path's owners, for explaining. */
 export function matchingRule(parsed: ParsedCodeowners, path: string): CodeownersRule | undefined {
-  const p = path.replace(/^\/+/, '');
+  const relative = path.replace(/^\/+/, '');
   for (let i = parsed.rules.length - 1; i >= 0; i--)
-    if (parsed.rules[i].regex.test(p)) return parsed.rules[i];
+    if (parsed.rules[i].regex.test(relative)) return parsed.rules[i];
   return undefined;
 }

@@ -27,23 +27,23 @@ export function codeownersStatus(root: string): CodeownersStatus {
 
 /** Writes atomically: a temp file in the same folder, then rename. */
 export function writeCodeowners(root: string): CodeownersStatus {
-  const s = codeownersStatus(root);
-  if (!s.upToDate) {
-    writeFileAtomicSync(s.path, s.expected);
+  const status = codeownersStatus(root);
+  if (!status.upToDate) {
+    writeFileAtomicSync(status.path, status.expected);
   }
-  return s;
+  return status;
 }
 
 /** A short line diff for people: what the committed file lacks (+) and has in excess (-). */
 export function describeDiff(actual: string | null, expected: string, max = 40): string[] {
   if (actual === null) return [`+ (${CODEOWNERS_PATH} does not exist)`];
-  const a = actual.split('\n');
-  const e = expected.split('\n');
-  const inA = new Set(a);
-  const inE = new Set(e);
+  const actualLines = actual.split('\n');
+  const expectedLines = expected.split('\n');
+  const inA = new Set(actualLines);
+  const inE = new Set(expectedLines);
   const out: string[] = [];
-  for (const l of a) if (!inE.has(l)) out.push(`- ${l}`);
-  for (const l of e) if (!inA.has(l)) out.push(`+ ${l}`);
+  for (const line of actualLines) if (!inE.has(line)) out.push(`- ${line}`);
+  for (const line of expectedLines) if (!inA.has(line)) out.push(`+ ${line}`);
   if (out.length === 0) out.push('  (same lines in a different order)');
   return out.length > max ? [...out.slice(0, max), `  … ${out.length - max} more`] : out;
 }
