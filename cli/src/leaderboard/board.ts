@@ -153,47 +153,47 @@ export function levelOf(policy: BenchmarkInput['policy'], view: View): SharingLe
   return atLeastAsDetailed(wanted, policy.sharing) ? wanted : policy.sharing;
 }
 
-function metricView(m: PooledMetric): MetricView {
+function metricView(metric: PooledMetric): MetricView {
   return {
-    name: m.name,
-    ...(m.value === undefined ? {} : { value: m.value }),
-    ...(m.interval ? { low: m.interval.low, high: m.interval.high } : {}),
-    method: m.method,
-    methodLabel: METHOD_LABELS[m.method],
-    intervalLabel: intervalLabel(m),
+    name: metric.name,
+    ...(metric.value === undefined ? {} : { value: metric.value }),
+    ...(metric.interval ? { low: metric.interval.low, high: metric.interval.high } : {}),
+    method: metric.method,
+    methodLabel: METHOD_LABELS[metric.method],
+    intervalLabel: intervalLabel(metric),
   };
 }
 
 type Poolable = ResultCell & { stats: NonNullable<ResultCell['stats']> };
 
-function isPoolable(r: ResultCell): r is Poolable {
-  return !r.encrypted && r.stats !== undefined;
+function isPoolable(cell: ResultCell): cell is Poolable {
+  return !cell.encrypted && cell.stats !== undefined;
 }
 
 /**
  * The primary metric of one result alone (a site's value, for the spread and the matrix), computed once
  * per result: the same site value appears in both.
  */
-function siteValues(primary: string): (r: Poolable) => number | undefined {
+function siteValues(primary: string): (cell: Poolable) => number | undefined {
   const values = new Map<Poolable, number | undefined>();
-  return (r) => {
-    if (values.has(r)) return values.get(r);
-    const value = poolMetric(primary, [poolCell(r)]).value;
-    values.set(r, value);
+  return (cell) => {
+    if (values.has(cell)) return values.get(cell);
+    const value = poolMetric(primary, [poolCell(cell)]).value;
+    values.set(cell, value);
     return value;
   };
 }
 
-function poolCell(r: Poolable): PoolCell {
-  return { stats: r.stats, metrics: r.metrics };
+function poolCell(cell: Poolable): PoolCell {
+  return { stats: cell.stats, metrics: cell.metrics };
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** Board-level notes on bad input, naming files only where the level names sites. */
@@ -226,9 +226,9 @@ function inputNotes(results: readonly ResultCell[], level: SharingLevel): BoardN
 }
 
 /** The flag of a row whose numbers include unsigned results (text, Markdown and the page say the same). */
-export function unsignedFlag(p: Provenance): string | undefined {
-  return p.unsigned
-    ? `${UNSIGNED}: ${p.unsigned} of ${plural(p.fileCount, 'result')} (${UNSIGNED_WHY})`
+export function unsignedFlag(provenance: Provenance): string | undefined {
+  return provenance.unsigned
+    ? `${UNSIGNED}: ${provenance.unsigned} of ${plural(provenance.fileCount, 'result')} (${UNSIGNED_WHY})`
     : undefined;
 }
 
@@ -239,13 +239,13 @@ function provenanceOf(
 ): Provenance {
   // By manifest first (one lookup per use; results mostly share their cubes), then role and ref.
   const byManifest = new Map<string, CubeHash[]>();
-  for (const c of cells)
-    for (const u of c.cubes) {
-      const manifest = u.hashes.manifest;
+  for (const cell of cells)
+    for (const usage of cell.cubes) {
+      const manifest = usage.hashes.manifest;
       const known = byManifest.get(manifest);
-      if (!known) byManifest.set(manifest, [{ role: u.role, ref: u.ref, manifest }]);
-      else if (!known.some((k) => k.role === u.role && k.ref === u.ref))
-        known.push({ role: u.role, ref: u.ref, manifest });
+      if (!known) byManifest.set(manifest, [{ role: usage.role, ref: usage.ref, manifest }]);
+      else if (!known.some((k) => k.role === usage.role && k.ref === usage.ref))
+        known.push({ role: usage.role, ref: usage.ref, manifest });
     }
   const cubes = [...byManifest.values()].flat();
   const files = cells.map((c) => c.file).sort();
@@ -272,7 +272,7 @@ function modelRow(
     primary: string;
     metricNames: readonly string[];
     commits?: ReadonlyMap<string, string>;
-    siteValue: (r: Poolable) => number | undefined;
+    siteValue: (cell: Poolable) => number | undefined;
   },
 ): ModelRow {
   const poolable = results.filter(isPoolable);
@@ -307,8 +307,8 @@ function modelRow(
         what:
           ctx.level === 'full'
             ? partialRuns.map(
-                (r) =>
-                  `${r.dataset}: the model did not complete on every case (coverage ${formatCoverage(r.metrics.coverage)})`,
+                (run) =>
+                  `${run.dataset}: the model did not complete on every case (coverage ${formatCoverage(run.metrics.coverage)})`,
               )
             : [`${partialRuns.length} of ${results.length} runs did not complete on every case`],
       }
@@ -375,17 +375,17 @@ function rankRows(rows: ModelRow[], higherIsBetter: boolean): ModelRow[] {
       sign * ((a.primary?.value as number) - (b.primary?.value as number)) || a.model.localeCompare(b.model),
   );
   let rank = 0;
-  valued.forEach((r, i) => {
-    if (i === 0 || r.primary?.value !== valued[i - 1].primary?.value) rank = i + 1;
-    r.rank = rank;
+  valued.forEach((row, i) => {
+    if (i === 0 || row.primary?.value !== valued[i - 1].primary?.value) rank = i + 1;
+    row.rank = rank;
   });
   return [...valued, ...rest.map(({ rank: _unused, ...r }) => r)];
 }
 
 function selectionLabel(policy: BenchmarkInput['policy'], view: View): string {
   if (view === 'participants') return 'all (participants)';
-  const s = policy.leaderboard ?? 'all';
-  return typeof s === 'string' ? s : `top ${s.top}`;
+  const selection = policy.leaderboard ?? 'all';
+  return typeof selection === 'string' ? selection : `top ${selection.top}`;
 }
 
 function matrixOf(
@@ -394,37 +394,37 @@ function matrixOf(
   primary: string,
   minCases: number,
   commits: ReadonlyMap<string, string> | undefined,
-  siteValue: (r: Poolable) => number | undefined,
+  siteValue: (cell: Poolable) => number | undefined,
 ): Matrix {
   const listed = new Set(models);
   const datasets = sortedUnique(results.filter((r) => listed.has(r.model)).map((r) => r.dataset));
   // model -> dataset -> result (nested maps: no key string built per cell).
   const byModel = new Map<string, Map<string, ResultCell>>();
-  for (const r of results) {
-    const row = byModel.get(r.model);
-    if (row) row.set(r.dataset, r);
-    else byModel.set(r.model, new Map([[r.dataset, r]]));
+  for (const result of results) {
+    const row = byModel.get(result.model);
+    if (row) row.set(result.dataset, result);
+    else byModel.set(result.model, new Map([[result.dataset, result]]));
   }
   const rows = models.map((model) => {
     const row = byModel.get(model);
     return {
       model,
       cells: datasets.map((dataset): MatrixCell => {
-        const r = row?.get(dataset);
-        if (!r) return { state: 'missing' };
-        if (r.encrypted) return { state: 'encrypted', signed: r.signed };
-        if (!r.stats) return { state: 'no-statistics', signed: r.signed };
-        if (r.stats.cases < minCases)
-          return { state: 'suppressed', ...(r.partial ? { partial: true } : {}), signed: r.signed };
-        const value = siteValue(r as Poolable);
-        const commit = commits?.get(r.file);
+        const result = row?.get(dataset);
+        if (!result) return { state: 'missing' };
+        if (result.encrypted) return { state: 'encrypted', signed: result.signed };
+        if (!result.stats) return { state: 'no-statistics', signed: result.signed };
+        if (result.stats.cases < minCases)
+          return { state: 'suppressed', ...(result.partial ? { partial: true } : {}), signed: result.signed };
+        const value = siteValue(result as Poolable);
+        const commit = commits?.get(result.file);
         // Built field by field (9,000 cells a page; spreads of optional fields cost more), in this order.
         const cell: MatrixCell = { state: 'shown' };
         if (value !== undefined) cell.value = value;
-        cell.cases = r.stats.cases;
-        if (r.partial) cell.partial = true;
-        cell.signed = r.signed;
-        cell.file = r.file;
+        cell.cases = result.stats.cases;
+        if (result.partial) cell.partial = true;
+        cell.signed = result.signed;
+        cell.file = result.file;
         if (commit) cell.commit = commit;
         return cell;
       }),
@@ -476,10 +476,10 @@ export function buildBoard(input: BenchmarkInput, opts: BoardOptions): Board {
       message: `no result reports the primary metric "${policy.primaryMetric}", so the models are not ranked${metricNames.length ? `; the results report ${metricNames.join(', ')}` : ''}`,
     });
   const byModel = new Map<string, ResultCell[]>();
-  for (const r of input.results) {
-    const list = byModel.get(r.model);
-    if (list) list.push(r);
-    else byModel.set(r.model, [r]);
+  for (const result of input.results) {
+    const list = byModel.get(result.model);
+    if (list) list.push(result);
+    else byModel.set(result.model, [result]);
   }
   const siteValue = siteValues(policy.primaryMetric);
   const ctx = {

@@ -32,26 +32,26 @@ export interface BenchmarkInput {
 }
 
 export function collectBenchmarks(index: RegistryIndex): BenchmarkInput[] {
-  return index.list('Benchmark').map((b) => ({
-    name: b.entity.metadata.name,
-    ...(b.entity.metadata.description ? { description: b.entity.metadata.description } : {}),
-    policy: b.entity.spec.policy,
-    models: index.modelAssociations(b.ref).map((a) => ({
-      model: a.entity.spec.model,
-      optIn: a.entity.spec.leaderboardOptIn === true,
+  return index.list('Benchmark').map((benchmark) => ({
+    name: benchmark.entity.metadata.name,
+    ...(benchmark.entity.metadata.description ? { description: benchmark.entity.metadata.description } : {}),
+    policy: benchmark.entity.spec.policy,
+    models: index.modelAssociations(benchmark.ref).map((association) => ({
+      model: association.entity.spec.model,
+      optIn: association.entity.spec.leaderboardOptIn === true,
     })),
-    results: index.results(b.ref).map((r) => {
-      const spec = r.entity.spec;
+    results: index.results(benchmark.ref).map((result) => {
+      const spec = result.entity.spec;
       return {
         model: spec.model,
         dataset: spec.dataset,
-        file: r.path,
+        file: result.path,
         metrics: spec.metrics ?? {},
         encrypted: spec.encrypted !== undefined,
         ...(spec.encrypted ? { sealed: sealedOf(spec.encrypted) } : {}),
         ...(spec.sufficientStatistics ? { stats: spec.sufficientStatistics } : {}),
         partial: spec.partial,
-        signed: isSignedResult(r.entity),
+        signed: isSignedResult(result.entity),
         cubes: spec.execution.cubes,
       };
     }),

@@ -48,8 +48,10 @@ const LEVEL_WORDS: Record<Board['level'], string> = {
   full: 'full: the model × dataset matrix, sites named',
 };
 
-function interval(m: MetricView | undefined): string {
-  return m?.low === undefined || m.high === undefined ? '—' : `${fmt(m.low)}–${fmt(m.high)}`;
+function interval(metric: MetricView | undefined): string {
+  return metric?.low === undefined || metric.high === undefined
+    ? '—'
+    : `${fmt(metric.low)}–${fmt(metric.high)}`;
 }
 
 function notes(board: Board): string {
@@ -87,25 +89,25 @@ function rankingTable(board: Board): string {
 ${rows}</tbody></table>`;
 }
 
-function rankingRow(m: ModelRow, spread: boolean): string {
-  const p = m.primary;
+function rankingRow(model: ModelRow, spread: boolean): string {
+  const primary = model.primary;
   const flags: string[] = [];
-  if (m.suppressed) flags.push(`suppressed: ${m.suppressed}`);
-  if (m.partial) flags.push(`partial: ${m.partial.what.join('; ')}`);
-  const unsigned = unsignedFlag(m.provenance);
+  if (model.suppressed) flags.push(`suppressed: ${model.suppressed}`);
+  if (model.partial) flags.push(`partial: ${model.partial.what.join('; ')}`);
+  const unsigned = unsignedFlag(model.provenance);
   if (unsigned) flags.push(unsigned);
-  flags.push(...m.notes);
+  flags.push(...model.notes);
   const cells = [
-    `<td class="num">${m.rank ?? '—'}</td>`,
-    `<th scope="row">${esc(m.model)}</th>`,
-    m.suppressed
+    `<td class="num">${model.rank ?? '—'}</td>`,
+    `<th scope="row">${esc(model.model)}</th>`,
+    model.suppressed
       ? '<td class="suppressed">suppressed</td>'
-      : `<td class="num" data-v="${p?.value ?? ''}">${fmt(p?.value)}</td>`,
-    `<td class="num" data-v="${p?.low ?? ''}">${interval(p)}</td>`,
-    `<td class="num">${m.sites}</td>`,
-    `<td class="num">${m.suppressed ? '—' : m.cases}</td>`,
+      : `<td class="num" data-v="${primary?.value ?? ''}">${fmt(primary?.value)}</td>`,
+    `<td class="num" data-v="${primary?.low ?? ''}">${interval(primary)}</td>`,
+    `<td class="num">${model.sites}</td>`,
+    `<td class="num">${model.suppressed ? '—' : model.cases}</td>`,
     ...(spread
-      ? [m.spread?.min, m.spread?.median, m.spread?.max].map(
+      ? [model.spread?.min, model.spread?.median, model.spread?.max].map(
           (v) => `<td class="num" data-v="${v ?? ''}">${fmt(v)}</td>`,
         )
       : []),
@@ -118,20 +120,21 @@ function metricsTable(board: Board): string {
   const shown = board.models.filter((m) => m.metrics.length);
   if (!shown.length || !board.metricNames.length) return '';
   const methods = new Map<string, string>();
-  for (const m of shown)
-    for (const x of m.metrics) methods.set(x.name, `${x.methodLabel}; ${x.intervalLabel}`);
+  for (const model of shown)
+    for (const metric of model.metrics)
+      methods.set(metric.name, `${metric.methodLabel}; ${metric.intervalLabel}`);
   const head = board.metricNames.map((n) => `<th scope="col" data-sort="num">${esc(n)}</th>`).join('');
   const rows = shown
-    .map((m) => {
-      const byName = new Map(m.metrics.map((x) => [x.name, x]));
+    .map((model) => {
+      const byName = new Map(model.metrics.map((x) => [x.name, x]));
       const cells = board.metricNames
-        .map((n) => {
-          const x = byName.get(n);
-          const ci = x?.low === undefined ? '' : ` <small>(${interval(x)})</small>`;
-          return `<td class="num" data-v="${x?.value ?? ''}">${fmt(x?.value)}${ci}</td>`;
+        .map((metricName) => {
+          const metric = byName.get(metricName);
+          const ci = metric?.low === undefined ? '' : ` <small>(${interval(metric)})</small>`;
+          return `<td class="num" data-v="${metric?.value ?? ''}">${fmt(metric?.value)}${ci}</td>`;
         })
         .join('');
-      return `<tr><th scope="row">${esc(m.model)}</th>${cells}</tr>`;
+      return `<tr><th scope="row">${esc(model.model)}</th>${cells}</tr>`;
     })
     .join('\n');
   const legend = [...methods]
@@ -149,8 +152,8 @@ function forest(board: Board): string {
   if (!rows.length) return '';
   const description = rows
     .map(
-      (r) =>
-        `${r.label}: ${fmt(r.value)}${r.low === undefined ? '' : `, 95% interval ${fmt(r.low)} to ${fmt(r.high)}`}`,
+      (row) =>
+        `${row.label}: ${fmt(row.value)}${row.low === undefined ? '' : `, 95% interval ${fmt(row.low)} to ${fmt(row.high)}`}`,
     )
     .join('; ');
   const title = `Forest plot of the pooled ${board.primaryMetric} per model with 95% intervals`;
@@ -161,15 +164,15 @@ function forest(board: Board): string {
   })}<figcaption>${esc(title)}. ${esc(description)}.</figcaption></figure></section>`;
 }
 
-function matrixCell(c: MatrixCell): string {
-  switch (c.state) {
+function matrixCell(cell: MatrixCell): string {
+  switch (cell.state) {
     case 'shown': {
       // Kept short: a 300 x 30 matrix has 9,000 of these (n cases, merge commit).
-      const title = c.commit ? `n=${c.cases} ${c.commit.slice(0, 10)}` : `n=${c.cases}`;
+      const title = cell.commit ? `n=${cell.cases} ${cell.commit.slice(0, 10)}` : `n=${cell.cases}`;
       // data-v keeps the column sortable by value when the cell also says `unsigned`.
-      return c.signed === false
-        ? `<td title="${title}" data-v="${c.value ?? ''}">${fmt(c.value)}${c.partial ? '*' : ''} <small class="unsigned">${UNSIGNED}</small></td>`
-        : `<td title="${title}">${fmt(c.value)}${c.partial ? '*' : ''}</td>`;
+      return cell.signed === false
+        ? `<td title="${title}" data-v="${cell.value ?? ''}">${fmt(cell.value)}${cell.partial ? '*' : ''} <small class="unsigned">${UNSIGNED}</small></td>`
+        : `<td title="${title}">${fmt(cell.value)}${cell.partial ? '*' : ''}</td>`;
     }
     case 'suppressed':
       return '<td class="suppressed">suppressed</td>';
@@ -188,8 +191,8 @@ function matrixTable(board: Board): string {
   const head = mx.rows.map((r) => `<th scope="col" data-sort="num">${esc(r.model)}</th>`).join('');
   const body = mx.datasets
     .map(
-      (d, i) =>
-        `<tr><th scope="row">${esc(d)}</th>${mx.rows.map((r) => matrixCell(r.cells[i])).join('')}</tr>`,
+      (dataset, i) =>
+        `<tr><th scope="row">${esc(dataset)}</th>${mx.rows.map((r) => matrixCell(r.cells[i])).join('')}</tr>`,
     )
     .join('\n');
   return `<section aria-labelledby="matrix-h"><h2 id="matrix-h">Model × dataset</h2>
@@ -201,28 +204,28 @@ ${body}</tbody></table></div></section>`;
 function provenance(board: Board): string {
   if (!board.models.length) return '';
   const items = board.models
-    .map((m) => {
-      const p = m.provenance;
-      const commits = p.commits.length
-        ? p.commits.map((c) => `<code>${esc(c.slice(0, 12))}</code>`).join(', ')
+    .map((model) => {
+      const provenance = model.provenance;
+      const commits = provenance.commits.length
+        ? provenance.commits.map((c) => `<code>${esc(c.slice(0, 12))}</code>`).join(', ')
         : 'not read from git';
-      const cubes = p.cubes
+      const cubes = provenance.cubes
         .map(
-          (c) =>
-            `<li>${esc(c.role)} <code>${esc(c.ref)}</code> manifest <code>${esc(c.manifest)}</code></li>`,
+          (cube) =>
+            `<li>${esc(cube.role)} <code>${esc(cube.ref)}</code> manifest <code>${esc(cube.manifest)}</code></li>`,
         )
         .join('');
       // Under full the matrix stands for the files (one per cell, path pattern above); the JSON lists them.
       const files =
-        p.files && !board.matrix
-          ? `<ul>${p.files.map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul>`
-          : p.files
+        provenance.files && !board.matrix
+          ? `<ul>${provenance.files.map((f) => `<li><code>${esc(f)}</code></li>`).join('')}</ul>`
+          : provenance.files
             ? '<p>Result files: one per matrix cell (path pattern above; listed in the JSON).</p>'
             : '';
-      const unsigned = p.unsigned
-        ? `, <strong class="unsigned">${p.unsigned} ${UNSIGNED}</strong> (${esc(UNSIGNED_WHY)})`
+      const unsigned = provenance.unsigned
+        ? `, <strong class="unsigned">${provenance.unsigned} ${UNSIGNED}</strong> (${esc(UNSIGNED_WHY)})`
         : ', all signed by their runners';
-      return `<details><summary>${esc(m.model)}: ${p.fileCount} result file(s)${unsigned}</summary><p>Merge commits: ${commits}</p><ul>${cubes}</ul>${files}</details>`;
+      return `<details><summary>${esc(model.model)}: ${provenance.fileCount} result file(s)${unsigned}</summary><p>Merge commits: ${commits}</p><ul>${cubes}</ul>${files}</details>`;
     })
     .join('\n');
   return `<section aria-labelledby="prov-h"><h2 id="prov-h">Provenance</h2><p>Every pooled number of a model comes from these result files, merged in these commits, produced by these cubes.</p>${items}</section>`;
@@ -277,15 +280,15 @@ export function participantPage(login: string, boards: readonly Board[]): string
 
 export function indexPage(boards: readonly Board[], view: Board['view']): string {
   const rows = boards
-    .map((b) => {
-      const best = b.models.find((m) => m.rank === 1);
+    .map((board) => {
+      const best = board.models.find((m) => m.rank === 1);
       const status =
-        b.status === 'ranked'
+        board.status === 'ranked'
           ? 'ranked'
-          : b.status === 'no-results'
+          : board.status === 'no-results'
             ? 'no results yet'
             : 'not ranked (see page)';
-      return `<tr><th scope="row"><a href="benchmarks/${esc(b.benchmark)}.html">${esc(b.benchmark)}</a></th><td>${esc(status)}</td><td class="num">${b.models.length}</td><td>${best ? `${esc(best.model)} (${esc(b.primaryMetric)} ${fmt(best.primary?.value)})` : '—'}</td></tr>`;
+      return `<tr><th scope="row"><a href="benchmarks/${esc(board.benchmark)}.html">${esc(board.benchmark)}</a></th><td>${esc(status)}</td><td class="num">${board.models.length}</td><td>${best ? `${esc(best.model)} (${esc(board.primaryMetric)} ${fmt(best.primary?.value)})` : '—'}</td></tr>`;
     })
     .join('\n');
   const title = view === 'public' ? 'gitperf leaderboard' : "gitperf results: participants' view";

@@ -20,8 +20,8 @@ export function participantLogins(inputs: readonly BenchmarkInput[]): string[] {
   const logins: string[] = [];
   for (const input of inputs) {
     if (input.policy.participants === undefined) continue;
-    for (const r of input.results)
-      logins.push(...[ownerOf(r.model), ownerOf(r.dataset)].filter((o) => o !== undefined));
+    for (const result of input.results)
+      logins.push(...[ownerOf(result.model), ownerOf(result.dataset)].filter((o) => o !== undefined));
   }
   return sortedUnique(logins);
 }

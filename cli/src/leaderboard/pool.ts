@@ -43,9 +43,9 @@ export const METHOD_LABELS: Record<PoolMethod, string> = {
 };
 
 /** The interval each method carries, for people. */
-export function intervalLabel(m: PooledMetric): string {
-  if (!m.interval) return 'no interval';
-  return m.method === 'threshold-grid-auc' ? 'Hanley-McNeil 95%' : 'Wilson 95%';
+export function intervalLabel(metric: PooledMetric): string {
+  if (!metric.interval) return 'no interval';
+  return metric.method === 'threshold-grid-auc' ? 'Hanley-McNeil 95%' : 'Wilson 95%';
 }
 
 /** Reported metric names that have a count form, by their canonical name. */
@@ -73,13 +73,13 @@ export function pooledMetricNames(reported: Iterable<string>, haveCounts: boolea
   const names = [...new Set(reported)];
   if (!haveCounts) return names;
   const covered = new Set(names.map(canonicalMetric));
-  for (const m of COUNT_METRICS) if (!covered.has(m)) names.push(m);
+  for (const metricName of COUNT_METRICS) if (!covered.has(metricName)) names.push(metricName);
   return names;
 }
 
 function sumCases(cells: readonly PoolCell[]): number {
   let total = 0;
-  for (const c of cells) total += c.stats.cases;
+  for (const cell of cells) total += cell.stats.cases;
   return total;
 }
 
@@ -107,7 +107,7 @@ function summedGrid(cells: readonly PoolCell[]): Counts[] | undefined {
 /** Pooled operating-point counts of the cells. */
 export function pooledCounts(cells: readonly PoolCell[]): Counts {
   let total = ZERO_COUNTS;
-  for (const c of cells) total = addCounts(total, c.stats.operatingPoint);
+  for (const cell of cells) total = addCounts(total, cell.stats.operatingPoint);
   return total;
 }
 
@@ -116,11 +116,11 @@ export function caseWeightedMean(name: string, cells: readonly PoolCell[]): Pool
   let weighted = 0;
   let cases = 0;
   let sites = 0;
-  for (const c of cells) {
-    const v = c.metrics[name];
-    if (typeof v !== 'number' || Number.isNaN(v) || c.stats.cases <= 0) continue;
-    weighted += v * c.stats.cases;
-    cases += c.stats.cases;
+  for (const cell of cells) {
+    const value = cell.metrics[name];
+    if (typeof value !== 'number' || Number.isNaN(value) || cell.stats.cases <= 0) continue;
+    weighted += value * cell.stats.cases;
+    cases += cell.stats.cases;
     sites++;
   }
   return {

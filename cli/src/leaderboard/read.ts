@@ -100,14 +100,14 @@ type StoredStatistics = [number, number, number, number, number, number, number[
 
 const counts = (c: ConfusionCounts): number[] => [c.threshold, c.tp, c.fp, c.tn, c.fn];
 
-function storeStatistics(s: SufficientStatistics): StoredStatistics {
-  const grid = s.thresholdGrid ? s.thresholdGrid.flatMap(counts) : null;
-  const [threshold, tp, fp, tn, fn] = counts(s.operatingPoint);
-  return [s.cases, threshold, tp, fp, tn, fn, grid];
+function storeStatistics(stats: SufficientStatistics): StoredStatistics {
+  const grid = stats.thresholdGrid ? stats.thresholdGrid.flatMap(counts) : null;
+  const [threshold, tp, fp, tn, fn] = counts(stats.operatingPoint);
+  return [stats.cases, threshold, tp, fp, tn, fn, grid];
 }
 
-function restoreStatistics(s: StoredStatistics): SufficientStatistics {
-  const [cases, threshold, tp, fp, tn, fn, grid] = s;
+function restoreStatistics(stored: StoredStatistics): SufficientStatistics {
+  const [cases, threshold, tp, fp, tn, fn, grid] = stored;
   const out: SufficientStatistics = { cases, operatingPoint: { threshold, tp, fp, tn, fn } };
   if (grid) {
     const points: ConfusionCounts[] = [];
@@ -118,66 +118,79 @@ function restoreStatistics(s: StoredStatistics): SufficientStatistics {
   return out;
 }
 
-function store(p: Projection): Stored {
-  switch (p.kind) {
+function store(projection: Projection): Stored {
+  switch (projection.kind) {
     case 'Benchmark':
-      return ['B', p.name, p.description ?? null, p.policy];
+      return ['B', projection.name, projection.description ?? null, projection.policy];
     case 'ModelAssociation':
-      return ['M', p.model, p.optIn ? 1 : 0];
+      return ['M', projection.model, projection.optIn ? 1 : 0];
     case 'Result': {
-      const c = p.cell;
+      const cell = projection.cell;
       return [
         'R',
-        c.model,
-        c.dataset,
+        cell.model,
+        cell.dataset,
         // JSON writes NaN as null; metrics are the only numbers that may be NaN (`.nan`).
-        c.metrics,
-        c.encrypted ? 1 : 0,
-        c.partial ? 1 : 0,
+        cell.metrics,
+        cell.encrypted ? 1 : 0,
+        cell.partial ? 1 : 0,
         // As text: results of a benchmark mostly share their cubes, and restore() shares one copy.
-        JSON.stringify(c.cubes),
-        c.stats ? storeStatistics(c.stats) : null,
-        c.signed ? 1 : 0,
-        c.sealed ? [c.sealed.ciphertext, c.sealed.measurementsSha256] : null,
+        JSON.stringify(cell.cubes),
+        cell.stats ? storeStatistics(cell.stats) : null,
+        cell.signed ? 1 : 0,
+        cell.sealed ? [cell.sealed.ciphertext, cell.sealed.measurementsSha256] : null,
       ];
     }
   }
 }
 
 /** The projection a stored entry holds; undefined when it is not one (a corrupt cache is a miss). */
-function restore(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
+function restore(stored: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
   try {
-    return restoreEntry(s, cubes);
+    return restoreEntry(stored, cubes);
   } catch {
     return undefined; // a corrupt entry (bad cube text, statistics of another shape) is a miss
   }
 }
 
-function restoreEntry(s: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
-  if (!Array.isArray(s)) return undefined;
-  if (s[0] === 'B' && typeof s[1] === 'string' && s[3] && typeof s[3] === 'object')
-    return { kind: 'Benchmark', name: s[1], ...(s[2] ? { description: s[2] } : {}), policy: s[3] };
-  if (s[0] === 'M' && typeof s[1] === 'string')
-    return { kind: 'ModelAssociation', model: s[1], optIn: s[2] === 1 };
-  if (s[0] === 'R' && s.length === 10 && s[3] && typeof s[3] === 'object' && typeof s[6] === 'string') {
-    let used = cubes.get(s[6]);
+function restoreEntry(stored: Stored | undefined, cubes: Map<string, CubeUsage[]>): Projection | undefined {
+  if (!Array.isArray(stored)) return undefined;
+  if (stored[0] === 'B' && typeof stored[1] === 'string' && stored[3] && typeof stored[3] === 'object')
+    return {
+      kind: 'Benchmark',
+      name: stored[1],
+      ...(stored[2] ? { description: stored[2] } : {}),
+      policy: stored[3],
+    };
+  if (stored[0] === 'M' && typeof stored[1] === 'string')
+    return { kind: 'ModelAssociation', model: stored[1], optIn: stored[2] === 1 };
+  if (
+    stored[0] === 'R' &&
+    stored.length === 10 &&
+    stored[3] &&
+    typeof stored[3] === 'object' &&
+    typeof stored[6] === 'string'
+  ) {
+    let used = cubes.get(stored[6]);
     if (!used) {
-      used = JSON.parse(s[6]) as CubeUsage[];
-      cubes.set(s[6], used);
+      used = JSON.parse(stored[6]) as CubeUsage[];
+      cubes.set(stored[6], used);
     }
     const metrics: Record<string, number> = {};
-    for (const name in s[3]) metrics[name] = s[3][name] ?? Number.NaN;
+    for (const name in stored[3]) metrics[name] = stored[3][name] ?? Number.NaN;
     return {
       kind: 'Result',
       cell: {
-        model: s[1],
-        dataset: s[2],
+        model: stored[1],
+        dataset: stored[2],
         metrics,
-        encrypted: s[4] === 1,
-        ...(Array.isArray(s[9]) ? { sealed: { ciphertext: s[9][0], measurementsSha256: s[9][1] } } : {}),
-        ...(s[7] ? { stats: restoreStatistics(s[7]) } : {}),
-        partial: s[5] === 1,
-        signed: s[8] === 1,
+        encrypted: stored[4] === 1,
+        ...(Array.isArray(stored[9])
+          ? { sealed: { ciphertext: stored[9][0], measurementsSha256: stored[9][1] } }
+          : {}),
+        ...(stored[7] ? { stats: restoreStatistics(stored[7]) } : {}),
+        partial: stored[5] === 1,
+        signed: stored[8] === 1,
         cubes: used,
       },
     };
@@ -224,16 +237,16 @@ export async function readLeaderboardInputs(
   let parsed = 0;
   let cached = 0;
   const toRead: { entry: FileEntry; info: PathInfo }[] = [];
-  for (const f of files) {
+  for (const file of files) {
     // Upper-case paths are refused by the loader whatever the content; they never reach the cache.
-    const id = f.entry.type === 'file' && !f.info.upperCase ? blobIds.get(f.entry.path) : undefined;
+    const id = file.entry.type === 'file' && !file.info.upperCase ? blobIds.get(file.entry.path) : undefined;
     const hit = id
-      ? restore(cache.get(shardOf(f.info), contentKey(f.info.kind, id)), sharedCubes)
+      ? restore(cache.get(shardOf(file.info), contentKey(file.info.kind, id)), sharedCubes)
       : undefined;
     if (hit) {
       cached++;
-      projections.set(f.entry.path, hit);
-    } else toRead.push(f);
+      projections.set(file.entry.path, hit);
+    } else toRead.push(file);
   }
   await source.prefetch?.(toRead.map((f) => f.entry.path));
 
@@ -289,22 +302,23 @@ function assemble(
   // In ref order, as the registry index lists entities.
   const ordered = [...files].sort((a, b) => (a.info.ref < b.info.ref ? -1 : a.info.ref > b.info.ref ? 1 : 0));
   for (const { entry, info } of ordered) {
-    const p = projections.get(entry.path);
-    if (p?.kind === 'Benchmark' && info.benchmark)
+    const projection = projections.get(entry.path);
+    if (projection?.kind === 'Benchmark' && info.benchmark)
       byName.set(info.benchmark, {
-        name: p.name,
-        ...(p.description ? { description: p.description } : {}),
-        policy: p.policy,
+        name: projection.name,
+        ...(projection.description ? { description: projection.description } : {}),
+        policy: projection.policy,
         models: [],
         results: [],
       });
   }
   for (const { entry, info } of ordered) {
-    const p = projections.get(entry.path);
+    const projection = projections.get(entry.path);
     const benchmark = info.benchmark ? byName.get(info.benchmark) : undefined;
-    if (!p || !benchmark) continue;
-    if (p.kind === 'ModelAssociation') benchmark.models.push({ model: p.model, optIn: p.optIn });
-    else if (p.kind === 'Result') benchmark.results.push({ ...p.cell, file: entry.path });
+    if (!projection || !benchmark) continue;
+    if (projection.kind === 'ModelAssociation')
+      benchmark.models.push({ model: projection.model, optIn: projection.optIn });
+    else if (projection.kind === 'Result') benchmark.results.push({ ...projection.cell, file: entry.path });
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -22,9 +22,9 @@ export interface SiteFiles {
 export function siteFiles(boards: readonly Board[], view: View): Map<string, string> {
   const out = new Map<string, string>();
   out.set('index.html', indexPage(boards, view));
-  for (const b of boards) {
-    out.set(`benchmarks/${b.benchmark}.html`, benchmarkPage(b));
-    out.set(`benchmarks/${b.benchmark}.json`, `${JSON.stringify(b, null, 2)}\n`);
+  for (const board of boards) {
+    out.set(`benchmarks/${board.benchmark}.html`, benchmarkPage(board));
+    out.set(`benchmarks/${board.benchmark}.json`, `${JSON.stringify(board, null, 2)}\n`);
   }
   out.set(SITE_MARKER, `gitperf leaderboard site (${view} view); rebuilt as a whole\n`);
   return out;

@@ -32,20 +32,21 @@ export interface Estimate {
   interval?: Interval;
 }
 
-export function addCounts(a: Counts, b: Counts): Counts {
-  return { tp: a.tp + b.tp, fp: a.fp + b.fp, tn: a.tn + b.tn, fn: a.fn + b.fn };
+export function addCounts(left: Counts, right: Counts): Counts {
+  return { tp: left.tp + right.tp, fp: left.fp + right.fp, tn: left.tn + right.tn, fn: left.fn + right.fn };
 }
 
 export const ZERO_COUNTS: Counts = Object.freeze({ tp: 0, fp: 0, tn: 0, fn: 0 });
 
 /** Wilson score interval for `successes` out of `trials` (95%); undefined with no trials. */
-export function wilson(successes: number, trials: number, z = Z95): Interval | undefined {
+export function wilson(successes: number, trials: number, zScore = Z95): Interval | undefined {
   if (trials <= 0) return undefined;
   const share = successes / trials;
-  const z2 = z * z;
+  const z2 = zScore * zScore;
   const denominator = 1 + z2 / trials;
   const centre = (share + z2 / (2 * trials)) / denominator;
-  const half = (z / denominator) * Math.sqrt((share * (1 - share)) / trials + z2 / (4 * trials * trials));
+  const half =
+    (zScore / denominator) * Math.sqrt((share * (1 - share)) / trials + z2 / (4 * trials * trials));
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
@@ -58,19 +59,19 @@ function proportion(successes: number, trials: number): Estimate {
  * One count metric. F1 is not a proportion of cases, so it gets no interval (a bootstrap would need
  * the cases); the others are binomial proportions with Wilson intervals.
  */
-export function countMetric(name: CountMetric, c: Counts): Estimate {
+export function countMetric(name: CountMetric, counts: Counts): Estimate {
   switch (name) {
     case 'accuracy':
-      return proportion(c.tp + c.tn, c.tp + c.fp + c.tn + c.fn);
+      return proportion(counts.tp + counts.tn, counts.tp + counts.fp + counts.tn + counts.fn);
     case 'sensitivity':
-      return proportion(c.tp, c.tp + c.fn);
+      return proportion(counts.tp, counts.tp + counts.fn);
     case 'specificity':
-      return proportion(c.tn, c.tn + c.fp);
+      return proportion(counts.tn, counts.tn + counts.fp);
     case 'precision':
-      return proportion(c.tp, c.tp + c.fp);
+      return proportion(counts.tp, counts.tp + counts.fp);
     case 'f1': {
-      const denominator = 2 * c.tp + c.fp + c.fn;
-      return denominator > 0 ? { value: (2 * c.tp) / denominator } : {};
+      const denominator = 2 * counts.tp + counts.fp + counts.fn;
+      return denominator > 0 ? { value: (2 * counts.tp) / denominator } : {};
     }
   }
 }

@@ -15,7 +15,7 @@ export interface PublishedSet {
 
 function casesOf(sites: Iterable<string>, casesBySite: ReadonlyMap<string, number>): number {
   let total = 0;
-  for (const s of sites) total += casesBySite.get(s) ?? 0;
+  for (const site of sites) total += casesBySite.get(site) ?? 0;
   return total;
 }
 
@@ -33,54 +33,54 @@ export function checkPublication(
   minCases: number,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const sets = published.map((p) => ({
-    ...p,
-    members: new Set(p.sites),
-    total: casesOf(p.sites, casesBySite),
+  const sets = published.map((cell) => ({
+    ...cell,
+    members: new Set(cell.sites),
+    total: casesOf(cell.sites, casesBySite),
   }));
-  for (const a of sets) {
-    if (recoverable(a.total, minCases)) {
+  for (const candidate of sets) {
+    if (recoverable(candidate.total, minCases)) {
       out.push(
         error(
           'leaderboard.small-cell',
-          `${a.label} would be computed from ${a.total} case(s), fewer than the benchmark's minCasesPerCell (${minCases})`,
+          `${candidate.label} would be computed from ${candidate.total} case(s), fewer than the benchmark's minCasesPerCell (${minCases})`,
         ),
       );
     }
-    if (a.members.size < 2) continue;
+    if (candidate.members.size < 2) continue;
     const covered = new Set<string>();
     let inside = 0;
-    for (const b of sets) {
-      if (b === a || b.members.size >= a.members.size) continue;
+    for (const smaller of sets) {
+      if (smaller === candidate || smaller.members.size >= candidate.members.size) continue;
       let subset = true;
-      for (const s of b.members)
-        if (!a.members.has(s)) {
+      for (const site of smaller.members)
+        if (!candidate.members.has(site)) {
           subset = false;
           break;
         }
       if (!subset) continue;
-      for (const s of b.members) covered.add(s);
+      for (const site of smaller.members) covered.add(site);
       inside++;
       // b is inside a: the difference's cases are the totals' difference.
-      const cases = a.total - b.total;
+      const cases = candidate.total - smaller.total;
       if (recoverable(cases, minCases))
         out.push(
           error(
             'leaderboard.recoverable-by-subtraction',
-            `${a.label} minus ${b.label} would reveal ${cases} case(s) (fewer than ${minCases}); publish only one of them`,
+            `${candidate.label} minus ${smaller.label} would reveal ${cases} case(s) (fewer than ${minCases}); publish only one of them`,
           ),
         );
     }
     // Several numbers inside a pool together (one alone is the pair check above): what none of them
     // covers is the pool minus their sum.
-    if (inside > 1 && covered.size < a.members.size) {
-      const residual = [...a.members].filter((s) => !covered.has(s));
+    if (inside > 1 && covered.size < candidate.members.size) {
+      const residual = [...candidate.members].filter((s) => !covered.has(s));
       const cases = casesOf(residual, casesBySite);
       if (recoverable(cases, minCases))
         out.push(
           error(
             'leaderboard.recoverable-by-subtraction',
-            `${a.label} minus the site numbers published inside it would reveal ${cases} case(s) (fewer than ${minCases})`,
+            `${candidate.label} minus the site numbers published inside it would reveal ${cases} case(s) (fewer than ${minCases})`,
           ),
         );
     }

@@ -44,7 +44,7 @@ const fmt = (v: number) => (Math.round(v * 1000) / 1000).toString();
 
 export function forestPlot(rows: readonly ForestRow[], opts: ForestOptions): string {
   const [low, high] = opts.domain ?? niceDomain(rows);
-  const x = (v: number) => LABEL_WIDTH + ((v - low) / (high - low)) * PLOT_WIDTH;
+  const xOf = (v: number) => LABEL_WIDTH + ((v - low) / (high - low)) * PLOT_WIDTH;
   const width = LABEL_WIDTH + PLOT_WIDTH + 20;
   const height = TOP + rows.length * ROW_HEIGHT + AXIS_HEIGHT;
   const axisY = TOP + rows.length * ROW_HEIGHT + 4;
@@ -56,25 +56,27 @@ export function forestPlot(rows: readonly ForestRow[], opts: ForestOptions): str
   );
   const ticks = 5;
   for (let i = 0; i <= ticks; i++) {
-    const v = low + ((high - low) * i) / ticks;
-    const tx = x(v).toFixed(1);
+    const tickValue = low + ((high - low) * i) / ticks;
+    const tx = xOf(tickValue).toFixed(1);
     parts.push(
       `<line x1="${tx}" x2="${tx}" y1="${TOP}" y2="${axisY}" class="grid"/>`,
-      `<text x="${tx}" y="${axisY + 16}" text-anchor="middle">${fmt(v)}</text>`,
+      `<text x="${tx}" y="${axisY + 16}" text-anchor="middle">${fmt(tickValue)}</text>`,
     );
   }
-  rows.forEach((r, i) => {
-    const y = TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2;
-    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 4}" text-anchor="end">${escapeXml(r.label)}</text>`);
-    if (r.low !== undefined && r.high !== undefined)
+  rows.forEach((row, i) => {
+    const rowY = TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2;
+    parts.push(
+      `<text x="${LABEL_WIDTH - 8}" y="${rowY + 4}" text-anchor="end">${escapeXml(row.label)}</text>`,
+    );
+    if (row.low !== undefined && row.high !== undefined)
       parts.push(
-        `<line x1="${x(r.low).toFixed(1)}" x2="${x(r.high).toFixed(1)}" y1="${y}" y2="${y}" class="ci"/>`,
+        `<line x1="${xOf(row.low).toFixed(1)}" x2="${xOf(row.high).toFixed(1)}" y1="${rowY}" y2="${rowY}" class="ci"/>`,
       );
-    if (r.value !== undefined)
+    if (row.value !== undefined)
       parts.push(
-        `<rect x="${(x(r.value) - 4).toFixed(1)}" y="${y - 4}" width="8" height="8" class="point"/>`,
+        `<rect x="${(xOf(row.value) - 4).toFixed(1)}" y="${rowY - 4}" width="8" height="8" class="point"/>`,
       );
-    else parts.push(`<text x="${LABEL_WIDTH + 4}" y="${y + 4}" class="na">no value</text>`);
+    else parts.push(`<text x="${LABEL_WIDTH + 4}" y="${rowY + 4}" class="na">no value</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

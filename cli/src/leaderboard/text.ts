@@ -29,25 +29,29 @@ function columns(board: Board): string[] {
   ];
 }
 
-function cells(board: Board, m: ModelRow): string[] {
-  const p = m.primary;
-  const unsigned = unsignedFlag(m.provenance);
+function cells(board: Board, model: ModelRow): string[] {
+  const primary = model.primary;
+  const unsigned = unsignedFlag(model.provenance);
   const flags = [
-    ...(m.suppressed ? [`suppressed (${m.suppressed})`] : []),
-    ...(m.partial ? [`partial: ${m.partial.what.join('; ')}`] : []),
+    ...(model.suppressed ? [`suppressed (${model.suppressed})`] : []),
+    ...(model.partial ? [`partial: ${model.partial.what.join('; ')}`] : []),
     ...(unsigned ? [unsigned] : []),
-    ...m.notes,
+    ...model.notes,
   ];
   return [
-    m.rank === undefined ? '-' : String(m.rank),
-    m.model,
-    m.suppressed ? 'suppressed' : fmt(p?.value),
-    p?.low === undefined ? '-' : `${fmt(p.low)}-${fmt(p.high)}`,
-    String(m.sites),
-    m.suppressed ? '-' : String(m.cases),
+    model.rank === undefined ? '-' : String(model.rank),
+    model.model,
+    model.suppressed ? 'suppressed' : fmt(primary?.value),
+    primary?.low === undefined ? '-' : `${fmt(primary.low)}-${fmt(primary.high)}`,
+    String(model.sites),
+    model.suppressed ? '-' : String(model.cases),
     ...(board.level === 'aggregate'
       ? []
-      : [m.spread ? `${fmt(m.spread.min)}/${fmt(m.spread.median)}/${fmt(m.spread.max)}` : '-']),
+      : [
+          model.spread
+            ? `${fmt(model.spread.min)}/${fmt(model.spread.median)}/${fmt(model.spread.max)}`
+            : '-',
+        ]),
     flags.join('; ') || '',
   ];
 }
@@ -63,8 +67,8 @@ function textBoard(board: Board): string {
   const header = columns(board);
   const rows = board.models.map((m) => cells(board, m));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) =>
-    r
+  const line = (rowCells: string[]) =>
+    rowCells
       .map((c, i) => c.padEnd(widths[i]))
       .join('  ')
       .trimEnd();
