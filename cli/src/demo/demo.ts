@@ -168,22 +168,22 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     fail('demo.dir-not-empty', `${dir} is not empty; give a new or empty --dir`, {}, 2);
   const home = join(dir, 'home');
   const warnings = new Map<string, Diagnostic>();
-  const warn = (d: Diagnostic) => {
+  const warn = (diagnostic: Diagnostic) => {
     // The image is not used by the local runner; its missing digest is expected there.
-    if (opts.runner === 'local' && d.code === 'cube.image-unpinned') return;
+    if (opts.runner === 'local' && diagnostic.code === 'cube.image-unpinned') return;
     // One of each kind: the same warning for every cube and every step says nothing new.
-    if (!warnings.has(d.code)) warnings.set(d.code, d);
+    if (!warnings.has(diagnostic.code)) warnings.set(diagnostic.code, diagnostic);
   };
   const submissions = new Map<number, DemoSubmission>();
-  let n = 0;
-  const step = async <T>(label: string, fn: () => Promise<T>, done: (t: T) => string): Promise<T> => {
-    n++;
-    write(`[${String(n).padStart(2)}] ${label} ... `);
+  let stepNumber = 0;
+  const step = async <T>(label: string, fn: () => Promise<T>, done: (outcome: T) => string): Promise<T> => {
+    stepNumber++;
+    write(`[${String(stepNumber).padStart(2)}] ${label} ... `);
     const s0 = performance.now();
     try {
-      const r = await fn();
-      write(`${done(r)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`);
-      return r;
+      const outcome = await fn();
+      write(`${done(outcome)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`);
+      return outcome;
     } catch (e) {
       write('FAILED\n');
       throw e;
@@ -192,21 +192,21 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 
   /** Independent local work of several parties at once (one line each, as each finishes). */
   const together = async <T>(
-    items: Array<{ label: string; fn: () => Promise<T>; done: (t: T) => string }>,
+    items: Array<{ label: string; fn: () => Promise<T>; done: (outcome: T) => string }>,
   ): Promise<T[]> => {
     const s0 = performance.now();
     return Promise.all(
       items.map(async (it) => {
         try {
-          const r = await it.fn();
-          n++;
+          const outcome = await it.fn();
+          stepNumber++;
           write(
-            `[${String(n).padStart(2)}] ${it.label} ... ${it.done(r)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`,
+            `[${String(stepNumber).padStart(2)}] ${it.label} ... ${it.done(outcome)} (${((performance.now() - s0) / 1000).toFixed(1)} s)\n`,
           );
-          return r;
+          return outcome;
         } catch (e) {
-          n++;
-          write(`[${String(n).padStart(2)}] ${it.label} ... FAILED\n`);
+          stepNumber++;
+          write(`[${String(stepNumber).padStart(2)}] ${it.label} ... FAILED\n`);
           throw e;
         }
       }),
@@ -229,12 +229,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   );
   const contexts = new Map<string, SubmissionContext>();
   const ctx = async (login: string) => {
-    let c = contexts.get(login);
-    if (!c) {
-      c = await openLocalContext(reg.bare, login, homeLayout(home).userKey(login));
-      contexts.set(login, c);
+    let context = contexts.get(login);
+    if (!context) {
+      context = await openLocalContext(reg.bare, login, homeLayout(home).userKey(login));
+      contexts.set(login, context);
     }
-    return c;
+    return context;
   };
   const consentLog = (text: string) => {
     if (opts.verbose) write(`\n${text}\n     `);
@@ -251,20 +251,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     consent: givenConsent(consentLog),
     cwd: reg.clone,
   });
-  const opened = <T extends SubmitOutcome>(o: T, author: string): T => {
-    submissions.set(o.number, { number: o.number, title: o.title, author, state: 'merged', approvedBy: [] });
-    return o;
+  const opened = <T extends SubmitOutcome>(outcome: T, author: string): T => {
+    submissions.set(outcome.number, {
+      number: outcome.number,
+      title: outcome.title,
+      author,
+      state: 'merged',
+      approvedBy: [],
+    });
+    return outcome;
   };
   const merge = async (login: string, num: number) => {
-    const m = await mergeSubmission(await ctx(login), num);
-    const s = submissions.get(num);
-    if (s) s.approvedBy = m.trailers.map((t) => t.replace(/^Approved-by:\s*/, ''));
-    return m;
+    const merged = await mergeSubmission(await ctx(login), num);
+    const submission = submissions.get(num);
+    if (submission) submission.approvedBy = merged.trailers.map((t) => t.replace(/^Approved-by:\s*/, ''));
+    return merged;
   };
   const approve = async (login: string, num: number, msg?: string) =>
     reviewSubmission(await ctx(login), num, 'APPROVE', msg);
-  const waiting = (o: SubmitOutcome) =>
-    o.status === 'pass' ? 'ready to merge' : `waiting for ${o.waitingFor.map((w) => `@${w}`).join(' or ')}`;
+  const waiting = (outcome: SubmitOutcome) =>
+    outcome.status === 'pass'
+      ? 'ready to merge'
+      : `waiting for ${outcome.waitingFor.map((w) => `@${w}`).join(' or ')}`;
 
   // 1. The admin registers the consortium's members.
   const users = await step(
@@ -291,12 +299,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
           },
         }),
       );
-      const o = opened(
+      const outcome = opened(
         await submit(await as(ADMIN), files, { title: 'Add the members of the demo consortium' }),
         ADMIN,
       );
-      await merge(ADMIN, o.number);
-      return o;
+      await merge(ADMIN, outcome.number);
+      return outcome;
     },
     (o) => `#${o.number} merged (the only admin's own change needs no other approval)`,
   );
@@ -314,16 +322,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     step(
       `${owner} submits MLCube ${owner}/${name} (examples/cubes/${folder})`,
       async () => {
-        const o = opened(
+        const outcome = opened(
           await submitMlcube(await as(owner), { name, description, ...cubeOpts(folder) }),
           owner,
         );
-        await merge(owner, o.number);
-        return o;
+        await merge(owner, outcome.number);
+        return outcome;
       },
       (o) => `#${o.number} merged (self-service)`,
     );
-  for (const c of CUBES.slice(0, 3)) await submitCube(c);
+  for (const cube of CUBES.slice(0, 3)) await submitCube(cube);
   const bench = await step(
     `ana submits benchmark ${BENCHMARK} (compatibility test on the demo data)`,
     async () =>
@@ -355,7 +363,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   );
 
   // 3. Model owners register their cubes and ask to join; the committee decides.
-  for (const c of CUBES.slice(3)) await submitCube(c);
+  for (const cube of CUBES.slice(3)) await submitCube(cube);
   const modelReq = async (owner: string, model: string, again = false) =>
     step(
       `${owner} requests association of ${model} with ${BENCHMARK}${again ? ' again (a duplicate)' : ''}`,
@@ -368,28 +376,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   await step(
     `raj rejects #${dup.number} (request changes, close unmerged)`,
     async () => {
-      const c = await ctx('raj');
+      const rajContext = await ctx('raj');
       await reviewSubmission(
-        c,
+        rajContext,
         dup.number,
         'REQUEST_CHANGES',
         `Duplicate of #${kimReq.number}; rejecting this one.`,
       );
-      await closeSubmission(c, dup.number);
-      const s = submissions.get(dup.number);
-      if (s) s.state = 'closed';
+      await closeSubmission(rajContext, dup.number);
+      const submission = submissions.get(dup.number);
+      if (submission) submission.state = 'closed';
     },
     () => 'closed without merging',
   );
-  const approveModel = (r: typeof leeReq, later = '') =>
+  const approveModel = (request: typeof leeReq, later = '') =>
     step(
-      `raj approves and merges #${r.number} (${r.path
+      `raj approves and merges #${request.number} (${request.path
         .split('/')
         .pop()
         ?.replace(/\.yaml$/, '')})${later}`,
       async () => {
-        await approve('raj', r.number);
-        return merge('raj', r.number);
+        await approve('raj', request.number);
+        return merge('raj', request.number);
       },
       (m) => `merged, ${m.trailers.join(', ')}`,
     );
@@ -398,7 +406,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   await step(
     `ana sets the priority of lee/bc-centroid to 1 (it runs before kim/bc-stump)`,
     async () => {
-      const o = opened(
+      const outcome = opened(
         await setAssociationPriority(await as('ana'), {
           benchmark: BENCHMARK,
           model: 'lee/bc-centroid',
@@ -406,27 +414,27 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         }),
         'ana',
       );
-      await merge('ana', o.number);
-      return o;
+      await merge('ana', outcome.number);
+      return outcome;
     },
     (o) => `#${o.number} merged (committee-only field, no approval needed)`,
   );
 
   // 4. Hospitals prepare and register their data, declare a runner and ask to join; the committee approves.
   await together(
-    HOSPITALS.map((h) => ({
-      label: `${h.login} prepares ${h.dataset} with ana/bc-prep (examples/data/sites/${h.site}, stays local)`,
+    HOSPITALS.map((hospital) => ({
+      label: `${hospital.login} prepares ${hospital.dataset} with ana/bc-prep (examples/data/sites/${hospital.site}, stays local)`,
       fn: async () => {
-        const ready = await prepare(await as(h.login));
+        const ready = await prepare(await as(hospital.login));
         return prepareDataset(
           {
             preparator: 'ana/bc-prep',
-            data: join(PACKAGE_EXAMPLES, 'data', 'sites', h.site, 'data'),
-            labels: join(PACKAGE_EXAMPLES, 'data', 'sites', h.site, 'labels'),
-            name: h.dataset,
-            owner: h.login,
-            location: h.location,
-            description: `WDBC cases held at ${h.location}.`,
+            data: join(PACKAGE_EXAMPLES, 'data', 'sites', hospital.site, 'data'),
+            labels: join(PACKAGE_EXAMPLES, 'data', 'sites', hospital.site, 'labels'),
+            name: hospital.dataset,
+            owner: hospital.login,
+            location: hospital.location,
+            description: `WDBC cases held at ${hospital.location}.`,
           },
           ready,
         );
@@ -435,40 +443,46 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         `${ds.entity.spec.statistics.num_samples ?? '?'} samples, generatedUid ${ds.entity.spec.generatedUid.slice(7, 19)}…`,
     })),
   );
-  for (const h of HOSPITALS) {
-    const p = await as(h.login);
+  for (const hospital of HOSPITALS) {
+    const participant = await as(hospital.login);
     await step(
-      `${h.login} registers ${h.login}/${h.dataset} (metadata only, with consent)`,
+      `${hospital.login} registers ${hospital.login}/${hospital.dataset} (metadata only, with consent)`,
       async () => {
-        const o = opened(await registerDataset(p, { name: h.dataset }), h.login);
-        await merge(h.login, o.number);
-        return o;
+        const outcome = opened(
+          await registerDataset(participant, { name: hospital.dataset }),
+          hospital.login,
+        );
+        await merge(hospital.login, outcome.number);
+        return outcome;
       },
       (o) => `#${o.number} merged (self-service)`,
     );
     await step(
-      `${h.login} registers runner ${h.login}/${h.runner} (consent: ${h.consent})`,
+      `${hospital.login} registers runner ${hospital.login}/${hospital.runner} (consent: ${hospital.consent})`,
       async () => {
-        const o = opened(
-          await registerRunner(p, {
-            name: h.runner,
-            datasets: [h.dataset],
-            description: `Self-hosted CI runner inside ${h.location}.`,
-            consent: h.consent,
+        const outcome = opened(
+          await registerRunner(participant, {
+            name: hospital.runner,
+            datasets: [hospital.dataset],
+            description: `Self-hosted CI runner inside ${hospital.location}.`,
+            consent: hospital.consent,
           }),
-          h.login,
+          hospital.login,
         );
-        await merge(h.login, o.number);
-        return o;
+        await merge(hospital.login, outcome.number);
+        return outcome;
       },
       (o) => `#${o.number} merged (self-service)`,
     );
     const req = await step(
-      `${h.login} requests association of ${h.login}/${h.dataset} (reference model on the local data)`,
+      `${hospital.login} requests association of ${hospital.login}/${hospital.dataset} (reference model on the local data)`,
       async () =>
         opened(
-          await requestAssociation(p, { benchmark: BENCHMARK, dataset: `${h.login}/${h.dataset}` }),
-          h.login,
+          await requestAssociation(participant, {
+            benchmark: BENCHMARK,
+            dataset: `${hospital.login}/${hospital.dataset}`,
+          }),
+          hospital.login,
         ),
       (o) => `#${o.number} opened, auc ${o.compatibilityTest.metrics.auc}; ${waiting(o)}`,
     );
@@ -490,14 +504,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       `bot: one pass over the open submissions${label}`,
       async () => {
         const pass = await botPass(await ctx(ADMIN));
-        for (const a of pass.actions) {
-          if (a.action === 'merged')
-            submissions.set(a.number, {
-              number: a.number,
-              title: a.title,
-              author: submissions.get(a.number)?.author ?? '',
+        for (const action of pass.actions) {
+          if (action.action === 'merged')
+            submissions.set(action.number, {
+              number: action.number,
+              title: action.title,
+              author: submissions.get(action.number)?.author ?? '',
               state: 'merged',
-              approvedBy: a.trailers.map((t) => t.replace(/^Approved-by:\s*/, '')),
+              approvedBy: action.trailers.map((t) => t.replace(/^Approved-by:\s*/, '')),
             });
         }
         const failing = pass.actions.filter((a) => a.action !== 'merged' && a.action !== 'waiting');
@@ -512,12 +526,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     );
   const runners = async (what: string) =>
     together(
-      HOSPITALS.map((h) => ({
-        label: `runner ${h.login}/${h.runner} (consent: ${h.consent}) makes one pass${what}`,
+      HOSPITALS.map((hospital) => ({
+        label: `runner ${hospital.login}/${hospital.runner} (consent: ${hospital.consent}) makes one pass${what}`,
         fn: async () => {
           // Starting the runner is the hospital's go-ahead; the Runner's consent decides the rest.
-          const participant = { ...(await as(h.login)), consent: givenConsent() };
-          const pass = await runnerPass({ participant, runnerRef: `${h.login}/${h.runner}` });
+          const participant = { ...(await as(hospital.login)), consent: givenConsent() };
+          const pass = await runnerPass({ participant, runnerRef: `${hospital.login}/${hospital.runner}` });
           if (!pass.ok)
             fail(
               'demo.runner-failed',
@@ -526,12 +540,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
                 .map((j) => `${j.model} ${j.status}: ${j.diagnostics.map((d) => d.message).join('; ')}`)
                 .join(', ')}`,
             );
-          for (const j of pass.jobs)
-            if (j.submission !== undefined)
-              submissions.set(j.submission, {
-                number: j.submission,
-                title: `results of ${j.model} on ${j.dataset}`,
-                author: h.login,
+          for (const job of pass.jobs)
+            if (job.submission !== undefined)
+              submissions.set(job.submission, {
+                number: job.submission,
+                title: `results of ${job.model} on ${job.dataset}`,
+                author: hospital.login,
                 state: 'merged',
                 approvedBy: [],
               });
@@ -542,13 +556,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     );
   /** The data owners whose runner asks for review approve what their runner submitted. */
   const reviewResults = async (passes: PassReport[]) => {
-    for (const [i, h] of HOSPITALS.entries()) {
-      if (h.consent !== 'review') continue;
+    for (const [i, hospital] of HOSPITALS.entries()) {
+      if (hospital.consent !== 'review') continue;
       const numbers = passes[i].jobs.flatMap((j) => (j.submission === undefined ? [] : [j.submission]));
       await step(
-        `${h.login} reviews what its runner submitted (consent: review)`,
+        `${hospital.login} reviews what its runner submitted (consent: review)`,
         async () => {
-          for (const num of numbers) await approve(h.login, num, 'Checked: these results may be published.');
+          for (const num of numbers)
+            await approve(hospital.login, num, 'Checked: these results may be published.');
         },
         () => `approved ${numbers.map((num) => `#${num}`).join(', ')}`,
       );
@@ -570,7 +585,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const committeeIdentities = await readIdentityFile(homeLayout(home).ageIdentity(COMMITTEE_READER));
   const results = await demoResults(final.registry.index, BENCHMARK, committeeIdentities);
   write(`\n${renderResultTable(results.table)}\n\n`);
-  for (const s of results.summaries) write(`${s.line}\n`);
+  for (const summary of results.summaries) write(`${summary.line}\n`);
   // 7. The public leaderboard of what was merged, under the benchmark's sharing policy.
   const leaderboard = await step(
     'the leaderboard is built from main (public view)',
@@ -619,9 +634,9 @@ function describeBotPass(pass: BotPass): string {
   const waiting = pass.actions.flatMap((a) => (a.action === 'waiting' ? [a] : []));
   // One group per set of approvals, so a merge that needed none is not shown with another's reviewer.
   const byApprovals = new Map<string, number[]>();
-  for (const a of merged) {
-    const approvals = a.trailers.join(', ') || 'no review needed';
-    byApprovals.set(approvals, [...(byApprovals.get(approvals) ?? []), a.number]);
+  for (const action of merged) {
+    const approvals = action.trailers.join(', ') || 'no review needed';
+    byApprovals.set(approvals, [...(byApprovals.get(approvals) ?? []), action.number]);
   }
   const parts = [
     merged.length > 0
@@ -630,9 +645,9 @@ function describeBotPass(pass: BotPass): string {
   ];
   // One group per set of reviewers awaited (a model association waits for the committee, results for their owner).
   const groups = new Map<string, number[]>();
-  for (const a of waiting) {
-    const who = a.waitingFor.map((login) => `@${login}`).join(' or ') || 'approval';
-    groups.set(who, [...(groups.get(who) ?? []), a.number]);
+  for (const action of waiting) {
+    const who = action.waitingFor.map((login) => `@${login}`).join(' or ') || 'approval';
+    groups.set(who, [...(groups.get(who) ?? []), action.number]);
   }
   for (const [who, numbers] of groups)
     parts.push(`${numbers.map((num) => `#${num}`).join(', ')} waiting for ${who}`);

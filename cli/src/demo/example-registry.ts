@@ -52,11 +52,11 @@ export async function exportRegistry(
   await mkdir(out, { recursive: true });
   await extractArchive(ref, out, { cwd: repo, paths: ['registry'], strip: 1 });
   const files = await listFiles(out);
-  for (const f of files) {
-    const p = join(out, f);
-    const text = await readFile(p, 'utf8');
-    const plain = text.includes('\n  encrypted:\n') ? await decryptedText(text, identities, f) : text;
-    await writeFile(p, normaliseText(plain));
+  for (const file of files) {
+    const filePath = join(out, file);
+    const text = await readFile(filePath, 'utf8');
+    const plain = text.includes('\n  encrypted:\n') ? await decryptedText(text, identities, file) : text;
+    await writeFile(filePath, normaliseText(plain));
   }
   return files;
 }
@@ -100,11 +100,11 @@ function schemaOrder(value: unknown): unknown {
 /** Every file under `dir`, relative, '/'-separated, sorted. */
 export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.push(relative(dir, p).split('\\').join('/'));
+  const walk = async (folder: string) => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const entryPath = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(entryPath);
+      else out.push(relative(dir, entryPath).split('\\').join('/'));
     }
   };
   await walk(dir);
@@ -118,19 +118,22 @@ export interface RegistryDifference {
 
 /** Compares two registry folders file by file (after normalising both). */
 export async function compareRegistries(expected: string, actual: string): Promise<RegistryDifference> {
-  const [a, b] = await Promise.all([listFiles(expected), listFiles(actual)]);
-  const inB = new Set(b);
-  const inA = new Set(a);
+  const [expectedFiles, actualFiles] = await Promise.all([listFiles(expected), listFiles(actual)]);
+  const inB = new Set(actualFiles);
+  const inA = new Set(expectedFiles);
   const differing: string[] = [];
-  for (const f of a.filter((x) => inB.has(x))) {
-    const [x, y] = await Promise.all([
-      readFile(join(expected, f), 'utf8'),
-      readFile(join(actual, f), 'utf8'),
+  for (const file of expectedFiles.filter((x) => inB.has(x))) {
+    const [expectedText, actualText] = await Promise.all([
+      readFile(join(expected, file), 'utf8'),
+      readFile(join(actual, file), 'utf8'),
     ]);
-    if (normaliseText(x) !== normaliseText(y)) differing.push(f);
+    if (normaliseText(expectedText) !== normaliseText(actualText)) differing.push(file);
   }
   return {
-    onlyIn: { expected: a.filter((x) => !inB.has(x)), actual: b.filter((x) => !inA.has(x)) },
+    onlyIn: {
+      expected: expectedFiles.filter((x) => !inB.has(x)),
+      actual: actualFiles.filter((x) => !inA.has(x)),
+    },
     differing,
   };
 }
@@ -140,9 +143,9 @@ export async function replaceRegistry(source: string, target: string): Promise<v
   const staged = `${target}.new-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
   await rm(staged, { recursive: true, force: true });
-  for (const f of await listFiles(source)) {
-    await mkdir(dirname(join(staged, f)), { recursive: true });
-    await writeFile(join(staged, f), await readFile(join(source, f)));
+  for (const file of await listFiles(source)) {
+    await mkdir(dirname(join(staged, file)), { recursive: true });
+    await writeFile(join(staged, file), await readFile(join(source, file)));
   }
   await rename(target, old).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;

@@ -29,19 +29,24 @@ export async function buildExampleImages(folders: string[]): Promise<Record<stri
       'demo.images-script-missing',
       `${BUILD_SCRIPT} is missing; run the container demo from a clone of gitperf`,
     );
-  const r = await execa('bash', [BUILD_SCRIPT, ...folders], { reject: false });
-  if (r.exitCode !== 0)
+  const build = await execa('bash', [BUILD_SCRIPT, ...folders], { reject: false });
+  if (build.exitCode !== 0)
     fail(
       'demo.images-failed',
-      `building the example images failed (${BUILD_SCRIPT}): ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}; is podman installed and working?`,
+      `building the example images failed (${BUILD_SCRIPT}): ${String(build.stderr).trim().split('\n').slice(-3).join(' ')}; is podman installed and working?`,
     );
   const out: Record<string, string> = {};
-  for (const line of String(r.stdout).split('\n')) {
-    const m = /^localhost\/gitperf\/bc-([a-z]+):(\S+) id=\S+ digest=(sha256:[0-9a-f]{64})/.exec(line.trim());
-    if (m) out[m[1]] = `localhost/gitperf/bc-${m[1]}:${m[2]}@${m[3]}`;
+  for (const line of String(build.stdout).split('\n')) {
+    const match = /^localhost\/gitperf\/bc-([a-z]+):(\S+) id=\S+ digest=(sha256:[0-9a-f]{64})/.exec(
+      line.trim(),
+    );
+    if (match) out[match[1]] = `localhost/gitperf/bc-${match[1]}:${match[2]}@${match[3]}`;
   }
-  for (const f of folders)
-    if (!out[f])
-      fail('demo.images-failed', `the image build printed no digest for ${f}: ${String(r.stdout).trim()}`);
+  for (const folder of folders)
+    if (!out[folder])
+      fail(
+        'demo.images-failed',
+        `the image build printed no digest for ${folder}: ${String(build.stdout).trim()}`,
+      );
   return out;
 }

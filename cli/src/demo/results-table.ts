@@ -26,8 +26,8 @@ export async function demoResults(
   identities: readonly string[] = [],
 ): Promise<DemoResults> {
   const table = await decryptResultTable(index, resultTable(index, benchmark), identities);
-  const b = index.get('Benchmark', benchmark);
-  const ref = b?.entity.spec.referenceModel;
+  const benchmarkEntity = index.get('Benchmark', benchmark);
+  const ref = benchmarkEntity?.entity.spec.referenceModel;
   const datasets = index.datasetAssociations(benchmark).length;
   const metric = table.primaryMetric;
   const order = [...table.models].sort((x, y) => (x === ref ? -1 : y === ref ? 1 : x.localeCompare(y)));
@@ -35,11 +35,11 @@ export async function demoResults(
     const rows = table.rows.filter((r) => r.model === model);
     const values = rows
       .filter(
-        (r) =>
-          !r.partial &&
-          r.metrics &&
-          typeof r.metrics[metric] === 'number' &&
-          !Number.isNaN(r.metrics[metric]),
+        (row) =>
+          !row.partial &&
+          row.metrics &&
+          typeof row.metrics[metric] === 'number' &&
+          !Number.isNaN(row.metrics[metric]),
       )
       .map((r) => (r.metrics as Record<string, number>)[metric]);
     const partial = rows.filter((r) => r.partial).length;
