@@ -87,11 +87,11 @@ interface Candidate {
 export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanScope = {}): Plan {
   const warnings = [...input.warnings];
   const servedBy = new Map<string, LoadedEntity<'Runner'>[]>();
-  for (const r of input.runners)
-    for (const d of r.entity.spec.datasets) {
-      const list = servedBy.get(d);
-      if (list) list.push(r);
-      else servedBy.set(d, [r]);
+  for (const runner of input.runners)
+    for (const dataset of runner.entity.spec.datasets) {
+      const list = servedBy.get(dataset);
+      if (list) list.push(runner);
+      else servedBy.set(dataset, [runner]);
     }
   const runnerDatasets = scope.runner
     ? new Set(input.runners.find((r) => r.ref === scope.runner)?.entity.spec.datasets ?? [])
@@ -126,15 +126,15 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
     const models: { ref: string; rank: number; path: string }[] = [
       { ref: spec.referenceModel, rank: Number.POSITIVE_INFINITY, path: bench.path },
     ];
-    for (const a of input.modelAssociations.get(bench.ref) ?? []) {
-      const ref = a.info.model ?? a.entity.spec.model;
+    for (const association of input.modelAssociations.get(bench.ref) ?? []) {
+      const ref = association.info.model ?? association.entity.spec.model;
       if (ref === spec.referenceModel) continue;
-      models.push({ ref, rank: a.entity.spec.priority ?? 0, path: a.path });
+      models.push({ ref, rank: association.entity.spec.priority ?? 0, path: association.path });
     }
     const expectedModels = new Map<string, Expected>();
-    for (const m of models) {
-      const cube = usable(m.ref, 'model');
-      if (cube) expectedModels.set(m.ref, expected('model', m.ref, cube));
+    for (const candidate of models) {
+      const cube = usable(candidate.ref, 'model');
+      if (cube) expectedModels.set(candidate.ref, expected('model', candidate.ref, cube));
     }
     const prepExpected = expected('preparator', spec.preparator, prep);
     const metricsExpected = expected('metrics', spec.metrics, metrics);
@@ -159,10 +159,10 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
       const labels = assigned?.entity.spec.labels ?? [];
       const otherRunners = runners.filter((r) => r !== assigned).map((r) => r.ref);
       const datasetText = Buffer.from(canonicalDatasetText(ds.entity.spec.generatedUid));
-      for (const m of models) {
-        const model = expectedModels.get(m.ref);
+      for (const candidate of models) {
+        const model = expectedModels.get(candidate.ref);
         if (!model) continue;
-        const ref = resultRef(bench.ref, dataset, m.ref);
+        const ref = resultRef(bench.ref, dataset, candidate.ref);
         if (input.brokenResults.has(ref)) continue;
         const resultFile = input.results.get(ref);
         let changed: string[] = [];
@@ -177,20 +177,20 @@ export function planJobs(input: PlanInput, ages: Ages | undefined, scope: PlanSc
         const recorded = resultFile !== undefined;
         candidates.push({
           job: {
-            id: jobId(bench.ref, dataset, m.ref),
+            id: jobId(bench.ref, dataset, candidate.ref),
             benchmark: bench.ref,
             dataset,
-            model: m.ref,
+            model: candidate.ref,
             reason: recorded ? 'stale' : 'new',
             runner: assigned?.ref ?? null,
             labels,
             changed,
             otherRunners,
           },
-          rank: m.rank,
-          modelAge: age(m.path),
+          rank: candidate.rank,
+          modelAge: age(candidate.path),
           datasetAge: age(da.path),
-          modelPath: m.path,
+          modelPath: candidate.path,
           datasetPath: da.path,
         });
       }

@@ -72,25 +72,25 @@ export async function readPlanInput(
   const warnings: Diagnostic[] = [];
   const brokenEntities = new Set<string>();
 
-  async function load<K extends Kind>(f: ListedFile): Promise<LoadedEntity<K> | undefined> {
-    const r = await loadFile(source, f);
-    if (!r.entity || r.diagnostics.some((d) => d.severity === 'error')) {
-      brokenEntities.add(`${f.info?.kind}:${f.info?.ref}`);
-      warnings.push(...r.diagnostics.map(leftOut));
+  async function load<K extends Kind>(file: ListedFile): Promise<LoadedEntity<K> | undefined> {
+    const loadedFile = await loadFile(source, file);
+    if (!loadedFile.entity || loadedFile.diagnostics.some((d) => d.severity === 'error')) {
+      brokenEntities.add(`${file.info?.kind}:${file.info?.ref}`);
+      warnings.push(...loadedFile.diagnostics.map(leftOut));
       return undefined;
     }
-    return r.entity as LoadedEntity<K>;
+    return loadedFile.entity as LoadedEntity<K>;
   }
   async function loadAll<K extends Kind>(
     kind: K,
     candidates: ListedFile[],
-    keep: (f: ListedFile) => boolean = () => true,
+    keep: (file: ListedFile) => boolean = () => true,
   ) {
     const out: LoadedEntity<K>[] = [];
-    for (const f of candidates) {
-      if (f.info?.kind !== kind || !keep(f)) continue;
-      const e = await load<K>(f);
-      if (e) out.push(e);
+    for (const file of candidates) {
+      if (file.info?.kind !== kind || !keep(file)) continue;
+      const entity = await load<K>(file);
+      if (entity) out.push(entity);
     }
     return out;
   }
@@ -98,9 +98,9 @@ export async function readPlanInput(
   const cache = new Map<string, LoadedEntity | undefined>();
   async function loadRef<K extends Kind>(kind: K, path: string, neededBy: string) {
     if (cache.has(path)) return cache.get(path) as LoadedEntity<K> | undefined;
-    const f = await listing.at(path);
-    let e: LoadedEntity<K> | undefined;
-    if (f?.info?.kind === kind) e = await load<K>(f);
+    const file = await listing.at(path);
+    let entity: LoadedEntity<K> | undefined;
+    if (file?.info?.kind === kind) entity = await load<K>(file);
     else
       warnings.push(
         warning(
@@ -109,8 +109,8 @@ export async function readPlanInput(
           { file: displayPath(source, path) },
         ),
       );
-    cache.set(path, e);
-    return e;
+    cache.set(path, entity);
+    return entity;
   }
 
   const runners = await loadAll('Runner', await listing.under('runners'));
@@ -139,24 +139,26 @@ export async function readPlanInput(
     if (!knownDatasets) return listing.under(`benchmarks/${benchmark}/datasets`);
     const out: ListedFile[] = [];
     for (const dataset of [...knownDatasets].sort()) {
-      const f = await listing.at(entityPath('DatasetAssociation', datasetAssociationRef(benchmark, dataset)));
-      if (f) out.push(f);
+      const file = await listing.at(
+        entityPath('DatasetAssociation', datasetAssociationRef(benchmark, dataset)),
+      );
+      if (file) out.push(file);
     }
     return out;
   }
   const benchmarkFiles: ListedFile[] = [];
   for (const name of await listing.benchmarkNames()) {
     if (scope.benchmark && name !== scope.benchmark) continue;
-    const f = await listing.at(`benchmarks/${name}/benchmark.yaml`);
-    if (f) benchmarkFiles.push(f);
+    const file = await listing.at(`benchmarks/${name}/benchmark.yaml`);
+    if (file) benchmarkFiles.push(file);
   }
   const benchmarks = await loadAll('Benchmark', benchmarkFiles);
   const modelAssociations = new Map<string, LoadedEntity<'ModelAssociation'>[]>();
   const datasetAssociations = new Map<string, LoadedEntity<'DatasetAssociation'>[]>();
   for (const bench of benchmarks) {
     if (bench.entity.spec.state !== 'operation') continue;
-    const das = await loadAll('DatasetAssociation', await associationFiles(bench.ref), (f) =>
-      inScope(f.info?.dataset),
+    const das = await loadAll('DatasetAssociation', await associationFiles(bench.ref), (file) =>
+      inScope(file.info?.dataset),
     );
     if (das.length === 0) continue;
     datasetAssociations.set(bench.ref, das);
@@ -182,18 +184,18 @@ export async function readPlanInput(
       ...mas.map((a) => a.entity.spec.model),
     ];
     for (const ref of cubeRefs) {
-      const e = await loadRef('MLCube', `mlcubes/${ref}.yaml`, bench.file);
-      if (e) cubes.set(ref, e);
+      const cubeEntity = await loadRef('MLCube', `mlcubes/${ref}.yaml`, bench.file);
+      if (cubeEntity) cubes.set(ref, cubeEntity);
     }
     for (const da of das) {
       const ref = da.info.dataset ?? da.entity.spec.dataset;
-      const e = await loadRef('Dataset', `datasets/${ref}.yaml`, da.file);
-      if (e) datasets.set(ref, e);
-      for (const f of await listing.under(`benchmarks/${bench.ref}/results/${ref}`)) {
-        if (f.info?.kind !== 'Result') continue;
-        const read = await readResult(source, f, warnings, listing);
+      const datasetEntity = await loadRef('Dataset', `datasets/${ref}.yaml`, da.file);
+      if (datasetEntity) datasets.set(ref, datasetEntity);
+      for (const file of await listing.under(`benchmarks/${bench.ref}/results/${ref}`)) {
+        if (file.info?.kind !== 'Result') continue;
+        const read = await readResult(source, file, warnings, listing);
         if (read) results.set(read.info.ref, read);
-        else brokenResults.add(f.info?.ref ?? '');
+        else brokenResults.add(file.info?.ref ?? '');
       }
     }
   }
@@ -214,21 +216,22 @@ export async function readPlanInput(
 /** A result file's bytes; undefined (with warnings) when it is not a readable regular file. */
 async function readResult(
   source: FileSource,
-  f: ListedFile,
+  listed: ListedFile,
   warnings: Diagnostic[],
   listing: PlanFiles,
 ): Promise<ResultFile | undefined> {
-  const info = f.info;
-  if (f.entry.type !== 'file' || !info || info.upperCase) {
-    const r = await loadFile(source, f);
-    warnings.push(...r.diagnostics.map(leftOut));
+  const info = listed.info;
+  if (listed.entry.type !== 'file' || !info || info.upperCase) {
+    const loadedFile = await loadFile(source, listed);
+    warnings.push(...loadedFile.diagnostics.map(leftOut));
     return undefined;
   }
-  const file = displayPath(source, f.entry.path);
+  const file = displayPath(source, listed.entry.path);
   try {
-    const bytes = listing.readSmall?.(f.entry.path) ?? (await source.read(f.entry.path, MAX_FILE_BYTES));
+    const bytes =
+      listing.readSmall?.(listed.entry.path) ?? (await source.read(listed.entry.path, MAX_FILE_BYTES));
     return {
-      path: f.entry.path,
+      path: listed.entry.path,
       file,
       info,
       bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
@@ -251,10 +254,10 @@ export function recordedExecution(result: ResultFile, problems: Diagnostic[]): R
     const scanned = scanRecordedExecution(bytes);
     if (scanned) return scanned;
   }
-  const r = fromBytes(result.path, result.file, result.info, bytes);
-  if (r.entity?.kind === 'Result' && !r.diagnostics.some((d) => d.severity === 'error'))
-    return recordedFromEntity((r.entity as LoadedEntity<'Result'>).entity);
-  problems.push(...r.diagnostics.map(leftOut));
+  const parsed = fromBytes(result.path, result.file, result.info, bytes);
+  if (parsed.entity?.kind === 'Result' && !parsed.diagnostics.some((d) => d.severity === 'error'))
+    return recordedFromEntity((parsed.entity as LoadedEntity<'Result'>).entity);
+  problems.push(...parsed.diagnostics.map(leftOut));
   return undefined;
 }
 
@@ -265,10 +268,10 @@ function isAscii(bytes: Uint8Array): boolean {
 }
 
 /** A load problem, as the plan reports it: a warning saying the file was planned around. */
-export function leftOut(d: Diagnostic): Diagnostic {
+export function leftOut(diagnostic: Diagnostic): Diagnostic {
   return {
-    ...d,
+    ...diagnostic,
     severity: 'warning',
-    message: `${d.message} (planned around: jobs that need this file are left out)`,
+    message: `${diagnostic.message} (planned around: jobs that need this file are left out)`,
   };
 }

@@ -60,21 +60,21 @@ export function scanRecordedExecution(text: string | Buffer): RecordedExecution 
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
-    const m = LINE.exec(line);
-    if (!m) {
+    const match = LINE.exec(line);
+    if (!match) {
       // The block ends at the next line indented two spaces or less; anything else is unknown layout.
       if (/^ {0,2}\S/.test(line)) break;
       return undefined;
     }
-    const indent = m[1].length;
-    const dash = m[2] !== undefined;
+    const indent = match[1].length;
+    const dash = match[2] !== undefined;
     if (indent <= 2) {
       if (dash) return undefined;
       break;
     }
     const keyIndent = indent + (dash ? 2 : 0);
-    const key = m[3];
-    const value = m[4];
+    const key = match[3];
+    const value = match[4];
     if (value !== undefined && SPECIAL_VALUE.test(value)) return undefined;
     if (childIndent < 0) {
       if (dash) return undefined;

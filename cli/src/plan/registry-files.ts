@@ -40,14 +40,14 @@ export async function listedPlanFiles(source: FileSource): Promise<PlanFiles> {
     }
   };
   // listRegistry sorts by path, so every folder's files come out sorted.
-  for (const f of await listRegistry(source)) {
-    const path = f.entry.path;
-    byPath.set(path, f);
+  for (const file of await listRegistry(source)) {
+    const path = file.entry.path;
+    byPath.set(path, file);
     const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
     const list = byDir.get(dir);
-    if (list) list.push(f);
+    if (list) list.push(file);
     else {
-      byDir.set(dir, [f]);
+      byDir.set(dir, [file]);
       addDir(dir);
     }
   }
@@ -84,10 +84,10 @@ export function folderPlanFiles(folder: string): PlanFiles {
     } catch {
       return; // no such folder: nothing under it
     }
-    for (const e of entries) {
-      const path = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk(path, out);
-      else out.push(entry(path, e));
+    for (const dirent of entries) {
+      const path = `${dir}/${dirent.name}`;
+      if (dirent.isDirectory()) walk(path, out);
+      else out.push(entry(path, dirent));
     }
   };
   return {

@@ -43,13 +43,13 @@ export function githubMatrix(plan: Plan, limit = MATRIX_LIMIT): GithubMatrix {
 /** The text table: one row per job, then a count line. */
 export function renderPlanText(plan: Plan, where: string): string {
   if (plan.jobs.length === 0) return `${where}: nothing to run`;
-  const rows = plan.jobs.map((j) => [
-    j.id,
-    j.benchmark,
-    j.dataset,
-    j.model,
-    j.reason === 'stale' ? `stale (${j.changed.join(', ')})` : 'new',
-    runnerCell(j),
+  const rows = plan.jobs.map((job) => [
+    job.id,
+    job.benchmark,
+    job.dataset,
+    job.model,
+    job.reason === 'stale' ? `stale (${job.changed.join(', ')})` : 'new',
+    runnerCell(job),
   ]);
   const header = ['ID', 'BENCHMARK', 'DATASET', 'MODEL', 'REASON', 'RUNNER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -67,10 +67,10 @@ export function renderPlanText(plan: Plan, where: string): string {
   ].join('\n');
 }
 
-function runnerCell(j: PlannedJob): string {
-  if (j.runner === null) return 'unassigned';
-  const more = j.otherRunners.length ? ` (+${j.otherRunners.length} more)` : '';
-  return `${j.runner} [${j.labels.join(', ')}]${more}`;
+function runnerCell(job: PlannedJob): string {
+  if (job.runner === null) return 'unassigned';
+  const more = job.otherRunners.length ? ` (+${job.otherRunners.length} more)` : '';
+  return `${job.runner} [${job.labels.join(', ')}]${more}`;
 }
 
 /** Warnings as the text output prints them (stderr). */
