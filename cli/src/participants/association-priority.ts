@@ -22,10 +22,13 @@ export interface PriorityOutcome extends SubmitOutcome {
   entity: ModelAssociation;
 }
 
-export async function setAssociationPriority(p: Participant, input: PriorityInput): Promise<PriorityOutcome> {
+export async function setAssociationPriority(
+  participant: Participant,
+  input: PriorityInput,
+): Promise<PriorityOutcome> {
   if (!Number.isInteger(input.priority))
     fail('association.priority-invalid', '--priority must be an integer', {}, 2);
-  const snap = await registrySnapshot(p.sub, p.home);
+  const snap = await registrySnapshot(participant.sub, participant.home);
   const rel = entityPath('ModelAssociation', modelAssociationRef(input.benchmark, input.model));
   const found = snap.registry.index.atPath(rel);
   if (found?.kind !== 'ModelAssociation')
@@ -37,7 +40,7 @@ export async function setAssociationPriority(p: Participant, input: PriorityInpu
   const previous = current.spec.priority ?? 0;
   const entity: ModelAssociation = { ...current, spec: { ...current.spec, priority: input.priority } };
   const path = repoEntityPath('ModelAssociation', modelAssociationRef(input.benchmark, input.model));
-  const out = await submit(p, [entityFile(path, entity)], {
+  const out = await submit(participant, [entityFile(path, entity)], {
     title: `Set the priority of ${input.model} in ${input.benchmark} to ${input.priority}`,
   });
   return { ...out, path, previous, entity };

@@ -38,26 +38,26 @@ export interface AssociationRequestOutcome extends SubmitOutcome {
 }
 
 export async function requestAssociation(
-  p: Participant,
+  participant: Participant,
   input: AssociationRequestInput,
 ): Promise<AssociationRequestOutcome> {
   if (Boolean(input.model) === Boolean(input.dataset))
     fail('association.flags', 'name exactly one of --model REF or --dataset REF', {}, 2);
   const ref = (input.model ?? input.dataset) as string;
   if (!isOwnedRef(ref)) fail('association.ref-invalid', `${ref} is not a reference owner/name`, {}, 2);
-  const ready = await prepare(p);
+  const ready = await prepare(participant);
   const bench = await loadBenchmark(input.benchmark, ready.snapshot.registryDir);
   const index = ready.snapshot.registry.index;
   const [owner] = ref.split('/');
-  const b = input.benchmark;
+  const benchmark = input.benchmark;
   // A second request for the same pair is allowed (a re-test after a fix), but never by accident.
   const associationPath = repoEntityPath(
     input.model ? 'ModelAssociation' : 'DatasetAssociation',
-    input.model ? modelAssociationRef(b, ref) : datasetAssociationRef(b, ref),
+    input.model ? modelAssociationRef(benchmark, ref) : datasetAssociationRef(benchmark, ref),
   );
-  const pending = await openSubmissionAdding(p, associationPath);
+  const pending = await openSubmissionAdding(participant, associationPath);
   if (pending)
-    p.onWarning?.(
+    participant.onWarning?.(
       warning(
         'association.duplicate',
         `submission #${pending.number} (${pending.title}) already requests this association and is open; this opens another one: close one of them (\`gitperf submission close N\`)`,
@@ -66,7 +66,7 @@ export async function requestAssociation(
 
   if (input.model) {
     if (!index.get('MLCube', ref))
-      await failUnregistered(p, {
+      await failUnregistered(participant, {
         code: 'association.model-unregistered',
         what: `MLCube ${ref}`,
         path: repoEntityPath('MLCube', ref),
@@ -82,25 +82,24 @@ export async function requestAssociation(
       },
       ready,
     );
-    const path = repoEntityPath('ModelAssociation', modelAssociationRef(b, ref));
-    const existing = index.atPath(entityPath('ModelAssociation', modelAssociationRef(b, ref)))?.entity as
-      | ModelAssociation
-      | undefined;
+    const path = repoEntityPath('ModelAssociation', modelAssociationRef(benchmark, ref));
+    const existing = index.atPath(entityPath('ModelAssociation', modelAssociationRef(benchmark, ref)))
+      ?.entity as ModelAssociation | undefined;
     const entity: ModelAssociation = {
       apiVersion: 'gitperf/v1',
       kind: 'ModelAssociation',
       metadata: { name: pairName(ref), owner },
       spec: {
-        benchmark: b,
+        benchmark: benchmark,
         model: ref,
         priority: existing?.spec.priority ?? 0,
         compatibilityTest: test.record,
       },
     };
     checkSchema('ModelAssociation', entity);
-    const out = await submit(p, [entityFile(path, entity)], {
+    const out = await submit(participant, [entityFile(path, entity)], {
       note: testNote(
-        `${ref} on the demo dataset of ${b}`,
+        `${ref} on the demo dataset of ${benchmark}`,
         test.record.metrics,
         bench.entity.spec.policy.primaryMetric,
       ),
@@ -118,7 +117,7 @@ export async function requestAssociation(
   const [, name] = ref.split('/');
   const registered = index.get('Dataset', ref);
   if (!registered)
-    return failUnregistered(p, {
+    return failUnregistered(participant, {
       code: 'association.dataset-unregistered',
       what: `dataset ${ref}`,
       path: repoEntityPath('Dataset', ref),
@@ -142,17 +141,17 @@ export async function requestAssociation(
     },
     ready,
   );
-  const path = repoEntityPath('DatasetAssociation', datasetAssociationRef(b, ref));
+  const path = repoEntityPath('DatasetAssociation', datasetAssociationRef(benchmark, ref));
   const entity: DatasetAssociation = {
     apiVersion: 'gitperf/v1',
     kind: 'DatasetAssociation',
     metadata: { name: pairName(ref), owner },
-    spec: { benchmark: b, dataset: ref, compatibilityTest: test.record },
+    spec: { benchmark: benchmark, dataset: ref, compatibilityTest: test.record },
   };
   checkSchema('DatasetAssociation', entity);
   // These metrics were computed on the hospital's data: as for results (and in MedPerf), the data owner
   // sees exactly what will be published and consents first.
-  const out = await submit(p, [entityFile(path, entity)], {
+  const out = await submit(participant, [entityFile(path, entity)], {
     note: testNote(
       `the reference model ${bench.referenceModel} on the prepared data of ${ref} (run locally; the data did not leave)`,
       test.record.metrics,
@@ -160,7 +159,7 @@ export async function requestAssociation(
     ),
     confirm: async () =>
       requireConsent(
-        await p.consent(
+        await participant.consent(
           `This association request publishes the compatibility test of ${bench.referenceModel} on your prepared data ${ref} (${path}); the data itself stays here:\n\n${indent(toYaml(entity.spec.compatibilityTest))}`,
           'Publish these metrics with the association request?',
         ),

@@ -46,7 +46,7 @@ export interface BenchmarkSubmitOutcome extends SubmitOutcome {
 }
 
 export async function submitBenchmark(
-  p: Participant,
+  participant: Participant,
   input: BenchmarkSubmitInput,
 ): Promise<BenchmarkSubmitOutcome> {
   if (!isName(input.name))
@@ -56,16 +56,16 @@ export async function submitBenchmark(
       {},
       2,
     );
-  const owner = me(p);
+  const owner = me(participant);
   const committee = [...new Set((input.committee ?? [owner]).map((c) => c.toLowerCase()))];
   // Checked before the compatibility test runs, so a typo costs nothing.
   for (const login of committee)
     if (!isName(login))
       fail('benchmark.committee-invalid', `--committee: "${login}" is not a valid login`, {}, 2);
-  const ready = await prepare(p);
+  const ready = await prepare(participant);
   for (const login of committee)
     if (!ready.snapshot.registry.index.get('User', login))
-      await failUnregistered(p, {
+      await failUnregistered(participant, {
         code: 'benchmark.committee-unregistered',
         what: `--committee: user ${login}`,
         path: repoEntityPath('User', login),
@@ -73,7 +73,7 @@ export async function submitBenchmark(
       });
   for (const ref of [input.preparator, input.referenceModel, input.metrics])
     if (!ready.snapshot.registry.index.get('MLCube', ref))
-      await failUnregistered(p, {
+      await failUnregistered(participant, {
         code: 'benchmark.cube-unregistered',
         what: `MLCube ${ref}`,
         path: repoEntityPath('MLCube', ref),
@@ -81,12 +81,12 @@ export async function submitBenchmark(
       });
   const demo = await resolveResource(input.demoDataset, {
     repoRoot: ready.snapshot.root,
-    cwd: p.cwd,
-    tmpDir: homeLayout(p.home).staging,
+    cwd: participant.cwd,
+    tmpDir: homeLayout(participant.home).staging,
     label: 'demo dataset',
   });
   const diagnostics: Diagnostic[] = [...demo.diagnostics];
-  for (const d of demo.diagnostics) p.onWarning?.(d);
+  for (const diagnostic of demo.diagnostics) participant.onWarning?.(diagnostic);
   const test = await runCompatibilityTest(
     {
       preparator: input.preparator,
@@ -139,7 +139,7 @@ export async function submitBenchmark(
   } as Benchmark;
   checkSchema('Benchmark', entity);
   const path = repoEntityPath('Benchmark', input.name);
-  const out = await submit(p, [entityFile(path, entity)], {
+  const out = await submit(participant, [entityFile(path, entity)], {
     note: testNote(
       `the reference model ${input.referenceModel} on the demo dataset`,
       test.record.metrics,

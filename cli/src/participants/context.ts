@@ -23,7 +23,7 @@ export interface Participant {
   /** The local runner's sandbox (default bwrap, required; `--unsafe-no-sandbox`: none; the demo: auto). */
   sandbox?: LocalSandbox;
   progress?: Progress;
-  onWarning?: (d: Diagnostic) => void;
+  onWarning?: (diagnostic: Diagnostic) => void;
   /** Asked before anything about local data leaves the machine (dataset metadata, results). */
   consent: Consent;
   /** Folder relative resource paths given on the command line are resolved from (default: cwd). */
@@ -38,20 +38,20 @@ export interface ReadyParticipant {
 }
 
 /** The registry's current state on disk and a cube execution reading cubes from it. */
-export async function prepare(p: Participant): Promise<ReadyParticipant> {
-  const snapshot = await registrySnapshot(p.sub, p.home);
-  const lay = layout(p.home);
+export async function prepare(participant: Participant): Promise<ReadyParticipant> {
+  const snapshot = await registrySnapshot(participant.sub, participant.home);
+  const lay = layout(participant.home);
   const exec = cubeAccess({
-    runner: p.runner,
+    runner: participant.runner,
     layout: lay,
     registry: snapshot.registry,
-    onWarning: p.onWarning,
-    containerLoglevel: p.containerLoglevel,
-    sandbox: p.sandbox,
+    onWarning: participant.onWarning,
+    containerLoglevel: participant.containerLoglevel,
+    sandbox: participant.sandbox,
   });
-  return { snapshot, exec, layout: lay, progress: p.progress ?? silentProgress };
+  return { snapshot, exec, layout: lay, progress: participant.progress ?? silentProgress };
 }
 
-export function me(p: Participant): string {
-  return p.sub.user.toLowerCase();
+export function me(participant: Participant): string {
+  return participant.sub.user.toLowerCase();
 }

@@ -28,15 +28,15 @@ export interface DatasetRegisterOutcome extends SubmitOutcome {
 }
 
 export async function registerDataset(
-  p: Participant,
+  participant: Participant,
   input: DatasetRegisterInput,
 ): Promise<DatasetRegisterOutcome> {
-  const ds = await loadPreparedDataset(input.name, layout(p.home));
+  const ds = await loadPreparedDataset(input.name, layout(participant.home));
   const owner = ds.entity.metadata.owner;
-  if (owner !== me(p))
+  if (owner !== me(participant))
     fail(
       'dataset.not-owner',
-      `dataset ${input.name} was prepared for ${owner}, but you act as ${me(p)}; only the data owner registers it (use their profile, or prepare with --owner ${me(p)})`,
+      `dataset ${input.name} was prepared for ${owner}, but you act as ${me(participant)}; only the data owner registers it (use their profile, or prepare with --owner ${me(participant)})`,
     );
   const entity: Dataset = {
     ...ds.entity,
@@ -46,10 +46,10 @@ export async function registerDataset(
   const path = repoEntityPath('Dataset', ownedRef(owner, input.name));
   const text = toYaml(entity);
   // Consent is asked once the policy's forecast passes (inside submit), never for a refused submission.
-  const out = await submit(p, [entityFile(path, entity)], {
+  const out = await submit(participant, [entityFile(path, entity)], {
     confirm: async () =>
       requireConsent(
-        await p.consent(
+        await participant.consent(
           `This is everything that will be published about ${owner}/${input.name} (${path}); the data itself stays here:\n\n${indent(text)}`,
           `Publish this metadata to the registry?`,
         ),

@@ -54,26 +54,26 @@ export interface MlcubeSubmitOutcome extends SubmitOutcome {
 
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
 
-export function parseImage(s: string): { reference: string; digest?: string } {
-  const at = s.lastIndexOf('@');
-  if (at < 0) return { reference: s };
-  const digest = s.slice(at + 1);
+export function parseImage(image: string): { reference: string; digest?: string } {
+  const at = image.lastIndexOf('@');
+  if (at < 0) return { reference: image };
+  const digest = image.slice(at + 1);
   if (!DIGEST_RE.test(digest))
     fail(
       'mlcube.image-invalid',
-      `--image ${s}: the digest after @ must be sha256:<64 lower-case hex>`,
+      `--image ${image}: the digest after @ must be sha256:<64 lower-case hex>`,
       {},
       2,
     );
-  return { reference: s.slice(0, at), digest };
+  return { reference: image.slice(0, at), digest };
 }
 
 export async function buildMlcube(
-  p: Participant,
+  participant: Participant,
   input: MlcubeSubmitInput,
   repoRoot: string,
 ): Promise<{ entity: MLCube; diagnostics: Diagnostic[] }> {
-  const owner = me(p);
+  const owner = me(participant);
   if (!isName(input.name))
     fail(
       'mlcube.name-invalid',
@@ -83,19 +83,24 @@ export async function buildMlcube(
     );
   if (input.image && input.imageTarball)
     fail('mlcube.image-ambiguous', 'give --image or --image-tarball, not both', {}, 2);
-  const opts = (label: string) => ({ repoRoot, cwd: p.cwd, tmpDir: homeLayout(p.home).staging, label });
+  const opts = (label: string) => ({
+    repoRoot,
+    cwd: participant.cwd,
+    tmpDir: homeLayout(participant.home).staging,
+    label,
+  });
   const diagnostics: Diagnostic[] = [];
   const manifest = await resolveResource(input.manifest, opts('manifest'));
   diagnostics.push(...manifest.diagnostics);
   const parsed = parseManifest(await readFile(manifest.path, 'utf8'), input.manifest);
   if (!parsed.ok) {
-    const d = parsed.diagnostics.find((x) => x.severity === 'error') ?? parsed.diagnostics[0];
+    const problem = parsed.diagnostics.find((x) => x.severity === 'error') ?? parsed.diagnostics[0];
     fail(
       'mlcube.manifest-invalid',
-      `${input.manifest} is not a valid mlcube.yaml or container_config.yaml: ${d?.message ?? 'unreadable'}`,
+      `${input.manifest} is not a valid mlcube.yaml or container_config.yaml: ${problem?.message ?? 'unreadable'}`,
       {
         file: input.manifest,
-        ...(d?.line ? { line: d.line } : {}),
+        ...(problem?.line ? { line: problem.line } : {}),
       },
     );
   }
@@ -108,14 +113,14 @@ export async function buildMlcube(
     valid: true,
   } as MLCube['spec'];
   if (input.parameters) {
-    const r = await resolveResource(input.parameters, opts('parameters file'));
-    diagnostics.push(...r.diagnostics);
-    spec.parameters = r.resource;
+    const resolved = await resolveResource(input.parameters, opts('parameters file'));
+    diagnostics.push(...resolved.diagnostics);
+    spec.parameters = resolved.resource;
   }
   if (input.additionalFiles) {
-    const r = await resolveResource(input.additionalFiles, opts('additional files'));
-    diagnostics.push(...r.diagnostics);
-    spec.additionalFiles = r.resource;
+    const resolved = await resolveResource(input.additionalFiles, opts('additional files'));
+    diagnostics.push(...resolved.diagnostics);
+    spec.additionalFiles = resolved.resource;
   }
   const code = await codeResource(input.code, manifest, parsed.value, opts('code'));
   if (code) {
@@ -123,9 +128,9 @@ export async function buildMlcube(
     spec.code = code.resource;
   }
   if (input.imageTarball) {
-    const r = await resolveResource(input.imageTarball, opts('image tarball'));
-    diagnostics.push(...r.diagnostics);
-    spec.imageTarball = r.resource;
+    const resolved = await resolveResource(input.imageTarball, opts('image tarball'));
+    diagnostics.push(...resolved.diagnostics);
+    spec.imageTarball = resolved.resource;
   } else {
     const fromManifest =
       parsed.value.format === 'container_config'
@@ -169,12 +174,15 @@ export async function buildMlcube(
   return { entity, diagnostics };
 }
 
-export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Promise<MlcubeSubmitOutcome> {
-  const snap = await registrySnapshot(p.sub, p.home);
-  const { entity, diagnostics } = await buildMlcube(p, input, snap.root);
-  for (const d of diagnostics) p.onWarning?.(d);
+export async function submitMlcube(
+  participant: Participant,
+  input: MlcubeSubmitInput,
+): Promise<MlcubeSubmitOutcome> {
+  const snap = await registrySnapshot(participant.sub, participant.home);
+  const { entity, diagnostics } = await buildMlcube(participant, input, snap.root);
+  for (const diagnostic of diagnostics) participant.onWarning?.(diagnostic);
   const path = repoEntityPath('MLCube', ownedRef(entity.metadata.owner, entity.metadata.name));
-  const out = await submit(p, [entityFile(path, entity)]);
+  const out = await submit(participant, [entityFile(path, entity)]);
   return { ...out, entity, path, diagnostics };
 }
 
@@ -187,8 +195,8 @@ export async function submitMlcube(p: Participant, input: MlcubeSubmitInput): Pr
 async function codeResource(
   given: string | undefined,
   manifest: ResolvedResource,
-  m: Manifest,
-  o: ResolveOptions,
+  parsedManifest: Manifest,
+  options: ResolveOptions,
 ): Promise<{ resource: Resource; diagnostics: Diagnostic[] } | undefined> {
   let folder: string;
   if (given !== undefined) {
@@ -200,25 +208,32 @@ async function codeResource(
           {},
           2,
         );
-      return resolveResource(given, o);
+      return resolveResource(given, options);
     }
-    const local = /^file:\/\//i.test(given) ? fileURLToPath(given) : resolve(o.cwd ?? process.cwd(), given);
-    const inRepo = isAbsolute(given) || /^file:/i.test(given) ? undefined : resolve(o.repoRoot, given);
-    const isDir = async (p: string | undefined) =>
-      p ? ((await stat(p).catch(() => undefined))?.isDirectory() ?? false) : false;
+    const local = /^file:\/\//i.test(given)
+      ? fileURLToPath(given)
+      : resolve(options.cwd ?? process.cwd(), given);
+    const inRepo = isAbsolute(given) || /^file:/i.test(given) ? undefined : resolve(options.repoRoot, given);
+    const isDir = async (candidate: string | undefined) =>
+      candidate ? ((await stat(candidate).catch(() => undefined))?.isDirectory() ?? false) : false;
     if (inRepo && (await isDir(inRepo))) folder = inRepo;
     else if (await isDir(local)) folder = local;
-    else return resolveResource(given, o);
+    else return resolveResource(given, options);
   } else {
-    if (/^https?:\/\//i.test(manifest.resource.url) || !m.local) return undefined;
-    folder = resolve(dirname(manifest.path), registeredCodeFolder(m));
+    if (/^https?:\/\//i.test(manifest.resource.url) || !parsedManifest.local) return undefined;
+    folder = resolve(dirname(manifest.path), registeredCodeFolder(parsedManifest));
   }
   const hash = await codeFolderHash(folder);
   if (!hash.ok) {
-    const d = hash.diagnostics.find((x) => x.severity === 'error');
-    fail('mlcube.code-invalid', `code of the MLCube: ${d?.message ?? `cannot pack ${folder}`}`, {}, 2);
+    const hashError = hash.diagnostics.find((x) => x.severity === 'error');
+    fail(
+      'mlcube.code-invalid',
+      `code of the MLCube: ${hashError?.message ?? `cannot pack ${folder}`}`,
+      {},
+      2,
+    );
   }
-  const rel = relative(o.repoRoot, folder);
+  const rel = relative(options.repoRoot, folder);
   const inside = !rel.startsWith('..') && !isAbsolute(rel);
   const url = inside
     ? `${rel === '' ? '.' : rel.split(sep).join('/')}${CODE_FOLDER_URL_SUFFIX}`
@@ -239,16 +254,16 @@ async function codeResource(
  * additional-files tarball; without `--additional-files` the cube could never run, and once merged
  * its hashes can never change, so refuse now rather than at the first compatibility test.
  */
-function requireNoAdditionalFiles(m: Manifest, manifestArg: string): void {
-  for (const t of m.tasks)
-    for (const i of t.inputs) {
-      const rel = i.default.replace(/^(\.\/)+/, '');
+function requireNoAdditionalFiles(manifest: Manifest, manifestArg: string): void {
+  for (const task of manifest.tasks)
+    for (const taskInput of task.inputs) {
+      const rel = taskInput.default.replace(/^(\.\/)+/, '');
       if (rel !== 'additional_files' && !rel.startsWith('additional_files/')) continue;
       fail(
         'mlcube.additional-files-missing',
-        `task ${t.name} reads ${rel} (input ${i.name}), which only the cube's additional files provide; ` +
+        `task ${task.name} reads ${rel} (input ${taskInput.name}), which only the cube's additional files provide; ` +
           'pass them as a tar.gz with --additional-files (the content of workspace/additional_files)',
-        { file: manifestArg, ...(i.line ? { line: i.line } : {}) },
+        { file: manifestArg, ...(taskInput.line ? { line: taskInput.line } : {}) },
         2,
       );
     }

@@ -34,25 +34,26 @@ export interface ResolveOptions {
 
 const isFile = async (p: string) => (await stat(p).catch(() => undefined))?.isFile() ?? false;
 
-export async function resolveResource(given: string, o: ResolveOptions): Promise<ResolvedResource> {
-  if (/^https?:\/\//i.test(given)) return download(given, o);
+export async function resolveResource(given: string, options: ResolveOptions): Promise<ResolvedResource> {
+  if (/^https?:\/\//i.test(given)) return download(given, options);
   if (/^file:\/\//i.test(given)) {
-    const p = fileURLToPath(given);
-    if (!(await isFile(p))) fail('resource.missing', `${o.label}: ${p} does not exist or is not a file`);
+    const filePath = fileURLToPath(given);
+    if (!(await isFile(filePath)))
+      fail('resource.missing', `${options.label}: ${filePath} does not exist or is not a file`);
     return {
-      resource: { url: given, ...(await hashAndSize(p)) },
-      path: p,
-      diagnostics: [unreachable(o.label, given)],
+      resource: { url: given, ...(await hashAndSize(filePath)) },
+      path: filePath,
+      diagnostics: [unreachable(options.label, given)],
     };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given))
-    fail('resource.bad-url', `${o.label}: ${given}: only paths, file:// and https:// are supported`);
-  const cwd = o.cwd ?? process.cwd();
+    fail('resource.bad-url', `${options.label}: ${given}: only paths, file:// and https:// are supported`);
+  const cwd = options.cwd ?? process.cwd();
   const local = resolve(cwd, given);
   // A relative path naming a file of the registry repository is recorded as that repository path.
   if (!isAbsolute(given)) {
-    const inRepo = resolve(o.repoRoot, given);
-    const rel = relative(o.repoRoot, inRepo);
+    const inRepo = resolve(options.repoRoot, given);
+    const rel = relative(options.repoRoot, inRepo);
     if (!rel.startsWith('..') && !isAbsolute(rel) && (await isFile(inRepo))) {
       const { sha256, size } = await hashAndSize(inRepo);
       const diagnostics: Diagnostic[] = [];
@@ -60,7 +61,7 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
         diagnostics.push(
           warning(
             'resource.differs-from-registry',
-            `${o.label}: your ${given} differs from the registry repository's copy; the registry's copy (${sha256}) is what gets registered`,
+            `${options.label}: your ${given} differs from the registry repository's copy; the registry's copy (${sha256}) is what gets registered`,
           ),
         );
       return { resource: { url: rel.split(sep).join('/'), sha256, size }, path: inRepo, diagnostics };
@@ -69,13 +70,13 @@ export async function resolveResource(given: string, o: ResolveOptions): Promise
   if (!(await isFile(local)))
     fail(
       'resource.missing',
-      `${o.label}: ${given} is neither a file here (${local}) nor a file of the registry repository; give a path, a file:// or an https:// URL`,
+      `${options.label}: ${given} is neither a file here (${local}) nor a file of the registry repository; give a path, a file:// or an https:// URL`,
     );
   const url = pathToFileURL(local).href;
   return {
     resource: { url, ...(await hashAndSize(local)) },
     path: local,
-    diagnostics: [unreachable(o.label, url)],
+    diagnostics: [unreachable(options.label, url)],
   };
 }
 
@@ -93,14 +94,14 @@ function unreachable(label: string, url: string): Diagnostic {
 }
 
 /** Downloads with the hardened downloader (size cap, idle timeout, no https→http redirect), hashing on the way. */
-async function download(url: string, o: ResolveOptions): Promise<ResolvedResource> {
-  await mkdir(o.tmpDir, { recursive: true });
-  const file = join(o.tmpDir, `download-${randomBytes(6).toString('hex')}`);
+async function download(url: string, options: ResolveOptions): Promise<ResolvedResource> {
+  await mkdir(options.tmpDir, { recursive: true });
+  const file = join(options.tmpDir, `download-${randomBytes(6).toString('hex')}`);
   try {
     const sha256 = await downloadToFile(url, file);
     return { resource: { url, sha256, size: (await stat(file)).size }, path: file, diagnostics: [] };
   } catch (e) {
     await rm(file, { force: true });
-    fail('resource.fetch-failed', `${o.label}: cannot fetch ${url}: ${(e as Error).message}`);
+    fail('resource.fetch-failed', `${options.label}: cannot fetch ${url}: ${(e as Error).message}`);
   }
 }

@@ -34,9 +34,12 @@ export interface ReencryptOutcome {
   submission?: SubmitOutcome;
 }
 
-export async function reencryptResults(p: Participant, input: ReencryptInput): Promise<ReencryptOutcome> {
-  const login = me(p);
-  const snapshot = await registrySnapshot(p.sub, p.home);
+export async function reencryptResults(
+  participant: Participant,
+  input: ReencryptInput,
+): Promise<ReencryptOutcome> {
+  const login = me(participant);
+  const snapshot = await registrySnapshot(participant.sub, participant.home);
   const index = snapshot.registry.index;
   const bench = index.get('Benchmark', input.benchmark);
   if (!bench) fail('benchmark.not-found', `no benchmark ${input.benchmark} on the registry's default branch`);
@@ -47,7 +50,9 @@ export async function reencryptResults(p: Participant, input: ReencryptInput): P
       {},
       2,
     );
-  const { identities, files } = await readerIdentities(p.home, { identityFile: input.identityFile });
+  const { identities, files } = await readerIdentities(participant.home, {
+    identityFile: input.identityFile,
+  });
   const changed: ReencryptOutcome['changed'] = [];
   const updated: Array<{ path: string; entity: Result }> = [];
   const unreadable: string[] = [];
@@ -80,7 +85,7 @@ export async function reencryptResults(p: Participant, input: ReencryptInput): P
     );
   if (updated.length === 0) return { changed };
   const submission = await submit(
-    p,
+    participant,
     updated.map((u) => entityFile(u.path, u.entity)),
     {
       title: `Re-encrypt ${updated.length} result(s) of ${input.benchmark} to its current readers`,

@@ -61,17 +61,20 @@ export interface ResultSubmitOutcome extends SubmitOutcome {
   skipped: Diagnostic[];
 }
 
-export async function submitResults(p: Participant, input: ResultSubmitInput): Promise<ResultSubmitOutcome> {
-  const dsRef = input.dataset.includes('/') ? input.dataset : `${me(p)}/${input.dataset}`;
+export async function submitResults(
+  participant: Participant,
+  input: ResultSubmitInput,
+): Promise<ResultSubmitOutcome> {
+  const dsRef = input.dataset.includes('/') ? input.dataset : `${me(participant)}/${input.dataset}`;
   const [owner, name] = dsRef.split('/');
-  if (owner !== me(p))
+  if (owner !== me(participant))
     fail(
       'result.not-owner',
-      `results of ${dsRef} are submitted by its owner ${owner}; you act as ${me(p)}`,
+      `results of ${dsRef} are submitted by its owner ${owner}; you act as ${me(participant)}`,
       {},
       2,
     );
-  const lay = layout(p.home);
+  const lay = layout(participant.home);
   const dir = dirname(lay.result(input.benchmark, owner, name, 'x/y'));
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.yaml')).sort();
   const wanted = input.model ? [`${pairName(input.model)}.yaml`] : files;
@@ -86,7 +89,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       `no results for ${dsRef} in ${dir}; run \`gitperf benchmark run --benchmark ${input.benchmark} --dataset ${name}\` first`,
     );
 
-  const snap = await registrySnapshot(p.sub, p.home);
+  const snap = await registrySnapshot(participant.sub, participant.home);
   const index = snap.registry.index;
   const bench = index.get('Benchmark', input.benchmark);
   if (!bench) fail('benchmark.not-found', `no benchmark ${input.benchmark} on the registry's default branch`);
@@ -97,7 +100,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       `${dsRef} is not registered; \`gitperf dataset register ${name}\` first`,
     );
   if (!index.get('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef)))
-    await failUnregistered(p, {
+    await failUnregistered(participant, {
       code: 'result.dataset-unassociated',
       what: `the association of ${dsRef} with ${input.benchmark}`,
       path: repoEntityPath('DatasetAssociation', datasetAssociationRef(input.benchmark, dsRef)),
@@ -110,54 +113,58 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
 
   const chosen: Result[] = [];
   const skipped: Diagnostic[] = [];
-  for (const f of wanted) {
-    const r = parse(await readFile(join(dir, f), 'utf8')) as Result;
-    if (r?.kind !== 'Result' || r.spec?.benchmark !== input.benchmark || r.spec.dataset !== dsRef) {
+  for (const fileName of wanted) {
+    const result = parse(await readFile(join(dir, fileName), 'utf8')) as Result;
+    if (
+      result?.kind !== 'Result' ||
+      result.spec?.benchmark !== input.benchmark ||
+      result.spec.dataset !== dsRef
+    ) {
       skipped.push(
         warning(
           'result.foreign',
-          `${join(dir, f)} is not a result of ${input.benchmark} on ${dsRef}; left out`,
+          `${join(dir, fileName)} is not a result of ${input.benchmark} on ${dsRef}; left out`,
         ),
       );
       continue;
     }
-    if (!associated.has(r.spec.model)) {
+    if (!associated.has(result.spec.model)) {
       skipped.push(
         warning(
           'result.not-associated',
-          `${r.spec.model} is not associated with ${input.benchmark} (yet); its result is left out`,
+          `${result.spec.model} is not associated with ${input.benchmark} (yet); its result is left out`,
         ),
       );
       continue;
     }
-    if (r.spec.execution.dataset.generatedUid !== registered.entity.spec.generatedUid)
+    if (result.spec.execution.dataset.generatedUid !== registered.entity.spec.generatedUid)
       fail(
         'result.dataset-mismatch',
-        `the result of ${r.spec.model} was computed on data ${r.spec.execution.dataset.generatedUid}, not on the registered ${dsRef} (${registered.entity.spec.generatedUid}); run the benchmark again`,
-        { file: join(dir, f) },
+        `the result of ${result.spec.model} was computed on data ${result.spec.execution.dataset.generatedUid}, not on the registered ${dsRef} (${registered.entity.spec.generatedUid}); run the benchmark again`,
+        { file: join(dir, fileName) },
       );
-    checkSchema('Result', r);
-    chosen.push(r);
+    checkSchema('Result', result);
+    chosen.push(result);
   }
   // Encrypt before signing: the signature then covers the digest of the encrypted measurements.
   const plain = chosen.slice();
   const readersOf: ResultReaders[] = [];
   if (resultsEncrypted(bench.entity)) {
-    const { identities } = await readerIdentities(p.home);
-    for (const [i, r] of chosen.entries()) {
-      const readers = readersInRegistry(index, bench.entity, r);
+    const { identities } = await readerIdentities(participant.home);
+    for (const [i, result] of chosen.entries()) {
+      const readers = readersInRegistry(index, bench.entity, result);
       requireCommitteeReader(readers, input.benchmark);
       for (const reader of readers.withoutRecipients)
         skipped.push(
           warning(
             'result.reader-without-recipient',
-            `${reader.login} (${reader.roles.join(', ')}) may read the result of ${r.spec.model} but has published no age recipient, so it is not encrypted to them; they run \`gitperf user age-key\`, then a committee member re-encrypts (\`gitperf result reencrypt --benchmark ${input.benchmark}\`)`,
+            `${reader.login} (${reader.roles.join(', ')}) may read the result of ${result.spec.model} but has published no age recipient, so it is not encrypted to them; they run \`gitperf user age-key\`, then a committee member re-encrypts (\`gitperf result reencrypt --benchmark ${input.benchmark}\`)`,
           ),
         );
       readersOf[i] = readers;
-      const previous = index.get('Result', resultRef(input.benchmark, dsRef, r.spec.model));
+      const previous = index.get('Result', resultRef(input.benchmark, dsRef, result.spec.model));
       chosen[i] = await encryptResult(
-        r,
+        result,
         readers,
         previous && {
           entity: previous.entity,
@@ -169,30 +176,30 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
   if (input.runner) {
     const runner = index.get('Runner', input.runner);
     if (!runner)
-      await failUnregistered(p, {
+      await failUnregistered(participant, {
         code: 'result.runner-unregistered',
         what: `runner ${input.runner}`,
         path: repoEntityPath('Runner', input.runner),
         howToAdd: 'register it first (`gitperf runner register`) and have it merged',
       });
-    for (const [i, r] of chosen.entries())
-      chosen[i] = await signAsRunner(p.home, r, input.runner, runner?.entity);
+    for (const [i, result] of chosen.entries())
+      chosen[i] = await signAsRunner(participant.home, result, input.runner, runner?.entity);
   }
-  for (const d of skipped) p.onWarning?.(d);
+  for (const diagnostic of skipped) participant.onWarning?.(diagnostic);
   if (chosen.length === 0)
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
 
   const summary = plain
-    .map((r, i) =>
+    .map((result, i) =>
       readersOf[i]
-        ? `${metricsBlock(r)}\n    (stored encrypted; readable only by ${describeReaders(readersOf[i].readers.filter((reader) => reader.recipients.length > 0))})`
-        : metricsBlock(r),
+        ? `${metricsBlock(result)}\n    (stored encrypted; readable only by ${describeReaders(readersOf[i].readers.filter((reader) => reader.recipients.length > 0))})`
+        : metricsBlock(result),
     )
     .join('\n');
   const path = (r: Result) => repoEntityPath('Result', resultRef(input.benchmark, dsRef, r.spec.model));
   // The policy's forecast runs first (inside submit), so consent is asked only for what can be opened.
   const out = await submit(
-    p,
+    participant,
     chosen.map((r) => entityFile(path(r), r)),
     {
       title:
@@ -202,7 +209,7 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
       branch: input.branch,
       confirm: async () =>
         requireConsent(
-          await p.consent(
+          await participant.consent(
             readersOf.length > 0
               ? `These metrics of ${dsRef} on ${input.benchmark} will be submitted encrypted (age): only the readers named under each can decrypt them; who, what, the hashes of the cubes and data that produced them, the signature and "partial" stay public:\n\n${summary}`
               : `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
@@ -213,27 +220,27 @@ export async function submitResults(p: Participant, input: ResultSubmitInput): P
   );
   return {
     ...out,
-    results: chosen.map((r, i) => ({
-      model: r.spec.model,
-      path: path(r),
-      partial: r.spec.partial,
+    results: chosen.map((result, i) => ({
+      model: result.spec.model,
+      path: path(result),
+      partial: result.spec.partial,
       metrics: (plain[i].spec.metrics ?? {}) as Record<string, number>,
-      signed: isSignedResult(r),
-      ...(isSignedResult(r) ? { signedBy: r.spec.execution.runnerRef } : {}),
-      ...(r.spec.encrypted ? { encryptedTo: r.spec.encrypted.recipients } : {}),
+      signed: isSignedResult(result),
+      ...(isSignedResult(result) ? { signedBy: result.spec.execution.runnerRef } : {}),
+      ...(result.spec.encrypted ? { encryptedTo: result.spec.encrypted.recipients } : {}),
     })),
     skipped,
   };
 }
 
 /** `  lee/bc-centroid (partial)` (and `(unsigned: ...)` without a runner's signature), then one `metric: value` line each. */
-export function metricsBlock(r: Result): string {
+export function metricsBlock(result: Result): string {
   const lines = [
-    `  ${r.spec.model}${r.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}${
-      isSignedResult(r) ? '' : `  (${UNSIGNED}: ${UNSIGNED_WHY})`
+    `  ${result.spec.model}${result.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}${
+      isSignedResult(result) ? '' : `  (${UNSIGNED}: ${UNSIGNED_WHY})`
     }`,
   ];
-  for (const [k, v] of Object.entries(r.spec.metrics ?? {}))
-    lines.push(`    ${k}: ${Number.isNaN(v) ? '.nan' : v}`);
+  for (const [metric, value] of Object.entries(result.spec.metrics ?? {}))
+    lines.push(`    ${metric}: ${Number.isNaN(value) ? '.nan' : value}`);
   return lines.join('\n');
 }

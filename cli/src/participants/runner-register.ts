@@ -70,10 +70,10 @@ export function runnerEntity(
 }
 
 export async function registerRunner(
-  p: Participant,
+  participant: Participant,
   input: RunnerRegisterInput,
 ): Promise<RunnerRegisterOutcome> {
-  const owner = me(p);
+  const owner = me(participant);
   if (!isName(input.name))
     fail(
       'runner.name-invalid',
@@ -84,24 +84,24 @@ export async function registerRunner(
   const datasets = servedDatasets(owner, input);
   if (datasets.length === 0)
     fail('runner.no-dataset', 'name at least one --dataset the runner serves', {}, 2);
-  const snap = await registrySnapshot(p.sub, p.home);
-  for (const d of datasets)
-    if (!snap.registry.index.get('Dataset', d))
-      await failUnregistered(p, {
+  const snap = await registrySnapshot(participant.sub, participant.home);
+  for (const dataset of datasets)
+    if (!snap.registry.index.get('Dataset', dataset))
+      await failUnregistered(participant, {
         code: 'runner.dataset-unregistered',
-        what: `dataset ${d}`,
-        path: repoEntityPath('Dataset', d),
+        what: `dataset ${dataset}`,
+        path: repoEntityPath('Dataset', dataset),
         howToAdd: 'register it first (`gitperf dataset register`) and have it merged',
       });
   const ref = ownedRef(owner, input.name);
-  const generated = input.publicKey ? undefined : await ensureRunnerKey(p.home, ref);
+  const generated = input.publicKey ? undefined : await ensureRunnerKey(participant.home, ref);
   const publicKey = input.publicKey ?? generated?.publicKey ?? '';
   const previous = snap.registry.index.get('Runner', ref)?.entity;
   const keys = rotateKeys(previous, publicKey, input.now ?? new Date());
   const entity = runnerEntity(owner, { ...input, publicKey }, keys);
   checkSchema('Runner', entity);
   const path = repoEntityPath('Runner', ref);
-  const out = await submit(p, [entityFile(path, entity)]);
+  const out = await submit(participant, [entityFile(path, entity)]);
   return { ...out, path, entity, ...(generated ? { keyFile: generated.file } : {}) };
 }
 

@@ -38,39 +38,39 @@ export function entityFile(path: string, entity: unknown): SubmissionFile {
 }
 
 export async function submit(
-  p: Participant,
+  participant: Participant,
   files: SubmissionFile[],
   opts: { title?: string; note?: string; branch?: string; confirm?: () => Promise<void> } = {},
 ): Promise<SubmitOutcome> {
-  const opened: OpenedSubmission = await openEntitySubmission(p.sub, {
+  const opened: OpenedSubmission = await openEntitySubmission(participant.sub, {
     files,
     title: opts.title,
     note: opts.note,
     branch: opts.branch,
     confirm: opts.confirm,
   });
-  return outcomeOf(opened, viewerOf(p.sub));
+  return outcomeOf(opened, viewerOf(participant.sub));
 }
 
-export function outcomeOf(o: OpenedSubmission, viewer: Viewer): SubmitOutcome {
-  const d = o.decision;
+export function outcomeOf(opened: OpenedSubmission, viewer: Viewer): SubmitOutcome {
+  const decision = opened.decision;
   return {
-    number: o.submission.number,
-    url: o.submission.url,
-    title: o.submission.title,
-    files: d.changes.map((c) => c.path),
-    status: d.status,
-    waitingFor: [...new Set(d.required.flatMap((r) => r.who))],
-    next: nextStep(o, viewer),
-    reviewersRequested: o.reviewersRequested,
-    ...(o.reviewerWarning ? { reviewerWarning: o.reviewerWarning } : {}),
+    number: opened.submission.number,
+    url: opened.submission.url,
+    title: opened.submission.title,
+    files: decision.changes.map((c) => c.path),
+    status: decision.status,
+    waitingFor: [...new Set(decision.required.flatMap((r) => r.who))],
+    next: nextStep(opened, viewer),
+    reviewersRequested: opened.reviewersRequested,
+    ...(opened.reviewerWarning ? { reviewerWarning: opened.reviewerWarning } : {}),
   };
 }
 
 /** Two lines for people: the submission and what happens next. */
-export function describeOutcome(o: SubmitOutcome): string {
-  const warn = o.reviewerWarning ? `\n  warning: ${o.reviewerWarning}` : '';
-  return `opened submission #${o.number}: ${o.title}\n  ${o.url}\n  next: ${o.next}${warn}`;
+export function describeOutcome(outcome: SubmitOutcome): string {
+  const warn = outcome.reviewerWarning ? `\n  warning: ${outcome.reviewerWarning}` : '';
+  return `opened submission #${outcome.number}: ${outcome.title}\n  ${outcome.url}\n  next: ${outcome.next}${warn}`;
 }
 
 /** One line for people: the compatibility test's metrics, which the approver will judge. */

@@ -27,11 +27,11 @@ export interface AgeKeyOutcome {
   submission?: SubmitOutcome;
 }
 
-export async function publishAgeKey(p: Participant): Promise<AgeKeyOutcome> {
-  const login = me(p);
-  const { file, recipients, created } = await ensureMemberAgeIdentity(p.home, login);
+export async function publishAgeKey(participant: Participant): Promise<AgeKeyOutcome> {
+  const login = me(participant);
+  const { file, recipients, created } = await ensureMemberAgeIdentity(participant.home, login);
   const recipient = recipients[0];
-  const snapshot = await registrySnapshot(p.sub, p.home);
+  const snapshot = await registrySnapshot(participant.sub, participant.home);
   const user = snapshot.registry.index.get('User', login)?.entity;
   const base = { login, identityFile: file, recipient, created };
   // Not registered yet: the admin's `gitperf user add` publishes it (by default when run on this machine).
@@ -41,7 +41,7 @@ export async function publishAgeKey(p: Participant): Promise<AgeKeyOutcome> {
   const updated: User = structuredClone(user);
   updated.spec = { ...(updated.spec ?? {}), ageRecipients: [...published, recipient] };
   checkSchema('User', updated);
-  const submission = await submit(p, [entityFile(repoEntityPath('User', login), updated)], {
+  const submission = await submit(participant, [entityFile(repoEntityPath('User', login), updated)], {
     title: `Publish an age recipient of ${login}`,
   });
   return { ...base, alreadyPublished: false, registered: true, submission };
