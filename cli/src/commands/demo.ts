@@ -39,7 +39,7 @@ export default class Demo extends BaseCommand {
       write('done\n');
     }
     const report = await runDemo({ dir: flags.dir, runner, images, write, verbose: flags.verbose });
-    for (const d of report.warnings) this.report(d);
+    for (const diagnostic of report.warnings) this.report(diagnostic);
     write(
       `\ndone in ${report.seconds.toFixed(1)} s. The registry: ${report.clone} (\`git -C ${report.clone} pull\` to update it)\n` +
         `Explore as any member: GITPERF_HOME=${report.home} npx gitperf submission list --state all --profile ana\n` +

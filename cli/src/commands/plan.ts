@@ -49,10 +49,10 @@ export default class Plan extends BaseCommand {
     let datasetOwner: string | undefined;
     if (flags.mine) {
       const { activeProfile } = await import('../cli/profile-flag.js');
-      const p = await activeProfile(flags);
-      datasetOwner = p.profile.user;
+      const active = await activeProfile(flags);
+      datasetOwner = active.profile.user;
       if (!datasetOwner)
-        fail('plan.no-user', `--mine needs a profile with a user; profile ${p.name} has none`, {}, 2);
+        fail('plan.no-user', `--mine needs a profile with a user; profile ${active.name} has none`, {}, 2);
     }
     const [plan, render] = await Promise.all([import('../plan/index.js'), import('../plan/render.js')]);
     let where: string;
@@ -81,10 +81,12 @@ export default class Plan extends BaseCommand {
       git = await plan.checkoutLocation(where);
     } else {
       const { registrySource } = await import('../submission/registry-state.js');
-      const r = await registrySource(flags);
-      source = r.source;
-      where = r.where;
-      git = r.git ? { ...r.git, registryPrefix: 'registry' } : await plan.checkoutLocation(where);
+      const resolved = await registrySource(flags);
+      source = resolved.source;
+      where = resolved.where;
+      git = resolved.git
+        ? { ...resolved.git, registryPrefix: 'registry' }
+        : await plan.checkoutLocation(where);
     }
     const result = await plan.makePlan(
       source,
@@ -93,7 +95,7 @@ export default class Plan extends BaseCommand {
       folder,
     );
     if (this.jsonEnabled()) return render.planJson(result);
-    for (const w of render.planWarnings(result)) this.report(w);
+    for (const warning of render.planWarnings(result)) this.report(warning);
     if (flags.format === 'github-matrix') {
       const json = JSON.stringify(render.githubMatrix(result));
       process.stdout.write(flags['output-name'] ? `${flags['output-name']}=${json}\n` : `${json}\n`);

@@ -51,10 +51,15 @@ export default class LeaderboardShow extends BaseCommand {
     const format = flags.format;
     let login = flags.as;
     if (flags.mine) {
-      const p = await activeProfile(flags);
-      login = p.profile.user;
+      const active = await activeProfile(flags);
+      login = active.profile.user;
       if (!login)
-        fail('leaderboard.no-user', `--mine needs a profile with a user; profile ${p.name} has none`, {}, 2);
+        fail(
+          'leaderboard.no-user',
+          `--mine needs a profile with a user; profile ${active.name} has none`,
+          {},
+          2,
+        );
     }
     const { source, where, git } = await registrySource(flags);
     const read = await readRegistryInputs({

@@ -21,14 +21,14 @@ export default class ResultList extends BaseCommand {
     const { flags } = await this.parse(ResultList);
     const st = await loadRegistryState(flags);
     const { identities } = await identitiesFromFlags(flags);
-    const t = await decryptResultTable(
+    const table = await decryptResultTable(
       st.index,
       resultTable(st.index, flags.benchmark, st.problems),
       identities,
     );
     const skipped = skippedWarning(st);
     if (skipped) this.report(skipped);
-    this.log(renderResultTable(t));
-    return t;
+    this.log(renderResultTable(table));
+    return table;
   }
 }

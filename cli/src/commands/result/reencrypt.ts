@@ -31,7 +31,8 @@ export default class ResultReencrypt extends BaseCommand {
       identityFile: flags.identity,
       all: flags.all,
     });
-    for (const c of outcome.changed) this.log(`${c.path}: ${c.before.join(', ')} -> ${c.after.join(', ')}`);
+    for (const change of outcome.changed)
+      this.log(`${change.path}: ${change.before.join(', ')} -> ${change.after.join(', ')}`);
     this.log(
       outcome.submission
         ? describeOutcome(outcome.submission)

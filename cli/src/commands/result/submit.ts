@@ -48,8 +48,8 @@ export default class ResultSubmit extends BaseCommand {
         {},
         2,
       );
-    const p = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
-    const out = await submitResults(p, {
+    const participant = await participantFromFlags(flags, this.jsonEnabled(), (d) => this.report(d));
+    const out = await submitResults(participant, {
       benchmark: flags.benchmark,
       dataset: flags.dataset,
       model: flags.model,
@@ -62,13 +62,13 @@ export default class ResultSubmit extends BaseCommand {
   private async submitFrom(from: string, flags: { github?: boolean; profile?: string }): Promise<unknown> {
     const ctx = await workflowOrProfileSubmissions(flags);
     const outcomes = await submitRunnerResults(ctx, { from });
-    for (const o of outcomes) {
-      if (o.problem) this.report(o.problem);
+    for (const outcome of outcomes) {
+      if (outcome.problem) this.report(outcome.problem);
       else
         this.log(
-          o.outcome === 'opened'
-            ? `opened #${o.number} ${o.path} (${o.status}${o.waitingFor?.length ? `: waiting for ${o.waitingFor.map((w) => `@${w}`).join(' or ')}` : ''})\n  ${o.url}`
-            : `${o.outcome}: ${o.file}`,
+          outcome.outcome === 'opened'
+            ? `opened #${outcome.number} ${outcome.path} (${outcome.status}${outcome.waitingFor?.length ? `: waiting for ${outcome.waitingFor.map((w) => `@${w}`).join(' or ')}` : ''})\n  ${outcome.url}`
+            : `${outcome.outcome}: ${outcome.file}`,
         );
     }
     if (outcomes.length === 0) this.log(`no result files in ${from}`);

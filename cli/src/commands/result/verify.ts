@@ -34,11 +34,14 @@ export default class ResultVerify extends BaseCommand {
     const verdicts = verifyRegistryResults(st.index, allowedSignerLines(signers));
     const invalid = verdicts.filter((v) => v.status === 'invalid');
     if (invalid.length > 0) process.exitCode = 1;
-    for (const v of verdicts) {
-      const who = v.runner ? ` by ${v.runner}` : '';
-      if (v.status === 'signed') this.log(`${v.file}: signed${who} (${v.fingerprint})`);
-      else if (v.status === 'unsigned') this.log(`${v.file}: unsigned`);
-      else this.log(`${v.file}: INVALID${who}: ${v.diagnostic?.message} (${v.diagnostic?.code})`);
+    for (const verdict of verdicts) {
+      const who = verdict.runner ? ` by ${verdict.runner}` : '';
+      if (verdict.status === 'signed') this.log(`${verdict.file}: signed${who} (${verdict.fingerprint})`);
+      else if (verdict.status === 'unsigned') this.log(`${verdict.file}: unsigned`);
+      else
+        this.log(
+          `${verdict.file}: INVALID${who}: ${verdict.diagnostic?.message} (${verdict.diagnostic?.code})`,
+        );
     }
     const count = (s: string) => verdicts.filter((v) => v.status === s).length;
     this.log(
