@@ -51,28 +51,28 @@ export class ParseCache<V> {
   ) {}
 
   get(shard: string, key: string): V | undefined {
-    const s = this.shard(shard);
-    if (!s) return undefined;
-    const hit = s.used.get(key) ?? s.stored.get(key);
-    if (hit !== undefined) s.used.set(key, hit);
+    const shardState = this.shard(shard);
+    if (!shardState) return undefined;
+    const hit = shardState.used.get(key) ?? shardState.stored.get(key);
+    if (hit !== undefined) shardState.used.set(key, hit);
     return hit;
   }
 
   set(shard: string, key: string, value: V): void {
-    const s = this.shard(shard);
-    if (!s) return;
-    s.used.set(key, value);
-    s.dirty = true;
+    const shardState = this.shard(shard);
+    if (!shardState) return;
+    shardState.used.set(key, value);
+    shardState.dirty = true;
   }
 
   /** Writes the shards this run touched whose content changed. A cache that cannot be written only costs time. */
   save(): void {
-    for (const s of this.shards.values()) {
-      if (!s.dirty && s.used.size === s.stored.size) continue;
+    for (const shardState of this.shards.values()) {
+      if (!shardState.dirty && shardState.used.size === shardState.stored.size) continue;
       try {
         writeFileAtomicSync(
-          s.file,
-          JSON.stringify({ version: this.version, entries: Object.fromEntries(s.used) }),
+          shardState.file,
+          JSON.stringify({ version: this.version, entries: Object.fromEntries(shardState.used) }),
         );
       } catch {
         // Read-only home, full disk: the next run parses again.
@@ -82,30 +82,30 @@ export class ParseCache<V> {
 
   private shard(name: string): Shard<V> | undefined {
     if (!this.dir) return undefined;
-    let s = this.shards.get(name);
-    if (s) return s;
-    s = {
+    let shardState = this.shards.get(name);
+    if (shardState) return shardState;
+    shardState = {
       file: join(this.dir, `${encodeURIComponent(name)}.json`),
       stored: new Map(),
       used: new Map(),
       dirty: false,
     };
-    this.shards.set(name, s);
+    this.shards.set(name, shardState);
     let text: string | undefined;
     try {
-      text = readFileSync(s.file, 'utf8');
+      text = readFileSync(shardState.file, 'utf8');
     } catch {
-      return s; // no shard yet
+      return shardState; // no shard yet
     }
     try {
       const parsed = JSON.parse(text) as StoredShard<V>;
       if (parsed.version === this.version && parsed.entries && typeof parsed.entries === 'object')
-        s.stored = new Map(Object.entries(parsed.entries));
-      else s.dirty = true;
+        shardState.stored = new Map(Object.entries(parsed.entries));
+      else shardState.dirty = true;
     } catch {
       // Corrupt (a torn copy, a bad disk): treated as empty, and rewritten at save.
-      s.dirty = true;
+      shardState.dirty = true;
     }
-    return s;
+    return shardState;
   }
 }
