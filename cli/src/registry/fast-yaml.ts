@@ -262,8 +262,8 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
   if (UNSAFE.test(text) || text.includes('\r')) return undefined;
   const lines: Line[] = [];
   const raws = text.split('\n');
-  for (let r = 0; r < raws.length; r++) {
-    const raw = raws[r];
+  for (let rawIndex = 0; rawIndex < raws.length; rawIndex++) {
+    const raw = raws[rawIndex];
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     const body = raw.slice(indent);
@@ -279,10 +279,10 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
         lines.push({ indent, text: body }); // not a literal header: the parser declines a lone `|`
         continue;
       }
-      const block = literalBlock(raws, r + 1, indent);
+      const block = literalBlock(raws, rawIndex + 1, indent);
       if (!block) return undefined;
       lines.push({ indent, text: body, literal: body.endsWith('-') ? block.value : `${block.value}\n` });
-      r = block.next - 1;
+      rawIndex = block.next - 1;
       continue;
     }
     lines.push({ indent, text: body });
