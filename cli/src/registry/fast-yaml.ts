@@ -50,8 +50,8 @@ function resolvePlain(text: string): unknown {
     return text.slice(-3).toLowerCase() === 'nan' ? Number.NaN : undefined;
   }
   if (FLOAT_EXP.test(text) || FLOAT.test(text)) {
-    const number = parseFloat(text);
-    return Number.isFinite(number) ? number : undefined;
+    const parsedNumber = parseFloat(text);
+    return Number.isFinite(parsedNumber) ? parsedNumber : undefined;
   }
   return text;
 }
