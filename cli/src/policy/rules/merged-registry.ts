@@ -79,6 +79,22 @@ export class MergedRegistry {
     return (this.entity('Registry', REGISTRY_REF)?.spec.bots ?? []).map(lowerCase);
   }
 
+  /**
+   * Reads what a result's rules look up once its benchmark is known (the committee's, data owner's and
+   * model owner's User entities for the readers, the preparator and metrics cubes for provenance) with
+   * one git process instead of one per entity.
+   */
+  prefetchForResult(benchmarkName: string, dataOwner: string, modelRef: string): void {
+    const spec = this.benchmark(benchmarkName)?.spec;
+    if (!spec) return;
+    const logins = new Set([...spec.committee.map(lowerCase), dataOwner, modelRef.split('/')[0]]);
+    prefetch(this.view, [
+      ...[...logins].filter(Boolean).map((login) => repoEntityPath('User', login)),
+      repoEntityPath('MLCube', spec.preparator),
+      repoEntityPath('MLCube', spec.metrics),
+    ]);
+  }
+
   benchmark(name: string): Entity<'Benchmark'> | undefined {
     return this.entity('Benchmark', name);
   }

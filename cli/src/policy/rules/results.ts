@@ -32,6 +32,7 @@ export function checkResult(review: ChangeUnderReview<'Result'>): void {
     }
     return;
   }
+  review.merged.prefetchForResult(benchmarkName, dataOwner, modelRef);
   // A committee member's re-encryption (same measurements, same signature): result-encryption.ts.
   if (isReencryption(review) && author !== dataOwner) {
     checkReencryption(review);
