@@ -78,6 +78,23 @@ function plainResult(): Result {
   return result;
 }
 
+/** A Result whose measurements the real age CLI encrypted to ana (the digest is the plaintext's). */
+function sealedForAna(measurements: { [field: string]: JsonValue }): Result {
+  const text = canonicalJson(measurements);
+  const sealed = run('age', ['-a', '-r', recipientOf.get('ana') as string], text);
+  expect(sealed.status, sealed.stderr).toBe(0);
+  const result = plainResult();
+  delete result.spec.metrics;
+  delete result.spec.sufficientStatistics;
+  result.spec.encrypted = {
+    scheme: 'age',
+    recipients: ['ana'],
+    ciphertext: sealed.stdout,
+    measurementsSha256: createHash('sha256').update(text).digest('hex'),
+  };
+  return result;
+}
+
 describe('who may read a result', () => {
   it('encrypts only when sharing is stricter than full', () => {
     expect(resultsEncrypted(benchmark('aggregate'))).toBe(true);
@@ -140,20 +157,8 @@ describe("a Result's measurements encrypted to its readers", () => {
   });
 
   it('decrypts with our code what the real age CLI encrypted, and checks the signed digest', async () => {
-    const measurements = { metrics: { auc: 0.75 }, nonce: 'cd'.repeat(32) };
-    const text = canonicalJson(measurements);
-    const sealed = run('age', ['-a', '-r', recipientOf.get('ana') as string], text);
-    expect(sealed.status, sealed.stderr).toBe(0);
-    const digest = createHash('sha256').update(text).digest('hex');
-    const result = plainResult();
-    delete result.spec.metrics;
-    delete result.spec.sufficientStatistics;
-    result.spec.encrypted = {
-      scheme: 'age',
-      recipients: ['ana'],
-      ciphertext: sealed.stdout,
-      measurementsSha256: digest,
-    };
+    const result = sealedForAna({ metrics: { auc: 0.75 }, nonce: 'cd'.repeat(32) });
+    if (!result.spec.encrypted) throw new Error('not encrypted');
     const ana = await readIdentityFile(identityFiles.get('ana') as string);
     expect((await readableMeasurements(result, ana, 'r'))?.metrics).toEqual({ auc: 0.75 });
     // A ciphertext moved from another result (its digest differs) is refused, not shown.
@@ -163,25 +168,10 @@ describe("a Result's measurements encrypted to its readers", () => {
 
   it('refuses decrypted measurements beyond the schema bounds (65 metrics, fractional counts), whatever the digest', async () => {
     const ana = await readIdentityFile(identityFiles.get('ana') as string);
-    const sealedResult = (measurements: { [field: string]: JsonValue }): Result => {
-      const text = canonicalJson(measurements);
-      const sealed = run('age', ['-a', '-r', recipientOf.get('ana') as string], text);
-      expect(sealed.status, sealed.stderr).toBe(0);
-      const result = plainResult();
-      delete result.spec.metrics;
-      delete result.spec.sufficientStatistics;
-      result.spec.encrypted = {
-        scheme: 'age',
-        recipients: ['ana'],
-        ciphertext: sealed.stdout,
-        measurementsSha256: createHash('sha256').update(text).digest('hex'),
-      };
-      return result;
-    };
     const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`m${index}`, index / 100]));
-    const wide = sealedResult({ metrics: tooMany, nonce: 'ab'.repeat(32) });
+    const wide = sealedForAna({ metrics: tooMany, nonce: 'ab'.repeat(32) });
     expect(await codeOf(readableMeasurements(wide, ana, 'r'))).toBe('result.measurements-out-of-bounds');
-    const fractional = sealedResult({
+    const fractional = sealedForAna({
       metrics: { auc: 0.5 },
       sufficientStatistics: { cases: 10.5, operatingPoint: { threshold: 0.5, tp: 1, fp: 2, tn: 3, fn: 4 } },
       nonce: 'ab'.repeat(32),
@@ -190,7 +180,7 @@ describe("a Result's measurements encrypted to its readers", () => {
       'result.measurements-out-of-bounds',
     );
     // Within bounds, the same path reads them.
-    const fine = sealedResult({ metrics: { auc: 0.5 }, nonce: 'ab'.repeat(32) });
+    const fine = sealedForAna({ metrics: { auc: 0.5 }, nonce: 'ab'.repeat(32) });
     expect((await readableMeasurements(fine, ana, 'r'))?.metrics).toEqual({ auc: 0.5 });
   });
 

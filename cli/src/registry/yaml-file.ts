@@ -172,14 +172,7 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
     );
     return null;
   }
-  if (yamlNode.anchor)
-    report('yaml.anchor', `anchor &${yamlNode.anchor} is not allowed in registry files; remove it`, yamlNode);
-  if (yamlNode.tag)
-    report(
-      'yaml.tag',
-      `explicit tag ${shortTag(yamlNode.tag)} is not allowed in registry files; remove it`,
-      yamlNode,
-    );
+  reportAnchorAndTag(yamlNode, report);
   if (depth > MAX_DEPTH) {
     report('yaml.too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, yamlNode);
     throw new RangeError('too deep');
@@ -210,14 +203,7 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
         report('yaml.complex-key', 'mapping keys must be plain strings', key ?? (pair.value as Node));
         continue;
       }
-      if (key.anchor)
-        report('yaml.anchor', `anchor &${key.anchor} is not allowed in registry files; remove it`, key);
-      if (key.tag)
-        report(
-          'yaml.tag',
-          `explicit tag ${shortTag(key.tag)} is not allowed in registry files; remove it`,
-          key,
-        );
+      reportAnchorAndTag(key, report);
       const keyText = String(key.value);
       if (keyText === '<<') {
         report(
@@ -247,6 +233,18 @@ function toPlain(node: unknown, depth: number, report: Report): unknown {
   }
   report('yaml.syntax', 'unsupported YAML node', yamlNode);
   return null;
+}
+
+/** Anchors and explicit tags are refused on keys and values alike. */
+function reportAnchorAndTag(node: Node & { anchor?: string; tag?: string }, report: Report): void {
+  if (node.anchor)
+    report('yaml.anchor', `anchor &${node.anchor} is not allowed in registry files; remove it`, node);
+  if (node.tag)
+    report(
+      'yaml.tag',
+      `explicit tag ${shortTag(node.tag)} is not allowed in registry files; remove it`,
+      node,
+    );
 }
 
 function shortTag(tag: string): string {
