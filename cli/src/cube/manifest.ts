@@ -242,8 +242,21 @@ export async function loadManifest(cubeDirOrFile: string): Promise<Outcome<Manif
       ),
     ]);
   }
-  return parseManifest(text, file);
+  // A procedure loads the same manifest several times (resolve, verify, plan each task); the parse depends only
+  // on the file's path and text, unless the manifest reads the environment (`oc.env`).
+  if (text.includes('oc.env:')) return parseManifest(text, file);
+  const key = `${file}\0${text}`;
+  let parsed = parsedManifests.get(key);
+  if (!parsed) {
+    parsed = parseManifest(text, file);
+    if (parsedManifests.size >= 64) parsedManifests.clear();
+    parsedManifests.set(key, parsed);
+  }
+  return structuredClone(parsed);
 }
+
+/** Parsed manifests by path and text (cloned on the way out: callers may adjust what they get). */
+const parsedManifests = new Map<string, Outcome<Manifest>>();
 
 /**
  * Parses manifest text. `file` is its absolute path: the folder gives runtime.root and the workspace.
