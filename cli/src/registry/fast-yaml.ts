@@ -291,3 +291,113 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
   if (value === FAIL || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return value as Record<string, unknown>;
 }
+
+/**
+ * The writing half: `yaml`'s `stringify(value, { lineWidth: 0 })` for the plain data gitperf writes (mappings,
+ * lists of scalars or mappings, finite or NaN numbers, booleans, null, and strings that stay plain), or
+ * undefined for anything else, which the caller then writes with `yaml`. A result with a 101-point threshold
+ * grid takes `yaml` several milliseconds; `benchmark run` writes one per model.
+ */
+export function fastStringify(value: unknown): string | undefined {
+  if (!isPlainMapping(value)) return undefined;
+  const out: string[] = [];
+  return writeMapping(value, 0, out, 0) ? (out.length === 0 ? '{}\n' : out.join('')) : undefined;
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Plain-scalar characters `yaml` never quotes; a leading character is stricter (no indicator, no space). */
+const PLAIN_START = /^[A-Za-z0-9_./]/;
+const PLAIN_BODY = /^[A-Za-z0-9_./@+:=~()' -]*$/;
+
+/** A string written as it is, or undefined when `yaml` would quote or fold it. */
+function plainString(text: string): string | undefined {
+  if (
+    !PLAIN_START.test(text) ||
+    !PLAIN_BODY.test(text) ||
+    text.endsWith(' ') ||
+    text.endsWith(':') ||
+    text.startsWith('...') ||
+    text.includes(': ') ||
+    resolvePlain(text) !== text
+  )
+    return undefined;
+  return text;
+}
+
+/** A scalar as `yaml` writes it (its stringifyNumber for numbers), or undefined for values left to `yaml`. */
+function scalarText(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '.nan';
+    if (!Number.isFinite(value)) return value < 0 ? '-.inf' : '.inf';
+    return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  }
+  if (typeof value === 'string') return plainString(value);
+  return undefined;
+}
+
+/** Writes a mapping's entries at `indent`; the first line continues `out`'s current line when `inline`. */
+function writeMapping(
+  map: Record<string, unknown>,
+  indent: number,
+  out: string[],
+  depth: number,
+  inline = false,
+): boolean {
+  if (depth > MAX_FAST_DEPTH) return false;
+  let first = true;
+  for (const key of Object.keys(map)) {
+    const entry = map[key];
+    if (entry === undefined) continue; // `yaml` leaves undefined values out
+    const keyText = plainString(key);
+    if (keyText === undefined) return false;
+    const lead = first && inline ? '' : ' '.repeat(indent);
+    first = false;
+    if (Array.isArray(entry)) {
+      if (entry.length === 0) out.push(`${lead}${keyText}: []\n`);
+      else {
+        out.push(`${lead}${keyText}:\n`);
+        if (!writeSequence(entry, indent + 2, out, depth + 1)) return false;
+      }
+    } else if (entry !== null && typeof entry === 'object') {
+      if (!isPlainMapping(entry)) return false;
+      if (Object.values(entry).every((nested) => nested === undefined)) out.push(`${lead}${keyText}: {}\n`);
+      else {
+        out.push(`${lead}${keyText}:\n`);
+        if (!writeMapping(entry, indent + 2, out, depth + 1)) return false;
+      }
+    } else {
+      const text = scalarText(entry);
+      if (text === undefined) return false;
+      out.push(`${lead}${keyText}: ${text}\n`);
+    }
+  }
+  return true;
+}
+
+function writeSequence(items: unknown[], indent: number, out: string[], depth: number): boolean {
+  if (depth > MAX_FAST_DEPTH) return false;
+  const lead = ' '.repeat(indent);
+  for (const item of items) {
+    if (item === undefined || Array.isArray(item)) return false;
+    if (item !== null && typeof item === 'object') {
+      if (!isPlainMapping(item)) return false;
+      if (Object.values(item).every((nested) => nested === undefined)) out.push(`${lead}- {}\n`);
+      else {
+        out.push(`${lead}- `);
+        if (!writeMapping(item, indent + 2, out, depth + 1, true)) return false;
+      }
+    } else {
+      const text = scalarText(item);
+      if (text === undefined) return false;
+      out.push(`${lead}- ${text}\n`);
+    }
+  }
+  return true;
+}

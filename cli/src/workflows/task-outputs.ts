@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
+import { fastParse } from '../registry/fast-yaml.js';
 import type { ConfusionCounts, SufficientStatistics } from '../registry/types.generated.js';
 
 const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -18,6 +19,9 @@ async function readYaml(file: string, code: string, what: string): Promise<unkno
   } catch {
     return fail(code, `${what} did not write ${file}; see the task's log`, { file });
   }
+  // Cubes write plain block YAML; the fast reader gives the same data for it, and `yaml` handles the rest.
+  const plain = fastParse(text);
+  if (plain) return plain;
   try {
     return parse(text);
   } catch (e) {
