@@ -9,12 +9,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parse } from 'yaml';
+
 import { type Diagnostic, error, fail, GitperfError } from '../diagnostics/diagnostic.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { homeLayout } from '../infra/gitperf-home.js';
 import type { CubeUsage, Result } from '../registry/types.generated.js';
-import { writeYamlAtomic } from './atomic.js';
+import { parseYaml, writeYamlAtomic } from './atomic.js';
 import { buildResult, checkEntity } from './entities.js';
 import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
@@ -268,7 +268,7 @@ async function readCachedResult(
 ): Promise<Result | undefined> {
   if (!(await stat(file).catch(() => undefined))) return undefined;
   try {
-    const result = parse(await readFile(file, 'utf8')) as Result;
+    const result = parseYaml(await readFile(file, 'utf8')) as Result;
     const same = (role: string, cube: ReadyCube) =>
       result.spec.execution.cubes.some(
         (usedCube) =>
@@ -332,7 +332,7 @@ export async function copyResults(
     if (transform)
       await writeYamlAtomic(
         target,
-        await transform(parse(await readFile(modelRun.resultFile, 'utf8')) as Result),
+        await transform(parseYaml(await readFile(modelRun.resultFile, 'utf8')) as Result),
       );
     else await writeFileAtomic(target, await readFile(modelRun.resultFile));
     copied.push(target);

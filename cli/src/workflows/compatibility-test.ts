@@ -8,12 +8,12 @@
  */
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { sha256Hex } from '../infra/sha256.js';
 import type { CompatibilityTest, CubeUsage } from '../registry/types.generated.js';
-import { writeYamlAtomic } from './atomic.js';
+import { parseYaml, writeYamlAtomic } from './atomic.js';
 import { buildCompatibilityTest } from './entities.js';
 import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
@@ -211,7 +211,7 @@ export async function runCompatibilityTest(
 
 async function readInputs(file: string): Promise<{ warnings?: Diagnostic[] } | undefined> {
   try {
-    return parse(await readFile(file, 'utf8')) as { warnings?: Diagnostic[] };
+    return parseYaml(await readFile(file, 'utf8')) as { warnings?: Diagnostic[] };
   } catch {
     return undefined;
   }
@@ -219,7 +219,7 @@ async function readInputs(file: string): Promise<{ warnings?: Diagnostic[] } | u
 
 async function readCachedReport(file: string): Promise<CompatibilityTest | undefined> {
   try {
-    const test = parse(await readFile(file, 'utf8')) as CompatibilityTest;
+    const test = parseYaml(await readFile(file, 'utf8')) as CompatibilityTest;
     return test && typeof test === 'object' && test.metrics ? test : undefined;
   } catch {
     return undefined;

@@ -9,12 +9,11 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
 import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { isName } from '../registry/kinds.js';
 import type { CubeUsage, Dataset } from '../registry/types.generated.js';
-import { writeYamlAtomic } from './atomic.js';
+import { parseYaml, writeYamlAtomic } from './atomic.js';
 import { buildDataset, checkEntity } from './entities.js';
 import { type CubeExecution, type ReadyCube, usage } from './execution.js';
 import { folderHash } from './folder-hash.js';
@@ -298,8 +297,8 @@ async function step(
 export async function readReady(dir: string): Promise<Omit<PreparedDataset, 'reused'> | undefined> {
   if (!(await stat(join(dir, READY_MARKER)).catch(() => undefined))) return undefined;
   try {
-    const entity = parse(await readFile(join(dir, DATASET_FILE), 'utf8')) as Dataset;
-    const preparation = parse(await readFile(join(dir, PREPARATION_FILE), 'utf8')) as PreparationRecord;
+    const entity = parseYaml(await readFile(join(dir, DATASET_FILE), 'utf8')) as Dataset;
+    const preparation = parseYaml(await readFile(join(dir, PREPARATION_FILE), 'utf8')) as PreparationRecord;
     return {
       name: entity.metadata.name,
       dir,

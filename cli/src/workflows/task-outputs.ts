@@ -5,10 +5,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { fail } from '../diagnostics/diagnostic.js';
-import { fastParse } from '../registry/fast-yaml.js';
 import type { ConfusionCounts, SufficientStatistics } from '../registry/types.generated.js';
+import { parseYaml } from './atomic.js';
 
 const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
@@ -19,11 +18,8 @@ async function readYaml(file: string, code: string, what: string): Promise<unkno
   } catch {
     return fail(code, `${what} did not write ${file}; see the task's log`, { file });
   }
-  // Cubes write plain block YAML; the fast reader gives the same data for it, and `yaml` handles the rest.
-  const plain = fastParse(text);
-  if (plain) return plain;
   try {
-    return parse(text);
+    return parseYaml(text);
   } catch (e) {
     return fail(code, `${what} wrote invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
   }
