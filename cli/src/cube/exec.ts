@@ -3,7 +3,7 @@
  * kills the whole group, and a result value (never a throw).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { error } from '../diagnostics/diagnostic.js';
@@ -158,10 +158,10 @@ export async function execLogged(spec: ExecSpec): Promise<ExecResult> {
 
 /** Absolute path of an executable on PATH, or undefined. */
 export async function which(name: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
-  const { access, constants } = await import('node:fs/promises');
+  // Synchronous: one check per PATH entry, several times per task (infra/sha256.ts says why).
   if (name.includes('/')) {
     try {
-      await access(name, constants.X_OK);
+      accessSync(name, constants.X_OK);
       return name;
     } catch {
       return undefined;
@@ -171,7 +171,7 @@ export async function which(name: string, envPath = process.env.PATH ?? ''): Pro
     if (!dir) continue;
     const entryPath = path.join(dir, name);
     try {
-      await access(entryPath, constants.X_OK);
+      accessSync(entryPath, constants.X_OK);
       return entryPath;
     } catch {
       // next

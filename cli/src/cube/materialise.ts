@@ -7,6 +7,7 @@
  * The folder is built next to `dest` and renamed into place, so a failure never leaves a half-built cube.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
@@ -281,7 +282,7 @@ async function reuseIntactCube(
 /** The record materialise left in a cube folder, if any. */
 export async function readCubeRecord(cubeDir: string): Promise<CubeRecord | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(cubeDir, CUBE_RECORD), 'utf8')) as CubeRecord;
+    return JSON.parse(readFileSync(path.join(cubeDir, CUBE_RECORD), 'utf8')) as CubeRecord;
   } catch {
     return undefined;
   }

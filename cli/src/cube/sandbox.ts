@@ -6,7 +6,7 @@
  * sandbox holds when gitperf itself runs as root (bubblewrap keeps root's capabilities otherwise, and a cube
  * could remount `/` read-write).
  */
-import { lstat, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync } from 'node:fs';
 
 /** `nobody`: the uid and gid the cube runs as inside the sandbox (mapped to gitperf's own user outside). */
 export const SANDBOX_ID = 65534;
@@ -45,10 +45,10 @@ export type RuntimeEntry =
 export async function sandboxRuntime(): Promise<RuntimeEntry[]> {
   const out: RuntimeEntry[] = [];
   for (const systemPath of [...SYSTEM_TOP, ...SANDBOX_ETC]) {
-    const st = await lstat(systemPath).catch(() => undefined);
+    const st = lstatSync(systemPath, { throwIfNoEntry: false });
     if (!st) continue;
     if (st.isSymbolicLink() && SYSTEM_TOP.includes(systemPath))
-      out.push({ kind: 'symlink', path: systemPath, target: await readlink(systemPath) });
+      out.push({ kind: 'symlink', path: systemPath, target: readlinkSync(systemPath) });
     // Other links (`/etc/localtime` -> /usr/share/zoneinfo/...) are bound as what they point to.
     else out.push({ kind: 'ro-bind', path: systemPath });
   }
