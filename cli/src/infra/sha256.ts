@@ -2,7 +2,7 @@
  * sha256 digests of files, byte strings and streams. Registry hashes are written `sha256:<64 hex>`; the
  * MedPerf folder hash works on bare hex digests, so both forms are offered.
  */
-import { createHash, type Hash } from 'node:crypto';
+import crypto, { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 
 /** A registry hash: `sha256:` and 64 lower-case hex digits. */
@@ -70,9 +70,13 @@ export function sha256Bytes(bytes: Uint8Array | string): string {
   return `sha256:${sha256Hex(bytes)}`;
 }
 
+const oneShotHash: typeof crypto.hash | undefined = crypto.hash;
+
 /** Lower-case hex sha256 of bytes or a UTF-8 string (cache keys, combined digests). */
 export function sha256Hex(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  // The one-shot digest is about three times faster than a Hash object for short inputs (plan job ids);
+  // Node before 20.12 has none.
+  return oneShotHash ? oneShotHash('sha256', bytes, 'hex') : createHash('sha256').update(bytes).digest('hex');
 }
 
 /** A copy or download stopped because it sent more than its limit (`limit` bytes). */

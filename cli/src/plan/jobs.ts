@@ -5,8 +5,8 @@
  * cubes are valid, and no result records the registry's current cube hashes (image digests included) and
  * dataset generatedUid: `new` when there is no result, `stale` when the recorded ones differ.
  */
-import { createHash } from 'node:crypto';
 import { type Diagnostic, warning } from '../diagnostics/diagnostic.js';
+import { sha256Hex } from '../infra/sha256.js';
 import { resultRef } from '../registry/kinds.js';
 import type { LoadedEntity } from '../registry/loader.js';
 import { currentHashes, type ExpectedCube, staleFields } from '../registry/provenance.js';
@@ -47,7 +47,7 @@ export interface Plan {
 export type Ages = ReadonlyMap<string, number>;
 
 export function jobId(benchmark: string, dataset: string, model: string): string {
-  return createHash('sha256').update(`${benchmark}\n${dataset}\n${model}`).digest('hex').slice(0, 16);
+  return sha256Hex(`${benchmark}\n${dataset}\n${model}`).slice(0, 16);
 }
 
 interface Expected extends ExpectedCube {
