@@ -7,10 +7,21 @@
  *
  * Workers start only once `startAt` signatures are queued (a change of a few files never pays their
  * start-up), and only when the compiled worker exists (not when running from TypeScript sources).
+ *
+ * With `cacheDir` (the home layout's `parseCache`), verdicts are kept between runs in the parse cache
+ * (infra/parse-cache.ts, reader `result-signatures`, a shard per benchmark), keyed by exactly what decides
+ * them: the result file's git blob id (its signature and every signed byte), the allowed-signer lines
+ * tried (key material, principals, namespaces, validity window), the wording (`what`) and the rules'
+ * version. A warm validation so verifies only the results (or runner keys) that changed; a cached failure
+ * is the same verdict, so it is reported with the same diagnostic.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { contentKey, ParseCache } from '../infra/parse-cache.js';
+import { gitperfVersion } from '../infra/version.js';
 import { WorkerPool } from '../infra/worker-pool.js';
 import type { AllowedSignerLine } from './allowed-signers.js';
 import type { SignableResult } from './result-payload.js';
@@ -26,6 +37,11 @@ export interface ResultSignatureJob {
   result: SignableResult;
   signersKey: string;
   what: string;
+  /**
+   * The git blob id of the file `result` was parsed from, when the caller has its bytes: what lets the
+   * verdict be cached (without it the signature is always verified).
+   */
+  contentId?: string;
 }
 
 /** What a worker receives: the jobs, and each signers list once (a batch has a few runners). */
@@ -45,6 +61,13 @@ const WORKER_URL = new URL('./result-verifier-worker.js', import.meta.url);
 const BATCH = 128;
 /** Below this many signatures, starting a worker (~30 ms of CPU) costs more than verifying inline. */
 const DEFAULT_START_AT = 512;
+/** The parse cache's reader name for verdicts. */
+const CACHE_READER = 'result-signatures';
+/**
+ * The verdicts' format and the verification rules (trust/result-signature.ts, allowed-signers.ts): bump
+ * when either changes, so no verdict of the old rules is reused (the gitperf version is in the key too).
+ */
+const VERDICT_RULES = 1;
 
 /** Whether worker threads can run here: the compiled worker is next to this module. */
 export function resultVerifierWorkersAvailable(): boolean {
@@ -76,6 +99,53 @@ export interface ResultVerifierOptions {
   workers: number;
   /** Queued signatures that start the workers (default 512); fewer are verified inline at `finish`. */
   startAt?: number;
+  /** The home layout's `parseCache`: verdicts of jobs with a `contentId` are kept there between runs. */
+  cacheDir?: string;
+}
+
+/** A cached value that is a verdict (a hand-edited or half-written cache is verified again). */
+function isVerdict(value: unknown): value is ResultSignatureVerdict {
+  if (typeof value !== 'object' || value === null) return false;
+  const verdict = value as { ok?: unknown; fingerprint?: unknown; diagnostic?: Partial<Diagnostic> };
+  if (verdict.ok === true) return typeof verdict.fingerprint === 'string';
+  return (
+    verdict.ok === false &&
+    typeof verdict.diagnostic?.code === 'string' &&
+    typeof verdict.diagnostic.message === 'string' &&
+    typeof verdict.diagnostic.severity === 'string'
+  );
+}
+
+/**
+ * The part of a verdict's cache key that is not the file: the rules' version, the gitperf version, the
+ * wording and every field of the allowed-signer lines `verifyWithAllowedSigners` reads. Computed once
+ * per lines list (the validator passes the same list for every result of a runner).
+ */
+const signersDigests = new WeakMap<readonly AllowedSignerLine[], Map<string, string>>();
+function signersDigest(signers: readonly AllowedSignerLine[], what: string): string {
+  let byWhat = signersDigests.get(signers);
+  if (!byWhat) {
+    byWhat = new Map();
+    signersDigests.set(signers, byWhat);
+  }
+  let digest = byWhat.get(what);
+  if (!digest) {
+    const lines = signers.map((line) => [
+      line.line,
+      line.principals,
+      line.namespaces ?? null,
+      line.validAfterSeconds ?? null,
+      line.validBeforeSeconds ?? null,
+      line.certAuthority,
+      line.keyType,
+      line.keyBlob.toString('base64'),
+    ]);
+    digest = createHash('sha256')
+      .update(JSON.stringify([VERDICT_RULES, gitperfVersion(), what, lines]))
+      .digest('hex');
+    byWhat.set(what, digest);
+  }
+  return digest;
 }
 
 export class ResultSignatureVerifier {
@@ -84,10 +154,14 @@ export class ResultSignatureVerifier {
   private pool: WorkerPool<ResultSignatureBatch, ResultSignatureReply> | undefined;
   private queued: Queued[] = [];
   private readonly replies: Promise<void>[] = [];
+  private readonly cache: ParseCache<ResultSignatureVerdict> | undefined;
 
   constructor(options: ResultVerifierOptions) {
     this.workers = resultVerifierWorkersAvailable() ? Math.max(0, Math.floor(options.workers)) : 0;
     this.startAt = Math.max(1, options.startAt ?? DEFAULT_START_AT);
+    this.cache = options.cacheDir
+      ? new ParseCache(join(options.cacheDir, CACHE_READER), VERDICT_RULES)
+      : undefined;
   }
 
   /**
@@ -99,15 +173,17 @@ export class ResultSignatureVerifier {
     signers: readonly AllowedSignerLine[],
     settle: (verdict: ResultSignatureVerdict) => void,
   ): Promise<void> {
+    const deliver = this.remembering(job, signers, settle);
+    if (!deliver) return; // known from an earlier run
     if (this.workers === 0) {
       const [verdict] = verifyResultSignatureBatch({
         signers: { [job.signersKey]: [...signers] },
         jobs: [job],
       });
-      settle(verdict);
+      deliver(verdict);
       return;
     }
-    this.queued.push({ job, signers, settle });
+    this.queued.push({ job, signers, settle: deliver });
     if (!this.pool && this.queued.length >= this.startAt) {
       this.pool = new WorkerPool(WORKER_URL, { size: this.workers, maxInFlightPerWorker: 2 });
     }
@@ -115,6 +191,30 @@ export class ResultSignatureVerifier {
       await this.pool.waitForCapacity();
       this.post();
     }
+  }
+
+  /**
+   * With the cache: undefined when the verdict is cached (then `settle` has it already), else a `settle`
+   * that also caches the verdict. Without: `settle` itself.
+   */
+  private remembering(
+    job: ResultSignatureJob,
+    signers: readonly AllowedSignerLine[],
+    settle: (verdict: ResultSignatureVerdict) => void,
+  ): ((verdict: ResultSignatureVerdict) => void) | undefined {
+    const cache = this.cache;
+    if (!cache || job.contentId === undefined) return settle;
+    const shard = job.result.spec.benchmark;
+    const key = `${contentKey('Result', job.contentId)}:${signersDigest(signers, job.what)}`;
+    const known = cache.get(shard, key);
+    if (isVerdict(known)) {
+      settle(known);
+      return undefined;
+    }
+    return (verdict) => {
+      cache.set(shard, key, verdict);
+      settle(verdict);
+    };
   }
 
   /** Settles every queued signature, then stops the workers. */
@@ -136,6 +236,7 @@ export class ResultSignatureVerifier {
     } finally {
       await this.pool?.close();
       this.pool = undefined;
+      this.cache?.save();
     }
   }
 
