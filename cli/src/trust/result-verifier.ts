@@ -24,7 +24,7 @@ import { contentKey, ParseCache } from '../infra/parse-cache.js';
 import { gitperfVersion } from '../infra/version.js';
 import { WorkerPool } from '../infra/worker-pool.js';
 import type { AllowedSignerLine } from './allowed-signers.js';
-import type { SignableResult } from './result-payload.js';
+import { type SignableResult, signedFields } from './result-payload.js';
 import { verifyResultSignature } from './result-signature.js';
 
 /** A verdict as the caller needs it (the signature's parsed fields stay in the worker). */
@@ -247,9 +247,12 @@ export class ResultSignatureVerifier {
     const signers: Record<string, AllowedSignerLine[]> = {};
     for (const { job, signers: lines } of taken) signers[job.signersKey] ??= [...lines];
     this.replies.push(
-      pool.run({ signers, jobs: taken.map((q) => q.job) }).then((reply) => {
-        for (const [index, verdict] of reply.verdicts.entries()) taken[index].settle(verdict);
-      }),
+      // Structured cloning copies what is sent: only the signed fields, not the whole entity.
+      pool
+        .run({ signers, jobs: taken.map(({ job }) => ({ ...job, result: signedFields(job.result) })) })
+        .then((reply) => {
+          for (const [index, verdict] of reply.verdicts.entries()) taken[index].settle(verdict);
+        }),
     );
   }
 }
