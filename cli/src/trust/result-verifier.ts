@@ -11,17 +11,16 @@
  * With `cacheDir` (the home layout's `parseCache`), verdicts are kept between runs in the parse cache
  * (infra/parse-cache.ts, reader `result-signatures`, a shard per benchmark), keyed by exactly what decides
  * them: the result file's git blob id (its signature and every signed byte), the allowed-signer lines
- * tried (key material, principals, namespaces, validity window), the wording (`what`) and the rules'
- * version. A warm validation so verifies only the results (or runner keys) that changed; a cached failure
+ * tried (key material, principals, namespaces, validity window), the wording (`what`) and the code that
+ * decides (this folder's modules, OpenSSL's version). A warm validation so verifies only the results (or runner keys) that changed; a cached failure
  * is the same verdict, so it is reported with the same diagnostic.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { contentKey, ParseCache } from '../infra/parse-cache.js';
-import { gitperfVersion } from '../infra/version.js';
 import { WorkerPool } from '../infra/worker-pool.js';
 import type { AllowedSignerLine } from './allowed-signers.js';
 import { type SignableResult, signedFields } from './result-payload.js';
@@ -63,11 +62,8 @@ const BATCH = 128;
 const DEFAULT_START_AT = 512;
 /** The parse cache's reader name for verdicts. */
 const CACHE_READER = 'result-signatures';
-/**
- * The verdicts' format and the verification rules (trust/result-signature.ts, allowed-signers.ts): bump
- * when either changes, so no verdict of the old rules is reused (the gitperf version is in the key too).
- */
-const VERDICT_RULES = 1;
+/** The format of a cached verdict (the code that decides it is in the key: `verdictCodeFingerprint`). */
+const VERDICT_FORMAT = 1;
 
 /** Whether worker threads can run here: the compiled worker is next to this module. */
 export function resultVerifierWorkersAvailable(): boolean {
@@ -116,9 +112,31 @@ function isVerdict(value: unknown): value is ResultSignatureVerdict {
   );
 }
 
+let codeFingerprint: string | undefined;
+
 /**
- * The part of a verdict's cache key that is not the file: the rules' version, the gitperf version, the
- * wording and every field of the allowed-signer lines `verifyWithAllowedSigners` reads. Computed once
+ * The code that decides a verdict: the text of every module of this folder (the payload, the checks, the
+ * wording; read once, ~1 ms) and OpenSSL's version (the Ed25519 check itself). A changed rule, even in a
+ * development build, so never reuses a verdict of the old one.
+ */
+function verdictCodeFingerprint(): string {
+  if (codeFingerprint) return codeFingerprint;
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const hash = createHash('sha256').update(`${VERDICT_FORMAT}\0${process.versions.openssl}\0`);
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.js') || name.endsWith('.ts'))
+      hash
+        .update(`${name}\0`)
+        .update(readFileSync(join(dir, name)))
+        .update('\0');
+  }
+  codeFingerprint = hash.digest('hex');
+  return codeFingerprint;
+}
+
+/**
+ * The part of a verdict's cache key that is not the file: the deciding code's fingerprint, the wording
+ * and every field of the allowed-signer lines `verifyWithAllowedSigners` reads. Computed once
  * per lines list (the validator passes the same list for every result of a runner).
  */
 const signersDigests = new WeakMap<readonly AllowedSignerLine[], Map<string, string>>();
@@ -141,7 +159,7 @@ function signersDigest(signers: readonly AllowedSignerLine[], what: string): str
       line.keyBlob.toString('base64'),
     ]);
     digest = createHash('sha256')
-      .update(JSON.stringify([VERDICT_RULES, gitperfVersion(), what, lines]))
+      .update(JSON.stringify([verdictCodeFingerprint(), what, lines]))
       .digest('hex');
     byWhat.set(what, digest);
   }
@@ -160,7 +178,7 @@ export class ResultSignatureVerifier {
     this.workers = resultVerifierWorkersAvailable() ? Math.max(0, Math.floor(options.workers)) : 0;
     this.startAt = Math.max(1, options.startAt ?? DEFAULT_START_AT);
     this.cache = options.cacheDir
-      ? new ParseCache(join(options.cacheDir, CACHE_READER), VERDICT_RULES)
+      ? new ParseCache(join(options.cacheDir, CACHE_READER), VERDICT_FORMAT)
       : undefined;
   }
 
