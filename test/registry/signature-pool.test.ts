@@ -98,5 +98,31 @@ describe('result signatures verified in worker threads', () => {
       expect(other.exitCode).toBe(1);
       expect(JSON.parse(other.stdout)).toEqual(report);
     }
+
+    // With the cache warm: the edited metric put back verifies again (ok), and a runner whose key changed in
+    // its Runner entity has every result refused, though the result files are those of the cached verdicts.
+    writeFileSync(edited, editedText);
+    const rekeyedRunner = (parse(editedText) as Result).spec.execution.runnerRef ?? '';
+    const runnerFile = join(root, 'registry', 'runners', `${rekeyedRunner}.yaml`);
+    const runnerText = readFileSync(runnerFile, 'utf8');
+    const oldKey = /publicKey: (ssh-ed25519 \S+)/.exec(runnerText)?.[1] ?? '';
+    expect(oldKey).not.toBe('');
+    writeFileSync(
+      runnerFile,
+      runnerText.replaceAll(oldKey, formatPublicKey(generateEd25519KeyPair().publicKey)),
+    );
+    const rekeyedCached = await run({ GITPERF_SIGNATURE_WORKERS: '2', GITPERF_WORKERS: '0' }, workersHome);
+    const rekeyedFresh = await run({ GITPERF_SIGNATURE_WORKERS: '0', GITPERF_WORKERS: '0' });
+    const rekeyedReport = JSON.parse(rekeyedCached.stdout);
+    expect(rekeyedReport).toEqual(JSON.parse(rekeyedFresh.stdout));
+    const refused = rekeyedReport.errors.map((e: { file: string }) => e.file);
+    const ofRunner = resultPaths.filter(
+      (path) => (parse(readFileSync(path, 'utf8')) as Result).spec.execution.runnerRef === rekeyedRunner,
+    );
+    expect(ofRunner).toContain(edited);
+    expect(refused).toEqual([...new Set([...ofRunner, otherKey])].map(shown).sort());
+    expect(rekeyedReport.errors.map((e: { message: string }) => e.message).join('\n')).not.toMatch(
+      /trust\.signature-invalid/,
+    );
   });
 });
