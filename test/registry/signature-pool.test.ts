@@ -116,9 +116,10 @@ describe('result signatures verified in worker threads', () => {
     const rekeyedReport = JSON.parse(rekeyedCached.stdout);
     expect(rekeyedReport).toEqual(JSON.parse(rekeyedFresh.stdout));
     const refused = rekeyedReport.errors.map((e: { file: string }) => e.file);
-    const ofRunner = resultPaths.filter(
-      (path) => (parse(readFileSync(path, 'utf8')) as Result).spec.execution.runnerRef === rekeyedRunner,
-    );
+    const ofRunner = resultPaths.filter((path) => {
+      const spec = (parse(readFileSync(path, 'utf8')) as Result).spec;
+      return spec.signature !== undefined && spec.execution.runnerRef === rekeyedRunner;
+    });
     expect(ofRunner).toContain(edited);
     expect(refused).toEqual([...new Set([...ofRunner, otherKey])].map(shown).sort());
     expect(rekeyedReport.errors.map((e: { message: string }) => e.message).join('\n')).not.toMatch(
