@@ -11,7 +11,7 @@ import {
   parseSshTime,
 } from '../../cli/src/trust/allowed-signers.js';
 import { generateEd25519KeyPair } from '../../cli/src/trust/ed25519.js';
-import { resultPayload } from '../../cli/src/trust/result-payload.js';
+import { resultPayload, signedFields } from '../../cli/src/trust/result-payload.js';
 import { signResult, verifyResultSignature } from '../../cli/src/trust/result-signature.js';
 import { formatPublicKey } from '../../cli/src/trust/ssh-public-key.js';
 import { signMessage } from '../../cli/src/trust/sshsig.js';
@@ -86,6 +86,31 @@ describe('result signatures', () => {
     const garbage = sampleResult();
     garbage.spec.signature = 'not a signature';
     expect(verdictCode(garbage)).toBe('trust.signature-malformed');
+  });
+
+  it('verifies the signed fields alone (what a verifier thread is sent) exactly as the whole result', () => {
+    const metric = signed();
+    metric.spec.metrics = { ...metric.spec.metrics, accuracy: 0.999 };
+    const encrypted = sampleResult();
+    encrypted.spec.metrics = undefined;
+    encrypted.spec.encrypted = {
+      scheme: 'age',
+      recipients: ['age1qqqq'],
+      ciphertext: '-----BEGIN AGE ENCRYPTED FILE-----\n...\n-----END AGE ENCRYPTED FILE-----\n',
+      measurementsSha256: 'a'.repeat(64),
+    };
+    encrypted.spec.signature = signResult(encrypted, runnerKey);
+    const noRunner = signed();
+    noRunner.spec.execution.runnerRef = undefined;
+    const cases = [signed(), metric, encrypted, signed(otherRunnerKey), sampleResult(), noRunner];
+    expect(verdictCode(encrypted)).toBe('ok');
+    for (const result of cases) {
+      const whole = verifyResultSignature({ result, signers });
+      const fields = signedFields(result);
+      expect(fields.metadata).toEqual({ owner: result.metadata.owner });
+      expect(JSON.stringify(fields)).not.toContain('AGE ENCRYPTED');
+      expect(verifyResultSignature({ result: fields, signers })).toEqual(whole);
+    }
   });
 
   it('refuses a key whose allowed-signers line excludes the namespace', () => {

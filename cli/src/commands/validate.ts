@@ -68,10 +68,11 @@ export default class Validate extends BaseCommand {
     const changedP = since && !head ? changedSince(dir, since) : undefined;
     // A rejection is awaited below; do not let it count as unhandled while the imports run.
     changedP?.catch(() => {});
-    const [{ FsFileSource }, { validateRegistry }, render] = await Promise.all([
+    const [{ FsFileSource }, { validateRegistry }, render, { homeLayout }] = await Promise.all([
       import('../registry/file-source.js'),
       import('../registry/validate.js'),
       import('../diagnostics/render.js'),
+      import('../infra/gitperf-home.js'),
     ]);
     let source: import('../registry/file-source.js').FileSource = new FsFileSource(dir);
     let changed = await changedP;
@@ -79,7 +80,8 @@ export default class Validate extends BaseCommand {
       const { registryChangesBetweenCommits } = await import('../policy/commit-changes.js');
       ({ source, changed } = registryChangesBetweenCommits(dir, since, head, dir));
     }
-    const report = await validateRegistry(source, { changed });
+    // The home's parse cache keeps result signatures' verdicts between whole-registry validations.
+    const report = await validateRegistry(source, { changed, cacheDir: homeLayout().parseCache });
 
     if (!report.valid) process.exitCode = 1;
     if (this.jsonEnabled()) {

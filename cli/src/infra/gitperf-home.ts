@@ -3,7 +3,8 @@
  *
  *   config.yaml                                 profiles (mode 0600)
  *   cache/sha256/<hex>                          verified resources, content-addressed
- *   cache/parsed/<reader>/<shard>.json          parsed registry files by git blob id (infra/parse-cache.ts)
+ *   cache/parsed/<reader>/<shard>.json          parsed registry files by git blob id (infra/parse-cache.ts);
+ *                                               reader result-signatures: verdicts of result signatures
  *   cubes/<owner>/<name>/                       materialised MLCubes
  *   logs/                                       task logs (the cube engine's)
  *   tmp/<container>/                            a container's /tmp

@@ -1,4 +1,5 @@
 import { type Diagnostic, error, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { gitBlobId } from '../infra/parse-cache.js';
 import { type ResultSignatureVerdict, ResultSignatureVerifier } from '../trust/index.js';
 import { referrerFolders } from './change-scope.js';
 import { checkInWorkers, signatureWorkers, workerCount } from './check-pool.js';
@@ -23,6 +24,11 @@ export interface ValidateOptions {
   changed?: Iterable<string>;
   /** The time of the check, for runner keys revoked before a changed result merges (default: now). */
   now?: Date;
+  /**
+   * The home layout's `parseCache`: a whole-registry validation keeps result signatures' verdicts there
+   * (trust/result-verifier.ts), so the next one verifies only results or runner keys that changed.
+   */
+  cacheDir?: string;
 }
 
 export interface ValidationReport {
@@ -56,7 +62,7 @@ export async function validateRegistry(
 
   const diagnostics = changed
     ? await validateChange(source, files, paths, changed, opts.now)
-    : await validateAll(source, files, paths);
+    : await validateAll(source, files, paths, opts.cacheDir);
 
   diagnostics.push(...(await duplicates(source, files, changed)));
   if (!paths.has('Registry', REGISTRY_REF) && (!changed || changed.has('registry.yaml'))) {
@@ -71,7 +77,12 @@ export async function validateRegistry(
 }
 
 /** Every file. Support kinds first, so the others' checks can read the few fields they need. */
-async function validateAll(source: FileSource, files: ListedFile[], paths: PathFacts): Promise<Diagnostic[]> {
+async function validateAll(
+  source: FileSource,
+  files: ListedFile[],
+  paths: PathFacts,
+  cacheDir: string | undefined,
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   // Symlinks, unknown paths and the like are refused without reading.
   const parseable: ListedFile[] = [];
@@ -90,7 +101,7 @@ async function validateAll(source: FileSource, files: ListedFile[], paths: PathF
   const facts = refFacts(paths, support);
   const isSupport = (f: ListedFile) => f.info !== undefined && SUPPORT_KINDS.includes(f.info.kind);
   // Result signatures are verified by worker threads while this thread goes on checking files.
-  const verifier = new ResultSignatureVerifier(signatureWorkers());
+  const verifier = new ResultSignatureVerifier({ ...signatureWorkers(), cacheDir });
   const pending: PendingSignature[] = [];
   const settle = (signature: PendingSignature) => (verdict: ResultSignatureVerdict) =>
     diagnostics.push(...signature.report(verdict));
@@ -115,8 +126,11 @@ async function validateAll(source: FileSource, files: ListedFile[], paths: PathF
       );
       diagnostics.push(...checkedFile.diagnostics);
       if (checkedFile.entity) support.add(checkedFile.entity);
+      // The file's blob id keys its verdict in the cache: the verdict depends on these bytes alone.
+      const contentId = cacheDir && pending.length > 0 ? gitBlobId(bytes) : undefined;
       for (const signature of pending.splice(0)) {
-        await verifier.add(signature.job, signature.signers, settle(signature));
+        const job = contentId ? { ...signature.job, contentId } : signature.job;
+        await verifier.add(job, signature.signers, settle(signature));
       }
     }
   } finally {

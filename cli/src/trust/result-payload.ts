@@ -116,6 +116,30 @@ export function resultPayloadJson(result: SignableResult, measurementsSha256?: s
   };
 }
 
+/**
+ * Only what signing and verifying read (the payload's sources and `spec.signature`): what a verifier thread
+ * is sent, without the description, the labels or an encrypted result's ciphertext and recipients.
+ */
+export function signedFields(result: SignableResult): SignableResult {
+  const { spec } = result;
+  return {
+    metadata: { owner: result.metadata.owner },
+    spec: {
+      benchmark: spec.benchmark,
+      model: spec.model,
+      dataset: spec.dataset,
+      partial: spec.partial,
+      ...(spec.metrics === undefined ? {} : { metrics: spec.metrics }),
+      ...(spec.sufficientStatistics === undefined ? {} : { sufficientStatistics: spec.sufficientStatistics }),
+      ...(spec.encrypted?.measurementsSha256 === undefined
+        ? {}
+        : { encrypted: { measurementsSha256: spec.encrypted.measurementsSha256 } }),
+      ...(spec.signature === undefined ? {} : { signature: spec.signature }),
+      execution: spec.execution,
+    },
+  };
+}
+
 /** The bytes that are signed. */
 export function resultPayload(result: SignableResult, measurementsSha256?: string): Buffer {
   return canonicalJsonBytes(resultPayloadJson(result, measurementsSha256));

@@ -7,13 +7,23 @@
  *
  * Workers start only once `startAt` signatures are queued (a change of a few files never pays their
  * start-up), and only when the compiled worker exists (not when running from TypeScript sources).
+ *
+ * With `cacheDir` (the home layout's `parseCache`), verdicts are kept between runs in the parse cache
+ * (infra/parse-cache.ts, reader `result-signatures`, a shard per benchmark), keyed by exactly what decides
+ * them: the result file's git blob id (its signature and every signed byte), the allowed-signer lines
+ * tried (key material, principals, namespaces, validity window), the wording (`what`) and the code that
+ * decides (this folder's modules, OpenSSL's version). A warm validation so verifies only the results (or
+ * runner keys) that changed; a cached failure is the same verdict, reported with the same diagnostic.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { contentKey, ParseCache } from '../infra/parse-cache.js';
 import { WorkerPool } from '../infra/worker-pool.js';
 import type { AllowedSignerLine } from './allowed-signers.js';
-import type { SignableResult } from './result-payload.js';
+import { type SignableResult, signedFields } from './result-payload.js';
 import { verifyResultSignature } from './result-signature.js';
 
 /** A verdict as the caller needs it (the signature's parsed fields stay in the worker). */
@@ -26,6 +36,11 @@ export interface ResultSignatureJob {
   result: SignableResult;
   signersKey: string;
   what: string;
+  /**
+   * The git blob id of the file `result` was parsed from, when the caller has its bytes: what lets the
+   * verdict be cached (without it the signature is always verified).
+   */
+  contentId?: string;
 }
 
 /** What a worker receives: the jobs, and each signers list once (a batch has a few runners). */
@@ -45,6 +60,10 @@ const WORKER_URL = new URL('./result-verifier-worker.js', import.meta.url);
 const BATCH = 128;
 /** Below this many signatures, starting a worker (~30 ms of CPU) costs more than verifying inline. */
 const DEFAULT_START_AT = 512;
+/** The parse cache's reader name for verdicts. */
+const CACHE_READER = 'result-signatures';
+/** The format of a cached verdict (the code that decides it is in the key: `verdictCodeFingerprint`). */
+const VERDICT_FORMAT = 1;
 
 /** Whether worker threads can run here: the compiled worker is next to this module. */
 export function resultVerifierWorkersAvailable(): boolean {
@@ -76,6 +95,75 @@ export interface ResultVerifierOptions {
   workers: number;
   /** Queued signatures that start the workers (default 512); fewer are verified inline at `finish`. */
   startAt?: number;
+  /** The home layout's `parseCache`: verdicts of jobs with a `contentId` are kept there between runs. */
+  cacheDir?: string;
+}
+
+/** A cached value that is a verdict (a hand-edited or half-written cache is verified again). */
+function isVerdict(value: unknown): value is ResultSignatureVerdict {
+  if (typeof value !== 'object' || value === null) return false;
+  const verdict = value as { ok?: unknown; fingerprint?: unknown; diagnostic?: Partial<Diagnostic> };
+  if (verdict.ok === true) return typeof verdict.fingerprint === 'string';
+  return (
+    verdict.ok === false &&
+    typeof verdict.diagnostic?.code === 'string' &&
+    typeof verdict.diagnostic.message === 'string' &&
+    typeof verdict.diagnostic.severity === 'string'
+  );
+}
+
+let codeFingerprint: string | undefined;
+
+/**
+ * The code that decides a verdict: the text of every module of this folder (the payload, the checks, the
+ * wording; read once, ~1 ms) and OpenSSL's version (the Ed25519 check itself). A changed rule, even in a
+ * development build, so never reuses a verdict of the old one.
+ */
+function verdictCodeFingerprint(): string {
+  if (codeFingerprint) return codeFingerprint;
+  const dir = fileURLToPath(new URL('.', import.meta.url));
+  const hash = createHash('sha256').update(`${VERDICT_FORMAT}\0${process.versions.openssl}\0`);
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith('.js') || name.endsWith('.ts'))
+      hash
+        .update(`${name}\0`)
+        .update(readFileSync(join(dir, name)))
+        .update('\0');
+  }
+  codeFingerprint = hash.digest('hex');
+  return codeFingerprint;
+}
+
+/**
+ * The part of a verdict's cache key that is not the file: the deciding code's fingerprint, the wording
+ * and every field of the allowed-signer lines `verifyWithAllowedSigners` reads. Computed once
+ * per lines list (the validator passes the same list for every result of a runner).
+ */
+const signersDigests = new WeakMap<readonly AllowedSignerLine[], Map<string, string>>();
+function signersDigest(signers: readonly AllowedSignerLine[], what: string): string {
+  let byWhat = signersDigests.get(signers);
+  if (!byWhat) {
+    byWhat = new Map();
+    signersDigests.set(signers, byWhat);
+  }
+  let digest = byWhat.get(what);
+  if (!digest) {
+    const lines = signers.map((line) => [
+      line.line,
+      line.principals,
+      line.namespaces ?? null,
+      line.validAfterSeconds ?? null,
+      line.validBeforeSeconds ?? null,
+      line.certAuthority,
+      line.keyType,
+      line.keyBlob.toString('base64'),
+    ]);
+    digest = createHash('sha256')
+      .update(JSON.stringify([verdictCodeFingerprint(), what, lines]))
+      .digest('hex');
+    byWhat.set(what, digest);
+  }
+  return digest;
 }
 
 export class ResultSignatureVerifier {
@@ -84,10 +172,14 @@ export class ResultSignatureVerifier {
   private pool: WorkerPool<ResultSignatureBatch, ResultSignatureReply> | undefined;
   private queued: Queued[] = [];
   private readonly replies: Promise<void>[] = [];
+  private readonly cache: ParseCache<ResultSignatureVerdict> | undefined;
 
   constructor(options: ResultVerifierOptions) {
     this.workers = resultVerifierWorkersAvailable() ? Math.max(0, Math.floor(options.workers)) : 0;
     this.startAt = Math.max(1, options.startAt ?? DEFAULT_START_AT);
+    this.cache = options.cacheDir
+      ? new ParseCache(join(options.cacheDir, CACHE_READER), VERDICT_FORMAT)
+      : undefined;
   }
 
   /**
@@ -99,15 +191,17 @@ export class ResultSignatureVerifier {
     signers: readonly AllowedSignerLine[],
     settle: (verdict: ResultSignatureVerdict) => void,
   ): Promise<void> {
+    const deliver = this.remembering(job, signers, settle);
+    if (!deliver) return; // known from an earlier run
     if (this.workers === 0) {
       const [verdict] = verifyResultSignatureBatch({
         signers: { [job.signersKey]: [...signers] },
         jobs: [job],
       });
-      settle(verdict);
+      deliver(verdict);
       return;
     }
-    this.queued.push({ job, signers, settle });
+    this.queued.push({ job, signers, settle: deliver });
     if (!this.pool && this.queued.length >= this.startAt) {
       this.pool = new WorkerPool(WORKER_URL, { size: this.workers, maxInFlightPerWorker: 2 });
     }
@@ -115,6 +209,30 @@ export class ResultSignatureVerifier {
       await this.pool.waitForCapacity();
       this.post();
     }
+  }
+
+  /**
+   * With the cache: undefined when the verdict is cached (then `settle` has it already), else a `settle`
+   * that also caches the verdict. Without: `settle` itself.
+   */
+  private remembering(
+    job: ResultSignatureJob,
+    signers: readonly AllowedSignerLine[],
+    settle: (verdict: ResultSignatureVerdict) => void,
+  ): ((verdict: ResultSignatureVerdict) => void) | undefined {
+    const cache = this.cache;
+    if (!cache || job.contentId === undefined) return settle;
+    const shard = job.result.spec.benchmark;
+    const key = `${contentKey('Result', job.contentId)}:${signersDigest(signers, job.what)}`;
+    const known = cache.get(shard, key);
+    if (isVerdict(known)) {
+      settle(known);
+      return undefined;
+    }
+    return (verdict) => {
+      cache.set(shard, key, verdict);
+      settle(verdict);
+    };
   }
 
   /** Settles every queued signature, then stops the workers. */
@@ -136,6 +254,7 @@ export class ResultSignatureVerifier {
     } finally {
       await this.pool?.close();
       this.pool = undefined;
+      this.cache?.save();
     }
   }
 
@@ -146,9 +265,12 @@ export class ResultSignatureVerifier {
     const signers: Record<string, AllowedSignerLine[]> = {};
     for (const { job, signers: lines } of taken) signers[job.signersKey] ??= [...lines];
     this.replies.push(
-      pool.run({ signers, jobs: taken.map((q) => q.job) }).then((reply) => {
-        for (const [index, verdict] of reply.verdicts.entries()) taken[index].settle(verdict);
-      }),
+      // Structured cloning copies what is sent: only the signed fields, not the whole entity.
+      pool
+        .run({ signers, jobs: taken.map(({ job }) => ({ ...job, result: signedFields(job.result) })) })
+        .then((reply) => {
+          for (const [index, verdict] of reply.verdicts.entries()) taken[index].settle(verdict);
+        }),
     );
   }
 }
