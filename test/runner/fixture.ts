@@ -56,6 +56,8 @@ export interface RunnerRegistry {
 export async function buildRunnerRegistry(
   dir: string,
   consent: 'review' | 'standing',
+  /** The datasets whose association with the benchmark is requested and merged (default both). */
+  associated: readonly string[] = DATASETS,
 ): Promise<RunnerRegistry> {
   const home = join(dir, 'home');
   const siteHome = join(dir, 'site-a');
@@ -165,7 +167,7 @@ export async function buildRunnerRegistry(
     consent,
   });
   await merge(HOSPITAL, runner.number);
-  for (const name of DATASETS) {
+  for (const name of associated) {
     const req = await requestAssociation(hospital, { benchmark: BENCHMARK, dataset: `${HOSPITAL}/${name}` });
     await approveAndMerge('ana', req.number);
   }
