@@ -106,6 +106,64 @@ describe('gitperf policy check (whole process)', () => {
   });
 });
 
+describe('gitperf policy check --format github with a hostile path', () => {
+  // A pull request may name a file `x\n::error ...`: git allows line breaks in paths, and GitHub runs any
+  // log line that starts with `::` as a workflow command (a forged annotation, or ::stop-commands:: to hide ours).
+  const forged = '::error title=forged::all good';
+  let repo: BuiltScenario;
+  beforeAll(async () => {
+    repo = await buildRepo({
+      head: (f) => f.set(`registry/notes\n${forged}.yaml`, 'a: 1\n'),
+    });
+  });
+  afterAll(() => {
+    repo.cleanup();
+    cleanupTemplates();
+  });
+
+  it('prints the decision text so that no line of it runs as a workflow command', async () => {
+    const r = await runCli(
+      [
+        'policy',
+        'check',
+        '--base',
+        repo.baseSha,
+        '--head',
+        repo.headSha,
+        '--author',
+        'kim',
+        '--format',
+        'github',
+      ],
+      { cwd: repo.dir, env: { GITHUB_STEP_SUMMARY: '' } },
+    );
+    expect(r.exitCode, r.stderr).toBe(1);
+    const lines = r.stdout.split('\n');
+    // The path is quoted in the decision text and the summary, on a line of its own (the break is real) ...
+    expect(lines.filter((line) => line.startsWith(forged)).length).toBeGreaterThan(0);
+    // ... but only inside stop-commands blocks, each closed by its one-time token on a later line.
+    let token: string | undefined;
+    let blocks = 0;
+    for (const line of lines) {
+      if (token) {
+        if (line === `::${token}::`) token = undefined;
+        continue;
+      }
+      const opening = /^::stop-commands::([0-9a-f]{32})$/.exec(line);
+      if (opening) {
+        token = opening[1];
+        blocks++;
+        continue;
+      }
+      // Outside a block, every command is one of ours: an annotation whose data is escaped onto one line.
+      if (line.startsWith('::'))
+        expect(line).toMatch(/^::(error|warning) file=registry\/notes%0A%3A%3Aerror /);
+    }
+    expect(token).toBeUndefined();
+    expect(blocks).toBe(2); // the decision text and the summary (no GITHUB_STEP_SUMMARY file)
+  });
+});
+
 describe('evaluatePolicy details', () => {
   afterAll(cleanupTemplates);
 

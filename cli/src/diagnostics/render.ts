@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from './diagnostic.js';
 import { printable } from './terminal-text.js';
 
@@ -33,6 +34,16 @@ export function renderGithub(diagnostic: Diagnostic): string {
   if (diagnostic.column !== undefined) props.push(`col=${diagnostic.column}`);
   props.push(`title=${escapeProperty(diagnostic.code)}`);
   return `::${diagnostic.severity} ${props.join(',')}::${escapeData(diagnostic.message)}`;
+}
+
+/**
+ * Free text for a GitHub Actions log that may quote a pull request (file paths, titles): shown with control
+ * characters escaped and between `::stop-commands::` markers with a one-time token, so a line in it that
+ * starts with `::` is printed instead of run as a workflow command (GitHub's own advice for untrusted output).
+ */
+export function githubUntrustedText(text: string): string {
+  const token = randomBytes(16).toString('hex');
+  return `::stop-commands::${token}\n${printable(text)}\n::${token}::`;
 }
 
 export function renderDiagnostic(diagnostic: Diagnostic, format: Exclude<OutputFormat, 'json'>): string {

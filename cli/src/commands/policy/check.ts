@@ -85,11 +85,12 @@ export default class PolicyCheck extends BaseCommand {
           }),
         );
       }
-      lines.push(renderDecisionText(decision));
+      // The decision quotes the pull request's paths: printed so that none of it runs as a workflow command.
+      lines.push(render.githubUntrustedText(renderDecisionText(decision)));
       process.stdout.write(`${lines.join('\n')}\n`);
       const md = renderSummaryMarkdown(decision);
       if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${md}\n`);
-      else process.stdout.write(`\n${md}`);
+      else process.stdout.write(`${render.githubUntrustedText(md)}\n`);
       return undefined;
     }
     process.stdout.write(`${printable(renderDecisionText(decision))}\n`);
