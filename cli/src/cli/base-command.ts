@@ -1,7 +1,10 @@
 import { Command, Errors, type Interfaces } from '@oclif/core';
 import { type Diagnostic, GitperfError } from '../diagnostics/diagnostic.js';
-import { renderText, toJson } from '../diagnostics/render.js';
+import { githubUntrustedText, renderText, toJson } from '../diagnostics/render.js';
 import { printable } from '../diagnostics/terminal-text.js';
+
+/** A line GitHub's runner would take as a workflow command (it trims leading whitespace first). */
+const COMMAND_LINE = /^\s*::/m;
 
 /**
  * Every gitperf command extends this. It gives `--json`, and turns failures into a rendered
@@ -12,10 +15,16 @@ export abstract class BaseCommand extends Command {
 
   /**
    * Every line for people goes through here: text from forges and registry files (titles, bodies, names)
-   * is shown with its control characters escaped, so it cannot rewrite the reviewer's terminal.
+   * is shown with its control characters escaped, so it cannot rewrite the reviewer's terminal. In a GitHub
+   * Actions log, a message with a line that would read as a workflow command (a file path with a line break
+   * can make one) is printed between stop-commands markers: gitperf's own commands never go through here.
    */
   public override log(message = '', ...args: unknown[]): void {
-    super.log(printable(message), ...args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)));
+    const text = printable(message);
+    super.log(
+      process.env.GITHUB_ACTIONS === 'true' && COMMAND_LINE.test(text) ? githubUntrustedText(text) : text,
+      ...args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)),
+    );
   }
 
   /** Print a diagnostic for people (stderr) unless --json is on. */

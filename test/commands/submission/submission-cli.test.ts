@@ -195,4 +195,28 @@ describe('submission, review and merge commands (whole processes, local forge)',
     const json = JSON.parse((await cli(['submission', 'show', '1', '--json'])).stdout);
     expect(json.title).toBe(title);
   }, 180_000); // several CLI processes: slow on a loaded machine
+
+  it('in a GitHub Actions log, a title with a line break cannot issue a workflow command', async () => {
+    const dir = join(tmp, 'reg-actions');
+    const init = ['init', dir, '--admin', 'ada', '--local', '--profile-name', 'actions'];
+    expect((await runCli(init, { env })).exitCode).toBe(0);
+    await writeFile(join(dir, 'registry/users/eve.yaml'), userYaml('eve'));
+    const forged = '::error title=forged::everything passed';
+    const title = `Add user eve\n  ${forged}`;
+    const cli = (args: string[], extra: Record<string, string> = {}) =>
+      runCli([...args, '--profile', 'actions'], { env: { ...env, ...extra }, cwd: dir });
+    expect((await cli(['submission', 'open', 'registry/users/eve.yaml', '--title', title])).exitCode).toBe(0);
+    const inActions = await cli(['submission', 'show', '1'], { GITHUB_ACTIONS: 'true' });
+    expect(inActions.exitCode, inActions.stderr).toBe(0);
+    const lines = inActions.stdout.split('\n');
+    const at = lines.findIndex((line) => line.trim() === forged);
+    expect(at).toBeGreaterThan(0);
+    // The runner ignores commands between `::stop-commands::TOKEN` and `::TOKEN::`.
+    const opening = lines.slice(0, at).findLast((line) => line.startsWith('::stop-commands::'));
+    expect(opening).toMatch(/^::stop-commands::[0-9a-f]{32}$/);
+    const token = opening?.slice('::stop-commands::'.length);
+    expect(lines.indexOf(`::${token}::`)).toBeGreaterThan(at);
+    // Outside Actions the text is as before.
+    expect((await cli(['submission', 'show', '1'])).stdout).not.toContain('::stop-commands::');
+  }, 180_000);
 });
