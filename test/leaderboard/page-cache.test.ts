@@ -134,6 +134,24 @@ describe('leaderboard build with the page cache', () => {
     expect(fixed.problems).toEqual([]);
   });
 
+  it('renders again a benchmark whose kept page is missing or whose entry is corrupt', async () => {
+    const home = mkdtempSync(join(scratch, 'home-'));
+    const cold = await build(home);
+    const kept = (bench: string) => join(home, 'pages', bench);
+    const keptFile = (bench: string, suffix: string) => {
+      const name = readdirSync(kept(bench)).find((n) => n.endsWith(suffix));
+      if (!name) throw new Error(`no kept ${suffix} for ${bench}`);
+      return join(kept(bench), name);
+    };
+    rmSync(keptFile(BENCH, '.html'));
+    writeFileSync(keptFile(SECOND, '.meta.json'), '{"version":1,');
+    const again = await build(home);
+    expect(again.rendered.sort()).toEqual([BENCH, SECOND]);
+    expect(contents(again.out)).toEqual(contents(cold.out));
+    expect(readdirSync(kept(BENCH))).toHaveLength(3);
+    expect((await build(home)).rendered).toEqual([]);
+  });
+
   it('keys pages by the view, the identities, how paths are shown, each blob and each merge commit', () => {
     const context: PageContext = {
       view: 'public',

@@ -95,7 +95,14 @@ export async function buildSite(opts: {
     keep(entry);
   }
   pages.sort((a, b) => (a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : 0));
-  const site = writeSitePages(opts.out, pages, opts.view);
+  let site: SiteFiles;
+  try {
+    site = writeSitePages(opts.out, pages, opts.view);
+  } catch (e) {
+    // A kept page gone meanwhile (another build sharing the home replaced it): build again without the cache.
+    if (opts.pageCacheDir === undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    return buildSite({ ...opts, pageCacheDir: undefined });
+  }
   return {
     site,
     benchmarks: pages.map((p) => p.benchmark),
