@@ -253,43 +253,57 @@ export async function readLeaderboardInputs(
   const blobIds = opts.blobIds ?? new Map<string, string>();
   const sharedCubes = new Map<string, CubeUsage[]>();
   const problems: Diagnostic[] = [];
-  const files: { entry: FileEntry; info: PathInfo }[] = [];
+  // Entries by benchmark folder (the listing is in path order). A folder's key covers all its entries,
+  // whatever their kind: a superset of what its pages depend on, found without classifying a path.
+  const byFolder = new Map<string, FileEntry[]>();
+  const loose: FileEntry[] = [];
   for (const entry of await leaderboardFiles(source)) {
-    const info = classifyPath(entry.path);
-    if (!info) {
-      // Unknown paths and links get the loader's own diagnostics.
-      problems.push(...(await loadFile(source, { entry })).diagnostics);
+    const folder = folderOf(entry.path);
+    if (folder === undefined) {
+      loose.push(entry);
       continue;
     }
-    if (WANTED.has(info.kind)) files.push({ entry, info });
-  }
-  // Every wanted file sits in a benchmark folder (layout.ts); the listing is in path order.
-  const fileIds = new Map<string, FileId>();
-  const folders = new Map<string, FolderRead>();
-  for (const { entry, info } of files) {
-    const folder = shardOf(info);
-    let folderRead = folders.get(folder);
-    if (!folderRead) {
-      folderRead = { files: [], problems: [] };
-      folders.set(folder, folderRead);
+    let entries = byFolder.get(folder);
+    if (!entries) {
+      entries = [];
+      byFolder.set(folder, entries);
     }
-    const blobId = entry.type === 'file' ? blobIds.get(entry.path) : undefined;
-    const fileId: FileId = { path: entry.path, type: entry.type, ...(blobId ? { blobId } : {}) };
-    folderRead.files.push(fileId);
-    fileIds.set(entry.path, fileId);
+    entries.push(entry);
   }
+  const fileIdsOf = (entries: readonly FileEntry[]): FileId[] =>
+    entries.map((entry) => {
+      const blobId = entry.type === 'file' ? blobIds.get(entry.path) : undefined;
+      return { path: entry.path, type: entry.type, ...(blobId ? { blobId } : {}) };
+    });
   const reused: string[] = [];
   if (opts.reuse)
-    for (const [folder, folderRead] of folders)
-      if (completeFiles(folderRead.files) && opts.reuse(folder, folderRead.files)) reused.push(folder);
-  for (const folder of reused) folders.delete(folder);
-  const wanted = reused.length ? files.filter((file) => folders.has(shardOf(file.info))) : files;
+    for (const [folder, entries] of byFolder) {
+      const ids = fileIdsOf(entries);
+      if (completeFiles(ids) && opts.reuse(folder, ids)) reused.push(folder);
+    }
+  for (const folder of reused) byFolder.delete(folder);
 
+  const fileIds = new Map<string, FileId>();
+  const folders = new Map<string, FolderRead>();
+  const files: { entry: FileEntry; info: PathInfo }[] = [];
+  const classify = async (entry: FileEntry, unknown: Diagnostic[]): Promise<void> => {
+    const info = classifyPath(entry.path);
+    // Unknown paths get the loader's own diagnostics.
+    if (!info) unknown.push(...(await loadFile(source, { entry })).diagnostics);
+    else if (WANTED.has(info.kind)) files.push({ entry, info });
+  };
+  for (const entry of loose) await classify(entry, problems);
+  for (const [folder, entries] of byFolder) {
+    const folderRead: FolderRead = { files: fileIdsOf(entries), problems: [] };
+    folders.set(folder, folderRead);
+    for (const fileId of folderRead.files) fileIds.set(fileId.path, fileId);
+    for (const entry of entries) await classify(entry, folderRead.problems);
+  }
   const projections = new Map<string, Projection>();
   let parsed = 0;
   let cached = 0;
   const toRead: { entry: FileEntry; info: PathInfo }[] = [];
-  for (const file of wanted) {
+  for (const file of files) {
     // Upper-case paths are refused by the loader whatever the content; they never reach the cache.
     const id = file.entry.type === 'file' && !file.info.upperCase ? blobIds.get(file.entry.path) : undefined;
     const hit = id
@@ -303,7 +317,7 @@ export async function readLeaderboardInputs(
   await source.prefetch?.(toRead.map((f) => f.entry.path));
 
   const readOne = async ({ entry, info }: { entry: FileEntry; info: PathInfo }): Promise<void> => {
-    const folderProblems = folders.get(shardOf(info))?.problems ?? problems;
+    const folderProblems = folders.get(folderOf(entry.path) ?? '')?.problems ?? problems;
     if (entry.type !== 'file') {
       folderProblems.push(...(await loadFile(source, { entry, info })).diagnostics);
       return;
@@ -346,7 +360,7 @@ export async function readLeaderboardInputs(
     problems.push(...folderRead.problems);
   }
   return {
-    benchmarks: assemble(wanted, projections, folders),
+    benchmarks: assemble(files, projections, folders),
     // By file (reads finish in any order), so a rebuild reports them as the first build did.
     problems: problems.sort(byFile),
     folders,
@@ -361,6 +375,15 @@ export function byFile(a: Diagnostic, b: Diagnostic): number {
   const left = a.file ?? '';
   const right = b.file ?? '';
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+const FOLDERS = 'benchmarks/';
+
+/** The benchmark folder a path lies in (`benchmarks/<folder>/...`), as written. */
+function folderOf(path: string): string | undefined {
+  if (!path.startsWith(FOLDERS)) return undefined;
+  const slash = path.indexOf('/', FOLDERS.length);
+  return slash < 0 ? undefined : path.slice(FOLDERS.length, slash);
 }
 
 /** One cache shard per benchmark: reading one benchmark loads only its shard. */
@@ -378,11 +401,13 @@ function assemble(
   folders: ReadonlyMap<string, FolderRead>,
 ): BenchmarkInput[] {
   const byName = new Map<string, BenchmarkInput>();
+  const folderOfBenchmark = new Map<string, string>();
   // In ref order, as the registry index lists entities.
   const ordered = [...files].sort((a, b) => (a.info.ref < b.info.ref ? -1 : a.info.ref > b.info.ref ? 1 : 0));
   for (const { entry, info } of ordered) {
     const projection = projections.get(entry.path);
-    if (projection?.kind === 'Benchmark' && info.benchmark)
+    if (projection?.kind === 'Benchmark' && info.benchmark) {
+      folderOfBenchmark.set(info.benchmark, folderOf(entry.path) ?? info.benchmark);
       byName.set(info.benchmark, {
         name: projection.name,
         ...(projection.description ? { description: projection.description } : {}),
@@ -390,6 +415,7 @@ function assemble(
         models: [],
         results: [],
       });
+    }
   }
   for (const { entry, info } of ordered) {
     const projection = projections.get(entry.path);
@@ -400,8 +426,8 @@ function assemble(
     else if (projection.kind === 'Result') benchmark.results.push({ ...projection.cell, file: entry.path });
   }
   const sorted = [...byName].sort(([, a], [, b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  sorted.forEach(([folder], index) => {
-    const folderRead = folders.get(folder);
+  sorted.forEach(([benchmark], index) => {
+    const folderRead = folders.get(folderOfBenchmark.get(benchmark) ?? benchmark);
     if (folderRead) folderRead.inputIndex = index;
   });
   return sorted.map(([, benchmark]) => benchmark);
