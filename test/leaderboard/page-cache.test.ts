@@ -116,19 +116,25 @@ describe('leaderboard build with the page cache', () => {
       'ana.bc-broken.yaml',
     );
     writeFileSync(broken, 'kind: Result\nspec: [\n');
+    const stray = join(fx.registry, 'benchmarks', SECOND, 'notes.txt');
+    writeFileSync(stray, 'not an entity\n');
     fx.git('add', '.');
     fx.git('commit', '-qm', 'a broken result');
     const home = mkdtempSync(join(scratch, 'home-'));
     const cold = await build(home);
-    expect(cold.problems.map((p) => p.file)).toContain(
-      `registry/benchmarks/${SECOND}/results/hospital-b/wdbc-b/ana.bc-broken.yaml`,
+    expect(cold.problems.map((p) => p.file)).toEqual(
+      expect.arrayContaining([
+        `registry/benchmarks/${SECOND}/notes.txt`,
+        `registry/benchmarks/${SECOND}/results/hospital-b/wdbc-b/ana.bc-broken.yaml`,
+      ]),
     );
     const warm = await build(home);
     expect(warm.rendered).toEqual([]);
     expect(warm.problems).toEqual(cold.problems);
     expect(contents(warm.out)).toEqual(contents(cold.out));
     rmSync(broken);
-    fx.git('commit', '-qam', 'the broken result removed');
+    rmSync(stray);
+    fx.git('commit', '-qam', 'the broken result and the stray file removed');
     const fixed = await build(home);
     expect(fixed.rendered).toEqual([SECOND]);
     expect(fixed.problems).toEqual([]);
