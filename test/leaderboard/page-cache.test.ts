@@ -40,7 +40,7 @@ async function build(home = mkdtempSync(join(scratch, 'home-'))): Promise<SiteBu
     pageCacheDir: join(home, 'pages'),
     identities: [],
     view: 'public',
-    commits: commitsFor({ dir: fx.registry }),
+    commits: await commitsFor({ dir: fx.registry }),
     out,
   });
   return { ...built, out };

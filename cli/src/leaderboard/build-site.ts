@@ -35,18 +35,24 @@ export async function buildSite(opts: {
   pageCacheDir?: string;
   identities: readonly string[];
   view: View;
-  /** Registry path -> the commit that merged it (source.ts `commitsFor`). */
-  commits: ReadonlyMap<string, string>;
+  /** Registry path -> the commit that merged it (source.ts `commitsFor`; a promise: git works meanwhile). */
+  commits: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
   out: string;
   /** Read every folder and return the inputs (for the participants' pages, built from them). */
   keepInputs?: boolean;
 }): Promise<SiteBuild> {
-  const pageCache = new PageCache(opts.pageCacheDir, {
-    view: opts.view,
-    displayRoot: opts.source.displayRoot,
-    identities: opts.identities,
-    commits: opts.commits,
-  });
+  let cacheOpened: PageCache | undefined;
+  const commitsPromise = Promise.resolve(opts.commits);
+  // Made when first needed: by then the folder is listed, and git has had that long to answer.
+  const openPageCache = async (): Promise<PageCache> => {
+    cacheOpened ??= new PageCache(opts.pageCacheDir, {
+      view: opts.view,
+      displayRoot: opts.source.displayRoot,
+      identities: opts.identities,
+      commits: await commitsPromise,
+    });
+    return cacheOpened;
+  };
   const reusedEntries = new Map<string, PageEntry>();
   const read = await readRegistryInputs({
     source: opts.source,
@@ -56,14 +62,17 @@ export async function buildSite(opts: {
     ...(opts.keepInputs
       ? {}
       : {
-          reuse: (folder, files) => {
-            const entry = pageCache.get(folder, pageCache.keyOf(folder, files));
+          reuse: async (folder, files) => {
+            const cache = await openPageCache();
+            const entry = cache.get(folder, cache.keyOf(folder, files));
             if (entry) reusedEntries.set(folder, entry);
             return entry !== undefined;
           },
         }),
   });
 
+  const pageCache = await openPageCache();
+  const commits = await commitsPromise;
   const pages: BenchmarkPages[] = [];
   const rendered: string[] = [];
   const problems = [...read.problems];
@@ -85,9 +94,7 @@ export async function buildSite(opts: {
     // Decryption keeps the inputs' order.
     const input = folderRead.inputIndex === undefined ? undefined : read.benchmarks[folderRead.inputIndex];
     const entry: PageEntry = {
-      ...(input
-        ? { pages: renderBenchmark(buildBoard(input, { view: opts.view, commits: opts.commits })) }
-        : {}),
+      ...(input ? { pages: renderBenchmark(buildBoard(input, { view: opts.view, commits })) } : {}),
       problems: folderRead.problems,
     };
     if (key !== undefined) pageCache.set(folder, key, entry);

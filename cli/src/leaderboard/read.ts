@@ -242,22 +242,24 @@ export async function readLeaderboardInputs(
   source: FileSource,
   opts: {
     cacheDir?: string;
-    blobIds?: ReadonlyMap<string, string>;
-    reuse?: (folder: string, files: readonly FileId[]) => boolean;
+    /** A promise: git works out the ids while the folder is listed. */
+    blobIds?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string> | undefined>;
+    reuse?: (folder: string, files: readonly FileId[]) => boolean | Promise<boolean>;
   } = {},
 ): Promise<LeaderboardRead> {
   const cache = new ParseCache<Stored>(
     opts.cacheDir ? join(opts.cacheDir, CACHE_READER) : undefined,
     CACHE_VERSION,
   );
-  const blobIds = opts.blobIds ?? new Map<string, string>();
   const sharedCubes = new Map<string, CubeUsage[]>();
   const problems: Diagnostic[] = [];
   // Entries by benchmark folder (the listing is in path order). A folder's key covers all its entries,
   // whatever their kind: a superset of what its pages depend on, found without classifying a path.
   const byFolder = new Map<string, FileEntry[]>();
   const loose: FileEntry[] = [];
-  for (const entry of await leaderboardFiles(source)) {
+  const listing = await leaderboardFiles(source);
+  const blobIds = (await opts.blobIds) ?? new Map<string, string>();
+  for (const entry of listing) {
     const folder = folderOf(entry.path);
     if (folder === undefined) {
       loose.push(entry);
@@ -279,7 +281,7 @@ export async function readLeaderboardInputs(
   if (opts.reuse)
     for (const [folder, entries] of byFolder) {
       const ids = fileIdsOf(entries);
-      if (completeFiles(ids) && opts.reuse(folder, ids)) reused.push(folder);
+      if (completeFiles(ids) && (await opts.reuse(folder, ids))) reused.push(folder);
     }
   for (const folder of reused) byFolder.delete(folder);
 

@@ -17,9 +17,10 @@ export async function readRegistryInputs(opts: {
   /** Age identities: encrypted results count only when one of them (the committee's) opens them. */
   identities: readonly string[];
   /** Benchmark folders the caller already holds the output of are not read (read.ts `reuse`). */
-  reuse?: (folder: string, files: readonly FileId[]) => boolean;
+  reuse?: (folder: string, files: readonly FileId[]) => boolean | Promise<boolean>;
 }): Promise<LeaderboardRead> {
-  const blobIds = opts.folder === undefined ? undefined : await cleanBlobIds(opts.folder);
+  // Not awaited here: git names the unchanged files while the reader lists the folder.
+  const blobIds = opts.folder === undefined ? undefined : cleanBlobIds(opts.folder);
   const read = await readLeaderboardInputs(opts.source, {
     cacheDir: opts.cacheDir,
     ...(blobIds ? { blobIds } : {}),

@@ -37,6 +37,7 @@ export default class LeaderboardBuild extends BaseCommand {
     const { flags } = await this.parse(LeaderboardBuild);
     const view = flags.view;
     const { source, where, git } = await registrySource(flags);
+    // Not awaited here: git reads the history while the registry folder is listed.
     const commits = commitsFor({ git, dir: git ? undefined : where });
     const layout = homeLayout();
     const built = await buildSite({
@@ -57,10 +58,11 @@ export default class LeaderboardBuild extends BaseCommand {
     let participants: string[] | undefined;
     const benchmarks = built.inputs;
     if (flags['participants-out'] && benchmarks) {
+      const mergedBy = await commits;
       const pages = new Map(
         participantLogins(benchmarks).map((login) => [
           login,
-          participantBoards(benchmarks, login, { commits }),
+          participantBoards(benchmarks, login, { commits: mergedBy }),
         ]),
       );
       const written = writeParticipantPages(flags['participants-out'], flags.out, pages);
