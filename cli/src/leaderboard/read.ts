@@ -288,19 +288,22 @@ export async function readLeaderboardInputs(
   const fileIds = new Map<string, FileId>();
   const folders = new Map<string, FolderRead>();
   const files: { entry: FileEntry; info: PathInfo }[] = [];
-  const classify = async (entry: FileEntry, unknown: Diagnostic[]): Promise<void> => {
+  const unknown: { entry: FileEntry; problems: Diagnostic[] }[] = [];
+  const classify = (entry: FileEntry, into: Diagnostic[]): void => {
     const info = classifyPath(entry.path);
-    // Unknown paths get the loader's own diagnostics.
-    if (!info) unknown.push(...(await loadFile(source, { entry })).diagnostics);
+    if (!info) unknown.push({ entry, problems: into });
     else if (WANTED.has(info.kind)) files.push({ entry, info });
   };
-  for (const entry of loose) await classify(entry, problems);
+  for (const entry of loose) classify(entry, problems);
   for (const [folder, entries] of byFolder) {
     const folderRead: FolderRead = { files: fileIdsOf(entries), problems: [] };
     folders.set(folder, folderRead);
     for (const fileId of folderRead.files) fileIds.set(fileId.path, fileId);
-    for (const entry of entries) await classify(entry, folderRead.problems);
+    for (const entry of entries) classify(entry, folderRead.problems);
   }
+  // Unknown paths and links get the loader's own diagnostics.
+  for (const { entry, problems: into } of unknown)
+    into.push(...(await loadFile(source, { entry })).diagnostics);
   const projections = new Map<string, Projection>();
   let parsed = 0;
   let cached = 0;
