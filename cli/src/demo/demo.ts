@@ -590,7 +590,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const leaderboard = await step(
     'the leaderboard is built from main (public view)',
     async () => {
-      const commits = lastCommits({ repoDir: reg.bare, commit: 'HEAD', registryPrefix: 'registry' });
+      const commits = await lastCommits({ repoDir: reg.bare, commit: 'HEAD', registryPrefix: 'registry' });
       const { benchmarks } = await decryptLeaderboardInputs(
         collectBenchmarks(final.registry.index),
         committeeIdentities,

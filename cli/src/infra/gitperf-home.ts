@@ -5,6 +5,7 @@
  *   cache/sha256/<hex>                          verified resources, content-addressed
  *   cache/parsed/<reader>/<shard>.json          parsed registry files by git blob id (infra/parse-cache.ts);
  *                                               reader result-signatures: verdicts of result signatures
+ *   cache/pages/leaderboard/<benchmark>/        rendered leaderboard pages by their inputs (leaderboard/page-cache.ts)
  *   cubes/<owner>/<name>/                       materialised MLCubes
  *   logs/                                       task logs (the cube engine's)
  *   tmp/<container>/                            a container's /tmp
@@ -38,6 +39,8 @@ export interface GitperfHomeLayout {
   resourceCache: string;
   /** Parsed registry files by git blob id (infra/parse-cache.ts; rebuilt from the files when missing). */
   parseCache: string;
+  /** Rendered pages by everything they depend on (leaderboard/page-cache.ts; rebuilt when missing). */
+  pageCache: string;
   cubes: string;
   cube(owner: string, name: string): string;
   logs: string;
@@ -75,6 +78,7 @@ export function homeLayout(home: string = gitperfHome()): GitperfHomeLayout {
     configFile: path.join(home, 'config.yaml'),
     resourceCache: path.join(home, 'cache', 'sha256'),
     parseCache: path.join(home, 'cache', 'parsed'),
+    pageCache: path.join(home, 'cache', 'pages'),
     cubes: path.join(home, 'cubes'),
     cube: (owner, name) => path.join(home, 'cubes', owner, name),
     logs: path.join(home, 'logs'),

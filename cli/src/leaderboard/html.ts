@@ -278,22 +278,23 @@ export function participantPage(login: string, boards: readonly Board[]): string
   return page(title, body, { script: true });
 }
 
-export function indexPage(boards: readonly Board[], view: Board['view']): string {
-  const rows = boards
-    .map((board) => {
-      const best = board.models.find((m) => m.rank === 1);
-      const status =
-        board.status === 'ranked'
-          ? 'ranked'
-          : board.status === 'no-results'
-            ? 'no results yet'
-            : 'not ranked (see page)';
-      return `<tr><th scope="row"><a href="benchmarks/${esc(board.benchmark)}.html">${esc(board.benchmark)}</a></th><td>${esc(status)}</td><td class="num">${board.models.length}</td><td>${best ? `${esc(best.model)} (${esc(board.primaryMetric)} ${fmt(best.primary?.value)})` : '—'}</td></tr>`;
-    })
-    .join('\n');
+/** A benchmark's row in the index (kept with its page by the page cache, so the index needs no board). */
+export function indexRow(board: Board): string {
+  const best = board.models.find((m) => m.rank === 1);
+  const status =
+    board.status === 'ranked'
+      ? 'ranked'
+      : board.status === 'no-results'
+        ? 'no results yet'
+        : 'not ranked (see page)';
+  return `<tr><th scope="row"><a href="benchmarks/${esc(board.benchmark)}.html">${esc(board.benchmark)}</a></th><td>${esc(status)}</td><td class="num">${board.models.length}</td><td>${best ? `${esc(best.model)} (${esc(board.primaryMetric)} ${fmt(best.primary?.value)})` : '—'}</td></tr>`;
+}
+
+/** The index: one row per benchmark (`indexRow`), in the order given. */
+export function indexPage(rows: readonly string[], view: Board['view']): string {
   const title = view === 'public' ? 'gitperf leaderboard' : "gitperf results: participants' view";
   const body = `<h1>${esc(title)}</h1>
 <table data-sortable id="benchmarks"><caption>Benchmarks</caption><thead><tr><th scope="col" data-sort="text">Benchmark</th><th scope="col" data-sort="text">Status</th><th scope="col" data-sort="num">Models listed</th><th scope="col">First</th></tr></thead><tbody>
-${rows}</tbody></table>`;
+${rows.join('\n')}</tbody></table>`;
   return page(title, body, { script: true });
 }

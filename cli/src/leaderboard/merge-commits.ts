@@ -3,7 +3,7 @@
  * registry folder (on main, first parents are the merges of submissions). The leaderboard's only git
  * access, through the one git module.
  */
-import { runGitSync } from '../git/git.js';
+import { runGitForBytes } from '../git/git.js';
 
 export interface CommitSource {
   /** A git repository (work tree or bare). */
@@ -15,18 +15,18 @@ export interface CommitSource {
 }
 
 /** Runs git for an answer; undefined when git or the repository is not there (provenance is then omitted). */
-function gitAnswer(args: string[], cwd: string): string | undefined {
+async function gitAnswer(args: string[], cwd: string): Promise<string | undefined> {
   try {
-    return runGitSync(args, { cwd }).stdout.toString('utf8');
+    return (await runGitForBytes(args, { cwd })).stdout.toString('utf8');
   } catch {
     return undefined;
   }
 }
 
 /** Registry-relative path -> full commit sha. Empty when git or the repository is not there. */
-export function lastCommits(src: CommitSource): Map<string, string> {
+export async function lastCommits(src: CommitSource): Promise<Map<string, string>> {
   const prefix = src.registryPrefix.replace(/\/+$/, '');
-  const log = gitAnswer(
+  const log = await gitAnswer(
     [
       'log',
       '--first-parent',
@@ -56,8 +56,10 @@ export function lastCommits(src: CommitSource): Map<string, string> {
 }
 
 /** Where `dir` sits in a git work tree: the top folder and the path from it; undefined outside git. */
-export function locateInGit(dir: string): { repoDir: string; registryPrefix: string } | undefined {
-  const answer = gitAnswer(['rev-parse', '--show-toplevel', '--show-prefix'], dir);
+export async function locateInGit(
+  dir: string,
+): Promise<{ repoDir: string; registryPrefix: string } | undefined> {
+  const answer = await gitAnswer(['rev-parse', '--show-toplevel', '--show-prefix'], dir);
   if (!answer) return undefined;
   const [top, prefix = ''] = answer.split('\n');
   return { repoDir: top, registryPrefix: prefix.replace(/\/+$/, '') };

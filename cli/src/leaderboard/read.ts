@@ -32,10 +32,30 @@ type Projection =
 
 const WANTED = new Set(['Benchmark', 'ModelAssociation', 'Result']);
 
+/** A file of a benchmark folder as the reader met it: what the folder's inputs are a function of. */
+export interface FileId {
+  path: string;
+  type: FileEntry['type'];
+  /** Git's blob id of a regular file's content; absent for links and for a file that could not be read. */
+  blobId?: string;
+}
+
+/** A benchmark folder's files (in path order) and the problems they gave. */
+export interface FolderRead {
+  files: FileId[];
+  problems: Diagnostic[];
+  /** Where the folder's benchmark is in `benchmarks` (absent when its benchmark.yaml did not load). */
+  inputIndex?: number;
+}
+
 export interface LeaderboardRead {
   benchmarks: BenchmarkInput[];
-  /** Files that did not load (they are left out, as every listing leaves them out). */
+  /** Files that did not load (they are left out, as every listing leaves them out), by file. */
   problems: Diagnostic[];
+  /** Each benchmark folder read, by folder name: its files with their blob ids (to key what is built from them). */
+  folders: Map<string, FolderRead>;
+  /** Benchmark folders the caller chose to `reuse`: neither read nor in `benchmarks`, `folders`, `problems`. */
+  reused: string[];
   /** How many files were parsed, and how many came from the cache. */
   parsed: number;
   cached: number;
@@ -205,34 +225,85 @@ async function leaderboardFiles(source: FileSource): Promise<FileEntry[]> {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** Whether every file of a folder is named by its content (a regular file with a blob id, or a link). */
+export function completeFiles(files: readonly FileId[]): boolean {
+  return files.every((file) => file.type !== 'file' || file.blobId !== undefined);
+}
+
 /**
  * The benchmarks' leaderboard inputs. `cacheDir` (the home layout's `parseCache`) keeps parsed files
  * between runs; without it every file is parsed. `blobIds` (git/git.ts `cleanBlobIds` of the registry
  * folder): registry-relative path -> git blob id of the files known unchanged, which are then neither
- * read nor hashed when the cache has them.
+ * read nor hashed when the cache has them. `reuse` is asked, for each benchmark folder whose files git
+ * names all (`completeFiles`), whether the caller already holds what it builds from them: then the folder
+ * is not read at all.
  */
 export async function readLeaderboardInputs(
   source: FileSource,
-  opts: { cacheDir?: string; blobIds?: ReadonlyMap<string, string> } = {},
+  opts: {
+    cacheDir?: string;
+    /** A promise: git works out the ids while the folder is listed. */
+    blobIds?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string> | undefined>;
+    reuse?: (folder: string, files: readonly FileId[]) => boolean | Promise<boolean>;
+  } = {},
 ): Promise<LeaderboardRead> {
   const cache = new ParseCache<Stored>(
     opts.cacheDir ? join(opts.cacheDir, CACHE_READER) : undefined,
     CACHE_VERSION,
   );
-  const blobIds = opts.blobIds ?? new Map<string, string>();
   const sharedCubes = new Map<string, CubeUsage[]>();
   const problems: Diagnostic[] = [];
-  const files: { entry: FileEntry; info: PathInfo }[] = [];
-  for (const entry of await leaderboardFiles(source)) {
-    const info = classifyPath(entry.path);
-    if (!info) {
-      // Unknown paths and links get the loader's own diagnostics.
-      problems.push(...(await loadFile(source, { entry })).diagnostics);
+  // Entries by benchmark folder (the listing is in path order). A folder's key covers all its entries,
+  // whatever their kind: a superset of what its pages depend on, found without classifying a path.
+  const byFolder = new Map<string, FileEntry[]>();
+  const loose: FileEntry[] = [];
+  const listing = await leaderboardFiles(source);
+  const blobIds = (await opts.blobIds) ?? new Map<string, string>();
+  for (const entry of listing) {
+    const folder = folderOf(entry.path);
+    if (folder === undefined) {
+      loose.push(entry);
       continue;
     }
-    if (WANTED.has(info.kind)) files.push({ entry, info });
+    let entries = byFolder.get(folder);
+    if (!entries) {
+      entries = [];
+      byFolder.set(folder, entries);
+    }
+    entries.push(entry);
   }
+  const fileIdsOf = (entries: readonly FileEntry[]): FileId[] =>
+    entries.map((entry) => {
+      const blobId = entry.type === 'file' ? blobIds.get(entry.path) : undefined;
+      return { path: entry.path, type: entry.type, ...(blobId ? { blobId } : {}) };
+    });
+  const reused: string[] = [];
+  if (opts.reuse)
+    for (const [folder, entries] of byFolder) {
+      const ids = fileIdsOf(entries);
+      if (completeFiles(ids) && (await opts.reuse(folder, ids))) reused.push(folder);
+    }
+  for (const folder of reused) byFolder.delete(folder);
 
+  const fileIds = new Map<string, FileId>();
+  const folders = new Map<string, FolderRead>();
+  const files: { entry: FileEntry; info: PathInfo }[] = [];
+  const unknown: { entry: FileEntry; problems: Diagnostic[] }[] = [];
+  const classify = (entry: FileEntry, into: Diagnostic[]): void => {
+    const info = classifyPath(entry.path);
+    if (!info) unknown.push({ entry, problems: into });
+    else if (WANTED.has(info.kind)) files.push({ entry, info });
+  };
+  for (const entry of loose) classify(entry, problems);
+  for (const [folder, entries] of byFolder) {
+    const folderRead: FolderRead = { files: fileIdsOf(entries), problems: [] };
+    folders.set(folder, folderRead);
+    for (const fileId of folderRead.files) fileIds.set(fileId.path, fileId);
+    for (const entry of entries) classify(entry, folderRead.problems);
+  }
+  // Unknown paths and links get the loader's own diagnostics.
+  for (const { entry, problems: into } of unknown)
+    into.push(...(await loadFile(source, { entry })).diagnostics);
   const projections = new Map<string, Projection>();
   let parsed = 0;
   let cached = 0;
@@ -251,15 +322,16 @@ export async function readLeaderboardInputs(
   await source.prefetch?.(toRead.map((f) => f.entry.path));
 
   const readOne = async ({ entry, info }: { entry: FileEntry; info: PathInfo }): Promise<void> => {
+    const folderProblems = folders.get(folderOf(entry.path) ?? '')?.problems ?? problems;
     if (entry.type !== 'file') {
-      problems.push(...(await loadFile(source, { entry, info })).diagnostics);
+      folderProblems.push(...(await loadFile(source, { entry, info })).diagnostics);
       return;
     }
     let bytes: Uint8Array;
     try {
       bytes = await source.read(entry.path, MAX_FILE_BYTES);
     } catch (e) {
-      problems.push({
+      folderProblems.push({
         code: 'file.unreadable',
         message: `cannot read the file: ${(e as Error).message}`,
         severity: 'error',
@@ -267,7 +339,10 @@ export async function readLeaderboardInputs(
       });
       return;
     }
-    const key = info.upperCase ? undefined : contentKey(info.kind, gitBlobId(bytes));
+    const blobId = gitBlobId(bytes);
+    const fileId = fileIds.get(entry.path);
+    if (fileId) fileId.blobId = blobId;
+    const key = info.upperCase ? undefined : contentKey(info.kind, blobId);
     const hit = key ? restore(cache.get(shardOf(info), key), sharedCubes) : undefined;
     if (hit) {
       cached++;
@@ -276,7 +351,7 @@ export async function readLeaderboardInputs(
     }
     parsed++;
     const loaded = fromBytes(entry.path, displayPath(source, entry.path), info, bytes);
-    problems.push(...loaded.diagnostics);
+    folderProblems.push(...loaded.diagnostics);
     const projection = loaded.entity ? project(loaded.entity.entity) : undefined;
     if (!projection) return;
     projections.set(entry.path, projection);
@@ -285,7 +360,35 @@ export async function readLeaderboardInputs(
   for (let start = 0; start < toRead.length; start += READ_CONCURRENCY)
     await Promise.all(toRead.slice(start, start + READ_CONCURRENCY).map(readOne));
   cache.save();
-  return { benchmarks: assemble(files, projections), problems, parsed, cached };
+  for (const folderRead of folders.values()) {
+    folderRead.problems.sort(byFile);
+    problems.push(...folderRead.problems);
+  }
+  return {
+    benchmarks: assemble(files, projections, folders),
+    // By file (reads finish in any order), so a rebuild reports them as the first build did.
+    problems: problems.sort(byFile),
+    folders,
+    reused,
+    parsed,
+    cached,
+  };
+}
+
+/** Orders diagnostics by file (stable: one file's keep their order). */
+export function byFile(a: Diagnostic, b: Diagnostic): number {
+  const left = a.file ?? '';
+  const right = b.file ?? '';
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+const FOLDERS = 'benchmarks/';
+
+/** The benchmark folder a path lies in (`benchmarks/<folder>/...`), as written. */
+function folderOf(path: string): string | undefined {
+  if (!path.startsWith(FOLDERS)) return undefined;
+  const slash = path.indexOf('/', FOLDERS.length);
+  return slash < 0 ? undefined : path.slice(FOLDERS.length, slash);
 }
 
 /** One cache shard per benchmark: reading one benchmark loads only its shard. */
@@ -293,17 +396,23 @@ function shardOf(info: PathInfo): string {
   return info.benchmark ?? '';
 }
 
-/** Groups the projections by benchmark, in path order (as the registry index lists them). */
+/**
+ * Groups the projections by benchmark, in path order (as the registry index lists them), sorted by name;
+ * notes in `folders` where each folder's benchmark landed.
+ */
 function assemble(
   files: readonly { entry: FileEntry; info: PathInfo }[],
   projections: ReadonlyMap<string, Projection>,
+  folders: ReadonlyMap<string, FolderRead>,
 ): BenchmarkInput[] {
   const byName = new Map<string, BenchmarkInput>();
+  const folderOfBenchmark = new Map<string, string>();
   // In ref order, as the registry index lists entities.
   const ordered = [...files].sort((a, b) => (a.info.ref < b.info.ref ? -1 : a.info.ref > b.info.ref ? 1 : 0));
   for (const { entry, info } of ordered) {
     const projection = projections.get(entry.path);
-    if (projection?.kind === 'Benchmark' && info.benchmark)
+    if (projection?.kind === 'Benchmark' && info.benchmark) {
+      folderOfBenchmark.set(info.benchmark, folderOf(entry.path) ?? info.benchmark);
       byName.set(info.benchmark, {
         name: projection.name,
         ...(projection.description ? { description: projection.description } : {}),
@@ -311,6 +420,7 @@ function assemble(
         models: [],
         results: [],
       });
+    }
   }
   for (const { entry, info } of ordered) {
     const projection = projections.get(entry.path);
@@ -320,5 +430,10 @@ function assemble(
       benchmark.models.push({ model: projection.model, optIn: projection.optIn });
     else if (projection.kind === 'Result') benchmark.results.push({ ...projection.cell, file: entry.path });
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...byName].sort(([, a], [, b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  sorted.forEach(([benchmark], index) => {
+    const folderRead = folders.get(folderOfBenchmark.get(benchmark) ?? benchmark);
+    if (folderRead) folderRead.inputIndex = index;
+  });
+  return sorted.map(([, benchmark]) => benchmark);
 }

@@ -6,7 +6,7 @@
 import { cleanBlobIds } from '../git/git.js';
 import type { FileSource } from '../registry/file-source.js';
 import { decryptLeaderboardInputs } from './decrypt.js';
-import { type LeaderboardRead, readLeaderboardInputs } from './read.js';
+import { type FileId, type LeaderboardRead, readLeaderboardInputs } from './read.js';
 
 export async function readRegistryInputs(opts: {
   source: FileSource;
@@ -16,11 +16,15 @@ export async function readRegistryInputs(opts: {
   cacheDir: string;
   /** Age identities: encrypted results count only when one of them (the committee's) opens them. */
   identities: readonly string[];
+  /** Benchmark folders the caller already holds the output of are not read (read.ts `reuse`). */
+  reuse?: (folder: string, files: readonly FileId[]) => boolean | Promise<boolean>;
 }): Promise<LeaderboardRead> {
-  const blobIds = opts.folder === undefined ? undefined : await cleanBlobIds(opts.folder);
+  // Not awaited here: git names the unchanged files while the reader lists the folder.
+  const blobIds = opts.folder === undefined ? undefined : cleanBlobIds(opts.folder);
   const read = await readLeaderboardInputs(opts.source, {
     cacheDir: opts.cacheDir,
     ...(blobIds ? { blobIds } : {}),
+    ...(opts.reuse ? { reuse: opts.reuse } : {}),
   });
   const { benchmarks } = await decryptLeaderboardInputs(read.benchmarks, opts.identities);
   return { ...read, benchmarks };

@@ -3,11 +3,11 @@
  * renders as `benchmarks/<name>.json`. Nothing else is written, so the folder holds exactly what the
  * boards allow. The site is built in a sibling folder and renamed into place.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Board, View } from './board.js';
-import { benchmarkPage, indexPage, participantPage } from './html.js';
+import { benchmarkPage, indexPage, indexRow, participantPage } from './html.js';
 
 /** Marks a folder as a built site, so a rebuild may replace it and nothing else gets replaced. */
 export const SITE_MARKER = '.gitperf-leaderboard';
@@ -18,20 +18,52 @@ export interface SiteFiles {
   index: string;
 }
 
+/** A file's content: text, or a file to copy (a page the page cache kept). */
+export type FileContent = string | { copyOf: string };
+
+/** What the site holds for one benchmark: its page, its board as JSON, and its row in the index. */
+export interface BenchmarkPages {
+  benchmark: string;
+  html: FileContent;
+  json: FileContent;
+  indexRow: string;
+}
+
+/** A board rendered as the site holds it. */
+export function renderBenchmark(board: Board): BenchmarkPages {
+  return {
+    benchmark: board.benchmark,
+    html: benchmarkPage(board),
+    json: `${JSON.stringify(board, null, 2)}\n`,
+    indexRow: indexRow(board),
+  };
+}
+
 /** Every file of the site, by path relative to its folder. */
-export function siteFiles(boards: readonly Board[], view: View): Map<string, string> {
-  const out = new Map<string, string>();
-  out.set('index.html', indexPage(boards, view));
-  for (const board of boards) {
-    out.set(`benchmarks/${board.benchmark}.html`, benchmarkPage(board));
-    out.set(`benchmarks/${board.benchmark}.json`, `${JSON.stringify(board, null, 2)}\n`);
+export function siteFiles(pages: readonly BenchmarkPages[], view: View): Map<string, FileContent> {
+  const out = new Map<string, FileContent>();
+  out.set(
+    'index.html',
+    indexPage(
+      pages.map((p) => p.indexRow),
+      view,
+    ),
+  );
+  for (const benchmarkPages of pages) {
+    out.set(`benchmarks/${benchmarkPages.benchmark}.html`, benchmarkPages.html);
+    out.set(`benchmarks/${benchmarkPages.benchmark}.json`, benchmarkPages.json);
   }
   out.set(SITE_MARKER, `gitperf leaderboard site (${view} view); rebuilt as a whole\n`);
   return out;
 }
 
 export function writeSite(outDir: string, boards: readonly Board[], view: View): SiteFiles {
-  const files = siteFiles(boards, view);
+  return writeSitePages(outDir, boards.map(renderBenchmark), view);
+}
+
+/** Writes the site of these benchmarks' pages (in index order). */
+export function writeSitePages(outDir: string, pages: readonly BenchmarkPages[], view: View): SiteFiles {
+  const files = siteFiles(pages, view);
   writeFolder(outDir, files);
   return {
     files: [...files.keys()].filter((f) => f !== SITE_MARKER),
@@ -71,7 +103,7 @@ export function writeParticipantPages(
 }
 
 /** Writes a folder as a whole: built in a sibling folder and renamed into place. */
-function writeFolder(outDir: string, files: ReadonlyMap<string, string>): void {
+function writeFolder(outDir: string, files: ReadonlyMap<string, FileContent>): void {
   const target = resolve(outDir);
   if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, SITE_MARKER)))
     fail(
@@ -85,9 +117,10 @@ function writeFolder(outDir: string, files: ReadonlyMap<string, string>): void {
   const staging = join(parent, `.${basename(target)}.building-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  for (const [path, text] of files) {
+  for (const [path, content] of files) {
     mkdirSync(dirname(join(staging, path)), { recursive: true });
-    writeFileSync(join(staging, path), text);
+    if (typeof content === 'string') writeFileSync(join(staging, path), content);
+    else copyFileSync(content.copyOf, join(staging, path));
   }
   const old = join(parent, `.${basename(target)}.old-${process.pid}`);
   if (existsSync(target)) renameSync(target, old);

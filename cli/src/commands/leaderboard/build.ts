@@ -1,20 +1,20 @@
+import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { identitiesFromFlags, identityFlags } from '../../cli/identity-flag.js';
 import { viewFlag } from '../../cli/leaderboard-flags.js';
 import { profileFlags, registryDirFlags } from '../../cli/profile-flag.js';
 import { homeLayout } from '../../infra/gitperf-home.js';
-import { boardsOf } from '../../leaderboard/build.js';
+import { buildSite } from '../../leaderboard/build-site.js';
 import { participantBoards, participantLogins } from '../../leaderboard/participants.js';
-import { readRegistryInputs } from '../../leaderboard/registry-inputs.js';
-import { writeParticipantPages, writeSite } from '../../leaderboard/site.js';
+import { writeParticipantPages } from '../../leaderboard/site.js';
 import { commitsFor } from '../../leaderboard/source.js';
 import { registrySource, skippedWarning } from '../../submission/registry-state.js';
 
 export default class LeaderboardBuild extends BaseCommand {
   static override summary = 'Build the leaderboard as a static site: an index and one page per benchmark.';
   static override description =
-    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole. Parsed files are cached in $GITPERF_HOME/cache/parsed by git blob id.`;
+    `Each page shows what the benchmark's sharing policy allows and nothing more (in the HTML and in the JSON next to it): the ranking by the primary metric with 95% intervals, sites and cases, the forest plot, the matrix under full sharing, and provenance. --out is replaced as a whole. Parsed files are cached in $GITPERF_HOME/cache/parsed by git blob id, and each benchmark's pages in $GITPERF_HOME/cache/pages by everything they depend on (a benchmark no file of which changed is not read again).`;
   static override examples = [
     '<%= config.bin %> leaderboard build --out site',
     '<%= config.bin %> leaderboard build --out private-site --view participants --dir registry',
@@ -37,25 +37,32 @@ export default class LeaderboardBuild extends BaseCommand {
     const { flags } = await this.parse(LeaderboardBuild);
     const view = flags.view;
     const { source, where, git } = await registrySource(flags);
-    const read = await readRegistryInputs({
+    // Not awaited here: git reads the history while the registry folder is listed.
+    const commits = commitsFor({ git, dir: git ? undefined : where });
+    const layout = homeLayout();
+    const built = await buildSite({
       source,
       ...(git ? {} : { folder: where }),
-      cacheDir: homeLayout().parseCache,
+      parseCacheDir: layout.parseCache,
+      pageCacheDir: join(layout.pageCache, 'leaderboard'),
       identities: (await identitiesFromFlags(flags)).identities,
+      view,
+      commits,
+      out: flags.out,
+      keepInputs: flags['participants-out'] !== undefined,
     });
-    const benchmarks = read.benchmarks;
-    const skipped = skippedWarning({ problems: read.problems, source: where });
+    const skipped = skippedWarning({ problems: built.problems, source: where });
     if (skipped) this.report(skipped);
-    const commits = commitsFor({ git, dir: git ? undefined : where });
-    const boards = boardsOf(benchmarks, { view, commits });
-    const site = writeSite(flags.out, boards, view);
-    this.log(`wrote ${site.files.length} files (${boards.length} benchmarks, ${view} view)`);
+    const site = built.site;
+    this.log(`wrote ${site.files.length} files (${built.benchmarks.length} benchmarks, ${view} view)`);
     let participants: string[] | undefined;
-    if (flags['participants-out']) {
+    const benchmarks = built.inputs;
+    if (flags['participants-out'] && benchmarks) {
+      const mergedBy = await commits;
       const pages = new Map(
         participantLogins(benchmarks).map((login) => [
           login,
-          participantBoards(benchmarks, login, { commits }),
+          participantBoards(benchmarks, login, { commits: mergedBy }),
         ]),
       );
       const written = writeParticipantPages(flags['participants-out'], flags.out, pages);
@@ -66,7 +73,7 @@ export default class LeaderboardBuild extends BaseCommand {
     return {
       index: site.index,
       files: site.files,
-      benchmarks: boards.map((b) => b.benchmark),
+      benchmarks: built.benchmarks,
       ...(participants ? { participants } : {}),
     };
   }

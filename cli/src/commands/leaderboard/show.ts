@@ -73,7 +73,7 @@ export default class LeaderboardShow extends BaseCommand {
     if (skipped) this.report(skipped);
     if (flags.benchmark && !benchmarks.some((b) => b.name === flags.benchmark))
       fail('leaderboard.no-benchmark', `no benchmark ${flags.benchmark} in ${where}`, {}, 1);
-    const commits = commitsFor({ git, dir: git ? undefined : where });
+    const commits = await commitsFor({ git, dir: git ? undefined : where });
     const only = flags.benchmark ? { benchmark: flags.benchmark } : {};
     const boards = login
       ? participantBoards(benchmarks, login, { commits, ...only })
