@@ -25,6 +25,11 @@ export interface ScenarioSpec {
   head: (f: FileEdit) => void;
   /** A second push after the reviews marked `on: 'first'`. */
   secondPush?: (f: FileEdit) => void;
+  /**
+   * Changes merged to main after the branch was made: the evaluation's base is then this newer main, and
+   * the merge base stays the commit the branch was made from.
+   */
+  mainAfter?: (f: FileEdit) => void;
   author: string;
   reviews?: Array<ReviewSpec | string>;
 }
@@ -133,6 +138,14 @@ export async function buildRepo(spec: Omit<ScenarioSpec, 'author' | 'reviews'>):
     spec.secondPush(new FileEdit(second));
     writeAll(dir, head, second);
     headSha = await commitAll(git, 'second push');
+  }
+  if (spec.mainAfter) {
+    await git.raw(['checkout', '--quiet', '--detach', baseSha]);
+    const moved = new Map(base);
+    spec.mainAfter(new FileEdit(moved));
+    writeAll(dir, base, moved);
+    baseSha = await commitAll(git, 'main moves on');
+    await git.raw(['checkout', '--quiet', '--detach', headSha]);
   }
   return {
     dir,

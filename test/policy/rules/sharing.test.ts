@@ -139,6 +139,19 @@ describe('sharing policy of an operational benchmark (real git)', () => {
     expect(primary.status).toBe('pass');
   });
 
+  it('a branch made while the benchmark was in development is judged against main as it is now (operational)', async () => {
+    // The committee opens a loosening while nothing is promised; the benchmark goes into operation on main
+    // (and its sites' results arrive) before the branch merges: the loosening now needs the admin and them.
+    const d = await scenario({
+      base: withState('development'),
+      head: setPolicy((p) => (p.sharing = 'full')),
+      mainAfter: withState('operation'),
+    });
+    expect(d.violations).toEqual([]);
+    expect(requirements(d)).toEqual([['approval.admin', ['ada']], ...dataOwnerRequirements]);
+    expect(d.announcements[0].message).toContain('spec.policy.sharing: per-model → full');
+  });
+
   it('a benchmark still in development has promised nothing: the committee changes its sharing alone', async () => {
     const d = await scenario({
       base: withState('development'),

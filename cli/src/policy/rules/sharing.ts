@@ -70,15 +70,40 @@ function dataOwners(review: ChangeUnderReview<'Benchmark'>, benchmarkName: strin
   return [...owners].sort();
 }
 
+/**
+ * The sharing changes a merge would make, against every operational copy it lands on: the base branch's
+ * (what is in force now) and the merge base's (what the branch was made from). A branch made while the
+ * benchmark was in development, or before another sharing change merged, is judged against main as it is.
+ */
+function changesAgainstPromises(review: ChangeUnderReview<'Benchmark'>): FieldChange[] {
+  const after = review.after;
+  if (!after) return []; // invalid content is the structure check's
+  const promised = [
+    typedEntity('Benchmark', review.merged.view.get(review.file)),
+    typedEntity('Benchmark', review.beforeDocument),
+  ].filter((benchmark) => benchmark?.spec.state === 'operation');
+  const byField = new Map<SharingField, FieldChange>();
+  for (const benchmark of promised) {
+    if (!benchmark) continue;
+    for (const change of sharingChanges(
+      sharingSettings(benchmark.spec.policy),
+      sharingSettings(after.spec.policy),
+    )) {
+      const known = byField.get(change.field);
+      // The base branch's copy comes first: its value is the "from" people read; loosening either counts.
+      if (!known) byField.set(change.field, change);
+      else known.loosens ||= change.loosens;
+    }
+  }
+  return SHARING_FIELDS.flatMap((field) => byField.get(field) ?? []);
+}
+
 export function checkSharingPolicy(review: ChangeUnderReview<'Benchmark'>): void {
   if (review.action !== 'modified') return;
-  const before = typedEntity('Benchmark', review.beforeDocument);
-  const after = review.after;
-  // Only an operational benchmark has promised anything; invalid content is the structure check's.
-  if (!before || !after || before.spec.state !== 'operation') return;
-  const changes = sharingChanges(sharingSettings(before.spec.policy), sharingSettings(after.spec.policy));
+  // Only an operational benchmark has promised anything.
+  const changes = changesAgainstPromises(review);
   if (changes.length === 0) return;
-  const benchmarkName = review.info.benchmark ?? before.metadata.name;
+  const benchmarkName = review.info.benchmark ?? review.after?.metadata.name ?? review.file;
   const what = changes.map((c) => `spec.policy.${c.field}: ${c.from} → ${c.to}`).join('; ');
   const loosened = changes.filter((c) => c.loosens);
   review.announce(
