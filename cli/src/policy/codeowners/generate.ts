@@ -15,6 +15,7 @@
 import {
   type EntityFolderScope,
   entityFolder,
+  REGISTRY_DIR,
   repoEntityPath,
   repoRegistryFolder,
 } from '../../registry/layout.js';
@@ -109,7 +110,7 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
     for (const login of users) {
       const owner = `@${login}`;
       if (form === 'compact' && !LAYOUT_NAMES.has(login) && !benchmarkNames.has(login)) {
-        line(`/registry/**/${login}/`, owner);
+        line(`/${REGISTRY_DIR}/**/${login}/`, owner);
         continue;
       }
       line(folderPattern({ kind: 'MLCube', owner: login }), owner);
