@@ -28,8 +28,9 @@ export const layeringRules: LayeringRules = {
     forge: ['trust', 'git', 'infra', 'diagnostics'],
     // The MedPerf procedures run cubes on data named by the registry.
     workflows: ['cube', 'registry', 'infra', 'diagnostics'],
-    // Profiles name a forge address (forge's types) and live under $GITPERF_HOME with the member's key.
-    profile: ['forge', 'trust', 'git', 'infra', 'diagnostics'],
+    // Profiles name a forge address (forge's types) and live under $GITPERF_HOME with the member's key;
+    // the user a profile acts as is a registry login (the registry's name grammar).
+    profile: ['forge', 'trust', 'registry', 'git', 'infra', 'diagnostics'],
     // Submissions: where forge and policy meet (the registry's pre-receive hook checks signed merges).
     submission: ['policy', 'forge', 'profile', 'trust', 'registry', 'git', 'infra', 'diagnostics'],
     // What each role submits: a procedure's output as a submission.

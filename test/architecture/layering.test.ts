@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,38 @@ describe('the layering of cli/src', () => {
   it('follows the allowed-dependency table, has no folder cycles, and keeps oclif in the command layer', () => {
     const violations = checkLayering(edges, layeringRules);
     expect(violations.map((violation) => violation.message)).toEqual([]);
+  });
+});
+
+describe("the README's layer diagram", () => {
+  /** Folder → its row in the diagram (0 is the top row), read from the first code block under `### Layers`. */
+  function readmeRows(): Map<string, number> {
+    const readme = readFileSync(join(sourceRoot, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Layers'));
+    const diagram = section.slice(
+      section.indexOf('```') + 3,
+      section.indexOf('```', section.indexOf('```') + 3),
+    );
+    const rows = new Map<string, number>();
+    let rowIndex = 0;
+    for (const line of diagram.split('\n')) {
+      const folders = [...line.matchAll(/(?:^|\s)([a-z]+)\/(?=\s|$)/g)].map((match) => match[1]);
+      if (folders.length === 0 || !/^[a-z]/.test(line)) continue; // a continuation line of a description
+      for (const folder of folders) rows.set(folder, rowIndex);
+      rowIndex++;
+    }
+    return rows;
+  }
+
+  it('puts every folder below the folders that may import it, as allowed-dependencies.ts says', () => {
+    const rows = readmeRows();
+    expect([...rows.keys()].sort()).toEqual(Object.keys(layeringRules.allowed).sort());
+    const misplaced = Object.entries(layeringRules.allowed).flatMap(([folder, imported]) =>
+      imported
+        .filter((dependency) => (rows.get(dependency) ?? -1) <= (rows.get(folder) ?? -1))
+        .map((dependency) => `${folder}/ imports ${dependency}/ but is not on a higher row`),
+    );
+    expect(misplaced).toEqual([]);
   });
 });
 

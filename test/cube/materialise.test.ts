@@ -3,7 +3,7 @@
  * additional-files tarball is refused before anything runs; a cube folder edited after materialisation is
  * refused by runTask. Runs use the local runner (bwrap when installed).
  */
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -235,5 +235,7 @@ describe('materialiseCube reuse', () => {
     const renewed = await materialiseCube(spec2, { ...opts, hashes: registeredHashes(spec2) });
     expect(renewed.ok).toBe(true);
     expect(await readFile(path.join(dest, 'workspace', 'parameters.yaml'), 'utf8')).toBe('threshold: 0.7\n');
+    // Each rebuild swapped the folder in by renames and left no staging or trash folder beside it.
+    expect(await readdir(path.dirname(dest))).toEqual(['mat-test']);
   });
 });

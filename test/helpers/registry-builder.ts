@@ -269,8 +269,20 @@ export class RegistryBuilder {
     return this.entity(association);
   }
 
-  result(benchmark: string, dataset: string, model: string, spec: Partial<Spec<'Result'>> = {}): this {
+  /**
+   * A result, current by default (see resultProvenance); `spec.execution` is merged over that default, so a
+   * test can give only what it changes (the recorded cubes, the dataset's generatedUid).
+   */
+  result(
+    benchmark: string,
+    dataset: string,
+    model: string,
+    spec: Partial<Omit<Spec<'Result'>, 'execution'>> & {
+      execution?: Partial<Spec<'Result'>['execution']>;
+    } = {},
+  ): this {
     const dataOwner = dataset.split('/')[0];
+    const { execution, ...otherFields } = spec;
     const result: Result = {
       apiVersion: 'gitperf/v1',
       kind: 'Result',
@@ -287,8 +299,9 @@ export class RegistryBuilder {
           finishedAt: '2026-11-02T10:05:00Z',
           gitperfVersion: '0.1.0',
           ...resultProvenance((kind, ref) => this.get(kind, ref), benchmark, dataset, model),
+          ...execution,
         },
-        ...spec,
+        ...otherFields,
       },
     };
     return this.entity(result);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  placeDirOnce,
   removeDirAtomic,
   replaceDir,
   stagingDir,
@@ -55,5 +56,17 @@ describe('atomic writes', () => {
     expect(readdirSync(join(root, 'datasets'))).toEqual([]);
     // A folder that is already gone is not an error.
     await removeDirAtomic(final, trash);
+  });
+
+  it('places a staged folder once: a second writer finds the first one in place and leaves it', async () => {
+    const final = join(root, 'snapshots', 'abc');
+    const first = await stagingDir(join(root, 'snapshots'), '.tmp-abc');
+    writeFileSync(join(first, 'from'), 'first');
+    expect(await placeDirOnce(first, final)).toBe(true);
+    const second = await stagingDir(join(root, 'snapshots'), '.tmp-abc');
+    writeFileSync(join(second, 'from'), 'second');
+    expect(await placeDirOnce(second, final)).toBe(false);
+    expect(readFileSync(join(final, 'from'), 'utf8')).toBe('first');
+    expect(readdirSync(join(root, 'snapshots'))).toEqual(['abc']);
   });
 });

@@ -1,100 +1,81 @@
 /**
- * A typed registry for plan tests, written to a temp folder that is a real git repository: entities are
- * built from the generated types, committed with chosen commit times (the plan's association ages).
+ * Plan tests' registry: entities from the one typed builder (test/helpers/registry-builder.ts), with
+ * hashes derived from each cube's and dataset's ref (so the same ref built twice is the same entity, and a
+ * result can be written against it), committed to a temp folder that is a real git repository with
+ * chosen commit times (the plan's association ages).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
-import type { Entity } from '../../cli/src/registry/kinds.js';
-import { entityPath } from '../../cli/src/registry/layout.js';
-import type {
-  Benchmark,
-  CompatibilityTest,
-  CubeUsage,
-  Dataset,
-  DatasetAssociation,
-  MLCube,
-  ModelAssociation,
-  Result,
-  Runner,
-  User,
-} from '../../cli/src/registry/types.generated.js';
-import { refOfEntity } from '../helpers/registry-builder.js';
+import {
+  datasetAssociationRef,
+  type Entity,
+  type Kind,
+  modelAssociationRef,
+  resultRef,
+} from '../../cli/src/registry/kinds.js';
+import { registeredHashes } from '../../cli/src/registry/registered-hashes.js';
+import type { CubeUsage, MLCube } from '../../cli/src/registry/types.generated.js';
+import { compatibilityTest, type RegistryBuilder, registryBuilder } from '../helpers/registry-builder.js';
 
 export const sha = (s: string) => `sha256:${createHash('sha256').update(s).digest('hex')}`;
 
-export function user(login: string): User {
-  return { apiVersion: 'gitperf/v1', kind: 'User', metadata: { name: login }, spec: {} } as User;
+/** The one entity `build` adds to a fresh builder. */
+function built<K extends Kind>(
+  kind: K,
+  ref: string,
+  build: (builder: RegistryBuilder) => RegistryBuilder,
+): Entity<K> {
+  const entity = build(registryBuilder()).get(kind, ref);
+  if (!entity) throw new Error(`the builder made no ${kind} ${ref}`);
+  return entity;
 }
 
-export function cube(ref: string, opts: { image?: string; valid?: boolean } = {}): MLCube {
+const ownerAndName = (ref: string): [string, string] => {
   const [owner, name] = ref.split('/');
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'MLCube',
-    metadata: { name, owner },
-    spec: {
+  return [owner, name];
+};
+
+export function cube(ref: string, opts: { image?: string; valid?: boolean } = {}): MLCube {
+  return built('MLCube', ref, (builder) =>
+    builder.mlcube(...ownerAndName(ref), {
       manifest: { url: `https://example.org/${ref}/mlcube.yaml`, sha256: sha(`${ref}/m`) },
       parameters: { url: `https://example.org/${ref}/parameters.yaml`, sha256: sha(`${ref}/p`) },
       image: { reference: `docker.io/${ref}:1`, digest: opts.image ?? sha(`${ref}/i`) },
-      state: 'operation',
       valid: opts.valid ?? true,
-    },
-  };
+    }),
+  );
 }
 
-/** The hashes a run of `c` records (what cube/registered-hashes.ts gives). */
-export function hashesOf(c: MLCube): CubeUsage['hashes'] {
-  return {
-    manifest: c.spec.manifest.sha256,
-    ...(c.spec.parameters ? { parameters: c.spec.parameters.sha256 } : {}),
-    ...(c.spec.image?.digest ? { image: c.spec.image.digest } : {}),
-  };
+/** The hashes a run of `registeredCube` records. */
+export function hashesOf(registeredCube: MLCube): CubeUsage['hashes'] {
+  return registeredHashes(registeredCube.spec);
 }
 
-export function dataset(ref: string, generatedUid = sha(`${ref}/uid`), valid = true): Dataset {
-  const [owner, name] = ref.split('/');
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'Dataset',
-    metadata: { name, owner },
-    spec: {
+export function dataset(ref: string, generatedUid = sha(`${ref}/uid`), valid = true): Entity<'Dataset'> {
+  return built('Dataset', ref, (builder) =>
+    builder.dataset(...ownerAndName(ref), {
       preparator: 'ana/prep',
       inputDataHash: sha(`${ref}/in`),
       generatedUid,
-      location: 'Hospital',
       statistics: { cases: 10 },
-      state: 'operation',
-      submittedAsPrepared: false,
       valid,
-    },
-  };
+    }),
+  );
 }
 
-function compat(uid: string): CompatibilityTest {
-  return {
-    ranAt: '2026-11-20T10:00:00Z',
-    runner: 'podman',
-    gitperfVersion: '0.1.0',
-    dataset: { source: 'demo', generatedUid: uid },
-    cubes: [{ role: 'model', ref: 'ana/ref', hashes: { manifest: sha('x') } }],
-    metrics: { auc: 0.9 },
-  };
-}
+/** Compatibility tests on the benchmark's demo data. */
+const demoCompatibilityTest = () =>
+  compatibilityTest({ dataset: { source: 'demo', generatedUid: sha('demo-uid') } });
 
 export function benchmark(
   name: string,
   opts: { state?: 'operation' | 'development'; referenceModel?: string; metrics?: string } = {},
-): Benchmark {
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'Benchmark',
-    metadata: { name, owner: 'ana' },
-    spec: {
-      committee: ['ana'],
+): Entity<'Benchmark'> {
+  return built('Benchmark', name, (builder) =>
+    builder.benchmark(name, 'ana', {
       preparator: 'ana/prep',
       referenceModel: opts.referenceModel ?? 'ana/ref',
       metrics: opts.metrics ?? 'ana/metrics',
@@ -103,7 +84,7 @@ export function benchmark(
         sha256: sha('demo'),
         generatedUid: sha('demo-uid'),
       },
-      compatibilityTest: compat(sha('demo-uid')),
+      compatibilityTest: demoCompatibilityTest(),
       policy: {
         modelAutoApproval: { mode: 'never' },
         datasetAutoApproval: { mode: 'never' },
@@ -112,38 +93,33 @@ export function benchmark(
         higherIsBetter: true,
       },
       state: opts.state ?? 'operation',
-    },
-  };
+    }),
+  );
 }
 
-export function modelAssociation(bench: string, model: string, priority?: number): ModelAssociation {
-  const [owner, name] = model.split('/');
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'ModelAssociation',
-    metadata: { name: `${owner}.${name}`, owner },
-    spec: {
-      benchmark: bench,
-      model,
+export function modelAssociation(
+  bench: string,
+  model: string,
+  priority?: number,
+): Entity<'ModelAssociation'> {
+  return built('ModelAssociation', modelAssociationRef(bench, model), (builder) =>
+    builder.modelAssociation(bench, model, {
       ...(priority === undefined ? {} : { priority }),
-      compatibilityTest: compat(sha('demo-uid')),
-    },
-  };
+      compatibilityTest: demoCompatibilityTest(),
+    }),
+  );
 }
 
-export function datasetAssociation(bench: string, ds: string): DatasetAssociation {
-  const [owner, name] = ds.split('/');
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'DatasetAssociation',
-    metadata: { name: `${owner}.${name}`, owner },
-    spec: { benchmark: bench, dataset: ds, compatibilityTest: compat(sha(`${ds}/uid`)) },
-  };
+export function datasetAssociation(bench: string, ds: string): Entity<'DatasetAssociation'> {
+  return built('DatasetAssociation', datasetAssociationRef(bench, ds), (builder) =>
+    builder.datasetAssociation(bench, ds, {
+      compatibilityTest: compatibilityTest({ dataset: { source: 'demo', generatedUid: sha(`${ds}/uid`) } }),
+    }),
+  );
 }
 
-export function runner(ref: string, labels: string[], datasets: string[]): Runner {
-  const [owner, name] = ref.split('/');
-  return { apiVersion: 'gitperf/v1', kind: 'Runner', metadata: { name, owner }, spec: { labels, datasets } };
+export function runner(ref: string, labels: string[], datasets: string[]): Entity<'Runner'> {
+  return built('Runner', ref, (builder) => builder.runner(...ownerAndName(ref), { labels, datasets }));
 }
 
 /** A result recording `cubes` (preparator, model, metrics) and `generatedUid`, as benchmark-run writes it. */
@@ -153,33 +129,10 @@ export function result(
   model: string,
   cubes: CubeUsage[],
   generatedUid: string,
-): Result {
-  const [mOwner, mName] = model.split('/');
-  return {
-    apiVersion: 'gitperf/v1',
-    kind: 'Result',
-    metadata: { name: `${mOwner}.${mName}`, owner: ds.split('/')[0] },
-    spec: {
-      benchmark: bench,
-      model,
-      dataset: ds,
-      metrics: { auc: 0.8 },
-      partial: false,
-      execution: {
-        runner: 'podman',
-        startedAt: '2026-11-23T10:00:00Z',
-        finishedAt: '2026-11-23T10:00:42Z',
-        gitperfVersion: '0.1.0',
-        cubes,
-        dataset: { generatedUid },
-      },
-    },
-  };
-}
-
-/** Where an entity lives: the layout's `entityPath` of the entity's ref. */
-export function pathOfEntity(entity: Entity): string {
-  return entityPath(entity.kind, refOfEntity(entity));
+): Entity<'Result'> {
+  return built('Result', resultRef(bench, ds, model), (builder) =>
+    builder.result(bench, ds, model, { execution: { cubes, dataset: { generatedUid } } }),
+  );
 }
 
 /** A git repository holding `registry/`; `commit` adds entities with a given commit time. */
@@ -190,10 +143,7 @@ export class RegistryRepo {
     const root = await mkdtemp(join(tmpdir(), 'gitperf-plan-'));
     await execa('git', ['init', '-q', '-b', 'main', root]);
     const repo = new RegistryRepo(root);
-    await repo.write({
-      'registry.yaml':
-        'apiVersion: gitperf/v1\nkind: Registry\nmetadata:\n  name: t\nspec:\n  bots:\n    - gitperf-bot\n',
-    });
+    await repo.write(registryBuilder().registry('t').registryFiles());
     return repo;
   }
 
@@ -209,10 +159,13 @@ export class RegistryRepo {
     }
   }
 
+  /** Writes the entities at their layout paths (the builder's); returns those paths. */
   async put(...entities: Entity[]): Promise<string[]> {
-    const paths = entities.map(pathOfEntity);
-    await this.write(Object.fromEntries(entities.map((e, i) => [paths[i], stringify(e)])));
-    return paths;
+    const builder = registryBuilder();
+    for (const entity of entities) builder.entity(entity);
+    const files = builder.registryFiles();
+    await this.write(files);
+    return Object.keys(files);
   }
 
   /** Commits everything with committer and author time `epochSeconds`. */

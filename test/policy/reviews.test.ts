@@ -60,6 +60,14 @@ describe('review reduction', () => {
         ok: false,
         diagnostic: { code: 'policy.bad-review' },
       });
+    // Any registry login, up to 63 characters (the local forge's logins may be longer than GitHub's 39).
+    const longLogin = `ana-${'x'.repeat(41)}`;
+    expect(parseReviewFlag(`${longLogin}:approved`, HEAD, 0)).toMatchObject({
+      ok: true,
+      value: { reviewer: longLogin },
+    });
+    for (const notALogin of ['x'.repeat(64), 'ana-'])
+      expect(parseReviewFlag(`${notALogin}:approved`, HEAD, 0)).toMatchObject({ ok: false });
     expect(parseReviewFlag('raj:maybe', HEAD, 0)).toMatchObject({
       ok: false,
       diagnostic: { code: 'policy.bad-review' },

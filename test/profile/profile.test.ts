@@ -88,6 +88,20 @@ describe('profiles', () => {
     expect((bad as GitperfError).exitCode).toBe(2);
   });
 
+  it('acts as any login the registry accepts: 45 characters (a local forge login) in, a trailing hyphen out', async () => {
+    const longLogin = `ana-${'x'.repeat(41)}`;
+    expect(longLogin).toHaveLength(45);
+    await createProfile('long', { forge: 'local', registry: '/r', user: longLogin }, { home });
+    expect((await resolveProfile('long', { home, env: {} })).profile).toMatchObject({ user: longLogin });
+    await createProfile('long-gh', { forge: 'github', repo: 'o/r', user: longLogin }, { home });
+    expect(
+      await codeOf(createProfile('over', { forge: 'local', registry: '/r', user: 'x'.repeat(64) }, { home })),
+    ).toBe('profile.invalid');
+    expect(
+      await codeOf(createProfile('hyphen', { forge: 'local', registry: '/r', user: 'ana-' }, { home })),
+    ).toBe('profile.invalid');
+  });
+
   it('never stores a token; reads GITHUB_TOKEN before GH_TOKEN', async () => {
     await createProfile(
       'gh',

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsFileSource, MemoryFileSource } from '../../cli/src/registry/file-source.js';
 import { KINDS, modelAssociationRef, resultRef } from '../../cli/src/registry/kinds.js';
-import { classifyPath, entityPath } from '../../cli/src/registry/layout.js';
+import {
+  classifyPath,
+  type EntityFolderScope,
+  entityFolder,
+  entityPath,
+} from '../../cli/src/registry/layout.js';
 import { loadRegistry } from '../../cli/src/registry/loader.js';
 import { RegistryIndex } from '../../cli/src/registry/registry-index.js';
 import { validateRegistry } from '../../cli/src/registry/validate.js';
@@ -65,6 +70,27 @@ describe('registry API', () => {
       expect(classifyPath(path)).toMatchObject({ kind: k, ref: refs[k], upperCase: false });
     }
     expect(classifyPath('users/a/b.yaml')).toBeUndefined();
+  });
+
+  it('names each folder of the layout as the folder of its entity paths', () => {
+    const entitiesInFolders: [EntityFolderScope, Parameters<typeof entityPath>][] = [
+      [{ kind: 'User' }, ['User', 'ada']],
+      [{ kind: 'MLCube', owner: 'ana' }, ['MLCube', 'ana/prep']],
+      [{ kind: 'Dataset', owner: 'hosp' }, ['Dataset', 'hosp/data']],
+      [{ kind: 'Runner' }, ['Runner', 'hosp/runner']],
+      [{ kind: 'Runner', owner: 'hosp' }, ['Runner', 'hosp/runner']],
+      [{ kind: 'Benchmark', benchmark: 'bench' }, ['ModelAssociation', 'bench:lee/model']],
+      [{ kind: 'ModelAssociation', benchmark: 'bench' }, ['ModelAssociation', 'bench:lee/model']],
+      [{ kind: 'DatasetAssociation', benchmark: 'bench' }, ['DatasetAssociation', 'bench:hosp/data']],
+      [{ kind: 'Result', benchmark: 'bench' }, ['Result', 'bench:hosp/data:lee/model']],
+      [{ kind: 'Result', benchmark: 'bench', dataOwner: 'hosp' }, ['Result', 'bench:hosp/data:lee/model']],
+      [{ kind: 'Result', benchmark: 'bench', dataset: 'hosp/data' }, ['Result', 'bench:hosp/data:lee/model']],
+    ];
+    for (const [scope, [kind, ref]] of entitiesInFolders)
+      expect(entityPath(kind, ref).startsWith(`${entityFolder(scope)}/`), JSON.stringify(scope)).toBe(true);
+    expect(entityFolder({ kind: 'Result', benchmark: '*', dataOwner: 'hosp' })).toBe(
+      'benchmarks/*/results/hosp',
+    );
   });
 
   it('validates an in-memory source, symlinks included', async () => {

@@ -6,11 +6,11 @@
  *   <dest>/.gitperf-cube.json (the registered hashes and the image to run; checked again before each run).
  * The folder is built next to `dest` and renamed into place, so a failure never leaves a half-built cube.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Diagnostic, error, warning } from '../diagnostics/diagnostic.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { sha256File } from '../infra/sha256.js';
 import { excludedFromCode, fetchCode } from './code-archive.js';
 import { localCodeFolder } from './code-folder.js';
@@ -109,8 +109,10 @@ export async function materialiseCube(
     if (outcome) diags.push(...outcome.diagnostics);
 
   const dest = path.resolve(opts.dest);
-  await mkdir(path.dirname(dest), { recursive: true });
-  const tmp = `${dest}.tmp-${randomBytes(6).toString('hex')}`;
+  // Built beside `dest` (the same filesystem) and swapped in by renames: a failure never leaves a
+  // half-built cube, and a reader never finds a half-deleted old one under its name.
+  const tmp = await stagingDir(path.dirname(dest), `${path.basename(dest)}.tmp`);
+  const trash = `${tmp}.trash`;
   try {
     await mkdir(path.join(tmp, 'workspace'), { recursive: true });
     // mlcube.yaml or container_config.yaml, by content: the folder then reads like the cube's own.
@@ -230,8 +232,7 @@ export async function materialiseCube(
       codeTree,
     };
     await writeFile(path.join(tmp, CUBE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
-    await rm(dest, { recursive: true, force: true });
-    await rename(tmp, dest);
+    await replaceDir(tmp, dest, trash);
     const final = await loadManifest(dest);
     if (!final.ok) return failed([...diags, ...final.diagnostics]);
     return ok({ dir: dest, manifest: final.value, hashes, image, imageArchive }, diags);
@@ -245,6 +246,7 @@ export async function materialiseCube(
     ]);
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    await rm(trash, { recursive: true, force: true });
   }
 }
 

@@ -3,11 +3,11 @@
  * entries, only files, folders and links, every link resolving inside the folder, a size cap), the archive is
  * unpacked into a fresh sibling folder, re-checked on disk, then renamed into place.
  */
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readlink, rename, rm } from 'node:fs/promises';
+import { lstat, readdir, readlink, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { failed, type Outcome, ok } from './types.js';
 
 export const DEFAULT_MAX_EXTRACT_BYTES = 8 * 1024 ** 3;
@@ -170,9 +170,9 @@ export async function extractTarball(
   const checked = await checkTarball(file, opts);
   if (!checked.ok) return checked;
   const target = path.resolve(dest);
-  await mkdir(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-  await mkdir(tmp);
+  // Extracted beside `target` and swapped in by renames: a reader never finds a half-deleted old folder.
+  const tmp = await stagingDir(path.dirname(target), `${path.basename(target)}.tmp`);
+  const trash = `${tmp}.trash`;
   try {
     await tar.x({ file, cwd: tmp, strict: true, preservePaths: false, preserveOwner: false, unlink: true });
     const acc = { bytes: 0, files: 0, problems: [] as string[] };
@@ -190,8 +190,7 @@ export async function extractTarball(
         error('tarball.too-large', `${label}: extracted contents exceed the size limit; refusing ${file}`),
       ]);
     }
-    await rm(target, { recursive: true, force: true });
-    await rename(tmp, target);
+    await replaceDir(tmp, target, trash);
     return ok({ dir: target, files: acc.files, bytes: acc.bytes });
   } catch (e) {
     return failed([
@@ -199,5 +198,6 @@ export async function extractTarball(
     ]);
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    await rm(trash, { recursive: true, force: true });
   }
 }

@@ -8,10 +8,11 @@
  * ciphertext and its nonce differ on every run, and the example's readers have no identity). Used by
  * scripts/regenerate-example-registry.mjs and by the CI check in test/e2e.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { extractArchive } from '../git/git.js';
+import { replaceDir, stagingDir } from '../infra/atomic-write.js';
 import { openSealedMeasurements } from '../registry/result-encryption.js';
 import type { Result } from '../registry/types.generated.js';
 import { toYaml } from '../workflows/atomic.js';
@@ -140,16 +141,16 @@ export async function compareRegistries(expected: string, actual: string): Promi
 
 /** Replaces `target` (a registry folder) with `source`'s files, leaving nothing half-copied on failure. */
 export async function replaceRegistry(source: string, target: string): Promise<void> {
-  const staged = `${target}.new-${process.pid}`;
-  const old = `${target}.old-${process.pid}`;
-  await rm(staged, { recursive: true, force: true });
-  for (const file of await listFiles(source)) {
-    await mkdir(dirname(join(staged, file)), { recursive: true });
-    await writeFile(join(staged, file), await readFile(join(source, file)));
+  const staged = await stagingDir(dirname(target), `${basename(target)}.new`);
+  const trash = `${staged}.trash`;
+  try {
+    for (const file of await listFiles(source)) {
+      await mkdir(dirname(join(staged, file)), { recursive: true });
+      await writeFile(join(staged, file), await readFile(join(source, file)));
+    }
+    await replaceDir(staged, target, trash);
+  } finally {
+    await rm(staged, { recursive: true, force: true });
+    await rm(trash, { recursive: true, force: true });
   }
-  await rename(target, old).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-  await rename(staged, target);
-  await rm(old, { recursive: true, force: true });
 }

@@ -96,6 +96,24 @@ export async function removeDirAtomic(dir: string, trash: string): Promise<void>
   await rm(aside, { recursive: true, force: true });
 }
 
+/**
+ * Puts `staged` in place of `final` only when `final` is absent (or an empty folder), with one rename; when
+ * another writer got there first, removes `staged` and returns false. For content named by what it holds
+ * (a commit's snapshot), which another process may already be reading: it is never replaced.
+ */
+export async function placeDirOnce(staged: string, final: string): Promise<boolean> {
+  await mkdir(dirname(final), { recursive: true });
+  try {
+    await rename(staged, final);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+    await rm(staged, { recursive: true, force: true });
+    return false;
+  }
+}
+
 /** Puts `staged` in place of `final` (replacing any previous content) with renames only. */
 export async function replaceDir(staged: string, final: string, trash: string): Promise<void> {
   await mkdir(dirname(final), { recursive: true });

@@ -13,6 +13,7 @@ import { installPreReceiveHook } from '../forge/local/pre-receive-hook.js';
 import { commitIdentityEnvironment, runGit } from '../git/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome } from '../infra/gitperf-home.js';
+import { slug } from '../infra/slug.js';
 import { CODEOWNERS_PATH, codeownersInputFrom, FolderView, generateCodeowners } from '../policy/index.js';
 import { createProfile, ensureMemberKey, loadConfig } from '../profile/profile.js';
 import { isName, REGISTRY_REF } from '../registry/kinds.js';
@@ -73,15 +74,14 @@ function yamlDoc(doc: unknown): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
+/** The registry's name when none is given: its folder's name, less a `.git` suffix, as a slug. */
 function defaultName(dir: string): string {
-  const folderName = basename(dir)
-    .toLowerCase()
-    .replace(/\.git$/, '')
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
-  return folderName || 'registry';
+  return slug(
+    basename(dir)
+      .toLowerCase()
+      .replace(/\.git$/, ''),
+    { fallback: 'registry' },
+  );
 }
 
 async function isAbsentOrEmpty(path: string): Promise<boolean> {

@@ -362,8 +362,8 @@ function placeholder(file: string, name: string, on: string, purpose: string): T
   return {
     path: `.github/workflows/${file}`,
     content: `# PLACEHOLDER written by \`gitperf init\`: ${purpose}
-# The real workflow is filled in by a later gitperf issue (the workflows issue); until then this job only
-# says so and succeeds. Replace this file with the released workflow when it exists.
+# gitperf init does not write this workflow yet; until a gitperf release does, this job only says so and
+# succeeds. Replace this file with the released workflow when it exists.
 name: ${name}
 on:
 ${on}

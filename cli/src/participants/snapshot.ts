@@ -5,11 +5,11 @@
  * repository root, so the whole tree is extracted, not only `registry/`. Works for the local forge (the
  * bare repository) and for GitHub (the clone the policy reads).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { extractArchive } from '../git/git.js';
+import { placeDirOnce, stagingDir } from '../infra/atomic-write.js';
 import { homeLayout } from '../infra/gitperf-home.js';
 import { sha256Hex } from '../infra/sha256.js';
 import type { SubmissionContext } from '../submission/index.js';
@@ -34,19 +34,20 @@ export async function registrySnapshot(ctx: SubmissionContext, home: string): Pr
   const parent = homeLayout(home).registrySnapshots(sha256Hex(base.repoDir).slice(0, 16));
   const root = join(parent, base.sha);
   if (!(await stat(join(root, '.complete')).catch(() => undefined))) {
-    await mkdir(parent, { recursive: true });
-    const tmp = join(parent, `.tmp-${base.sha.slice(0, 12)}-${randomBytes(4).toString('hex')}`);
-    await mkdir(tmp);
+    let staged: string | undefined;
     try {
-      await extractArchive(base.sha, tmp, { cwd: base.repoDir });
-      await writeFile(join(tmp, '.complete'), `${base.sha}\n`);
-      await rename(tmp, root).catch(async (e) => {
-        // Another process extracted the same commit first: theirs is as good as ours.
-        await rm(tmp, { recursive: true, force: true });
-        if (!(await stat(join(root, '.complete')).catch(() => undefined))) throw e;
-      });
+      staged = await stagingDir(parent, `.tmp-${base.sha.slice(0, 12)}`);
+      await extractArchive(base.sha, staged, { cwd: base.repoDir });
+      await writeFile(join(staged, '.complete'), `${base.sha}\n`);
+      // Another process may have extracted the same commit first (theirs is as good as ours, and may be
+      // in use): placed once, never replaced.
+      if (
+        !(await placeDirOnce(staged, root)) &&
+        !(await stat(join(root, '.complete')).catch(() => undefined))
+      )
+        throw new Error(`${root} exists but is not a complete snapshot`);
     } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
+      if (staged) await rm(staged, { recursive: true, force: true });
       fail(
         'registry.snapshot-failed',
         `cannot read the registry at ${base.sha} from ${base.repoDir}: ${(e as Error).message}`,

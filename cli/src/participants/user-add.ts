@@ -91,7 +91,7 @@ export async function addUsers(participant: Participant, input: UserAddInput): P
   const snapshot = await registrySnapshot(participant.sub, participant.home);
   for (const login of logins)
     if (snapshot.registry.index.get('User', login))
-      fail('user.exists', `${login} is already a registered user (registry/users/${login}.yaml)`, {}, 2);
+      fail('user.exists', `${login} is already a registered user (${repoEntityPath('User', login)})`, {}, 2);
   const given = (input.sshKeys ?? []).map((line) => normalizedKey(line, `--ssh-key "${line}"`));
   const keys = await Promise.all(
     logins.map(async (login) => {

@@ -4,6 +4,7 @@
  * to the shared git module in one place.
  */
 import { runGit } from '../git/git.js';
+import { entityFolder, entityPath } from '../registry/layout.js';
 
 export interface GitLocation {
   /** A work tree folder or a bare repository git can run in. */
@@ -23,9 +24,9 @@ export interface GitLocation {
 export async function associationAges(at: GitLocation): Promise<Map<string, number> | undefined> {
   const prefix = at.registryPrefix ? `${at.registryPrefix}/` : '';
   const specs = [
-    'benchmarks/*/benchmark.yaml',
-    'benchmarks/*/models/*.yaml',
-    'benchmarks/*/datasets/*.yaml',
+    entityPath('Benchmark', '*'),
+    `${entityFolder({ kind: 'ModelAssociation', benchmark: '*' })}/*.yaml`,
+    `${entityFolder({ kind: 'DatasetAssociation', benchmark: '*' })}/*.yaml`,
   ].map((p) => `:(top,glob)${prefix}${p}`);
   const out = await git(at.repoDir, [
     'log',

@@ -7,7 +7,7 @@
 import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { displayPath, type FileSource } from '../registry/file-source.js';
 import { datasetAssociationRef, type Kind } from '../registry/kinds.js';
-import { entityPath } from '../registry/layout.js';
+import { entityFolder, entityPath } from '../registry/layout.js';
 import { fromBytes, type ListedFile, type LoadedEntity, loadFile } from '../registry/loader.js';
 import { MAX_FILE_BYTES } from '../registry/yaml-file.js';
 import { type RecordedExecution, recordedFromEntity, scanRecordedExecution } from './recorded-execution.js';
@@ -94,9 +94,10 @@ export async function readPlanInput(
     }
     return out;
   }
-  /** Loads `kind`'s entity at `path` once; undefined (and a warning once) when absent or broken. */
+  /** Loads `kind`'s entity `ref` once; undefined (and a warning once) when absent or broken. */
   const cache = new Map<string, LoadedEntity | undefined>();
-  async function loadRef<K extends Kind>(kind: K, path: string, neededBy: string) {
+  async function loadRef<K extends Kind>(kind: K, ref: string, neededBy: string) {
+    const path = entityPath(kind, ref);
     if (cache.has(path)) return cache.get(path) as LoadedEntity<K> | undefined;
     const file = await listing.at(path);
     let entity: LoadedEntity<K> | undefined;
@@ -105,7 +106,7 @@ export async function readPlanInput(
       warnings.push(
         warning(
           'plan.missing-entity',
-          `${neededBy} names ${kind} ${path.replace(/^[a-z]+\//, '').replace(/\.yaml$/, '')}, which is not in the registry; its jobs are left out`,
+          `${neededBy} names ${kind} ${ref}, which is not in the registry; its jobs are left out`,
           { file: displayPath(source, path) },
         ),
       );
@@ -113,14 +114,14 @@ export async function readPlanInput(
     return entity;
   }
 
-  const runners = await loadAll('Runner', await listing.under('runners'));
+  const runners = await loadAll('Runner', await listing.under(entityFolder({ kind: 'Runner' })));
   let runnerDatasets: Set<string> | undefined;
   if (scope.runner) {
     const runner = runners.find((r) => r.ref === scope.runner);
     if (!runner && !brokenEntities.has(`Runner:${scope.runner}`))
       fail(
         'plan.runner-not-found',
-        `no Runner ${scope.runner} in the registry (runners/${scope.runner}.yaml); register it with \`gitperf runner register\``,
+        `no Runner ${scope.runner} in the registry (${entityPath('Runner', scope.runner)}); register it with \`gitperf runner register\``,
         {},
         2,
       );
@@ -136,7 +137,7 @@ export async function readPlanInput(
   const knownDatasets =
     runnerDatasets ?? (scope.dataset?.includes('/') ? new Set([scope.dataset]) : undefined);
   async function associationFiles(benchmark: string): Promise<ListedFile[]> {
-    if (!knownDatasets) return listing.under(`benchmarks/${benchmark}/datasets`);
+    if (!knownDatasets) return listing.under(entityFolder({ kind: 'DatasetAssociation', benchmark }));
     const out: ListedFile[] = [];
     for (const dataset of [...knownDatasets].sort()) {
       const file = await listing.at(
@@ -149,7 +150,7 @@ export async function readPlanInput(
   const benchmarkFiles: ListedFile[] = [];
   for (const name of await listing.benchmarkNames()) {
     if (scope.benchmark && name !== scope.benchmark) continue;
-    const file = await listing.at(`benchmarks/${name}/benchmark.yaml`);
+    const file = await listing.at(entityPath('Benchmark', name));
     if (file) benchmarkFiles.push(file);
   }
   const benchmarks = await loadAll('Benchmark', benchmarkFiles);
@@ -164,7 +165,10 @@ export async function readPlanInput(
     datasetAssociations.set(bench.ref, das);
     modelAssociations.set(
       bench.ref,
-      await loadAll('ModelAssociation', await listing.under(`benchmarks/${bench.ref}/models`)),
+      await loadAll(
+        'ModelAssociation',
+        await listing.under(entityFolder({ kind: 'ModelAssociation', benchmark: bench.ref })),
+      ),
     );
   }
 
@@ -184,14 +188,16 @@ export async function readPlanInput(
       ...mas.map((a) => a.entity.spec.model),
     ];
     for (const ref of cubeRefs) {
-      const cubeEntity = await loadRef('MLCube', `mlcubes/${ref}.yaml`, bench.file);
+      const cubeEntity = await loadRef('MLCube', ref, bench.file);
       if (cubeEntity) cubes.set(ref, cubeEntity);
     }
     for (const da of das) {
       const ref = da.info.dataset ?? da.entity.spec.dataset;
-      const datasetEntity = await loadRef('Dataset', `datasets/${ref}.yaml`, da.file);
+      const datasetEntity = await loadRef('Dataset', ref, da.file);
       if (datasetEntity) datasets.set(ref, datasetEntity);
-      for (const file of await listing.under(`benchmarks/${bench.ref}/results/${ref}`)) {
+      for (const file of await listing.under(
+        entityFolder({ kind: 'Result', benchmark: bench.ref, dataset: ref }),
+      )) {
         if (file.info?.kind !== 'Result') continue;
         const read = await readResult(source, file, warnings, listing);
         if (read) results.set(read.info.ref, read);

@@ -6,7 +6,7 @@
 import { closeSync, type Dirent, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileEntry, FileSource } from '../registry/file-source.js';
-import { classifyPath } from '../registry/layout.js';
+import { classifyPath, entityFolder } from '../registry/layout.js';
 import { type ListedFile, listRegistry } from '../registry/loader.js';
 
 export interface PlanFiles {
@@ -57,7 +57,10 @@ export async function listedPlanFiles(source: FileSource): Promise<PlanFiles> {
   };
   return {
     async benchmarkNames() {
-      return [...(subdirs.get('benchmarks') ?? [])].map((d) => d.slice('benchmarks/'.length)).sort();
+      const benchmarksFolder = entityFolder({ kind: 'Benchmark' });
+      return [...(subdirs.get(benchmarksFolder) ?? [])]
+        .map((dir) => dir.slice(benchmarksFolder.length + 1))
+        .sort();
     },
     async under(dir) {
       const out: ListedFile[] = [];
@@ -93,7 +96,7 @@ export function folderPlanFiles(folder: string): PlanFiles {
   return {
     async benchmarkNames() {
       try {
-        return readdirSync(join(folder, 'benchmarks'), { withFileTypes: true })
+        return readdirSync(join(folder, entityFolder({ kind: 'Benchmark' })), { withFileTypes: true })
           .filter((e) => e.isDirectory())
           .map((e) => e.name)
           .sort();

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
+import { NAME_PATTERN } from '../registry/kinds.js';
 import { FULL_SHA } from './reviews.js';
 import type { Review, ReviewState } from './types.js';
 
@@ -19,6 +20,9 @@ const STATES: Record<string, ReviewState> = {
   dismissed: 'DISMISSED',
 };
 
+/** `LOGIN:STATE[@SHA]`: the login is the registry's (any case; lower-cased below). */
+const REVIEW_FLAG_RE = new RegExp(`^@?(${NAME_PATTERN}):([A-Za-z_-]+)(?:@([0-9a-fA-F]+))?$`, 'i');
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
 
 /** `ana:APPROVED`, `ana:approved@<40-hex sha>`; reviews without a sha are taken to be on the head commit. */
@@ -28,7 +32,7 @@ export function parseReviewFlag(
   index: number,
   after = Date.UTC(2000, 0, 1),
 ): Parsed<Review> {
-  const match = flag.match(/^@?([A-Za-z0-9][A-Za-z0-9-]*):([A-Za-z_-]+)(?:@([0-9a-fA-F]+))?$/);
+  const match = flag.match(REVIEW_FLAG_RE);
   const state = match ? STATES[match[2].toLowerCase()] : undefined;
   // The sha must be a full commit id (reviews.ts owns that rule), never an abbreviation.
   const shaOk = match?.[3] === undefined || FULL_SHA.test(match[3]);

@@ -12,6 +12,7 @@ import { isRemoteUrl } from '../forge/local/git.js';
 import { writeFileAtomic } from '../infra/atomic-write.js';
 import { gitperfHome, homeLayout } from '../infra/gitperf-home.js';
 import { yaml } from '../infra/yaml-library.js';
+import { isName } from '../registry/kinds.js';
 import { ensureKeyPairFile } from '../trust/key-files.js';
 
 // A profile is a forge address stored under a name: the forge defines what an address holds (it is
@@ -30,8 +31,13 @@ export interface NamedProfile {
   profile: Profile;
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const LOGIN_RE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** A profile's own name (a key in config.yaml, not a registry name). */
+const PROFILE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/**
+ * A profile acts as a registry user, so its login is the registry's (up to 63 characters: the local
+ * forge's logins may be longer than GitHub's 39), in any case: logins are compared in lower case.
+ */
+const isLogin = (candidate: string) => isName(candidate.toLowerCase());
 const REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 export function configPath(home: string = gitperfHome()): string {
@@ -50,8 +56,8 @@ export function checkProfile(candidate: unknown): string | undefined {
   if (fields.forge === 'local') {
     if (typeof fields.registry !== 'string' || fields.registry === '')
       return 'a local profile needs `registry: PATH`';
-    if (typeof fields.user !== 'string' || !LOGIN_RE.test(fields.user))
-      return 'a local profile needs `user: LOGIN` (letters, digits and dashes)';
+    if (typeof fields.user !== 'string' || !isLogin(fields.user))
+      return 'a local profile needs `user: LOGIN` (letters, digits and inner hyphens, at most 63 characters)';
     if (
       fields.signingKey !== undefined &&
       (typeof fields.signingKey !== 'string' || fields.signingKey === '')
@@ -67,7 +73,7 @@ export function checkProfile(candidate: unknown): string | undefined {
       (typeof fields.baseUrl !== 'string' || !/^https?:\/\//.test(fields.baseUrl))
     )
       return '`baseUrl` must be an http(s) URL';
-    if (fields.user !== undefined && (typeof fields.user !== 'string' || !LOGIN_RE.test(fields.user)))
+    if (fields.user !== undefined && (typeof fields.user !== 'string' || !isLogin(fields.user)))
       return '`user` must be a login';
     return undefined;
   }
@@ -146,7 +152,7 @@ export async function createProfile(
   profile: Profile,
   opts: { home?: string; use?: boolean; replace?: boolean } = {},
 ): Promise<GitperfConfig> {
-  if (!NAME_RE.test(name))
+  if (!PROFILE_NAME_RE.test(name))
     fail(
       'profile.name-invalid',
       `"${name}" is not a valid profile name; use letters, digits, ".", "_" or "-"`,

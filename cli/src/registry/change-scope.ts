@@ -1,4 +1,5 @@
-import type { PathInfo } from './layout.js';
+import { datasetAssociationRef } from './kinds.js';
+import { entityFolder, entityPath, type PathInfo } from './layout.js';
 
 /**
  * Where the unchanged files that a change may break can live, from the layout grammar alone: the
@@ -9,32 +10,38 @@ import type { PathInfo } from './layout.js';
  * deleted User or MLCube can be named by nearly any file): then the whole registry is listed.
  */
 export function referrerFolders(info: PathInfo, deleted: boolean): string[] | undefined {
-  const [owner, name] = (info.dataset ?? info.ref).split('/');
+  const dataset = info.dataset ?? info.ref;
+  const owner = dataset.split('/')[0];
+  /** Every benchmark's association of this dataset (a pattern). */
+  const anyAssociationOf = () => entityPath('DatasetAssociation', datasetAssociationRef('*', dataset));
   if (!deleted) {
     // An edited benchmark re-checks its results and dataset associations (its preparator, its
     // reference model); an edited dataset its associations (its preparator). Nothing else re-checks.
     if (info.kind === 'Benchmark')
-      return [`benchmarks/${info.ref}/results`, `benchmarks/${info.ref}/datasets`];
-    if (info.kind === 'Dataset') return [`benchmarks/*/datasets/${owner}.${name}.yaml`];
+      return [
+        entityFolder({ kind: 'Result', benchmark: info.ref }),
+        entityFolder({ kind: 'DatasetAssociation', benchmark: info.ref }),
+      ];
+    if (info.kind === 'Dataset') return [anyAssociationOf()];
     return [];
   }
   switch (info.kind) {
     case 'Result':
       return []; // nothing names a result
     case 'Benchmark':
-      return [`benchmarks/${info.ref}`];
+      return [entityFolder({ kind: 'Benchmark', benchmark: info.ref })];
     case 'ModelAssociation':
-      return [`benchmarks/${info.benchmark}/results`];
+      return [entityFolder({ kind: 'Result', benchmark: info.benchmark ?? '' })];
     case 'DatasetAssociation':
-      return [`benchmarks/${info.benchmark}/results/${owner}/${name}`];
+      return [entityFolder({ kind: 'Result', benchmark: info.benchmark ?? '', dataset })];
     case 'Dataset':
       return [
-        `benchmarks/*/datasets/${owner}.${name}.yaml`,
-        `benchmarks/*/results/${owner}/${name}`,
-        `runners/${owner}`,
+        anyAssociationOf(),
+        entityFolder({ kind: 'Result', benchmark: '*', dataset }),
+        entityFolder({ kind: 'Runner', owner }),
       ];
     case 'Runner':
-      return [`benchmarks/*/results/${owner}`];
+      return [entityFolder({ kind: 'Result', benchmark: '*', dataOwner: owner })];
     default:
       return undefined; // Registry, User, MLCube
   }

@@ -138,6 +138,43 @@ export function entityPath(kind: Kind, ref: string): string {
   }
 }
 
+/**
+ * A folder of the layout, narrowed as far as the fields given: the kind's top folder, then (in path
+ * order) its owner, benchmark or dataset. `*` in a field matches any (a FileSource.listUnder pattern).
+ */
+export type EntityFolderScope =
+  | { kind: 'User' }
+  | { kind: 'MLCube' | 'Dataset' | 'Runner'; owner?: string }
+  | { kind: 'Benchmark'; benchmark?: string }
+  | { kind: 'ModelAssociation' | 'DatasetAssociation'; benchmark: string }
+  /** `dataset` (`owner/name`) narrows to one dataset's results, `dataOwner` to one owner's. */
+  | { kind: 'Result'; benchmark: string; dataOwner?: string; dataset?: string };
+
+/** The folder (relative to the registry folder) holding the entities `scope` describes. */
+export function entityFolder(scope: EntityFolderScope): string {
+  switch (scope.kind) {
+    case 'User':
+      return 'users';
+    case 'MLCube':
+      return scope.owner === undefined ? 'mlcubes' : `mlcubes/${scope.owner}`;
+    case 'Dataset':
+      return scope.owner === undefined ? 'datasets' : `datasets/${scope.owner}`;
+    case 'Runner':
+      return scope.owner === undefined ? 'runners' : `runners/${scope.owner}`;
+    case 'Benchmark':
+      return scope.benchmark === undefined ? 'benchmarks' : `benchmarks/${scope.benchmark}`;
+    case 'ModelAssociation':
+      return `benchmarks/${scope.benchmark}/models`;
+    case 'DatasetAssociation':
+      return `benchmarks/${scope.benchmark}/datasets`;
+    case 'Result': {
+      const results = `benchmarks/${scope.benchmark}/results`;
+      if (scope.dataset !== undefined) return `${results}/${scope.dataset}`;
+      return scope.dataOwner === undefined ? results : `${results}/${scope.dataOwner}`;
+    }
+  }
+}
+
 /** Files the layout tolerates but that are not entities (documentation). */
 export function isIgnoredPath(path: string): boolean {
   return path === 'README.md';

@@ -6,6 +6,7 @@ import {
   modelAssociationRef,
   splitOwnedRef,
 } from './kinds.js';
+import { repoEntityPath } from './layout.js';
 import type { LoadedEntity } from './loader.js';
 import type { PropertyPath } from './positions.js';
 import { currentHashes } from './provenance.js';
@@ -126,7 +127,7 @@ export function checkReferences(loaded: LoadedEntity, facts: RefFacts): Diagnost
     out.push(
       error(
         'ref.unknown-user',
-        `${what} "${login}" is not a registered user; add registry/users/${login}.yaml first`,
+        `${what} "${login}" is not a registered user; add ${repoEntityPath('User', login)} first`,
         at(path),
       ),
     );

@@ -24,6 +24,7 @@ import {
   runnerSigners,
   verifyResultSignature,
 } from '../trust/index.js';
+import { entityPath } from './layout.js';
 import type { LoadedEntity } from './loader.js';
 import { hashDifferences } from './provenance.js';
 import { type RunnerKeyData, runnerKeys, type SupportFacts } from './references.js';
@@ -218,7 +219,7 @@ function prepareSignature(
   if (keys.length === 0) {
     return {
       diagnostics: invalid(
-        `runner "${runnerRef}" has no ${allKeys.length > 0 ? 'unrevoked ' : ''}signing key (spec.keys of runners/${runnerRef}.yaml), so the signature cannot be checked`,
+        `runner "${runnerRef}" has no ${allKeys.length > 0 ? 'unrevoked ' : ''}signing key (spec.keys of ${entityPath('Runner', runnerRef)}), so the signature cannot be checked`,
       ),
     };
   }

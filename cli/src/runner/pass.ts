@@ -17,7 +17,7 @@ import { submitResults } from '../participants/result-submit.js';
 import { registrySnapshot } from '../participants/snapshot.js';
 import { makePlan, type PlannedJob } from '../plan/index.js';
 import { GitFileSource, GitView, type RegistryView } from '../policy/index.js';
-import { repoEntityPath, repoRegistryFolder } from '../registry/layout.js';
+import { entityFolder, repoEntityPath, repoRegistryFolder } from '../registry/layout.js';
 import type { Dataset } from '../registry/types.generated.js';
 import { runBenchmark } from '../workflows/benchmark-run.js';
 import { cubeAccess } from '../workflows/cube-access.js';
@@ -108,7 +108,7 @@ export async function selectRunner(participant: Participant, name?: string): Pro
     return ref;
   }
   const runners = view
-    .list(repoRegistryFolder(`runners/${login}`))
+    .list(repoRegistryFolder(entityFolder({ kind: 'Runner', owner: login })))
     .filter((path) => path.endsWith('.yaml'))
     .map((path) => `${login}/${path.slice(path.lastIndexOf('/') + 1, -'.yaml'.length)}`);
   if (runners.length === 1) return runners[0];

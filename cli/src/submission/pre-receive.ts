@@ -21,6 +21,7 @@ import { ZERO_SHA } from '../forge/local/git.js';
 import { META_FILE, type PullMeta, parseMeta, parsePullRef, pullRef } from '../forge/local/meta.js';
 import { runGit } from '../git/git.js';
 import { evaluatePolicy, GitView, registeredSshKeys, signedReviews } from '../policy/index.js';
+import { repoEntityPath } from '../registry/layout.js';
 import { verifyRecordSignature } from '../trust/index.js';
 
 export interface RefUpdateLine {
@@ -71,7 +72,7 @@ export async function checkPush(gitDir: string, updates: readonly RefUpdateLine[
     keysTip ?? (await git(gitDir, ['rev-parse', '--verify', '--quiet', defaultRef], [0, 1])).out;
   const keysView = currentTip ? new GitView(gitDir, currentTip) : undefined;
   const keysOf = (login: string) =>
-    keysView ? registeredSshKeys(keysView, login) : { keys: [], file: `registry/users/${login}.yaml` };
+    keysView ? registeredSshKeys(keysView, login) : { keys: [], file: repoEntityPath('User', login) };
 
   const newMetas = new Map<number, PullMeta>();
   for (const update of updates) {

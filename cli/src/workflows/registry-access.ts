@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import { FsFileSource } from '../registry/file-source.js';
+import { repoEntityPath } from '../registry/layout.js';
 import { loadRegistry } from '../registry/loader.js';
 import { findRegistryDir } from '../registry/registry-folder.js';
 import { RegistryIndex } from '../registry/registry-index.js';
@@ -63,7 +64,7 @@ export async function loadBenchmark(nameOrDir: string, registryDir?: string): Pr
   if (!benchmark)
     fail(
       'benchmark.not-found',
-      `no valid benchmark ${name} in ${reg.dir}; check registry/benchmarks/${name}/benchmark.yaml with \`gitperf validate\``,
+      `no valid benchmark ${name} in ${reg.dir}; check ${repoEntityPath('Benchmark', name)} with \`gitperf validate\``,
     );
   const spec = benchmark.entity.spec;
   const associated = reg.index
@@ -88,7 +89,7 @@ export function mlcubeSpec(reg: RegistryView, ref: string): MLCube['spec'] {
   if (!cube)
     fail(
       'cube.not-found',
-      `no valid MLCube ${ref} in ${reg.dir} (registry/mlcubes/${ref}.yaml), and no cube folder at that path`,
+      `no valid MLCube ${ref} in ${reg.dir} (${repoEntityPath('MLCube', ref)}), and no cube folder at that path`,
     );
   return cube.entity.spec;
 }

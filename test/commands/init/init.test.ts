@@ -122,6 +122,11 @@ describe('gitperf init (module)', () => {
     expect(fetched).toBe(s.headSha);
   });
 
+  it('names the registry after its folder when no name is given: a slug, less a .git suffix', async () => {
+    const r = await initRegistry({ dir: join(tmp, 'Demo Consortium.GIT'), admin: 'ada' });
+    expect(r.name).toBe('demo-consortium');
+  });
+
   it('refuses a non-empty folder, an existing bare path or profile, and bad names, writing nothing', async () => {
     const full = join(tmp, 'full');
     await execa('mkdir', [full]);

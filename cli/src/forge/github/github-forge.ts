@@ -1,4 +1,5 @@
 import { error, fail, GitperfError } from '../../diagnostics/diagnostic.js';
+import { slug } from '../../infra/slug.js';
 import type {
   CommitStatus,
   Forge,
@@ -99,13 +100,7 @@ function toReview(review: ReviewLike): Review | undefined {
 
 /** A branch name git and GitHub accept, derived from the submission's title. */
 export function branchNameFor(title: string): string {
-  const slug = title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return `gitperf/${slug || 'submission'}`;
+  return `gitperf/${slug(title, { maxLength: 60, fallback: 'submission' })}`;
 }
 
 function checkPath(path: string): void {

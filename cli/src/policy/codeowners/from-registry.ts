@@ -1,5 +1,5 @@
 import { REGISTRY_REF } from '../../registry/kinds.js';
-import { classifyRepoPath, repoEntityPath, repoRegistryFolder } from '../../registry/layout.js';
+import { classifyRepoPath, entityFolder, repoEntityPath, repoRegistryFolder } from '../../registry/layout.js';
 import { prefetch } from '../rules/merged-registry.js';
 import type { RegistryView } from '../view.js';
 import type { CodeownersInput } from './generate.js';
@@ -16,13 +16,13 @@ const logins = (value: unknown): string[] =>
 
 /** Users, admins, admin team and benchmark committees of a registry state: all CODEOWNERS needs. */
 export function codeownersInputFrom(view: RegistryView): CodeownersInput {
-  const refsOfKind = (folder: string, kind: 'User' | 'Benchmark') =>
-    view.list(repoRegistryFolder(folder)).flatMap((path) => {
+  const refsOfKind = (kind: 'User' | 'Benchmark') =>
+    view.list(repoRegistryFolder(entityFolder({ kind }))).flatMap((path) => {
       const info = classifyRepoPath(path);
       return info.kind === kind && !info.upperCase ? [{ path, ref: info.ref }] : [];
     });
-  const userFiles = refsOfKind('users', 'User');
-  const benchmarkFiles = refsOfKind('benchmarks', 'Benchmark');
+  const userFiles = refsOfKind('User');
+  const benchmarkFiles = refsOfKind('Benchmark');
   const registryFile = repoEntityPath('Registry', REGISTRY_REF);
   prefetch(view, [
     ...userFiles.map((file) => file.path),

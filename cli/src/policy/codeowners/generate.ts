@@ -12,6 +12,17 @@
  * lines, since the one-line form would claim too much for them.
  */
 
+import {
+  type EntityFolderScope,
+  entityFolder,
+  REGISTRY_DIR,
+  repoEntityPath,
+  repoRegistryFolder,
+} from '../../registry/layout.js';
+
+/** A CODEOWNERS pattern for a folder of the layout, anchored at the repository root. */
+const folderPattern = (scope: EntityFolderScope) => `/${repoRegistryFolder(entityFolder(scope))}/`;
+
 export interface CodeownersInput {
   /** Registered logins (lower-case). */
   users: string[];
@@ -72,7 +83,7 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
   out.push('# Admins: everything not claimed below (code, workflows, schemas, registry.yaml) and the users.');
   if (!adminOwners) out.push('# (the registry has no admin yet: add a user with roles: [admin])');
   line('*', adminOwners);
-  line('/registry/users/', adminOwners);
+  line(folderPattern({ kind: 'User' }), adminOwners);
   out.push('');
 
   if (benchmarks.length > 0) {
@@ -82,10 +93,10 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
         .sort()
         .map((c) => `@${c}`)
         .join(' ');
-      line(`/registry/benchmarks/${benchmark.name}/`, committee || adminOwners);
+      line(folderPattern({ kind: 'Benchmark', benchmark: benchmark.name }), committee || adminOwners);
     }
     // One line for every benchmark.yaml: it comes after the folder lines, so it wins for that file.
-    line('/registry/benchmarks/*/benchmark.yaml', adminOwners);
+    line(`/${repoEntityPath('Benchmark', '*')}`, adminOwners);
     out.push('');
   }
 
@@ -99,13 +110,13 @@ function render(input: CodeownersInput, form: 'exact' | 'compact'): string {
     for (const login of users) {
       const owner = `@${login}`;
       if (form === 'compact' && !LAYOUT_NAMES.has(login) && !benchmarkNames.has(login)) {
-        line(`/registry/**/${login}/`, owner);
+        line(`/${REGISTRY_DIR}/**/${login}/`, owner);
         continue;
       }
-      line(`/registry/mlcubes/${login}/`, owner);
-      line(`/registry/datasets/${login}/`, owner);
-      line(`/registry/runners/${login}/`, owner);
-      line(`/registry/benchmarks/*/results/${login}/`, owner);
+      line(folderPattern({ kind: 'MLCube', owner: login }), owner);
+      line(folderPattern({ kind: 'Dataset', owner: login }), owner);
+      line(folderPattern({ kind: 'Runner', owner: login }), owner);
+      line(folderPattern({ kind: 'Result', benchmark: '*', dataOwner: login }), owner);
     }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

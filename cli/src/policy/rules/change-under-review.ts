@@ -5,7 +5,7 @@
  */
 import { type Diagnostic, error } from '../../diagnostics/diagnostic.js';
 import type { Entity, Kind } from '../../registry/kinds.js';
-import { type PathInfo, repoRegistryFolder } from '../../registry/layout.js';
+import { entityFolder, type PathInfo, repoRegistryFolder } from '../../registry/layout.js';
 import type { Announcement, Change, PolicyInput, Requirement } from '../types.js';
 import type { PolicyEntity } from '../view.js';
 import type { MergedRegistry } from './merged-registry.js';
@@ -170,7 +170,7 @@ export function requireAdmin(
     findings.violations.push(
       error(
         'policy.no-admin',
-        `${what} needs an admin's approval, but the registry has no user with roles: [admin]; add one in ${repoRegistryFolder('users')}/`,
+        `${what} needs an admin's approval, but the registry has no user with roles: [admin]; add one in ${repoRegistryFolder(entityFolder({ kind: 'User' }))}/`,
         { file },
       ),
     );

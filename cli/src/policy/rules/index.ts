@@ -9,6 +9,7 @@ import type { Kind } from '../../registry/kinds.js';
 import { datasetAssociationRef, modelAssociationRef, REGISTRY_REF } from '../../registry/kinds.js';
 import {
   classifyRepoPath,
+  entityFolder,
   type PathInfo,
   repoEntityPath,
   repoRegistryFolder,
@@ -79,7 +80,8 @@ function likelyReads(
     if (info.kind === 'DatasetAssociation' && info.dataset)
       mergedPaths.add(repoEntityPath('Dataset', info.dataset));
     if (info.kind === 'Result' && info.owner) {
-      for (const path of base.list(repoRegistryFolder(`runners/${info.owner}`))) mergedPaths.add(path);
+      for (const path of base.list(repoRegistryFolder(entityFolder({ kind: 'Runner', owner: info.owner }))))
+        mergedPaths.add(path);
     }
     // What a result's rules and reference checks look up: its associations, model and dataset.
     if (info.kind === 'Result' && info.benchmark && info.model && info.dataset) {
@@ -91,7 +93,8 @@ function likelyReads(
       mergedPaths.add(repoEntityPath('Dataset', info.dataset));
     }
   }
-  if (needUsers) for (const path of base.list(repoRegistryFolder('users'))) mergedPaths.add(path);
+  if (needUsers)
+    for (const path of base.list(repoRegistryFolder(entityFolder({ kind: 'User' })))) mergedPaths.add(path);
   // The validator reads the head's copies of referenced files: the same blobs when unchanged.
   return [
     [before, beforePaths],

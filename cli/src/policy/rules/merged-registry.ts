@@ -4,7 +4,7 @@
  * committee seat, no runner) and satisfies no "in operation" condition.
  */
 import { type Entity, type Kind, REGISTRY_REF } from '../../registry/kinds.js';
-import { classifyRepoPath, repoEntityPath, repoRegistryFolder } from '../../registry/layout.js';
+import { classifyRepoPath, entityFolder, repoEntityPath, repoRegistryFolder } from '../../registry/layout.js';
 import { conformsToSchema } from '../../registry/schema.js';
 import type { PolicyEntity, RegistryView } from '../view.js';
 import { formatWho, lowerCase } from './wording.js';
@@ -40,7 +40,7 @@ export class MergedRegistry {
   private get users(): Map<string, Entity<'User'> | undefined> {
     if (!this.usersByLogin) {
       const users = new Map<string, Entity<'User'> | undefined>();
-      const paths = this.view.list(repoRegistryFolder('users'));
+      const paths = this.view.list(repoRegistryFolder(entityFolder({ kind: 'User' })));
       prefetch(this.view, paths);
       for (const path of paths) {
         const info = classifyRepoPath(path);
@@ -108,7 +108,7 @@ export class MergedRegistry {
    * owner's runners count: a runner serves only its owner's datasets (the validator's ref.runner-foreign-dataset).
    */
   runnersServing(datasetRef: string, datasetOwner: string): string[] {
-    const paths = this.view.list(repoRegistryFolder(`runners/${datasetOwner}`));
+    const paths = this.view.list(repoRegistryFolder(entityFolder({ kind: 'Runner', owner: datasetOwner })));
     prefetch(this.view, paths);
     const serving: string[] = [];
     for (const path of paths) {
@@ -122,7 +122,7 @@ export class MergedRegistry {
 
   /** Every merged runner with its owner and labels (a rule comparing labels reads them all, once). */
   runners(): Array<{ ref: string; owner: string; labels: string[] }> {
-    const paths = this.view.list(repoRegistryFolder('runners'));
+    const paths = this.view.list(repoRegistryFolder(entityFolder({ kind: 'Runner' })));
     prefetch(this.view, paths);
     const out: Array<{ ref: string; owner: string; labels: string[] }> = [];
     for (const path of paths) {

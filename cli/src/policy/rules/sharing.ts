@@ -6,7 +6,7 @@
  * a model the old one could not) also needs every data owner whose results would be shown more.
  */
 import { splitOwnedRef } from '../../registry/kinds.js';
-import { classifyRepoPath, repoRegistryFolder } from '../../registry/layout.js';
+import { classifyRepoPath, entityFolder, repoRegistryFolder } from '../../registry/layout.js';
 import {
   atLeastAsDetailed,
   SHARING_FIELDS,
@@ -59,8 +59,8 @@ export function sharingChanges(before: SharingSettings, after: SharingSettings):
 function dataOwners(review: ChangeUnderReview<'Benchmark'>, benchmarkName: string): string[] {
   const view = review.merged.view;
   const owners = new Set<string>();
-  for (const folder of ['datasets', 'results']) {
-    for (const path of view.list(repoRegistryFolder(`benchmarks/${benchmarkName}/${folder}`))) {
+  for (const kind of ['DatasetAssociation', 'Result'] as const) {
+    for (const path of view.list(repoRegistryFolder(entityFolder({ kind, benchmark: benchmarkName })))) {
       const info = classifyRepoPath(path);
       if (info.kind !== 'DatasetAssociation' && info.kind !== 'Result') continue;
       const owner = info.dataset ? splitOwnedRef(info.dataset)?.owner : undefined;
