@@ -6,7 +6,7 @@ export default class Init extends BaseCommand {
   static override summary =
     'Create a new registry repository: settings, first admin, schemas, workflow templates.';
   static override description =
-    `Writes registry/registry.yaml, registry/users/<admin>.yaml, schemas/ and .github/workflows/ (the registry's workflows: pull-request check, review trigger, policy status, merge bot, execution on hospital runners, and a placeholder for the leaderboard) into DIR and commits them on main. With --local it also creates the bare repository the local forge serves (DIR.git by default) with a pre-receive hook that refuses any push to main other than the forge's signed merge of a submission whose policy passes, a signing key for the admin (registered in their User file), and a profile acting as the admin.`;
+    `Writes registry/registry.yaml, registry/users/<admin>.yaml, schemas/ and .github/workflows/ (the registry's workflows: pull-request check, review trigger, policy status, merge bot, execution on hospital runners, and the leaderboard on GitHub Pages) into DIR and commits them on main. With --local it also creates the bare repository the local forge serves (DIR.git by default) with a pre-receive hook that refuses any push to main other than the forge's signed merge of a submission whose policy passes, a signing key for the admin (registered in their User file), and a profile acting as the admin.`;
   static override examples = [
     '<%= config.bin %> init consortium --admin ada --local',
     '<%= config.bin %> init my-registry --admin ada --name my-consortium --bot my-bot',

@@ -1,13 +1,13 @@
 /**
  * The GitHub workflow files of a gitperf registry (issue 9): the pull-request check, the review trigger,
- * the policy status, the merge bot and the execution on hospital runners. One source for both places
+ * the policy status, the merge bot, the execution on hospital runners, and the public leaderboard. One source for both places
  * they live: `gitperf init` writes them into a new registry (`gitperf` installed from npm, files named
  * `gitperf-*.yml`), and this repository, itself an example registry, commits them built from its own
  * checkout (`*.yml`); test/github/workflow-rules.test.ts asserts the committed files are these bytes.
  * Kept in code (not loose files) so they ship inside cli/dist with the package. Every one follows the
  * workflow rules (test/helpers/workflow-rules.ts) and passes actionlint. Every step that does work is one
  * `gitperf` command, so the workflow player test (test/github/workflow-player.test.ts) runs them without
- * GitHub. The leaderboard stays a placeholder here (its workflow is this repository's leaderboard.yml).
+ * GitHub. The leaderboard workflow (issue 10) builds the public site and deploys it to GitHub Pages.
  */
 import { gitperfVersion } from '../infra/version.js';
 
@@ -18,6 +18,9 @@ export const PINNED_ACTIONS = {
   uploadArtifact: 'actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
   downloadArtifact: 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1',
   appToken: 'actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3 # v3.1.1',
+  configurePages: 'actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0',
+  uploadPagesArtifact: 'actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0',
+  deployPages: 'actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0',
 } as const;
 
 /** Where `gitperf` comes from: npm in a registry (`package`), or built from the checkout in gitperf's own repository (`source`). */
@@ -347,6 +350,80 @@ ${setupSteps(gitperf)}
   };
 }
 
+/**
+ * The public leaderboard (issue 10): on every push to main, `gitperf leaderboard build` and a deploy to GitHub
+ * Pages. Encrypted results are opened with the committee's age identity, a repository secret written to a
+ * 0600 file for the build step only.
+ */
+export function leaderboardWorkflow(gitperf: GitperfSource): TemplateFile {
+  return {
+    path: workflowPath('leaderboard', gitperf),
+    content: `# Builds the public leaderboard from the merged registry on every push to main and deploys it to
+# GitHub Pages. Each benchmark page shows only what its sharing policy allows (gitperf leaderboard build).
+# Actions are pinned to full commit shas (the tag in the comment says which release).
+name: leaderboard
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch: {}
+
+# Least privilege: nothing at the top; each job asks for what it needs (the build reads the repository and
+# the Pages settings; only the deploy job publishes, with the OIDC token deploy-pages needs).
+permissions: {}
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pages: read
+    steps:
+      - uses: ${PINNED_ACTIONS.checkout}
+        with:
+          # Full history: provenance names the merge commit of every result file.
+          fetch-depth: 0
+          persist-credentials: false
+${setupSteps(gitperf)}
+      # Results of benchmarks that share less than \`full\` are encrypted: the committee's age identity (the
+      # repository secret GITPERF_COMMITTEE_AGE_IDENTITY, an AGE-SECRET-KEY-1... line) opens them for the build.
+      # Without it they show as encrypted, not readable, and count in no number.
+      - name: Build the site
+        env:
+          COMMITTEE_AGE_IDENTITY: \${{ secrets.GITPERF_COMMITTEE_AGE_IDENTITY }}
+        run: |
+          if [ -n "$COMMITTEE_AGE_IDENTITY" ]; then
+            umask 077
+            printf '%s\\n' "$COMMITTEE_AGE_IDENTITY" > "$RUNNER_TEMP/committee-age-identity"
+            export GITPERF_AGE_IDENTITY="$RUNNER_TEMP/committee-age-identity"
+          fi
+          gitperf leaderboard build --out site --dir registry
+          rm -f "$RUNNER_TEMP/committee-age-identity"
+      - uses: ${PINNED_ACTIONS.configurePages}
+      - uses: ${PINNED_ACTIONS.uploadPagesArtifact}
+        with:
+          path: site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: \${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: ${PINNED_ACTIONS.deployPages}
+`,
+  };
+}
+
 /** Every workflow of a registry, as `gitperf init` writes it (`package`) or this repository commits it (`source`). */
 export function registryWorkflows(gitperf: GitperfSource): TemplateFile[] {
   return [
@@ -355,35 +432,8 @@ export function registryWorkflows(gitperf: GitperfSource): TemplateFile[] {
     policyStatusWorkflow(gitperf),
     mergeBotWorkflow(gitperf),
     executeWorkflow(gitperf),
+    leaderboardWorkflow(gitperf),
   ];
 }
 
-function placeholder(file: string, name: string, on: string, purpose: string): TemplateFile {
-  return {
-    path: `.github/workflows/${file}`,
-    content: `# PLACEHOLDER written by \`gitperf init\`: ${purpose}
-# gitperf init does not write this workflow yet; until a gitperf release does, this job only says so and
-# succeeds. Replace this file with the released workflow when it exists.
-name: ${name}
-on:
-${on}
-permissions:
-  contents: read
-jobs:
-  placeholder:
-    runs-on: ubuntu-latest
-    steps:
-      - run: 'echo "gitperf ${name} - placeholder workflow, replaced by a later gitperf release"'
-`,
-  };
-}
-
-export const WORKFLOW_TEMPLATES: readonly TemplateFile[] = [
-  ...registryWorkflows('package'),
-  placeholder(
-    'gitperf-leaderboard.yml',
-    'leaderboard',
-    '  push:\n    branches: [main]',
-    "builds the leaderboard from merged results under each benchmark's sharing policy",
-  ),
-];
+export const WORKFLOW_TEMPLATES: readonly TemplateFile[] = registryWorkflows('package');

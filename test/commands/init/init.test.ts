@@ -60,17 +60,19 @@ describe('gitperf init (module)', () => {
       'gitperf-review.yml',
     ]);
     // The registry workflows are the real ones (test/github/workflow-rules.test.ts checks them byte for byte
-    // against this repository's); only the leaderboard is a placeholder here.
+    // against this repository's), the leaderboard's included.
     for (const w of workflows) {
       const text = await readFile(join(dir, '.github/workflows', w), 'utf8');
-      if (w !== 'gitperf-leaderboard.yml' && w !== 'gitperf-review.yml')
+      if (w !== 'gitperf-review.yml')
         expect(text).toMatch(/npm install --global --no-audit --no-fund gitperf@/);
       if (w === 'gitperf-check.yml') {
         expect(text).toMatch(/gitperf validate registry --changed-since/);
         expect(text).toMatch(/gitperf policy check/);
         expect(parse(text)).toHaveProperty('jobs.check');
       } else if (w === 'gitperf-leaderboard.yml') {
-        expect(text).toMatch(/PLACEHOLDER/);
+        expect(text).toMatch(/gitperf leaderboard build --out site --dir registry/);
+        expect(text).toMatch(/actions\/deploy-pages@[0-9a-f]{40} /);
+        expect(text).not.toMatch(/PLACEHOLDER/);
       } else {
         expect(text).not.toMatch(/PLACEHOLDER/);
       }
