@@ -65,6 +65,26 @@ const result = (bench: string) =>
   join(fx.registry, 'benchmarks', bench, 'results', 'hospital-a', 'wdbc-a', 'lee.bc-centroid.yaml');
 
 describe('leaderboard build with the page cache', () => {
+  it('keeps its entries readable by their owner only; the site it writes is not', async () => {
+    const home = mkdtempSync(join(scratch, 'home-'));
+    const first = await build(home);
+    const kept: string[] = [];
+    const walk = (at: string): void => {
+      for (const name of readdirSync(at)) {
+        const path = join(at, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else kept.push(path);
+      }
+    };
+    walk(join(home, 'pages'));
+    expect(kept.some((path) => path.endsWith('.html'))).toBe(true);
+    for (const path of kept) expect(statSync(path).mode & 0o077, path).toBe(0);
+    // A warm build copies kept pages into the site with the mode of any written file.
+    const warm = await build(home);
+    for (const [path] of contents(warm.out))
+      expect(statSync(join(warm.out, path)).mode & 0o777).toBe(statSync(join(first.out, path)).mode & 0o777);
+  });
+
   it('renders again only the benchmark whose inputs changed, and writes what a cold build writes', async () => {
     const home = mkdtempSync(join(scratch, 'home-'));
     const first = await build(home);

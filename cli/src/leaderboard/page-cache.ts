@@ -21,6 +21,9 @@ import type { View } from './board.js';
 import type { FileId } from './read.js';
 import type { BenchmarkPages } from './site.js';
 
+/** Cache entries are readable by their owner only. */
+const PRIVATE = { mode: 0o600 };
+
 /** Bump when an entry's stored shape changes. (Code changes are caught by the fingerprint.) */
 const ENTRY_VERSION = 1;
 
@@ -152,8 +155,10 @@ export class PageCache {
       const pages = entry.pages;
       if (pages) {
         if (typeof pages.html !== 'string' || typeof pages.json !== 'string') return;
-        writeFileAtomicSync(`${base}.html`, pages.html);
-        writeFileAtomicSync(`${base}.json`, pages.json);
+        // Private to the owner: pages built with a committee identity (and the participants' view) hold
+        // decrypted numbers, and the home's other folders are readable by other local users.
+        writeFileAtomicSync(`${base}.html`, pages.html, PRIVATE);
+        writeFileAtomicSync(`${base}.json`, pages.json, PRIVATE);
       }
       const meta: StoredMeta = {
         version: ENTRY_VERSION,
@@ -161,7 +166,7 @@ export class PageCache {
         indexRow: pages ? pages.indexRow : null,
         problems: entry.problems,
       };
-      writeFileAtomicSync(`${base}.meta.json`, JSON.stringify(meta));
+      writeFileAtomicSync(`${base}.meta.json`, JSON.stringify(meta), PRIVATE);
       this.prune(folder, key);
     } catch {
       // Read-only home, full disk: the next build renders again.

@@ -3,7 +3,7 @@
  * renders as `benchmarks/<name>.json`. Nothing else is written, so the folder holds exactly what the
  * boards allow. The site is built in a sibling folder and renamed into place.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
 import type { Board, View } from './board.js';
@@ -120,7 +120,8 @@ function writeFolder(outDir: string, files: ReadonlyMap<string, FileContent>): v
   for (const [path, content] of files) {
     mkdirSync(dirname(join(staging, path)), { recursive: true });
     if (typeof content === 'string') writeFileSync(join(staging, path), content);
-    else copyFileSync(content.copyOf, join(staging, path));
+    // A kept page is private to its owner (page-cache.ts); the site's copy gets a written file's mode.
+    else writeFileSync(join(staging, path), readFileSync(content.copyOf));
   }
   const old = join(parent, `.${basename(target)}.old-${process.pid}`);
   if (existsSync(target)) renameSync(target, old);
