@@ -12,11 +12,11 @@
  * an entry removes that folder's other entries of the same view, so the cache never outgrows the registry.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { writeFileAtomicSync } from '../infra/atomic-write.js';
+import { codeFingerprint as fingerprintOf } from '../infra/code-fingerprint.js';
 import type { View } from './board.js';
 import type { FileId } from './read.js';
 import type { BenchmarkPages } from './site.js';
@@ -59,33 +59,9 @@ export interface PageContext {
  */
 const CODE_FOLDERS = ['leaderboard', 'registry', 'git', 'infra', 'diagnostics', 'trust'];
 
-let codeFingerprintMemo: string | undefined;
-
-/** A hash of the modules that read and render the leaderboard (compiled or source, whichever runs). */
+/** A hash of the modules that read and render the leaderboard (infra/code-fingerprint.ts). */
 export function codeFingerprint(): string {
-  if (codeFingerprintMemo) return codeFingerprintMemo;
-  const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  const hash = createHash('sha256');
-  const addFolder = (folder: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(folder).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) addFolder(path);
-      else if (/\.[cm]?[jt]s$/.test(name) && !name.endsWith('.map')) {
-        hash.update(`${path.slice(root.length)}\0`);
-        hash.update(readFileSync(path));
-        hash.update('\0');
-      }
-    }
-  };
-  for (const folder of CODE_FOLDERS) addFolder(join(root, folder));
-  codeFingerprintMemo = hash.digest('hex');
-  return codeFingerprintMemo;
+  return fingerprintOf(CODE_FOLDERS);
 }
 
 export class PageCache {

@@ -16,10 +16,11 @@
  * runner keys) that changed; a cached failure is the same verdict, reported with the same diagnostic.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { codeFingerprint } from '../infra/code-fingerprint.js';
 import { contentKey, ParseCache } from '../infra/parse-cache.js';
 import { WorkerPool } from '../infra/worker-pool.js';
 import type { AllowedSignerLine } from './allowed-signers.js';
@@ -112,26 +113,18 @@ function isVerdict(value: unknown): value is ResultSignatureVerdict {
   );
 }
 
-let codeFingerprint: string | undefined;
+let verdictFingerprint: string | undefined;
 
 /**
- * The code that decides a verdict: the text of every module of this folder (the payload, the checks, the
- * wording; read once, ~1 ms) and OpenSSL's version (the Ed25519 check itself). A changed rule, even in a
- * development build, so never reuses a verdict of the old one.
+ * The code that decides a verdict: every module of trust/ (the payload, the checks, the wording) and of
+ * registry/ (the parsing that yields the signed fields), and OpenSSL's version (the Ed25519 check itself).
+ * A changed rule, even in a development build, so never reuses a verdict of the old one.
  */
 function verdictCodeFingerprint(): string {
-  if (codeFingerprint) return codeFingerprint;
-  const dir = fileURLToPath(new URL('.', import.meta.url));
-  const hash = createHash('sha256').update(`${VERDICT_FORMAT}\0${process.versions.openssl}\0`);
-  for (const name of readdirSync(dir).sort()) {
-    if (name.endsWith('.js') || name.endsWith('.ts'))
-      hash
-        .update(`${name}\0`)
-        .update(readFileSync(join(dir, name)))
-        .update('\0');
-  }
-  codeFingerprint = hash.digest('hex');
-  return codeFingerprint;
+  verdictFingerprint ??= createHash('sha256')
+    .update(`${VERDICT_FORMAT}\0${process.versions.openssl}\0${codeFingerprint(['trust', 'registry'])}`)
+    .digest('hex');
+  return verdictFingerprint;
 }
 
 /**
