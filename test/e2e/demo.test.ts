@@ -17,6 +17,7 @@ import { compareRegistries, exportRegistry } from '../../cli/src/demo/example-re
 import { LocalForge } from '../../cli/src/forge/local/local-forge.js';
 import { MAX_FILE_BYTES } from '../../cli/src/registry/yaml-file.js';
 import { readIdentityFile } from '../../cli/src/trust/index.js';
+import { toYaml } from '../../cli/src/workflows/atomic.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 let tmp: string;
@@ -57,12 +58,36 @@ const git = async (args: string[]) => String((await execa('git', ['-C', bare, ..
 /** The demo's committee member's age identity (the demo made it in its home). */
 const committeeIdentities = async () => readIdentityFile(join(dir, 'home', 'keys', 'age', 'ana'));
 
+/** The committee member's identity file (the demo made it in its home). */
+const committeeIdentityFile = () => join(dir, 'home', 'keys', 'age', 'ana');
+
+/** The exact plaintext of an age ciphertext, decrypted with the committee's identity by the real `age`. */
+async function decryptedBytes(ciphertext: string): Promise<Buffer> {
+  const out = await execa('age', ['-d', '-i', committeeIdentityFile()], {
+    input: ciphertext,
+    encoding: 'buffer',
+  });
+  return Buffer.from(out.stdout);
+}
+
 /** The metrics of an encrypted result, as the committee reads them (NaN stays the JSON string "NaN"). */
 async function decrypted(result: { spec: { encrypted: { ciphertext: string } } }) {
-  const out = await execa('age', ['-d', '-i', join(dir, 'home', 'keys', 'age', 'ana')], {
-    input: result.spec.encrypted.ciphertext,
-  });
-  return JSON.parse(out.stdout).metrics as Record<string, number | 'NaN'>;
+  return JSON.parse((await decryptedBytes(result.spec.encrypted.ciphertext)).toString('utf8'))
+    .metrics as Record<string, number | 'NaN'>;
+}
+
+/**
+ * The measurements inside an encrypted result, in every form a reader sees them: the decrypted bytes (canonical
+ * JSON), and the same data as YAML and as indented JSON (a run of data could hide behind an escape in one form).
+ */
+async function decryptedRenderings(ciphertext: string): Promise<Buffer[]> {
+  const plaintext = await decryptedBytes(ciphertext);
+  const measurements: unknown = JSON.parse(plaintext.toString('utf8'));
+  return [
+    plaintext,
+    Buffer.from(toYaml(measurements), 'utf8'),
+    Buffer.from(JSON.stringify(measurements, null, 2), 'utf8'),
+  ];
 }
 
 beforeAll(async () => {
@@ -352,26 +377,67 @@ describe('gitperf demo (end to end)', () => {
       paths.filter((path) => !/^registry\/.+\.yaml$/.test(path) && path !== '.github/CODEOWNERS'),
     ).toEqual([]);
 
+    /** Every run of WINDOW bytes of `bytes`, added to `into`. */
+    const addWindows = (bytes: Buffer, into: Set<string>) => {
+      for (let at = 0; at + WINDOW <= bytes.length; at++)
+        into.add(bytes.subarray(at, at + WINDOW).toString('latin1'));
+    };
     const windows = new Set<string>();
+    // An encrypted result's measurements leave too, inside the ciphertext: each is decrypted (the committee is
+    // a recipient of every one) and scanned as well, so the scan is not blind behind the encryption.
+    let encryptedResults = 0;
+    let decryptedScanned = 0;
     for (const [oid, path] of submitted) {
       const blob = Buffer.from(
         (await execa('git', ['-C', bare, 'cat-file', 'blob', oid], { encoding: 'buffer' })).stdout,
       );
       expect(blob.length, path).toBeLessThanOrEqual(MAX_FILE_BYTES);
-      for (let at = 0; at + WINDOW <= blob.length; at++)
-        windows.add(blob.subarray(at, at + WINDOW).toString('latin1'));
+      addWindows(blob, windows);
+      if (!/^registry\/benchmarks\/[^/]+\/results\//.test(path)) continue;
+      const ciphertext = (parse(blob.toString('utf8')) as { spec?: { encrypted?: { ciphertext?: string } } })
+        ?.spec?.encrypted?.ciphertext;
+      if (ciphertext === undefined) continue;
+      encryptedResults++;
+      for (const rendering of await decryptedRenderings(ciphertext)) addWindows(rendering, windows);
+      decryptedScanned++;
     }
-    const leaks = (bytes: Buffer) => {
+    // Every encrypted result submitted was opened and scanned: at least one per result on main (all of them are
+    // encrypted under the demo's per-model sharing), and none skipped.
+    const resultsOnMain = (await git(['ls-tree', '-r', '--name-only', 'main', 'registry/benchmarks']))
+      .split('\n')
+      .filter((path) => /\/results\/.+\.yaml$/.test(path));
+    expect(resultsOnMain.length).toBeGreaterThan(5);
+    expect(encryptedResults).toBeGreaterThanOrEqual(resultsOnMain.length);
+    expect(decryptedScanned).toBe(encryptedResults);
+
+    const leaksInto = (found: Set<string>, bytes: Buffer) => {
       for (let at = 0; at + WINDOW <= bytes.length; at++) {
         const run = bytes.subarray(at, at + WINDOW);
-        if (windows.has(run.toString('latin1'))) return run.toString('latin1');
+        if (found.has(run.toString('latin1'))) return run.toString('latin1');
       }
       return undefined;
     };
+    const leaks = (bytes: Buffer) => leaksInto(windows, bytes);
     // The detector finds a planted run (so a pass below means something).
     windows.add(sensitiveBytes[0].subarray(0, WINDOW).toString('latin1'));
     expect(leaks(sensitiveBytes[0])).toBeDefined();
     windows.delete(sensitiveBytes[0].subarray(0, WINDOW).toString('latin1'));
+    // And through the decrypted path: a run of data planted inside measurements encrypted to the committee is
+    // found once decrypted (a JSON-safe run, so the canonical bytes hold it verbatim).
+    const printable = (byte: number) => byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c;
+    const plantedAt = sensitiveBytes[0].findIndex(
+      (_, at) =>
+        [...sensitiveBytes[0].subarray(at, at + WINDOW)].every(printable) &&
+        at + WINDOW <= sensitiveBytes[0].length,
+    );
+    expect(plantedAt).toBeGreaterThanOrEqual(0);
+    const plantedRun = sensitiveBytes[0].subarray(plantedAt, plantedAt + WINDOW).toString('latin1');
+    const planted = await execa('age', ['-e', '-a', '-i', committeeIdentityFile()], {
+      input: JSON.stringify({ metrics: { auc: 0.5 }, sufficientStatistics: { note: plantedRun } }),
+    });
+    const plantedWindows = new Set<string>();
+    for (const rendering of await decryptedRenderings(planted.stdout)) addWindows(rendering, plantedWindows);
+    expect(leaksInto(plantedWindows, sensitiveBytes[0])).toBe(plantedRun);
     expect(
       sensitive.map((file, index) => [file, leaks(sensitiveBytes[index])]).filter(([, run]) => run),
     ).toEqual([]);

@@ -44,9 +44,12 @@ export { type ResolvedResource, resolveResource } from './resources.js';
 export { type ReencryptInput, type ReencryptOutcome, reencryptResults } from './result-reencrypt.js';
 export { ensureRunnerKey, hasRunnerKey, runnerKeyFile, signAsRunner } from './result-signing.js';
 export {
+  type ConsentPart,
   metricsBlock,
   type ResultSubmitInput,
   type ResultSubmitOutcome,
+  resultConsentText,
+  type SealedPart,
   submitResults,
 } from './result-submit.js';
 export {

@@ -1,7 +1,7 @@
 /**
  * `gitperf result submit`: after `gitperf benchmark run`, publish the results of one dataset as
- * `registry/benchmarks/<b>/results/<owner>/<dataset>/<model-owner>.<cube>.yaml`. Exactly the metrics that
- * will be published are shown and consent asked first; submitting them as the data owner is the consent
+ * `registry/benchmarks/<b>/results/<owner>/<dataset>/<model-owner>.<cube>.yaml`. Everything that will be
+ * published is shown (each file as written, and the plaintext of encrypted measurements) and consent asked first; submitting them as the data owner is the consent
  * the registry records (authorship). Only models the benchmark runs (the reference model and merged
  * associations) are submitted; others are left out with a warning.
  */
@@ -12,14 +12,16 @@ import { type Diagnostic, fail, warning } from '../diagnostics/diagnostic.js';
 import { datasetAssociationRef, resultRef } from '../registry/kinds.js';
 import { repoEntityPath } from '../registry/layout.js';
 import {
-  encryptResult,
   readableMeasurements,
   readersInRegistry,
   requireCommitteeReader,
+  sealResult,
 } from '../registry/result-encryption.js';
 import { describeReaders, type ResultReaders, resultsEncrypted } from '../registry/result-readers.js';
 import { isSignedResult, UNSIGNED, UNSIGNED_WHY } from '../registry/result-signed.js';
 import type { Result } from '../registry/types.generated.js';
+import { type Measurements, measurementsJson } from '../trust/index.js';
+import { toYaml } from '../workflows/atomic.js';
 import { layout, pairName } from '../workflows/layout.js';
 import { readerIdentities } from './age-identity.js';
 import { requireConsent } from './consent.js';
@@ -27,7 +29,7 @@ import { me, type Participant } from './context.js';
 import { checkSchema } from './mlcube-submit.js';
 import { signAsRunner } from './result-signing.js';
 import { registrySnapshot } from './snapshot.js';
-import { entityFile, type SubmitOutcome, submit } from './submit.js';
+import { type EntityFile, entityFile, indent, type SubmitOutcome, submit } from './submit.js';
 import { failUnregistered } from './unmerged.js';
 
 export interface ResultSubmitInput {
@@ -148,7 +150,7 @@ export async function submitResults(
   }
   // Encrypt before signing: the signature then covers the digest of the encrypted measurements.
   const plain = chosen.slice();
-  const readersOf: ResultReaders[] = [];
+  const sealedOf: Array<SealedPart | undefined> = [];
   if (resultsEncrypted(bench.entity)) {
     const { identities } = await readerIdentities(participant.home);
     for (const [i, result] of chosen.entries()) {
@@ -161,9 +163,8 @@ export async function submitResults(
             `${reader.login} (${reader.roles.join(', ')}) may read the result of ${result.spec.model} but has published no age recipient, so it is not encrypted to them; they run \`gitperf user age-key\`, then a committee member re-encrypts (\`gitperf result reencrypt --benchmark ${input.benchmark}\`)`,
           ),
         );
-      readersOf[i] = readers;
       const previous = index.get('Result', resultRef(input.benchmark, dsRef, result.spec.model));
-      chosen[i] = await encryptResult(
+      const sealed = await sealResult(
         result,
         readers,
         previous && {
@@ -171,6 +172,8 @@ export async function submitResults(
           measurements: await readableMeasurements(previous.entity, identities, previous.file),
         },
       );
+      chosen[i] = sealed.entity;
+      sealedOf[i] = { plaintext: sealed.plaintext, readers };
     }
   }
   if (input.runner) {
@@ -189,35 +192,33 @@ export async function submitResults(
   if (chosen.length === 0)
     fail('result.nothing', `no result of ${dsRef} can be submitted to ${input.benchmark}`);
 
-  const summary = plain
-    .map((result, i) =>
-      readersOf[i]
-        ? `${metricsBlock(result)}\n    (stored encrypted; readable only by ${describeReaders(readersOf[i].readers.filter((reader) => reader.recipients.length > 0))})`
-        : metricsBlock(result),
-    )
-    .join('\n');
   const path = (r: Result) => repoEntityPath('Result', resultRef(input.benchmark, dsRef, r.spec.model));
+  // The files the consent screen shows are the ones submitted, byte for byte.
+  const submitted = chosen.map((r) => entityFile(path(r), r));
   // The policy's forecast runs first (inside submit), so consent is asked only for what can be opened.
-  const out = await submit(
-    participant,
-    chosen.map((r) => entityFile(path(r), r)),
-    {
-      title:
-        chosen.length === 1
-          ? `Add the result of ${chosen[0].spec.model} on ${dsRef} (${input.benchmark})`
-          : `Add ${chosen.length} results on ${dsRef} (${input.benchmark})`,
-      branch: input.branch,
-      confirm: async () =>
-        requireConsent(
-          await participant.consent(
-            readersOf.length > 0
-              ? `These metrics of ${dsRef} on ${input.benchmark} will be submitted encrypted (age): only the readers named under each can decrypt them; who, what, the hashes of the cubes and data that produced them, the signature and "partial" stay public:\n\n${summary}`
-              : `These metrics of ${dsRef} on ${input.benchmark} will be published (with the hashes of the cubes and data that produced them):\n\n${summary}`,
-            `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
+  const out = await submit(participant, submitted, {
+    title:
+      chosen.length === 1
+        ? `Add the result of ${chosen[0].spec.model} on ${dsRef} (${input.benchmark})`
+        : `Add ${chosen.length} results on ${dsRef} (${input.benchmark})`,
+    branch: input.branch,
+    confirm: async () =>
+      requireConsent(
+        await participant.consent(
+          resultConsentText(
+            dsRef,
+            input.benchmark,
+            plain.map((result, i) => ({
+              result,
+              signed: isSignedResult(chosen[i]),
+              file: submitted[i],
+              sealed: sealedOf[i],
+            })),
           ),
+          `Publish ${chosen.length === 1 ? 'this result' : `these ${chosen.length} results`}?`,
         ),
-    },
-  );
+      ),
+  });
   return {
     ...out,
     results: chosen.map((result, i) => ({
@@ -233,11 +234,67 @@ export async function submitResults(
   };
 }
 
+/** What an encrypted result's ciphertext holds and who can decrypt it. */
+export interface SealedPart {
+  plaintext: Measurements;
+  readers: ResultReaders;
+}
+
+/** One result on the consent screen: its plain measurements, the file submitted, and what is sealed in it. */
+export interface ConsentPart {
+  /** The result before encryption and signing (for the summary). */
+  result: Result;
+  /** Whether the file submitted is signed (the result above is not yet). */
+  signed: boolean;
+  /** The registry file exactly as submitted. */
+  file: EntityFile;
+  /** Present when the measurements are encrypted. */
+  sealed?: SealedPart;
+}
+
+/**
+ * The result consent screen: every byte that leaves (issue 11). A summary of the metrics, then per result the
+ * file exactly as it is published (readable by everyone who can read the registry) and, when its measurements
+ * are encrypted, the plaintext inside the ciphertext (every metric and sufficient statistic, and the nonce)
+ * with the logins able to decrypt it.
+ */
+export function resultConsentText(dataset: string, benchmark: string, parts: readonly ConsentPart[]): string {
+  const encrypted = parts.some((part) => part.sealed);
+  const lines = [
+    encrypted
+      ? `These results of ${dataset} on ${benchmark} will be submitted. Their metrics and sufficient statistics are encrypted (age): only the readers named below can decrypt them; who, what, the hashes of the cubes and data that produced them, the signature and "partial" stay public. Everything that leaves follows the summary.`
+      : `These results of ${dataset} on ${benchmark} will be published, in the clear (with the hashes of the cubes and data that produced them). Everything that leaves follows the summary.`,
+    '',
+    'Summary:',
+    ...parts.map((part) => metricsBlock(part.result, part.signed)),
+  ];
+  for (const part of parts) {
+    lines.push(
+      '',
+      `File ${part.file.path}, exactly as published (readable by everyone who can read the registry):`,
+      indent(part.file.content),
+    );
+    if (!part.sealed) continue;
+    const { plaintext, readers } = part.sealed;
+    const able = readers.readers.filter((reader) => reader.recipients.length > 0);
+    lines.push(
+      '',
+      `Encrypted in that file's spec.encrypted.ciphertext, readable only by ${describeReaders(able)}; the plaintext (encrypted as its canonical JSON, whose SHA-256 is spec.encrypted.measurementsSha256; the nonce is random, so the public digest cannot be guessed):`,
+      indent(toYaml(measurementsJson(plaintext))),
+    );
+    if (readers.withoutRecipients.length > 0)
+      lines.push(
+        `  Not readable (yet) by ${describeReaders(readers.withoutRecipients)}: they have published no age recipient.`,
+      );
+  }
+  return lines.join('\n');
+}
+
 /** `  lee/bc-centroid (partial)` (and `(unsigned: ...)` without a runner's signature), then one `metric: value` line each. */
-export function metricsBlock(result: Result): string {
+export function metricsBlock(result: Result, signed = isSignedResult(result)): string {
   const lines = [
     `  ${result.spec.model}${result.spec.partial ? '  (PARTIAL: the model failed on part of the data)' : ''}${
-      isSignedResult(result) ? '' : `  (${UNSIGNED}: ${UNSIGNED_WHY})`
+      signed ? '' : `  (${UNSIGNED}: ${UNSIGNED_WHY})`
     }`,
   ];
   for (const [metric, value] of Object.entries(result.spec.metrics ?? {}))

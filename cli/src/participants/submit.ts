@@ -32,8 +32,11 @@ export interface SubmitOutcome {
   reviewerWarning?: string;
 }
 
+/** A file that adds or changes an entity (never a deletion): its content is there. */
+export type EntityFile = SubmissionFile & { content: string };
+
 /** Registry files as they are written: YAML, lines never folded. */
-export function entityFile(path: string, entity: unknown): SubmissionFile {
+export function entityFile(path: string, entity: unknown): EntityFile {
   return { path, content: toYaml(entity) };
 }
 

@@ -12,6 +12,7 @@ import {
   type JsonValue,
   type Measurements,
   measurementsDigest,
+  withNonce,
 } from '../trust/index.js';
 import type { RegistryIndex } from './registry-index.js';
 import { type ResultReaders, resultReaders } from './result-readers.js';
@@ -50,6 +51,14 @@ export function plainMeasurementsOf(result: Result): Measurements {
   };
 }
 
+/** A result sealed for its readers, with the exact measurements its ciphertext holds. */
+export interface SealedResult {
+  /** The result with `spec.encrypted` in place of its measurements (sign it afterwards). */
+  entity: Result;
+  /** What the ciphertext decrypts to (with its nonce): what the consent screen shows. */
+  plaintext: Measurements;
+}
+
 /**
  * `result` with its measurements encrypted to `readers` (a new object; sign it afterwards). When `previous`
  * (the registry's version of the same result, with the measurements its reader decrypted) holds the same
@@ -61,6 +70,15 @@ export async function encryptResult(
   readers: ResultReaders,
   previous?: { entity: Result; measurements?: Measurements },
 ): Promise<Result> {
+  return (await sealResult(result, readers, previous)).entity;
+}
+
+/** `encryptResult`, also giving the plaintext inside the ciphertext (for the consent screen). */
+export async function sealResult(
+  result: Result,
+  readers: ResultReaders,
+  previous?: { entity: Result; measurements?: Measurements },
+): Promise<SealedResult> {
   const plain = plainMeasurementsOf(result);
   const kept = previous?.entity.spec.encrypted;
   const nonce = previous?.measurements?.nonce;
@@ -75,11 +93,13 @@ export async function encryptResult(
     measurementsDigest({ ...plain, nonce }) === kept.measurementsSha256
   ) {
     encrypted.spec.encrypted = structuredClone(kept);
-    return encrypted;
+    return { entity: encrypted, plaintext: { ...plain, nonce } };
   }
-  const { ciphertext, measurementsSha256 } = await encryptMeasurements(plain, readers.recipients);
+  // The nonce is drawn here rather than inside encryptMeasurements, so the plaintext shown is the one sealed.
+  const salted = withNonce(plain);
+  const { ciphertext, measurementsSha256 } = await encryptMeasurements(salted, readers.recipients);
   encrypted.spec.encrypted = { scheme: 'age', recipients: readers.logins, ciphertext, measurementsSha256 };
-  return encrypted;
+  return { entity: encrypted, plaintext: salted };
 }
 
 /** Why an encrypted result could not be read with the given identities (the reader is not a recipient, ...). */

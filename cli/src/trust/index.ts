@@ -39,7 +39,13 @@ export {
   verifyRecordSignature,
 } from './forge-records.js';
 export { createKeyPairFiles, ensureKeyPairFile, readPrivateKeyFile, writeKeyPairFiles } from './key-files.js';
-export { type Measurements, measurementsDigest, parseMeasurements } from './measurements.js';
+export {
+  type Measurements,
+  measurementsDigest,
+  measurementsJson,
+  parseMeasurements,
+  withNonce,
+} from './measurements.js';
 export { formatPrivateKey, parsePrivateKey } from './openssh-private-key.js';
 export {
   plainMeasurements,

@@ -7,9 +7,9 @@ import { describeOutcome, submitResults, submitRunnerResults } from '../../parti
 
 export default class ResultSubmit extends BaseCommand {
   static override summary =
-    'Publish benchmark results of your dataset, after showing exactly the metrics and asking consent.';
+    'Publish benchmark results of your dataset, after showing everything they publish and asking consent.';
   static override description =
-    `After \`gitperf benchmark run\`: shows the metrics of each result that would be published and asks for consent (-y gives it in advance), then opens one submission adding registry/benchmarks/<b>/results/<you>/<dataset>/<model-owner>.<cube>.yaml per model. Results of models that are not associated with the benchmark are left out.`;
+    `After \`gitperf benchmark run\`: shows everything each result publishes (its registry file as written and, when the benchmark keeps results encrypted, the plaintext metrics and sufficient statistics inside the ciphertext with who can decrypt them) and asks for consent (-y gives it in advance), then opens one submission adding registry/benchmarks/<b>/results/<you>/<dataset>/<model-owner>.<cube>.yaml per model. Results of models that are not associated with the benchmark are left out.`;
   static override examples = [
     '<%= config.bin %> result submit --benchmark bc-diagnosis --dataset wdbc-a',
     '<%= config.bin %> result submit --benchmark bc-diagnosis --dataset wdbc-a --model lee/bc-centroid -y --json',
