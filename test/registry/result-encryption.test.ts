@@ -179,6 +179,22 @@ describe("a Result's measurements encrypted to its readers", () => {
     expect(await codeOf(readableMeasurements(fractional, ana, 'r'))).toBe(
       'result.measurements-out-of-bounds',
     );
+    // Counts that describe fewer cases than claimed (a hand-made ciphertext): pooling and small-cell
+    // suppression trust `cases`, so they are refused once opened, as the validator refuses plain ones.
+    const inflated = sealedForAna({
+      metrics: { auc: 0.5 },
+      sufficientStatistics: { cases: 50, operatingPoint: { threshold: 0.5, tp: 1, fp: 2, tn: 3, fn: 4 } },
+      nonce: 'ab'.repeat(32),
+    });
+    expect(await codeOf(readableMeasurements(inflated, ana, 'r'))).toBe('result.counts-mismatch');
+    const consistent = sealedForAna({
+      metrics: { auc: 0.5 },
+      sufficientStatistics: { cases: 10, operatingPoint: { threshold: 0.5, tp: 1, fp: 2, tn: 3, fn: 4 } },
+      nonce: 'ab'.repeat(32),
+    });
+    expect((await readableMeasurements(consistent, ana, 'r'))?.sufficientStatistics).toMatchObject({
+      cases: 10,
+    });
     // Within bounds, the same path reads them.
     const fine = sealedForAna({ metrics: { auc: 0.5 }, nonce: 'ab'.repeat(32) });
     expect((await readableMeasurements(fine, ana, 'r'))?.metrics).toEqual({ auc: 0.5 });

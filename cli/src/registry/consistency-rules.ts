@@ -3,7 +3,7 @@ import { isAgeRecipient } from '../trust/index.js';
 import type { LoadedEntity } from './loader.js';
 import { checkRunnerKeys } from './result-provenance.js';
 import { atLeastAsDetailed, SHARING_ORDER } from './sharing.js';
-import type { ConfusionCounts } from './types.generated.js';
+import type { ConfusionCounts, SufficientStatistics } from './types.generated.js';
 
 /**
  * Rules within one file that a JSON Schema cannot state: the participants' view is at least as
@@ -46,34 +46,47 @@ function checkSharing(loaded: LoadedEntity<'Benchmark'>): Diagnostic[] {
   ];
 }
 
-function checkCounts(loaded: LoadedEntity<'Result'>): Diagnostic[] {
-  const stats = loaded.entity.spec.sufficientStatistics;
-  if (!stats) return [];
-  const out: Diagnostic[] = [];
+/** A way sufficient statistics do not add up, at `path` under `spec.sufficientStatistics`. */
+export interface CountsProblem {
+  message: string;
+  path: (string | number)[];
+}
+
+/**
+ * Whether counts describe one set of cases: every threshold's tp+fp+tn+fn is `cases`, and every threshold
+ * counts the same positives. Pooling and small-cell suppression trust `cases`; counts over fewer cases would
+ * publish a number computed from fewer cases than it claims.
+ */
+export function countsProblems(stats: SufficientStatistics): CountsProblem[] {
+  const out: CountsProblem[] = [];
   const check = (counts: ConfusionCounts, path: (string | number)[]) => {
     const total = counts.tp + counts.fp + counts.tn + counts.fn;
     if (total !== stats.cases)
-      out.push(
-        error(
-          'result.counts-mismatch',
-          `tp+fp+tn+fn at threshold ${counts.threshold} is ${total}, but cases is ${stats.cases}; every threshold's counts must add up to the cases`,
-          { file: loaded.file, ...loaded.position(path, 'key') },
-        ),
-      );
+      out.push({
+        message: `tp+fp+tn+fn at threshold ${counts.threshold} is ${total}, but cases is ${stats.cases}; every threshold's counts must add up to the cases`,
+        path,
+      });
   };
-  const base = ['spec', 'sufficientStatistics'];
-  check(stats.operatingPoint, [...base, 'operatingPoint']);
-  for (const [i, c] of (stats.thresholdGrid ?? []).entries()) check(c, [...base, 'thresholdGrid', i]);
+  check(stats.operatingPoint, ['operatingPoint']);
+  for (const [i, c] of (stats.thresholdGrid ?? []).entries()) check(c, ['thresholdGrid', i]);
   const positives = stats.operatingPoint.tp + stats.operatingPoint.fn;
   stats.thresholdGrid?.forEach((cell, i) => {
     if (cell.tp + cell.fn !== positives)
-      out.push(
-        error(
-          'result.counts-mismatch',
-          `thresholdGrid item ${i} has ${cell.tp + cell.fn} positives (tp+fn), the operating point ${positives}; the same cases must be counted at every threshold`,
-          { file: loaded.file, ...loaded.position([...base, 'thresholdGrid', i], 'key') },
-        ),
-      );
+      out.push({
+        message: `thresholdGrid item ${i} has ${cell.tp + cell.fn} positives (tp+fn), the operating point ${positives}; the same cases must be counted at every threshold`,
+        path: ['thresholdGrid', i],
+      });
   });
   return out;
+}
+
+function checkCounts(loaded: LoadedEntity<'Result'>): Diagnostic[] {
+  const stats = loaded.entity.spec.sufficientStatistics;
+  if (!stats) return [];
+  return countsProblems(stats).map((problem) =>
+    error('result.counts-mismatch', problem.message, {
+      file: loaded.file,
+      ...loaded.position(['spec', 'sufficientStatistics', ...problem.path], 'key'),
+    }),
+  );
 }

@@ -14,10 +14,11 @@ import {
   measurementsDigest,
   withNonce,
 } from '../trust/index.js';
+import { countsProblems } from './consistency-rules.js';
 import type { RegistryIndex } from './registry-index.js';
 import { type ResultReaders, resultReaders } from './result-readers.js';
 import { measurementsOutOfBounds } from './schema.js';
-import type { Benchmark, Result } from './types.generated.js';
+import type { Benchmark, Result, SufficientStatistics } from './types.generated.js';
 
 /** The readers of `result` in the registry `index` (users' recipients from their User entities). */
 export function readersInRegistry(index: RegistryIndex, benchmark: Benchmark, result: Result): ResultReaders {
@@ -137,6 +138,16 @@ export async function openSealedMeasurements(
       fail(
         'result.measurements-out-of-bounds',
         `${what}: the decrypted measurements break the Result schema's bounds (${outOfBounds}); a result made by gitperf never does: ask its data owner to resubmit it`,
+      );
+    // The validator checks plain results' counts; sealed ones are checked here, once opened.
+    const [mismatch] = measurements.sufficientStatistics
+      ? // Bounds-checked just above: the schema's SufficientStatistics.
+        countsProblems(measurements.sufficientStatistics as unknown as SufficientStatistics)
+      : [];
+    if (mismatch)
+      fail(
+        'result.counts-mismatch',
+        `${what}: the decrypted sufficient statistics do not add up (${mismatch.message}); a result made by gitperf never does: ask its data owner to resubmit it`,
       );
     return measurements;
   } catch (problem) {
