@@ -198,6 +198,26 @@ describe('gitperf demo (end to end)', () => {
     expect(page).toContain('<th scope="row">ana/bc-logreg</th>');
     // per-model sharing: no site is named on the public page.
     expect(page).not.toContain('hospital-a');
+    // The results are encrypted: the demo built with the committee's identity, so every number is there
+    // (a build that could not decrypt would list them as encrypted, not readable, and pool nothing).
+    expect(page).not.toMatch(/not readable with the given identities/);
+    const data = JSON.parse(
+      readFileSync(join(dir, 'leaderboard', 'benchmarks', 'bc-diagnosis.json'), 'utf8'),
+    ) as {
+      notes: unknown[];
+      models: { model: string; sites: number; cases: number; primary: { value: number } }[];
+    };
+    expect(data.notes).toEqual([]);
+    expect(data.models.map((row) => row.model).sort()).toEqual([
+      'ana/bc-logreg',
+      'kim/bc-stump',
+      'lee/bc-centroid',
+    ]);
+    for (const row of data.models) {
+      expect(row.sites).toBeGreaterThanOrEqual(2);
+      expect(row.cases).toBeGreaterThan(200);
+      expect(row.primary.value).toBeGreaterThan(0.5);
+    }
   });
 
   it('merged every entity with the approvals the policy requires (Approved-by trailers)', async () => {
