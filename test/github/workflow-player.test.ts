@@ -213,6 +213,9 @@ describe('the registry workflows, played', () => {
     const policyStep = check.steps.find((s) => s.name === 'Policy check');
     expect(policyStep?.exitCode).toBe(0);
     expect(check.summary).toMatch(/gitperf policy: pending/);
+    // The step's one command wrote the decision the artifact keeps.
+    const kept = JSON.parse(await readFile(join(artifactsRoot, 'check-1', 'gitperf-decision'), 'utf8'));
+    expect(kept).toMatchObject({ status: 'pending', author: 'lee' });
 
     // 3. policy-status.yml on workflow_run of the check: pending, naming the committee, reviewers requested.
     const status1 = ok(

@@ -43,6 +43,23 @@ describe('gitperf policy check (whole process)', () => {
     );
   });
 
+  it('--pending-ok exits 0 on pending only; --decision-file writes what --json prints', async () => {
+    const file = join(tmp, 'decision.json');
+    const r = await check(
+      ['--author', 'kim', '--format', 'github', '--decision-file', file, '--pending-ok'],
+      {
+        GITHUB_STEP_SUMMARY: join(tmp, 'pending-summary.md'),
+      },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const json = await check(['--author', 'kim', '--json']);
+    expect(json.exitCode).toBe(3);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(json.stdout));
+    // A broken rule still fails.
+    expect((await check(['--author', 'lee', '--pending-ok', '--decision-file', file])).exitCode).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).status).toBe('fail');
+  });
+
   it('exits 0 with an approval on the head', async () => {
     const r = await check(['--author', 'kim', '--review', 'raj:APPROVED']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

@@ -9,11 +9,12 @@ export default class PolicyCheck extends BaseCommand {
   static override summary =
     'Decide whether a pull request may merge: who may change what, and who must approve.';
   static override description =
-    `Compares the registry at --base and --head (from their merge base, like GitHub), checks that --author may make every change, and names the approvals still missing. Run inside a git checkout. Exit codes: 0 pass, 1 fail (a rule is broken), 3 pending (approvals missing), 2 usage error. Reviews count only when given on the head commit; each reviewer's latest verdict wins. With --format github, problems become annotations and a Markdown summary is appended to $GITHUB_STEP_SUMMARY (or printed, when that is not set).`;
+    `Compares the registry at --base and --head (from their merge base, like GitHub), checks that --author may make every change, and names the approvals still missing. Run inside a git checkout. Exit codes: 0 pass, 1 fail (a rule is broken), 3 pending (approvals missing; 0 with --pending-ok), 2 usage error. Reviews count only when given on the head commit; each reviewer's latest verdict wins. With --format github, problems become annotations and a Markdown summary is appended to $GITHUB_STEP_SUMMARY (or printed, when that is not set).`;
   static override examples = [
     '<%= config.bin %> policy check --base origin/main --head HEAD --author lee',
     '<%= config.bin %> policy check --base main --head pr-7 --author kim --review raj:APPROVED --json',
     '<%= config.bin %> policy check --base $BASE_SHA --head $HEAD_SHA --author $AUTHOR --reviews-file reviews.json --format github',
+    '<%= config.bin %> policy check --base $BASE_SHA --head $HEAD_SHA --author $AUTHOR --format github --decision-file decision.json --pending-ok',
   ];
   static override flags = {
     base: Flags.string({ required: true, description: 'the base branch or commit', helpValue: 'REF' }),
@@ -37,6 +38,14 @@ export default class PolicyCheck extends BaseCommand {
       options: ['text', 'github'],
       default: 'text',
       description: 'how to print the decision',
+    }),
+    'decision-file': Flags.string({
+      description: 'also write the decision as JSON (the --json shape) to this file',
+      helpValue: 'FILE.json',
+    }),
+    'pending-ok': Flags.boolean({
+      description:
+        'exit 0 when only approvals are missing (a check whose pending approvals another status reports)',
     }),
   };
 
@@ -69,10 +78,14 @@ export default class PolicyCheck extends BaseCommand {
       author: flags.author,
       reviews,
     });
-    process.exitCode = decision.status === 'pass' ? 0 : decision.status === 'fail' ? 1 : 3;
-    if (this.jsonEnabled()) {
-      return { ...decision, violations: decision.violations.map(render.toJson) };
+    process.exitCode =
+      decision.status === 'pass' ? 0 : decision.status === 'fail' ? 1 : flags['pending-ok'] ? 0 : 3;
+    const json = { ...decision, violations: decision.violations.map(render.toJson) };
+    if (flags['decision-file']) {
+      const { writeFileAtomic } = await import('../../infra/atomic-write.js');
+      await writeFileAtomic(flags['decision-file'], `${JSON.stringify(json, null, 2)}\n`);
     }
+    if (this.jsonEnabled()) return json;
     if (flags.format === 'github') {
       const lines = decision.violations.map((v) => render.renderGithub(v));
       for (const requirement of decision.required) {
