@@ -151,3 +151,51 @@ describe.each(['aggregate', 'per-model', 'full'] as const)('the public site unde
     },
   );
 });
+
+describe('aggregate: every number published is a pooled one, at any precision', () => {
+  it('the DOM text and the data file hold no decimal that is not a pooled value (or its rounding)', async () => {
+    const out = await buildAt('aggregate');
+    const data = JSON.parse(readFileSync(join(out, 'benchmarks', `${BENCH}.json`), 'utf8'));
+    type Estimate = { value?: number; low?: number; high?: number } | undefined;
+    const pooled: number[] = [];
+    for (const model of data.models as { primary: Estimate; metrics: Estimate[] }[])
+      for (const estimate of [model.primary, ...model.metrics])
+        for (const value of [estimate?.value, estimate?.low, estimate?.high])
+          if (typeof value === 'number') pooled.push(value);
+    expect(pooled.length).toBeGreaterThan(10);
+    // The data file: every fractional number is one of the pooled estimates, exactly.
+    const fractions: number[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'number' && !Number.isInteger(value)) fractions.push(value);
+      else if (value && typeof value === 'object') for (const inner of Object.values(value)) walk(inner);
+    };
+    walk(data);
+    expect(fractions.length).toBeGreaterThan(10);
+    for (const value of fractions) expect(pooled, String(value)).toContain(value);
+    // The page as a reader sees it: every decimal is a pooled estimate rounded (or a percentage of one).
+    const shown = new Set(
+      pooled.flatMap((value) =>
+        [0, 1, 2, 3, 4, 5, 6].flatMap((digits) => [value.toFixed(digits), (value * 100).toFixed(digits)]),
+      ),
+    );
+    const page = await open(out, `benchmarks/${BENCH}.html`, 'aggregate-numbers');
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered keeps table cells apart (textContent glues 1.000 and 3 into 1.0003)
+    const text = await page.innerText('body');
+    // The forest plot's axis labels: six evenly spaced values (an axis, not data), allowed as such.
+    const ticks = await page.$$eval('svg text[text-anchor="middle"]', (labels) =>
+      labels.map((label) => label.textContent ?? ''),
+    );
+    expect(ticks).toHaveLength(6);
+    const tickValues = ticks.map(Number);
+    const step = (tickValues[5] - tickValues[0]) / 5;
+    tickValues.forEach((value, index) => {
+      expect(Math.abs(value - (tickValues[0] + index * step))).toBeLessThan(0.011);
+    });
+    for (const tick of ticks) shown.add(tick);
+    await page.close();
+    const decimals = text.match(/(?<![\d.])\d+\.\d+(?![\d.])/g) ?? [];
+    expect(decimals.length).toBeGreaterThan(10);
+    for (const decimal of decimals)
+      expect(shown.has(decimal), `${decimal} is not a pooled number`).toBe(true);
+  });
+});
