@@ -596,7 +596,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
         committeeIdentities,
       );
       const boards = boardsOf(benchmarks, { view: 'public', commits });
-      return writeSite(join(dir, 'leaderboard'), boards, 'public').index;
+      return (await writeSite(join(dir, 'leaderboard'), boards, 'public')).index;
     },
     (index) => index,
   );

@@ -104,7 +104,7 @@ export async function buildSite(opts: {
   pages.sort((a, b) => (a.benchmark < b.benchmark ? -1 : a.benchmark > b.benchmark ? 1 : 0));
   let site: SiteFiles;
   try {
-    site = writeSitePages(opts.out, pages, opts.view);
+    site = await writeSitePages(opts.out, pages, opts.view);
   } catch (e) {
     // A kept page gone meanwhile (another build sharing the home replaced it): build again without the cache.
     if (opts.pageCacheDir === undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

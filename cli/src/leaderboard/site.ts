@@ -3,9 +3,10 @@
  * renders as `benchmarks/<name>.json`. Nothing else is written, so the folder holds exactly what the
  * boards allow. The site is built in a sibling folder and renamed into place.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fail } from '../diagnostics/diagnostic.js';
+import { replaceDir } from '../infra/atomic-write.js';
 import type { Board, View } from './board.js';
 import { benchmarkPage, indexPage, indexRow, participantPage } from './html.js';
 
@@ -57,14 +58,18 @@ export function siteFiles(pages: readonly BenchmarkPages[], view: View): Map<str
   return out;
 }
 
-export function writeSite(outDir: string, boards: readonly Board[], view: View): SiteFiles {
+export function writeSite(outDir: string, boards: readonly Board[], view: View): Promise<SiteFiles> {
   return writeSitePages(outDir, boards.map(renderBenchmark), view);
 }
 
 /** Writes the site of these benchmarks' pages (in index order). */
-export function writeSitePages(outDir: string, pages: readonly BenchmarkPages[], view: View): SiteFiles {
+export async function writeSitePages(
+  outDir: string,
+  pages: readonly BenchmarkPages[],
+  view: View,
+): Promise<SiteFiles> {
   const files = siteFiles(pages, view);
-  writeFolder(outDir, files);
+  await writeFolder(outDir, files);
   return {
     files: [...files.keys()].filter((f) => f !== SITE_MARKER),
     index: join(resolve(outDir), 'index.html'),
@@ -81,11 +86,11 @@ function within(inner: string, outer: string): boolean {
  * Writes one page per participant (`<login>.html`) into its own folder, never into or around the
  * public site's folder: these pages hold more than the public may see.
  */
-export function writeParticipantPages(
+export async function writeParticipantPages(
   outDir: string,
   publicDir: string,
   pages: ReadonlyMap<string, readonly Board[]>,
-): SiteFiles {
+): Promise<SiteFiles> {
   const target = resolve(outDir);
   const publicSite = resolve(publicDir);
   if (within(target, publicSite) || within(publicSite, target))
@@ -98,12 +103,12 @@ export function writeParticipantPages(
   const files = new Map<string, string>();
   for (const [login, boards] of pages) files.set(`${login}.html`, participantPage(login, boards));
   files.set(SITE_MARKER, "gitperf participants' pages (not for publication); rebuilt as a whole\n");
-  writeFolder(outDir, files);
+  await writeFolder(outDir, files);
   return { files: [...files.keys()].filter((f) => f !== SITE_MARKER), index: target };
 }
 
-/** Writes a folder as a whole: built in a sibling folder and renamed into place. */
-function writeFolder(outDir: string, files: ReadonlyMap<string, FileContent>): void {
+/** Writes a folder as a whole: built in a sibling folder and swapped into place (infra/atomic-write.ts). */
+async function writeFolder(outDir: string, files: ReadonlyMap<string, FileContent>): Promise<void> {
   const target = resolve(outDir);
   if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, SITE_MARKER)))
     fail(
@@ -123,8 +128,7 @@ function writeFolder(outDir: string, files: ReadonlyMap<string, FileContent>): v
     // A kept page is private to its owner (page-cache.ts); the site's copy gets a written file's mode.
     else writeFileSync(join(staging, path), readFileSync(content.copyOf));
   }
-  const old = join(parent, `.${basename(target)}.old-${process.pid}`);
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(staging, target);
-  rmSync(old, { recursive: true, force: true });
+  const trash = join(parent, `.${basename(target)}.trash`);
+  await replaceDir(staging, target, trash);
+  rmSync(trash, { recursive: true, force: true }); // nothing of the build is left beside the site
 }

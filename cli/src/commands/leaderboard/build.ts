@@ -65,7 +65,7 @@ export default class LeaderboardBuild extends BaseCommand {
           participantBoards(benchmarks, login, { commits: mergedBy }),
         ]),
       );
-      const written = writeParticipantPages(flags['participants-out'], flags.out, pages);
+      const written = await writeParticipantPages(flags['participants-out'], flags.out, pages);
       participants = [...pages.keys()];
       this.log(`wrote ${written.files.length} participant pages to ${written.index} (not for publication)`);
     }
