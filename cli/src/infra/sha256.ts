@@ -3,7 +3,7 @@
  * MedPerf folder hash works on bare hex digests, so both forms are offered.
  */
 import crypto, { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 
 /** A registry hash: `sha256:` and 64 lower-case hex digits. */
 export const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
@@ -11,32 +11,19 @@ export const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
 /** Large reads: sha256 runs at ~1.5 GB/s, small chunks would leave it waiting on system calls. */
 export const HASH_READ_CHUNK_BYTES = 1 << 20;
 
-/** Files up to this size are read in one piece (into one shared buffer: that path is synchronous). */
+/** Files up to this size are hashed synchronously, through one shared buffer (that path never yields). */
 const SMALL_FILE_BYTES = 64 * 1024;
-const smallFileBuffer = Buffer.allocUnsafe(SMALL_FILE_BYTES + 1);
+const smallFileBuffer = Buffer.allocUnsafe(SMALL_FILE_BYTES);
 
 /**
- * `sha256:<hex>` of a file's bytes. Small files (manifests, code, a dataset's CSVs) are read at once,
- * synchronously: a cube run verifies dozens before every task, and a trip
- * through libuv's thread pool costs more than such a read, as does a 1 MiB stream buffer per file (its
- * external memory makes V8 collect often). Larger files are streamed.
+ * `sha256:<hex>` of a file's bytes. Small files (manifests, code, a dataset's CSVs) are hashed synchronously:
+ * a cube run verifies dozens before every task, and a trip through libuv's thread pool costs more than such
+ * a read, as does a 1 MiB stream buffer per file (its external memory makes V8 collect often). Larger files
+ * are streamed.
  */
 export async function sha256File(file: string): Promise<string> {
+  if (statSync(file).size <= SMALL_FILE_BYTES) return `sha256:${sha256FileHexSync(file, smallFileBuffer)}`;
   const hash = createHash('sha256');
-  const descriptor = openSync(file, 'r');
-  try {
-    const small = smallFileBuffer;
-    let filled = 0;
-    for (;;) {
-      const bytesRead = readSync(descriptor, small, filled, small.length - filled, null);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-      if (filled === small.length) break;
-    }
-    if (filled <= SMALL_FILE_BYTES) return `sha256:${hash.update(small.subarray(0, filled)).digest('hex')}`;
-  } finally {
-    closeSync(descriptor);
-  }
   for await (const chunk of createReadStream(file, { highWaterMark: HASH_READ_CHUNK_BYTES })) {
     hash.update(chunk as Buffer);
   }

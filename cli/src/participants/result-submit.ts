@@ -1,8 +1,8 @@
 /**
  * `gitperf result submit`: after `gitperf benchmark run`, publish the results of one dataset as
  * `registry/benchmarks/<b>/results/<owner>/<dataset>/<model-owner>.<cube>.yaml`. Everything that will be
- * published is shown (each file as written, and the plaintext of encrypted measurements) and consent asked first; submitting them as the data owner is the consent
- * the registry records (authorship). Only models the benchmark runs (the reference model and merged
+ * published is shown (each file as written, and the plaintext of encrypted measurements) and consent asked
+ * first; submitting them as the data owner is the consent the registry records (authorship). Only models the benchmark runs (the reference model and merged
  * associations) are submitted; others are left out with a warning.
  */
 import { readdir, readFile } from 'node:fs/promises';
