@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FsFileSource, MemoryFileSource } from '../../cli/src/registry/file-source.js';
 import { KINDS, modelAssociationRef, resultRef } from '../../cli/src/registry/kinds.js';
 import {
+  benchmarkFolderOf,
   classifyPath,
   type EntityFolderScope,
   entityFolder,
@@ -91,6 +92,16 @@ describe('registry API', () => {
     expect(entityFolder({ kind: 'Result', benchmark: '*', dataOwner: 'hosp' })).toBe(
       'benchmarks/*/results/hosp',
     );
+    // The reverse for benchmark folders: every entity under a benchmark names its folder, others none.
+    for (const [kind, ref] of [
+      ['Benchmark', 'bench'],
+      ['ModelAssociation', 'bench:lee/model'],
+      ['DatasetAssociation', 'bench:hosp/data'],
+      ['Result', 'bench:hosp/data:lee/model'],
+    ] as const)
+      expect(benchmarkFolderOf(entityPath(kind, ref))).toBe('bench');
+    for (const path of [entityPath('User', 'lee'), 'benchmarks', 'benchmarks/README.md'])
+      expect(benchmarkFolderOf(path)).toBeUndefined();
   });
 
   it('validates an in-memory source, symlinks included', async () => {

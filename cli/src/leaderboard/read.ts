@@ -11,7 +11,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { contentKey, gitBlobId, ParseCache } from '../infra/parse-cache.js';
 import { displayPath, type FileEntry, type FileSource } from '../registry/file-source.js';
 import type { Entity } from '../registry/kinds.js';
-import { classifyPath, type PathInfo } from '../registry/layout.js';
+import { benchmarkFolderOf, classifyPath, entityFolder, type PathInfo } from '../registry/layout.js';
 import { fromBytes, loadFile } from '../registry/loader.js';
 import { isSignedResult } from '../registry/result-signed.js';
 import type { ConfusionCounts, CubeUsage, SufficientStatistics } from '../registry/types.generated.js';
@@ -219,9 +219,10 @@ function restoreEntry(stored: Stored | undefined, cubes: Map<string, CubeUsage[]
 }
 
 async function leaderboardFiles(source: FileSource): Promise<FileEntry[]> {
-  const entries = source.listUnder ? await source.listUnder(['benchmarks']) : await source.list();
+  const top = entityFolder({ kind: 'Benchmark' });
+  const entries = source.listUnder ? await source.listUnder([top]) : await source.list();
   return entries
-    .filter((e) => e.path.startsWith('benchmarks/'))
+    .filter((e) => e.path.startsWith(`${top}/`))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -260,7 +261,7 @@ export async function readLeaderboardInputs(
   const listing = await leaderboardFiles(source);
   const blobIds = (await opts.blobIds) ?? new Map<string, string>();
   for (const entry of listing) {
-    const folder = folderOf(entry.path);
+    const folder = benchmarkFolderOf(entry.path);
     if (folder === undefined) {
       loose.push(entry);
       continue;
@@ -322,7 +323,7 @@ export async function readLeaderboardInputs(
   await source.prefetch?.(toRead.map((f) => f.entry.path));
 
   const readOne = async ({ entry, info }: { entry: FileEntry; info: PathInfo }): Promise<void> => {
-    const folderProblems = folders.get(folderOf(entry.path) ?? '')?.problems ?? problems;
+    const folderProblems = folders.get(benchmarkFolderOf(entry.path) ?? '')?.problems ?? problems;
     if (entry.type !== 'file') {
       folderProblems.push(...(await loadFile(source, { entry, info })).diagnostics);
       return;
@@ -382,15 +383,6 @@ export function byFile(a: Diagnostic, b: Diagnostic): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-const FOLDERS = 'benchmarks/';
-
-/** The benchmark folder a path lies in (`benchmarks/<folder>/...`), as written. */
-function folderOf(path: string): string | undefined {
-  if (!path.startsWith(FOLDERS)) return undefined;
-  const slash = path.indexOf('/', FOLDERS.length);
-  return slash < 0 ? undefined : path.slice(FOLDERS.length, slash);
-}
-
 /** One cache shard per benchmark: reading one benchmark loads only its shard. */
 function shardOf(info: PathInfo): string {
   return info.benchmark ?? '';
@@ -412,7 +404,7 @@ function assemble(
   for (const { entry, info } of ordered) {
     const projection = projections.get(entry.path);
     if (projection?.kind === 'Benchmark' && info.benchmark) {
-      folderOfBenchmark.set(info.benchmark, folderOf(entry.path) ?? info.benchmark);
+      folderOfBenchmark.set(info.benchmark, benchmarkFolderOf(entry.path) ?? info.benchmark);
       byName.set(info.benchmark, {
         name: projection.name,
         ...(projection.description ? { description: projection.description } : {}),

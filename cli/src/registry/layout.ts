@@ -175,6 +175,17 @@ export function entityFolder(scope: EntityFolderScope): string {
   }
 }
 
+/**
+ * The benchmark folder a path lies in (`benchmarks/<folder>/...`, the folder name as written), without
+ * classifying the path: the leaderboard groups a large listing by it.
+ */
+export function benchmarkFolderOf(path: string): string | undefined {
+  const top = `${entityFolder({ kind: 'Benchmark' })}/`;
+  if (!path.startsWith(top)) return undefined;
+  const slash = path.indexOf('/', top.length);
+  return slash < 0 ? undefined : path.slice(top.length, slash);
+}
+
 /** Files the layout tolerates but that are not entities (documentation). */
 export function isIgnoredPath(path: string): boolean {
   return path === 'README.md';
