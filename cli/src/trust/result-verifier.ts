@@ -12,7 +12,7 @@
  * (infra/parse-cache.ts, reader `result-signatures`, a shard per benchmark), keyed by exactly what decides
  * them: the result file's git blob id (its signature and every signed byte), the allowed-signer lines
  * tried (key material, principals, namespaces, validity window), the wording (`what`) and the code that
- * decides (this folder's modules, OpenSSL's version). A warm validation so verifies only the results (or
+ * decides (the modules of trust/ and registry/, OpenSSL's version). A warm validation so verifies only the results (or
  * runner keys) that changed; a cached failure is the same verdict, reported with the same diagnostic.
  */
 import { createHash } from 'node:crypto';
