@@ -112,7 +112,6 @@ export async function materialiseCube(
   // Built beside `dest` (the same filesystem) and swapped in by renames: a failure never leaves a
   // half-built cube, and a reader never finds a half-deleted old one under its name.
   const tmp = await stagingDir(path.dirname(dest), `${path.basename(dest)}.tmp`);
-  const trash = `${tmp}.trash`;
   try {
     await mkdir(path.join(tmp, 'workspace'), { recursive: true });
     // mlcube.yaml or container_config.yaml, by content: the folder then reads like the cube's own.
@@ -232,7 +231,7 @@ export async function materialiseCube(
       codeTree,
     };
     await writeFile(path.join(tmp, CUBE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
-    await replaceDir(tmp, dest, trash);
+    await replaceDir(tmp, dest);
     const final = await loadManifest(dest);
     if (!final.ok) return failed([...diags, ...final.diagnostics]);
     return ok({ dir: dest, manifest: final.value, hashes, image, imageArchive }, diags);
@@ -246,7 +245,6 @@ export async function materialiseCube(
     ]);
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    await rm(trash, { recursive: true, force: true });
   }
 }
 

@@ -172,7 +172,6 @@ export async function extractTarball(
   const target = path.resolve(dest);
   // Extracted beside `target` and swapped in by renames: a reader never finds a half-deleted old folder.
   const tmp = await stagingDir(path.dirname(target), `${path.basename(target)}.tmp`);
-  const trash = `${tmp}.trash`;
   try {
     await tar.x({ file, cwd: tmp, strict: true, preservePaths: false, preserveOwner: false, unlink: true });
     const acc = { bytes: 0, files: 0, problems: [] as string[] };
@@ -190,7 +189,7 @@ export async function extractTarball(
         error('tarball.too-large', `${label}: extracted contents exceed the size limit; refusing ${file}`),
       ]);
     }
-    await replaceDir(tmp, target, trash);
+    await replaceDir(tmp, target);
     return ok({ dir: target, files: acc.files, bytes: acc.bytes });
   } catch (e) {
     return failed([
@@ -198,6 +197,5 @@ export async function extractTarball(
     ]);
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    await rm(trash, { recursive: true, force: true });
   }
 }

@@ -142,15 +142,13 @@ export async function compareRegistries(expected: string, actual: string): Promi
 /** Replaces `target` (a registry folder) with `source`'s files, leaving nothing half-copied on failure. */
 export async function replaceRegistry(source: string, target: string): Promise<void> {
   const staged = await stagingDir(dirname(target), `${basename(target)}.new`);
-  const trash = `${staged}.trash`;
   try {
     for (const file of await listFiles(source)) {
       await mkdir(dirname(join(staged, file)), { recursive: true });
       await writeFile(join(staged, file), await readFile(join(source, file)));
     }
-    await replaceDir(staged, target, trash);
+    await replaceDir(staged, target);
   } finally {
     await rm(staged, { recursive: true, force: true });
-    await rm(trash, { recursive: true, force: true });
   }
 }

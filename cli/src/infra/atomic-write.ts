@@ -114,9 +114,18 @@ export async function placeDirOnce(staged: string, final: string): Promise<boole
   }
 }
 
-/** Puts `staged` in place of `final` (replacing any previous content) with renames only. */
-export async function replaceDir(staged: string, final: string, trash: string): Promise<void> {
-  await mkdir(dirname(final), { recursive: true });
-  await removeDirAtomic(final, trash);
-  await rename(staged, final);
+/**
+ * Puts `staged` in place of `final` (replacing any previous content) with renames only. The old content is
+ * moved into `trash` and deleted there: a shared folder that stays (`$GITPERF_HOME/.trash`), or by default a
+ * sibling of `staged`, removed afterwards.
+ */
+export async function replaceDir(staged: string, final: string, trash?: string): Promise<void> {
+  const aside = trash ?? `${staged}.trash`;
+  try {
+    await mkdir(dirname(final), { recursive: true });
+    await removeDirAtomic(final, aside);
+    await rename(staged, final);
+  } finally {
+    if (trash === undefined) await rm(aside, { recursive: true, force: true });
+  }
 }

@@ -128,7 +128,5 @@ async function writeFolder(outDir: string, files: ReadonlyMap<string, FileConten
     // A kept page is private to its owner (page-cache.ts); the site's copy gets a written file's mode.
     else writeFileSync(join(staging, path), readFileSync(content.copyOf));
   }
-  const trash = join(parent, `.${basename(target)}.trash`);
-  await replaceDir(staging, target, trash);
-  rmSync(trash, { recursive: true, force: true }); // nothing of the build is left beside the site
+  await replaceDir(staging, target);
 }
